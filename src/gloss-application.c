@@ -1,0 +1,218 @@
+/* gloss-application.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The application: one instance per user, the command line, app actions.
+ * Options that need no window run here, before GTK starts, and exit. */
+
+#define G_LOG_DOMAIN "gloss-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "gloss-application.h"
+#include "gloss-browser.h"
+#include "gloss-window.h"
+
+struct _GlossApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
+  { NULL }
+};
+
+static GlossWindow *
+get_or_create_window (GlossApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (gloss_window_new (ADW_APPLICATION (self)));
+
+  return GLOSS_WINDOW (window);
+}
+
+static void
+gloss_application_activate (GApplication *app)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+
+  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+}
+
+static void
+gloss_application_open (GApplication  *app,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+  GlossWindow *window = get_or_create_window (self);
+
+  /* One live view per window: the last address wins, the others get a
+   * window each, as a browser does. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      GlossWindow *target = i == 0 ? window : gloss_window_new (ADW_APPLICATION (self));
+
+      gloss_window_open (target, uri);
+      gtk_window_present (GTK_WINDOW (target));
+    }
+}
+
+static int
+gloss_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  g_autofree const char **remaining = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
+    return -1;
+
+  /* Addresses are normalised here, before they travel to the running
+   * instance: "example.org" is a web page, not a file in this folder. */
+  files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; remaining[i] != NULL; i++)
+    {
+      g_autofree char *uri = gloss_browser_normalize_uri (remaining[i], &error);
+
+      if (uri == NULL)
+        {
+          g_printerr ("gloss: %s\n", error->message);
+          return 1;
+        }
+
+      g_ptr_array_add (files, g_file_new_for_uri (uri));
+    }
+
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("gloss: %s\n", error->message);
+      return 1;
+    }
+
+  g_application_open (app, (GFile **)files->pdata, files->len, "");
+
+  /* A running instance took them; otherwise this one goes on to run. */
+  return g_application_get_is_remote (app) ? 0 : -1;
+}
+
+static void
+quit_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GApplication *app = G_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Close each window so that it saves its state, then quit. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+
+  g_application_quit (app);
+}
+
+static void
+new_window_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (gloss_window_new (ADW_APPLICATION (user_data))));
+}
+
+static void
+about_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Gloss developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Gloss"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Gloss developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Clip web articles, highlight them and keep your notes, in a library on your own disk."),
+                         "website", "https://github.com/glossapp/gloss",
+                         "issue-url", "https://github.com/glossapp/gloss/issues",
+                         "developers", developers,
+                         "copyright", "© 2026 The Gloss developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+gloss_application_startup (GApplication *app)
+{
+  static const GActionEntry app_actions[] = {
+    { "quit", quit_action_cb },
+    { "new-window", new_window_action_cb },
+    { "about", about_action_cb },
+  };
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *new_window_accels[] = { "<Primary>n", NULL };
+  static const char *help_accels[] = { "<Primary>question", NULL };
+  static const char *close_accels[] = { "<Primary>w", NULL };
+
+  G_APPLICATION_CLASS (gloss_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+}
+
+static void
+gloss_application_class_init (GlossApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = gloss_application_activate;
+  app_class->open = gloss_application_open;
+  app_class->startup = gloss_application_startup;
+  app_class->handle_local_options = gloss_application_handle_local_options;
+}
+
+static void
+gloss_application_init (GlossApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URL…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Clip web articles and annotate them."));
+}
+
+GlossApplication *
+gloss_application_new (void)
+{
+  return g_object_new (GLOSS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}

@@ -1,0 +1,370 @@
+/* gloss-window.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The main window: the address bar and the live web view. */
+
+#define G_LOG_DOMAIN "gloss-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gloss-window.h"
+
+struct _GlossWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  GlossBrowser         *browser;
+
+  /* Template widgets */
+  GtkEntry             *address_entry;
+  GtkStack             *reload_stack;
+  GtkStack             *stack;
+  AdwBin               *web_bin;
+  AdwStatusPage        *error_page;
+  AdwToastOverlay      *toast_overlay;
+};
+
+G_DEFINE_FINAL_TYPE (GlossWindow, gloss_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_actions (GlossWindow *self)
+{
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+  gboolean loading = webkit_web_view_is_loading (web_view);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 webkit_web_view_can_go_back (web_view));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward",
+                                 webkit_web_view_can_go_forward (web_view));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload",
+                                 gloss_browser_get_uri (self->browser) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clip",
+                                 gloss_browser_get_readerable (self->browser) && !loading &&
+                                 g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "web") == 0);
+
+  gtk_stack_set_visible_child_name (self->reload_stack, loading ? "stop" : "reload");
+}
+
+static void
+update_address (GlossWindow *self)
+{
+  const char *uri = gloss_browser_get_uri (self->browser);
+
+  /* Never overwrite what the user is typing. */
+  if (gtk_widget_has_focus (GTK_WIDGET (self->address_entry)) ||
+      gtk_widget_has_focus (gtk_widget_get_first_child (GTK_WIDGET (self->address_entry))))
+    return;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri ? uri : "");
+}
+
+static void
+update_title (GlossWindow *self)
+{
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+  const char *title = webkit_web_view_get_title (web_view);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0)
+    title = adw_status_page_get_title (self->error_page);
+
+  if (title == NULL || *title == '\0')
+    title = gloss_browser_get_uri (self->browser);
+
+  gtk_window_set_title (GTK_WINDOW (self), title && *title ? title : _("Gloss"));
+}
+
+static void
+progress_cb (GlossWindow *self)
+{
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+  double progress = webkit_web_view_get_estimated_load_progress (web_view);
+
+  gtk_entry_set_progress_fraction (self->address_entry,
+                                   webkit_web_view_is_loading (web_view) && progress < 1.0 ? progress : 0.0);
+}
+
+static void
+load_changed_cb (GlossWindow     *self,
+                 WebKitLoadEvent  event,
+                 WebKitWebView   *web_view)
+{
+  /* A new load replaces the error page with the page itself. */
+  if (event == WEBKIT_LOAD_STARTED || event == WEBKIT_LOAD_COMMITTED)
+    {
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") != 0 ||
+          event == WEBKIT_LOAD_STARTED)
+        gtk_stack_set_visible_child_name (self->stack, "web");
+    }
+
+  update_actions (self);
+  update_title (self);
+}
+
+static void
+load_error_cb (GlossWindow  *self,
+               const char   *uri,
+               const char   *title,
+               const char   *description,
+               GlossBrowser *browser)
+{
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+
+  update_actions (self);
+  update_title (self);
+}
+
+static void
+address_entry_activate_cb (GlossWindow *self,
+                           GtkEntry    *entry)
+{
+  gloss_window_open (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  webkit_web_view_go_back (gloss_browser_get_web_view (self->browser));
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  webkit_web_view_go_forward (gloss_browser_get_web_view (self->browser));
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->stack, "web");
+  gloss_browser_reload (self->browser);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
+}
+
+static void
+focus_address_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->address_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->address_entry), 0, -1);
+}
+
+static void
+clip_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  /* Clipping itself arrives with the clipper (src/web/gloss-clipper.c). */
+  gloss_window_show_toast (self, _("Clipping is not available in this build"));
+}
+
+static void
+save_window_state (GlossWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  /* A maximized window's size is the screen's, not the one to restore. */
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static gboolean
+gloss_window_close_request (GtkWindow *window)
+{
+  GlossWindow *self = GLOSS_WINDOW (window);
+
+  save_window_state (self);
+
+  return GTK_WINDOW_CLASS (gloss_window_parent_class)->close_request (window);
+}
+
+static void
+gloss_window_dispose (GObject *object)
+{
+  GlossWindow *self = (GlossWindow *)object;
+
+  if (self->browser != NULL)
+    g_signal_handlers_disconnect_by_data (gloss_browser_get_web_view (self->browser), self);
+
+  g_clear_object (&self->browser);
+  g_clear_object (&self->settings);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (gloss_window_parent_class)->dispose (object);
+}
+
+static void
+gloss_window_class_init (GlossWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = gloss_window_dispose;
+  window_class->close_request = gloss_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, address_entry);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, reload_stack);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, web_bin);
+  gtk_widget_class_bind_template_callback (widget_class, address_entry_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.forward", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-address", NULL, focus_address_action);
+  gtk_widget_class_install_action (widget_class, "win.clip", NULL, clip_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Forward, 0, "win.forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-address", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-address", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.clip", NULL);
+}
+
+static void
+gloss_window_init (GlossWindow *self)
+{
+  WebKitWebView *web_view;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->browser = gloss_browser_new ();
+  web_view = gloss_browser_get_web_view (self->browser);
+  gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
+  adw_bin_set_child (self->web_bin, GTK_WIDGET (web_view));
+
+  g_signal_connect_object (web_view, "load-changed",
+                           G_CALLBACK (load_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "notify::estimated-load-progress",
+                           G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "notify::is-loading",
+                           G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "notify::title",
+                           G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::uri",
+                           G_CALLBACK (update_address), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::readerable",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "load-error",
+                           G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
+
+  update_actions (self);
+}
+
+GlossWindow *
+gloss_window_new (AdwApplication *application)
+{
+  return g_object_new (GLOSS_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+void
+gloss_window_open (GlossWindow *self,
+                   const char  *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  if (!(uri = gloss_browser_normalize_uri (text, &error)))
+    {
+      gloss_window_show_toast (self, error->message);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "web");
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri);
+  gloss_browser_load (self->browser, uri);
+  gtk_widget_grab_focus (GTK_WIDGET (gloss_browser_get_web_view (self->browser)));
+}
+
+GlossBrowser *
+gloss_window_get_browser (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->browser;
+}
+
+const char *
+gloss_window_get_view (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+gloss_window_show_toast (GlossWindow *self,
+                         const char  *message)
+{
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}

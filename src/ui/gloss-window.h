@@ -1,0 +1,30 @@
+/* gloss-window.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "gloss-browser.h"
+
+G_BEGIN_DECLS
+
+#define GLOSS_TYPE_WINDOW (gloss_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (GlossWindow, gloss_window, GLOSS, WINDOW, AdwApplicationWindow)
+
+GlossWindow  *gloss_window_new          (AdwApplication *application);
+/* Opens @text (an address as typed, or a URI) in the live view. */
+void          gloss_window_open         (GlossWindow    *self,
+                                         const char     *text);
+GlossBrowser *gloss_window_get_browser  (GlossWindow    *self);
+/* "empty", "web" or "error": what the window shows now. */
+const char   *gloss_window_get_view     (GlossWindow    *self);
+void          gloss_window_show_toast   (GlossWindow    *self,
+                                         const char     *message);
+
+G_END_DECLS

@@ -1,0 +1,116 @@
+/* gloss-web-context.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What every web view of Gloss shares: the network session, and loading
+ * our page scripts from the GResource into the private "gloss" world. */
+
+#define G_LOG_DOMAIN "gloss-web-context"
+
+#include "config.h"
+
+#include "gloss-web-context.h"
+
+WebKitNetworkSession *
+gloss_web_get_network_session (void)
+{
+  static WebKitNetworkSession *session;
+
+  if (session == NULL)
+    {
+      g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "gloss", "webkit", NULL);
+      g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), "gloss", "webkit", NULL);
+
+      session = webkit_network_session_new (data_dir, cache_dir);
+      /* Never ask the user to accept a bad certificate, never accept one
+       * silently: a TLS error ends in our error page. */
+      webkit_network_session_set_tls_errors_policy (session, WEBKIT_TLS_ERRORS_POLICY_FAIL);
+    }
+
+  return session;
+}
+
+char *
+gloss_web_load_script (const char *name)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  path = g_strconcat (RESOURCE_PREFIX "/js/", name, NULL);
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+  /* A missing script is a broken build, not a user error. */
+  if (bytes == NULL)
+    {
+      g_critical ("Page script %s is missing from the resources: %s", name, error->message);
+      return g_strdup ("");
+    }
+
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+WebKitUserScript *
+gloss_web_user_script_new (WebKitUserScriptInjectionTime  when,
+                           const char                    *first_name,
+                           ...)
+{
+  g_autoptr(GString) source = g_string_new (NULL);
+  const char *name;
+  va_list args;
+
+  va_start (args, first_name);
+  for (name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      g_autofree char *text = gloss_web_load_script (name);
+
+      g_string_append (source, text);
+      g_string_append (source, "\n;\n");
+    }
+  va_end (args);
+
+  return webkit_user_script_new_for_world (source->str,
+                                           WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
+                                           when,
+                                           GLOSS_SCRIPT_WORLD,
+                                           NULL, NULL);
+}
+
+char *
+gloss_web_message_dup_string (JSCValue   *message,
+                              const char *member)
+{
+  g_autoptr(JSCValue) value = NULL;
+
+  if (!jsc_value_is_object (message) || !jsc_value_object_has_property (message, member))
+    return NULL;
+
+  value = jsc_value_object_get_property (message, member);
+  if (!jsc_value_is_string (value))
+    return NULL;
+
+  return jsc_value_to_string (value);
+}
+
+gboolean
+gloss_web_message_get_boolean (JSCValue   *message,
+                               const char *member,
+                               gboolean   *out_value)
+{
+  g_autoptr(JSCValue) value = NULL;
+
+  if (!jsc_value_is_object (message) || !jsc_value_object_has_property (message, member))
+    return FALSE;
+
+  value = jsc_value_object_get_property (message, member);
+  if (!jsc_value_is_boolean (value))
+    return FALSE;
+
+  *out_value = jsc_value_to_boolean (value);
+  return TRUE;
+}

@@ -1,0 +1,37 @@
+/* gloss-web-context.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <webkit/webkit.h>
+
+G_BEGIN_DECLS
+
+/* The private script world that all of our page scripts run in. */
+#define GLOSS_SCRIPT_WORLD "gloss"
+/* The message handler, registered in that world only. */
+#define GLOSS_MESSAGE_HANDLER "gloss"
+
+/* The persistent network session shared by every live web view: cookies,
+ * cache and site data under Gloss's own data and cache folders. */
+WebKitNetworkSession     *gloss_web_get_network_session      (void);
+/* The text of a script compiled into the GResource, e.g. "Readability.js". */
+char                     *gloss_web_load_script              (const char   *name);
+/* Concatenates several GResource scripts into one user script that runs
+ * in the gloss world. The list is NULL-terminated. */
+WebKitUserScript         *gloss_web_user_script_new          (WebKitUserScriptInjectionTime  when,
+                                                              const char   *first_name,
+                                                              ...) G_GNUC_NULL_TERMINATED;
+/* A JSCValue's member as a string, or NULL when absent or not a string:
+ * page messages are untrusted, so every member is checked for its type. */
+char                     *gloss_web_message_dup_string       (JSCValue     *message,
+                                                              const char   *member);
+gboolean                  gloss_web_message_get_boolean      (JSCValue     *message,
+                                                              const char   *member,
+                                                              gboolean     *value);
+
+G_END_DECLS
