@@ -1,0 +1,24 @@
+/* gloss-cli-clip.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* `gloss --clip URL…`: loads each page in a hidden web view, clips it into
+ * the library in @library_folder, appends one line of progress per URL to
+ * @err and each new (or already saved) clip id to @out. Runs its own main
+ * loop; GTK must be initialised. Returns the exit status: 0 when every page
+ * was clipped, 1 when any failed (its reason in @err). */
+int gloss_cli_clip (GFile              *library_folder,
+                    const char * const *urls,
+                    GString            *out,
+                    GString            *err);
+
+G_END_DECLS

@@ -1,0 +1,1233 @@
+/* gloss-clipper.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Clipping a page: the call into gloss-clip.js, the check of its message,
+ * the images saved with libsoup, and the clip written into the library in
+ * the order FORMAT.md gives (article files and assets first, clip.json
+ * last). An update of a saved clip re-anchors its annotations. */
+
+#define G_LOG_DOMAIN "gloss-clipper"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "gloss-anchor.h"
+#include "gloss-clipper.h"
+#include "gloss-error.h"
+#include "gloss-id.h"
+#include "gloss-web-context.h"
+
+#define EXTRACT_TIMEOUT_S 30
+
+struct _GlossClipper
+{
+  GObject         parent_instance;
+
+  GlossLibrary   *library;
+  SoupSession    *session;
+  gsize           max_image_bytes;
+  guint           image_timeout_ms;
+  GlossClipStats  stats;
+};
+
+G_DEFINE_FINAL_TYPE (GlossClipper, gloss_clipper, G_TYPE_OBJECT)
+
+enum {
+  PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  char   *url;       /* the original address */
+  char   *name;      /* assets/<name> once saved, else NULL */
+  GBytes *bytes;
+  char   *content_type;
+  gsize   received;
+  GCancellable *cancellable;
+  GCancellable *parent;       /* the task's, linked while fetching */
+  gulong  cancelled_id;
+  guint   timeout_id;
+  gboolean skip;              /* not fetched: not a web address */
+} Image;
+
+typedef struct
+{
+  WebKitWebView *web_view;
+  WebKitUserContentManager *manager;
+  GlossClipMode  mode;
+  GlossClip     *update;
+  char          *token;
+  char          *page_uri;
+  gulong         message_handler;
+  gulong         load_handler;
+  guint          timeout_id;
+  gint64         started;
+  gint64         stage_started;
+
+  /* From the page's message. */
+  char          *title;
+  char          *byline;
+  char          *site_name;
+  char          *excerpt;
+  char          *lang;
+  char          *dir;
+  char          *published;
+  char          *content;
+  char          *markdown;
+  char          *text;
+
+  GPtrArray     *images;        /* of Image, in placeholder order */
+  guint          next_image;
+  guint          running;
+  guint          finished_images;
+
+  GlossClip     *clip;          /* the new clip before it is added */
+  GFile         *folder;
+  guint          n_orphans;
+} ClipData;
+
+static void
+image_free (Image *image)
+{
+  g_clear_handle_id (&image->timeout_id, g_source_remove);
+  if (image->parent != NULL)
+    g_cancellable_disconnect (image->parent, image->cancelled_id);
+  g_clear_object (&image->parent);
+  g_clear_object (&image->cancellable);
+  g_clear_pointer (&image->bytes, g_bytes_unref);
+  g_free (image->content_type);
+  g_free (image->url);
+  g_free (image->name);
+  g_free (image);
+}
+
+static void
+disconnect_page (ClipData *data)
+{
+  g_clear_signal_handler (&data->message_handler, data->manager);
+  g_clear_signal_handler (&data->load_handler, data->web_view);
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+}
+
+static void
+clip_data_free (ClipData *data)
+{
+  disconnect_page (data);
+  g_clear_object (&data->web_view);
+  g_clear_object (&data->manager);
+  g_clear_object (&data->update);
+  g_clear_object (&data->clip);
+  g_clear_object (&data->folder);
+  g_clear_pointer (&data->images, g_ptr_array_unref);
+  g_free (data->token);
+  g_free (data->page_uri);
+  g_free (data->title);
+  g_free (data->byline);
+  g_free (data->site_name);
+  g_free (data->excerpt);
+  g_free (data->lang);
+  g_free (data->dir);
+  g_free (data->published);
+  g_free (data->content);
+  g_free (data->markdown);
+  g_free (data->text);
+  g_free (data);
+}
+
+static double
+ms_since (gint64 *since)
+{
+  gint64 now = g_get_monotonic_time ();
+  double ms = (now - *since) / 1000.0;
+
+  *since = now;
+  return ms;
+}
+
+static void
+emit_progress (GlossClipper *self,
+               double        fraction,
+               const char   *what)
+{
+  g_signal_emit (self, signals[PROGRESS], 0, fraction, what);
+}
+
+static void
+gloss_clipper_dispose (GObject *object)
+{
+  GlossClipper *self = (GlossClipper *)object;
+
+  g_clear_object (&self->library);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (gloss_clipper_parent_class)->dispose (object);
+}
+
+static void
+gloss_clipper_class_init (GlossClipperClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gloss_clipper_dispose;
+
+  /**
+   * GlossClipper::progress:
+   * @fraction: 0 to 1
+   * @what: what is being done, for a person
+   */
+  signals[PROGRESS] =
+    g_signal_new ("progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_STRING);
+}
+
+static void
+gloss_clipper_init (GlossClipper *self)
+{
+  const char *timeout = g_getenv ("GLOSS_IMAGE_TIMEOUT_MS");
+
+  self->max_image_bytes = GLOSS_CLIP_MAX_IMAGE_SIZE;
+  self->image_timeout_ms = GLOSS_CLIP_IMAGE_TIMEOUT_MS;
+
+  if (timeout != NULL)
+    {
+      guint64 value;
+
+      if (g_ascii_string_to_unsigned (timeout, 10, 1, G_MAXUINT, &value, NULL))
+        self->image_timeout_ms = value;
+    }
+
+  self->session = soup_session_new_with_options ("max-conns-per-host", GLOSS_CLIP_PARALLEL_IMAGES,
+                                                 NULL);
+}
+
+GlossClipper *
+gloss_clipper_new (GlossLibrary *library)
+{
+  GlossClipper *self;
+
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
+
+  self = g_object_new (GLOSS_TYPE_CLIPPER, NULL);
+  self->library = g_object_ref (library);
+
+  return self;
+}
+
+GlossLibrary *
+gloss_clipper_get_library (GlossClipper *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIPPER (self), NULL);
+
+  return self->library;
+}
+
+void
+gloss_clipper_add_scripts (WebKitUserContentManager *manager)
+{
+  g_autoptr(WebKitUserScript) script = NULL;
+
+  g_return_if_fail (WEBKIT_IS_USER_CONTENT_MANAGER (manager));
+
+  script = gloss_web_user_script_new (WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START,
+                                      "Readability.js",
+                                      "turndown.js",
+                                      "gloss-clip.js",
+                                      NULL);
+  webkit_user_content_manager_add_script (manager, script);
+}
+
+void
+gloss_clipper_set_image_limits (GlossClipper *self,
+                                gsize         max_bytes,
+                                guint         timeout_ms)
+{
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+
+  self->max_image_bytes = max_bytes;
+  self->image_timeout_ms = timeout_ms;
+}
+
+const GlossClipStats *
+gloss_clipper_get_stats (GlossClipper *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIPPER (self), NULL);
+
+  return &self->stats;
+}
+
+gint64
+gloss_count_words (const char *text)
+{
+  gint64 words = 0;
+  gboolean in_word = FALSE;
+
+  if (text == NULL)
+    return 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeScript script = g_unichar_get_script (c);
+
+      if (script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA ||
+          script == G_UNICODE_SCRIPT_KATAKANA || script == G_UNICODE_SCRIPT_THAI)
+        {
+          words++;
+          in_word = FALSE;
+        }
+      else if (g_unichar_isalnum (c) || g_unichar_ismark (c))
+        {
+          if (!in_word)
+            words++;
+          in_word = TRUE;
+        }
+      else if (c != '\'' && c != 0x2019 && c != '-')
+        in_word = FALSE;
+    }
+
+  return words;
+}
+
+/* Checking the page's message. */
+
+static gboolean
+dup_member (JSCValue    *message,
+            const char  *member,
+            gboolean     required,
+            gsize       *total,
+            char       **out,
+            GError     **error)
+{
+  g_autoptr(JSCValue) value = NULL;
+
+  *out = NULL;
+
+  if (jsc_value_object_has_property (message, member))
+    value = jsc_value_object_get_property (message, member);
+
+  if (value == NULL || jsc_value_is_undefined (value) || jsc_value_is_null (value))
+    {
+      if (!required)
+        return TRUE;
+
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                   _("The page sent a clip without “%s”"), member);
+      return FALSE;
+    }
+
+  if (!jsc_value_is_string (value))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                   _("The page sent a clip whose “%s” is not text"), member);
+      return FALSE;
+    }
+
+  *out = jsc_value_to_string (value);
+  *total += strlen (*out);
+
+  if (*total > GLOSS_CLIP_MAX_MESSAGE_SIZE)
+    {
+      g_clear_pointer (out, g_free);
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
+                   _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
+                   GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+
+  /* An optional member that is only blank says nothing. */
+  if (!required && g_strstrip (*out)[0] == '\0')
+    g_clear_pointer (out, g_free);
+
+  return TRUE;
+}
+
+static gboolean
+read_images (ClipData  *data,
+             JSCValue  *message,
+             gsize     *total,
+             GError   **error)
+{
+  g_autoptr(JSCValue) images = NULL;
+  g_autoptr(JSCValue) length = NULL;
+  gint32 n;
+
+  data->images = g_ptr_array_new_with_free_func ((GDestroyNotify)image_free);
+
+  if (!jsc_value_object_has_property (message, "images"))
+    return TRUE;
+
+  images = jsc_value_object_get_property (message, "images");
+  if (!jsc_value_is_array (images))
+    goto bad;
+
+  length = jsc_value_object_get_property (images, "length");
+  if (!jsc_value_is_number (length))
+    goto bad;
+
+  n = jsc_value_to_int32 (length);
+  /* Each image has a placeholder in the content, so an absurd count means
+   * an absurd message rather than a large article. */
+  if (n < 0 || n > 100000)
+    goto bad;
+
+  for (gint32 i = 0; i < n; i++)
+    {
+      g_autoptr(JSCValue) item = jsc_value_object_get_property_at_index (images, i);
+      g_autofree char *url = NULL;
+      g_autoptr(GUri) uri = NULL;
+      Image *image;
+
+      if (!jsc_value_is_string (item))
+        goto bad;
+
+      url = jsc_value_to_string (item);
+      *total += strlen (url);
+      if (*total > GLOSS_CLIP_MAX_MESSAGE_SIZE)
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
+                       _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
+                       GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+          return FALSE;
+        }
+
+      image = g_new0 (Image, 1);
+      image->url = g_steal_pointer (&url);
+      g_ptr_array_add (data->images, image);
+
+      /* Only web addresses are fetched; anything else keeps its text. */
+      uri = g_uri_parse (image->url, G_URI_FLAGS_ENCODED, NULL);
+      if (uri == NULL ||
+          (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+           g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+        image->skip = TRUE;
+    }
+
+  return TRUE;
+
+bad:
+  g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                       _("The page sent a clip with a malformed list of images"));
+  return FALSE;
+}
+
+static gboolean
+read_message (ClipData  *data,
+              JSCValue  *message,
+              GError   **error)
+{
+  g_autofree char *url = NULL;
+  gsize total = 0;
+
+  if (!dup_member (message, "url", TRUE, &total, &url, error) ||
+      !dup_member (message, "title", TRUE, &total, &data->title, error) ||
+      !dup_member (message, "content", TRUE, &total, &data->content, error) ||
+      !dup_member (message, "text", TRUE, &total, &data->text, error) ||
+      !dup_member (message, "markdown", FALSE, &total, &data->markdown, error) ||
+      !dup_member (message, "byline", FALSE, &total, &data->byline, error) ||
+      !dup_member (message, "siteName", FALSE, &total, &data->site_name, error) ||
+      !dup_member (message, "excerpt", FALSE, &total, &data->excerpt, error) ||
+      !dup_member (message, "lang", FALSE, &total, &data->lang, error) ||
+      !dup_member (message, "dir", FALSE, &total, &data->dir, error) ||
+      !dup_member (message, "publishedTime", FALSE, &total, &data->published, error) ||
+      !read_images (data, message, &total, error))
+    return FALSE;
+
+  /* The page must still be the one the user asked to clip. */
+  if (g_strcmp0 (url, data->page_uri) != 0)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                   _("The page changed while it was being clipped; clip it again once it has loaded"));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (data->content, -1, NULL) || !g_utf8_validate (data->text, -1, NULL))
+    {
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                           _("The page sent text that is not valid UTF-8"));
+      return FALSE;
+    }
+
+  g_strstrip (data->title);
+  if (data->title[0] == '\0')
+    {
+      g_free (data->title);
+      data->title = g_strdup (data->page_uri);
+    }
+
+  /* Only what FORMAT.md allows for "dir". */
+  if (data->dir != NULL && g_strcmp0 (data->dir, "ltr") != 0 &&
+      g_strcmp0 (data->dir, "rtl") != 0 && g_strcmp0 (data->dir, "auto") != 0)
+    g_clear_pointer (&data->dir, g_free);
+
+  return TRUE;
+}
+
+/* Saving the images. */
+
+static const char *
+extension_for (const char *content_type)
+{
+  static const struct { const char *type; const char *ext; } types[] = {
+    { "image/jpeg", ".jpg" }, { "image/pjpeg", ".jpg" }, { "image/png", ".png" },
+    { "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/avif", ".avif" },
+    { "image/svg+xml", ".svg" }, { "image/bmp", ".bmp" }, { "image/x-icon", ".ico" },
+    { "image/vnd.microsoft.icon", ".ico" }, { "image/tiff", ".tiff" }, { "image/apng", ".png" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_ascii_strcasecmp (content_type, types[i].type) == 0)
+      return types[i].ext;
+
+  return ".img";
+}
+
+static void fetch_next_images (GTask *task);
+
+static void
+image_done (GTask *task,
+            Image *image)
+{
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *what = NULL;
+
+  g_clear_handle_id (&image->timeout_id, g_source_remove);
+  data->running--;
+  data->finished_images++;
+
+  what = g_strdup_printf (_("Saving images (%u of %u)"), data->finished_images, data->images->len);
+  emit_progress (self, 0.2 + 0.7 * data->finished_images / MAX (data->images->len, 1), what);
+
+  fetch_next_images (task);
+}
+
+static void
+asset_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+  Image *image = g_object_get_data (object, "gloss-image");
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_warning ("Could not save an image of the clip: %s", error->message);
+      g_clear_pointer (&image->name, g_free);
+    }
+
+  g_clear_pointer (&image->bytes, g_bytes_unref);
+  (void)data;
+  image_done (task, image);
+}
+
+static void
+save_image (GTask *task,
+            Image *image)
+{
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *hash = NULL;
+  g_autoptr(GFile) assets = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image->bytes);
+  hash[24] = '\0';
+  image->name = g_strconcat (hash, extension_for (image->content_type), NULL);
+
+  assets = g_file_get_child (data->folder, "assets");
+  if (!g_file_make_directory_with_parents (assets, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_warning ("Could not make the assets folder: %s", error->message);
+      g_clear_pointer (&image->name, g_free);
+      image_done (task, image);
+      return;
+    }
+
+  file = g_file_get_child (assets, image->name);
+  g_object_set_data_full (G_OBJECT (file), "gloss-image", image, NULL);
+  (void)self;
+  g_file_replace_contents_bytes_async (file, image->bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION,
+                                       g_task_get_cancellable (task),
+                                       asset_written_cb, g_object_ref (task));
+}
+
+typedef struct
+{
+  GTask        *task;
+  Image        *image;
+  GInputStream *stream;
+  GByteArray   *buffer;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_object (&fetch->task);
+  g_clear_object (&fetch->stream);
+  g_clear_pointer (&fetch->buffer, g_byte_array_unref);
+  g_free (fetch);
+}
+
+static void
+fetch_failed (Fetch      *fetch,
+              const char *reason)
+{
+  g_debug ("Image %s not saved: %s", fetch->image->url, reason);
+  image_done (fetch->task, fetch->image);
+  fetch_free (fetch);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  GlossClipper *self = g_task_get_source_object (fetch->task);
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      fetch_failed (fetch, error->message);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      fetch->image->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&fetch->buffer));
+      g_clear_handle_id (&fetch->image->timeout_id, g_source_remove);
+      save_image (fetch->task, fetch->image);
+      fetch_free (fetch);
+      return;
+    }
+
+  if (fetch->buffer->len + g_bytes_get_size (chunk) > self->max_image_bytes)
+    {
+      fetch_failed (fetch, "too large");
+      return;
+    }
+
+  g_byte_array_append (fetch->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (fetch->stream, 64 * 1024, G_PRIORITY_DEFAULT,
+                                   fetch->image->cancellable, read_cb, fetch);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  GlossClipper *self = g_task_get_source_object (fetch->task);
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GError) error = NULL;
+  const char *content_type;
+  goffset length;
+
+  fetch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (fetch->stream == NULL)
+    {
+      fetch_failed (fetch, error->message);
+      return;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    {
+      fetch_failed (fetch, "HTTP error");
+      return;
+    }
+
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
+  if (content_type == NULL || !g_str_has_prefix (content_type, "image/"))
+    {
+      fetch_failed (fetch, "not an image");
+      return;
+    }
+
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
+  if (length > 0 && (guint64)length > self->max_image_bytes)
+    {
+      fetch_failed (fetch, "too large");
+      return;
+    }
+
+  fetch->image->content_type = g_ascii_strdown (content_type, -1);
+  fetch->buffer = g_byte_array_new ();
+  g_input_stream_read_bytes_async (fetch->stream, 64 * 1024, G_PRIORITY_DEFAULT,
+                                   fetch->image->cancellable, read_cb, fetch);
+}
+
+static gboolean
+image_timeout_cb (gpointer user_data)
+{
+  Image *image = user_data;
+
+  image->timeout_id = 0;
+  g_cancellable_cancel (image->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              Image        *image)
+{
+  g_cancellable_cancel (image->cancellable);
+}
+
+static void finish_clip (GTask *task);
+
+static void
+fetch_next_images (GTask *task)
+{
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+
+  while (data->running < GLOSS_CLIP_PARALLEL_IMAGES && data->next_image < data->images->len)
+    {
+      Image *image = g_ptr_array_index (data->images, data->next_image);
+      g_autoptr(SoupMessage) message = NULL;
+      Fetch *fetch;
+
+      data->next_image++;
+
+      /* Not a web address, beyond the count limit, or a repeat of an
+       * image that is already being fetched. */
+      if (image->skip || data->next_image > GLOSS_CLIP_MAX_IMAGES)
+        {
+          data->finished_images++;
+          continue;
+        }
+
+      {
+        gboolean repeat = FALSE;
+
+        for (guint i = 0; i + 1 < data->next_image; i++)
+          if (g_str_equal (((Image *)g_ptr_array_index (data->images, i))->url, image->url))
+            repeat = TRUE;
+
+        if (repeat)
+          {
+            data->finished_images++;
+            continue;
+          }
+      }
+
+      message = soup_message_new (SOUP_METHOD_GET, image->url);
+      if (message == NULL)
+        {
+          data->finished_images++;
+          continue;
+        }
+
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Accept", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8");
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Referer", data->page_uri);
+
+      image->cancellable = g_cancellable_new ();
+      if (g_task_get_cancellable (task) != NULL)
+        {
+          image->parent = g_object_ref (g_task_get_cancellable (task));
+          image->cancelled_id = g_cancellable_connect (image->parent, G_CALLBACK (cancelled_cb), image, NULL);
+        }
+      image->timeout_id = g_timeout_add (self->image_timeout_ms, image_timeout_cb, image);
+
+      fetch = g_new0 (Fetch, 1);
+      fetch->task = g_object_ref (task);
+      fetch->image = image;
+      data->running++;
+
+      soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
+                               image->cancellable, send_cb, fetch);
+    }
+
+  if (data->running == 0 && data->next_image >= data->images->len)
+    finish_clip (task);
+}
+
+/* Writing the clip. */
+
+static const char *
+saved_name_for (ClipData *data,
+                guint     index)
+{
+  Image *image = g_ptr_array_index (data->images, index);
+
+  if (image->name != NULL)
+    return image->name;
+
+  /* A repeat: the first image with the same address holds the file. */
+  for (guint i = 0; i < index; i++)
+    {
+      Image *other = g_ptr_array_index (data->images, i);
+
+      if (other->name != NULL && g_str_equal (other->url, image->url))
+        return other->name;
+    }
+
+  return NULL;
+}
+
+/* Swaps each gloss-image-TOKEN-N placeholder for assets/NAME, or for the
+ * original address (escaped for @html) when the image was not saved. */
+static char *
+replace_placeholders (ClipData   *data,
+                      const char *input,
+                      gboolean    html)
+{
+  g_autofree char *marker = g_strconcat ("gloss-image-", data->token, "-", NULL);
+  gsize marker_len = strlen (marker);
+  GString *out = g_string_sized_new (strlen (input) + 64);
+  const char *p = input;
+  const char *hit;
+
+  while ((hit = strstr (p, marker)) != NULL)
+    {
+      const char *digits = hit + marker_len;
+      const char *end = digits;
+      guint64 index = G_MAXUINT64;
+
+      while (g_ascii_isdigit (*end) && end - digits < 9)
+        end++;
+
+      g_string_append_len (out, p, hit - p);
+
+      if (end > digits)
+        {
+          g_autofree char *number = g_strndup (digits, end - digits);
+
+          g_ascii_string_to_unsigned (number, 10, 0, G_MAXUINT32, &index, NULL);
+        }
+
+      if (index < data->images->len)
+        {
+          const char *name = saved_name_for (data, index);
+
+          if (name != NULL)
+            {
+              g_string_append (out, "assets/");
+              g_string_append (out, name);
+            }
+          else if (html)
+            {
+              g_autofree char *escaped = g_markup_escape_text (((Image *)g_ptr_array_index (data->images, index))->url, -1);
+              g_string_append (out, escaped);
+            }
+          else
+            g_string_append (out, ((Image *)g_ptr_array_index (data->images, index))->url);
+
+          p = end;
+        }
+      else
+        {
+          g_string_append_len (out, hit, marker_len);
+          p = hit + marker_len;
+        }
+    }
+
+  g_string_append (out, p);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+apply_metadata (GlossClip *clip,
+                ClipData  *data)
+{
+  gloss_clip_set_title (clip, data->title);
+  gloss_clip_set_byline (clip, data->byline);
+  gloss_clip_set_site_name (clip, data->site_name);
+  gloss_clip_set_excerpt (clip, data->excerpt);
+  gloss_clip_set_lang (clip, data->lang);
+  gloss_clip_set_dir (clip, data->dir);
+  gloss_clip_set_published (clip, data->published);
+  gloss_clip_set_word_count (clip, gloss_count_words (data->text));
+}
+
+static gboolean
+write_markdown (ClipData  *data,
+                GFile     *folder,
+                GError   **error)
+{
+  g_autofree char *markdown = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (data->markdown == NULL)
+    return TRUE;
+
+  markdown = replace_placeholders (data, data->markdown, FALSE);
+  file = g_file_get_child (folder, "article.md");
+
+  return g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+}
+
+/* Re-anchors every annotation of an updated clip against its new text
+ * (FORMAT.md "Anchoring"); nothing is dropped, the lost ones are orphans. */
+static guint
+reanchor (GlossClip  *clip,
+          const char *text)
+{
+  g_autoptr(GlossText) gtext = gloss_text_new (text, -1);
+  GListModel *annotations = gloss_clip_get_annotations (clip);
+  guint n = g_list_model_get_n_items (annotations);
+  guint orphans = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
+      guint start = 0, end = 0;
+      GlossAnchorMethod method = gloss_anchor_annotation (gtext, annotation, &start, &end);
+
+      if (method == GLOSS_ANCHOR_ORPHAN)
+        {
+          gloss_annotation_set_orphan (annotation, TRUE);
+          orphans++;
+          continue;
+        }
+
+      gloss_annotation_set_orphan (annotation, FALSE);
+
+      if (method != GLOSS_ANCHOR_POSITION ||
+          start != gloss_annotation_get_start (annotation) ||
+          end != gloss_annotation_get_end (annotation))
+        {
+          g_autofree char *exact = gloss_text_substring (gtext, start, end);
+          g_autofree char *prefix = NULL;
+          g_autofree char *suffix = NULL;
+
+          gloss_text_get_context (gtext, start, end, &prefix, &suffix);
+          gloss_annotation_set_target (annotation, exact, prefix, suffix, start, end);
+        }
+    }
+
+  gloss_clip_sort_annotations (clip);
+
+  return orphans;
+}
+
+static void
+finish_clip (GTask *task)
+{
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *html = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  self->stats.images_ms = ms_since (&data->stage_started);
+  self->stats.n_images = data->images->len;
+  self->stats.n_images_saved = 0;
+  for (guint i = 0; i < data->images->len; i++)
+    if (((Image *)g_ptr_array_index (data->images, i))->name != NULL)
+      self->stats.n_images_saved++;
+
+  emit_progress (self, 0.95, _("Saving the clip"));
+
+  html = replace_placeholders (data, data->content, TRUE);
+
+  if (!write_markdown (data, data->folder, &error))
+    {
+      /* Optional: an export convenience, never a reason to lose the clip. */
+      g_warning ("Could not write article.md: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  if (data->update != NULL)
+    {
+      if (!gloss_clip_replace_article (data->update, html, data->text, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      apply_metadata (data->update, data);
+      data->n_orphans = reanchor (data->update, data->text);
+
+      if (!gloss_library_save (self->library, data->update, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      self->stats.save_ms = ms_since (&data->stage_started);
+      emit_progress (self, 1.0, _("Clip updated"));
+      g_task_return_pointer (task, g_object_ref (data->update), g_object_unref);
+      return;
+    }
+
+  if (!gloss_library_add (self->library, data->clip, html, data->text, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->stats.save_ms = ms_since (&data->stage_started);
+  emit_progress (self, 1.0, _("Clipped"));
+  g_task_return_pointer (task, g_object_ref (data->clip), g_object_unref);
+}
+
+static void
+start_saving (GTask *task)
+{
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+
+  if (data->update != NULL)
+    {
+      data->folder = gloss_clip_get_folder (data->update);
+      if (data->folder != NULL)
+        g_object_ref (data->folder);
+    }
+  else
+    {
+      g_autoptr(GFile) clips = gloss_library_get_clips_folder (self->library);
+
+      data->clip = gloss_clip_new (data->page_uri, data->title);
+      apply_metadata (data->clip, data);
+      data->folder = g_file_get_child (clips, gloss_clip_get_id (data->clip));
+    }
+
+  if (data->folder == NULL)
+    {
+      g_task_return_new_error (task, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+                               _("The saved clip to update is no longer in the library"));
+      return;
+    }
+
+  if (data->images->len > 0)
+    emit_progress (self, 0.2, _("Saving images"));
+
+  fetch_next_images (task);
+}
+
+/* Talking to the page. */
+
+static void
+fail_page (GTask  *task,
+           GError *error)
+{
+  ClipData *data = g_task_get_task_data (task);
+
+  disconnect_page (data);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+script_message_received_cb (WebKitUserContentManager *manager,
+                            JSCValue                 *message,
+                            gpointer                  user_data)
+{
+  GTask *task = user_data;
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *type = gloss_web_message_dup_string (message, "type");
+  g_autofree char *token = gloss_web_message_dup_string (message, "token");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) elapsed = NULL;
+
+  /* Other messages on the same handler (readerable) are not ours. */
+  if (g_strcmp0 (token, data->token) != 0 ||
+      (g_strcmp0 (type, "clip") != 0 && g_strcmp0 (type, "clip-failed") != 0))
+    return;
+
+  self->stats.extract_ms = ms_since (&data->stage_started);
+
+  if (g_str_equal (type, "clip-failed"))
+    {
+      g_autofree char *reason = gloss_web_message_dup_string (message, "reason");
+      g_autofree char *detail = gloss_web_message_dup_string (message, "message");
+
+      if (g_strcmp0 (reason, "not-article") == 0)
+        fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_NOT_ARTICLE,
+                                              _("This page does not look like an article")));
+      else
+        fail_page (task, g_error_new (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                      _("The article could not be extracted: %s"),
+                                      detail ? detail : _("unknown error")));
+      return;
+    }
+
+  if (jsc_value_object_has_property (message, "elapsed"))
+    {
+      elapsed = jsc_value_object_get_property (message, "elapsed");
+      if (jsc_value_is_number (elapsed))
+        self->stats.in_page_ms = jsc_value_to_double (elapsed);
+    }
+
+  if (!read_message (data, message, &error))
+    {
+      fail_page (task, g_steal_pointer (&error));
+      return;
+    }
+
+  disconnect_page (data);
+  start_saving (task);
+  g_object_unref (task);
+}
+
+static void
+load_changed_cb (WebKitWebView   *web_view,
+                 WebKitLoadEvent  event,
+                 gpointer         user_data)
+{
+  if (event != WEBKIT_LOAD_STARTED)
+    return;
+
+  fail_page (user_data, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                                             _("The page changed while it was being clipped; clip it again once it has loaded")));
+}
+
+static gboolean
+extract_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+
+  data->timeout_id = 0;
+  fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                        _("The page took too long to give up its article")));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+evaluate_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(JSCValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+
+  /* The message may already have come, or failed the clip. */
+  if (data->message_handler == 0)
+    return;
+
+  if (value == NULL)
+    {
+      g_debug ("Calling the clip script failed: %s", error->message);
+      fail_page (g_object_ref (task),
+                 g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                      _("Gloss could not read this page; wait until it has loaded and try again")));
+    }
+}
+
+void
+gloss_clipper_clip_async (GlossClipper        *self,
+                          WebKitWebView       *web_view,
+                          GlossClipMode        mode,
+                          GlossClip           *update,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *call = NULL;
+  g_autofree char *uuid = NULL;
+  ClipData *data;
+  const char *uri;
+  guint j = 0;
+
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+  g_return_if_fail (WEBKIT_IS_WEB_VIEW (web_view));
+  g_return_if_fail (update == NULL || GLOSS_IS_CLIP (update));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gloss_clipper_clip_async);
+
+  memset (&self->stats, 0, sizeof self->stats);
+
+  uri = webkit_web_view_get_uri (web_view);
+  if (uri == NULL || webkit_web_view_is_loading (web_view) ||
+      !(g_str_has_prefix (uri, "http://") || g_str_has_prefix (uri, "https://") ||
+        g_str_has_prefix (uri, "file://")))
+    {
+      g_task_return_new_error (task, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                               _("Open a web page and wait until it has loaded to clip it"));
+      return;
+    }
+
+  data = g_new0 (ClipData, 1);
+  data->web_view = g_object_ref (web_view);
+  data->manager = g_object_ref (webkit_web_view_get_user_content_manager (web_view));
+  data->mode = mode;
+  data->update = update ? g_object_ref (update) : NULL;
+  data->page_uri = g_strdup (uri);
+  data->started = data->stage_started = g_get_monotonic_time ();
+
+  /* A token only we know, so that only the answer to this call counts,
+   * and placeholders that no article text can collide with. */
+  uuid = g_uuid_string_random ();
+  data->token = g_malloc0 (strlen (uuid) + 1);
+  for (const char *p = uuid; *p; p++)
+    if (*p != '-')
+      data->token[j++] = *p;
+
+  g_task_set_task_data (task, data, (GDestroyNotify)clip_data_free);
+
+  emit_progress (self, 0.05, _("Finding the article"));
+
+  /* The message handler and the load watch each hold the task until one of
+   * them (or the timeout) ends the page part. */
+  data->message_handler = g_signal_connect (data->manager, "script-message-received::" GLOSS_MESSAGE_HANDLER,
+                                            G_CALLBACK (script_message_received_cb), task);
+  data->load_handler = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), task);
+  data->timeout_id = g_timeout_add_seconds (EXTRACT_TIMEOUT_S, extract_timeout_cb, task);
+  g_object_ref (task);
+
+  call = g_strdup_printf ("glossClip ('%s', '%s');", data->token,
+                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article");
+  webkit_web_view_evaluate_javascript (web_view, call, -1, GLOSS_SCRIPT_WORLD, NULL,
+                                       NULL, evaluate_cb, g_object_ref (task));
+}
+
+GlossClip *
+gloss_clipper_clip_finish (GlossClipper  *self,
+                           GAsyncResult  *result,
+                           guint         *n_orphans,
+                           GError       **error)
+{
+  GlossClip *clip;
+
+  g_return_val_if_fail (GLOSS_IS_CLIPPER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  clip = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (n_orphans != NULL)
+    {
+      ClipData *data = g_task_get_task_data (G_TASK (result));
+
+      *n_orphans = clip != NULL && data != NULL ? data->n_orphans : 0;
+    }
+
+  return clip;
+}
