@@ -17,11 +17,18 @@
 
 #include "gloss-application.h"
 #include "gloss-browser.h"
+#include "gloss-cli-clip.h"
+#include "gloss-library.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  char           *library_option;   /* --library, for this instance */
+  GlossLibrary   *library;
+  GCancellable   *cancellable;
+  guint           load_source;
 };
 
 G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
@@ -29,9 +36,86 @@ G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
+  { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
 };
+
+static char *
+dup_library_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  /* Uninstalled runs of the command line may have no schema. */
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_string (settings, "library-folder");
+}
+
+static GFile *
+resolve_library_folder (const char *option)
+{
+  g_autofree char *setting = dup_library_setting ();
+
+  return gloss_library_resolve_folder (option, setting);
+}
+
+static void
+library_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GlossApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_warning ("The library could not be read: %s", error->message);
+
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+        if (GLOSS_IS_WINDOW (l->data))
+          gloss_window_show_toast (l->data, error->message);
+      return;
+    }
+
+  gloss_library_set_monitoring (GLOSS_LIBRARY (object), TRUE);
+}
+
+static gboolean
+load_library_cb (gpointer user_data)
+{
+  GlossApplication *self = user_data;
+
+  self->load_source = 0;
+  gloss_library_load_async (self->library, self->cancellable, library_loaded_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+GlossLibrary *
+gloss_application_get_library (GlossApplication *self)
+{
+  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL)
+    {
+      g_autoptr(GFile) folder = resolve_library_folder (self->library_option);
+
+      self->library = gloss_library_new (folder);
+      /* Reading the library waits until the first window has drawn: start-up
+       * does no library work before the first frame. */
+      self->load_source = g_idle_add_full (G_PRIORITY_LOW, load_library_cb, self, NULL);
+    }
+
+  return self->library;
+}
 
 static GlossWindow *
 get_or_create_window (GlossApplication *self)
@@ -87,7 +171,46 @@ gloss_application_handle_local_options (GApplication *app,
       return 0;
     }
 
-  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining);
+
+  {
+    const char *library = NULL;
+
+    /* For this instance only; a running one keeps its own library. */
+    if (g_variant_dict_lookup (options, "library", "^&ay", &library))
+      {
+        g_free (GLOSS_APPLICATION (app)->library_option);
+        GLOSS_APPLICATION (app)->library_option = g_strdup (library);
+      }
+  }
+
+  if (g_variant_dict_contains (options, "clip"))
+    {
+      GlossApplication *self = GLOSS_APPLICATION (app);
+      g_autoptr(GFile) folder = NULL;
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GString) err = g_string_new (NULL);
+      static const char *none[] = { NULL };
+      int status;
+
+      /* Clipping needs a web view, so GTK, but never a window. */
+      if (!gtk_init_check ())
+        {
+          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on"));
+          return 1;
+        }
+      adw_init ();
+
+      folder = resolve_library_folder (self->library_option);
+      status = gloss_cli_clip (folder, remaining ? remaining : none, out, err);
+
+      g_printerr ("%s", err->str);
+      g_print ("%s", out->str);
+
+      return status;
+    }
+
+  if (remaining == NULL)
     return -1;
 
   /* Addresses are normalised here, before they travel to the running
@@ -188,9 +311,37 @@ gloss_application_startup (GApplication *app)
 }
 
 static void
+gloss_application_shutdown (GApplication *app)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->load_source, g_source_remove);
+
+  G_APPLICATION_CLASS (gloss_application_parent_class)->shutdown (app);
+}
+
+static void
+gloss_application_finalize (GObject *object)
+{
+  GlossApplication *self = GLOSS_APPLICATION (object);
+
+  g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->library);
+  g_clear_object (&self->cancellable);
+  g_free (self->library_option);
+
+  G_OBJECT_CLASS (gloss_application_parent_class)->finalize (object);
+}
+
+static void
 gloss_application_class_init (GlossApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gloss_application_finalize;
+  app_class->shutdown = gloss_application_shutdown;
 
   app_class->activate = gloss_application_activate;
   app_class->open = gloss_application_open;
@@ -201,6 +352,7 @@ gloss_application_class_init (GlossApplicationClass *klass)
 static void
 gloss_application_init (GlossApplication *self)
 {
+  self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URL…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),

@@ -9,12 +9,17 @@
 
 #include <adwaita.h>
 
+#include "gloss-library.h"
+
 G_BEGIN_DECLS
 
 #define GLOSS_TYPE_APPLICATION (gloss_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (GlossApplication, gloss_application, GLOSS, APPLICATION, AdwApplication)
 
-GlossApplication *gloss_application_new (void);
+GlossApplication *gloss_application_new         (void);
+/* The library of this instance, made on first use and read in the
+ * background once the main loop is idle (after the first frame). */
+GlossLibrary     *gloss_application_get_library (GlossApplication *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gloss-browser.h"
+#include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-web-context.h"
 
@@ -397,6 +398,8 @@ gloss_browser_init (GlossBrowser *self)
                                           "gloss-readerable.js",
                                           NULL);
   webkit_user_content_manager_add_script (manager, readerable);
+  /* glossClip (), which the clipper calls in our world. */
+  gloss_clipper_add_scripts (manager);
 
   /* Registered in our world only: the page's own scripts cannot see it. */
   webkit_user_content_manager_register_script_message_handler (manager,

@@ -16,6 +16,8 @@
 
 #include <glib/gi18n.h>
 
+#include <gtk/gtk.h>
+
 #include "gloss-browser.h"
 #include "gloss-cli-clip.h"
 #include "gloss-clipper.h"
@@ -131,6 +133,7 @@ gloss_cli_clip (GFile              *library_folder,
   g_autoptr(GlossClipper) clipper = NULL;
   g_autoptr(GlossBrowser) browser = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWidget *window = NULL;
   guint failed = 0;
 
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
@@ -152,6 +155,10 @@ gloss_cli_clip (GFile              *library_folder,
 
   clipper = gloss_clipper_new (library);
   browser = gloss_browser_new ();
+
+  /* WebKit expects its view inside a toplevel, even one never shown. */
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (gloss_browser_get_web_view (browser)));
 
   for (guint i = 0; urls[i] != NULL; i++)
     {
@@ -202,6 +209,8 @@ gloss_cli_clip (GFile              *library_folder,
       g_string_append_printf (out, "%s\n", gloss_clip_get_id (wait.clip));
       g_clear_object (&wait.clip);
     }
+
+  gtk_window_destroy (GTK_WINDOW (window));
 
   return failed > 0 ? 1 : 0;
 }

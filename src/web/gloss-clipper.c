@@ -243,6 +243,7 @@ gloss_clipper_add_scripts (WebKitUserContentManager *manager)
 
   script = gloss_web_user_script_new (WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START,
                                       "Readability.js",
+                                      "Readability-readerable.js",
                                       "turndown.js",
                                       "gloss-clip.js",
                                       NULL);
@@ -879,6 +880,9 @@ write_markdown (ClipData  *data,
   markdown = replace_placeholders (data, data->markdown, FALSE);
   file = g_file_get_child (folder, "article.md");
 
+  if (!g_file_make_directory_with_parents (folder, NULL, NULL) && !g_file_query_exists (folder, NULL))
+    return g_file_make_directory_with_parents (folder, NULL, error);
+
   return g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
                                   G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
 }
@@ -1004,7 +1008,7 @@ start_saving (GTask *task)
     }
   else
     {
-      g_autoptr(GFile) clips = gloss_library_get_clips_folder (self->library);
+      GFile *clips = gloss_library_get_clips_folder (self->library);
 
       data->clip = gloss_clip_new (data->page_uri, data->title);
       apply_metadata (data->clip, data);
@@ -1166,7 +1170,7 @@ gloss_clipper_clip_async (GlossClipper        *self,
   memset (&self->stats, 0, sizeof self->stats);
 
   uri = webkit_web_view_get_uri (web_view);
-  if (uri == NULL || webkit_web_view_is_loading (web_view) ||
+  if (uri == NULL ||
       !(g_str_has_prefix (uri, "http://") || g_str_has_prefix (uri, "https://") ||
         g_str_has_prefix (uri, "file://")))
     {

@@ -21,6 +21,7 @@
 
   const ReadabilityClass = Readability;
   const TurndownClass = TurndownService;
+  const probablyReaderable = isProbablyReaderable;
   const handler = window.webkit.messageHandlers.gloss;
   const post = handler.postMessage.bind (handler);
 
@@ -142,6 +143,11 @@
     const article = reader.parse ();
 
     if (article === null || typeof article.content !== 'string')
+      return null;
+
+    /* Readability finds "something" in almost any page; a short one that
+     * Firefox's heuristic would not offer in reader view is not an article. */
+    if (!probablyReaderable (document) && (article.length || 0) < 500)
       return null;
 
     const holder = document.implementation.createHTMLDocument ('');
