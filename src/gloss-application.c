@@ -125,6 +125,8 @@ get_or_create_window (GlossApplication *self)
   if (window == NULL)
     window = GTK_WINDOW (gloss_window_new (ADW_APPLICATION (self)));
 
+  gloss_window_set_library (GLOSS_WINDOW (window), gloss_application_get_library (self));
+
   return GLOSS_WINDOW (window);
 }
 
@@ -152,6 +154,7 @@ gloss_application_open (GApplication  *app,
       g_autofree char *uri = g_file_get_uri (files[i]);
       GlossWindow *target = i == 0 ? window : gloss_window_new (ADW_APPLICATION (self));
 
+      gloss_window_set_library (target, gloss_application_get_library (self));
       gloss_window_open (target, uri);
       gtk_window_present (GTK_WINDOW (target));
     }
@@ -261,7 +264,10 @@ new_window_action_cb (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  gtk_window_present (GTK_WINDOW (gloss_window_new (ADW_APPLICATION (user_data))));
+  GlossWindow *window = gloss_window_new (ADW_APPLICATION (user_data));
+
+  gloss_window_set_library (window, gloss_application_get_library (GLOSS_APPLICATION (user_data)));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void

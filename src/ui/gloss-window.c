@@ -5,7 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The main window: the address bar and the live web view. */
+/* The main window: the address bar, the live web view, clipping, and the
+ * reader that shows a clip from the library. */
 
 #define G_LOG_DOMAIN "gloss-window"
 
@@ -13,7 +14,12 @@
 
 #include <glib/gi18n.h>
 
+#include "gloss-clipper.h"
+#include "gloss-error.h"
+#include "gloss-reader-view.h"
 #include "gloss-window.h"
+
+#define ZOOM_STEP 0.1
 
 struct _GlossWindow
 {
@@ -21,6 +27,11 @@ struct _GlossWindow
 
   GSettings            *settings;
   GlossBrowser         *browser;
+  GlossLibrary         *library;
+  GlossClipper         *clipper;
+  GlossReaderView      *reader;
+  GCancellable         *cancellable;   /* cancelled on close */
+  GCancellable         *clip_cancellable;
 
   /* Template widgets */
   GtkEntry             *address_entry;
@@ -29,6 +40,9 @@ struct _GlossWindow
   AdwBin               *web_bin;
   AdwStatusPage        *error_page;
   AdwToastOverlay      *toast_overlay;
+  AdwBin               *reader_bin;
+  GtkProgressBar       *clip_progress;
+  GtkButton            *live_button;
 };
 
 G_DEFINE_FINAL_TYPE (GlossWindow, gloss_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -38,6 +52,9 @@ update_actions (GlossWindow *self)
 {
   WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
   gboolean loading = webkit_web_view_is_loading (web_view);
+  const char *view = gtk_stack_get_visible_child_name (self->stack);
+  const char *uri = webkit_web_view_get_uri (web_view);
+  gboolean reading = g_strcmp0 (view, "reader") == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
                                  webkit_web_view_can_go_back (web_view));
@@ -46,9 +63,18 @@ update_actions (GlossWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload",
                                  gloss_browser_get_uri (self->browser) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", loading);
+  /* Any loaded web page can be clipped: when Readability finds no article
+   * the user is offered the whole page instead. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clip",
-                                 gloss_browser_get_readerable (self->browser) && !loading &&
-                                 g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "web") == 0);
+                                 uri != NULL && !loading && self->clip_cancellable == NULL &&
+                                 g_strcmp0 (view, "web") == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clip-whole-page",
+                                 uri != NULL && !loading && self->clip_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-live", reading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", reading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", reading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", reading);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_button), reading);
 
   gtk_stack_set_visible_child_name (self->reload_stack, loading ? "stop" : "reload");
 }
@@ -57,6 +83,11 @@ static void
 update_address (GlossWindow *self)
 {
   const char *uri = gloss_browser_get_uri (self->browser);
+
+  /* The reader shows where its clip came from. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "reader") == 0 &&
+      self->reader != NULL && gloss_reader_view_get_clip (self->reader) != NULL)
+    uri = gloss_clip_get_url (gloss_reader_view_get_clip (self->reader));
 
   /* Never overwrite what the user is typing. */
   if (gtk_widget_has_focus (GTK_WIDGET (self->address_entry)) ||
@@ -74,6 +105,9 @@ update_title (GlossWindow *self)
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0)
     title = adw_status_page_get_title (self->error_page);
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "reader") == 0 &&
+           self->reader != NULL && gloss_reader_view_get_clip (self->reader) != NULL)
+    title = gloss_clip_get_title (gloss_reader_view_get_clip (self->reader));
 
   if (title == NULL || *title == '\0')
     title = gloss_browser_get_uri (self->browser);
@@ -96,8 +130,10 @@ load_changed_cb (GlossWindow     *self,
                  WebKitLoadEvent  event,
                  WebKitWebView   *web_view)
 {
-  /* A new load replaces the error page with the page itself. */
-  if (event == WEBKIT_LOAD_STARTED || event == WEBKIT_LOAD_COMMITTED)
+  /* A new load replaces the error page with the page itself; the reader
+   * stays until the user goes back to the live page. */
+  if ((event == WEBKIT_LOAD_STARTED || event == WEBKIT_LOAD_COMMITTED) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "reader") != 0)
     {
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") != 0 ||
           event == WEBKIT_LOAD_STARTED)
@@ -183,14 +219,263 @@ focus_address_action (GtkWidget  *widget,
 }
 
 static void
+clip_progress_cb (GlossWindow  *self,
+                  double        fraction,
+                  const char   *what,
+                  GlossClipper *clipper)
+{
+  gtk_progress_bar_set_fraction (self->clip_progress, fraction);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->clip_progress), what);
+}
+
+static void
+ensure_reader (GlossWindow *self);
+
+static void
+clip_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GlossWindow) self = user_data;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  guint orphans = 0;
+
+  clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, &orphans, &error);
+
+  g_clear_object (&self->clip_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->clip_progress), FALSE);
+  update_actions (self);
+
+  if (clip == NULL)
+    {
+      AdwToast *toast;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          gtk_widget_in_destruction (GTK_WIDGET (self)))
+        return;
+
+      if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_ARTICLE))
+        {
+          toast = adw_toast_new (_("This page does not look like an article"));
+          adw_toast_set_button_label (toast, _("Clip Whole Page"));
+          adw_toast_set_action_name (toast, "win.clip-whole-page");
+          adw_toast_set_timeout (toast, 8);
+        }
+      else
+        toast = adw_toast_new (error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return;
+    }
+
+  if (orphans > 0)
+    {
+      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "%u highlight no longer matches the updated article; it is kept",
+                                                               "%u highlights no longer match the updated article; they are kept",
+                                                               orphans),
+                                                  orphans);
+      gloss_window_show_toast (self, message);
+    }
+
+  gloss_window_open_clip (self, clip);
+}
+
+static void
+start_clip (GlossWindow   *self,
+            GlossClipMode  mode,
+            GlossClip     *update)
+{
+  if (self->library == NULL)
+    {
+      gloss_window_show_toast (self, _("The library is not available"));
+      return;
+    }
+
+  if (self->clipper == NULL)
+    {
+      self->clipper = gloss_clipper_new (self->library);
+      g_signal_connect_object (self->clipper, "progress",
+                               G_CALLBACK (clip_progress_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  g_cancellable_cancel (self->clip_cancellable);
+  g_clear_object (&self->clip_cancellable);
+  self->clip_cancellable = g_cancellable_new ();
+
+  gtk_progress_bar_set_fraction (self->clip_progress, 0.0);
+  gtk_widget_set_visible (GTK_WIDGET (self->clip_progress), TRUE);
+  update_actions (self);
+
+  gloss_clipper_clip_async (self->clipper,
+                            gloss_browser_get_web_view (self->browser),
+                            mode, update,
+                            self->clip_cancellable,
+                            clip_done_cb, g_object_ref (self));
+}
+
+static void
+duplicate_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       GlossWindow      *self)
+{
+  GlossClip *clip = g_object_get_data (G_OBJECT (dialog), "gloss-clip");
+
+  if (g_strcmp0 (response, "open") == 0)
+    gloss_window_open_clip (self, clip);
+  else if (g_strcmp0 (response, "update") == 0)
+    start_clip (self, GLOSS_CLIP_MODE_ARTICLE, clip);
+}
+
+static void
 clip_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
   GlossWindow *self = GLOSS_WINDOW (widget);
+  const char *uri = webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser));
+  GlossClip *existing = NULL;
+  GtkWidget *dialog;
 
-  /* Clipping itself arrives with the clipper (src/web/gloss-clipper.c). */
-  gloss_window_show_toast (self, _("Clipping is not available in this build"));
+  if (self->library == NULL)
+    {
+      gloss_window_show_toast (self, _("The library is not available"));
+      return;
+    }
+
+  if (!gloss_library_get_loaded (self->library))
+    {
+      gloss_window_show_toast (self, _("Your library is still being read; try again in a moment"));
+      return;
+    }
+
+  if (uri != NULL)
+    existing = gloss_library_find_by_url (self->library, uri);
+
+  if (existing == NULL)
+    {
+      start_clip (self, GLOSS_CLIP_MODE_ARTICLE, NULL);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("This Page Is Already in Your Library"),
+                                   NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” was clipped before. Open the saved clip, or update it with the page as it is now? Updating keeps your highlights and notes."),
+                                  gloss_clip_get_title (existing));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "update", _("_Update"),
+                                    "open", _("_Open Saved Clip"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "gloss-clip", g_object_ref (existing), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (duplicate_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+clip_whole_page_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  start_clip (GLOSS_WINDOW (widget), GLOSS_CLIP_MODE_WHOLE_PAGE, NULL);
+}
+
+static void
+show_live_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+  GlossClip *clip = self->reader ? gloss_reader_view_get_clip (self->reader) : NULL;
+  const char *url = clip ? gloss_clip_get_url (clip) : NULL;
+
+  /* The live page of the clip: the one still loaded, or its original. */
+  if (url != NULL && g_strcmp0 (webkit_web_view_get_uri (web_view), url) != 0)
+    gloss_window_open (self, url);
+  else
+    {
+      gtk_stack_set_visible_child_name (self->stack, webkit_web_view_get_uri (web_view) ? "web" : "empty");
+      update_address (self);
+    }
+
+  update_actions (self);
+  update_title (self);
+}
+
+static void
+change_zoom (GlossWindow *self,
+             double       step)
+{
+  double zoom = step == 0.0 ? 1.0 : g_settings_get_double (self->settings, "reader-zoom") + step;
+
+  g_settings_set_double (self->settings, "reader-zoom", CLAMP (zoom, 0.5, 3.0));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    change_zoom (self, ZOOM_STEP);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    change_zoom (self, -ZOOM_STEP);
+  else
+    change_zoom (self, 0.0);
+}
+
+static void
+reader_open_link_cb (GlossWindow     *self,
+                     const char      *uri,
+                     GlossReaderView *reader)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_settings_get_boolean (self->settings, "open-links-externally"))
+    {
+      if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
+        gloss_window_show_toast (self, error->message);
+      return;
+    }
+
+  gloss_window_open (self, uri);
+}
+
+static void
+dark_changed_cb (GlossWindow     *self,
+                 GParamSpec      *pspec,
+                 AdwStyleManager *manager)
+{
+  if (self->reader != NULL)
+    gloss_reader_view_set_dark (self->reader, adw_style_manager_get_dark (manager));
+}
+
+static void
+ensure_reader (GlossWindow *self)
+{
+  WebKitWebView *web_view;
+
+  if (self->reader != NULL)
+    return;
+
+  /* Made on first use: start-up need not spawn a second web process. */
+  self->reader = gloss_reader_view_new ();
+  gloss_reader_view_set_dark (self->reader, adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  web_view = gloss_reader_view_get_web_view (self->reader);
+  gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
+  adw_bin_set_child (self->reader_bin, GTK_WIDGET (web_view));
+
+  g_signal_connect_object (self->reader, "open-link",
+                           G_CALLBACK (reader_open_link_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -216,6 +501,8 @@ gloss_window_close_request (GtkWindow *window)
   GlossWindow *self = GLOSS_WINDOW (window);
 
   save_window_state (self);
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->clip_cancellable);
 
   return GTK_WINDOW_CLASS (gloss_window_parent_class)->close_request (window);
 }
@@ -228,7 +515,15 @@ gloss_window_dispose (GObject *object)
   if (self->browser != NULL)
     g_signal_handlers_disconnect_by_data (gloss_browser_get_web_view (self->browser), self);
 
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->clip_cancellable);
+
   g_clear_object (&self->browser);
+  g_clear_object (&self->reader);
+  g_clear_object (&self->clipper);
+  g_clear_object (&self->library);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->clip_cancellable);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_WINDOW);
@@ -253,6 +548,9 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, web_bin);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, reader_bin);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, clip_progress);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, live_button);
   gtk_widget_class_bind_template_callback (widget_class, address_entry_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
@@ -261,6 +559,11 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.focus-address", NULL, focus_address_action);
   gtk_widget_class_install_action (widget_class, "win.clip", NULL, clip_action);
+  gtk_widget_class_install_action (widget_class, "win.clip-whole-page", NULL, clip_whole_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-live", NULL, show_live_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
@@ -272,6 +575,14 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-address", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-address", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.clip", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.show-live", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
 }
 
 static void
@@ -291,6 +602,10 @@ gloss_window_init (GlossWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+
   self->browser = gloss_browser_new ();
   web_view = gloss_browser_get_web_view (self->browser);
   gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
@@ -307,6 +622,8 @@ gloss_window_init (GlossWindow *self)
   g_signal_connect_object (self->browser, "notify::uri",
                            G_CALLBACK (update_address), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::readerable",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
                            G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
@@ -367,4 +684,49 @@ gloss_window_show_toast (GlossWindow *self,
   g_return_if_fail (GLOSS_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+gloss_window_set_library (GlossWindow  *self,
+                          GlossLibrary *library)
+{
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+  g_return_if_fail (library == NULL || GLOSS_IS_LIBRARY (library));
+
+  if (g_set_object (&self->library, library))
+    g_clear_object (&self->clipper);
+}
+
+GlossLibrary *
+gloss_window_get_library (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->library;
+}
+
+GlossReaderView *
+gloss_window_get_reader (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  ensure_reader (self);
+
+  return self->reader;
+}
+
+void
+gloss_window_open_clip (GlossWindow *self,
+                        GlossClip   *clip)
+{
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+
+  ensure_reader (self);
+  gloss_reader_view_load_clip (self->reader, clip);
+  gtk_stack_set_visible_child_name (self->stack, "reader");
+  update_address (self);
+  update_title (self);
+  update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (gloss_reader_view_get_web_view (self->reader)));
 }

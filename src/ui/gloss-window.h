@@ -10,6 +10,8 @@
 #include <adwaita.h>
 
 #include "gloss-browser.h"
+#include "gloss-library.h"
+#include "gloss-reader-view.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +24,16 @@ GlossWindow  *gloss_window_new          (AdwApplication *application);
 void          gloss_window_open         (GlossWindow    *self,
                                          const char     *text);
 GlossBrowser *gloss_window_get_browser  (GlossWindow    *self);
-/* "empty", "web" or "error": what the window shows now. */
+/* The library clips go to; the application sets it. */
+void          gloss_window_set_library  (GlossWindow    *self,
+                                         GlossLibrary   *library);
+GlossLibrary *gloss_window_get_library  (GlossWindow    *self);
+/* Shows a clip of the library in the reader. */
+void          gloss_window_open_clip    (GlossWindow    *self,
+                                         GlossClip      *clip);
+/* The reader view (made on first use), for the annotation work. */
+GlossReaderView *gloss_window_get_reader (GlossWindow   *self);
+/* "empty", "web", "reader" or "error": what the window shows now. */
 const char   *gloss_window_get_view     (GlossWindow    *self);
 void          gloss_window_show_toast   (GlossWindow    *self,
                                          const char     *message);
