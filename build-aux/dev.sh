@@ -24,7 +24,6 @@ packages="
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libwebkitgtk-6.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev
   glib-networking gsettings-desktop-schemas adwaita-icon-theme fonts-dejavu-core
-  nodejs npm
   xvfb xauth dbus dbus-x11 at-spi2-core
   desktop-file-utils appstream
   clang libclang-rt-14-dev
@@ -37,6 +36,12 @@ for p in $packages; do
     missing="$missing $p"
   fi
 done
+
+# Node.js from elsewhere (NodeSource, nvm) brings its own npm and conflicts
+# with Debian's: ask for Debian's only where there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+  missing="$missing nodejs npm"
+fi
 
 if [ -n "$missing" ]; then
   echo "Installing:$missing" >&2

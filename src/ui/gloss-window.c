@@ -19,6 +19,8 @@ struct _GlossWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  gulong                trace_paint_id;
+
   GSettings            *settings;
   GlossBrowser         *browser;
 
@@ -91,11 +93,50 @@ progress_cb (GlossWindow *self)
                                    webkit_web_view_is_loading (web_view) && progress < 1.0 ? progress : 0.0);
 }
 
+/* GLOSS_TRACE_STARTUP=1 prints when the first frame is painted and when
+ * the first page has loaded, in g_get_monotonic_time() microseconds, for
+ * the start-up benchmark (tests/bench-startup.c). */
+static gboolean
+tracing_startup (void)
+{
+  static int tracing = -1;
+
+  if (tracing == -1)
+    tracing = g_getenv ("GLOSS_TRACE_STARTUP") != NULL;
+
+  return tracing;
+}
+
+static void
+trace_after_paint_cb (GdkFrameClock *clock,
+                      GlossWindow   *self)
+{
+  g_printerr ("gloss-trace: window-painted %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_clear_signal_handler (&self->trace_paint_id, clock);
+}
+
+static void
+trace_realize_cb (GlossWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  self->trace_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (trace_after_paint_cb), self);
+}
+
 static void
 load_changed_cb (GlossWindow     *self,
                  WebKitLoadEvent  event,
                  WebKitWebView   *web_view)
 {
+  static gboolean traced_load;
+
+  if (event == WEBKIT_LOAD_FINISHED && tracing_startup () && !traced_load)
+    {
+      g_printerr ("gloss-trace: page-loaded %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+      traced_load = TRUE;
+    }
+
   /* A new load replaces the error page with the page itself. */
   if (event == WEBKIT_LOAD_STARTED || event == WEBKIT_LOAD_COMMITTED)
     {
@@ -310,6 +351,9 @@ gloss_window_init (GlossWindow *self)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
                            G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
+
+  if (tracing_startup ())
+    g_signal_connect (self, "realize", G_CALLBACK (trace_realize_cb), NULL);
 
   update_actions (self);
 }
