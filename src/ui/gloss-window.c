@@ -38,8 +38,20 @@ G_DEFINE_FINAL_TYPE (GlossWindow, gloss_window, ADW_TYPE_APPLICATION_WINDOW)
 static void
 update_actions (GlossWindow *self)
 {
-  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
-  gboolean loading = webkit_web_view_is_loading (web_view);
+  WebKitWebView *web_view;
+  gboolean loading;
+
+  if (self->browser == NULL)
+    {
+      static const char *page_actions[] = { "win.back", "win.forward", "win.reload", "win.stop", "win.clip" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), page_actions[i], FALSE);
+      return;
+    }
+
+  web_view = gloss_browser_get_web_view (self->browser);
+  loading = webkit_web_view_is_loading (web_view);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
                                  webkit_web_view_can_go_back (web_view));
@@ -235,6 +247,22 @@ clip_action (GtkWidget  *widget,
 }
 
 static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  /* Built on demand rather than as GtkApplication's help overlay, which
+   * every new window would parse before its first frame. */
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/gloss-shortcuts-window.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
+static void
 save_window_state (GlossWindow *self)
 {
   int width, height;
@@ -302,6 +330,7 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.focus-address", NULL, focus_address_action);
   gtk_widget_class_install_action (widget_class, "win.clip", NULL, clip_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
@@ -315,22 +344,15 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.clip", NULL);
 }
 
-static void
-gloss_window_init (GlossWindow *self)
+/* The web view is made when the first page is opened, not before: the
+ * empty window then shows without waiting for WebKit to start. */
+static GlossBrowser *
+ensure_browser (GlossWindow *self)
 {
   WebKitWebView *web_view;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->settings = g_settings_new (APP_ID);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
-
-  if (DEVELOPMENT_BUILD)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  if (self->browser != NULL)
+    return self->browser;
 
   self->browser = gloss_browser_new ();
   web_view = gloss_browser_get_web_view (self->browser);
@@ -351,6 +373,24 @@ gloss_window_init (GlossWindow *self)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
                            G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
+
+  return self->browser;
+}
+
+static void
+gloss_window_init (GlossWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   if (tracing_startup ())
     g_signal_connect (self, "realize", G_CALLBACK (trace_realize_cb), NULL);
@@ -382,6 +422,7 @@ gloss_window_open (GlossWindow *self,
       return;
     }
 
+  ensure_browser (self);
   gtk_stack_set_visible_child_name (self->stack, "web");
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri);
   gloss_browser_load (self->browser, uri);
@@ -393,7 +434,7 @@ gloss_window_get_browser (GlossWindow *self)
 {
   g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
 
-  return self->browser;
+  return ensure_browser (self);
 }
 
 const char *
