@@ -17,6 +17,8 @@
 
 #include "gloss-application.h"
 #include "gloss-browser.h"
+#include "gloss-cli-library.h"
+#include "gloss-library.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -29,6 +31,9 @@ G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
+  { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
+  { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list)"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
 };
@@ -73,10 +78,93 @@ gloss_application_open (GApplication  *app,
     }
 }
 
+/* The library-folder setting, when the schema is installed: the command
+ * line must work from a build folder too, where it may not be. */
+static char *
+dup_library_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_string (settings, "library-folder");
+}
+
+static GFile *
+resolve_library_folder (GVariantDict *options)
+{
+  g_autofree char *command_line = NULL;
+  g_autofree char *setting = NULL;
+
+  g_variant_dict_lookup (options, "library", "^ay", &command_line);
+  setting = dup_library_setting ();
+
+  return gloss_library_resolve_folder (command_line, setting);
+}
+
+static int
+finish_tool (int      status,
+             GString *out,
+             GString *err)
+{
+  if (out->len > 0)
+    {
+      fputs (out->str, stdout);
+      fflush (stdout);
+    }
+  if (err->len > 0)
+    fputs (err->str, stderr);
+
+  return status;
+}
+
+/* Options that work without a window; -1 when none was given. */
+static int
+run_tool (GVariantDict *options)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autoptr(GFile) library = NULL;
+  gboolean json = g_variant_dict_contains (options, "json");
+  guint n_tools = 0;
+
+  n_tools += g_variant_dict_contains (options, "list");
+  n_tools += g_variant_dict_contains (options, "verify");
+
+  if (n_tools == 0)
+    {
+      if (json)
+        {
+          g_printerr ("gloss: %s\n", _("--json goes with --list or --search"));
+          return 2;
+        }
+      return -1;
+    }
+
+  if (n_tools > 1)
+    {
+      g_printerr ("gloss: %s\n", _("Give one of --list, --verify, --search, --export-markdown, --export-jsonld, --import or --clip at a time"));
+      return 2;
+    }
+
+  library = resolve_library_folder (options);
+
+  if (g_variant_dict_contains (options, "list"))
+    return finish_tool (gloss_cli_list (library, json, out, err), out, err);
+
+  return finish_tool (gloss_cli_verify (library, out, err), out, err);
+}
+
 static int
 gloss_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
+  int status;
+
   g_autofree const char **remaining = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
@@ -86,6 +174,9 @@ gloss_application_handle_local_options (GApplication *app,
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return 0;
     }
+
+  if ((status = run_tool (options)) != -1)
+    return status;
 
   if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
     return -1;
