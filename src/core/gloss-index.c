@@ -861,3 +861,39 @@ gloss_index_search (GlossIndex    *self,
   g_object_unref (wait.result);
   return model;
 }
+
+static void
+clip_updated_cb (GlossLibrary *library,
+                 GlossClip    *clip,
+                 GlossIndex   *self)
+{
+  const char *id = gloss_clip_get_id (clip);
+
+  /* Re-read from disk on the worker: the clip object belongs to this
+   * thread, and the files are what the index records sizes of. */
+  if (id != NULL)
+    gloss_index_update_clip (self, id);
+}
+
+static void
+clip_removed_cb (GlossLibrary *library,
+                 GlossClip    *clip,
+                 GlossIndex   *self)
+{
+  const char *id = gloss_clip_get_id (clip);
+
+  if (id != NULL)
+    gloss_index_remove_clip (self, id);
+}
+
+void
+gloss_index_watch_library (GlossIndex   *self,
+                           GlossLibrary *library)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+  g_return_if_fail (GLOSS_IS_LIBRARY (library));
+
+  g_signal_connect_object (library, "clip-added", G_CALLBACK (clip_updated_cb), self, 0);
+  g_signal_connect_object (library, "clip-changed", G_CALLBACK (clip_updated_cb), self, 0);
+  g_signal_connect_object (library, "clip-removed", G_CALLBACK (clip_removed_cb), self, 0);
+}
