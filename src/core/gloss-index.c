@@ -842,24 +842,42 @@ gloss_index_flush (GlossIndex    *self,
 }
 
 GListModel *
+gloss_index_search_query (GlossIndex    *self,
+                          GlossQuery    *query,
+                          guint          limit,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  Wait wait;
+  GListModel *model;
+
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  wait_begin (&wait);
+  gloss_index_search_query_async (self, query, limit, cancellable, wait_cb, &wait);
+  wait_end (&wait);
+  model = gloss_index_search_finish (self, wait.result, error);
+  g_object_unref (wait.result);
+  return model;
+}
+
+GListModel *
 gloss_index_search (GlossIndex    *self,
                     const char    *query_text,
                     guint          limit,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  Wait wait;
-  GListModel *model;
+  g_autoptr(GlossQuery) query = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
   g_return_val_if_fail (query_text != NULL, NULL);
 
-  wait_begin (&wait);
-  gloss_index_search_async (self, query_text, limit, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  model = gloss_index_search_finish (self, wait.result, error);
-  g_object_unref (wait.result);
-  return model;
+  query = gloss_query_parse (query_text, error);
+  if (query == NULL)
+    return NULL;
+  return gloss_index_search_query (self, query, limit, cancellable, error);
 }
 
 static void

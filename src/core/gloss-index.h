@@ -104,5 +104,10 @@ GListModel  *gloss_index_search             (GlossIndex           *self,
                                              guint                 limit,
                                              GCancellable         *cancellable,
                                              GError              **error);
+GListModel  *gloss_index_search_query       (GlossIndex           *self,
+                                             GlossQuery           *query,
+                                             guint                 limit,
+                                             GCancellable         *cancellable,
+                                             GError              **error);
 
 G_END_DECLS
