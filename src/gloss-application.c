@@ -18,6 +18,7 @@
 #include "gloss-application.h"
 #include "gloss-browser.h"
 #include "gloss-cli-clip.h"
+#include "gloss-cli-library.h"
 #include "gloss-library.h"
 #include "gloss-window.h"
 
@@ -36,86 +37,13 @@ G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
+  { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
+  { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list)"), NULL },
   { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
 };
-
-static char *
-dup_library_setting (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  /* Uninstalled runs of the command line may have no schema. */
-  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
-    return NULL;
-
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_string (settings, "library-folder");
-}
-
-static GFile *
-resolve_library_folder (const char *option)
-{
-  g_autofree char *setting = dup_library_setting ();
-
-  return gloss_library_resolve_folder (option, setting);
-}
-
-static void
-library_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GlossApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      g_warning ("The library could not be read: %s", error->message);
-
-      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
-        if (GLOSS_IS_WINDOW (l->data))
-          gloss_window_show_toast (l->data, error->message);
-      return;
-    }
-
-  gloss_library_set_monitoring (GLOSS_LIBRARY (object), TRUE);
-}
-
-static gboolean
-load_library_cb (gpointer user_data)
-{
-  GlossApplication *self = user_data;
-
-  self->load_source = 0;
-  gloss_library_load_async (self->library, self->cancellable, library_loaded_cb, g_object_ref (self));
-
-  return G_SOURCE_REMOVE;
-}
-
-GlossLibrary *
-gloss_application_get_library (GlossApplication *self)
-{
-  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
-
-  if (self->library == NULL)
-    {
-      g_autoptr(GFile) folder = resolve_library_folder (self->library_option);
-
-      self->library = gloss_library_new (folder);
-      /* Reading the library waits until the first window has drawn: start-up
-       * does no library work before the first frame. */
-      self->load_source = g_idle_add_full (G_PRIORITY_LOW, load_library_cb, self, NULL);
-    }
-
-  return self->library;
-}
 
 static GlossWindow *
 get_or_create_window (GlossApplication *self)
@@ -160,10 +88,166 @@ gloss_application_open (GApplication  *app,
     }
 }
 
+/* The library-folder setting, when the schema is installed: the command
+ * line must work from a build folder too, where it may not be. */
+static char *
+dup_library_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_string (settings, "library-folder");
+}
+
+static void
+library_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GlossApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_warning ("The library could not be read: %s", error->message);
+
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+        if (GLOSS_IS_WINDOW (l->data))
+          gloss_window_show_toast (l->data, error->message);
+      return;
+    }
+
+  gloss_library_set_monitoring (GLOSS_LIBRARY (object), TRUE);
+}
+
+static gboolean
+load_library_cb (gpointer user_data)
+{
+  GlossApplication *self = user_data;
+
+  self->load_source = 0;
+  gloss_library_load_async (self->library, self->cancellable, library_loaded_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+GlossLibrary *
+gloss_application_get_library (GlossApplication *self)
+{
+  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL)
+    {
+      g_autofree char *setting = dup_library_setting ();
+      g_autoptr(GFile) folder = gloss_library_resolve_folder (self->library_option, setting);
+
+      self->library = gloss_library_new (folder);
+      /* Reading the library waits until the main loop is idle, after the
+       * first window has drawn: start-up does no library work before the
+       * first frame. */
+      self->load_source = g_idle_add_full (G_PRIORITY_LOW, load_library_cb, self, NULL);
+    }
+
+  return self->library;
+}
+
+static GFile *
+resolve_library_folder (GVariantDict *options)
+{
+  g_autofree char *command_line = NULL;
+  g_autofree char *setting = NULL;
+
+  g_variant_dict_lookup (options, "library", "^ay", &command_line);
+  setting = dup_library_setting ();
+
+  return gloss_library_resolve_folder (command_line, setting);
+}
+
+static int
+finish_tool (int      status,
+             GString *out,
+             GString *err)
+{
+  if (out->len > 0)
+    {
+      fputs (out->str, stdout);
+      fflush (stdout);
+    }
+  if (err->len > 0)
+    fputs (err->str, stderr);
+
+  return status;
+}
+
+/* Options that work without a window; -1 when none was given. */
+static int
+run_tool (GVariantDict *options)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autoptr(GFile) library = NULL;
+  gboolean json = g_variant_dict_contains (options, "json");
+  guint n_tools = 0;
+
+  n_tools += g_variant_dict_contains (options, "list");
+  n_tools += g_variant_dict_contains (options, "verify");
+  n_tools += g_variant_dict_contains (options, "clip");
+
+  if (n_tools == 0)
+    {
+      if (json)
+        {
+          g_printerr ("gloss: %s\n", _("--json goes with --list or --search"));
+          return 2;
+        }
+      return -1;
+    }
+
+  if (n_tools > 1)
+    {
+      g_printerr ("gloss: %s\n", _("Give one of --list, --verify, --search, --export-markdown, --export-jsonld, --import or --clip at a time"));
+      return 2;
+    }
+
+  library = resolve_library_folder (options);
+
+  if (g_variant_dict_contains (options, "clip"))
+    {
+      g_autofree const char **urls = NULL;
+      static const char *none[] = { NULL };
+
+      /* Clipping needs a web view, so GTK, but never a window. */
+      if (!gtk_init_check ())
+        {
+          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on"));
+          return 1;
+        }
+      adw_init ();
+
+      g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
+      return finish_tool (gloss_cli_clip (library, urls ? urls : none, out, err), out, err);
+    }
+
+  if (g_variant_dict_contains (options, "list"))
+    return finish_tool (gloss_cli_list (library, json, out, err), out, err);
+
+  return finish_tool (gloss_cli_verify (library, out, err), out, err);
+}
+
 static int
 gloss_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
+  int status;
+
   g_autofree const char **remaining = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
@@ -174,7 +258,8 @@ gloss_application_handle_local_options (GApplication *app,
       return 0;
     }
 
-  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining);
+  if ((status = run_tool (options)) != -1)
+    return status;
 
   {
     const char *library = NULL;
@@ -187,33 +272,7 @@ gloss_application_handle_local_options (GApplication *app,
       }
   }
 
-  if (g_variant_dict_contains (options, "clip"))
-    {
-      GlossApplication *self = GLOSS_APPLICATION (app);
-      g_autoptr(GFile) folder = NULL;
-      g_autoptr(GString) out = g_string_new (NULL);
-      g_autoptr(GString) err = g_string_new (NULL);
-      static const char *none[] = { NULL };
-      int status;
-
-      /* Clipping needs a web view, so GTK, but never a window. */
-      if (!gtk_init_check ())
-        {
-          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on"));
-          return 1;
-        }
-      adw_init ();
-
-      folder = resolve_library_folder (self->library_option);
-      status = gloss_cli_clip (folder, remaining ? remaining : none, out, err);
-
-      g_printerr ("%s", err->str);
-      g_print ("%s", out->str);
-
-      return status;
-    }
-
-  if (remaining == NULL)
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
     return -1;
 
   /* Addresses are normalised here, before they travel to the running
@@ -312,7 +371,7 @@ gloss_application_startup (GApplication *app)
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-shortcuts", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
 }
 

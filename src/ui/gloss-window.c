@@ -25,6 +25,8 @@ struct _GlossWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  gulong                trace_paint_id;
+
   GSettings            *settings;
   GlossBrowser         *browser;
   GlossLibrary         *library;
@@ -50,11 +52,30 @@ G_DEFINE_FINAL_TYPE (GlossWindow, gloss_window, ADW_TYPE_APPLICATION_WINDOW)
 static void
 update_actions (GlossWindow *self)
 {
-  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
-  gboolean loading = webkit_web_view_is_loading (web_view);
+  WebKitWebView *web_view;
+  gboolean loading;
   const char *view = gtk_stack_get_visible_child_name (self->stack);
-  const char *uri = webkit_web_view_get_uri (web_view);
+  const char *uri;
   gboolean reading = g_strcmp0 (view, "reader") == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-live", reading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", reading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", reading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", reading);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_button), reading);
+
+  if (self->browser == NULL)
+    {
+      static const char *page_actions[] = { "win.back", "win.forward", "win.reload", "win.stop", "win.clip", "win.clip-whole-page" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), page_actions[i], FALSE);
+      return;
+    }
+
+  web_view = gloss_browser_get_web_view (self->browser);
+  loading = webkit_web_view_is_loading (web_view);
+  uri = webkit_web_view_get_uri (web_view);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
                                  webkit_web_view_can_go_back (web_view));
@@ -63,18 +84,15 @@ update_actions (GlossWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload",
                                  gloss_browser_get_uri (self->browser) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", loading);
-  /* Any loaded web page can be clipped: when Readability finds no article
-   * the user is offered the whole page instead. */
+  /* Clip follows the readerable answer; any loaded page can be clipped
+   * whole (the menu, Ctrl+Shift+D, or the toast when Readability finds no
+   * article after all). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clip",
+                                 gloss_browser_get_readerable (self->browser) &&
                                  uri != NULL && !loading && self->clip_cancellable == NULL &&
                                  g_strcmp0 (view, "web") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clip-whole-page",
                                  uri != NULL && !loading && self->clip_cancellable == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-live", reading);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", reading);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", reading);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", reading);
-  gtk_widget_set_visible (GTK_WIDGET (self->live_button), reading);
 
   gtk_stack_set_visible_child_name (self->reload_stack, loading ? "stop" : "reload");
 }
@@ -82,7 +100,7 @@ update_actions (GlossWindow *self)
 static void
 update_address (GlossWindow *self)
 {
-  const char *uri = gloss_browser_get_uri (self->browser);
+  const char *uri = self->browser ? gloss_browser_get_uri (self->browser) : NULL;
 
   /* The reader shows where its clip came from. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "reader") == 0 &&
@@ -100,8 +118,8 @@ update_address (GlossWindow *self)
 static void
 update_title (GlossWindow *self)
 {
-  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
-  const char *title = webkit_web_view_get_title (web_view);
+  WebKitWebView *web_view = self->browser ? gloss_browser_get_web_view (self->browser) : NULL;
+  const char *title = web_view ? webkit_web_view_get_title (web_view) : NULL;
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0)
     title = adw_status_page_get_title (self->error_page);
@@ -109,7 +127,7 @@ update_title (GlossWindow *self)
            self->reader != NULL && gloss_reader_view_get_clip (self->reader) != NULL)
     title = gloss_clip_get_title (gloss_reader_view_get_clip (self->reader));
 
-  if (title == NULL || *title == '\0')
+  if ((title == NULL || *title == '\0') && self->browser != NULL)
     title = gloss_browser_get_uri (self->browser);
 
   gtk_window_set_title (GTK_WINDOW (self), title && *title ? title : _("Gloss"));
@@ -125,11 +143,50 @@ progress_cb (GlossWindow *self)
                                    webkit_web_view_is_loading (web_view) && progress < 1.0 ? progress : 0.0);
 }
 
+/* GLOSS_TRACE_STARTUP=1 prints when the first frame is painted and when
+ * the first page has loaded, in g_get_monotonic_time() microseconds, for
+ * the start-up benchmark (tests/bench-startup.c). */
+static gboolean
+tracing_startup (void)
+{
+  static int tracing = -1;
+
+  if (tracing == -1)
+    tracing = g_getenv ("GLOSS_TRACE_STARTUP") != NULL;
+
+  return tracing;
+}
+
+static void
+trace_after_paint_cb (GdkFrameClock *clock,
+                      GlossWindow   *self)
+{
+  g_printerr ("gloss-trace: window-painted %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_clear_signal_handler (&self->trace_paint_id, clock);
+}
+
+static void
+trace_realize_cb (GlossWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  self->trace_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (trace_after_paint_cb), self);
+}
+
 static void
 load_changed_cb (GlossWindow     *self,
                  WebKitLoadEvent  event,
                  WebKitWebView   *web_view)
 {
+  static gboolean traced_load;
+
+  if (event == WEBKIT_LOAD_FINISHED && tracing_startup () && !traced_load)
+    {
+      g_printerr ("gloss-trace: page-loaded %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+      traced_load = TRUE;
+    }
+
   /* A new load replaces the error page with the page itself; the reader
    * stays until the user goes back to the live page. */
   if ((event == WEBKIT_LOAD_STARTED || event == WEBKIT_LOAD_COMMITTED) &&
@@ -334,9 +391,14 @@ clip_action (GtkWidget  *widget,
              GVariant   *param)
 {
   GlossWindow *self = GLOSS_WINDOW (widget);
-  const char *uri = webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser));
+  const char *uri;
   GlossClip *existing = NULL;
   GtkWidget *dialog;
+
+  if (self->browser == NULL)
+    return;
+
+  uri = webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser));
 
   if (self->library == NULL)
     {
@@ -383,6 +445,9 @@ clip_whole_page_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
 {
+  if (GLOSS_WINDOW (widget)->browser == NULL)
+    return;
+
   start_clip (GLOSS_WINDOW (widget), GLOSS_CLIP_MODE_WHOLE_PAGE, NULL);
 }
 
@@ -392,16 +457,17 @@ show_live_action (GtkWidget  *widget,
                   GVariant   *param)
 {
   GlossWindow *self = GLOSS_WINDOW (widget);
-  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+  WebKitWebView *web_view = self->browser ? gloss_browser_get_web_view (self->browser) : NULL;
+  const char *live = web_view ? webkit_web_view_get_uri (web_view) : NULL;
   GlossClip *clip = self->reader ? gloss_reader_view_get_clip (self->reader) : NULL;
   const char *url = clip ? gloss_clip_get_url (clip) : NULL;
 
   /* The live page of the clip: the one still loaded, or its original. */
-  if (url != NULL && g_strcmp0 (webkit_web_view_get_uri (web_view), url) != 0)
+  if (url != NULL && g_strcmp0 (live, url) != 0)
     gloss_window_open (self, url);
   else
     {
-      gtk_stack_set_visible_child_name (self->stack, webkit_web_view_get_uri (web_view) ? "web" : "empty");
+      gtk_stack_set_visible_child_name (self->stack, live ? "web" : "empty");
       update_address (self);
     }
 
@@ -476,6 +542,22 @@ ensure_reader (GlossWindow *self)
 
   g_signal_connect_object (self->reader, "open-link",
                            G_CALLBACK (reader_open_link_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  /* Built on demand rather than as GtkApplication's help overlay, which
+   * every new window would parse before its first frame. */
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/gloss-shortcuts-window.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
 }
 
 static void
@@ -564,6 +646,7 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
@@ -575,6 +658,7 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-address", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-address", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.clip", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.clip-whole-page", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.show-live", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
@@ -585,26 +669,15 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
 }
 
-static void
-gloss_window_init (GlossWindow *self)
+/* The web view is made when the first page is opened, not before: the
+ * empty window then shows without waiting for WebKit to start. */
+static GlossBrowser *
+ensure_browser (GlossWindow *self)
 {
   WebKitWebView *web_view;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->settings = g_settings_new (APP_ID);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
-
-  if (DEVELOPMENT_BUILD)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
-
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+  if (self->browser != NULL)
+    return self->browser;
 
   self->browser = gloss_browser_new ();
   web_view = gloss_browser_get_web_view (self->browser);
@@ -623,10 +696,35 @@ gloss_window_init (GlossWindow *self)
                            G_CALLBACK (update_address), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::readerable",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->stack, "notify::visible-child-name",
-                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
                            G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
+
+  return self->browser;
+}
+
+static void
+gloss_window_init (GlossWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  if (tracing_startup ())
+    g_signal_connect (self, "realize", G_CALLBACK (trace_realize_cb), NULL);
+
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
 }
@@ -655,6 +753,7 @@ gloss_window_open (GlossWindow *self,
       return;
     }
 
+  ensure_browser (self);
   gtk_stack_set_visible_child_name (self->stack, "web");
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri);
   gloss_browser_load (self->browser, uri);
@@ -666,7 +765,7 @@ gloss_window_get_browser (GlossWindow *self)
 {
   g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
 
-  return self->browser;
+  return ensure_browser (self);
 }
 
 const char *

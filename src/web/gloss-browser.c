@@ -41,6 +41,7 @@ enum {
 
 enum {
   LOAD_ERROR,
+  READERABLE_CHECKED,
   N_SIGNALS
 };
 
@@ -118,6 +119,7 @@ script_message_received_cb (GlossBrowser  *self,
     return;
 
   set_readerable (self, readerable);
+  g_signal_emit (self, signals[READERABLE_CHECKED], 0, readerable);
 }
 
 static void
@@ -384,6 +386,20 @@ gloss_browser_class_init (GlossBrowserClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GlossBrowser::readerable-checked:
+   * @readerable: whether Readability considers the page an article
+   *
+   * Emitted once per loaded page when the check has run, whatever its
+   * answer (the "readerable" property only tells of changes).
+   */
+  signals[READERABLE_CHECKED] =
+    g_signal_new ("readerable-checked",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -593,6 +609,23 @@ gloss_browser_normalize_uri (const char  *text,
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
                    _("“%s” is not a web address"), stripped);
       return NULL;
+    }
+
+  /* Host names are case-insensitive: show them the way browsers do. */
+  if (g_uri_get_host (parsed) != NULL)
+    {
+      g_autofree char *host = g_ascii_strdown (g_uri_get_host (parsed), -1);
+      GUri *lowered = g_uri_build (g_uri_get_flags (parsed),
+                                   g_uri_get_scheme (parsed),
+                                   g_uri_get_userinfo (parsed),
+                                   host,
+                                   g_uri_get_port (parsed),
+                                   g_uri_get_path (parsed),
+                                   g_uri_get_query (parsed),
+                                   g_uri_get_fragment (parsed));
+
+      g_uri_unref (parsed);
+      parsed = lowered;
     }
 
   return g_uri_to_string (parsed);

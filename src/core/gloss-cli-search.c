@@ -1,0 +1,231 @@
+/* gloss-cli-search.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* `gloss --search`: the same index and query language as the window,
+ * printed as text or JSON. */
+
+#define G_LOG_DOMAIN "gloss-cli-search"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "gloss-cli-search.h"
+#include "gloss-error.h"
+#include "gloss-index.h"
+
+static const char * const color_names[] = { "yellow", "green", "blue", "pink", "purple" };
+
+/* Text from web pages on one line, whatever it holds. */
+static char *
+one_line (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  GString *line = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0x02 || c == 0x03)
+        g_string_append_unichar (line, c);
+      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        {
+          if (line->len > 0 && line->str[line->len - 1] != ' ')
+            g_string_append_c (line, ' ');
+        }
+      else
+        g_string_append_unichar (line, c);
+    }
+  return g_string_free (line, FALSE);
+}
+
+static char *
+format_date (gint64 created)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (created);
+
+  return time ? g_date_time_format (time, "%Y-%m-%d") : g_strdup ("");
+}
+
+static char *
+format_rfc3339 (gint64 created)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (created);
+
+  return time ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+static void
+print_text (GListModel *results,
+            GString    *out)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
+      g_autofree char *title = one_line (gloss_search_result_get_title (result));
+      g_autofree char *url = one_line (gloss_search_result_get_url (result));
+      g_autofree char *date = format_date (gloss_search_result_get_created (result));
+      g_autofree char *marked = one_line (gloss_search_result_get_snippet (result));
+      g_autofree char *snippet = gloss_search_marked_replace (marked, "**", "**");
+      GPtrArray *annotations = gloss_search_result_get_annotations (result);
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append_printf (out, "%s\n  %s  %s\n", title, date, url);
+      if (*snippet != '\0')
+        g_string_append_printf (out, "  %s\n", snippet);
+
+      for (guint j = 0; j < annotations->len; j++)
+        {
+          const GlossSearchAnnotation *a = annotations->pdata[j];
+          g_autofree char *quote_line = one_line (a->quote);
+          g_autofree char *note_line = one_line (a->note);
+          g_autofree char *quote = gloss_search_marked_replace (quote_line, "**", "**");
+          g_autofree char *note = gloss_search_marked_replace (note_line, "**", "**");
+
+          g_string_append_printf (out, "  > “%s”", quote);
+          if (*note != '\0')
+            g_string_append_printf (out, " — %s", note);
+          g_string_append_c (out, '\n');
+        }
+    }
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_json (GListModel *results,
+            GString    *out)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
+      const char *snippet = gloss_search_result_get_snippet (result);
+      g_autofree char *plain = gloss_search_marked_to_plain (snippet);
+      g_autofree char *markup = gloss_search_marked_to_markup (snippet);
+      g_autofree char *created = format_rfc3339 (gloss_search_result_get_created (result));
+      GPtrArray *annotations = gloss_search_result_get_annotations (result);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "id", gloss_search_result_get_clip_id (result));
+      add_string (builder, "title", gloss_search_result_get_title (result));
+      add_string (builder, "url", gloss_search_result_get_url (result));
+      add_string (builder, "site_name", gloss_search_result_get_site_name (result));
+      add_string (builder, "created", created);
+      json_builder_set_member_name (builder, "score");
+      json_builder_add_double_value (builder, gloss_search_result_get_score (result));
+      add_string (builder, "snippet", plain);
+      add_string (builder, "snippet_markup", markup);
+
+      json_builder_set_member_name (builder, "annotations");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < annotations->len; j++)
+        {
+          const GlossSearchAnnotation *a = annotations->pdata[j];
+          g_autofree char *quote = gloss_search_marked_to_plain (a->quote);
+          g_autofree char *note = gloss_search_marked_to_plain (a->note);
+
+          json_builder_begin_object (builder);
+          add_string (builder, "id", a->id);
+          add_string (builder, "color",
+                      a->color >= 0 && a->color < (int) G_N_ELEMENTS (color_names)
+                      ? color_names[a->color] : "yellow");
+          add_string (builder, "quote", quote);
+          add_string (builder, "note", note);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+  g_string_append_c (out, '\n');
+}
+
+int
+gloss_cli_search (GFile      *library_folder,
+                  const char *query,
+                  gboolean    json,
+                  int         limit,
+                  GString    *out,
+                  GString    *err)
+{
+  g_autoptr(GlossQuery) parsed = NULL;
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GFileType type;
+
+  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
+  g_return_val_if_fail (out != NULL && err != NULL, 1);
+
+  /* Before touching anything, so that a typo costs nothing. */
+  parsed = gloss_query_parse (query ? query : "", &error);
+  if (parsed == NULL)
+    {
+      g_string_append_printf (err, "Bad search: %s\n", error->message);
+      return 2;
+    }
+
+  path = g_file_get_parse_name (library_folder);
+  type = g_file_query_file_type (library_folder, 0, NULL);
+  if (type == G_FILE_TYPE_UNKNOWN)
+    {
+      g_string_append_printf (err, "There is no library at “%s”\n", path);
+      return 1;
+    }
+  if (type != G_FILE_TYPE_DIRECTORY)
+    {
+      g_string_append_printf (err, "“%s” is not a folder\n", path);
+      return 1;
+    }
+
+  index = gloss_index_new (library_folder);
+  if (!gloss_index_sync (index, NULL, &error))
+    {
+      g_string_append_printf (err, "%s\n", error->message);
+      return 1;
+    }
+
+  results = gloss_index_search_query (index, parsed, limit > 0 ? (guint) limit : 0, NULL, &error);
+  if (results == NULL)
+    {
+      g_string_append_printf (err, "%s\n", error->message);
+      return 1;
+    }
+
+  if (json)
+    print_json (results, out);
+  else
+    print_text (results, out);
+
+  return g_list_model_get_n_items (results) > 0 ? 0 : 1;
+}

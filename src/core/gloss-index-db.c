@@ -1,0 +1,1264 @@
+/* gloss-index-db.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The search index's SQLite file: schema, change detection against the
+ * library folder, indexing one clip from its files, and running a parsed
+ * query. Reads clip.json itself (json-glib) rather than through
+ * GlossClip, so that it can run on the worker thread without touching the
+ * library's objects, which belong to the main thread.
+ *
+ * Schema (PRAGMA user_version = GLOSS_INDEX_SCHEMA_VERSION):
+ *   clips        one row per clip folder: file sizes and mtimes for change
+ *                detection, the fields a result row shows, and the columns
+ *                that filters use (created, colors, has_*, host, site_key)
+ *   clip_tags    (clip, folded tag) for tag:
+ *   annotations  (clip, annotation id, colour, position)
+ *   clip_fts     FTS5 over title byline site url tags note quotes colors
+ *                body; rowid = clips.rowid; BM25 weights as the rank
+ *   ann_fts      FTS5 over each annotation's quote and note; rowid =
+ *                annotations.rowid; finds the highlights that match
+ *   meta         the library path the file belongs to */
+
+#define G_LOG_DOMAIN "gloss-index"
+
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gloss-error.h"
+#include "gloss-index-db.h"
+#include "gloss-search-result.h"
+
+/* Title, tags, quotes and notes count more than the body text. */
+#define RANK_FUNCTION "bm25(10.0, 2.0, 3.0, 1.0, 8.0, 5.0, 5.0, 0.5, 1.0)"
+#define TOKENIZE "tokenize = 'unicode61 remove_diacritics 2'"
+#define BODY_COLUMN 8
+#define SNIPPET_TOKENS 24
+
+static const char schema_sql[] =
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+  "CREATE TABLE clips ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  json_size INTEGER NOT NULL, json_mtime INTEGER NOT NULL,"
+  "  text_size INTEGER NOT NULL, text_mtime INTEGER NOT NULL,"
+  "  damaged INTEGER NOT NULL DEFAULT 0,"
+  "  created INTEGER NOT NULL DEFAULT 0,"
+  "  title TEXT, url TEXT, site_name TEXT, excerpt TEXT,"
+  "  host TEXT, site_key TEXT,"
+  "  colors INTEGER NOT NULL DEFAULT 0,"
+  "  has_notes INTEGER NOT NULL DEFAULT 0,"
+  "  has_highlights INTEGER NOT NULL DEFAULT 0,"
+  "  has_tags INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX clips_created ON clips (created);"
+  "CREATE TABLE clip_tags (clip INTEGER NOT NULL, tag TEXT NOT NULL);"
+  "CREATE INDEX clip_tags_clip ON clip_tags (clip, tag);"
+  "CREATE TABLE annotations ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  clip INTEGER NOT NULL, id TEXT NOT NULL,"
+  "  color INTEGER NOT NULL, position INTEGER NOT NULL);"
+  "CREATE INDEX annotations_clip ON annotations (clip, position);"
+  "CREATE VIRTUAL TABLE clip_fts USING fts5 ("
+  "  title, byline, site, url, tags, note, quotes, colors, body,"
+  "  " TOKENIZE ", prefix = '2 3');"
+  "INSERT INTO clip_fts (clip_fts, rank) VALUES ('rank', '" RANK_FUNCTION "');"
+  "CREATE VIRTUAL TABLE ann_fts USING fts5 (quotes, note, " TOKENIZE ");";
+
+typedef enum
+{
+  STMT_FIND_ROWID,
+  STMT_DELETE_FTS,
+  STMT_DELETE_TAGS,
+  STMT_DELETE_ANN_FTS,
+  STMT_DELETE_ANNS,
+  STMT_DELETE_CLIP,
+  STMT_INSERT_CLIP,
+  STMT_INSERT_FTS,
+  STMT_INSERT_TAG,
+  STMT_INSERT_ANN,
+  STMT_INSERT_ANN_FTS,
+  STMT_SNIPPET,
+  STMT_START,
+  STMT_MATCHING_ANNS,
+  N_STMTS
+} Stmt;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_FIND_ROWID] = "SELECT rowid FROM clips WHERE id = ?",
+  [STMT_DELETE_FTS] = "DELETE FROM clip_fts WHERE rowid = ?",
+  [STMT_DELETE_TAGS] = "DELETE FROM clip_tags WHERE clip = ?",
+  [STMT_DELETE_ANN_FTS] = "DELETE FROM ann_fts WHERE rowid IN (SELECT rowid FROM annotations WHERE clip = ?)",
+  [STMT_DELETE_ANNS] = "DELETE FROM annotations WHERE clip = ?",
+  [STMT_DELETE_CLIP] = "DELETE FROM clips WHERE rowid = ?",
+  [STMT_INSERT_CLIP] = "INSERT INTO clips (rowid, id, json_size, json_mtime, text_size, text_mtime,"
+                       " damaged, created, title, url, site_name, excerpt, host, site_key, colors,"
+                       " has_notes, has_highlights, has_tags)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  [STMT_INSERT_FTS] = "INSERT INTO clip_fts (rowid, title, byline, site, url, tags, note, quotes, colors, body)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  [STMT_INSERT_TAG] = "INSERT INTO clip_tags (clip, tag) VALUES (?, ?)",
+  [STMT_INSERT_ANN] = "INSERT INTO annotations (clip, id, color, position) VALUES (?, ?, ?, ?)",
+  [STMT_INSERT_ANN_FTS] = "INSERT INTO ann_fts (rowid, quotes, note) VALUES (?, ?, ?)",
+  [STMT_SNIPPET] = "SELECT snippet(clip_fts, 8, char(2), char(3), '…', 24),"
+                   " snippet(clip_fts, -1, char(2), char(3), '…', 24)"
+                   " FROM clip_fts WHERE clip_fts MATCH ? AND rowid = ?",
+  [STMT_START] = "SELECT substr(body, 1, 200), length(body) > 200 FROM clip_fts WHERE rowid = ?",
+  [STMT_MATCHING_ANNS] = "SELECT a.id, a.color, highlight(ann_fts, 0, char(2), char(3)),"
+                         " highlight(ann_fts, 1, char(2), char(3))"
+                         " FROM annotations a CROSS JOIN ann_fts ON ann_fts.rowid = a.rowid"
+                         " WHERE a.clip = ? AND ann_fts MATCH ? ORDER BY a.position",
+};
+
+struct _GlossIndexDb
+{
+  sqlite3      *db;
+  char         *path;
+  char         *clips_path;
+  gboolean      corrupt;
+  sqlite3_stmt *stmts[N_STMTS];
+  GCancellable *cancellable;
+};
+
+typedef struct
+{
+  gint64 json_size;
+  gint64 json_mtime;
+  gint64 text_size;
+  gint64 text_mtime;
+} Stamp;
+
+/* Own copy of FORMAT.md's id rule: the index must not build a path from a
+ * folder name it does not trust. */
+static gboolean
+id_is_valid (const char *id)
+{
+  gsize len = 0;
+
+  for (const char *p = id; *p; p++, len++)
+    if (!(g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'z') || *p == '-'))
+      return FALSE;
+  return len >= 1 && len <= 64;
+}
+
+char *
+gloss_index_db_path_for_folder (GFile *library_folder)
+{
+  g_autofree char *path = g_file_get_path (library_folder);
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+
+  if (path == NULL)
+    path = g_file_get_uri (library_folder);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
+  hash[16] = '\0';
+  name = g_strdup_printf ("index-%s.sqlite", hash);
+  return g_build_filename (g_get_user_cache_dir (), "gloss", name, NULL);
+}
+
+static gboolean
+sql_error (GlossIndexDb  *self,
+           GError       **error,
+           const char    *what)
+{
+  int code = sqlite3_errcode (self->db) & 0xff;
+
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    self->corrupt = TRUE;
+
+  if (code == SQLITE_INTERRUPT)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The search was cancelled");
+  else
+    g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                 "The search index %s could not %s: %s",
+                 self->path, what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec (GlossIndexDb  *self,
+      const char    *sql,
+      GError       **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return sql_error (self, error, "be updated");
+  return TRUE;
+}
+
+static sqlite3_stmt *
+get_stmt (GlossIndexDb  *self,
+          Stmt           which,
+          GError       **error)
+{
+  if (self->stmts[which] == NULL &&
+      sqlite3_prepare_v3 (self->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                          &self->stmts[which], NULL) != SQLITE_OK)
+    {
+      sql_error (self, error, "be read");
+      return NULL;
+    }
+  sqlite3_reset (self->stmts[which]);
+  sqlite3_clear_bindings (self->stmts[which]);
+  return self->stmts[which];
+}
+
+/* Steps a statement that returns no rows. */
+static gboolean
+run (GlossIndexDb  *self,
+     sqlite3_stmt  *stmt,
+     GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return sql_error (self, error, "be updated");
+  return TRUE;
+}
+
+static void
+remove_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+}
+
+static void
+close_db (GlossIndexDb *self)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+}
+
+static int
+query_int (GlossIndexDb *self,
+           const char   *sql,
+           int          *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          *value = 0;
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* Opens the file and checks that it is an index of ours for this
+ * library. FALSE means: throw it away and start again. */
+static gboolean
+try_open (GlossIndexDb  *self,
+          gboolean      *created,
+          GError       **error)
+{
+  int version = -1;
+  int n;
+  sqlite3_stmt *stmt = NULL;
+  gboolean same_library = FALSE;
+
+  *created = FALSE;
+  if (sqlite3_open_v2 (self->path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, "The search index %s could not be opened: %s",
+                   self->path, self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return FALSE;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* A file of garbage fails here with SQLITE_NOTADB. */
+  if (sqlite3_exec (self->db,
+                    "PRAGMA journal_mode = WAL;"
+                    "PRAGMA synchronous = NORMAL;"
+                    "PRAGMA cache_size = -32768;"
+                    "PRAGMA temp_store = MEMORY;",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    return sql_error (self, error, "be read");
+  if (query_int (self, "PRAGMA user_version", &version) != SQLITE_OK)
+    return sql_error (self, error, "be read");
+
+  if (version == 0)
+    {
+      if (query_int (self, "SELECT count(*) FROM sqlite_master", &n) != SQLITE_OK)
+        return sql_error (self, error, "be read");
+      if (n != 0)
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "The search index %s is not ours", self->path);
+          return FALSE;
+        }
+      if (!exec (self, "BEGIN", error) ||
+          !exec (self, schema_sql, error))
+        return FALSE;
+      if (sqlite3_prepare_v2 (self->db, "INSERT INTO meta (key, value) VALUES ('library', ?)",
+                              -1, &stmt, NULL) != SQLITE_OK)
+        return sql_error (self, error, "be created");
+      sqlite3_bind_text (stmt, 1, self->clips_path, -1, SQLITE_STATIC);
+      n = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (n != SQLITE_DONE)
+        return sql_error (self, error, "be created");
+      if (!exec (self, "PRAGMA user_version = " G_STRINGIFY (GLOSS_INDEX_SCHEMA_VERSION) "; COMMIT", error))
+        return FALSE;
+      *created = TRUE;
+      return TRUE;
+    }
+
+  if (version != GLOSS_INDEX_SCHEMA_VERSION)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "The search index %s has schema version %d, not %d",
+                   self->path, version, GLOSS_INDEX_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = 'library'", -1, &stmt, NULL) != SQLITE_OK)
+    return sql_error (self, error, "be read");
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    same_library = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), self->clips_path) == 0;
+  sqlite3_finalize (stmt);
+  if (!same_library)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "The search index %s belongs to another library", self->path);
+      return FALSE;
+    }
+
+  /* Touch every table, so that a file damaged past its header is found
+   * now rather than at the first search. */
+  if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
+      query_int (self, "SELECT count(*) FROM annotations", &n) != SQLITE_OK ||
+      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK ||
+      query_int (self, "SELECT rowid FROM ann_fts WHERE ann_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK)
+    return sql_error (self, error, "be read");
+
+  return TRUE;
+}
+
+static gboolean
+open_or_rebuild (GlossIndexDb  *self,
+                 gboolean      *rebuilt,
+                 GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  gboolean created = FALSE;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, "Could not create the folder %s: %s",
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (try_open (self, &created, &local_error))
+    {
+      *rebuilt = created;
+      return TRUE;
+    }
+
+  g_info ("Rebuilding the search index: %s", local_error->message);
+  g_clear_error (&local_error);
+  close_db (self);
+  remove_files (self->path);
+  self->corrupt = FALSE;
+
+  if (!try_open (self, &created, error))
+    {
+      close_db (self);
+      return FALSE;
+    }
+  *rebuilt = TRUE;
+  return TRUE;
+}
+
+GlossIndexDb *
+gloss_index_db_open (const char  *path,
+                     const char  *clips_path,
+                     gboolean    *rebuilt,
+                     GError     **error)
+{
+  GlossIndexDb *self;
+  gboolean local_rebuilt = FALSE;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (clips_path != NULL, NULL);
+
+  self = g_new0 (GlossIndexDb, 1);
+  self->path = g_strdup (path);
+  self->clips_path = g_strdup (clips_path);
+
+  if (!open_or_rebuild (self, &local_rebuilt, error))
+    {
+      gloss_index_db_close (self);
+      return NULL;
+    }
+  if (rebuilt != NULL)
+    *rebuilt = local_rebuilt;
+  return self;
+}
+
+void
+gloss_index_db_close (GlossIndexDb *self)
+{
+  if (self == NULL)
+    return;
+  close_db (self);
+  g_free (self->path);
+  g_free (self->clips_path);
+  g_free (self);
+}
+
+gboolean
+gloss_index_db_is_corrupt (GlossIndexDb *self)
+{
+  return self->corrupt;
+}
+
+GlossIndexDb *
+gloss_index_db_reset (GlossIndexDb  *self,
+                      GError       **error)
+{
+  g_autofree char *path = g_strdup (self->path);
+  g_autofree char *clips_path = g_strdup (self->clips_path);
+
+  gloss_index_db_close (self);
+  remove_files (path);
+  return gloss_index_db_open (path, clips_path, NULL, error);
+}
+
+guint
+gloss_index_db_count (GlossIndexDb *self)
+{
+  int n = 0;
+
+  if (query_int (self, "SELECT count(*) FROM clips WHERE damaged = 0", &n) != SQLITE_OK)
+    return 0;
+  return n;
+}
+
+static gint64
+mtime_ns (const struct stat *st)
+{
+  return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
+}
+
+/* FALSE when there is no clip.json: not a clip, or an unfinished one. */
+static gboolean
+stat_clip (int         dir_fd,
+           const char *id,
+           Stamp      *stamp)
+{
+  char path[128];
+  struct stat st;
+
+  g_snprintf (path, sizeof path, "%s/clip.json", id);
+  if (fstatat (dir_fd, path, &st, 0) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  stamp->json_size = st.st_size;
+  stamp->json_mtime = mtime_ns (&st);
+
+  g_snprintf (path, sizeof path, "%s/article.txt", id);
+  if (fstatat (dir_fd, path, &st, 0) == 0)
+    {
+      stamp->text_size = st.st_size;
+      stamp->text_mtime = mtime_ns (&st);
+    }
+  else
+    {
+      stamp->text_size = -1;
+      stamp->text_mtime = 0;
+    }
+  return TRUE;
+}
+
+gboolean
+gloss_index_db_plan (GlossIndexDb  *self,
+                     GPtrArray    **changed,
+                     GPtrArray    **removed,
+                     GError       **error)
+{
+  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) to_update = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) to_remove = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  DIR *dir;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, json_size, json_mtime, text_size, text_mtime FROM clips",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return sql_error (self, error, "be read");
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Stamp *stamp = g_new (Stamp, 1);
+
+      stamp->json_size = sqlite3_column_int64 (stmt, 1);
+      stamp->json_mtime = sqlite3_column_int64 (stmt, 2);
+      stamp->text_size = sqlite3_column_int64 (stmt, 3);
+      stamp->text_mtime = sqlite3_column_int64 (stmt, 4);
+      g_hash_table_insert (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), stamp);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, error, "be read");
+
+  /* A library without a clips folder yet has no clips. */
+  dir = opendir (self->clips_path);
+  if (dir != NULL)
+    {
+      struct dirent *entry;
+      int dir_fd = dirfd (dir);
+
+      while ((entry = readdir (dir)) != NULL)
+        {
+          Stamp now;
+          Stamp *before;
+
+          if (!id_is_valid (entry->d_name) || !stat_clip (dir_fd, entry->d_name, &now))
+            continue;
+          before = g_hash_table_lookup (stored, entry->d_name);
+          if (before == NULL || memcmp (before, &now, sizeof now) != 0)
+            g_ptr_array_add (to_update, g_strdup (entry->d_name));
+          if (before != NULL)
+            g_hash_table_remove (stored, entry->d_name);
+        }
+      closedir (dir);
+    }
+
+  g_hash_table_iter_init (&iter, stored);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (to_remove, g_strdup (key));
+
+  *changed = g_steal_pointer (&to_update);
+  *removed = g_steal_pointer (&to_remove);
+  return TRUE;
+}
+
+/* The stored text never holds the match markers, nor other control
+ * characters that would upset a label or a terminal. */
+static void
+clean_text (char *text)
+{
+  for (char *p = text; p && *p; p++)
+    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
+      *p = ' ';
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static int
+color_from_name (const char *name)
+{
+  static const char * const names[] = { "yellow", "green", "blue", "pink", "purple" };
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (names); i++)
+    if (strcmp (name, names[i]) == 0)
+      return i;
+  return -1;
+}
+
+typedef struct
+{
+  const char *id;
+  int         color;
+  const char *exact;
+  const char *note;
+  gint64      position;
+} Annotation;
+
+/* The text and the fields of one clip, as read from its folder. */
+typedef struct
+{
+  Stamp          stamp;
+  gboolean       damaged;
+  JsonParser    *parser;
+  char          *body;
+  const char    *title;
+  const char    *url;
+  const char    *byline;
+  const char    *site_name;
+  const char    *excerpt;
+  const char    *note;
+  gint64         created;
+  GPtrArray     *tags;
+  GArray        *annotations;
+} ClipData;
+
+static void
+clip_data_clear (ClipData *data)
+{
+  g_clear_object (&data->parser);
+  g_clear_pointer (&data->body, g_free);
+  g_clear_pointer (&data->tags, g_ptr_array_unref);
+  g_clear_pointer (&data->annotations, g_array_unref);
+}
+
+static void
+read_annotation (JsonObject *object,
+                 ClipData   *data)
+{
+  Annotation annotation = { 0, };
+  JsonObject *target;
+  JsonArray *selectors;
+
+  annotation.id = member_string (object, "id");
+  if (annotation.id == NULL)
+    return;
+  annotation.color = color_from_name (member_string (object, "color"));
+  annotation.note = member_string (object, "note");
+  annotation.exact = "";
+
+  target = json_object_has_member (object, "target") &&
+           JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "target"))
+           ? json_object_get_object_member (object, "target") : NULL;
+  selectors = target && json_object_has_member (target, "selector") &&
+              JSON_NODE_HOLDS_ARRAY (json_object_get_member (target, "selector"))
+              ? json_object_get_array_member (target, "selector") : NULL;
+  for (guint i = 0; selectors && i < json_array_get_length (selectors); i++)
+    {
+      JsonNode *node = json_array_get_element (selectors, i);
+      JsonObject *selector;
+      const char *type;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      selector = json_node_get_object (node);
+      type = member_string (selector, "type");
+      if (g_strcmp0 (type, "TextQuoteSelector") == 0 && member_string (selector, "exact"))
+        annotation.exact = member_string (selector, "exact");
+      else if (g_strcmp0 (type, "TextPositionSelector") == 0 &&
+               JSON_NODE_HOLDS_VALUE (json_object_get_member (selector, "start")))
+        annotation.position = json_object_get_int_member (selector, "start");
+    }
+
+  g_array_append_val (data->annotations, annotation);
+}
+
+/* FALSE when the folder holds no clip.json (any more). A clip.json that
+ * cannot be read as a clip makes @data damaged, not an error. */
+static gboolean
+read_clip (int         dir_fd,
+           const char *clips_path,
+           const char *id,
+           ClipData   *data)
+{
+  g_autofree char *json_path = g_build_filename (clips_path, id, "clip.json", NULL);
+  g_autofree char *text_path = g_build_filename (clips_path, id, "article.txt", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  JsonNode *root;
+  JsonObject *object;
+  JsonNode *node;
+  const char *created;
+
+  memset (data, 0, sizeof *data);
+  if (!stat_clip (dir_fd, id, &data->stamp))
+    return FALSE;
+
+  data->tags = g_ptr_array_new ();
+  data->annotations = g_array_new (FALSE, TRUE, sizeof (Annotation));
+
+  if (!g_file_get_contents (json_path, &contents, &length, NULL))
+    return FALSE;
+  data->parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (data->parser, contents, length, NULL) ||
+      (root = json_parser_get_root (data->parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      data->damaged = TRUE;
+      return TRUE;
+    }
+  object = json_node_get_object (root);
+  data->title = member_string (object, "title");
+  data->url = member_string (object, "url");
+  if (data->title == NULL || data->url == NULL || g_strcmp0 (member_string (object, "id"), id) != 0)
+    {
+      data->damaged = TRUE;
+      return TRUE;
+    }
+  data->byline = member_string (object, "byline");
+  data->site_name = member_string (object, "site_name");
+  data->excerpt = member_string (object, "excerpt");
+  data->note = member_string (object, "note");
+  created = member_string (object, "created");
+  if (created != NULL)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (created, NULL);
+
+      if (time != NULL)
+        data->created = g_date_time_to_unix (time);
+    }
+
+  node = json_object_get_member (object, "tags");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *tag = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (tag) && json_node_get_value_type (tag) == G_TYPE_STRING)
+            g_ptr_array_add (data->tags, (gpointer) json_node_get_string (tag));
+        }
+    }
+
+  node = json_object_get_member (object, "annotations");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (element))
+            read_annotation (json_node_get_object (element), data);
+        }
+    }
+
+  /* A clip without article.txt is still found by its title and notes. */
+  if (!g_file_get_contents (text_path, &data->body, NULL, NULL) ||
+      !g_utf8_validate (data->body, -1, NULL))
+    g_clear_pointer (&data->body, g_free);
+  clean_text (data->body);
+
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           column,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+}
+
+static gboolean
+delete_rowid (GlossIndexDb  *self,
+              gint64         rowid,
+              GError       **error)
+{
+  static const Stmt stmts[] = {
+    STMT_DELETE_FTS, STMT_DELETE_TAGS, STMT_DELETE_ANN_FTS, STMT_DELETE_ANNS, STMT_DELETE_CLIP,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
+    {
+      sqlite3_stmt *stmt = get_stmt (self, stmts[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      if (!run (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The clip's rowid, 0 when not indexed, -1 on error. */
+static gint64
+find_rowid (GlossIndexDb  *self,
+            const char    *id,
+            GError       **error)
+{
+  sqlite3_stmt *stmt = get_stmt (self, STMT_FIND_ROWID, error);
+  gint64 rowid = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sql_error (self, error, "be read");
+      return -1;
+    }
+  return rowid;
+}
+
+static gboolean
+remove_one (GlossIndexDb  *self,
+            const char    *id,
+            GError       **error)
+{
+  gint64 rowid = find_rowid (self, id, error);
+
+  if (rowid < 0)
+    return FALSE;
+  return rowid == 0 || delete_rowid (self, rowid, error);
+}
+
+static gboolean
+index_one (GlossIndexDb  *self,
+           int            dir_fd,
+           const char    *id,
+           GError       **error)
+{
+  ClipData data;
+  g_autoptr(GString) tags = g_string_new (NULL);
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr(GString) quotes = g_string_new (NULL);
+  g_autoptr(GString) colors = g_string_new (NULL);
+  g_autofree char *host = NULL;
+  g_autofree char *site_key = NULL;
+  g_autofree char *site = NULL;
+  sqlite3_stmt *stmt;
+  gboolean has_notes;
+  guint color_bits = 0;
+  gint64 rowid;
+  gboolean ok = FALSE;
+
+  if (!id_is_valid (id) || !read_clip (dir_fd, self->clips_path, id, &data))
+    {
+      clip_data_clear (&data);
+      return remove_one (self, id, error);
+    }
+
+  rowid = find_rowid (self, id, error);
+  if (rowid < 0 || (rowid > 0 && !delete_rowid (self, rowid, error)))
+    goto out;
+
+  has_notes = data.note != NULL && *data.note != '\0';
+  if (data.note != NULL)
+    g_string_append (notes, data.note);
+  for (guint i = 0; i < data.annotations->len; i++)
+    {
+      const Annotation *a = &g_array_index (data.annotations, Annotation, i);
+
+      if (a->note != NULL && *a->note != '\0')
+        {
+          has_notes = TRUE;
+          g_string_append_printf (notes, "\n%s", a->note);
+        }
+      g_string_append_printf (quotes, "%s\n", a->exact);
+      if (a->color >= 0)
+        {
+          if (!(color_bits & GLOSS_QUERY_COLOR_BIT (a->color)))
+            g_string_append_printf (colors, "%s ", (const char *[]) { "yellow", "green", "blue", "pink", "purple" }[a->color]);
+          color_bits |= GLOSS_QUERY_COLOR_BIT (a->color);
+        }
+    }
+  for (guint i = 0; i < data.tags->len; i++)
+    g_string_append_printf (tags, "%s\n", (const char *) data.tags->pdata[i]);
+
+  host = gloss_query_url_host (data.url);
+  site_key = gloss_query_fold (data.site_name);
+  site = g_strjoin (" ", data.site_name ? data.site_name : "", host ? host : "", NULL);
+
+  stmt = get_stmt (self, STMT_INSERT_CLIP, error);
+  if (stmt == NULL)
+    goto out;
+  if (rowid > 0)
+    sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, data.stamp.json_size);
+  sqlite3_bind_int64 (stmt, 4, data.stamp.json_mtime);
+  sqlite3_bind_int64 (stmt, 5, data.stamp.text_size);
+  sqlite3_bind_int64 (stmt, 6, data.stamp.text_mtime);
+  sqlite3_bind_int (stmt, 7, data.damaged);
+  sqlite3_bind_int64 (stmt, 8, data.created);
+  bind_text (stmt, 9, data.title);
+  bind_text (stmt, 10, data.url);
+  bind_text (stmt, 11, data.site_name);
+  bind_text (stmt, 12, data.excerpt);
+  bind_text (stmt, 13, host);
+  bind_text (stmt, 14, site_key);
+  sqlite3_bind_int (stmt, 15, color_bits);
+  sqlite3_bind_int (stmt, 16, has_notes);
+  sqlite3_bind_int (stmt, 17, data.annotations->len > 0);
+  sqlite3_bind_int (stmt, 18, data.tags->len > 0);
+  if (!run (self, stmt, error))
+    goto out;
+  rowid = sqlite3_last_insert_rowid (self->db);
+
+  if (data.damaged)
+    {
+      ok = TRUE;
+      goto out;
+    }
+
+  stmt = get_stmt (self, STMT_INSERT_FTS, error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  bind_text (stmt, 2, data.title);
+  bind_text (stmt, 3, data.byline);
+  bind_text (stmt, 4, site);
+  bind_text (stmt, 5, data.url);
+  bind_text (stmt, 6, tags->str);
+  bind_text (stmt, 7, notes->str);
+  bind_text (stmt, 8, quotes->str);
+  bind_text (stmt, 9, colors->str);
+  if (data.body != NULL)
+    sqlite3_bind_text (stmt, 10, data.body, -1, SQLITE_STATIC);
+  if (!run (self, stmt, error))
+    goto out;
+
+  for (guint i = 0; i < data.tags->len; i++)
+    {
+      g_autofree char *folded = gloss_query_fold (data.tags->pdata[i]);
+
+      if (folded == NULL || *folded == '\0')
+        continue;
+      stmt = get_stmt (self, STMT_INSERT_TAG, error);
+      if (stmt == NULL)
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_STATIC);
+      if (!run (self, stmt, error))
+        goto out;
+    }
+
+  for (guint i = 0; i < data.annotations->len; i++)
+    {
+      const Annotation *a = &g_array_index (data.annotations, Annotation, i);
+      gint64 ann_rowid;
+
+      stmt = get_stmt (self, STMT_INSERT_ANN, error);
+      if (stmt == NULL)
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      sqlite3_bind_text (stmt, 2, a->id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 3, a->color < 0 ? 0 : a->color);
+      sqlite3_bind_int64 (stmt, 4, a->position);
+      if (!run (self, stmt, error))
+        goto out;
+      ann_rowid = sqlite3_last_insert_rowid (self->db);
+
+      stmt = get_stmt (self, STMT_INSERT_ANN_FTS, error);
+      if (stmt == NULL)
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, ann_rowid);
+      bind_text (stmt, 2, a->exact);
+      bind_text (stmt, 3, a->note ? a->note : "");
+      if (!run (self, stmt, error))
+        goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  clip_data_clear (&data);
+  return ok;
+}
+
+static gboolean
+in_transaction (GlossIndexDb  *self,
+                gboolean       update,
+                const char   **ids,
+                guint          n_ids,
+                GError       **error)
+{
+  int dir_fd = -1;
+  gboolean ok = TRUE;
+
+  if (update)
+    dir_fd = open (self->clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    {
+      if (dir_fd >= 0)
+        close (dir_fd);
+      return FALSE;
+    }
+
+  for (guint i = 0; ok && i < n_ids; i++)
+    {
+      if (update && dir_fd >= 0)
+        ok = index_one (self, dir_fd, ids[i], error);
+      else
+        ok = remove_one (self, ids[i], error);
+    }
+
+  if (dir_fd >= 0)
+    close (dir_fd);
+
+  if (!ok)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return exec (self, "COMMIT", error);
+}
+
+gboolean
+gloss_index_db_update (GlossIndexDb  *self,
+                       const char   **ids,
+                       guint          n_ids,
+                       GError       **error)
+{
+  return in_transaction (self, TRUE, ids, n_ids, error);
+}
+
+gboolean
+gloss_index_db_remove (GlossIndexDb  *self,
+                       const char   **ids,
+                       guint          n_ids,
+                       GError       **error)
+{
+  return in_transaction (self, FALSE, ids, n_ids, error);
+}
+
+static int
+progress_cb (void *data)
+{
+  GlossIndexDb *self = data;
+
+  return g_cancellable_is_cancelled (self->cancellable);
+}
+
+static void
+bind_params (sqlite3_stmt *stmt,
+             int           first,
+             GPtrArray    *params)
+{
+  for (guint i = 0; params != NULL && i < params->len; i++)
+    {
+      GVariant *value = g_ptr_array_index (params, i);
+
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        sqlite3_bind_text (stmt, first + i, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_int64 (stmt, first + i, g_variant_get_int64 (value));
+    }
+}
+
+static gboolean
+has_marker (const char *text)
+{
+  return text != NULL && strchr (text, GLOSS_SEARCH_MATCH_START[0]) != NULL;
+}
+
+static char *
+make_snippet (GlossIndexDb  *self,
+              const char    *match,
+              gint64         rowid,
+              const char    *excerpt,
+              GError       **error)
+{
+  sqlite3_stmt *stmt;
+  char *snippet = NULL;
+  int rc;
+
+  if (match != NULL)
+    {
+      stmt = get_stmt (self, STMT_SNIPPET, error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, rowid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          const char *body = (const char *) sqlite3_column_text (stmt, 0);
+          const char *best = (const char *) sqlite3_column_text (stmt, 1);
+
+          /* The article where it matches, else the field that does. */
+          if (has_marker (body))
+            snippet = g_strdup (body);
+          else if (has_marker (best))
+            snippet = g_strdup (best);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          sql_error (self, error, "be read");
+          return NULL;
+        }
+      if (snippet != NULL)
+        return snippet;
+    }
+
+  if (excerpt != NULL && *excerpt != '\0')
+    return g_strdup (excerpt);
+
+  stmt = get_stmt (self, STMT_START, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    snippet = g_strconcat ((const char *) sqlite3_column_text (stmt, 0),
+                           sqlite3_column_int (stmt, 1) ? "…" : "", NULL);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sql_error (self, error, "be read");
+      return NULL;
+    }
+  return snippet ? snippet : g_strdup ("");
+}
+
+static GPtrArray *
+matching_annotations (GlossIndexDb  *self,
+                      GlossQuery    *query,
+                      gint64         rowid,
+                      GError       **error)
+{
+  g_autoptr(GPtrArray) annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_search_annotation_free);
+  const char *match = gloss_query_get_annotation_match (query);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (match == NULL)
+    return g_steal_pointer (&annotations);
+
+  stmt = get_stmt (self, STMT_MATCHING_ANNS, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, match, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (annotations,
+                     gloss_search_annotation_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                  sqlite3_column_int (stmt, 1),
+                                                  (const char *) sqlite3_column_text (stmt, 2),
+                                                  (const char *) sqlite3_column_text (stmt, 3)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, error, "be read");
+      return NULL;
+    }
+  return g_steal_pointer (&annotations);
+}
+
+GPtrArray *
+gloss_index_db_search (GlossIndexDb  *self,
+                       GlossQuery    *query,
+                       guint          limit,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  const char *match = gloss_query_get_fts_match (query);
+  GPtrArray *params = NULL;
+  const char *filter = gloss_query_get_sql_filter (query, &params);
+  GlossQuerySort sort = gloss_query_get_sort (query);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (match != NULL)
+    g_string_append (sql,
+                     "SELECT c.rowid, c.id, c.title, c.url, c.site_name, c.created, c.excerpt, clip_fts.rank"
+                     " FROM clip_fts CROSS JOIN clips c ON c.rowid = clip_fts.rowid"
+                     " WHERE clip_fts MATCH ? AND c.damaged = 0");
+  else
+    g_string_append (sql,
+                     "SELECT c.rowid, c.id, c.title, c.url, c.site_name, c.created, c.excerpt, 0.0"
+                     " FROM clips c WHERE c.damaged = 0");
+  if (filter != NULL)
+    g_string_append_printf (sql, " AND %s", filter);
+
+  if (sort == GLOSS_QUERY_SORT_OLDEST)
+    g_string_append (sql, " ORDER BY c.created, c.rowid");
+  else if (sort == GLOSS_QUERY_SORT_NEWEST || match == NULL)
+    g_string_append (sql, " ORDER BY c.created DESC, c.rowid DESC");
+  else
+    g_string_append (sql, " ORDER BY clip_fts.rank, c.rowid");
+  g_string_append (sql, " LIMIT ?");
+
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sql_error (self, error, "be searched");
+      return NULL;
+    }
+  if (match != NULL)
+    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  bind_params (stmt, match ? 2 : 1, params);
+  sqlite3_bind_int64 (stmt, (match ? 2 : 1) + (params ? params->len : 0), limit ? (gint64) limit : -1);
+
+  self->cancellable = cancellable;
+  if (cancellable != NULL)
+    sqlite3_progress_handler (self->db, 2000, progress_cb, self);
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_autofree char *snippet = NULL;
+      g_autoptr(GPtrArray) annotations = NULL;
+
+      snippet = make_snippet (self, match, rowid, (const char *) sqlite3_column_text (stmt, 6), error);
+      if (snippet != NULL)
+        annotations = matching_annotations (self, query, rowid, error);
+      if (annotations == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+
+      g_ptr_array_add (results,
+                       gloss_search_result_new ((const char *) sqlite3_column_text (stmt, 1),
+                                                (const char *) sqlite3_column_text (stmt, 2),
+                                                (const char *) sqlite3_column_text (stmt, 3),
+                                                (const char *) sqlite3_column_text (stmt, 4),
+                                                sqlite3_column_int64 (stmt, 5),
+                                                match ? -sqlite3_column_double (stmt, 7) : 0.0,
+                                                snippet,
+                                                annotations));
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = sql_error (self, error, "be searched");
+
+  sqlite3_finalize (stmt);
+  sqlite3_progress_handler (self->db, 0, NULL, NULL);
+  self->cancellable = NULL;
+
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&results);
+}

@@ -1,0 +1,71 @@
+/* gloss-index-db.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gloss-query.h"
+
+G_BEGIN_DECLS
+
+/* The SQLite side of the search index: blocking calls, to be made from one
+ * thread at a time (GlossIndex's worker). Private to src/core. */
+
+#define GLOSS_INDEX_SCHEMA_VERSION 1
+
+typedef struct _GlossIndexDb GlossIndexDb;
+
+/* What the index file is for a library folder:
+ * $XDG_CACHE_HOME/gloss/index-<first 16 hex of SHA-256 of the absolute
+ * path>.sqlite. */
+char         *gloss_index_db_path_for_folder (GFile          *library_folder);
+
+/* Opens (creating) the index at @path for the clips in @clips_path. A
+ * missing file, a file with another schema version or for another
+ * library, and a file that is not a database or is corrupt, are replaced
+ * by an empty index (@rebuilt then says so). */
+GlossIndexDb *gloss_index_db_open           (const char     *path,
+                                             const char     *clips_path,
+                                             gboolean       *rebuilt,
+                                             GError        **error);
+void          gloss_index_db_close          (GlossIndexDb   *self);
+/* TRUE once an SQLite call reported corruption: close, reopen with
+ * gloss_index_db_reset(), sync again. */
+gboolean      gloss_index_db_is_corrupt     (GlossIndexDb   *self);
+/* Deletes the file and opens a new empty index in its place. */
+GlossIndexDb *gloss_index_db_reset          (GlossIndexDb   *self,
+                                             GError        **error);
+guint         gloss_index_db_count          (GlossIndexDb   *self);
+
+/* Compares the clip folders with what the index holds (sizes and mtimes
+ * of clip.json and article.txt): @changed gets the ids to (re)index,
+ * @removed the ids to drop. */
+gboolean      gloss_index_db_plan           (GlossIndexDb   *self,
+                                             GPtrArray     **changed,
+                                             GPtrArray     **removed,
+                                             GError        **error);
+/* Indexes (or re-indexes, or drops when the folder or its clip.json is
+ * gone) the clips @ids[0 .. @n_ids) in one transaction. */
+gboolean      gloss_index_db_update         (GlossIndexDb   *self,
+                                             const char    **ids,
+                                             guint           n_ids,
+                                             GError        **error);
+gboolean      gloss_index_db_remove         (GlossIndexDb   *self,
+                                             const char    **ids,
+                                             guint           n_ids,
+                                             GError        **error);
+
+/* Runs @query: a GPtrArray of GlossSearchResult, best first; at most
+ * @limit of them (0: all). */
+GPtrArray    *gloss_index_db_search         (GlossIndexDb   *self,
+                                             GlossQuery     *query,
+                                             guint           limit,
+                                             GCancellable   *cancellable,
+                                             GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,917 @@
+/* gloss-index.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* GlossIndex: the worker thread that owns the SQLite connection
+ * (gloss-index-db.c), its job queues, and the async API on top.
+ *
+ * Two queues: searches (served first, also between the batches of a long
+ * sync) and writes (sync, update, remove, flush, in order). A corrupt
+ * file found at any point is replaced and the library indexed again
+ * before the job that found it is retried. */
+
+#define G_LOG_DOMAIN "gloss-index"
+
+#include "config.h"
+
+#include "gloss-error.h"
+#include "gloss-index-db.h"
+#include "gloss-index.h"
+
+/* Clips per transaction when indexing many: big enough to amortise the
+ * commit, small enough that a search waits at most a fraction of a
+ * second. */
+#define BATCH_SIZE 200
+
+typedef enum
+{
+  JOB_SYNC,
+  JOB_UPDATE,
+  JOB_REMOVE,
+  JOB_FLUSH,
+  JOB_SEARCH,
+} JobKind;
+
+typedef struct
+{
+  JobKind     kind;
+  char       *clip_id;
+  GlossQuery *query;
+  guint       limit;
+  GTask      *task;
+} Job;
+
+struct _GlossIndex
+{
+  GObject       parent_instance;
+
+  GFile        *folder;
+  char         *clips_path;
+  char         *path;
+  GMainContext *context;
+
+  /* Main thread. */
+  gboolean      indexing;
+  double        progress;
+
+  /* Shared with the worker, under @mutex. */
+  GMutex        mutex;
+  GCond         cond;
+  GQueue        searches;
+  GQueue        writes;
+  gboolean      quit;
+  GThread      *thread;
+
+  /* Worker only. */
+  GlossIndexDb *db;
+  gboolean      synced;
+};
+
+enum {
+  PROP_0,
+  PROP_LIBRARY_FOLDER,
+  PROP_PATH,
+  PROP_INDEXING,
+  PROP_PROGRESS,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (GlossIndex, gloss_index, G_TYPE_OBJECT)
+
+static void
+job_free (Job *job)
+{
+  g_free (job->clip_id);
+  g_clear_pointer (&job->query, gloss_query_unref);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+/* Main-context notifications from the worker. The weak reference lets a
+ * notification that arrives after the index is gone do nothing. */
+typedef struct
+{
+  GWeakRef  self;
+  gboolean  set_state;
+  gboolean  indexing;
+  double    progress;
+  gboolean  changed;
+} Notify;
+
+static gboolean
+notify_cb (gpointer data)
+{
+  Notify *notify = data;
+  g_autoptr(GlossIndex) self = g_weak_ref_get (&notify->self);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (notify->set_state)
+    {
+      if (self->indexing != notify->indexing)
+        {
+          self->indexing = notify->indexing;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INDEXING]);
+        }
+      if (self->progress != notify->progress)
+        {
+          self->progress = notify->progress;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+        }
+    }
+  if (notify->changed)
+    g_signal_emit (self, signals[CHANGED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+notify_free (gpointer data)
+{
+  Notify *notify = data;
+
+  g_weak_ref_clear (&notify->self);
+  g_free (notify);
+}
+
+static void
+post (GlossIndex *self,
+      gboolean    set_state,
+      gboolean    indexing,
+      double      progress,
+      gboolean    changed)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  Notify *notify = g_new0 (Notify, 1);
+
+  g_weak_ref_init (&notify->self, self);
+  notify->set_state = set_state;
+  notify->indexing = indexing;
+  notify->progress = progress;
+  notify->changed = changed;
+
+  /* Never g_main_context_invoke(): it would run the callback on this
+   * thread whenever the main context is free. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, notify_cb, notify, notify_free);
+  g_source_set_static_name (source, "[gloss-index] notify");
+  g_source_attach (source, self->context);
+}
+
+static gboolean
+should_stop (GlossIndex   *self,
+             GCancellable *cancellable)
+{
+  gboolean quit;
+
+  g_mutex_lock (&self->mutex);
+  quit = self->quit;
+  g_mutex_unlock (&self->mutex);
+  return quit || g_cancellable_is_cancelled (cancellable);
+}
+
+static gboolean ensure_db (GlossIndex  *self,
+                           GError     **error);
+static void     run_search (GlossIndex *self,
+                            Job        *job);
+
+/* Lets waiting searches run between two batches of indexing. */
+static void
+run_waiting_searches (GlossIndex *self)
+{
+  while (TRUE)
+    {
+      Job *job;
+
+      g_mutex_lock (&self->mutex);
+      job = g_queue_pop_head (&self->searches);
+      g_mutex_unlock (&self->mutex);
+      if (job == NULL)
+        return;
+      run_search (self, job);
+      job_free (job);
+    }
+}
+
+static gboolean
+do_sync (GlossIndex    *self,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  guint total;
+  guint done = 0;
+  gboolean ok = TRUE;
+
+  if (!ensure_db (self, error))
+    return FALSE;
+  if (!gloss_index_db_plan (self->db, &changed, &removed, error))
+    return FALSE;
+
+  self->synced = TRUE;
+  total = changed->len + removed->len;
+  if (total == 0)
+    return TRUE;
+
+  g_debug ("Indexing %u clips, dropping %u", changed->len, removed->len);
+  post (self, TRUE, TRUE, 0.0, FALSE);
+
+  if (removed->len > 0)
+    ok = gloss_index_db_remove (self->db, (const char **) removed->pdata, removed->len, error);
+  done = removed->len;
+
+  for (guint i = 0; ok && i < changed->len; i += BATCH_SIZE)
+    {
+      guint n = MIN (BATCH_SIZE, changed->len - i);
+
+      if (should_stop (self, cancellable))
+        {
+          ok = FALSE;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Indexing was cancelled");
+          break;
+        }
+      ok = gloss_index_db_update (self->db, (const char **) changed->pdata + i, n, error);
+      done += n;
+      post (self, TRUE, TRUE, (double) done / total, FALSE);
+      run_waiting_searches (self);
+    }
+
+  post (self, TRUE, FALSE, 1.0, TRUE);
+  return ok;
+}
+
+/* Replaces a corrupt file with an empty index and fills it again. */
+static gboolean
+recover (GlossIndex  *self,
+         GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_info ("The search index %s is corrupt: rebuilding it", self->path);
+  self->db = gloss_index_db_reset (self->db, &local_error);
+  if (self->db == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return do_sync (self, NULL, error);
+}
+
+static gboolean
+ensure_db (GlossIndex  *self,
+           GError     **error)
+{
+  gboolean rebuilt = FALSE;
+
+  if (self->db != NULL)
+    return TRUE;
+
+  self->db = gloss_index_db_open (self->path, self->clips_path, &rebuilt, error);
+  if (self->db == NULL)
+    return FALSE;
+
+  /* A new file: whatever asked for it, fill it from the library first. */
+  if (rebuilt)
+    return do_sync (self, NULL, error);
+  return TRUE;
+}
+
+/* Runs @func and, when it reports a corrupt file, rebuilds the index and
+ * runs it once more. */
+#define WITH_RECOVERY(self, ok, error, expr)                         \
+  G_STMT_START {                                                     \
+    ok = (expr);                                                     \
+    if (!ok && (self)->db != NULL && gloss_index_db_is_corrupt ((self)->db)) \
+      {                                                              \
+        g_clear_error (error);                                       \
+        ok = recover ((self), (error)) && (expr);                    \
+      }                                                              \
+  } G_STMT_END
+
+static void
+run_search (GlossIndex *self,
+            Job        *job)
+{
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (job->task);
+  GPtrArray *results = NULL;
+  gboolean ok;
+
+  if (g_task_return_error_if_cancelled (job->task))
+    return;
+
+  WITH_RECOVERY (self, ok, &error,
+                 ensure_db (self, &error) &&
+                 (results = gloss_index_db_search (self->db, job->query, job->limit,
+                                                   cancellable, &error)) != NULL);
+  if (!ok)
+    g_task_return_error (job->task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (job->task, results, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Takes the writes of the same kind that follow @first, so that a burst
+ * of changes goes into one transaction. */
+static GPtrArray *
+take_write_batch (GlossIndex *self,
+                  Job        *first)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (ids, g_steal_pointer (&first->clip_id));
+
+  g_mutex_lock (&self->mutex);
+  while (ids->len < BATCH_SIZE)
+    {
+      Job *next = g_queue_peek_head (&self->writes);
+
+      if (next == NULL || next->kind != first->kind)
+        break;
+      g_queue_pop_head (&self->writes);
+      g_ptr_array_add (ids, g_steal_pointer (&next->clip_id));
+      job_free (next);
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return ids;
+}
+
+static void
+run_write (GlossIndex *self,
+           Job        *job)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  switch (job->kind)
+    {
+    case JOB_SYNC:
+      WITH_RECOVERY (self, ok, &error,
+                     do_sync (self, job->task ? g_task_get_cancellable (job->task) : NULL, &error));
+      break;
+
+    case JOB_UPDATE:
+    case JOB_REMOVE:
+      {
+        g_autoptr(GPtrArray) ids = take_write_batch (self, job);
+
+        if (job->kind == JOB_UPDATE)
+          WITH_RECOVERY (self, ok, &error,
+                         ensure_db (self, &error) &&
+                         gloss_index_db_update (self->db, (const char **) ids->pdata, ids->len, &error));
+        else
+          WITH_RECOVERY (self, ok, &error,
+                         ensure_db (self, &error) &&
+                         gloss_index_db_remove (self->db, (const char **) ids->pdata, ids->len, &error));
+        if (ok)
+          post (self, FALSE, FALSE, 0, TRUE);
+        else
+          g_warning ("Could not update the search index: %s", error->message);
+      }
+      break;
+
+    case JOB_FLUSH:
+      ok = ensure_db (self, &error);
+      break;
+
+    case JOB_SEARCH:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (job->task == NULL)
+    return;
+  if (ok)
+    g_task_return_boolean (job->task, TRUE);
+  else
+    g_task_return_error (job->task, g_steal_pointer (&error));
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  GlossIndex *self = data;
+
+  while (TRUE)
+    {
+      Job *job;
+
+      g_mutex_lock (&self->mutex);
+      while (!self->quit && self->searches.length == 0 && self->writes.length == 0)
+        g_cond_wait (&self->cond, &self->mutex);
+      if (self->quit)
+        {
+          g_mutex_unlock (&self->mutex);
+          break;
+        }
+      job = g_queue_pop_head (&self->searches);
+      if (job == NULL)
+        job = g_queue_pop_head (&self->writes);
+      g_mutex_unlock (&self->mutex);
+
+      if (job->kind == JOB_SEARCH)
+        run_search (self, job);
+      else
+        run_write (self, job);
+      job_free (job);
+    }
+
+  g_clear_pointer (&self->db, gloss_index_db_close);
+  return NULL;
+}
+
+static void
+cancel_queue (GQueue *queue)
+{
+  Job *job;
+
+  while ((job = g_queue_pop_head (queue)))
+    {
+      if (job->task != NULL)
+        g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "The search index was closed");
+      job_free (job);
+    }
+}
+
+static void
+gloss_index_dispose (GObject *object)
+{
+  GlossIndex *self = GLOSS_INDEX (object);
+  GThread *thread;
+
+  g_mutex_lock (&self->mutex);
+  self->quit = TRUE;
+  thread = g_steal_pointer (&self->thread);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  if (thread != NULL)
+    {
+      /* A task callback may drop the last reference on the worker. */
+      if (thread == g_thread_self ())
+        g_thread_unref (thread);
+      else
+        g_thread_join (thread);
+    }
+
+  cancel_queue (&self->searches);
+  cancel_queue (&self->writes);
+
+  G_OBJECT_CLASS (gloss_index_parent_class)->dispose (object);
+}
+
+static void
+gloss_index_finalize (GObject *object)
+{
+  GlossIndex *self = GLOSS_INDEX (object);
+
+  g_clear_object (&self->folder);
+  g_clear_pointer (&self->clips_path, g_free);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (gloss_index_parent_class)->finalize (object);
+}
+
+static void
+gloss_index_constructed (GObject *object)
+{
+  GlossIndex *self = GLOSS_INDEX (object);
+  g_autoptr(GFile) clips = NULL;
+
+  G_OBJECT_CLASS (gloss_index_parent_class)->constructed (object);
+
+  g_assert (self->folder != NULL);
+  clips = g_file_get_child (self->folder, "clips");
+  self->clips_path = g_file_get_path (clips);
+  if (self->clips_path == NULL)
+    self->clips_path = g_file_get_uri (clips);
+  self->path = gloss_index_db_path_for_folder (self->folder);
+}
+
+static void
+gloss_index_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  GlossIndex *self = GLOSS_INDEX (object);
+
+  switch (prop_id)
+    {
+    case PROP_LIBRARY_FOLDER:
+      g_value_set_object (value, self->folder);
+      break;
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_INDEXING:
+      g_value_set_boolean (value, self->indexing);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gloss_index_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  GlossIndex *self = GLOSS_INDEX (object);
+
+  switch (prop_id)
+    {
+    case PROP_LIBRARY_FOLDER:
+      self->folder = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gloss_index_class_init (GlossIndexClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = gloss_index_constructed;
+  object_class->dispose = gloss_index_dispose;
+  object_class->finalize = gloss_index_finalize;
+  object_class->get_property = gloss_index_get_property;
+  object_class->set_property = gloss_index_set_property;
+
+  properties[PROP_LIBRARY_FOLDER] =
+    g_param_spec_object ("library-folder", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INDEXING] =
+    g_param_spec_boolean ("indexing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 1.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+gloss_index_init (GlossIndex *self)
+{
+  self->progress = 1.0;
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->searches);
+  g_queue_init (&self->writes);
+}
+
+GlossIndex *
+gloss_index_new (GFile *library_folder)
+{
+  g_return_val_if_fail (G_IS_FILE (library_folder), NULL);
+
+  return g_object_new (GLOSS_TYPE_INDEX, "library-folder", library_folder, NULL);
+}
+
+GFile *
+gloss_index_get_library_folder (GlossIndex *self)
+{
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
+  return self->folder;
+}
+
+const char *
+gloss_index_get_path (GlossIndex *self)
+{
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
+  return self->path;
+}
+
+gboolean
+gloss_index_get_indexing (GlossIndex *self)
+{
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
+  return self->indexing;
+}
+
+double
+gloss_index_get_progress (GlossIndex *self)
+{
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), 0.0);
+  return self->progress;
+}
+
+static void
+queue (GlossIndex          *self,
+       JobKind              kind,
+       const char          *clip_id,
+       GlossQuery          *query,
+       guint                limit,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data,
+       gpointer             source_tag)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->clip_id = g_strdup (clip_id);
+  job->query = query ? gloss_query_ref (query) : NULL;
+  job->limit = limit;
+  if (callback != NULL)
+    {
+      job->task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (job->task, source_tag);
+    }
+
+  g_mutex_lock (&self->mutex);
+  if (self->thread == NULL)
+    self->thread = g_thread_new ("gloss-index", worker_main, self);
+  g_queue_push_tail (kind == JOB_SEARCH ? &self->searches : &self->writes, job);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+gloss_index_sync_async (GlossIndex          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+
+  queue (self, JOB_SYNC, NULL, NULL, 0, cancellable, callback, user_data, gloss_index_sync_async);
+}
+
+gboolean
+gloss_index_sync_finish (GlossIndex    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gloss_index_update_clip (GlossIndex *self,
+                         const char *clip_id)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+  g_return_if_fail (clip_id != NULL);
+
+  queue (self, JOB_UPDATE, clip_id, NULL, 0, NULL, NULL, NULL, NULL);
+}
+
+void
+gloss_index_remove_clip (GlossIndex *self,
+                         const char *clip_id)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+  g_return_if_fail (clip_id != NULL);
+
+  queue (self, JOB_REMOVE, clip_id, NULL, 0, NULL, NULL, NULL, NULL);
+}
+
+static void
+flush_async (GlossIndex          *self,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  queue (self, JOB_FLUSH, NULL, NULL, 0, cancellable, callback, user_data, flush_async);
+}
+
+void
+gloss_index_search_query_async (GlossIndex          *self,
+                                GlossQuery          *query,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+  g_return_if_fail (query != NULL);
+
+  queue (self, JOB_SEARCH, NULL, query, limit, cancellable, callback, user_data,
+         gloss_index_search_async);
+}
+
+void
+gloss_index_search_async (GlossIndex          *self,
+                          const char          *query_text,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GlossQuery) query = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+  g_return_if_fail (query_text != NULL);
+
+  query = gloss_query_parse (query_text, &error);
+  if (query == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, gloss_index_search_async);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  gloss_index_search_query_async (self, query, limit, cancellable, callback, user_data);
+}
+
+GListModel *
+gloss_index_search_finish (GlossIndex    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_autoptr(GPtrArray) results = NULL;
+  GListStore *store;
+
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  results = g_task_propagate_pointer (G_TASK (result), error);
+  if (results == NULL)
+    return NULL;
+
+  store = g_list_store_new (GLOSS_TYPE_SEARCH_RESULT);
+  g_list_store_splice (store, 0, 0, results->pdata, results->len);
+  return G_LIST_MODEL (store);
+}
+
+/* The blocking calls: run the async one in a private main context. */
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_context_wakeup (wait->context);
+}
+
+static void
+wait_begin (Wait *wait)
+{
+  wait->context = g_main_context_new ();
+  wait->result = NULL;
+  g_main_context_push_thread_default (wait->context);
+}
+
+static void
+wait_end (Wait *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (wait->context, TRUE);
+  g_main_context_pop_thread_default (wait->context);
+  g_main_context_unref (wait->context);
+}
+
+gboolean
+gloss_index_sync (GlossIndex    *self,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Wait wait;
+  gboolean ok;
+
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
+
+  wait_begin (&wait);
+  gloss_index_sync_async (self, cancellable, wait_cb, &wait);
+  wait_end (&wait);
+  ok = gloss_index_sync_finish (self, wait.result, error);
+  g_object_unref (wait.result);
+  return ok;
+}
+
+gboolean
+gloss_index_flush (GlossIndex    *self,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Wait wait;
+  gboolean ok;
+
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
+
+  wait_begin (&wait);
+  flush_async (self, cancellable, wait_cb, &wait);
+  wait_end (&wait);
+  ok = g_task_propagate_boolean (G_TASK (wait.result), error);
+  g_object_unref (wait.result);
+  return ok;
+}
+
+GListModel *
+gloss_index_search_query (GlossIndex    *self,
+                          GlossQuery    *query,
+                          guint          limit,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  Wait wait;
+  GListModel *model;
+
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  wait_begin (&wait);
+  gloss_index_search_query_async (self, query, limit, cancellable, wait_cb, &wait);
+  wait_end (&wait);
+  model = gloss_index_search_finish (self, wait.result, error);
+  g_object_unref (wait.result);
+  return model;
+}
+
+GListModel *
+gloss_index_search (GlossIndex    *self,
+                    const char    *query_text,
+                    guint          limit,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GlossQuery) query = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
+  g_return_val_if_fail (query_text != NULL, NULL);
+
+  query = gloss_query_parse (query_text, error);
+  if (query == NULL)
+    return NULL;
+  return gloss_index_search_query (self, query, limit, cancellable, error);
+}
+
+static void
+clip_updated_cb (GlossLibrary *library,
+                 GlossClip    *clip,
+                 GlossIndex   *self)
+{
+  const char *id = gloss_clip_get_id (clip);
+
+  /* Re-read from disk on the worker: the clip object belongs to this
+   * thread, and the files are what the index records sizes of. */
+  if (id != NULL)
+    gloss_index_update_clip (self, id);
+}
+
+static void
+clip_removed_cb (GlossLibrary *library,
+                 GlossClip    *clip,
+                 GlossIndex   *self)
+{
+  const char *id = gloss_clip_get_id (clip);
+
+  if (id != NULL)
+    gloss_index_remove_clip (self, id);
+}
+
+void
+gloss_index_watch_library (GlossIndex   *self,
+                           GlossLibrary *library)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+  g_return_if_fail (GLOSS_IS_LIBRARY (library));
+
+  g_signal_connect_object (library, "clip-added", G_CALLBACK (clip_updated_cb), self, 0);
+  g_signal_connect_object (library, "clip-changed", G_CALLBACK (clip_updated_cb), self, 0);
+  g_signal_connect_object (library, "clip-removed", G_CALLBACK (clip_removed_cb), self, 0);
+}

@@ -1,0 +1,652 @@
+/* test-index.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The search index against clip folders written straight to disk: every
+ * operator on real data, ranking, diacritics, snippets and matching
+ * highlights, keeping in step with changes, and rebuilding a missing,
+ * stale or corrupt index file. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "gloss-error.h"
+#include "gloss-index.h"
+#include "gloss-test-clips.h"
+
+static const TestClip clips[] = {
+  {
+    .id = "peace",
+    .title = "US stepping back from peace talks role",
+    .url = "https://www.example.org/2025/05/02/peace-talks",
+    .created = "2025-05-02T10:00:00Z",
+    .site_name = "Example News",
+    .byline = "Wgon Reporter",
+    .note = "Page note about **diplomacy**.",
+    .tags = { "Ukraine", "diplomacy", "Foreign Policy" },
+    .annotations = {
+      { "a1", 0, "will not be the mediators", "Why now? Compare with the minerals deal.", 40 },
+      { "a2", 2, "reflecting frustration", "", 90 },
+    },
+    .text = "The US told reporters that the US will not be the mediators going forward, "
+            "reflecting frustration with slow progress. Officials described a résumé of "
+            "the negotiations so far.",
+  },
+  {
+    .id = "zebra-title",
+    .title = "Zebra migration across the plains",
+    .url = "https://news.nature.example.com/zebra",
+    .created = "2024-03-01T00:00:00Z",
+    .site_name = "Nature Example",
+    .text = "Herds move every year in search of grass and water. The journey is long.",
+  },
+  {
+    .id = "zebra-body",
+    .title = "Wildlife of the savanna",
+    .url = "https://blog.example.net/savanna",
+    .created = "2025-12-24T00:00:00Z",
+    .text = "Lions, elephants, giraffes and many other animals live here. Among them a "
+            "single zebra was seen near the river, but most of this text is about other "
+            "things entirely: the weather, the roads, the lodges and the food. Cooking "
+            "over an open fire is a tradition. The night sky is full of stars.",
+  },
+  {
+    .id = "cooking",
+    .title = "Cooking with fire",
+    .url = "https://cooking.example.org/fire",
+    .created = "2023-07-15T12:00:00Z",
+    .site_name = "Cooks",
+    .tags = { "food" },
+    .annotations = {
+      { "c1", 1, "open fire", "try this at the cabin", 0 },
+    },
+    .text = "open fire cooking needs patience; diplomats rarely cook",
+  },
+};
+
+static char *library;
+
+static GlossIndex *
+new_synced_index (void)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GError) error = NULL;
+  GlossIndex *index = gloss_index_new (folder);
+
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  return index;
+}
+
+static GListModel *
+search (GlossIndex *index,
+        const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *results = gloss_index_search (index, query, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results;
+}
+
+/* The ids found, in order, joined with spaces. */
+static char *
+search_ids (GlossIndex *index,
+            const char *query)
+{
+  g_autoptr(GListModel) results = search (index, query);
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
+
+      if (i > 0)
+        g_string_append_c (ids, ' ');
+      g_string_append (ids, gloss_search_result_get_clip_id (result));
+    }
+  return g_string_free (ids, FALSE);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Same set, any order. */
+static void
+assert_finds (GlossIndex *index,
+              const char *query,
+              const char *expected)
+{
+  g_autofree char *found = search_ids (index, query);
+  g_auto(GStrv) a = g_strsplit (found, " ", -1);
+  g_auto(GStrv) b = g_strsplit (expected, " ", -1);
+  g_autoptr(GPtrArray) sa = g_ptr_array_new ();
+  g_autoptr(GPtrArray) sb = g_ptr_array_new ();
+  g_autofree char *ja = NULL;
+  g_autofree char *jb = NULL;
+
+  for (guint i = 0; a[i] && *a[i]; i++)
+    g_ptr_array_add (sa, a[i]);
+  for (guint i = 0; b[i] && *b[i]; i++)
+    g_ptr_array_add (sb, b[i]);
+  g_ptr_array_sort (sa, compare_strings);
+  g_ptr_array_sort (sb, compare_strings);
+  g_ptr_array_add (sa, NULL);
+  g_ptr_array_add (sb, NULL);
+  ja = g_strjoinv (" ", (char **) sa->pdata);
+  jb = g_strjoinv (" ", (char **) sb->pdata);
+  if (g_strcmp0 (ja, jb) != 0)
+    g_error ("“%s” found [%s], expected [%s]", query, ja, jb);
+}
+
+static void
+write_all (void)
+{
+  g_autofree char *clips_dir = g_build_filename (library, "clips", NULL);
+
+  gloss_test_remove_tree (clips_dir);
+  for (guint i = 0; i < G_N_ELEMENTS (clips); i++)
+    test_write_clip (library, &clips[i]);
+}
+
+static void
+test_operators (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autofree char *ordered = NULL;
+
+  write_all ();
+  index = new_synced_index ();
+
+  assert_finds (index, "zebra", "zebra-title zebra-body");
+  assert_finds (index, "peace talks", "peace");
+  assert_finds (index, "\"will not be the mediators\"", "peace");
+  assert_finds (index, "\"mediators will\"", "");
+  assert_finds (index, "zebra -lions", "zebra-title");
+  assert_finds (index, "zebra -\"single zebra\"", "zebra-title");
+  assert_finds (index, "-zebra", "peace cooking");
+  assert_finds (index, "NOT zebra", "peace cooking");
+  assert_finds (index, "giraffes OR minerals", "zebra-body peace");
+  assert_finds (index, "fire giraffes OR minerals", "zebra-body");
+  assert_finds (index, "diplom*", "peace cooking");
+  assert_finds (index, "di*", "peace cooking");
+  assert_finds (index, "title:zebra", "zebra-title");
+  assert_finds (index, "title:fire", "cooking");
+  assert_finds (index, "note:cabin", "cooking");
+  assert_finds (index, "note:diplomacy", "peace");
+  assert_finds (index, "note:minerals", "peace");
+  assert_finds (index, "quote:mediators", "peace");
+  assert_finds (index, "quote:fire", "cooking");
+  assert_finds (index, "url:savanna", "zebra-body");
+  assert_finds (index, "byline:wgon", "peace");
+  assert_finds (index, "tag:ukraine", "peace");
+  assert_finds (index, "tag:UKRAINE", "peace");
+  assert_finds (index, "tag:\"foreign policy\"", "peace");
+  assert_finds (index, "tag:foreign", "");
+  assert_finds (index, "tag:fo*", "peace cooking");
+  assert_finds (index, "-tag:food", "peace zebra-title zebra-body");
+  assert_finds (index, "tag:food OR tag:ukraine", "peace cooking");
+  assert_finds (index, "fire OR tag:ukraine", "peace cooking zebra-body");
+  assert_finds (index, "site:example.org", "peace cooking");
+  assert_finds (index, "site:www.example.org", "peace cooking");
+  assert_finds (index, "site:cooking.example.org", "cooking");
+  assert_finds (index, "site:example.com", "zebra-title");
+  assert_finds (index, "site:example", "peace cooking zebra-title zebra-body");
+  assert_finds (index, "site:nature", "zebra-title");
+  assert_finds (index, "site:ample.org", "");
+  assert_finds (index, "site:\"Example News\"", "peace");
+  assert_finds (index, "color:yellow", "peace");
+  assert_finds (index, "color:blue", "peace");
+  assert_finds (index, "color:green", "cooking");
+  assert_finds (index, "color:pink", "");
+  assert_finds (index, "-color:green has:highlights", "peace");
+  assert_finds (index, "has:notes", "peace cooking");
+  assert_finds (index, "has:highlights", "peace cooking");
+  assert_finds (index, "has:tags", "peace cooking");
+  assert_finds (index, "-has:highlights", "zebra-title zebra-body");
+  assert_finds (index, "before:2025-01-01", "zebra-title cooking");
+  assert_finds (index, "after:2025-01-01", "peace zebra-body");
+  assert_finds (index, "after:2024 before:2025-06", "peace zebra-title");
+  assert_finds (index, "zebra after:2025", "zebra-body");
+  assert_finds (index, "", "peace zebra-title zebra-body cooking");
+  assert_finds (index, "\"", "peace zebra-title zebra-body cooking");
+
+  ordered = search_ids (index, "sort:newest");
+  g_assert_cmpstr (ordered, ==, "zebra-body peace zebra-title cooking");
+  g_clear_pointer (&ordered, g_free);
+  ordered = search_ids (index, "sort:oldest");
+  g_assert_cmpstr (ordered, ==, "cooking zebra-title peace zebra-body");
+  g_clear_pointer (&ordered, g_free);
+  ordered = search_ids (index, "zebra sort:oldest");
+  g_assert_cmpstr (ordered, ==, "zebra-title zebra-body");
+}
+
+static void
+test_ranking (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autofree char *ordered = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GlossSearchResult) first = NULL;
+  g_autoptr(GlossSearchResult) second = NULL;
+
+  write_all ();
+  index = new_synced_index ();
+
+  /* A title match beats a body match, whatever the dates. */
+  ordered = search_ids (index, "zebra");
+  g_assert_cmpstr (ordered, ==, "zebra-title zebra-body");
+  g_clear_pointer (&ordered, g_free);
+
+  /* A highlight (and tag, note) outweighs the body. */
+  ordered = search_ids (index, "fire");
+  g_assert_cmpstr (ordered, ==, "cooking zebra-body");
+
+  results = search (index, "zebra");
+  first = g_list_model_get_item (results, 0);
+  second = g_list_model_get_item (results, 1);
+  g_assert_cmpfloat (gloss_search_result_get_score (first), >, gloss_search_result_get_score (second));
+  g_assert_cmpfloat (gloss_search_result_get_score (second), >, 0);
+}
+
+static void
+test_diacritics (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+
+  write_all ();
+  index = new_synced_index ();
+
+  assert_finds (index, "resume", "peace");
+  assert_finds (index, "résumé", "peace");
+  assert_finds (index, "RÉSUMÉ", "peace");
+  assert_finds (index, "resu*", "peace");
+  assert_finds (index, "Zébra", "zebra-title zebra-body");
+}
+
+static void
+test_snippets (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GlossSearchResult) result = NULL;
+  g_autofree char *markup = NULL;
+  g_autofree char *plain = NULL;
+  GPtrArray *annotations;
+  GlossSearchAnnotation *annotation;
+
+  write_all ();
+  index = new_synced_index ();
+
+  results = search (index, "mediators");
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+  result = g_list_model_get_item (results, 0);
+  g_assert_cmpstr (gloss_search_result_get_title (result), ==, "US stepping back from peace talks role");
+  g_assert_cmpstr (gloss_search_result_get_url (result), ==, "https://www.example.org/2025/05/02/peace-talks");
+  g_assert_cmpstr (gloss_search_result_get_site_name (result), ==, "Example News");
+  g_assert_cmpint (gloss_search_result_get_created (result), ==, 1746180000);
+  g_assert_nonnull (strstr (gloss_search_result_get_snippet (result),
+                            GLOSS_SEARCH_MATCH_START "mediators" GLOSS_SEARCH_MATCH_END));
+  markup = gloss_search_marked_to_markup (gloss_search_result_get_snippet (result));
+  g_assert_nonnull (strstr (markup, "<b>mediators</b>"));
+  plain = gloss_search_marked_to_plain (gloss_search_result_get_snippet (result));
+  g_assert_null (strchr (plain, GLOSS_SEARCH_MATCH_START[0]));
+
+  annotations = gloss_search_result_get_annotations (result);
+  g_assert_cmpuint (annotations->len, ==, 1);
+  annotation = annotations->pdata[0];
+  g_assert_cmpstr (annotation->id, ==, "a1");
+  g_assert_cmpint (annotation->color, ==, 0);
+  g_assert_cmpstr (annotation->quote, ==, "will not be the " GLOSS_SEARCH_MATCH_START "mediators" GLOSS_SEARCH_MATCH_END);
+  g_assert_cmpstr (annotation->note, ==, "Why now? Compare with the minerals deal.");
+  g_clear_object (&result);
+  g_clear_object (&results);
+
+  /* A note match lists the annotation too; a title-only field does not. */
+  results = search (index, "minerals OR frustration");
+  result = g_list_model_get_item (results, 0);
+  annotations = gloss_search_result_get_annotations (result);
+  g_assert_cmpuint (annotations->len, ==, 2);
+  g_assert_cmpstr (((GlossSearchAnnotation *) annotations->pdata[0])->id, ==, "a1");
+  g_assert_cmpstr (((GlossSearchAnnotation *) annotations->pdata[1])->id, ==, "a2");
+  g_clear_object (&result);
+  g_clear_object (&results);
+
+  results = search (index, "title:peace");
+  result = g_list_model_get_item (results, 0);
+  g_assert_cmpuint (gloss_search_result_get_annotations (result)->len, ==, 0);
+  /* Title-only match: the snippet shows it in the title. */
+  g_assert_nonnull (strstr (gloss_search_result_get_snippet (result), GLOSS_SEARCH_MATCH_START "peace"));
+  g_clear_object (&result);
+  g_clear_object (&results);
+
+  /* Filters only: no score, the start of the text. */
+  results = search (index, "tag:food");
+  result = g_list_model_get_item (results, 0);
+  g_assert_cmpfloat (gloss_search_result_get_score (result), ==, 0.0);
+  g_assert_true (g_str_has_prefix (gloss_search_result_get_snippet (result), "open fire"));
+}
+
+static void
+test_limit (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_all ();
+  index = new_synced_index ();
+  results = gloss_index_search (index, "", 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 2);
+}
+
+static void
+test_in_step (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  TestClip clip = {
+    .id = "later",
+    .title = "Aardvark habits",
+    .text = "Nocturnal burrowing mammal.",
+  };
+
+  write_all ();
+  index = new_synced_index ();
+  assert_finds (index, "aardvark", "");
+
+  /* Add. */
+  test_write_clip (library, &clip);
+  gloss_index_update_clip (index, "later");
+  gloss_index_flush (index, NULL, &error);
+  g_assert_no_error (error);
+  assert_finds (index, "aardvark", "later");
+  assert_finds (index, "burrowing", "later");
+
+  /* Edit. */
+  clip.title = "Pangolin habits, revised";
+  clip.text = "Scaly anteater.";
+  test_write_clip (library, &clip);
+  gloss_index_update_clip (index, "later");
+  gloss_index_flush (index, NULL, &error);
+  g_assert_no_error (error);
+  assert_finds (index, "aardvark", "");
+  assert_finds (index, "burrowing", "");
+  assert_finds (index, "pangolin scaly", "later");
+
+  /* Delete. */
+  dir = g_build_filename (library, "clips", "later", NULL);
+  gloss_test_remove_tree (dir);
+  gloss_index_remove_clip (index, "later");
+  gloss_index_flush (index, NULL, &error);
+  g_assert_no_error (error);
+  assert_finds (index, "pangolin", "");
+
+  /* Changes made while nobody was told: a sync finds them by size and
+   * mtime, as at start-up. */
+  clip.title = "Okapi";
+  test_write_clip (library, &clip);
+  {
+    g_autofree char *cooking = g_build_filename (library, "clips", "cooking", NULL);
+    TestClip edited = clips[1];
+
+    gloss_test_remove_tree (cooking);
+    edited.title = "Zebra stripes explained at length";
+    test_write_clip (library, &edited);
+  }
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  assert_finds (index, "okapi", "later");
+  assert_finds (index, "fire", "zebra-body");
+  assert_finds (index, "stripes", "zebra-title");
+  assert_finds (index, "migration", "");
+
+  /* An unfinished clip (no clip.json) is not listed; a damaged one is
+   * not found but does not stop the others. */
+  {
+    g_autofree char *unfinished = g_build_filename (library, "clips", "unfinished", NULL);
+    g_autofree char *damaged = g_build_filename (library, "clips", "damaged", NULL);
+
+    gloss_test_write_file (unfinished, "article.txt", "unfinished quagga");
+    gloss_test_write_file (damaged, "article.txt", "damaged quagga");
+    gloss_test_write_file (damaged, "clip.json", "{ not json");
+    gloss_index_sync (index, NULL, &error);
+    g_assert_no_error (error);
+    assert_finds (index, "quagga", "");
+    assert_finds (index, "", "peace zebra-title zebra-body later");
+  }
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+assert_rebuilds (void (*damage) (const char *path))
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint notified = 0;
+
+  write_all ();
+  index = new_synced_index ();
+  assert_finds (index, "zebra", "zebra-title zebra-body");
+  path = g_strdup (gloss_index_get_path (index));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_object (&index);
+
+  damage (path);
+
+  index = gloss_index_new (folder);
+  g_signal_connect (index, "notify::indexing", G_CALLBACK (on_notify), &notified);
+  /* Searching first: the index rebuilds itself before answering. */
+  assert_finds (index, "zebra", "zebra-title zebra-body");
+  assert_finds (index, "tag:food", "cooking");
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* indexing went TRUE then FALSE. */
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_false (gloss_index_get_indexing (index));
+  g_assert_cmpfloat (gloss_index_get_progress (index), ==, 1.0);
+}
+
+static void
+delete_file (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_unlink (wal);
+}
+
+static void
+garbage_file (const char *path)
+{
+  g_autofree char *garbage = g_strnfill (100000, 'x');
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, garbage, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* Keep a valid header but wreck the pages after it. */
+static void
+corrupt_pages (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 4096);
+  memset (contents + 100, 0xa5, length - 100);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+old_schema (const char *path)
+{
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 999", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_rebuild_deleted (void)
+{
+  assert_rebuilds (delete_file);
+}
+
+static void
+test_rebuild_garbage (void)
+{
+  assert_rebuilds (garbage_file);
+}
+
+static void
+test_rebuild_corrupt_pages (void)
+{
+  assert_rebuilds (corrupt_pages);
+}
+
+static void
+test_rebuild_stale (void)
+{
+  assert_rebuilds (old_schema);
+}
+
+static void
+test_path (void)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GFile) other = g_file_new_for_path ("/tmp/some/other/library");
+  g_autoptr(GlossIndex) index = gloss_index_new (folder);
+  g_autoptr(GlossIndex) index2 = gloss_index_new (other);
+  const char *path = gloss_index_get_path (index);
+  g_autofree char *cache = g_build_filename (g_getenv ("XDG_CACHE_HOME"), "gloss", NULL);
+
+  g_assert_true (g_str_has_prefix (path, cache));
+  g_assert_false (g_str_has_prefix (path, library));
+  g_assert_cmpstr (path, !=, gloss_index_get_path (index2));
+}
+
+static void
+test_bad_queries (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  static const char * const queries[] = {
+    "\"", "NEAR(", "*", "col:", "AND AND", "OR", "-", "\"\"", "title:", "x:", "((", "a\"b\"c",
+    "tag:\"", "-\"", "NEAR(a b, 3)", "{title}: x", "^x", "x AND", "'", "\\\"", "zebra*lion",
+    "site:", "site:*", "color:", "before:", "before:x", "sort:", "has:", "\xc3\x28",
+  };
+  g_autofree char *paste = g_strnfill (10000, 'w');
+
+  write_all ();
+  index = new_synced_index ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GListModel) results = gloss_index_search (index, queries[i], 0, NULL, &error);
+
+      if (results == NULL)
+        {
+          g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY);
+          g_assert_null (strstr (error->message, "SQL"));
+          g_assert_null (strstr (error->message, "fts5"));
+        }
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GListModel) results = gloss_index_search (index, paste, 0, NULL, &error);
+
+    g_assert_null (results);
+    g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY);
+  }
+}
+
+static void
+search_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr(GListModel) results = gloss_index_search_finish (GLOSS_INDEX (object), result, error);
+
+  g_assert_true ((results == NULL) == (*error != NULL));
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GError *error = NULL;
+
+  write_all ();
+  index = new_synced_index ();
+  g_cancellable_cancel (cancellable);
+  gloss_index_search_async (index, "zebra", 0, cancellable, search_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  gloss_index_search_async (index, "color:orange", 0, NULL, search_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY);
+  g_clear_error (&error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gloss_test_init (&argc, &argv);
+  library = g_strdup (g_getenv ("GLOSS_LIBRARY"));
+
+  g_test_add_func ("/index/path", test_path);
+  g_test_add_func ("/index/operators", test_operators);
+  g_test_add_func ("/index/ranking", test_ranking);
+  g_test_add_func ("/index/diacritics", test_diacritics);
+  g_test_add_func ("/index/snippets", test_snippets);
+  g_test_add_func ("/index/limit", test_limit);
+  g_test_add_func ("/index/in-step", test_in_step);
+  g_test_add_func ("/index/rebuild/deleted", test_rebuild_deleted);
+  g_test_add_func ("/index/rebuild/garbage", test_rebuild_garbage);
+  g_test_add_func ("/index/rebuild/corrupt-pages", test_rebuild_corrupt_pages);
+  g_test_add_func ("/index/rebuild/stale", test_rebuild_stale);
+  g_test_add_func ("/index/bad-queries", test_bad_queries);
+  g_test_add_func ("/index/cancel", test_cancel);
+
+  return g_test_run ();
+}

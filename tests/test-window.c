@@ -1,0 +1,288 @@
+/* test-window.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The window and the live web view, with real WebKit: pages served by a
+ * SoupServer on 127.0.0.1, the error page, the private script world and
+ * the readerable check; and the real program started, reached through
+ * its running instance, and quit. */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "gloss-test-server.h"
+#include "gloss-test-util.h"
+#include "gloss-window.h"
+
+static GlossTestServer *server;
+
+/* The sensitivity of the button bound to @action, as the user sees it. */
+static gboolean
+action_button_sensitive (GtkWidget  *widget,
+                         const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_ACTIONABLE (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0 &&
+          gtk_widget_get_mapped (child))
+        return gtk_widget_get_sensitive (child);
+
+      if (action_button_sensitive (child, action))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static GlossWindow *
+new_window (void)
+{
+  GlossWindow *window = gloss_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+test_title_follows_page (void)
+{
+  GlossWindow *window = new_window ();
+  g_autofree char *uri = gloss_test_server_uri (server, "browser/article.html");
+
+  g_assert_cmpstr (gloss_window_get_view (window), ==, "empty");
+
+  gloss_window_open (window, uri);
+  gloss_test_wait_until (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (window)),
+                                    "A Quiet Revolution in Bread") == 0, 20000);
+  g_assert_cmpstr (gloss_window_get_view (window), ==, "web");
+  g_assert_cmpuint (gloss_test_server_count (server, "/browser/article.html"), >=, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_refused_shows_error_page (void)
+{
+  GlossWindow *window = new_window ();
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/", gloss_test_closed_port ());
+
+  gloss_window_open (window, uri);
+  gloss_test_wait_until (g_strcmp0 (gloss_window_get_view (window), "error") == 0, 20000);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Connection Refused");
+  /* Retry is offered, and Clip is not. */
+  g_assert_true (action_button_sensitive (GTK_WIDGET (window), "win.reload"));
+  g_assert_false (action_button_sensitive (GTK_WIDGET (window), "win.clip"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
+  gloss_test_wait_until (g_strcmp0 (gloss_window_get_view (window), "error") == 0, 20000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_http_error_shows_error_page (void)
+{
+  GlossWindow *window = new_window ();
+  g_autofree char *uri = gloss_test_server_uri (server, "browser/no-such-page.html");
+
+  gloss_window_open (window, uri);
+  gloss_test_wait_until (g_strcmp0 (gloss_window_get_view (window), "error") == 0, 20000);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)),
+                                   "The Server Answered “404"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+evaluate_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object),
+                                                                          result, &error);
+
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+checked_cb (GlossBrowser *browser,
+            gboolean      readerable,
+            int          *answer)
+{
+  *answer = readerable ? 1 : 0;
+}
+
+static void
+test_isolated_world (void)
+{
+  GlossWindow *window = new_window ();
+  GlossBrowser *browser = gloss_window_get_browser (window);
+  WebKitWebView *web_view = gloss_browser_get_web_view (browser);
+  g_autofree char *uri = gloss_test_server_uri (server, "browser/isolated.html");
+  g_autofree char *script = NULL;
+  gboolean done = FALSE;
+  int answer = -1;
+
+  g_signal_connect (browser, "readerable-checked", G_CALLBACK (checked_cb), &answer);
+
+  gloss_window_open (window, uri);
+  gloss_test_wait_until (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "handler:"), 20000);
+
+  /* The page's own script cannot see our handler, let alone post to it. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "handler:hidden post:refused");
+  gloss_test_wait_until (answer != -1, 20000);
+  g_assert_cmpint (answer, ==, 0);
+  g_assert_false (gloss_browser_get_readerable (browser));
+
+  /* Our world can. */
+  answer = -1;
+  script = g_strdup_printf ("window.webkit.messageHandlers.gloss.postMessage ("
+                            "{ type: 'readerable', readerable: true, url: '%s' }); true", uri);
+  webkit_web_view_evaluate_javascript (web_view, script, -1, "gloss", NULL, NULL,
+                                       evaluate_done_cb, &done);
+  gloss_test_wait_until (done && answer != -1, 20000);
+  g_assert_cmpint (answer, ==, 1);
+  g_assert_true (gloss_browser_get_readerable (browser));
+
+  /* A message of the wrong shape is ignored, not believed. */
+  done = FALSE;
+  answer = -1;
+  webkit_web_view_evaluate_javascript (web_view,
+                                       "window.webkit.messageHandlers.gloss.postMessage ("
+                                       "{ type: 'readerable', readerable: 'no' }); true",
+                                       -1, "gloss", NULL, NULL, evaluate_done_cb, &done);
+  gloss_test_wait_until (done, 20000);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (answer, ==, -1);
+  g_assert_true (gloss_browser_get_readerable (browser));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+check_readerable (const char *path,
+                  gboolean    expected)
+{
+  GlossWindow *window = new_window ();
+  GlossBrowser *browser = gloss_window_get_browser (window);
+  g_autofree char *uri = gloss_test_server_uri (server, path);
+  int answer = -1;
+
+  g_signal_connect (browser, "readerable-checked", G_CALLBACK (checked_cb), &answer);
+  gloss_window_open (window, uri);
+  gloss_test_wait_until (answer != -1 && !webkit_web_view_is_loading (gloss_browser_get_web_view (browser)),
+                         20000);
+
+  g_assert_cmpint (answer, ==, expected);
+  g_assert_cmpint (gloss_browser_get_readerable (browser), ==, expected);
+  /* The Clip button follows the answer. */
+  g_assert_cmpint (action_button_sensitive (GTK_WIDGET (window), "win.clip"), ==, expected);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_readerable_article (void)
+{
+  check_readerable ("browser/article.html", TRUE);
+}
+
+static void
+test_readerable_links (void)
+{
+  check_readerable ("browser/links.html", FALSE);
+}
+
+static void
+wait_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *done = TRUE;
+}
+
+static void
+wait_for_exit (GSubprocess *process)
+{
+  gboolean done = FALSE;
+
+  g_subprocess_wait_async (process, NULL, wait_done_cb, &done);
+  gloss_test_wait_until (done, 30000);
+}
+
+static void
+test_program_single_instance (void)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", "gloss", NULL);
+  g_autofree char *first = gloss_test_server_uri (server, "browser/article.html");
+  g_autofree char *second = gloss_test_server_uri (server, "browser/links.html");
+  g_autofree char *object_path = NULL;
+  g_autoptr(GSubprocess) primary = NULL;
+  g_autoptr(GSubprocess) remote = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint first_count = gloss_test_server_count (server, "/browser/article.html");
+  guint second_count = gloss_test_server_count (server, "/browser/links.html");
+
+  primary = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, program, first, NULL);
+  g_assert_no_error (error);
+  gloss_test_wait_until (gloss_test_server_count (server, "/browser/article.html") > first_count, 30000);
+
+  /* A second `gloss URL` hands the address to the running instance and
+   * exits at once. */
+  remote = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, program, second, NULL);
+  g_assert_no_error (error);
+  wait_for_exit (remote);
+  g_assert_true (g_subprocess_get_successful (remote));
+  gloss_test_wait_until (gloss_test_server_count (server, "/browser/links.html") > second_count, 30000);
+  g_assert_nonnull (g_subprocess_get_identifier (primary));
+
+  /* app.quit, as the menu or Ctrl+Q would, ends it cleanly. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  object_path = g_strdelimit (g_strconcat ("/", APP_ID, NULL), ".", '/');
+  reply = g_dbus_connection_call_sync (bus, APP_ID, object_path, "org.gtk.Actions", "Activate",
+                                       g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_exit (primary);
+  g_assert_true (g_subprocess_get_if_exited (primary));
+  g_assert_cmpint (g_subprocess_get_exit_status (primary), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GlossTestServer) the_server = NULL;
+
+  gloss_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  the_server = server = gloss_test_server_new ();
+
+  g_test_add_func ("/window/title-follows-page", test_title_follows_page);
+  g_test_add_func ("/window/error-page/refused", test_refused_shows_error_page);
+  g_test_add_func ("/window/error-page/http-404", test_http_error_shows_error_page);
+  g_test_add_func ("/window/isolated-world", test_isolated_world);
+  g_test_add_func ("/window/readerable/article", test_readerable_article);
+  g_test_add_func ("/window/readerable/links", test_readerable_links);
+  g_test_add_func ("/window/program/single-instance", test_program_single_instance);
+
+  return g_test_run ();
+}
