@@ -55,7 +55,9 @@ load_error_cb (GlossBrowser *browser,
                Wait         *wait)
 {
   g_free (wait->load_error);
-  wait->load_error = g_strdup (description ? description : title);
+  /* One line: the headline says what (often the HTTP status), the
+   * description why. */
+  wait->load_error = g_strdup_printf ("%s: %s", title, description ? description : "");
   wait->done = TRUE;
 }
 
