@@ -18,6 +18,7 @@
 #include "gloss-application.h"
 #include "gloss-browser.h"
 #include "gloss-cli-library.h"
+#include "gloss-cli-search.h"
 #include "gloss-library.h"
 #include "gloss-window.h"
 
@@ -33,7 +34,9 @@ static const GOptionEntry main_entries[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
   { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
-  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list)"), NULL },
+  { "search", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Search the library and print the ranked results"), N_("QUERY") },
+  { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
 };
@@ -134,9 +137,15 @@ run_tool (GVariantDict *options)
 
   n_tools += g_variant_dict_contains (options, "list");
   n_tools += g_variant_dict_contains (options, "verify");
+  n_tools += g_variant_dict_contains (options, "search");
 
   if (n_tools == 0)
     {
+      if (g_variant_dict_contains (options, "limit"))
+        {
+          g_printerr ("gloss: %s\n", _("--limit goes with --search"));
+          return 2;
+        }
       if (json)
         {
           g_printerr ("gloss: %s\n", _("--json goes with --list or --search"));
@@ -155,6 +164,21 @@ run_tool (GVariantDict *options)
 
   if (g_variant_dict_contains (options, "list"))
     return finish_tool (gloss_cli_list (library, json, out, err), out, err);
+
+  if (g_variant_dict_contains (options, "search"))
+    {
+      const char *query = NULL;
+      int limit = 20;
+
+      g_variant_dict_lookup (options, "search", "&s", &query);
+      if (g_variant_dict_lookup (options, "limit", "i", &limit) && limit <= 0)
+        {
+          g_printerr ("gloss: %s\n", _("--limit takes a number greater than 0"));
+          return 2;
+        }
+
+      return finish_tool (gloss_cli_search (library, query, json, limit, out, err), out, err);
+    }
 
   return finish_tool (gloss_cli_verify (library, out, err), out, err);
 }
