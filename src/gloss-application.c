@@ -19,12 +19,19 @@
 #include "gloss-browser.h"
 #include "gloss-cli-library.h"
 #include "gloss-cli-search.h"
+#include "gloss-index.h"
 #include "gloss-library.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  char           *library_option;
+  GlossLibrary   *library;
+  GlossIndex     *index;
+  GCancellable   *cancellable;
+  guint           load_source;
 };
 
 G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
@@ -41,13 +48,115 @@ static const GOptionEntry main_entries[] = {
   { NULL }
 };
 
+/* The library-folder setting, when the schema is installed: the command
+ * line must work from a build folder too, where it may not be. */
+static char *
+dup_library_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_string (settings, "library-folder");
+}
+
+static void
+show_library_error (GlossApplication *self,
+                    const GError     *error)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  g_warning ("%s", error->message);
+  if (GLOSS_IS_WINDOW (window))
+    gloss_window_show_toast (GLOSS_WINDOW (window), error->message);
+}
+
+static void
+index_sync_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GlossApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_index_sync_finish (GLOSS_INDEX (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_library_error (self, error);
+}
+
+static void
+library_load_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GlossApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_library_error (self, error);
+      return;
+    }
+
+  g_debug ("Library loaded: %u clips", g_list_model_get_n_items (G_LIST_MODEL (self->library)));
+  gloss_library_set_monitoring (self->library, TRUE);
+
+  /* The list is usable now; the index catches up in its own thread. */
+  gloss_index_sync_async (self->index, self->cancellable, index_sync_cb, g_object_ref (self));
+}
+
+/* The library is read after the first frame, never before: start-up
+ * does no library or index work (see tests/bench-startup.c). */
+static gboolean
+load_library_cb (gpointer user_data)
+{
+  GlossApplication *self = user_data;
+  g_autofree char *setting = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  self->load_source = 0;
+
+  setting = dup_library_setting ();
+  folder = gloss_library_resolve_folder (self->library_option, setting);
+  g_debug ("Loading the library in %s", g_file_peek_path (folder));
+  self->library = gloss_library_new (folder);
+  self->index = gloss_index_new (folder);
+  gloss_index_watch_library (self->index, self->library);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (GLOSS_IS_WINDOW (l->data))
+      gloss_window_set_library (l->data, self->library, self->index);
+
+  gloss_library_load_async (self->library, self->cancellable, library_load_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static GlossWindow *
+new_window (GlossApplication *self)
+{
+  GlossWindow *window = gloss_window_new (ADW_APPLICATION (self));
+
+  if (self->library != NULL)
+    gloss_window_set_library (window, self->library, self->index);
+  else if (self->load_source == 0)
+    self->load_source = g_idle_add_full (G_PRIORITY_DEFAULT, load_library_cb, self, NULL);
+
+  return window;
+}
+
 static GlossWindow *
 get_or_create_window (GlossApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (gloss_window_new (ADW_APPLICATION (self)));
+    window = GTK_WINDOW (new_window (self));
 
   return GLOSS_WINDOW (window);
 }
@@ -74,27 +183,11 @@ gloss_application_open (GApplication  *app,
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
-      GlossWindow *target = i == 0 ? window : gloss_window_new (ADW_APPLICATION (self));
+      GlossWindow *target = i == 0 ? window : new_window (self);
 
       gloss_window_open (target, uri);
       gtk_window_present (GTK_WINDOW (target));
     }
-}
-
-/* The library-folder setting, when the schema is installed: the command
- * line must work from a build folder too, where it may not be. */
-static char *
-dup_library_setting (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
-    return NULL;
-
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_string (settings, "library-folder");
 }
 
 static GFile *
@@ -202,6 +295,9 @@ gloss_application_handle_local_options (GApplication *app,
   if ((status = run_tool (options)) != -1)
     return status;
 
+  /* Kept for the window's library, read after the first frame. */
+  g_variant_dict_lookup (options, "library", "^ay", &GLOSS_APPLICATION (app)->library_option);
+
   if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
     return -1;
 
@@ -253,7 +349,7 @@ new_window_action_cb (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  gtk_window_present (GTK_WINDOW (gloss_window_new (ADW_APPLICATION (user_data))));
+  gtk_window_present (GTK_WINDOW (new_window (GLOSS_APPLICATION (user_data))));
 }
 
 static void
@@ -303,9 +399,37 @@ gloss_application_startup (GApplication *app)
 }
 
 static void
+gloss_application_shutdown (GApplication *app)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->load_source, g_source_remove);
+
+  G_APPLICATION_CLASS (gloss_application_parent_class)->shutdown (app);
+}
+
+static void
+gloss_application_finalize (GObject *object)
+{
+  GlossApplication *self = GLOSS_APPLICATION (object);
+
+  g_clear_object (&self->index);
+  g_clear_object (&self->library);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->library_option, g_free);
+
+  G_OBJECT_CLASS (gloss_application_parent_class)->finalize (object);
+}
+
+static void
 gloss_application_class_init (GlossApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = gloss_application_finalize;
+  app_class->shutdown = gloss_application_shutdown;
 
   app_class->activate = gloss_application_activate;
   app_class->open = gloss_application_open;
@@ -316,6 +440,8 @@ gloss_application_class_init (GlossApplicationClass *klass)
 static void
 gloss_application_init (GlossApplication *self)
 {
+  self->cancellable = g_cancellable_new ();
+
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URL…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),

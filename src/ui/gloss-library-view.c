@@ -120,7 +120,7 @@ row_setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *title = new_label ("heading", 2);
-  GtkWidget *facts = new_label ("caption", 1);
+  GtkWidget *facts = new_label ("caption", 2);
   GtkWidget *extra = new_label ("caption", 3);
   GtkWidget *annotations = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
 

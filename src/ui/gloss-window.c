@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gloss-library-view.h"
 #include "gloss-window.h"
 
 struct _GlossWindow
@@ -23,8 +24,11 @@ struct _GlossWindow
 
   GSettings            *settings;
   GlossBrowser         *browser;
+  GlossLibrary         *library;
 
   /* Template widgets */
+  AdwFlap              *flap;
+  GlossLibraryView     *library_view;
   GtkEntry             *address_entry;
   GtkStack             *reload_stack;
   GtkStack             *stack;
@@ -263,6 +267,45 @@ show_shortcuts_action (GtkWidget  *widget,
 }
 
 static void
+show_library_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  gloss_library_view_focus_search (self->library_view);
+}
+
+static void
+clip_activated_cb (GlossWindow      *self,
+                   const char       *clip_id,
+                   const char       *annotation_id,
+                   GlossLibraryView *view)
+{
+  GlossClip *clip;
+
+  if (self->library == NULL || !(clip = gloss_library_lookup (self->library, clip_id)))
+    return;
+
+  /* Until the reader shows saved clips, open the page the clip came from. */
+  gloss_window_open (self, gloss_clip_get_url (clip));
+
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+static void
 save_window_state (GlossWindow *self)
 {
   int width, height;
@@ -298,6 +341,7 @@ gloss_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (gloss_browser_get_web_view (self->browser), self);
 
   g_clear_object (&self->browser);
+  g_clear_object (&self->library);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_WINDOW);
@@ -315,7 +359,12 @@ gloss_window_class_init (GlossWindowClass *klass)
   object_class->dispose = gloss_window_dispose;
   window_class->close_request = gloss_window_close_request;
 
+  g_type_ensure (GLOSS_TYPE_LIBRARY_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, library_view);
+  gtk_widget_class_bind_template_callback (widget_class, clip_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, address_entry);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, reload_stack);
@@ -331,6 +380,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.focus-address", NULL, focus_address_action);
   gtk_widget_class_install_action (widget_class, "win.clip", NULL, clip_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-library", NULL, show_library_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
@@ -342,6 +393,9 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-address", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-address", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.clip", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.show-library", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 /* The web view is made when the first page is opened, not before: the
@@ -443,6 +497,36 @@ gloss_window_get_view (GlossWindow *self)
   g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+gloss_window_set_library (GlossWindow  *self,
+                          GlossLibrary *library,
+                          GlossIndex   *index)
+{
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+  g_return_if_fail (GLOSS_IS_LIBRARY (library));
+  g_return_if_fail (!index || GLOSS_IS_INDEX (index));
+
+  g_set_object (&self->library, library);
+  gloss_library_view_set_library (self->library_view, library);
+  gloss_library_view_set_index (self->library_view, index);
+}
+
+GlossLibrary *
+gloss_window_get_library (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->library;
+}
+
+GlossLibraryView *
+gloss_window_get_library_view (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->library_view;
 }
 
 void

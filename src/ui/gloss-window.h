@@ -10,6 +10,9 @@
 #include <adwaita.h>
 
 #include "gloss-browser.h"
+#include "gloss-index.h"
+#include "gloss-library.h"
+#include "gloss-library-view.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +29,11 @@ GlossBrowser *gloss_window_get_browser  (GlossWindow    *self);
 const char   *gloss_window_get_view     (GlossWindow    *self);
 void          gloss_window_show_toast   (GlossWindow    *self,
                                          const char     *message);
+/* The library the window shows, and its search index. */
+void          gloss_window_set_library  (GlossWindow    *self,
+                                         GlossLibrary   *library,
+                                         GlossIndex     *index);
+GlossLibrary *gloss_window_get_library  (GlossWindow    *self);
+GlossLibraryView *gloss_window_get_library_view (GlossWindow *self);
 
 G_END_DECLS
