@@ -16,6 +16,7 @@
 
 #include "gloss-clipper.h"
 #include "gloss-error.h"
+#include "gloss-library-view.h"
 #include "gloss-reader-view.h"
 #include "gloss-window.h"
 
@@ -36,6 +37,8 @@ struct _GlossWindow
   GCancellable         *clip_cancellable;
 
   /* Template widgets */
+  AdwFlap              *flap;
+  GlossLibraryView     *library_view;
   GtkEntry             *address_entry;
   GtkStack             *reload_stack;
   GtkStack             *stack;
@@ -561,6 +564,44 @@ show_shortcuts_action (GtkWidget  *widget,
 }
 
 static void
+show_library_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  gloss_library_view_focus_search (self->library_view);
+}
+
+static void
+clip_activated_cb (GlossWindow      *self,
+                   const char       *clip_id,
+                   const char       *annotation_id,
+                   GlossLibraryView *view)
+{
+  GlossClip *clip;
+
+  if (self->library == NULL || !(clip = gloss_library_lookup (self->library, clip_id)))
+    return;
+
+  gloss_window_open_clip (self, clip);
+
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+static void
 save_window_state (GlossWindow *self)
 {
   int width, height;
@@ -623,7 +664,12 @@ gloss_window_class_init (GlossWindowClass *klass)
   object_class->dispose = gloss_window_dispose;
   window_class->close_request = gloss_window_close_request;
 
+  g_type_ensure (GLOSS_TYPE_LIBRARY_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, library_view);
+  gtk_widget_class_bind_template_callback (widget_class, clip_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, address_entry);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, reload_stack);
@@ -647,6 +693,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-library", NULL, show_library_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
@@ -667,6 +715,9 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.show-library", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 /* The web view is made when the first page is opened, not before: the
@@ -776,6 +827,14 @@ gloss_window_get_view (GlossWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+GlossLibraryView *
+gloss_window_get_library_view (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->library_view;
+}
+
 void
 gloss_window_show_toast (GlossWindow *self,
                          const char  *message)
@@ -787,13 +846,18 @@ gloss_window_show_toast (GlossWindow *self,
 
 void
 gloss_window_set_library (GlossWindow  *self,
-                          GlossLibrary *library)
+                          GlossLibrary *library,
+                          GlossIndex   *index)
 {
   g_return_if_fail (GLOSS_IS_WINDOW (self));
   g_return_if_fail (library == NULL || GLOSS_IS_LIBRARY (library));
+  g_return_if_fail (index == NULL || GLOSS_IS_INDEX (index));
 
   if (g_set_object (&self->library, library))
     g_clear_object (&self->clipper);
+
+  gloss_library_view_set_library (self->library_view, library);
+  gloss_library_view_set_index (self->library_view, index);
 }
 
 GlossLibrary *
