@@ -70,6 +70,16 @@ reattach_clicked_cb (GtkButton             *button,
     gloss_annotator_reattach (self->annotator, id);
 }
 
+static void
+edit_clicked_cb (GtkButton             *button,
+                 GlossAnnotationsPanel *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "gloss-id");
+
+  if (self->annotator != NULL && id != NULL)
+    gloss_annotator_open_note (self->annotator, id);
+}
+
 static GtkWidget *
 annotation_row (GlossAnnotationsPanel *self,
                 GlossAnnotation       *annotation,
@@ -132,6 +142,19 @@ annotation_row (GlossAnnotationsPanel *self,
 
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (box), texts);
+
+  if (!orphan)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Edit the Note"));
+      g_object_set_data_full (G_OBJECT (button), "gloss-id",
+                              g_strdup (gloss_annotation_get_id (annotation)), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
+      gtk_box_append (GTK_BOX (box), button);
+    }
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, quoted,
@@ -234,8 +257,7 @@ rebuild_tags (GlossAnnotationsPanel *self)
       gtk_box_append (GTK_BOX (box), gtk_label_new (tags[i]));
       gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("window-close-symbolic"));
       gtk_button_set_child (GTK_BUTTON (button), box);
-      gtk_widget_add_css_class (button, "pill");
-      gtk_widget_add_css_class (button, "small");
+      gtk_widget_add_css_class (button, "gloss-tag");
       gtk_widget_set_tooltip_text (button, label);
       g_object_set_data_full (G_OBJECT (button), "gloss-tag", g_strdup (tags[i]), g_free);
       g_signal_connect_object (button, "clicked", G_CALLBACK (remove_tag_clicked_cb), self, 0);

@@ -277,8 +277,8 @@ gloss_highlight_popover_show_annotation (GlossHighlightPopover *self,
   gtk_popover_set_pointing_to (GTK_POPOVER (self), rect);
   gtk_popover_popup (GTK_POPOVER (self));
 
-  if (focus_note || *gloss_annotation_get_note (annotation) != '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->note_view));
+  /* The note first: typing goes there, never to a colour button. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->note_view));
 }
 
 const char *

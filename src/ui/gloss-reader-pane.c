@@ -239,6 +239,33 @@ toggle_annotations_action (GtkWidget  *widget,
   gloss_reader_pane_set_show_annotations (self, !gloss_reader_pane_get_show_annotations (self));
 }
 
+/* Keyboard selection: a caret in the page, as F7 does in browsers. */
+static void
+caret_browsing_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  GlossReaderPane *self = GLOSS_READER_PANE (widget);
+  WebKitSettings *settings;
+
+  if (self->reader == NULL)
+    return;
+
+  g_debug ("Caret browsing toggled; focus on %s",
+           gtk_root_get_focus (gtk_widget_get_root (widget)) ?
+           G_OBJECT_TYPE_NAME (gtk_root_get_focus (gtk_widget_get_root (widget))) : "nothing");
+  settings = webkit_web_view_get_settings (gloss_reader_view_get_web_view (self->reader));
+  webkit_settings_set_enable_caret_browsing (settings, !webkit_settings_get_enable_caret_browsing (settings));
+}
+
+static void
+popover_closed_cb (GlossReaderPane *self)
+{
+  /* Back to reading where the user was. */
+  if (self->reader != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (gloss_reader_view_get_web_view (self->reader)));
+}
+
 static void
 close_request_cb (GlossReaderPane *self)
 {
@@ -375,12 +402,14 @@ gloss_reader_pane_class_init (GlossReaderPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "reader.highlight-note", NULL, highlight_action);
   gtk_widget_class_install_action (widget_class, "reader.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "reader.toggle-annotations", NULL, toggle_annotations_action);
+  gtk_widget_class_install_action (widget_class, "reader.caret-browsing", NULL, caret_browsing_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "reader.highlight", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "reader.highlight-note", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_H, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "reader.highlight-note", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "reader.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "reader.toggle-annotations", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "reader.caret-browsing", NULL);
 }
 
 static void
@@ -392,7 +421,18 @@ flap_revealed_cb (GlossReaderPane *self)
 static void
 gloss_reader_pane_init (GlossReaderPane *self)
 {
+  GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* F7 before any text view sees it: GTK 4.8's GtkTextView binds F7 to
+   * toggle its cursor and then fails an assertion in its blink timer. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F7, 0),
+                                                          gtk_named_action_new ("reader.caret-browsing")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->flap, "notify::reveal-flap",
@@ -436,6 +476,8 @@ gloss_reader_pane_set_reader (GlossReaderPane *self,
 
   self->popover = gloss_highlight_popover_new (self->annotator);
   gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+  g_signal_connect_object (self->popover, "closed",
+                           G_CALLBACK (popover_closed_cb), self, G_CONNECT_SWAPPED);
 
   gloss_annotations_panel_set_annotator (self->panel, self->annotator, self->library);
   update_actions (self);

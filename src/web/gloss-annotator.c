@@ -283,7 +283,9 @@ paint_one (GlossAnnotator  *self,
 
   add_highlight_json (builder, annotation, range);
   json = builder_to_string (builder);
-  script = g_strdup_printf ("glossHighlight.repaint (%s)", json);
+  /* A new highlight replaces the selection it was made from. */
+  script = g_strdup_printf ("glossHighlight.repaint (%s)%s", json,
+                            highlighted ? "; glossHighlight.clearSelection ()" : "");
   run_paint (self, script, FALSE, highlighted ? annotation : NULL, open_note);
 }
 
@@ -489,6 +491,11 @@ gloss_annotator_add (GlossAnnotator  *self,
   return g_steal_pointer (&annotation);
 }
 
+static gboolean inside_highlight (GlossAnnotator  *self,
+                                  guint            start,
+                                  guint            end,
+                                  const char     **id);
+
 typedef struct
 {
   GlossAnnotator *self;
@@ -561,6 +568,23 @@ selection_cb (GObject      *object,
       g_signal_emit (self, signals[CHANGED], 0);
       goto out;
     }
+
+  /* A selection inside a highlight offers that highlight, not a new one. */
+  {
+    const char *id = NULL;
+    double rect[4];
+
+    if (inside_highlight (self, start, end, &id))
+      {
+        g_autofree char *inside = g_strdup (id);
+
+        if (data->open_note)
+          g_signal_emit (self, signals[NOTE_REQUESTED], 0, inside);
+        else if (message_get_rect (self, value, rect))
+          g_signal_emit (self, signals[MARK_ACTIVATED], 0, inside, rect[0], rect[1], rect[2], rect[3]);
+        goto out;
+      }
+  }
 
   {
     g_autoptr(GlossAnnotation) annotation = gloss_annotator_add (self, start, end, data->color, &error);
@@ -831,6 +855,23 @@ gloss_annotator_scroll_to (GlossAnnotator *self,
 
   script = g_strdup_printf ("glossHighlight.scrollTo ('%s', true)", id);
   gloss_reader_view_run_script (self->reader, script, self->cancellable, NULL, NULL);
+}
+
+void
+gloss_annotator_open_note (GlossAnnotator *self,
+                           const char     *id)
+{
+  g_autofree char *script = NULL;
+
+  g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
+
+  if (lookup (self, id) == NULL || !g_hash_table_contains (self->ranges, id))
+    return;
+
+  /* At once, so that the popover points at where the mark ends up. */
+  script = g_strdup_printf ("glossHighlight.scrollTo ('%s', false, true)", id);
+  gloss_reader_view_run_script (self->reader, script, self->cancellable, NULL, NULL);
+  g_signal_emit (self, signals[NOTE_REQUESTED], 0, id);
 }
 
 char *

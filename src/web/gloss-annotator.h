@@ -76,6 +76,9 @@ gboolean         gloss_annotator_get_range         (GlossAnnotator   *self,
                                                     guint            *end);
 void             gloss_annotator_scroll_to         (GlossAnnotator   *self,
                                                     const char       *id);
+/* Scrolls to @id and asks for its note editor ("note-requested"). */
+void             gloss_annotator_open_note         (GlossAnnotator   *self,
+                                                    const char       *id);
 /* Moves @id (an orphan, usually) to the current selection. */
 void             gloss_annotator_reattach          (GlossAnnotator   *self,
                                                     const char       *id);

@@ -280,11 +280,11 @@
     return marks.length;
   }
 
-  function scrollTo (id, flash) {
+  function scrollTo (id, flash, instant) {
     const marks = marksOf (id);
     if (marks.length === 0)
       return false;
-    marks[0].scrollIntoView ({ block: 'center', behavior: 'smooth' });
+    marks[0].scrollIntoView ({ block: 'center', behavior: instant === true ? 'instant' : 'smooth' });
     if (flash)
       for (const mark of marks)
         {
@@ -385,6 +385,12 @@
     },
     scrollTo: scrollTo,
     select: select,
+    clearSelection: function () {
+      const sel = window.getSelection ();
+      if (sel !== null)
+        sel.removeAllRanges ();
+      return true;
+    },
     rectOf: rectOfMark,
     /* For tests: the text each highlight's marks cover, by id. */
     painted: function () {
