@@ -27,7 +27,9 @@ struct _GlossAnnotationsPanel
   GlossLibrary   *library;
   GlossClip      *clip;          /* whose note and tags are shown */
   guint           note_source;
+  guint           rebuild_source;
   gboolean        loading;
+  gboolean        dirty;
 
   /* Template widgets */
   GtkTextView    *page_note_view;
@@ -324,6 +326,46 @@ load_clip (GlossAnnotationsPanel *self)
 }
 
 static gboolean
+rebuild_idle_cb (gpointer user_data)
+{
+  GlossAnnotationsPanel *self = user_data;
+
+  self->rebuild_source = 0;
+  self->dirty = FALSE;
+  load_clip (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Rows for hundreds of highlights cost more than making a highlight: the
+ * lists are redone only while the panel shows, after the change itself
+ * is done, and once for a burst of changes. */
+static void
+annotations_changed_cb (GlossAnnotationsPanel *self)
+{
+  self->dirty = TRUE;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->rebuild_source != 0)
+    return;
+
+  self->rebuild_source = g_idle_add_full (G_PRIORITY_LOW, rebuild_idle_cb, self, NULL);
+}
+
+static void
+gloss_annotations_panel_map (GtkWidget *widget)
+{
+  GlossAnnotationsPanel *self = GLOSS_ANNOTATIONS_PANEL (widget);
+
+  GTK_WIDGET_CLASS (gloss_annotations_panel_parent_class)->map (widget);
+
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      load_clip (self);
+    }
+}
+
+static gboolean
 note_timeout_cb (gpointer user_data)
 {
   GlossAnnotationsPanel *self = user_data;
@@ -391,6 +433,7 @@ gloss_annotations_panel_dispose (GObject *object)
   GlossAnnotationsPanel *self = (GlossAnnotationsPanel *)object;
 
   gloss_annotations_panel_flush (self);
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
 
   if (self->annotator != NULL)
     g_signal_handlers_disconnect_by_data (self->annotator, self);
@@ -411,6 +454,7 @@ gloss_annotations_panel_class_init (GlossAnnotationsPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = gloss_annotations_panel_dispose;
+  widget_class->map = gloss_annotations_panel_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-annotations-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, page_note_view);
@@ -466,7 +510,7 @@ gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
       g_set_object (&self->annotator, annotator);
       if (annotator != NULL)
         g_signal_connect_object (annotator, "changed",
-                                 G_CALLBACK (load_clip), self, G_CONNECT_SWAPPED);
+                                 G_CALLBACK (annotations_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
   update_completion (self);

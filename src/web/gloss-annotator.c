@@ -313,6 +313,8 @@ anchor_and_paint_all (GlossAnnotator *self)
   guint n = g_list_model_get_n_items (annotations);
   guint orphans = 0;
 
+  gint64 begin = g_get_monotonic_time ();
+
   g_hash_table_remove_all (self->ranges);
   json_builder_begin_array (builder);
 
@@ -344,6 +346,7 @@ anchor_and_paint_all (GlossAnnotator *self)
 
   json_builder_end_array (builder);
   json = builder_to_string (builder);
+  g_debug ("Anchored %u annotations in %.1f ms", n, (g_get_monotonic_time () - begin) / 1000.0);
   script = g_strdup_printf ("glossHighlight.unpaintAll (); glossHighlight.paint (%s)", json);
   run_paint (self, script, TRUE, NULL, FALSE);
 
@@ -384,6 +387,8 @@ static gboolean
 save (GlossAnnotator *self)
 {
   g_autoptr(GError) error = NULL;
+  gint64 begin = g_get_monotonic_time ();
+  gboolean ok;
 
   if (self->library == NULL)
     {
@@ -391,7 +396,10 @@ save (GlossAnnotator *self)
       return FALSE;
     }
 
-  if (!gloss_library_save (self->library, self->clip, &error))
+  ok = gloss_library_save (self->library, self->clip, &error);
+  g_debug ("Saved clip %s in %.1f ms", gloss_clip_get_id (self->clip),
+           (g_get_monotonic_time () - begin) / 1000.0);
+  if (!ok)
     {
       g_autofree char *message = g_strdup_printf (_("Could not save the highlights: %s"), error->message);
 

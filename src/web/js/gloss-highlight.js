@@ -158,7 +158,10 @@
     const r = root ();
     if (r === null)
       return [];
-    return Array.from (r.querySelectorAll ('mark.gloss-hl')).filter (m => m.dataset.id === id);
+    /* Ids are [0-9a-z-] (checked by isValid or by C): safe in a selector. */
+    if (!/^[0-9a-z-]{1,64}$/.test (String (id)))
+      return [];
+    return Array.from (r.querySelectorAll ('mark.gloss-hl[data-id="' + id + '"]'));
   }
 
   /* Paints several highlights in one pass over the text: each text node is
@@ -200,8 +203,12 @@
           }
       }
 
-    for (const [i, hs] of work)
+    /* In document order, so that the last mark of each is known. */
+    const lastMarks = new Map ();
+    const order = Array.from (work.keys ()).sort ((a, b) => a - b);
+    for (const i of order)
       {
+        const hs = work.get (i);
         const n = nodes[i];
         const cuts = new Set ([n.start, n.end]);
         for (const h of hs)
@@ -233,13 +240,14 @@
               continue;
             for (const h of hs)
               if (h.start <= piece.start && piece.end <= h.end)
-                wrap (piece.node, h.id, h.color, null);
+                lastMarks.set (h.id, wrap (piece.node, h.id, h.color, null));
           }
       }
 
+    /* The note marker goes on each highlight's last piece. */
     for (const h of highlights)
-      if (h.note)
-        updateNoteMarker (h.id, true);
+      if (h.note && lastMarks.has (h.id))
+        lastMarks.get (h.id).classList.add ('gloss-has-note');
 
     return highlights.length;
   }
