@@ -52,7 +52,18 @@ struct _GlossAnnotator
   char            *note_id;    /* a note typed and not yet written */
   guint            note_source;
 
+  /* Painting with the page's first frame: before the reader loads a
+   * clip, its annotations are anchored against article.txt and a user
+   * script paints them as the page is built. Valid when the reader's
+   * text turns out to be article.txt and nothing changed meanwhile. */
+  WebKitUserScript *preload_script;
+  GlossClip        *preload_clip;
+  guint             preload_generation;
+  guint             generation;  /* bumped by every change */
+
   guint            painted : 1;
+  guint            preload_done : 1;    /* its "painted" message came */
+  guint            awaiting_preload : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GlossAnnotator, gloss_annotator, G_TYPE_OBJECT)
@@ -301,19 +312,20 @@ unpaint (GlossAnnotator *self,
   gloss_reader_view_run_script (self->reader, script, self->cancellable, NULL, NULL);
 }
 
-/* Anchors every annotation of the clip against the reader's text
- * (FORMAT.md order) and paints those that anchor in one script. */
-static void
-anchor_and_paint_all (GlossAnnotator *self)
+/* Anchors every annotation of @clip against @text (FORMAT.md order),
+ * records where each is, flags orphans, and returns the JSON list of
+ * highlights to paint. */
+static char *
+anchor_all (GlossAnnotator *self,
+            GlossClip      *clip,
+            GlossText      *text)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *json = NULL;
-  g_autofree char *script = NULL;
-  GListModel *annotations = gloss_clip_get_annotations (self->clip);
+  GListModel *annotations = gloss_clip_get_annotations (clip);
   guint n = g_list_model_get_n_items (annotations);
   guint orphans = 0;
-
   gint64 begin = g_get_monotonic_time ();
+  char *json;
 
   g_hash_table_remove_all (self->ranges);
   json_builder_begin_array (builder);
@@ -322,7 +334,7 @@ anchor_and_paint_all (GlossAnnotator *self)
     {
       g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
       guint start, end;
-      GlossAnchorMethod method = gloss_anchor_annotation (self->text, annotation, &start, &end);
+      GlossAnchorMethod method = gloss_anchor_annotation (text, annotation, &start, &end);
       Range *range;
 
       if (method == GLOSS_ANCHOR_ORPHAN)
@@ -347,14 +359,80 @@ anchor_and_paint_all (GlossAnnotator *self)
   json_builder_end_array (builder);
   json = builder_to_string (builder);
   g_debug ("Anchored %u annotations in %.1f ms", n, (g_get_monotonic_time () - begin) / 1000.0);
-  script = g_strdup_printf ("glossHighlight.unpaintAll (); glossHighlight.paint (%s)", json);
-  run_paint (self, script, TRUE, NULL, FALSE);
 
   if (orphans > 0)
     g_message ("%u annotations of clip %s no longer anchor; they are kept as orphans",
-               orphans, gloss_clip_get_id (self->clip));
+               orphans, gloss_clip_get_id (clip));
 
+  return json;
+}
+
+static void
+anchor_and_paint_all (GlossAnnotator *self)
+{
+  g_autofree char *json = anchor_all (self, self->clip, self->text);
+  g_autofree char *script = g_strdup_printf ("glossHighlight.unpaintAll (); glossHighlight.paint (%s)", json);
+
+  run_paint (self, script, TRUE, NULL, FALSE);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+finish_preload (GlossAnnotator *self)
+{
+  self->awaiting_preload = FALSE;
+  self->painted = TRUE;
+  g_signal_emit (self, signals[PAINTED], 0);
+}
+
+/* Before the reader loads @clip: anchor against article.txt and leave a
+ * user script that paints as soon as the page is built (and says so). */
+static void
+reader_clip_cb (GlossAnnotator  *self,
+                GParamSpec      *pspec,
+                GlossReaderView *reader)
+{
+  WebKitUserContentManager *manager = gloss_reader_view_get_user_content_manager (reader);
+  GlossClip *clip = gloss_reader_view_get_clip (reader);
+  g_autoptr(GlossText) text = NULL;
+  g_autofree char *article = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *source = NULL;
+
+  gloss_annotator_flush (self);
+  self->painted = FALSE;
+  self->preload_done = FALSE;
+  self->awaiting_preload = FALSE;
+  g_clear_object (&self->preload_clip);
+  if (self->preload_script != NULL)
+    {
+      webkit_user_content_manager_remove_script (manager, self->preload_script);
+      g_clear_pointer (&self->preload_script, webkit_user_script_unref);
+    }
+
+  if (clip == NULL || gloss_clip_get_n_annotations (clip) == 0 ||
+      !(article = gloss_clip_load_article_text (clip, NULL)))
+    return;
+
+  text = gloss_text_new (article, -1);
+  json = anchor_all (self, clip, text);
+  /* The id is [0-9a-z-]; the page checks that it is this clip's page. */
+  source = g_strdup_printf ("if (document.location.protocol === 'gloss-clip:' && "
+                            "    document.location.host === '%s' && window.glossHighlight) {"
+                            "  let ok = false;"
+                            "  try { glossHighlight.paint (%s); ok = true; }"
+                            "  finally { window.webkit.messageHandlers.gloss.postMessage ("
+                            "    { type: 'preloaded', clip: '%s', ok: ok }); }"
+                            "}",
+                            gloss_clip_get_id (clip), json, gloss_clip_get_id (clip));
+  self->preload_script = webkit_user_script_new_for_world (source,
+                                                           WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
+                                                           WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_END,
+                                                           GLOSS_SCRIPT_WORLD,
+                                                           NULL, NULL);
+  webkit_user_content_manager_add_script (manager, self->preload_script);
+  self->preload_clip = g_object_ref (clip);
+  self->preload_generation = self->generation;
 }
 
 static void
@@ -367,6 +445,7 @@ article_loaded_cb (GlossAnnotator  *self,
   gloss_annotator_flush (self);
   clear_undo (self);
   self->painted = FALSE;
+  self->awaiting_preload = FALSE;
 
   g_set_object (&self->clip, gloss_reader_view_get_clip (reader));
   g_clear_pointer (&self->text, gloss_text_unref);
@@ -374,10 +453,24 @@ article_loaded_cb (GlossAnnotator  *self,
   if (self->clip == NULL || text == NULL)
     return;
 
+  self->text = gloss_text_new (text, -1);
+
+  /* Painted already with the page, when that was done against this very
+   * text and nothing changed since. */
+  if (!text_changed && self->preload_clip == self->clip &&
+      self->preload_generation == self->generation)
+    {
+      g_signal_emit (self, signals[CHANGED], 0);
+      if (self->preload_done)
+        finish_preload (self);
+      else
+        self->awaiting_preload = TRUE;
+      return;
+    }
+
   /* When the reader's text is not article.txt, what the user sees and
    * selects is the reader's text: anchor against that, by quote first
    * (the stored positions then fail their check). */
-  self->text = gloss_text_new (text, -1);
   anchor_and_paint_all (self);
 }
 
@@ -494,6 +587,7 @@ gloss_annotator_add (GlossAnnotator  *self,
 
   set_range (self, gloss_annotation_get_id (annotation), start, end);
   push_undo (self, gloss_annotation_get_id (annotation), NULL);
+  self->generation++;
   g_signal_emit (self, signals[CHANGED], 0);
 
   return g_steal_pointer (&annotation);
@@ -573,6 +667,7 @@ selection_cb (GObject      *object,
       save (self);
       set_range (self, data->reattach_id, start, end);
       paint_one (self, annotation, FALSE, FALSE);
+      self->generation++;
       g_signal_emit (self, signals[CHANGED], 0);
       goto out;
     }
@@ -672,6 +767,7 @@ gloss_annotator_set_color (GlossAnnotator *self,
 
   script = g_strdup_printf ("glossHighlight.setColor ('%s', '%s')", id, gloss_color_to_string (color));
   gloss_reader_view_run_script (self->reader, script, self->cancellable, NULL, NULL);
+  self->generation++;
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -709,6 +805,7 @@ gloss_annotator_edit_note (GlossAnnotator *self,
       self->note_id = g_strdup (id);
     }
 
+  self->generation++;
   had_note = *gloss_annotation_get_note (annotation) != '\0';
   gloss_annotation_set_note (annotation, note);
   has_note = *gloss_annotation_get_note (annotation) != '\0';
@@ -737,6 +834,7 @@ gloss_annotator_flush (GlossAnnotator *self)
   if (self->clip != NULL)
     {
       save (self);
+      self->generation++;
       g_signal_emit (self, signals[CHANGED], 0);
     }
 }
@@ -766,6 +864,7 @@ gloss_annotator_delete (GlossAnnotator *self,
 
   unpaint (self, id);
   g_hash_table_remove (self->ranges, id);
+  self->generation++;
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[DELETED], 0, annotation);
 
@@ -824,6 +923,7 @@ gloss_annotator_undo (GlossAnnotator *self)
     }
 
   save (self);
+  self->generation++;
   g_signal_emit (self, signals[CHANGED], 0);
 
   return TRUE;
@@ -951,7 +1051,37 @@ message_cb (GlossAnnotator  *self,
   g_autofree char *type = gloss_web_message_dup_string (message, "type");
   double rect[4];
 
-  if (type == NULL || self->clip == NULL)
+  if (type == NULL)
+    return;
+
+  if (g_str_equal (type, "preloaded"))
+    {
+      g_autofree char *clip_id = gloss_web_message_dup_string (message, "clip");
+      gboolean ok = FALSE;
+
+      if (self->preload_clip == NULL || g_strcmp0 (clip_id, gloss_clip_get_id (self->preload_clip)) != 0 ||
+          !gloss_web_message_get_boolean (message, "ok", &ok))
+        return;
+
+      if (!ok)
+        {
+          /* Paint the ordinary way once the reader has its text. */
+          g_clear_object (&self->preload_clip);
+          if (self->awaiting_preload && self->clip != NULL && self->text != NULL)
+            {
+              self->awaiting_preload = FALSE;
+              anchor_and_paint_all (self);
+            }
+          return;
+        }
+
+      self->preload_done = TRUE;
+      if (self->awaiting_preload)
+        finish_preload (self);
+      return;
+    }
+
+  if (self->clip == NULL)
     return;
 
   if (g_str_equal (type, "selection"))
@@ -993,11 +1123,18 @@ gloss_annotator_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   if (self->reader != NULL)
-    g_signal_handlers_disconnect_by_data (self->reader, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->reader, self);
+      if (self->preload_script != NULL)
+        webkit_user_content_manager_remove_script (gloss_reader_view_get_user_content_manager (self->reader),
+                                                   self->preload_script);
+    }
 
   g_clear_object (&self->reader);
   g_clear_object (&self->library);
   g_clear_object (&self->clip);
+  g_clear_object (&self->preload_clip);
+  g_clear_pointer (&self->preload_script, webkit_user_script_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->text, gloss_text_unref);
   clear_undo (self);
@@ -1089,6 +1226,8 @@ gloss_annotator_new (GlossReaderView *reader)
                                        NULL, NULL);
   webkit_user_content_manager_add_style_sheet (manager, style);
 
+  g_signal_connect_object (reader, "notify::clip",
+                           G_CALLBACK (reader_clip_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (reader, "article-loaded",
                            G_CALLBACK (article_loaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (reader, "message",
