@@ -397,6 +397,9 @@ gloss_clip_scheme_cb (WebKitURISchemeRequest *request,
   task = g_task_new (NULL, NULL, build_done_cb, g_object_ref (request));
   g_task_set_source_tag (task, gloss_clip_scheme_cb);
   g_task_set_task_data (task, page, (GDestroyNotify)page_request_free);
+  /* The user is waiting for this page: answer before the web views'
+   * other chatter on the main loop. */
+  g_task_set_priority (task, page->asset == NULL ? G_PRIORITY_HIGH : G_PRIORITY_DEFAULT);
   g_task_run_in_thread (task, build_thread);
 }
 
@@ -708,6 +711,9 @@ gloss_reader_view_init (GlossReaderView *self)
                                                 "enable-media", FALSE,
                                                 "auto-load-images", TRUE,
                                                 NULL);
+  /* There is no going back inside the reader, and suspending the previous
+   * clip into the back/forward cache cost ~100 ms per open (bench-clip). */
+  webkit_settings_set_enable_page_cache (settings, FALSE);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                                  "web-context", gloss_reader_get_web_context (),
