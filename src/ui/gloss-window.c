@@ -393,6 +393,7 @@ clip_action (GtkWidget  *widget,
   GlossWindow *self = GLOSS_WINDOW (widget);
   const char *uri;
   GlossClip *existing = NULL;
+  g_autofree char *isolated = NULL;
   GtkWidget *dialog;
 
   if (self->browser == NULL)
@@ -421,12 +422,15 @@ clip_action (GtkWidget  *widget,
       return;
     }
 
+  /* First-strong isolates: a right-to-left title keeps the sentence's
+   * punctuation where it belongs. */
+  isolated = g_strdup_printf ("\u2068%s\u2069", gloss_clip_get_title (existing));
   dialog = adw_message_dialog_new (GTK_WINDOW (self),
                                    _("This Page Is Already in Your Library"),
                                    NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” was clipped before. Open the saved clip, or update it with the page as it is now? Updating keeps your highlights and notes."),
-                                  gloss_clip_get_title (existing));
+                                  isolated);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "update", _("_Update"),

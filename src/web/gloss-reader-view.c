@@ -123,11 +123,13 @@ escape (const char *text)
   return g_markup_escape_text (text ? text : "", -1);
 }
 
+/* "Byline · date · reading time", each part isolated in <bdi> so that an
+ * English reading time keeps its order in a right-to-left article. */
 static char *
 format_meta (PageRequest *request)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *joined = NULL;
+  GString *meta = g_string_new (NULL);
 
   if (request->byline != NULL)
     g_ptr_array_add (parts, g_strdup (request->byline));
@@ -150,10 +152,16 @@ format_meta (PageRequest *request)
                                                (int)minutes));
     }
 
-  g_ptr_array_add (parts, NULL);
-  joined = g_strjoinv (" · ", (char **)parts->pdata);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      g_autofree char *escaped = escape (g_ptr_array_index (parts, i));
 
-  return escape (joined);
+      if (i > 0)
+        g_string_append (meta, " · ");
+      g_string_append_printf (meta, "<bdi>%s</bdi>", escaped);
+    }
+
+  return g_string_free (meta, FALSE);
 }
 
 static char *

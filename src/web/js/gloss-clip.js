@@ -164,6 +164,14 @@
       page.remove ();
     }
 
+    /* The reader shows the title above the article: drop the article's own
+     * first heading when it only repeats it. */
+    const heading = container.querySelector ('h1, h2');
+    if (heading && article.title &&
+        heading.textContent.trim ().replace (/\s+/g, ' ') === article.title.trim ().replace (/\s+/g, ' ') &&
+        container.textContent.trim ().startsWith (heading.textContent.trim ()))
+      heading.remove ();
+
     return {
       title: article.title,
       byline: article.byline,
