@@ -29,6 +29,7 @@
 typedef struct
 {
   gboolean   done;
+  gboolean   started;
   gboolean   loaded;
   char      *load_error;
   GlossClip *clip;
@@ -40,7 +41,11 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  Wait            *wait)
 {
-  if (event == WEBKIT_LOAD_FINISHED)
+  /* A FINISHED without our STARTED is the end of the previous page's
+   * load (stopped after an error), not this one. */
+  if (event == WEBKIT_LOAD_STARTED)
+    wait->started = TRUE;
+  else if (event == WEBKIT_LOAD_FINISHED && wait->started)
     {
       wait->loaded = TRUE;
       wait->done = TRUE;
