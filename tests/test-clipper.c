@@ -595,6 +595,34 @@ test_update (Fixture       *fixture,
 }
 
 static void
+test_limits (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GlossClip) small = NULL;
+  const GlossClipStats *stats;
+
+  /* An image over the size limit is not saved; the clip still is. */
+  gloss_clipper_set_image_limits (fixture->clipper, 50, 500);
+  load_page (fixture, "clip/images.html");
+  clip = clip_page (fixture, NULL, GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  stats = gloss_clipper_get_stats (fixture->clipper);
+  g_assert_cmpuint (stats->n_images_saved, ==, 0);
+  check_on_disk (fixture, clip);
+
+  /* A message over the size limit is refused with a clear message, and
+   * nothing is written. */
+  gloss_clipper_set_max_message_size (fixture->clipper, 1000);
+  small = clip_page (fixture, "clip/blog.html", GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_null (small);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "This page is too large to clip: Gloss keeps articles of up to 20 MB");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+}
+
+static void
 test_count_words (void)
 {
   g_assert_cmpint (gloss_count_words (""), ==, 0);
@@ -673,6 +701,7 @@ main (int   argc,
   g_test_add ("/clipper/not-article", Fixture, NULL, fixture_set_up, test_not_article, fixture_tear_down);
   g_test_add ("/clipper/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/clipper/navigate-away", Fixture, NULL, fixture_set_up, test_navigate_away, fixture_tear_down);
+  g_test_add ("/clipper/limits", Fixture, NULL, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/clipper/update", Fixture, NULL, fixture_set_up, test_update, fixture_tear_down);
   g_test_add_func ("/clipper/cli", test_cli);
 

@@ -33,6 +33,7 @@ struct _GlossClipper
   GlossLibrary   *library;
   SoupSession    *session;
   gsize           max_image_bytes;
+  gsize           max_message_bytes;
   guint           image_timeout_ms;
   GlossClipStats  stats;
 };
@@ -199,6 +200,7 @@ gloss_clipper_init (GlossClipper *self)
   const char *timeout = g_getenv ("GLOSS_IMAGE_TIMEOUT_MS");
 
   self->max_image_bytes = GLOSS_CLIP_MAX_IMAGE_SIZE;
+  self->max_message_bytes = GLOSS_CLIP_MAX_MESSAGE_SIZE;
   self->image_timeout_ms = GLOSS_CLIP_IMAGE_TIMEOUT_MS;
 
   if (timeout != NULL)
@@ -261,6 +263,15 @@ gloss_clipper_set_image_limits (GlossClipper *self,
   self->image_timeout_ms = timeout_ms;
 }
 
+void
+gloss_clipper_set_max_message_size (GlossClipper *self,
+                                    gsize         max_bytes)
+{
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+
+  self->max_message_bytes = max_bytes;
+}
+
 const GlossClipStats *
 gloss_clipper_get_stats (GlossClipper *self)
 {
@@ -304,10 +315,19 @@ gloss_count_words (const char *text)
 
 /* Checking the page's message. */
 
+static void
+set_too_large (GError **error)
+{
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
+               _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
+               GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+}
+
 static gboolean
 dup_member (JSCValue    *message,
             const char  *member,
             gboolean     required,
+            gsize        limit,
             gsize       *total,
             char       **out,
             GError     **error)
@@ -339,12 +359,10 @@ dup_member (JSCValue    *message,
   *out = jsc_value_to_string (value);
   *total += strlen (*out);
 
-  if (*total > GLOSS_CLIP_MAX_MESSAGE_SIZE)
+  if (*total > limit)
     {
       g_clear_pointer (out, g_free);
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                   _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
-                   GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+      set_too_large (error);
       return FALSE;
     }
 
@@ -358,6 +376,7 @@ dup_member (JSCValue    *message,
 static gboolean
 read_images (ClipData  *data,
              JSCValue  *message,
+             gsize      limit,
              gsize     *total,
              GError   **error)
 {
@@ -396,11 +415,9 @@ read_images (ClipData  *data,
 
       url = jsc_value_to_string (item);
       *total += strlen (url);
-      if (*total > GLOSS_CLIP_MAX_MESSAGE_SIZE)
+      if (*total > limit)
         {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                       _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
-                       GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+          set_too_large (error);
           return FALSE;
         }
 
@@ -427,23 +444,24 @@ bad:
 static gboolean
 read_message (ClipData  *data,
               JSCValue  *message,
+              gsize      limit,
               GError   **error)
 {
   g_autofree char *url = NULL;
   gsize total = 0;
 
-  if (!dup_member (message, "url", TRUE, &total, &url, error) ||
-      !dup_member (message, "title", TRUE, &total, &data->title, error) ||
-      !dup_member (message, "content", TRUE, &total, &data->content, error) ||
-      !dup_member (message, "text", TRUE, &total, &data->text, error) ||
-      !dup_member (message, "markdown", FALSE, &total, &data->markdown, error) ||
-      !dup_member (message, "byline", FALSE, &total, &data->byline, error) ||
-      !dup_member (message, "siteName", FALSE, &total, &data->site_name, error) ||
-      !dup_member (message, "excerpt", FALSE, &total, &data->excerpt, error) ||
-      !dup_member (message, "lang", FALSE, &total, &data->lang, error) ||
-      !dup_member (message, "dir", FALSE, &total, &data->dir, error) ||
-      !dup_member (message, "publishedTime", FALSE, &total, &data->published, error) ||
-      !read_images (data, message, &total, error))
+  if (!dup_member (message, "url", TRUE, limit, &total, &url, error) ||
+      !dup_member (message, "title", TRUE, limit, &total, &data->title, error) ||
+      !dup_member (message, "content", TRUE, limit, &total, &data->content, error) ||
+      !dup_member (message, "text", TRUE, limit, &total, &data->text, error) ||
+      !dup_member (message, "markdown", FALSE, limit, &total, &data->markdown, error) ||
+      !dup_member (message, "byline", FALSE, limit, &total, &data->byline, error) ||
+      !dup_member (message, "siteName", FALSE, limit, &total, &data->site_name, error) ||
+      !dup_member (message, "excerpt", FALSE, limit, &total, &data->excerpt, error) ||
+      !dup_member (message, "lang", FALSE, limit, &total, &data->lang, error) ||
+      !dup_member (message, "dir", FALSE, limit, &total, &data->dir, error) ||
+      !dup_member (message, "publishedTime", FALSE, limit, &total, &data->published, error) ||
+      !read_images (data, message, limit, &total, error))
     return FALSE;
 
   /* The page must still be the one the user asked to clip. */
@@ -1083,7 +1101,7 @@ script_message_received_cb (WebKitUserContentManager *manager,
         self->stats.in_page_ms = jsc_value_to_double (elapsed);
     }
 
-  if (!read_message (data, message, &error))
+  if (!read_message (data, message, self->max_message_bytes, &error))
     {
       fail_page (task, g_steal_pointer (&error));
       return;

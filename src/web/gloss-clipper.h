@@ -59,6 +59,9 @@ void          gloss_clipper_add_scripts      (WebKitUserContentManager *manager)
 void          gloss_clipper_set_image_limits (GlossClipper        *self,
                                               gsize                max_bytes,
                                               guint                timeout_ms);
+/* GLOSS_CLIP_MAX_MESSAGE_SIZE unless a test lowers it. */
+void          gloss_clipper_set_max_message_size (GlossClipper    *self,
+                                                  gsize            max_bytes);
 
 /* Clips the page in @web_view. With @update (a clip of the same page already
  * in the library) its article is replaced and its annotations re-anchored
