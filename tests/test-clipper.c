@@ -26,6 +26,7 @@
 
 static GlossTestServer *server;
 static guint slow_pending;
+static char *image_user_agent;
 
 /* Never answers within the test's image time limit. */
 static gboolean
@@ -62,6 +63,10 @@ not_image_cb (SoupServer        *soup,
               gpointer           user_data)
 {
   static const char page[] = "<html><body>not an image</body></html>";
+
+  g_free (image_user_agent);
+  image_user_agent = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                             "User-Agent"));
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
@@ -330,6 +335,11 @@ test_images (Fixture       *fixture,
   g_assert_nonnull (strstr (html, missing));
   g_assert_nonnull (strstr (html, slow));
   g_assert_nonnull (strstr (html, "clip/images/notimage.png"));
+
+  /* Asked for with the web view's user agent (the last request for it was
+   * the clipper's; the page's own came first). */
+  g_assert_cmpstr (image_user_agent, ==,
+                   webkit_settings_get_user_agent (webkit_web_view_get_settings (gloss_browser_get_web_view (fixture->browser))));
 }
 
 static void

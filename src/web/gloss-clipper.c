@@ -1197,6 +1197,10 @@ gloss_clipper_clip_async (GlossClipper        *self,
       return;
     }
 
+  /* Images are asked for as the page's own browser would. */
+  soup_session_set_user_agent (self->session,
+                               webkit_settings_get_user_agent (webkit_web_view_get_settings (web_view)));
+
   data = g_new0 (ClipData, 1);
   data->web_view = g_object_ref (web_view);
   data->manager = g_object_ref (webkit_web_view_get_user_content_manager (web_view));
