@@ -88,6 +88,8 @@ typedef struct
   char          *text;
 
   GPtrArray     *images;        /* of Image, in placeholder order */
+  guint          images_timeout_id;
+  gboolean       images_expired;
   guint          next_image;
   guint          running;
   guint          finished_images;
@@ -124,6 +126,7 @@ static void
 clip_data_free (ClipData *data)
 {
   disconnect_page (data);
+  g_clear_handle_id (&data->images_timeout_id, g_source_remove);
   g_clear_object (&data->web_view);
   g_clear_object (&data->manager);
   g_clear_object (&data->update);
@@ -730,9 +733,9 @@ fetch_next_images (GTask *task)
 
       data->next_image++;
 
-      /* Not a web address, beyond the count limit, or a repeat of an
-       * image that is already being fetched. */
-      if (image->skip || data->next_image > GLOSS_CLIP_MAX_IMAGES)
+      /* Not a web address, beyond the count or time limit, or a repeat of
+       * an image that is already being fetched. */
+      if (image->skip || data->images_expired || data->next_image > GLOSS_CLIP_MAX_IMAGES)
         {
           data->finished_images++;
           continue;
@@ -782,7 +785,30 @@ fetch_next_images (GTask *task)
     }
 
   if (data->running == 0 && data->next_image >= data->images->len)
-    finish_clip (task);
+    {
+      g_clear_handle_id (&data->images_timeout_id, g_source_remove);
+      finish_clip (task);
+    }
+}
+
+static gboolean
+images_timeout_cb (gpointer user_data)
+{
+  ClipData *data = user_data;
+
+  /* A page of many slow images must not hold the clip for minutes. */
+  data->images_timeout_id = 0;
+  data->images_expired = TRUE;
+
+  for (guint i = 0; i < data->images->len; i++)
+    {
+      Image *image = g_ptr_array_index (data->images, i);
+
+      if (image->cancellable != NULL)
+        g_cancellable_cancel (image->cancellable);
+    }
+
+  return G_SOURCE_REMOVE;
 }
 
 /* Writing the clip. */
@@ -1041,7 +1067,11 @@ start_saving (GTask *task)
     }
 
   if (data->images->len > 0)
-    emit_progress (self, 0.2, _("Saving images"));
+    {
+      emit_progress (self, 0.2, _("Saving images"));
+      data->images_timeout_id = g_timeout_add (MAX (GLOSS_CLIP_IMAGES_TIMEOUT_MS, self->image_timeout_ms),
+                                               images_timeout_cb, data);
+    }
 
   fetch_next_images (task);
 }

@@ -26,6 +26,8 @@ typedef enum
 #define GLOSS_CLIP_MAX_IMAGE_SIZE   (10 * 1024 * 1024)
 #define GLOSS_CLIP_IMAGE_TIMEOUT_MS (15 * 1000)
 #define GLOSS_CLIP_MAX_IMAGES       200
+/* All images together: past this, those not saved keep their address. */
+#define GLOSS_CLIP_IMAGES_TIMEOUT_MS (30 * 1000)
 #define GLOSS_CLIP_PARALLEL_IMAGES  4
 
 /* Where the time of the last clip went, in milliseconds. */

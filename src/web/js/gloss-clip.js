@@ -139,7 +139,8 @@
   }
 
   function readable (doc, base) {
-    const reader = new ReadabilityClass (doc, { charThreshold: 300 });
+    /* Readability's defaults, as in Firefox: its test suite is the reference. */
+    const reader = new ReadabilityClass (doc);
     const article = reader.parse ();
 
     if (article === null || typeof article.content !== 'string')
@@ -163,14 +164,6 @@
         container.insertBefore (page.firstChild, page);
       page.remove ();
     }
-
-    /* The reader shows the title above the article: drop the article's own
-     * first heading when it only repeats it. */
-    const heading = container.querySelector ('h1, h2');
-    if (heading && article.title &&
-        heading.textContent.trim ().replace (/\s+/g, ' ') === article.title.trim ().replace (/\s+/g, ' ') &&
-        container.textContent.trim ().startsWith (heading.textContent.trim ()))
-      heading.remove ();
 
     return {
       title: article.title,
