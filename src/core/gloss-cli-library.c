@@ -341,6 +341,13 @@ check_annotations (Check      *check,
     report (check, FALSE, "the annotations are not in document order");
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 check_conflicts (Check *check,
                  GFile *folder)
@@ -357,7 +364,7 @@ check_conflicts (Check *check,
     if (g_str_has_prefix (name, "clip.sync-conflict-") && g_str_has_suffix (name, ".json"))
       g_ptr_array_add (names, g_strdup (name));
 
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *shown = one_line (names->pdata[i]);
