@@ -680,8 +680,11 @@ gloss_clip_load_from_data (GFile              *folder,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
+      /* json-glib quotes the input, and may cut a character in half. */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "clip.json is not valid JSON: %s", local_error->message);
+                   "clip.json is not valid JSON: %s", reason);
       return NULL;
     }
 
