@@ -47,6 +47,7 @@ pkgs="glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0"
   "$src/src/core/gloss-error.c" \
   "$src/src/core/gloss-id.c" \
   "$src/src/core/gloss-json.c" \
+  "$src/src/core/gloss-json-scan.c" \
   "$src/src/core/gloss-annotation.c" \
   "$src/src/core/gloss-clip.c" \
   "$src/src/core/gloss-anchor.c" \

@@ -321,6 +321,17 @@ normalize_tags (GPtrArray          *out,
 
 /* --- loading ------------------------------------------------------------ */
 
+/* @data need not be NUL-terminated. */
+static gboolean
+is_blank (const char *data,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+      return FALSE;
+  return TRUE;
+}
+
 /* json-glib's parser recurses once per level and overflows the stack on
  * a few hundred thousand "[": the scanner refuses anything deeper than
  * this before json-glib sees it. clip.json needs four levels. */
@@ -671,7 +682,7 @@ gloss_clip_load_from_data (GFile              *folder,
     scan = gloss_scan_parse (data, length, MAX_JSON_DEPTH, &reason);
     if (scan == NULL)
       {
-        if (strspn (data, " \t\r\n") == length)
+        if (is_blank (data, length))
           g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "clip.json is empty");
         else
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,

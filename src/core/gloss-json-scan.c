@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,17 +287,34 @@ parse_number (Parser         *parser,
 
       errno = 0;
       v = g_ascii_strtoll (num, &endp, 10);
-      if (errno == 0)
-        {
-          value->type = GLOSS_SCAN_INT;
-          value->i = v;
-          parser->p = p;
-          return TRUE;
-        }
+      /* json-glib 1.6 would wrap it (99999999999999999999 becomes -1)
+       * and write that back: refused, so it is never rewritten. */
+      if (errno != 0)
+        return fail (parser, "an integer too large to hold");
+
+      value->type = GLOSS_SCAN_INT;
+      value->i = v;
+      parser->p = p;
+      return TRUE;
     }
 
   value->type = GLOSS_SCAN_DOUBLE;
   value->d = g_ascii_strtod (num, NULL);
+  /* json-glib would read it as infinity and write back "inf", which is
+   * not JSON: a number no program can hold is refused here. */
+  if (!isfinite (value->d))
+    return fail (parser, "a number too large to hold");
+  /* json-glib 1.6 writes a double by appending ".0" to a form without a
+   * point, which makes "1e+20.0" of 1e20: not JSON. Such a number could
+   * not be written back, so the file is refused rather than damaged by
+   * a later save. */
+  {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_ascii_dtostr (buf, sizeof buf, value->d);
+    if (strchr (buf, 'e') != NULL && strchr (buf, '.') == NULL)
+      return fail (parser, "a number Gloss cannot write back exactly");
+  }
   parser->p = p;
   return TRUE;
 }

@@ -7,7 +7,8 @@
 
 /* libFuzzer target: bytes as clip.json through the real loader. Besides
  * "no crash, no sanitizer report", it checks two promises: a rejected
- * file comes with a readable reason, and an accepted one is written back
+ * file comes with a readable reason, the list's fast reader and the full
+ * one agree on every input, and an accepted one is written back
  * as JSON that the loader accepts again (nothing the loader keeps can
  * make a later save unreadable). Built and run by build-aux/run-fuzz.sh. */
 
@@ -36,6 +37,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   static GlossText *text;
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GlossClip) again = NULL;
+  g_autoptr(GlossClip) summary = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -50,8 +52,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       text = gloss_text_new (article_text, -1);
     }
 
+  /* The list reads a clip with the fast scanner only; opening it adds
+   * json-glib. They must agree, or a clip listed as fine could not be
+   * opened. */
+  summary = gloss_clip_load_from_data (folder, (const char *) data, size,
+                                       GLOSS_CLIP_LOAD_SUMMARY, NULL);
   clip = gloss_clip_load_from_data (folder, (const char *) data, size,
                                     GLOSS_CLIP_LOAD_FULL, &error);
+  if ((summary == NULL) != (clip == NULL))
+    {
+      g_printerr ("Summary and full loads disagree: %s\n", error ? error->message : "full load worked");
+      abort ();
+    }
   if (clip == NULL)
     {
       if (error == NULL || error->domain != GLOSS_ERROR ||
