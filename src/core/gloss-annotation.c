@@ -332,6 +332,8 @@ gloss_annotation_to_json (GlossAnnotation *self)
 
   g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
 
+  if (self->object == NULL)
+    self->object = json_object_new ();
   json_object_set_string_member (self->object, "id", self->id);
   json_object_set_string_member (self->object, "created", self->created);
   json_object_set_string_member (self->object, "modified", self->modified);
@@ -665,4 +667,37 @@ gloss_annotation_check_scan (GlossScanValue  *object,
 
   *id_out = id;
   return TRUE;
+}
+
+/* For --verify only: the annotation as the scanner read it, after
+ * gloss_annotation_check_scan() accepted it. It has no JsonObject of its
+ * own; gloss_annotation_to_json() would start an empty one. */
+GlossAnnotation *
+gloss_annotation_new_from_scan (GlossScanValue *object)
+{
+  GlossAnnotation *self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
+  GlossScanValue *selectors = gloss_scan_get_member (gloss_scan_get_member (object, "target"), "selector");
+  GlossScanValue *quote = scan_find_selector (selectors, "TextQuoteSelector");
+  GlossScanValue *position = scan_find_selector (selectors, "TextPositionSelector");
+  GlossScanValue *v;
+
+#define STRING_MEMBER(obj, name) \
+  ((v = gloss_scan_get_member ((obj), (name))) != NULL && v->type == GLOSS_SCAN_STRING ? v->s : "")
+
+  self->id = g_strdup (STRING_MEMBER (object, "id"));
+  self->created = g_strdup (STRING_MEMBER (object, "created"));
+  self->modified = g_strdup (STRING_MEMBER (object, "modified"));
+  self->note = g_strdup (STRING_MEMBER (object, "note"));
+  gloss_color_from_string (STRING_MEMBER (object, "color"), &self->color);
+  self->exact = g_strdup (STRING_MEMBER (quote, "exact"));
+  self->prefix = g_strdup (STRING_MEMBER (quote, "prefix"));
+  self->suffix = g_strdup (STRING_MEMBER (quote, "suffix"));
+  if ((v = gloss_scan_get_member (position, "start")) != NULL && v->type == GLOSS_SCAN_INT)
+    self->start = (guint) v->i;
+  if ((v = gloss_scan_get_member (position, "end")) != NULL && v->type == GLOSS_SCAN_INT)
+    self->end = (guint) v->i;
+
+#undef STRING_MEMBER
+
+  return self;
 }

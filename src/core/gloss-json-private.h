@@ -75,5 +75,7 @@ gboolean gloss_scan_read_int    (GlossScanValue  *object,
 gboolean gloss_annotation_check_scan (GlossScanValue  *object,
                                       const char     **id,
                                       GError         **error);
+/* Forward declared: gloss-annotation.h is not included here. */
+struct _GlossAnnotation *gloss_annotation_new_from_scan (GlossScanValue *object);
 
 G_END_DECLS
