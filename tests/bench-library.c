@@ -16,12 +16,15 @@
  *
  * Figures, not pass/fail: machines differ (DESIGN.md "Tests"). */
 
+#define G_LOG_DOMAIN "gloss-bench"
+
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "gloss-anchor.h"
 #include "gloss-cli-library.h"
@@ -37,6 +40,18 @@ peak_rss_kb (void)
     return -1;
   line = strstr (status, "VmHWM:");
   return line ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+/* User and system time of this process: on a shared machine the wall
+ * clock also measures the neighbours. */
+static double
+cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 }
 
 /* --- children: one measurement each, in a fresh process ----------------- */
@@ -55,10 +70,10 @@ child_load (const char *dir)
       return 1;
     }
 
-  printf ("%.1f %u %" G_GINT64_FORMAT "\n",
+  printf ("%.1f %u %" G_GINT64_FORMAT " %.1f\n",
           (g_get_monotonic_time () - begin) / 1000.0,
           g_list_model_get_n_items (G_LIST_MODEL (library)),
-          peak_rss_kb ());
+          peak_rss_kb (), cpu_ms ());
   return 0;
 }
 
@@ -71,8 +86,8 @@ child_verify (const char *dir)
   gint64 begin = g_get_monotonic_time ();
   int status = gloss_cli_verify (folder, out, err);
 
-  printf ("%.1f %d %" G_GINT64_FORMAT "\n",
-          (g_get_monotonic_time () - begin) / 1000.0, status, peak_rss_kb ());
+  printf ("%.1f %d %" G_GINT64_FORMAT " %.1f\n",
+          (g_get_monotonic_time () - begin) / 1000.0, status, peak_rss_kb (), cpu_ms ());
   return 0;
 }
 
@@ -82,7 +97,8 @@ run_child (const char  *self,
            const char  *dir,
            double      *ms,
            gint64      *value,
-           gint64      *hwm_kb)
+           gint64      *hwm_kb,
+           double      *cpu)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -97,7 +113,7 @@ run_child (const char  *self,
       return FALSE;
     }
 
-  return sscanf (out, "%lf %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, ms, value, hwm_kb) == 3;
+  return sscanf (out, "%lf %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %lf", ms, value, hwm_kb, cpu) == 4;
 }
 
 /* --- generating the libraries ------------------------------------------- */
@@ -296,7 +312,7 @@ main (int    argc,
   g_autofree char *first_dir = NULL;
   const char *sizes_arg = "1000,10000,100000";
   g_autofree char *empty = NULL;
-  double ms;
+  double ms, cpu;
   gint64 value, hwm;
 
   if (argc == 3 && g_str_equal (argv[1], "--child-load"))
@@ -321,17 +337,23 @@ main (int    argc,
 
   printf ("Gloss library benchmark (%u processors; libraries cached in %s)\n",
           g_get_num_processors (), cache);
+  {
+    double load[3];
+
+    if (getloadavg (load, 3) == 3)
+      printf ("  load average at start: %.2f (wall times include other processes' share)\n", load[0]);
+  }
 
   empty = g_build_filename (cache, "empty", NULL);
   g_mkdir_with_parents (empty, 0755);
-  if (run_child (argv[0], "--child-load", empty, &ms, &value, &hwm))
+  if (run_child (argv[0], "--child-load", empty, &ms, &value, &hwm, &cpu))
     printf ("  baseline process (empty library):      peak memory %6.1f MB\n", hwm / 1024.0);
 
   for (guint i = 0; sizes[i] != NULL; i++)
     {
       guint n = (guint) g_ascii_strtoull (sizes[i], NULL, 10);
       g_autofree char *dir = ensure_library (gen, cache, n);
-      double load_ms[3];
+      double load_ms[3], load_cpu[3];
       gint64 load_hwm = 0;
 
       if (first_dir == NULL)
@@ -341,18 +363,20 @@ main (int    argc,
       /* Best of three fresh processes (the first warms the page cache). */
       for (guint r = 0; r < 3; r++)
         {
-          if (!run_child (argv[0], "--child-load", dir, &load_ms[r], &value, &hwm))
+          if (!run_child (argv[0], "--child-load", dir, &load_ms[r], &value, &hwm, &load_cpu[r]))
             return 1;
           load_hwm = MAX (load_hwm, hwm);
         }
-      printf ("  load the library model:                %8.1f ms (best of 3: %.0f / %.0f / %.0f), %" G_GINT64_FORMAT " clips\n",
-              MIN (load_ms[0], MIN (load_ms[1], load_ms[2])), load_ms[0], load_ms[1], load_ms[2], value);
+      printf ("  load the library model:                %8.1f ms wall (best of 3: %.0f / %.0f / %.0f), "
+              "%.0f ms CPU, %" G_GINT64_FORMAT " clips\n",
+              MIN (load_ms[0], MIN (load_ms[1], load_ms[2])), load_ms[0], load_ms[1], load_ms[2],
+              MIN (load_cpu[0], MIN (load_cpu[1], load_cpu[2])), value);
       printf ("  peak memory of that process (VmHWM):   %8.1f MB\n", load_hwm / 1024.0);
 
-      if (!run_child (argv[0], "--child-verify", dir, &ms, &value, &hwm))
+      if (!run_child (argv[0], "--child-verify", dir, &ms, &value, &hwm, &cpu))
         return 1;
-      printf ("  gloss --verify:                        %8.1f ms (exit %" G_GINT64_FORMAT "), peak memory %.1f MB\n",
-              ms, value, hwm / 1024.0);
+      printf ("  gloss --verify:                        %8.1f ms wall, %.0f ms CPU (exit %" G_GINT64_FORMAT "), peak memory %.1f MB\n",
+              ms, cpu, value, hwm / 1024.0);
     }
 
   if (first_dir != NULL)

@@ -1045,8 +1045,8 @@ gloss_library_restore (GlossLibrary  *self,
       return FALSE;
     }
 
-  if (!g_file_make_directory_with_parents (self->clips_folder, NULL, NULL))
-    { /* It exists, or the move below says why not. */ }
+  /* It may exist already; if it cannot be made, the move says why. */
+  (void) g_file_make_directory_with_parents (self->clips_folder, NULL, NULL);
 
   if (!g_file_move (source, folder, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
     {
