@@ -1,0 +1,529 @@
+/* gloss-annotation.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* One highlight of a clip. It keeps the JsonObject it was read from and
+ * writes its known members back into it, so that members a newer Gloss or
+ * another tool added survive a save (FORMAT.md "Reading and writing"). */
+
+#define G_LOG_DOMAIN "gloss-annotation"
+
+#include "config.h"
+
+#include "gloss-annotation.h"
+#include "gloss-error.h"
+#include "gloss-id.h"
+#include "gloss-json-private.h"
+
+struct _GlossAnnotation
+{
+  GObject     parent_instance;
+
+  JsonObject *object;
+  char       *id;
+  char       *created;
+  char       *modified;
+  char       *note;
+  char       *exact;
+  char       *prefix;
+  char       *suffix;
+  guint       start;
+  guint       end;
+  GlossColor  color;
+  guint       orphan : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GlossAnnotation, gloss_annotation, G_TYPE_OBJECT)
+
+static const char * const color_names[GLOSS_N_COLORS] = {
+  "yellow", "green", "blue", "pink", "purple",
+};
+
+const char *
+gloss_color_to_string (GlossColor color)
+{
+  if ((guint) color >= GLOSS_N_COLORS)
+    return NULL;
+  return color_names[color];
+}
+
+gboolean
+gloss_color_from_string (const char *string,
+                         GlossColor *color)
+{
+  if (string == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < GLOSS_N_COLORS; i++)
+    {
+      if (g_str_equal (string, color_names[i]))
+        {
+          if (color != NULL)
+            *color = (GlossColor) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+gloss_annotation_finalize (GObject *object)
+{
+  GlossAnnotation *self = (GlossAnnotation *) object;
+
+  g_clear_pointer (&self->object, json_object_unref);
+  g_free (self->id);
+  g_free (self->created);
+  g_free (self->modified);
+  g_free (self->note);
+  g_free (self->exact);
+  g_free (self->prefix);
+  g_free (self->suffix);
+
+  G_OBJECT_CLASS (gloss_annotation_parent_class)->finalize (object);
+}
+
+static void
+gloss_annotation_class_init (GlossAnnotationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gloss_annotation_finalize;
+}
+
+static void
+gloss_annotation_init (GlossAnnotation *self)
+{
+}
+
+GlossAnnotation *
+gloss_annotation_new (const char *exact,
+                      const char *prefix,
+                      const char *suffix,
+                      guint       start,
+                      guint       end,
+                      GlossColor  color)
+{
+  GlossAnnotation *self;
+
+  g_return_val_if_fail (exact != NULL, NULL);
+  g_return_val_if_fail (start <= end, NULL);
+  g_return_val_if_fail ((guint) color < GLOSS_N_COLORS, NULL);
+
+  self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
+  self->object = json_object_new ();
+  self->id = gloss_id_new ();
+  self->created = gloss_time_now_string ();
+  self->modified = g_strdup (self->created);
+  self->note = g_strdup ("");
+  self->exact = g_strdup (exact);
+  self->prefix = g_strdup (prefix ? prefix : "");
+  self->suffix = g_strdup (suffix ? suffix : "");
+  self->start = start;
+  self->end = end;
+  self->color = color;
+
+  return self;
+}
+
+static gboolean
+read_time (JsonObject  *object,
+           const char  *where,
+           const char  *member,
+           char       **out,
+           GError     **error)
+{
+  const char *value;
+
+  if (!gloss_json_get_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error))
+    return FALSE;
+
+  if (!gloss_time_is_valid (value))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is not an RFC 3339 UTC time", member, where);
+      return FALSE;
+    }
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+read_position (JsonObject  *selector,
+               const char  *where,
+               const char  *member,
+               guint       *out,
+               GError     **error)
+{
+  gint64 value;
+
+  if (!gloss_json_get_int (selector, where, member, GLOSS_JSON_REQUIRED, &value, error))
+    return FALSE;
+
+  if (value < 0 || value > G_MAXINT32)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is out of range", member, where);
+      return FALSE;
+    }
+
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* The first selector of @type in target.selector, or NULL. */
+static JsonObject *
+find_selector (JsonArray  *selectors,
+               const char *type)
+{
+  guint n = json_array_get_length (selectors);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (selectors, i);
+      JsonObject *sel;
+      JsonNode *type_node;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      sel = json_node_get_object (node);
+      type_node = json_object_get_member (sel, "type");
+      if (type_node != NULL && JSON_NODE_HOLDS_VALUE (type_node) &&
+          json_node_get_value_type (type_node) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (type_node), type) == 0)
+        return sel;
+    }
+
+  return NULL;
+}
+
+static JsonArray *
+get_selectors (JsonObject  *object,
+               const char  *where,
+               GError     **error)
+{
+  JsonNode *target = json_object_get_member (object, "target");
+  JsonNode *selector;
+
+  if (target == NULL || !JSON_NODE_HOLDS_OBJECT (target))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no “target” object", where);
+      return NULL;
+    }
+
+  selector = json_object_get_member (json_node_get_object (target), "selector");
+  if (selector == NULL || !JSON_NODE_HOLDS_ARRAY (selector))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no “target.selector” array", where);
+      return NULL;
+    }
+
+  return json_node_get_array (selector);
+}
+
+GlossAnnotation *
+gloss_annotation_new_from_json (JsonObject  *object,
+                                GError     **error)
+{
+  g_autoptr(GlossAnnotation) self = NULL;
+  g_autofree char *where = NULL;
+  const char *id, *color, *note, *exact, *prefix, *suffix;
+  JsonArray *selectors;
+  JsonObject *quote, *position;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (!gloss_json_get_string (object, "an annotation", "id", GLOSS_JSON_REQUIRED, &id, error))
+    return NULL;
+  if (!gloss_id_check (id, error))
+    return NULL;
+
+  where = g_strdup_printf ("annotation %s", id);
+  self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
+  self->id = g_strdup (id);
+
+  if (!read_time (object, where, "created", &self->created, error) ||
+      !read_time (object, where, "modified", &self->modified, error))
+    return NULL;
+
+  if (!gloss_json_get_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
+    return NULL;
+  if (!gloss_color_from_string (color, &self->color))
+    {
+      g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
+
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has an unknown color “%s”", where, shown);
+      return NULL;
+    }
+
+  if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_REQUIRED, &note, error))
+    return NULL;
+  self->note = g_strdup (note);
+
+  if (!(selectors = get_selectors (object, where, error)))
+    return NULL;
+
+  if (!(quote = find_selector (selectors, "TextQuoteSelector")))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no TextQuoteSelector", where);
+      return NULL;
+    }
+  if (!gloss_json_get_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
+      !gloss_json_get_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL, &prefix, error) ||
+      !gloss_json_get_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL, &suffix, error))
+    return NULL;
+  self->exact = g_strdup (exact);
+  self->prefix = g_strdup (prefix ? prefix : "");
+  self->suffix = g_strdup (suffix ? suffix : "");
+
+  if (!(position = find_selector (selectors, "TextPositionSelector")))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no TextPositionSelector", where);
+      return NULL;
+    }
+  if (!read_position (position, where, "start", &self->start, error) ||
+      !read_position (position, where, "end", &self->end, error))
+    return NULL;
+  if (self->start > self->end)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s ends before it starts", where);
+      return NULL;
+    }
+
+  self->object = json_object_ref (object);
+
+  return g_steal_pointer (&self);
+}
+
+static JsonObject *
+ensure_selector (JsonArray  *selectors,
+                 const char *type)
+{
+  JsonObject *sel = find_selector (selectors, type);
+
+  if (sel == NULL)
+    {
+      sel = json_object_new ();
+      json_object_set_string_member (sel, "type", type);
+      json_array_add_object_element (selectors, sel);
+    }
+
+  return sel;
+}
+
+JsonObject *
+gloss_annotation_to_json (GlossAnnotation *self)
+{
+  JsonNode *target_node;
+  JsonObject *target;
+  JsonNode *selector_node;
+  JsonArray *selectors;
+  JsonObject *quote, *position;
+
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+
+  json_object_set_string_member (self->object, "id", self->id);
+  json_object_set_string_member (self->object, "created", self->created);
+  json_object_set_string_member (self->object, "modified", self->modified);
+  json_object_set_string_member (self->object, "color", gloss_color_to_string (self->color));
+  json_object_set_string_member (self->object, "note", self->note);
+
+  target_node = json_object_get_member (self->object, "target");
+  if (target_node == NULL || !JSON_NODE_HOLDS_OBJECT (target_node))
+    json_object_set_object_member (self->object, "target", json_object_new ());
+  target = json_object_get_object_member (self->object, "target");
+
+  selector_node = json_object_get_member (target, "selector");
+  if (selector_node == NULL || !JSON_NODE_HOLDS_ARRAY (selector_node))
+    json_object_set_array_member (target, "selector", json_array_new ());
+  selectors = json_object_get_array_member (target, "selector");
+
+  quote = ensure_selector (selectors, "TextQuoteSelector");
+  json_object_set_string_member (quote, "exact", self->exact);
+  /* An absent, empty context stays absent: the file means the same. */
+  if (self->prefix[0] != '\0' || json_object_has_member (quote, "prefix"))
+    json_object_set_string_member (quote, "prefix", self->prefix);
+  if (self->suffix[0] != '\0' || json_object_has_member (quote, "suffix"))
+    json_object_set_string_member (quote, "suffix", self->suffix);
+
+  position = ensure_selector (selectors, "TextPositionSelector");
+  json_object_set_int_member (position, "start", self->start);
+  json_object_set_int_member (position, "end", self->end);
+
+  return self->object;
+}
+
+GlossAnnotation *
+gloss_annotation_copy (GlossAnnotation *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+  GlossAnnotation *copy;
+
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+
+  {
+    g_autoptr(JsonNode) shallow = json_node_alloc ();
+
+    json_node_init_object (shallow, gloss_annotation_to_json (self));
+    node = gloss_json_deep_copy (shallow);
+  }
+
+  copy = gloss_annotation_new_from_json (json_node_get_object (node), NULL);
+  g_assert (copy != NULL);
+  copy->orphan = self->orphan;
+
+  return copy;
+}
+
+const char *
+gloss_annotation_get_id (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->id;
+}
+
+const char *
+gloss_annotation_get_created (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->created;
+}
+
+const char *
+gloss_annotation_get_modified (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->modified;
+}
+
+static void
+touch (GlossAnnotation *self)
+{
+  g_free (self->modified);
+  self->modified = gloss_time_now_string ();
+}
+
+GlossColor
+gloss_annotation_get_color (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), GLOSS_COLOR_YELLOW);
+  return self->color;
+}
+
+void
+gloss_annotation_set_color (GlossAnnotation *self,
+                            GlossColor       color)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATION (self));
+  g_return_if_fail ((guint) color < GLOSS_N_COLORS);
+
+  if (self->color == color)
+    return;
+  self->color = color;
+  touch (self);
+}
+
+const char *
+gloss_annotation_get_note (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->note;
+}
+
+void
+gloss_annotation_set_note (GlossAnnotation *self,
+                           const char      *note)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATION (self));
+
+  if (note == NULL)
+    note = "";
+  if (g_str_equal (self->note, note))
+    return;
+  g_free (self->note);
+  self->note = g_strdup (note);
+  touch (self);
+}
+
+const char *
+gloss_annotation_get_exact (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->exact;
+}
+
+const char *
+gloss_annotation_get_prefix (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->prefix;
+}
+
+const char *
+gloss_annotation_get_suffix (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+  return self->suffix;
+}
+
+guint
+gloss_annotation_get_start (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), 0);
+  return self->start;
+}
+
+guint
+gloss_annotation_get_end (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), 0);
+  return self->end;
+}
+
+void
+gloss_annotation_set_target (GlossAnnotation *self,
+                             const char      *exact,
+                             const char      *prefix,
+                             const char      *suffix,
+                             guint            start,
+                             guint            end)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATION (self));
+  g_return_if_fail (exact != NULL);
+  g_return_if_fail (start <= end);
+
+  g_free (self->exact);
+  g_free (self->prefix);
+  g_free (self->suffix);
+  self->exact = g_strdup (exact);
+  self->prefix = g_strdup (prefix ? prefix : "");
+  self->suffix = g_strdup (suffix ? suffix : "");
+  self->start = start;
+  self->end = end;
+  self->orphan = FALSE;
+  touch (self);
+}
+
+gboolean
+gloss_annotation_get_orphan (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), FALSE);
+  return self->orphan;
+}
+
+void
+gloss_annotation_set_orphan (GlossAnnotation *self,
+                             gboolean         orphan)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATION (self));
+  self->orphan = !!orphan;
+}

@@ -1,0 +1,57 @@
+/* gloss-clip-private.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What the library, --verify and the fuzz target need of a clip beyond its
+ * public API. */
+
+#pragma once
+
+#include "gloss-clip.h"
+
+G_BEGIN_DECLS
+
+/* How much of clip.json a loaded clip keeps in memory. */
+typedef enum
+{
+  /* Everything: the JsonObject and the annotations (gloss_clip_load). */
+  GLOSS_CLIP_LOAD_FULL,
+  /* The metadata a list needs; clip.json is read again, once, the first
+   * time the annotations or the JSON are asked for. This is what keeps a
+   * library of 10,000 clips in a few megabytes. */
+  GLOSS_CLIP_LOAD_SUMMARY,
+} GlossClipLoadMode;
+
+GlossClip *gloss_clip_load_with_mode   (GFile              *folder,
+                                        GlossClipLoadMode   mode,
+                                        GError            **error);
+/* The loader itself, on bytes already read: the fuzz target's entry. */
+GlossClip *gloss_clip_load_from_data   (GFile              *folder,
+                                        const char         *data,
+                                        gsize               length,
+                                        GlossClipLoadMode   mode,
+                                        GError            **error);
+/* A hash of the clip.json bytes last read or written, to tell our own
+ * writes (and unchanged files) from real changes. */
+guint64    gloss_clip_get_file_hash    (GlossClip          *self);
+guint64    gloss_clip_hash_data        (const char         *data,
+                                        gsize               length);
+/* The format number read from the file. */
+gint64     gloss_clip_get_format       (GlossClip          *self);
+gint64     gloss_clip_get_created_usec (GlossClip          *self);
+/* Makes @self what @other is (a reload after a change on disk), emitting
+ * notify for each property that changed. */
+void       gloss_clip_update_from      (GlossClip          *self,
+                                        GlossClip          *other);
+
+/* Writes @contents to @file atomically and durably (FORMAT.md); errors as
+ * GLOSS_ERROR_IO naming the path. */
+gboolean   gloss_write_file_atomic     (GFile              *file,
+                                        const char         *contents,
+                                        gssize              length,
+                                        GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,52 @@
+/* gloss-json-private.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Strict readers for the members of clip.json, shared by the clip and the
+ * annotation: every member a file gets wrong becomes a GLOSS_ERROR_DAMAGED
+ * with a reason a person can act on, never a guess. */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "gloss-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GLOSS_JSON_OPTIONAL = 0,
+  GLOSS_JSON_REQUIRED = 1 << 0,
+  GLOSS_JSON_NULLABLE = 1 << 1,
+} GlossJsonFlags;
+
+gboolean gloss_json_get_string (JsonObject      *object,
+                                const char      *where,
+                                const char      *member,
+                                GlossJsonFlags   flags,
+                                const char     **out,
+                                GError         **error);
+gboolean gloss_json_get_int    (JsonObject      *object,
+                                const char      *where,
+                                const char      *member,
+                                GlossJsonFlags   flags,
+                                gint64          *out,
+                                GError         **error);
+/* Sets a string member, or null when @value is NULL, in place. */
+void     gloss_json_set_string (JsonObject      *object,
+                                const char      *member,
+                                const char      *value);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* json_node_copy() shares objects and arrays; this does not, so that a
+ * copy can be changed without touching the original. */
+JsonNode *gloss_json_deep_copy (JsonNode *node);
+
+G_END_DECLS

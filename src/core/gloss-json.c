@@ -1,0 +1,188 @@
+/* gloss-json.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Strict member readers for clip.json (see gloss-json-private.h). */
+
+#define G_LOG_DOMAIN "gloss-json"
+
+#include "config.h"
+
+#include "gloss-json-private.h"
+
+static const char *
+node_kind (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+    default:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return "a string";
+        case G_TYPE_BOOLEAN:
+          return "true or false";
+        case G_TYPE_DOUBLE:
+          return "a fractional number";
+        case G_TYPE_INT64:
+          return "an integer";
+        default:
+          return "an unknown value";
+        }
+    }
+}
+
+static JsonNode *
+lookup (JsonObject      *object,
+        const char      *where,
+        const char      *member,
+        GlossJsonFlags   flags,
+        GError         **error,
+        gboolean        *failed)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *failed = FALSE;
+
+  if (node == NULL)
+    {
+      if (flags & GLOSS_JSON_REQUIRED)
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                       "%s has no “%s”", where, member);
+          *failed = TRUE;
+        }
+      return NULL;
+    }
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!(flags & GLOSS_JSON_NULLABLE))
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                       "“%s” in %s is null", member, where);
+          *failed = TRUE;
+        }
+      return NULL;
+    }
+
+  return node;
+}
+
+gboolean
+gloss_json_get_string (JsonObject      *object,
+                       const char      *where,
+                       const char      *member,
+                       GlossJsonFlags   flags,
+                       const char     **out,
+                       GError         **error)
+{
+  gboolean failed;
+  JsonNode *node = lookup (object, where, member, flags, error, &failed);
+
+  *out = NULL;
+  if (node == NULL)
+    return !failed;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is %s, not a string", member, where, node_kind (node));
+      return FALSE;
+    }
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+gloss_json_get_int (JsonObject      *object,
+                    const char      *where,
+                    const char      *member,
+                    GlossJsonFlags   flags,
+                    gint64          *out,
+                    GError         **error)
+{
+  gboolean failed;
+  JsonNode *node = lookup (object, where, member, flags, error, &failed);
+
+  *out = -1;
+  if (node == NULL)
+    return !failed;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is %s, not an integer", member, where, node_kind (node));
+      return FALSE;
+    }
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+void
+gloss_json_set_string (JsonObject *object,
+                       const char *member,
+                       const char *value)
+{
+  if (value == NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_string_member (object, member, value);
+}
+
+JsonNode *
+gloss_json_deep_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *src = json_node_get_object (node);
+        JsonObject *dst = json_object_new ();
+        g_autoptr(GList) members = json_object_get_members (src);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          json_object_set_member (dst, l->data,
+                                  gloss_json_deep_copy (json_object_get_member (src, l->data)));
+        copy = json_node_alloc ();
+        json_node_init_object (copy, dst);
+        json_object_unref (dst);
+        return copy;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *src = json_node_get_array (node);
+        guint n = json_array_get_length (src);
+        JsonArray *dst = json_array_sized_new (n);
+
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (dst, gloss_json_deep_copy (json_array_get_element (src, i)));
+        copy = json_node_alloc ();
+        json_node_init_array (copy, dst);
+        json_array_unref (dst);
+        return copy;
+      }
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
