@@ -1,0 +1,561 @@
+/* gloss-cli-library.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* `gloss --list` and `gloss --verify`, without a window. They read the
+ * library exactly as the app does and never write into it: a check that
+ * changed what it checks could not be trusted. */
+
+#define G_LOG_DOMAIN "gloss-cli"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gloss-anchor.h"
+#include "gloss-cli-library.h"
+#include "gloss-error.h"
+#include "gloss-id.h"
+#include "gloss-library-private.h"
+
+static gboolean
+check_library_folder (GFile   *library_folder,
+                      GString *err)
+{
+  g_autofree char *path = g_file_get_parse_name (library_folder);
+  GFileType type = g_file_query_file_type (library_folder, 0, NULL);
+
+  if (type == G_FILE_TYPE_UNKNOWN)
+    {
+      g_string_append_printf (err, "There is no library at “%s”\n", path);
+      return FALSE;
+    }
+  if (type != G_FILE_TYPE_DIRECTORY)
+    {
+      g_string_append_printf (err, "“%s” is not a folder\n", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Titles come from web pages: one line each, whatever they hold. */
+static char *
+one_line (const char *s)
+{
+  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+  GString *line = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        g_string_append_c (line, ' ');
+      else
+        g_string_append_unichar (line, c);
+    }
+
+  return g_string_free (line, FALSE);
+}
+
+static void
+list_text (GPtrArray *clips,
+           GString   *out)
+{
+  for (guint i = 0; i < clips->len; i++)
+    {
+      GlossClip *clip = clips->pdata[i];
+      const char *damage = gloss_clip_get_damage (clip);
+      g_autofree char *title = NULL;
+      g_autofree char *site = NULL;
+      guint n;
+
+      if (damage != NULL)
+        {
+          g_autofree char *reason = one_line (damage);
+
+          g_string_append_printf (out, "damaged     %s: %s\n", gloss_clip_get_id (clip), reason);
+          continue;
+        }
+
+      title = one_line (gloss_clip_get_title (clip));
+      site = one_line (gloss_clip_get_site_name (clip));
+      n = gloss_clip_get_n_annotations (clip);
+
+      /* The date part of the RFC 3339 time. */
+      g_string_append_printf (out, "%.10s  %s", gloss_clip_get_created (clip), title);
+      if (site[0] != '\0')
+        g_string_append_printf (out, " — %s", site);
+      g_string_append_printf (out, "  (%u highlight%s)", n, n == 1 ? "" : "s");
+      if (gloss_clip_get_read_only (clip))
+        g_string_append (out, " [read-only: newer format]");
+      g_string_append_c (out, '\n');
+    }
+}
+
+static void
+list_json (GPtrArray *clips,
+           GString   *out)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *data = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < clips->len; i++)
+    {
+      GlossClip *clip = clips->pdata[i];
+      const char *damage = gloss_clip_get_damage (clip);
+      const char * const *tags = gloss_clip_get_tags (clip);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, gloss_clip_get_id (clip));
+      if (damage != NULL)
+        {
+          json_builder_set_member_name (builder, "damaged");
+          json_builder_add_string_value (builder, damage);
+          json_builder_end_object (builder);
+          continue;
+        }
+
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, gloss_clip_get_title (clip));
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, gloss_clip_get_url (clip));
+      json_builder_set_member_name (builder, "site_name");
+      if (gloss_clip_get_site_name (clip) != NULL)
+        json_builder_add_string_value (builder, gloss_clip_get_site_name (clip));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_string_value (builder, gloss_clip_get_created (clip));
+      json_builder_set_member_name (builder, "highlights");
+      json_builder_add_int_value (builder, gloss_clip_get_n_annotations (clip));
+      json_builder_set_member_name (builder, "tags");
+      json_builder_begin_array (builder);
+      for (guint j = 0; tags[j] != NULL; j++)
+        json_builder_add_string_value (builder, tags[j]);
+      json_builder_end_array (builder);
+      if (gloss_clip_get_read_only (clip))
+        {
+          json_builder_set_member_name (builder, "read_only");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  data = json_generator_to_data (generator, NULL);
+  g_string_append (out, data);
+  g_string_append_c (out, '\n');
+}
+
+int
+gloss_cli_list (GFile    *library_folder,
+                gboolean  json,
+                GString  *out,
+                GString  *err)
+{
+  g_autoptr(GFile) clips_folder = NULL;
+  g_autoptr(GPtrArray) clips = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
+  g_return_val_if_fail (out != NULL && err != NULL, 1);
+
+  if (!check_library_folder (library_folder, err))
+    return 1;
+
+  clips_folder = g_file_get_child (library_folder, "clips");
+  clips = gloss_library_scan_clips (clips_folder, NULL, &error);
+  if (clips == NULL)
+    {
+      g_string_append_printf (err, "%s\n", error->message);
+      return 1;
+    }
+
+  if (json)
+    list_json (clips, out);
+  else
+    list_text (clips, out);
+
+  return 0;
+}
+
+/* --- verify ------------------------------------------------------------- */
+
+typedef struct
+{
+  char    *name;
+  GString *report;
+  guint    attention;
+  gboolean is_clip;
+  guint    n_annotations;
+  guint    by_method[4];
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_free (check->name);
+  g_string_free (check->report, TRUE);
+  g_free (check);
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+report (Check      *check,
+        gboolean    attention,
+        const char *format,
+        ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *name = one_line (check->name);
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_string_append_printf (check->report, "%s clips/%s: %s\n",
+                          attention ? "!" : " ", name, message);
+  if (attention)
+    check->attention++;
+}
+
+static char *
+shorten (const char *text,
+         guint       max_chars)
+{
+  g_autofree char *line = one_line (text);
+
+  if (g_utf8_strlen (line, -1) <= max_chars)
+    return g_steal_pointer (&line);
+
+  {
+    g_autofree char *head = g_utf8_substring (line, 0, max_chars);
+    return g_strconcat (head, "…", NULL);
+  }
+}
+
+static void
+check_text_file (Check      *check,
+                 GFile      *folder,
+                 const char *name,
+                 char      **contents_out)
+{
+  g_autoptr(GFile) file = g_file_get_child (folder, name);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  const char *bad;
+
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    {
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        report (check, TRUE, "%s is missing", name);
+      else
+        report (check, TRUE, "%s cannot be read: %s", name, error->message);
+      return;
+    }
+
+  if (!g_utf8_validate_len (contents, length, &bad))
+    {
+      if (*bad == '\0' && memchr (contents, '\0', length) != NULL)
+        report (check, TRUE, "%s holds a NUL byte at byte %" G_GSIZE_FORMAT,
+                name, (gsize) (bad - contents));
+      else
+        report (check, TRUE, "%s is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")",
+                name, (gsize) (bad - contents));
+    }
+
+  if (contents_out != NULL)
+    *contents_out = g_steal_pointer (&contents);
+}
+
+static void
+check_annotations (Check      *check,
+                   GlossClip  *clip,
+                   const char *text_utf8)
+{
+  g_autoptr(GlossText) text = gloss_text_new (text_utf8, -1);
+  GListModel *annotations = gloss_clip_get_annotations (clip);
+  guint n = g_list_model_get_n_items (annotations);
+  guint previous_start = 0;
+  gboolean out_of_order = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, i);
+      guint start = 0, end = 0;
+      GlossAnchorMethod method = gloss_anchor_annotation (text, a, &start, &end);
+      g_autofree char *quote = shorten (gloss_annotation_get_exact (a), 40);
+
+      check->n_annotations++;
+      check->by_method[method]++;
+
+      if (gloss_annotation_get_start (a) < previous_start)
+        out_of_order = TRUE;
+      previous_start = gloss_annotation_get_start (a);
+
+      switch (method)
+        {
+        case GLOSS_ANCHOR_POSITION:
+          break;
+        case GLOSS_ANCHOR_QUOTE:
+          report (check, FALSE,
+                  "annotation %s anchors by its quote at %u–%u, not at its position %u–%u: “%s”",
+                  gloss_annotation_get_id (a), start, end,
+                  gloss_annotation_get_start (a), gloss_annotation_get_end (a), quote);
+          break;
+        case GLOSS_ANCHOR_FUZZY:
+          {
+            g_autofree char *found = gloss_text_substring (text, start, end);
+            g_autofree char *found_short = shorten (found, 40);
+
+            report (check, FALSE,
+                    "annotation %s anchors only approximately at %u–%u: “%s” now reads “%s”",
+                    gloss_annotation_get_id (a), start, end, quote, found_short);
+          }
+          break;
+        case GLOSS_ANCHOR_ORPHAN:
+        default:
+          report (check, TRUE,
+                  "annotation %s is an orphan: its text is not in article.txt: “%s”",
+                  gloss_annotation_get_id (a), quote);
+          break;
+        }
+    }
+
+  if (out_of_order)
+    report (check, FALSE, "the annotations are not in document order");
+}
+
+static void
+check_conflicts (Check *check,
+                 GFile *folder)
+{
+  g_autofree char *path = g_file_get_path (folder);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_prefix (name, "clip.sync-conflict-") && g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *shown = one_line (names->pdata[i]);
+
+      report (check, TRUE,
+              "sync conflict copy %s: compare it with clip.json, keep what you want in clip.json, then remove the copy",
+              shown);
+    }
+}
+
+static void
+check_one (GFile *clips_folder,
+           Check *check)
+{
+  g_autoptr(GFile) folder = g_file_get_child (clips_folder, check->name);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GFileType type;
+
+  type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
+  if (type != G_FILE_TYPE_DIRECTORY)
+    {
+      report (check, FALSE, "not a clip folder; Gloss leaves it alone");
+      return;
+    }
+
+  if (!gloss_id_is_valid (check->name))
+    {
+      report (check, TRUE,
+              "the folder name is not a valid clip id (1 to 64 characters of 0-9, a-z and -); Gloss does not show it");
+      return;
+    }
+
+  check->is_clip = TRUE;
+  check_conflicts (check, folder);
+
+  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, &error);
+  if (clip == NULL)
+    {
+      if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND))
+        report (check, TRUE,
+                "unfinished clip: no clip.json (a save was interrupted); Gloss does not show it");
+      else
+        report (check, TRUE, "damaged: %s", error->message);
+      return;
+    }
+
+  if (gloss_clip_get_read_only (clip))
+    {
+      report (check, FALSE,
+              "written by a newer Gloss (format %" G_GINT64_FORMAT "): shown read-only, not checked further",
+              gloss_clip_get_format (clip));
+      return;
+    }
+
+  check_text_file (check, folder, "article.html", NULL);
+  check_text_file (check, folder, "article.txt", &text);
+
+  if (text != NULL)
+    check_annotations (check, clip, text);
+  else if (gloss_clip_get_n_annotations (clip) > 0)
+    {
+      check->n_annotations += gloss_clip_get_n_annotations (clip);
+      check->by_method[GLOSS_ANCHOR_ORPHAN] += gloss_clip_get_n_annotations (clip);
+      report (check, TRUE, "%u annotations cannot be anchored without article.txt",
+              gloss_clip_get_n_annotations (clip));
+    }
+}
+
+typedef struct
+{
+  GFile     *clips_folder;
+  GPtrArray *checks;
+  gint       next;
+} VerifyJob;
+
+static gpointer
+verify_worker (gpointer data)
+{
+  VerifyJob *job = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->checks->len)
+    check_one (job->clips_folder, job->checks->pdata[i]);
+
+  return NULL;
+}
+
+static int
+compare_checks (gconstpointer a,
+                gconstpointer b)
+{
+  const Check *ca = *(const Check **) a;
+  const Check *cb = *(const Check **) b;
+
+  return strcmp (ca->name, cb->name);
+}
+
+int
+gloss_cli_verify (GFile   *library_folder,
+                  GString *out,
+                  GString *err)
+{
+  g_autoptr(GFile) clips_folder = NULL;
+  g_autofree char *clips_path = NULL;
+  g_autofree char *library_path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  VerifyJob job = { 0, };
+  guint attention = 0, n_clips = 0, n_annotations = 0;
+  guint by_method[4] = { 0, };
+  const char *name;
+  guint n_threads;
+
+  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
+  g_return_val_if_fail (out != NULL && err != NULL, 1);
+
+  if (!check_library_folder (library_folder, err))
+    return 1;
+
+  library_path = g_file_get_parse_name (library_folder);
+  clips_folder = g_file_get_child (library_folder, "clips");
+  clips_path = g_file_get_path (clips_folder);
+
+  g_string_append_printf (out, "Library: %s\n", library_path);
+
+  if (!(dir = g_dir_open (clips_path, 0, &error)))
+    {
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_string_append (out, "No clips yet. All is well.\n");
+          return 0;
+        }
+      g_string_append_printf (err, "Could not read “%s”: %s\n", clips_path, error->message);
+      return 1;
+    }
+
+  checks = g_ptr_array_new_with_free_func ((GDestroyNotify) check_free);
+  while ((name = g_dir_read_name (dir)))
+    {
+      Check *check;
+
+      /* A sync tool's own folders and files (.stversions, .stfolder). */
+      if (name[0] == '.')
+        continue;
+
+      check = g_new0 (Check, 1);
+      check->name = g_strdup (name);
+      check->report = g_string_new (NULL);
+      g_ptr_array_add (checks, check);
+    }
+  g_ptr_array_sort (checks, compare_checks);
+
+  g_type_ensure (GLOSS_TYPE_CLIP);
+  g_type_ensure (GLOSS_TYPE_ANNOTATION);
+
+  job.clips_folder = clips_folder;
+  job.checks = checks;
+  n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  if (checks->len < 32)
+    n_threads = 1;
+  for (guint i = 1; i < n_threads; i++)
+    g_ptr_array_add (threads, g_thread_new ("gloss-verify", verify_worker, &job));
+  verify_worker (&job);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (threads->pdata[i]);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      Check *check = checks->pdata[i];
+
+      g_string_append_len (out, check->report->str, check->report->len);
+      attention += check->attention;
+      n_clips += check->is_clip;
+      n_annotations += check->n_annotations;
+      for (guint m = 0; m < 4; m++)
+        by_method[m] += check->by_method[m];
+    }
+
+  g_string_append_printf (out,
+                          "Checked %u clip folder%s and %u annotation%s: %u at their position, "
+                          "%u by quote, %u approximately, %u orphan%s.\n",
+                          n_clips, n_clips == 1 ? "" : "s",
+                          n_annotations, n_annotations == 1 ? "" : "s",
+                          by_method[GLOSS_ANCHOR_POSITION], by_method[GLOSS_ANCHOR_QUOTE],
+                          by_method[GLOSS_ANCHOR_FUZZY], by_method[GLOSS_ANCHOR_ORPHAN],
+                          by_method[GLOSS_ANCHOR_ORPHAN] == 1 ? "" : "s");
+
+  if (attention > 0)
+    {
+      g_string_append_printf (out, "%u problem%s need%s attention (marked !).\n",
+                              attention, attention == 1 ? "" : "s", attention == 1 ? "s" : "");
+      return 1;
+    }
+
+  g_string_append (out, "All is well.\n");
+  return 0;
+}
