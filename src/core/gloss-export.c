@@ -340,6 +340,14 @@ load_template (Job      *job,
   return tmpl;
 }
 
+/* g_ptr_array_sort() hands the comparison pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* The gloss_id in the front matter of a Markdown file we wrote, if any. */
 static char *
 scan_gloss_id (const char *path)
@@ -427,7 +435,7 @@ folder_scan (Folder      *folder,
       g_hash_table_add (folder->taken, g_utf8_strdown (name, -1));
     }
   /* Sorted, so that of two copies of one clip's file the same one wins. */
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
       const char *n = g_ptr_array_index (names, i);

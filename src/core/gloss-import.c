@@ -1017,6 +1017,26 @@ parse_json_lines (const char *data,
   return root;
 }
 
+/* A whole JSON object on the first line, and more after it. */
+static gboolean
+looks_like_json_lines (const char *data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  const char *nl = strchr (data, '\n');
+  g_autofree char *first = NULL;
+  const char *rest;
+
+  if (nl == NULL)
+    return FALSE;
+  for (rest = nl; g_ascii_isspace (*rest); rest++)
+    ;
+  if (*rest == '\0')
+    return FALSE;
+  first = g_strndup (data, nl - data);
+  return json_parser_load_from_data (parser, first, -1, NULL) &&
+         JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser));
+}
+
 /* The few entities Pocket writes in attributes and titles. */
 static char *
 html_unescape (const char *text)
@@ -1338,10 +1358,13 @@ gloss_import_parse (const char  *data,
       g_autoptr(GError) json_error = NULL;
       g_autoptr(JsonNode) lines = NULL;
 
+      /* JSON Lines first: a JSON parser may read the first line alone and
+       * never see the rest. */
+      if (looks_like_json_lines (start) &&
+          (lines = parse_json_lines (start, strlen (start))) != NULL)
+        return parse_json (lines, name, error);
       if (json_parser_load_from_data (parser, start, -1, &json_error))
         return parse_json (json_parser_get_root (parser), name, error);
-      if ((lines = parse_json_lines (start, strlen (start))) != NULL)
-        return parse_json (lines, name, error);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                    "“%s” is damaged: it is not valid JSON (%s)", name, json_error->message);
