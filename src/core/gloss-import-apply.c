@@ -597,7 +597,7 @@ gloss_import_apply_async (GlossImportPlan     *plan,
   g_return_if_fail (plan != NULL);
   g_return_if_fail (GLOSS_IS_LIBRARY (library));
 
-  task = g_task_new (library, cancellable, callback, user_data);
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gloss_import_apply_async);
   data = g_new0 (AsyncApply, 1);
   data->apply = apply_new (plan, library, flags);
