@@ -314,6 +314,43 @@ normalize_tags (GPtrArray          *out,
 
 /* --- loading ------------------------------------------------------------ */
 
+/* json-glib's parser recurses once per level and overflows the stack on
+ * a few hundred thousand "[": a hostile or broken file must not crash
+ * the app, so the depth is measured first. clip.json needs four levels. */
+#define MAX_JSON_DEPTH 128
+
+static gboolean
+nesting_is_shallow (const char *data,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+
+  return TRUE;
+}
+
 GlossClip *
 gloss_clip_new (const char *url,
                 const char *title)
@@ -630,6 +667,13 @@ gloss_clip_load_from_data (GFile              *folder,
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                            "clip.json is not valid UTF-8");
+      return NULL;
+    }
+
+  if (!nesting_is_shallow (data, length))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "clip.json nests arrays or objects more than %d deep", MAX_JSON_DEPTH);
       return NULL;
     }
 
