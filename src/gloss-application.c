@@ -160,8 +160,10 @@ static GlossWindow *
 new_window (GlossApplication *self)
 {
   GlossWindow *window = gloss_window_new (ADW_APPLICATION (self));
+  GlossLibrary *library = gloss_application_get_library (self);
 
-  gloss_window_set_library (window, gloss_application_get_library (self), self->index);
+  /* Made together with the library, so only after the call above. */
+  gloss_window_set_library (window, library, self->index);
 
   return window;
 }

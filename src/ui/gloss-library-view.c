@@ -83,6 +83,8 @@ update_page (GlossLibraryView *self)
 
   if (self->library == NULL || !gloss_library_get_loaded (self->library))
     page = "loading";
+  else if (self->query != NULL && *self->query != '\0' && self->results == NULL && self->search_cancellable != NULL)
+    page = "loading";  /* the first results of this search are on their way */
   else if (self->query != NULL && *self->query != '\0')
     page = self->results != NULL && g_list_model_get_n_items (self->results) > 0 ? "results" : "no-results";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->library)) == 0)
@@ -285,6 +287,7 @@ search_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  g_clear_object (&self->search_cancellable);
   g_clear_object (&self->results);
 
   if (error != NULL)

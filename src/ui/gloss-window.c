@@ -16,6 +16,7 @@
 
 #include "gloss-clipper.h"
 #include "gloss-error.h"
+#include "gloss-export-dialog.h"
 #include "gloss-library-view.h"
 #include "gloss-reader-view.h"
 #include "gloss-window.h"
@@ -31,6 +32,7 @@ struct _GlossWindow
   GSettings            *settings;
   GlossBrowser         *browser;
   GlossLibrary         *library;
+  GlossIndex           *index;
   GlossClipper         *clipper;
   GlossReaderView      *reader;
   GCancellable         *cancellable;   /* cancelled on close */
@@ -564,6 +566,30 @@ show_shortcuts_action (GtkWidget  *widget,
 }
 
 static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  if (self->library == NULL || !gloss_library_get_loaded (self->library))
+    {
+      gloss_window_show_toast (self, _("The library is still loading; try again in a moment"));
+      return;
+    }
+
+  gtk_window_present (GTK_WINDOW (gloss_export_dialog_new (self)));
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  gloss_window_import (GLOSS_WINDOW (widget));
+}
+
+static void
 show_library_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
@@ -645,6 +671,7 @@ gloss_window_dispose (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->clipper);
   g_clear_object (&self->library);
+  g_clear_object (&self->index);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->clip_cancellable);
   g_clear_object (&self->settings);
@@ -694,6 +721,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.show-library", NULL, show_library_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -716,6 +745,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.show-library", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
 }
@@ -827,6 +858,24 @@ gloss_window_get_view (GlossWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+GlossIndex *
+gloss_window_get_index (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->index;
+}
+
+void
+gloss_window_add_toast (GlossWindow *self,
+                        AdwToast    *toast)
+{
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 GlossLibraryView *
 gloss_window_get_library_view (GlossWindow *self)
 {
@@ -855,6 +904,7 @@ gloss_window_set_library (GlossWindow  *self,
 
   if (g_set_object (&self->library, library))
     g_clear_object (&self->clipper);
+  g_set_object (&self->index, index);
 
   gloss_library_view_set_library (self->library_view, library);
   gloss_library_view_set_index (self->library_view, index);
