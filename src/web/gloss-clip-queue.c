@@ -43,6 +43,7 @@ struct _GlossClipQueue
   Item          *current;
   guint          timeout_s;
   guint          timeout_id;
+  gboolean       started;      /* our load has begun */
   gulong         load_changed_id;
   gulong         load_error_id;
 
@@ -145,7 +146,11 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  GlossClipQueue  *self)
 {
-  if (event == WEBKIT_LOAD_FINISHED)
+  /* The end of the previous page's load can still be on its way when
+   * the next one is asked for: only a load seen to start is ours. */
+  if (event == WEBKIT_LOAD_STARTED)
+    self->started = TRUE;
+  else if (event == WEBKIT_LOAD_FINISHED && self->started)
     page_loaded (self);
 }
 
@@ -156,7 +161,7 @@ load_error_cb (GlossBrowser   *browser,
                const char     *description,
                GlossClipQueue *self)
 {
-  item_done (self, description ? description : title);
+  item_done (self, title ? title : description);
 }
 
 static gboolean
@@ -197,8 +202,14 @@ next_item (GlossClipQueue *self)
   self->load_error_id = g_signal_connect (self->browser, "load-error",
                                           G_CALLBACK (load_error_cb), self);
   self->timeout_id = g_timeout_add_seconds (self->timeout_s, timeout_cb, self);
+  self->started = FALSE;
 
-  gloss_browser_load (self->browser, uri);
+  /* Asking again for the page already shown could answer from the old
+   * document; a reload always brings a fresh one. */
+  if (g_strcmp0 (webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser)), uri) == 0)
+    webkit_web_view_reload_bypass_cache (gloss_browser_get_web_view (self->browser));
+  else
+    gloss_browser_load (self->browser, uri);
 }
 
 static void
