@@ -25,6 +25,7 @@
 #include "gloss-index.h"
 #include "gloss-search-result.h"
 #include "gloss-library.h"
+#include "gloss-preferences-window.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -35,6 +36,7 @@ struct _GlossApplication
   GlossLibrary   *library;
   GlossIndex     *index;
   GCancellable   *cancellable;
+  GSettings      *settings;
   guint           load_source;
 };
 
@@ -508,6 +510,45 @@ new_window_action_cb (GSimpleAction *action,
 }
 
 static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GlossApplication *self = GLOSS_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) override = NULL;
+
+  if (self->library_option != NULL || g_getenv ("GLOSS_LIBRARY") != NULL)
+    override = gloss_library_resolve_folder (self->library_option, NULL);
+
+  gtk_window_present (GTK_WINDOW (gloss_preferences_window_new (parent, override)));
+}
+
+/* A new library folder in the preferences: every window moves to it at
+ * once (unless --library or GLOSS_LIBRARY chose the folder). */
+static void
+library_folder_changed_cb (GlossApplication *self)
+{
+  GlossLibrary *library;
+
+  if (self->library_option != NULL || g_getenv ("GLOSS_LIBRARY") != NULL || self->library == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->index);
+  g_clear_object (&self->library);
+
+  library = gloss_application_get_library (self);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (GLOSS_IS_WINDOW (l->data))
+      gloss_window_set_library (l->data, library, self->index);
+}
+
+static void
 about_action_cb (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -537,7 +578,9 @@ gloss_application_startup (GApplication *app)
     { "quit", quit_action_cb },
     { "new-window", new_window_action_cb },
     { "about", about_action_cb },
+    { "preferences", preferences_action_cb },
   };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *new_window_accels[] = { "<Primary>n", NULL };
   static const char *help_accels[] = { "<Primary>question", NULL };
@@ -551,6 +594,11 @@ gloss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-shortcuts", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+
+  GLOSS_APPLICATION (app)->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (GLOSS_APPLICATION (app)->settings, "changed::library-folder",
+                           G_CALLBACK (library_folder_changed_cb), app, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -572,6 +620,7 @@ gloss_application_finalize (GObject *object)
   g_clear_object (&self->index);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->library_option, g_free);
 
   G_OBJECT_CLASS (gloss_application_parent_class)->finalize (object);

@@ -562,6 +562,8 @@ show_shortcuts_action (GtkWidget  *widget,
   builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/gloss-shortcuts-window.ui");
   shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  /* The application knows the accelerators of its app.* actions. */
+  gtk_window_set_application (shortcuts, gtk_window_get_application (GTK_WINDOW (widget)));
   gtk_window_present (shortcuts);
 }
 
