@@ -630,6 +630,64 @@ clip_activated_cb (GlossWindow      *self,
 }
 
 static void
+clip_open_original_cb (GlossWindow      *self,
+                       const char       *clip_id,
+                       GlossLibraryView *view)
+{
+  GlossClip *clip;
+
+  if (self->library != NULL && (clip = gloss_library_lookup (self->library, clip_id)))
+    gloss_window_open (self, gloss_clip_get_url (clip));
+}
+
+static void
+undo_delete_cb (AdwToast    *toast,
+                GlossWindow *self)
+{
+  const char *clip_id = g_object_get_data (G_OBJECT (toast), "gloss-clip-id");
+  g_autoptr(GError) error = NULL;
+
+  if (self->library != NULL && !gloss_library_restore (self->library, clip_id, &error))
+    gloss_window_show_toast (self, error->message);
+}
+
+static void
+clip_delete_cb (GlossWindow      *self,
+                const char       *clip_id,
+                GlossLibraryView *view)
+{
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GlossClip *found;
+  AdwToast *toast;
+
+  if (self->library == NULL || !(found = gloss_library_lookup (self->library, clip_id)))
+    return;
+
+  /* Kept for its title after the library lets go of it. */
+  clip = g_object_ref (found);
+
+  if (!gloss_library_delete (self->library, clip, &error))
+    {
+      gloss_window_show_toast (self, error->message);
+      return;
+    }
+
+  /* The clip in the reader is gone from the library: show its page no more. */
+  if (self->reader != NULL && gloss_reader_view_get_clip (self->reader) == clip)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  title = g_strdup_printf (_("“%s” moved to the trash"), gloss_clip_get_title (clip));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "gloss-clip-id", g_strdup (clip_id), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 save_window_state (GlossWindow *self)
 {
   int width, height;
@@ -699,6 +757,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, library_view);
   gtk_widget_class_bind_template_callback (widget_class, clip_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clip_delete_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clip_open_original_cb);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, address_entry);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, reload_stack);
