@@ -18,17 +18,25 @@
 #include "gloss-application.h"
 #include "gloss-browser.h"
 #include "gloss-cli-clip.h"
+#include "gloss-cli-export.h"
 #include "gloss-cli-library.h"
+#include "gloss-cli-search.h"
+#include "gloss-error.h"
+#include "gloss-index.h"
+#include "gloss-search-result.h"
 #include "gloss-library.h"
+#include "gloss-preferences-window.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
 {
   AdwApplication  parent_instance;
 
-  char           *library_option;   /* --library, for this instance */
+  char           *library_option;
   GlossLibrary   *library;
+  GlossIndex     *index;
   GCancellable   *cancellable;
+  GSettings      *settings;
   guint           load_source;
 };
 
@@ -39,11 +47,128 @@ static const GOptionEntry main_entries[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
   { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
-  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list)"), NULL },
+  { "search", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Search the library and print the ranked results"), N_("QUERY") },
+  { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
   { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
+  { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
+  { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
+  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see docs/templates.md)"), N_("FILE") },
+  { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
+  { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
+  { "json-lines", 0, 0, G_OPTION_ARG_NONE, NULL, N_("One annotation per line (with --export-jsonld)"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
 };
+
+/* The library-folder setting, when the schema is installed: the command
+ * line must work from a build folder too, where it may not be. */
+static char *
+dup_library_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_string (settings, "library-folder");
+}
+
+static void
+show_library_error (GlossApplication *self,
+                    const GError     *error)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  g_warning ("%s", error->message);
+  if (GLOSS_IS_WINDOW (window))
+    gloss_window_show_toast (GLOSS_WINDOW (window), error->message);
+}
+
+static void
+index_sync_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GlossApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_index_sync_finish (GLOSS_INDEX (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_library_error (self, error);
+}
+
+static void
+library_load_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GlossApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_library_error (self, error);
+      return;
+    }
+
+  gloss_library_set_monitoring (self->library, TRUE);
+
+  /* The list is usable now; the index catches up in its own thread. */
+  gloss_index_sync_async (self->index, self->cancellable, index_sync_cb, g_object_ref (self));
+}
+
+static gboolean
+load_library_cb (gpointer user_data)
+{
+  GlossApplication *self = user_data;
+
+  self->load_source = 0;
+  gloss_library_load_async (self->library, self->cancellable, library_load_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+GlossLibrary *
+gloss_application_get_library (GlossApplication *self)
+{
+  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL)
+    {
+      g_autofree char *setting = dup_library_setting ();
+      g_autoptr(GFile) folder = gloss_library_resolve_folder (self->library_option, setting);
+
+      self->library = gloss_library_new (folder);
+      self->index = gloss_index_new (folder);
+      gloss_index_watch_library (self->index, self->library);
+
+      /* The library is read once the window is up, never before: start-up
+       * does no library or index work before the first frame (see
+       * tests/bench-startup.c). Not at a lower priority than default: the
+       * loading spinner's frames would starve it. */
+      self->load_source = g_idle_add_full (G_PRIORITY_DEFAULT, load_library_cb, self, NULL);
+    }
+
+  return self->library;
+}
+
+static GlossWindow *
+new_window (GlossApplication *self)
+{
+  GlossWindow *window = gloss_window_new (ADW_APPLICATION (self));
+  GlossLibrary *library = gloss_application_get_library (self);
+
+  /* Made together with the library, so only after the call above. */
+  gloss_window_set_library (window, library, self->index);
+
+  return window;
+}
 
 static GlossWindow *
 get_or_create_window (GlossApplication *self)
@@ -51,9 +176,7 @@ get_or_create_window (GlossApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (gloss_window_new (ADW_APPLICATION (self)));
-
-  gloss_window_set_library (GLOSS_WINDOW (window), gloss_application_get_library (self));
+    window = GTK_WINDOW (new_window (self));
 
   return GLOSS_WINDOW (window);
 }
@@ -80,83 +203,11 @@ gloss_application_open (GApplication  *app,
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
-      GlossWindow *target = i == 0 ? window : gloss_window_new (ADW_APPLICATION (self));
+      GlossWindow *target = i == 0 ? window : new_window (self);
 
-      gloss_window_set_library (target, gloss_application_get_library (self));
       gloss_window_open (target, uri);
       gtk_window_present (GTK_WINDOW (target));
     }
-}
-
-/* The library-folder setting, when the schema is installed: the command
- * line must work from a build folder too, where it may not be. */
-static char *
-dup_library_setting (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
-    return NULL;
-
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_string (settings, "library-folder");
-}
-
-static void
-library_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GlossApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      g_warning ("The library could not be read: %s", error->message);
-
-      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
-        if (GLOSS_IS_WINDOW (l->data))
-          gloss_window_show_toast (l->data, error->message);
-      return;
-    }
-
-  gloss_library_set_monitoring (GLOSS_LIBRARY (object), TRUE);
-}
-
-static gboolean
-load_library_cb (gpointer user_data)
-{
-  GlossApplication *self = user_data;
-
-  self->load_source = 0;
-  gloss_library_load_async (self->library, self->cancellable, library_loaded_cb, g_object_ref (self));
-
-  return G_SOURCE_REMOVE;
-}
-
-GlossLibrary *
-gloss_application_get_library (GlossApplication *self)
-{
-  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
-
-  if (self->library == NULL)
-    {
-      g_autofree char *setting = dup_library_setting ();
-      g_autoptr(GFile) folder = gloss_library_resolve_folder (self->library_option, setting);
-
-      self->library = gloss_library_new (folder);
-      /* Reading the library waits until the main loop is idle, after the
-       * first window has drawn: start-up does no library work before the
-       * first frame. */
-      self->load_source = g_idle_add_full (G_PRIORITY_LOW, load_library_cb, self, NULL);
-    }
-
-  return self->library;
 }
 
 static GFile *
@@ -187,6 +238,115 @@ finish_tool (int      status,
   return status;
 }
 
+/* The ids of the clips @query finds, through the search index (brought
+ * up to date first). 2 (bad usage) for a query with a mistake in it. */
+static int
+find_query_ids (GFile       *library,
+                const char  *query,
+                GStrv       *out_ids,
+                GString     *err)
+{
+  g_autoptr(GlossIndex) index = gloss_index_new (library);
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_index_sync (index, NULL, &error) ||
+      !(results = gloss_index_search (index, query, 0, NULL, &error)))
+    {
+      g_string_append_printf (err, "gloss: %s\n", error->message);
+      return g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY) ? 2 : 1;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
+
+      g_strv_builder_add (ids, gloss_search_result_get_clip_id (result));
+    }
+
+  *out_ids = g_strv_builder_end (ids);
+  return 0;
+}
+
+static int
+run_export (GFile        *library,
+            GVariantDict *options,
+            GString      *out,
+            GString      *err)
+{
+  g_autofree const char **remaining = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *template_path = NULL;
+  g_auto(GStrv) ids = NULL;
+  GlossExportFlags flags = GLOSS_EXPORT_NONE;
+  int status;
+
+  /* Whatever follows the options is the query: `--export-markdown DIR
+   * tag:work has:notes` exports what that search finds. */
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) && remaining != NULL)
+    query = g_strjoinv (" ", (char **) remaining);
+
+  if (query != NULL && (status = find_query_ids (library, query, &ids, err)) != 0)
+    return finish_tool (status, out, err);
+
+  if (g_variant_dict_contains (options, "combined"))
+    flags |= GLOSS_EXPORT_COMBINED;
+  if (g_variant_dict_contains (options, "with-article"))
+    flags |= GLOSS_EXPORT_WITH_ARTICLE;
+  if (g_variant_dict_contains (options, "json-lines"))
+    flags |= GLOSS_EXPORT_JSON_LINES;
+  g_variant_dict_lookup (options, "template", "^ay", &template_path);
+
+  if (g_variant_dict_lookup (options, "export-markdown", "^ay", &destination))
+    status = gloss_cli_export_markdown_full (library, destination, (const char * const *) ids,
+                                             template_path, flags, out, err);
+  else
+    {
+      g_variant_dict_lookup (options, "export-jsonld", "^ay", &destination);
+      status = gloss_cli_export_jsonld_full (library, destination, (const char * const *) ids,
+                                             flags, out, err);
+    }
+
+  return finish_tool (status, out, err);
+}
+
+static int
+run_import (GFile        *library,
+            GVariantDict *options,
+            GString      *out,
+            GString      *err)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *file = NULL;
+  int status;
+
+  g_variant_dict_lookup (options, "import", "^ay", &file);
+  status = gloss_cli_import (library, file, urls, out, err);
+
+  if (status != 0 || urls->len == 0)
+    return finish_tool (status, out, err);
+
+  /* The pages themselves are clipped as `gloss --clip` would, when there
+   * is a display for the web engine; otherwise the import data is kept
+   * and the user is told which pages still need clipping. */
+  if (!gtk_init_check ())
+    {
+      g_string_append_printf (err,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "gloss: %u page was not clipped: there is no display for the web engine. Clip it with gloss --clip.\n",
+                                           "gloss: %u pages were not clipped: there is no display for the web engine. Clip them with gloss --clip.\n",
+                                           urls->len),
+                              urls->len);
+      return finish_tool (1, out, err);
+    }
+  adw_init ();
+
+  g_ptr_array_add (urls, NULL);
+  return finish_tool (gloss_cli_clip (library, (const char * const *) urls->pdata, out, err), out, err);
+}
+
 /* Options that work without a window; -1 when none was given. */
 static int
 run_tool (GVariantDict *options)
@@ -199,10 +359,19 @@ run_tool (GVariantDict *options)
 
   n_tools += g_variant_dict_contains (options, "list");
   n_tools += g_variant_dict_contains (options, "verify");
+  n_tools += g_variant_dict_contains (options, "search");
   n_tools += g_variant_dict_contains (options, "clip");
+  n_tools += g_variant_dict_contains (options, "export-markdown");
+  n_tools += g_variant_dict_contains (options, "export-jsonld");
+  n_tools += g_variant_dict_contains (options, "import");
 
   if (n_tools == 0)
     {
+      if (g_variant_dict_contains (options, "limit"))
+        {
+          g_printerr ("gloss: %s\n", _("--limit goes with --search"));
+          return 2;
+        }
       if (json)
         {
           g_printerr ("gloss: %s\n", _("--json goes with --list or --search"));
@@ -236,8 +405,30 @@ run_tool (GVariantDict *options)
       return finish_tool (gloss_cli_clip (library, urls ? urls : none, out, err), out, err);
     }
 
+  if (g_variant_dict_contains (options, "export-markdown") ||
+      g_variant_dict_contains (options, "export-jsonld"))
+    return run_export (library, options, out, err);
+
+  if (g_variant_dict_contains (options, "import"))
+    return run_import (library, options, out, err);
+
   if (g_variant_dict_contains (options, "list"))
     return finish_tool (gloss_cli_list (library, json, out, err), out, err);
+
+  if (g_variant_dict_contains (options, "search"))
+    {
+      const char *query = NULL;
+      int limit = 20;
+
+      g_variant_dict_lookup (options, "search", "&s", &query);
+      if (g_variant_dict_lookup (options, "limit", "i", &limit) && limit <= 0)
+        {
+          g_printerr ("gloss: %s\n", _("--limit takes a number greater than 0"));
+          return 2;
+        }
+
+      return finish_tool (gloss_cli_search (library, query, json, limit, out, err), out, err);
+    }
 
   return finish_tool (gloss_cli_verify (library, out, err), out, err);
 }
@@ -261,16 +452,8 @@ gloss_application_handle_local_options (GApplication *app,
   if ((status = run_tool (options)) != -1)
     return status;
 
-  {
-    const char *library = NULL;
-
-    /* For this instance only; a running one keeps its own library. */
-    if (g_variant_dict_lookup (options, "library", "^&ay", &library))
-      {
-        g_free (GLOSS_APPLICATION (app)->library_option);
-        GLOSS_APPLICATION (app)->library_option = g_strdup (library);
-      }
-  }
+  /* Kept for the window's library, read after the first frame. */
+  g_variant_dict_lookup (options, "library", "^ay", &GLOSS_APPLICATION (app)->library_option);
 
   if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
     return -1;
@@ -323,10 +506,46 @@ new_window_action_cb (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  GlossWindow *window = gloss_window_new (ADW_APPLICATION (user_data));
+  gtk_window_present (GTK_WINDOW (new_window (GLOSS_APPLICATION (user_data))));
+}
 
-  gloss_window_set_library (window, gloss_application_get_library (GLOSS_APPLICATION (user_data)));
-  gtk_window_present (GTK_WINDOW (window));
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GlossApplication *self = GLOSS_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) override = NULL;
+
+  if (self->library_option != NULL || g_getenv ("GLOSS_LIBRARY") != NULL)
+    override = gloss_library_resolve_folder (self->library_option, NULL);
+
+  gtk_window_present (GTK_WINDOW (gloss_preferences_window_new (parent, override)));
+}
+
+/* A new library folder in the preferences: every window moves to it at
+ * once (unless --library or GLOSS_LIBRARY chose the folder). */
+static void
+library_folder_changed_cb (GlossApplication *self)
+{
+  GlossLibrary *library;
+
+  if (self->library_option != NULL || g_getenv ("GLOSS_LIBRARY") != NULL || self->library == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->index);
+  g_clear_object (&self->library);
+
+  library = gloss_application_get_library (self);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (GLOSS_IS_WINDOW (l->data))
+      gloss_window_set_library (l->data, library, self->index);
 }
 
 static void
@@ -359,7 +578,9 @@ gloss_application_startup (GApplication *app)
     { "quit", quit_action_cb },
     { "new-window", new_window_action_cb },
     { "about", about_action_cb },
+    { "preferences", preferences_action_cb },
   };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *new_window_accels[] = { "<Primary>n", NULL };
   static const char *help_accels[] = { "<Primary>question", NULL };
@@ -373,6 +594,11 @@ gloss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-shortcuts", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+
+  GLOSS_APPLICATION (app)->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (GLOSS_APPLICATION (app)->settings, "changed::library-folder",
+                           G_CALLBACK (library_folder_changed_cb), app, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -391,10 +617,11 @@ gloss_application_finalize (GObject *object)
 {
   GlossApplication *self = GLOSS_APPLICATION (object);
 
-  g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->index);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
-  g_free (self->library_option);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->library_option, g_free);
 
   G_OBJECT_CLASS (gloss_application_parent_class)->finalize (object);
 }
@@ -402,8 +629,8 @@ gloss_application_finalize (GObject *object)
 static void
 gloss_application_class_init (GlossApplicationClass *klass)
 {
-  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = gloss_application_finalize;
   app_class->shutdown = gloss_application_shutdown;
@@ -418,6 +645,7 @@ static void
 gloss_application_init (GlossApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URL…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),

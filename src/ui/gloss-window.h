@@ -10,7 +10,9 @@
 #include <adwaita.h>
 
 #include "gloss-browser.h"
+#include "gloss-index.h"
 #include "gloss-library.h"
+#include "gloss-library-view.h"
 #include "gloss-reader-view.h"
 
 G_BEGIN_DECLS
@@ -24,10 +26,6 @@ GlossWindow  *gloss_window_new          (AdwApplication *application);
 void          gloss_window_open         (GlossWindow    *self,
                                          const char     *text);
 GlossBrowser *gloss_window_get_browser  (GlossWindow    *self);
-/* The library clips go to; the application sets it. */
-void          gloss_window_set_library  (GlossWindow    *self,
-                                         GlossLibrary   *library);
-GlossLibrary *gloss_window_get_library  (GlossWindow    *self);
 /* Shows a clip of the library in the reader. */
 void          gloss_window_open_clip    (GlossWindow    *self,
                                          GlossClip      *clip);
@@ -37,5 +35,18 @@ GlossReaderView *gloss_window_get_reader (GlossWindow   *self);
 const char   *gloss_window_get_view     (GlossWindow    *self);
 void          gloss_window_show_toast   (GlossWindow    *self,
                                          const char     *message);
+/* The library the window shows and clips go to, and its search index;
+ * the application sets them. */
+void          gloss_window_set_library  (GlossWindow    *self,
+                                         GlossLibrary   *library,
+                                         GlossIndex     *index);
+GlossLibrary *gloss_window_get_library  (GlossWindow    *self);
+GlossIndex   *gloss_window_get_index    (GlossWindow    *self);
+GlossLibraryView *gloss_window_get_library_view (GlossWindow *self);
+/* Asks for a file and imports it (gloss-window-import.c). */
+void          gloss_window_import       (GlossWindow    *self);
+/* Takes ownership of @toast (a floating reference is fine). */
+void          gloss_window_add_toast    (GlossWindow    *self,
+                                         AdwToast       *toast);
 
 G_END_DECLS

@@ -1,0 +1,831 @@
+/* gloss-library-view.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The library sidebar. Both lists are GtkListViews over GListModels, so a
+ * library of 100,000 clips makes rows only for what is on screen. */
+
+#define G_LOG_DOMAIN "gloss-library-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gloss-error.h"
+#include "gloss-library-view.h"
+#include "gloss-search-result.h"
+
+#define RESULTS_LIMIT 200
+#define ROW_ANNOTATIONS 3
+
+struct _GlossLibraryView
+{
+  GtkWidget       parent_instance;
+
+  GlossLibrary   *library;
+  GlossIndex     *index;
+  GListModel     *results;
+  GCancellable   *search_cancellable;
+  char           *query;
+
+  /* Template widgets */
+  GtkWidget      *box;
+  GtkSearchEntry *search_entry;
+  GtkProgressBar *index_progress;
+  GtkStack       *stack;
+  GtkListView    *clips_view;
+  GtkListView    *results_view;
+  AdwStatusPage  *no_results_page;
+};
+
+G_DEFINE_FINAL_TYPE (GlossLibraryView, gloss_library_view, GTK_TYPE_WIDGET)
+
+enum {
+  CLIP_ACTIVATED,
+  CLIP_DELETE,
+  CLIP_OPEN_ORIGINAL,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+char *
+gloss_library_view_format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int days;
+
+  if (when == NULL)
+    return g_strdup ("");
+
+  days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (when);
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (when))
+    {
+      if (days == 0)
+        return g_strdup (_("Today"));
+      if (days == 1)
+        return g_strdup (_("Yesterday"));
+      /* Translators: a date in this year, see g_date_time_format() */
+      return g_date_time_format (when, _("%-d %B"));
+    }
+
+  /* Translators: a date in another year, see g_date_time_format() */
+  return g_date_time_format (when, _("%-d %B %Y"));
+}
+
+static void
+update_page (GlossLibraryView *self)
+{
+  const char *page;
+
+  if (self->library == NULL || !gloss_library_get_loaded (self->library))
+    page = "loading";
+  else if (self->query != NULL && *self->query != '\0' && self->results == NULL && self->search_cancellable != NULL)
+    page = "loading";  /* the first results of this search are on their way */
+  else if (self->query != NULL && *self->query != '\0')
+    page = self->results != NULL && g_list_model_get_n_items (self->results) > 0 ? "results" : "no-results";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->library)) == 0)
+    page = "empty";
+  else
+    page = "clips";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+/* Rows: a title, a line of facts, and (for results) a snippet and the
+ * highlights that matched. */
+
+static GtkWidget *
+new_label (const char *css_class,
+           int         lines)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (label), lines);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return label;
+}
+
+static const char *
+row_clip_id (GtkListItem *item)
+{
+  gpointer object = gtk_list_item_get_item (item);
+
+  if (GLOSS_IS_CLIP (object))
+    return gloss_clip_get_id (object);
+  if (GLOSS_IS_SEARCH_RESULT (object))
+    return gloss_search_result_get_clip_id (object);
+
+  return NULL;
+}
+
+static gboolean
+unparent_cb (gpointer data)
+{
+  gtk_widget_unparent (data);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+popover_closed_cb (GtkWidget *popover)
+{
+  /* Not while the popover is still emitting its own signal. */
+  g_idle_add (unparent_cb, g_object_ref (popover));
+}
+
+static void
+popup_row_menu (GtkListItem *item,
+                double       x,
+                double       y)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  const char *clip_id = row_clip_id (item);
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) open = NULL;
+  g_autoptr(GMenuItem) original = NULL;
+  g_autoptr(GMenuItem) delete = NULL;
+  GtkWidget *popover;
+
+  if (clip_id == NULL)
+    return;
+
+  menu = g_menu_new ();
+  open = g_menu_item_new (_("_Open"), NULL);
+  g_menu_item_set_action_and_target (open, "library.open", "s", clip_id);
+  g_menu_append_item (menu, open);
+  original = g_menu_item_new (_("Open _Original Page"), NULL);
+  g_menu_item_set_action_and_target (original, "library.open-original", "s", clip_id);
+  g_menu_append_item (menu, original);
+  delete = g_menu_item_new (_("_Delete"), NULL);
+  g_menu_item_set_action_and_target (delete, "library.delete", "s", clip_id);
+  g_menu_append_item (menu, delete);
+
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, box);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  if (x >= 0 && y >= 0)
+    gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  /* The popover goes with its row: unparented once it has closed. */
+  g_signal_connect (popover, "closed", G_CALLBACK (popover_closed_cb), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+row_secondary_click_cb (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        GtkListItem     *item)
+{
+  popup_row_menu (item, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+row_long_press_cb (GtkGestureLongPress *gesture,
+                   double               x,
+                   double               y,
+                   GtkListItem         *item)
+{
+  popup_row_menu (item, x, y);
+}
+
+/* The list item whose row has the keyboard focus, if any. */
+static GtkListItem *
+focused_list_item (GlossLibraryView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+      GtkListItem *item = child ? g_object_get_data (G_OBJECT (child), "gloss-list-item") : NULL;
+
+      if (item != NULL)
+        return item;
+    }
+
+  return NULL;
+}
+
+static gboolean
+row_menu_shortcut_cb (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  GtkListItem *item = focused_list_item (GLOSS_LIBRARY_VIEW (widget));
+
+  if (item == NULL)
+    return FALSE;
+
+  popup_row_menu (item, -1, -1);
+  return TRUE;
+}
+
+static gboolean
+row_delete_shortcut_cb (GtkWidget *widget,
+                        GVariant  *args,
+                        gpointer   user_data)
+{
+  GtkListItem *item = focused_list_item (GLOSS_LIBRARY_VIEW (widget));
+  const char *clip_id = item ? row_clip_id (item) : NULL;
+
+  if (clip_id == NULL)
+    return FALSE;
+
+  g_signal_emit (widget, signals[CLIP_DELETE], 0, clip_id);
+  return TRUE;
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  g_signal_emit (widget, signals[CLIP_ACTIVATED], 0, g_variant_get_string (param, NULL), NULL);
+}
+
+static void
+open_original_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  g_signal_emit (widget, signals[CLIP_OPEN_ORIGINAL], 0, g_variant_get_string (param, NULL));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  g_signal_emit (widget, signals[CLIP_DELETE], 0, g_variant_get_string (param, NULL));
+}
+
+static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = new_label ("heading", 2);
+  GtkWidget *facts = new_label ("caption", 2);
+  GtkWidget *extra = new_label ("caption", 3);
+  GtkWidget *annotations = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+
+  gtk_widget_add_css_class (facts, "dim-label");
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), facts);
+  gtk_box_append (GTK_BOX (box), extra);
+  gtk_box_append (GTK_BOX (box), annotations);
+
+  /* The row's menu: right click or long press here, the Menu key or
+   * Shift+F10 on the list. */
+  g_object_set_data (G_OBJECT (box), "gloss-list-item", item);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    GtkGesture *press = gtk_gesture_long_press_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (row_secondary_click_cb), item);
+    gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (click));
+    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+    g_signal_connect (press, "pressed", G_CALLBACK (row_long_press_cb), item);
+    gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (press));
+  }
+
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+set_row (GtkListItem *item,
+         const char  *title,
+         const char  *facts,
+         const char  *extra_markup)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *title_label = gtk_widget_get_first_child (box);
+  GtkWidget *facts_label = gtk_widget_get_next_sibling (title_label);
+  GtkWidget *extra_label = gtk_widget_get_next_sibling (facts_label);
+
+  gtk_label_set_text (GTK_LABEL (title_label), title);
+  gtk_label_set_text (GTK_LABEL (facts_label), facts);
+  gtk_label_set_markup (GTK_LABEL (extra_label), extra_markup ? extra_markup : "");
+  gtk_widget_set_visible (extra_label, extra_markup != NULL && *extra_markup != '\0');
+}
+
+static GtkWidget *
+row_annotations_box (GtkListItem *item)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  return gtk_widget_get_last_child (box);
+}
+
+static void
+clear_annotations (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+  gtk_widget_set_visible (box, FALSE);
+}
+
+static void
+clip_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GlossClip *clip = gtk_list_item_get_item (item);
+  g_autoptr(GString) facts = g_string_new (NULL);
+  g_autofree char *date = gloss_library_view_format_date (gloss_clip_get_created_unix (clip));
+  g_autofree char *tags_markup = NULL;
+  const char * const *tags = gloss_clip_get_tags (clip);
+  const char *damage = gloss_clip_get_damage (clip);
+  const char *site = gloss_clip_get_site_name (clip);
+  guint n = gloss_clip_get_n_annotations (clip);
+  const char *title = gloss_clip_get_title (clip);
+
+  clear_annotations (row_annotations_box (item));
+
+  if (damage != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (damage, -1);
+      g_autofree char *markup = g_strdup_printf ("<span foreground=\"#c01c28\">%s</span>", escaped);
+
+      set_row (item, gloss_clip_get_id (clip), _("This clip could not be read"), markup);
+      return;
+    }
+
+  if (site != NULL && *site != '\0')
+    g_string_append_printf (facts, "%s · ", site);
+  g_string_append (facts, date);
+  if (n > 0)
+    {
+      g_string_append (facts, " · ");
+      g_string_append_printf (facts, g_dngettext (GETTEXT_PACKAGE, "%u highlight", "%u highlights", n), n);
+    }
+
+  if (tags != NULL && tags[0] != NULL)
+    {
+      g_autoptr(GString) markup = g_string_new (NULL);
+
+      for (guint i = 0; tags[i] != NULL; i++)
+        {
+          g_autofree char *escaped = g_markup_escape_text (tags[i], -1);
+
+          g_string_append_printf (markup, "%s#%s", i > 0 ? "  " : "", escaped);
+        }
+      tags_markup = g_string_free (g_steal_pointer (&markup), FALSE);
+    }
+
+  set_row (item, title && *title ? title : gloss_clip_get_url (clip), facts->str, tags_markup);
+}
+
+static const char *
+color_hex (int color)
+{
+  static const char *hex[] = { "#f5c211", "#33d17a", "#3584e4", "#f66151", "#9141ac" };
+
+  return color >= 0 && color < (int) G_N_ELEMENTS (hex) ? hex[color] : hex[0];
+}
+
+static void
+result_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GlossSearchResult *result = gtk_list_item_get_item (item);
+  GPtrArray *annotations = gloss_search_result_get_annotations (result);
+  GtkWidget *box = row_annotations_box (item);
+  g_autofree char *date = gloss_library_view_format_date (gloss_search_result_get_created (result));
+  g_autofree char *facts = NULL;
+  g_autofree char *snippet = NULL;
+  const char *site = gloss_search_result_get_site_name (result);
+
+  facts = site != NULL && *site != '\0' ? g_strdup_printf ("%s · %s", site, date) : g_strdup (date);
+  snippet = gloss_search_marked_to_markup (gloss_search_result_get_snippet (result));
+  set_row (item, gloss_search_result_get_title (result), facts, snippet);
+
+  clear_annotations (box);
+  for (guint i = 0; i < annotations->len && i < ROW_ANNOTATIONS; i++)
+    {
+      GlossSearchAnnotation *annotation = g_ptr_array_index (annotations, i);
+      g_autofree char *quote = gloss_search_marked_to_markup (annotation->quote);
+      g_autofree char *note = gloss_search_marked_to_markup (annotation->note);
+      g_autofree char *markup = NULL;
+      GtkWidget *label = new_label ("caption", 3);
+
+      /* The colour bar says which highlight this is, as in the reader. */
+      markup = g_strdup_printf ("<span foreground=\"%s\">▍</span>“%s”%s%s",
+                                color_hex (annotation->color), quote,
+                                *note ? " — " : "", note);
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_widget_set_visible (box, annotations->len > 0);
+}
+
+static void
+search_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GlossLibraryView) self = user_data;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkNoSelection *selection;
+
+  results = gloss_index_search_finish (GLOSS_INDEX (object), result, &error);
+
+  /* A newer query is on its way, or the view is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->search_cancellable);
+  g_clear_object (&self->results);
+
+  if (error != NULL)
+    {
+      adw_status_page_set_title (self->no_results_page,
+                                 g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY)
+                                 ? _("Check the Search") : _("Search Failed"));
+      adw_status_page_set_description (self->no_results_page, error->message);
+      gtk_list_view_set_model (self->results_view, NULL);
+      update_page (self);
+      return;
+    }
+
+  adw_status_page_set_title (self->no_results_page, _("No Results"));
+  adw_status_page_set_description (self->no_results_page,
+                                   _("No clip, highlight or note matches. Try other words, or fewer of them."));
+
+  self->results = g_steal_pointer (&results);
+  selection = gtk_no_selection_new (g_object_ref (self->results));
+  gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
+  update_page (self);
+}
+
+static void
+run_search (GlossLibraryView *self)
+{
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  if (self->query == NULL || *self->query == '\0' || self->index == NULL)
+    {
+      update_page (self);
+      return;
+    }
+
+  self->search_cancellable = g_cancellable_new ();
+  gloss_index_search_async (self->index, self->query, RESULTS_LIMIT,
+                            self->search_cancellable, search_done_cb, g_object_ref (self));
+}
+
+static void
+search_changed_cb (GlossLibraryView *self,
+                   GtkSearchEntry   *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_free (self->query);
+  self->query = g_steal_pointer (&stripped);
+
+  run_search (self);
+}
+
+static void
+emit_result (GlossLibraryView *self,
+             guint             position)
+{
+  g_autoptr(GlossSearchResult) result = NULL;
+  GPtrArray *annotations;
+
+  if (self->results == NULL || position >= g_list_model_get_n_items (self->results))
+    return;
+
+  result = g_list_model_get_item (self->results, position);
+  annotations = gloss_search_result_get_annotations (result);
+
+  g_signal_emit (self, signals[CLIP_ACTIVATED], 0,
+                 gloss_search_result_get_clip_id (result),
+                 annotations->len > 0
+                 ? ((GlossSearchAnnotation *) g_ptr_array_index (annotations, 0))->id
+                 : NULL);
+}
+
+static void
+search_activate_cb (GlossLibraryView *self,
+                    GtkSearchEntry   *entry)
+{
+  /* Enter opens the best match. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") == 0)
+    emit_result (self, 0);
+}
+
+/* Down from the search entry goes to the first row, as in Files. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       GlossLibraryView      *self)
+{
+  GtkWidget *list;
+
+  if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
+    return FALSE;
+
+  list = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") == 0
+    ? GTK_WIDGET (self->results_view) : GTK_WIDGET (self->clips_view);
+
+  return gtk_widget_get_mapped (list) && gtk_widget_child_focus (list, GTK_DIR_TAB_FORWARD);
+}
+
+static void
+stop_search_cb (GlossLibraryView *self,
+                GtkSearchEntry   *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+results_view_activate_cb (GlossLibraryView *self,
+                          guint             position,
+                          GtkListView      *view)
+{
+  emit_result (self, position);
+}
+
+static void
+clips_view_activate_cb (GlossLibraryView *self,
+                        guint             position,
+                        GtkListView      *view)
+{
+  g_autoptr(GlossClip) clip = NULL;
+
+  if (self->library == NULL)
+    return;
+
+  clip = g_list_model_get_item (G_LIST_MODEL (self->library), position);
+  if (clip != NULL)
+    g_signal_emit (self, signals[CLIP_ACTIVATED], 0, gloss_clip_get_id (clip), NULL);
+}
+
+static void
+index_progress_cb (GlossLibraryView *self)
+{
+  gboolean indexing = self->index != NULL && gloss_index_get_indexing (self->index);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->index_progress), indexing);
+  if (indexing)
+    gtk_progress_bar_set_fraction (self->index_progress, gloss_index_get_progress (self->index));
+  else if (self->query != NULL && *self->query != '\0')
+    run_search (self);
+}
+
+static void
+gloss_library_view_dispose (GObject *object)
+{
+  GlossLibraryView *self = (GlossLibraryView *)object;
+
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
+  if (self->index != NULL)
+    g_signal_handlers_disconnect_by_data (self->index, self);
+
+  g_clear_object (&self->library);
+  g_clear_object (&self->index);
+  g_clear_object (&self->results);
+  g_clear_pointer (&self->query, g_free);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_LIBRARY_VIEW);
+
+  G_OBJECT_CLASS (gloss_library_view_parent_class)->dispose (object);
+}
+
+static void
+gloss_library_view_class_init (GlossLibraryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gloss_library_view_dispose;
+
+  /**
+   * GlossLibraryView::clip-activated:
+   * @clip_id: the clip to open
+   * @annotation_id: (nullable): the first matching highlight, to scroll to
+   */
+  signals[CLIP_ACTIVATED] =
+    g_signal_new ("clip-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GlossLibraryView::clip-delete:
+   * @clip_id: the clip the user asked to delete (the window deletes it,
+   *   with Undo)
+   */
+  signals[CLIP_DELETE] =
+    g_signal_new ("clip-delete",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GlossLibraryView::clip-open-original:
+   * @clip_id: the clip whose live page to open
+   */
+  signals[CLIP_OPEN_ORIGINAL] =
+    g_signal_new ("clip-open-original",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "library.open", "s", open_action);
+  gtk_widget_class_install_action (widget_class, "library.open-original", "s", open_original_action);
+  gtk_widget_class_install_action (widget_class, "library.delete", "s", delete_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, row_menu_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, row_menu_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, row_delete_shortcut_cb, NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-library-view.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "librarysidebar");
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, box);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, index_progress);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, stack);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, clips_view);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, results_view);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, no_results_page);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clips_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, results_view_activate_cb);
+}
+
+static void
+gloss_library_view_init (GlossLibraryView *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (clip_bind_cb), NULL);
+  gtk_list_view_set_factory (self->clips_view, factory);
+  g_object_unref (factory);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (result_bind_cb), NULL);
+  gtk_list_view_set_factory (self->results_view, factory);
+  g_object_unref (factory);
+
+  update_page (self);
+}
+
+GtkWidget *
+gloss_library_view_new (void)
+{
+  return g_object_new (GLOSS_TYPE_LIBRARY_VIEW, NULL);
+}
+
+void
+gloss_library_view_set_library (GlossLibraryView *self,
+                                GlossLibrary     *library)
+{
+  GtkNoSelection *selection;
+
+  g_return_if_fail (GLOSS_IS_LIBRARY_VIEW (self));
+  g_return_if_fail (!library || GLOSS_IS_LIBRARY (library));
+
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
+  g_set_object (&self->library, library);
+
+  if (library != NULL)
+    {
+      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (library)));
+      gtk_list_view_set_model (self->clips_view, GTK_SELECTION_MODEL (selection));
+      g_object_unref (selection);
+
+      g_signal_connect_object (library, "items-changed",
+                               G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (library, "notify::loaded",
+                               G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+    }
+  else
+    gtk_list_view_set_model (self->clips_view, NULL);
+
+  update_page (self);
+}
+
+void
+gloss_library_view_set_index (GlossLibraryView *self,
+                              GlossIndex       *index)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY_VIEW (self));
+  g_return_if_fail (!index || GLOSS_IS_INDEX (index));
+
+  if (self->index != NULL)
+    g_signal_handlers_disconnect_by_data (self->index, self);
+  g_set_object (&self->index, index);
+
+  if (index != NULL)
+    {
+      g_signal_connect_object (index, "notify::indexing",
+                               G_CALLBACK (index_progress_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (index, "notify::progress",
+                               G_CALLBACK (index_progress_cb), self, G_CONNECT_SWAPPED);
+      index_progress_cb (self);
+    }
+
+  run_search (self);
+}
+
+void
+gloss_library_view_focus_search (GlossLibraryView *self)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY_VIEW (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+const char *
+gloss_library_view_get_query (GlossLibraryView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_LIBRARY_VIEW (self), NULL);
+
+  return self->query;
+}
+
+void
+gloss_library_view_set_query (GlossLibraryView *self,
+                              const char       *query)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY_VIEW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query ? query : "");
+  /* Now, not after the entry's typing delay. */
+  search_changed_cb (self, self->search_entry);
+}
+
+const char *
+gloss_library_view_get_page (GlossLibraryView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_LIBRARY_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GListModel *
+gloss_library_view_get_results (GlossLibraryView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_LIBRARY_VIEW (self), NULL);
+
+  return self->results;
+}
