@@ -256,7 +256,7 @@ main (int   argc,
   g_assert_true (gloss_library_load (library, NULL, &error));
 
   window = gloss_window_new (NULL);
-  gloss_window_set_library (window, library);
+  gloss_window_set_library (window, library, NULL);
   gtk_window_present (GTK_WINDOW (window));
   browser = gloss_window_get_browser (window);
   reader = gloss_window_get_reader (window);

@@ -50,7 +50,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_true (gloss_library_load (fixture->library, NULL, &error));
 
   fixture->window = gloss_window_new (NULL);
-  gloss_window_set_library (fixture->window, fixture->library);
+  gloss_window_set_library (fixture->window, fixture->library, NULL);
   g_signal_connect (gloss_window_get_reader (fixture->window), "article-loaded",
                     G_CALLBACK (article_loaded_cb), fixture);
   gtk_window_present (GTK_WINDOW (fixture->window));
