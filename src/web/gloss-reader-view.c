@@ -44,6 +44,7 @@ struct _GlossReaderView
   guint           dark : 1;
   guint           text_changed : 1;
   guint           loaded : 1;
+  guint           prewarmed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GlossReaderView, gloss_reader_view, G_TYPE_OBJECT)
@@ -509,8 +510,10 @@ decide_policy_cb (GlossReaderView          *self,
   request = webkit_navigation_action_get_request (action);
   uri = webkit_uri_request_get_uri (request);
 
-  /* The clip itself, and jumps inside it (footnotes). */
-  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION && is_reader_page (self, uri))
+  /* The clip itself, and jumps inside it (footnotes); the blank page of
+   * gloss_reader_view_prewarm (). */
+  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION &&
+      (is_reader_page (self, uri) || (self->uri == NULL && g_strcmp0 (uri, "about:blank") == 0)))
     {
       webkit_policy_decision_use (decision);
       return TRUE;
@@ -802,6 +805,18 @@ gloss_reader_view_load_clip (GlossReaderView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIP]);
 
   webkit_web_view_load_uri (self->web_view, self->uri);
+}
+
+void
+gloss_reader_view_prewarm (GlossReaderView *self)
+{
+  g_return_if_fail (GLOSS_IS_READER_VIEW (self));
+
+  if (self->uri != NULL || self->prewarmed)
+    return;
+
+  self->prewarmed = TRUE;
+  webkit_web_view_load_uri (self->web_view, "about:blank");
 }
 
 GlossClip *
