@@ -18,10 +18,14 @@
 #include "gloss-application.h"
 #include "gloss-browser.h"
 #include "gloss-cli-clip.h"
+#include "gloss-cli-export.h"
 #include "gloss-cli-library.h"
 #include "gloss-cli-search.h"
+#include "gloss-error.h"
 #include "gloss-index.h"
+#include "gloss-search-result.h"
 #include "gloss-library.h"
+#include "gloss-preferences-window.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -32,6 +36,7 @@ struct _GlossApplication
   GlossLibrary   *library;
   GlossIndex     *index;
   GCancellable   *cancellable;
+  GSettings      *settings;
   guint           load_source;
 };
 
@@ -46,6 +51,13 @@ static const GOptionEntry main_entries[] = {
   { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
   { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
+  { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
+  { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
+  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see docs/templates.md)"), N_("FILE") },
+  { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
+  { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
+  { "json-lines", 0, 0, G_OPTION_ARG_NONE, NULL, N_("One annotation per line (with --export-jsonld)"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
   { NULL }
 };
@@ -150,8 +162,10 @@ static GlossWindow *
 new_window (GlossApplication *self)
 {
   GlossWindow *window = gloss_window_new (ADW_APPLICATION (self));
+  GlossLibrary *library = gloss_application_get_library (self);
 
-  gloss_window_set_library (window, gloss_application_get_library (self), self->index);
+  /* Made together with the library, so only after the call above. */
+  gloss_window_set_library (window, library, self->index);
 
   return window;
 }
@@ -224,6 +238,115 @@ finish_tool (int      status,
   return status;
 }
 
+/* The ids of the clips @query finds, through the search index (brought
+ * up to date first). 2 (bad usage) for a query with a mistake in it. */
+static int
+find_query_ids (GFile       *library,
+                const char  *query,
+                GStrv       *out_ids,
+                GString     *err)
+{
+  g_autoptr(GlossIndex) index = gloss_index_new (library);
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_index_sync (index, NULL, &error) ||
+      !(results = gloss_index_search (index, query, 0, NULL, &error)))
+    {
+      g_string_append_printf (err, "gloss: %s\n", error->message);
+      return g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY) ? 2 : 1;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
+
+      g_strv_builder_add (ids, gloss_search_result_get_clip_id (result));
+    }
+
+  *out_ids = g_strv_builder_end (ids);
+  return 0;
+}
+
+static int
+run_export (GFile        *library,
+            GVariantDict *options,
+            GString      *out,
+            GString      *err)
+{
+  g_autofree const char **remaining = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *template_path = NULL;
+  g_auto(GStrv) ids = NULL;
+  GlossExportFlags flags = GLOSS_EXPORT_NONE;
+  int status;
+
+  /* Whatever follows the options is the query: `--export-markdown DIR
+   * tag:work has:notes` exports what that search finds. */
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) && remaining != NULL)
+    query = g_strjoinv (" ", (char **) remaining);
+
+  if (query != NULL && (status = find_query_ids (library, query, &ids, err)) != 0)
+    return finish_tool (status, out, err);
+
+  if (g_variant_dict_contains (options, "combined"))
+    flags |= GLOSS_EXPORT_COMBINED;
+  if (g_variant_dict_contains (options, "with-article"))
+    flags |= GLOSS_EXPORT_WITH_ARTICLE;
+  if (g_variant_dict_contains (options, "json-lines"))
+    flags |= GLOSS_EXPORT_JSON_LINES;
+  g_variant_dict_lookup (options, "template", "^ay", &template_path);
+
+  if (g_variant_dict_lookup (options, "export-markdown", "^ay", &destination))
+    status = gloss_cli_export_markdown_full (library, destination, (const char * const *) ids,
+                                             template_path, flags, out, err);
+  else
+    {
+      g_variant_dict_lookup (options, "export-jsonld", "^ay", &destination);
+      status = gloss_cli_export_jsonld_full (library, destination, (const char * const *) ids,
+                                             flags, out, err);
+    }
+
+  return finish_tool (status, out, err);
+}
+
+static int
+run_import (GFile        *library,
+            GVariantDict *options,
+            GString      *out,
+            GString      *err)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *file = NULL;
+  int status;
+
+  g_variant_dict_lookup (options, "import", "^ay", &file);
+  status = gloss_cli_import (library, file, urls, out, err);
+
+  if (status != 0 || urls->len == 0)
+    return finish_tool (status, out, err);
+
+  /* The pages themselves are clipped as `gloss --clip` would, when there
+   * is a display for the web engine; otherwise the import data is kept
+   * and the user is told which pages still need clipping. */
+  if (!gtk_init_check ())
+    {
+      g_string_append_printf (err,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "gloss: %u page was not clipped: there is no display for the web engine. Clip it with gloss --clip.\n",
+                                           "gloss: %u pages were not clipped: there is no display for the web engine. Clip them with gloss --clip.\n",
+                                           urls->len),
+                              urls->len);
+      return finish_tool (1, out, err);
+    }
+  adw_init ();
+
+  g_ptr_array_add (urls, NULL);
+  return finish_tool (gloss_cli_clip (library, (const char * const *) urls->pdata, out, err), out, err);
+}
+
 /* Options that work without a window; -1 when none was given. */
 static int
 run_tool (GVariantDict *options)
@@ -238,6 +361,9 @@ run_tool (GVariantDict *options)
   n_tools += g_variant_dict_contains (options, "verify");
   n_tools += g_variant_dict_contains (options, "search");
   n_tools += g_variant_dict_contains (options, "clip");
+  n_tools += g_variant_dict_contains (options, "export-markdown");
+  n_tools += g_variant_dict_contains (options, "export-jsonld");
+  n_tools += g_variant_dict_contains (options, "import");
 
   if (n_tools == 0)
     {
@@ -278,6 +404,13 @@ run_tool (GVariantDict *options)
       g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
       return finish_tool (gloss_cli_clip (library, urls ? urls : none, out, err), out, err);
     }
+
+  if (g_variant_dict_contains (options, "export-markdown") ||
+      g_variant_dict_contains (options, "export-jsonld"))
+    return run_export (library, options, out, err);
+
+  if (g_variant_dict_contains (options, "import"))
+    return run_import (library, options, out, err);
 
   if (g_variant_dict_contains (options, "list"))
     return finish_tool (gloss_cli_list (library, json, out, err), out, err);
@@ -377,6 +510,45 @@ new_window_action_cb (GSimpleAction *action,
 }
 
 static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GlossApplication *self = GLOSS_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) override = NULL;
+
+  if (self->library_option != NULL || g_getenv ("GLOSS_LIBRARY") != NULL)
+    override = gloss_library_resolve_folder (self->library_option, NULL);
+
+  gtk_window_present (GTK_WINDOW (gloss_preferences_window_new (parent, override)));
+}
+
+/* A new library folder in the preferences: every window moves to it at
+ * once (unless --library or GLOSS_LIBRARY chose the folder). */
+static void
+library_folder_changed_cb (GlossApplication *self)
+{
+  GlossLibrary *library;
+
+  if (self->library_option != NULL || g_getenv ("GLOSS_LIBRARY") != NULL || self->library == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->index);
+  g_clear_object (&self->library);
+
+  library = gloss_application_get_library (self);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (GLOSS_IS_WINDOW (l->data))
+      gloss_window_set_library (l->data, library, self->index);
+}
+
+static void
 about_action_cb (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -406,7 +578,9 @@ gloss_application_startup (GApplication *app)
     { "quit", quit_action_cb },
     { "new-window", new_window_action_cb },
     { "about", about_action_cb },
+    { "preferences", preferences_action_cb },
   };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *new_window_accels[] = { "<Primary>n", NULL };
   static const char *help_accels[] = { "<Primary>question", NULL };
@@ -420,6 +594,11 @@ gloss_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-shortcuts", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+
+  GLOSS_APPLICATION (app)->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (GLOSS_APPLICATION (app)->settings, "changed::library-folder",
+                           G_CALLBACK (library_folder_changed_cb), app, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -441,6 +620,7 @@ gloss_application_finalize (GObject *object)
   g_clear_object (&self->index);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->library_option, g_free);
 
   G_OBJECT_CLASS (gloss_application_parent_class)->finalize (object);

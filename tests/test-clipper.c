@@ -26,6 +26,7 @@
 
 static GlossTestServer *server;
 static guint slow_pending;
+static char *image_user_agent;
 
 /* Never answers within the test's image time limit. */
 static gboolean
@@ -62,6 +63,10 @@ not_image_cb (SoupServer        *soup,
               gpointer           user_data)
 {
   static const char page[] = "<html><body>not an image</body></html>";
+
+  g_free (image_user_agent);
+  image_user_agent = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                             "User-Agent"));
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
@@ -330,6 +335,11 @@ test_images (Fixture       *fixture,
   g_assert_nonnull (strstr (html, missing));
   g_assert_nonnull (strstr (html, slow));
   g_assert_nonnull (strstr (html, "clip/images/notimage.png"));
+
+  /* Asked for with the web view's user agent (the last request for it was
+   * the clipper's; the page's own came first). */
+  g_assert_cmpstr (image_user_agent, ==,
+                   webkit_settings_get_user_agent (webkit_web_view_get_settings (gloss_browser_get_web_view (fixture->browser))));
 }
 
 static void
@@ -373,6 +383,8 @@ test_non_latin (Fixture       *fixture,
 
   text = clip_file (clip, "article.txt");
   g_assert_nonnull (strstr (text, "川は三日間増水し続けていたが"));
+  /* The article as Readability gives it, its own heading included. */
+  g_assert_nonnull (strstr (text, "橋が持ちこたえた夜"));
   g_assert_null (strstr (text, "ホーム"));
 }
 
@@ -593,6 +605,34 @@ test_update (Fixture       *fixture,
 }
 
 static void
+test_limits (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GlossClip) small = NULL;
+  const GlossClipStats *stats;
+
+  /* An image over the size limit is not saved; the clip still is. */
+  gloss_clipper_set_image_limits (fixture->clipper, 50, 500);
+  load_page (fixture, "clip/images.html");
+  clip = clip_page (fixture, NULL, GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  stats = gloss_clipper_get_stats (fixture->clipper);
+  g_assert_cmpuint (stats->n_images_saved, ==, 0);
+  check_on_disk (fixture, clip);
+
+  /* A message over the size limit is refused with a clear message, and
+   * nothing is written. */
+  gloss_clipper_set_max_message_size (fixture->clipper, 1000);
+  small = clip_page (fixture, "clip/blog.html", GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_null (small);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "This page is too large to clip: Gloss keeps articles of up to 20 MB");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+}
+
+static void
 test_count_words (void)
 {
   g_assert_cmpint (gloss_count_words (""), ==, 0);
@@ -628,7 +668,8 @@ test_cli (void)
   g_assert_cmpuint (g_strv_length (err_lines), ==, 3);
   g_assert_nonnull (strstr (err_lines[0], "clipped"));
   g_assert_nonnull (strstr (err_lines[1], "404"));
-  g_assert_nonnull (strstr (err_lines[2], "does not look like an article"));
+  if (strstr (err_lines[2], "does not look like an article") == NULL)
+    g_error ("Unexpected: %s", err_lines[2]);
 
   {
     g_autofree char *json = g_build_filename (dir, "clips", lines[0], "clip.json", NULL);
@@ -670,6 +711,7 @@ main (int   argc,
   g_test_add ("/clipper/not-article", Fixture, NULL, fixture_set_up, test_not_article, fixture_tear_down);
   g_test_add ("/clipper/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/clipper/navigate-away", Fixture, NULL, fixture_set_up, test_navigate_away, fixture_tear_down);
+  g_test_add ("/clipper/limits", Fixture, NULL, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/clipper/update", Fixture, NULL, fixture_set_up, test_update, fixture_tear_down);
   g_test_add_func ("/clipper/cli", test_cli);
 

@@ -291,9 +291,16 @@ test_rtl (Fixture       *fixture,
   g_autoptr(GlossClip) clip = NULL;
   g_autofree char *dir = NULL;
 
-  clip = add_clip (fixture, "<p>كان النهر يرتفع</p>", "كان النهر يرتفع", "ar", "rtl");
+  clip = add_clip (fixture, "<h2>A Story</h2><p>كان النهر يرتفع</p>", "A Storyكان النهر يرتفع", "ar", "rtl");
   show_clip (fixture, clip);
   g_assert_false (fixture->text_changed);
+
+  /* The article's own heading repeats the title: shown once. */
+  {
+    g_autofree char *hidden = reader_eval (fixture, "String (document.querySelector ('.gloss-title').hidden)");
+
+    g_assert_cmpstr (hidden, ==, "true");
+  }
 
   dir = reader_eval (fixture, "document.documentElement.dir + ' ' + document.documentElement.lang + ' ' + "
                               "getComputedStyle (document.getElementById ('gloss-article')).direction");

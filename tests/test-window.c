@@ -16,6 +16,8 @@
 
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
+#include "gloss-export-dialog.h"
+#include "gloss-preferences-window.h"
 #include "gloss-window.h"
 
 static GlossTestServer *server;
@@ -264,6 +266,71 @@ test_program_single_instance (void)
   g_assert_cmpint (g_subprocess_get_exit_status (primary), ==, 0);
 }
 
+/* Every dialog builds from its template without a warning (the tests run
+ * with G_DEBUG=fatal-criticals), and its settings take effect. */
+static void
+test_dialogs (void)
+{
+  GlossWindow *window = new_window ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *library_path = gloss_test_make_dir ("dialog-library");
+  g_autoptr(GFile) folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *preferences;
+  GlossExportDialog *export;
+
+  preferences = gloss_preferences_window_new (GTK_WINDOW (window), NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_settings_set_string (settings, "library-folder", library_path);
+  g_settings_reset (settings, "library-folder");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  gloss_library_load (library, NULL, &error);
+  g_assert_no_error (error);
+  gloss_window_set_library (window, library, NULL);
+  export = gloss_export_dialog_new (window);
+  gtk_window_present (GTK_WINDOW (export));
+  gtk_window_destroy (GTK_WINDOW (export));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Delete from the library's row menu: the clip goes to the trash and out
+ * of the list, and the window offers Undo. */
+static void
+test_delete_clip (void)
+{
+  GlossWindow *window = new_window ();
+  g_autofree char *library_path = gloss_test_make_dir ("delete-library");
+  g_autoptr(GFile) folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/doomed", "A Doomed Clip");
+  g_autofree char *clip_folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_library_load (library, NULL, &error);
+  g_assert_no_error (error);
+  gloss_library_add (library, clip, "<p>Gone soon.</p>", "Gone soon.", &error);
+  g_assert_no_error (error);
+  clip_folder = g_build_filename (library_path, "clips", gloss_clip_get_id (clip), NULL);
+  g_assert_true (g_file_test (clip_folder, G_FILE_TEST_IS_DIR));
+
+  gloss_window_set_library (window, library, NULL);
+  g_signal_emit_by_name (gloss_window_get_library_view (window), "clip-delete", gloss_clip_get_id (clip));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 0);
+  g_assert_false (g_file_test (clip_folder, G_FILE_TEST_EXISTS));
+
+  /* What Undo does. */
+  gloss_library_restore (library, gloss_clip_get_id (clip), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+  g_assert_true (g_file_test (clip_folder, G_FILE_TEST_IS_DIR));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +349,8 @@ main (int   argc,
   g_test_add_func ("/window/isolated-world", test_isolated_world);
   g_test_add_func ("/window/readerable/article", test_readerable_article);
   g_test_add_func ("/window/readerable/links", test_readerable_links);
+  g_test_add_func ("/window/dialogs", test_dialogs);
+  g_test_add_func ("/window/delete-clip", test_delete_clip);
   g_test_add_func ("/window/program/single-instance", test_program_single_instance);
 
   return g_test_run ();

@@ -91,6 +91,12 @@ gloss_text_new (const char *utf8,
   while (p < end)
     {
       text->offsets[n] = (guint32) (p - text->utf8);
+      if ((guchar) *p < 0x80)
+        {
+          /* Most of an article, even a French or German one. */
+          text->chars[n++] = (guchar) *p++;
+          continue;
+        }
       text->chars[n] = g_utf8_get_char (p);
       n++;
       p = g_utf8_next_char (p);
@@ -500,6 +506,103 @@ myers (const Pattern  *pat,
     }
 }
 
+/* The search over the whole article, with Ukkonen's cut-off in its block
+ * form (Hyyrö, "A bit-vector algorithm for computing Levenshtein and
+ * Damerau edit distances", 2003; as in Hypothesis' approx-string-match):
+ * only the blocks whose rows can still be within @k are advanced, which
+ * for a quote of a few hundred code points and k = m/4 is about one
+ * block in two or three. Every end with at most @k errors is reported,
+ * with its exact count. */
+static void
+myers_search (const Pattern  *pat,
+              const gunichar *text,
+              guint           n,
+              guint           k,
+              MatchFunc       func,
+              gpointer        data)
+{
+  guint nb = pat->n_blocks;
+  guint last = nb - 1;
+  guint last_rows = pat->m - last * 64;
+  g_autofree guint64 *pv = g_new (guint64, nb);
+  g_autofree guint64 *mv = g_new0 (guint64, nb);
+  g_autofree gint64 *score = g_new0 (gint64, nb);
+  guint64 top = G_GUINT64_CONSTANT (1) << 63;
+  guint64 last_row = G_GUINT64_CONSTANT (1) << ((pat->m - 1) % 64);
+  guint y;
+
+  if (nb == 1)
+    {
+      /* Quotes of up to 64 code points, the common case: one word, no
+       * carries between blocks, and no cut-off to keep. */
+      guint64 p = ~G_GUINT64_CONSTANT (0), mm = 0;
+      guint sc = pat->m;
+
+      for (guint j = 0; j < n; j++)
+        {
+          guint64 eq = *pattern_peq (pat, text[j]);
+          guint64 xv = eq | mm;
+          guint64 xh = (((eq & p) + p) ^ p) | eq;
+          guint64 ph = mm | ~(xh | p);
+          guint64 mh = p & xh;
+
+          sc += ((ph & last_row) != 0) - ((mh & last_row) != 0);
+          ph <<= 1;
+          mh <<= 1;
+          p = mh | ~(xv | ph);
+          mm = ph & xv;
+
+          if (sc <= k)
+            func (j + 1, sc, data);
+        }
+      return;
+    }
+
+  /* The first block that can hold a row with at most k errors at once. */
+  y = MIN ((k + 63) / 64, last);
+  if (y > 0)
+    y--;
+  for (guint b = 0; b <= y; b++)
+    {
+      pv[b] = ~G_GUINT64_CONSTANT (0);
+      mv[b] = 0;
+      score[b] = b == last ? pat->m : (gint64) (b + 1) * 64;
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      const guint64 *eq = pattern_peq (pat, text[j]);
+      int carry = 0;
+
+      for (guint b = 0; b <= y; b++)
+        {
+          carry = advance_block (&pv[b], &mv[b], eq[b], carry, b == last ? last_row : top);
+          score[b] += carry;
+        }
+
+      if (score[y] - carry <= (gint64) k && y < last &&
+          ((eq[y + 1] & 1) || carry < 0))
+        {
+          guint rows;
+
+          y++;
+          pv[y] = ~G_GUINT64_CONSTANT (0);
+          mv[y] = 0;
+          rows = y == last ? last_rows : 64;
+          score[y] = score[y - 1] + rows - carry +
+                     advance_block (&pv[y], &mv[y], eq[y], carry, y == last ? last_row : top);
+        }
+      else
+        {
+          while (y > 0 && score[y] >= (gint64) k + 64)
+            y--;
+        }
+
+      if (y == last && score[y] <= (gint64) k)
+        func (j + 1, (guint) score[y], data);
+    }
+}
+
 typedef struct
 {
   GArray *ends;        /* MatchEnd, local minima only */
@@ -586,7 +689,7 @@ anchor_fuzzy (GlossText      *text,
 
   pattern_init (&forward, pat_chars, m, FALSE);
   state.ends = g_array_new (FALSE, FALSE, sizeof (MatchEnd));
-  myers (&forward, text->chars, text->n_chars, FALSE, k, FALSE, collect_end_cb, &state);
+  myers_search (&forward, text->chars, text->n_chars, k, collect_end_cb, &state);
   pattern_clear (&forward);
 
   if (state.ends->len == 0)
@@ -595,11 +698,10 @@ anchor_fuzzy (GlossText      *text,
       return FALSE;
     }
 
+  /* Fewest errors first, so that the bound below can stop early. */
+  g_array_sort (state.ends, compare_errors);
   if (state.ends->len > MAX_FUZZY_CANDIDATES)
-    {
-      g_array_sort (state.ends, compare_errors);
-      g_array_set_size (state.ends, MAX_FUZZY_CANDIDATES);
-    }
+    g_array_set_size (state.ends, MAX_FUZZY_CANDIDATES);
 
   pattern_init (&backward, pat_chars, m, TRUE);
 
@@ -610,6 +712,11 @@ anchor_fuzzy (GlossText      *text,
       StartState start = { G_MAXUINT, 0, m };
       guint s;
       double quote_score, prefix_score, suffix_score, pos_score, score;
+
+      /* Even a perfect context and position cannot lift this one, nor
+       * any after it, above the best so far. */
+      if (50 * (1.0 - (double) c->errors / m) + 20 + 20 + 2 <= best_score)
+        break;
 
       /* The match ends at c->end; read the text backwards from there with
        * the pattern reversed, anchored at the end, to find where it

@@ -387,7 +387,9 @@ gloss_library_scan_clips (GFile         *clips_folder,
   job.results = g_new0 (GlossClip *, MAX (names->len, 1));
   job.cancellable = cancellable;
 
-  n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  /* Twice the processors: a thread waiting for a file to be read leaves
+   * its processor to another that parses. */
+  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
   if (names->len < 64)
     n_threads = 1;
 
@@ -1043,8 +1045,8 @@ gloss_library_restore (GlossLibrary  *self,
       return FALSE;
     }
 
-  if (!g_file_make_directory_with_parents (self->clips_folder, NULL, NULL))
-    { /* It exists, or the move below says why not. */ }
+  /* It may exist already; if it cannot be made, the move says why. */
+  (void) g_file_make_directory_with_parents (self->clips_folder, NULL, NULL);
 
   if (!g_file_move (source, folder, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
     {

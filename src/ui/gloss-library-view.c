@@ -45,6 +45,8 @@ G_DEFINE_FINAL_TYPE (GlossLibraryView, gloss_library_view, GTK_TYPE_WIDGET)
 
 enum {
   CLIP_ACTIVATED,
+  CLIP_DELETE,
+  CLIP_OPEN_ORIGINAL,
   N_SIGNALS
 };
 
@@ -83,6 +85,8 @@ update_page (GlossLibraryView *self)
 
   if (self->library == NULL || !gloss_library_get_loaded (self->library))
     page = "loading";
+  else if (self->query != NULL && *self->query != '\0' && self->results == NULL && self->search_cancellable != NULL)
+    page = "loading";  /* the first results of this search are on their way */
   else if (self->query != NULL && *self->query != '\0')
     page = self->results != NULL && g_list_model_get_n_items (self->results) > 0 ? "results" : "no-results";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->library)) == 0)
@@ -113,6 +117,164 @@ new_label (const char *css_class,
   return label;
 }
 
+static const char *
+row_clip_id (GtkListItem *item)
+{
+  gpointer object = gtk_list_item_get_item (item);
+
+  if (GLOSS_IS_CLIP (object))
+    return gloss_clip_get_id (object);
+  if (GLOSS_IS_SEARCH_RESULT (object))
+    return gloss_search_result_get_clip_id (object);
+
+  return NULL;
+}
+
+static gboolean
+unparent_cb (gpointer data)
+{
+  gtk_widget_unparent (data);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+popover_closed_cb (GtkWidget *popover)
+{
+  /* Not while the popover is still emitting its own signal. */
+  g_idle_add (unparent_cb, g_object_ref (popover));
+}
+
+static void
+popup_row_menu (GtkListItem *item,
+                double       x,
+                double       y)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  const char *clip_id = row_clip_id (item);
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) open = NULL;
+  g_autoptr(GMenuItem) original = NULL;
+  g_autoptr(GMenuItem) delete = NULL;
+  GtkWidget *popover;
+
+  if (clip_id == NULL)
+    return;
+
+  menu = g_menu_new ();
+  open = g_menu_item_new (_("_Open"), NULL);
+  g_menu_item_set_action_and_target (open, "library.open", "s", clip_id);
+  g_menu_append_item (menu, open);
+  original = g_menu_item_new (_("Open _Original Page"), NULL);
+  g_menu_item_set_action_and_target (original, "library.open-original", "s", clip_id);
+  g_menu_append_item (menu, original);
+  delete = g_menu_item_new (_("_Delete"), NULL);
+  g_menu_item_set_action_and_target (delete, "library.delete", "s", clip_id);
+  g_menu_append_item (menu, delete);
+
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, box);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  if (x >= 0 && y >= 0)
+    gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  /* The popover goes with its row: unparented once it has closed. */
+  g_signal_connect (popover, "closed", G_CALLBACK (popover_closed_cb), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+row_secondary_click_cb (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        GtkListItem     *item)
+{
+  popup_row_menu (item, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+row_long_press_cb (GtkGestureLongPress *gesture,
+                   double               x,
+                   double               y,
+                   GtkListItem         *item)
+{
+  popup_row_menu (item, x, y);
+}
+
+/* The list item whose row has the keyboard focus, if any. */
+static GtkListItem *
+focused_list_item (GlossLibraryView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+      GtkListItem *item = child ? g_object_get_data (G_OBJECT (child), "gloss-list-item") : NULL;
+
+      if (item != NULL)
+        return item;
+    }
+
+  return NULL;
+}
+
+static gboolean
+row_menu_shortcut_cb (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  GtkListItem *item = focused_list_item (GLOSS_LIBRARY_VIEW (widget));
+
+  if (item == NULL)
+    return FALSE;
+
+  popup_row_menu (item, -1, -1);
+  return TRUE;
+}
+
+static gboolean
+row_delete_shortcut_cb (GtkWidget *widget,
+                        GVariant  *args,
+                        gpointer   user_data)
+{
+  GtkListItem *item = focused_list_item (GLOSS_LIBRARY_VIEW (widget));
+  const char *clip_id = item ? row_clip_id (item) : NULL;
+
+  if (clip_id == NULL)
+    return FALSE;
+
+  g_signal_emit (widget, signals[CLIP_DELETE], 0, clip_id);
+  return TRUE;
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  g_signal_emit (widget, signals[CLIP_ACTIVATED], 0, g_variant_get_string (param, NULL), NULL);
+}
+
+static void
+open_original_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  g_signal_emit (widget, signals[CLIP_OPEN_ORIGINAL], 0, g_variant_get_string (param, NULL));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  g_signal_emit (widget, signals[CLIP_DELETE], 0, g_variant_get_string (param, NULL));
+}
+
 static void
 row_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -134,6 +296,21 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), facts);
   gtk_box_append (GTK_BOX (box), extra);
   gtk_box_append (GTK_BOX (box), annotations);
+
+  /* The row's menu: right click or long press here, the Menu key or
+   * Shift+F10 on the list. */
+  g_object_set_data (G_OBJECT (box), "gloss-list-item", item);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    GtkGesture *press = gtk_gesture_long_press_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (row_secondary_click_cb), item);
+    gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (click));
+    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+    g_signal_connect (press, "pressed", G_CALLBACK (row_long_press_cb), item);
+    gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (press));
+  }
 
   gtk_list_item_set_child (item, box);
 }
@@ -285,6 +462,7 @@ search_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  g_clear_object (&self->search_cancellable);
   g_clear_object (&self->results);
 
   if (error != NULL)
@@ -367,6 +545,25 @@ search_activate_cb (GlossLibraryView *self,
   /* Enter opens the best match. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") == 0)
     emit_result (self, 0);
+}
+
+/* Down from the search entry goes to the first row, as in Files. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       GlossLibraryView      *self)
+{
+  GtkWidget *list;
+
+  if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
+    return FALSE;
+
+  list = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") == 0
+    ? GTK_WIDGET (self->results_view) : GTK_WIDGET (self->clips_view);
+
+  return gtk_widget_get_mapped (list) && gtk_widget_child_focus (list, GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -454,6 +651,36 @@ gloss_library_view_class_init (GlossLibraryViewClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
+  /**
+   * GlossLibraryView::clip-delete:
+   * @clip_id: the clip the user asked to delete (the window deletes it,
+   *   with Undo)
+   */
+  signals[CLIP_DELETE] =
+    g_signal_new ("clip-delete",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GlossLibraryView::clip-open-original:
+   * @clip_id: the clip whose live page to open
+   */
+  signals[CLIP_OPEN_ORIGINAL] =
+    g_signal_new ("clip-open-original",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "library.open", "s", open_action);
+  gtk_widget_class_install_action (widget_class, "library.open-original", "s", open_original_action);
+  gtk_widget_class_install_action (widget_class, "library.delete", "s", delete_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, row_menu_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, row_menu_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, row_delete_shortcut_cb, NULL);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-library-view.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "librarysidebar");
@@ -477,6 +704,13 @@ gloss_library_view_init (GlossLibraryView *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);

@@ -16,6 +16,7 @@
 
 #include "gloss-clipper.h"
 #include "gloss-error.h"
+#include "gloss-export-dialog.h"
 #include "gloss-library-view.h"
 #include "gloss-reader-pane.h"
 #include "gloss-reader-view.h"
@@ -32,6 +33,7 @@ struct _GlossWindow
   GSettings            *settings;
   GlossBrowser         *browser;
   GlossLibrary         *library;
+  GlossIndex           *index;
   GlossClipper         *clipper;
   GlossReaderView      *reader;
   GCancellable         *cancellable;   /* cancelled on close */
@@ -399,6 +401,7 @@ clip_action (GtkWidget  *widget,
   GlossWindow *self = GLOSS_WINDOW (widget);
   const char *uri;
   GlossClip *existing = NULL;
+  g_autofree char *isolated = NULL;
   GtkWidget *dialog;
 
   if (self->browser == NULL)
@@ -427,12 +430,15 @@ clip_action (GtkWidget  *widget,
       return;
     }
 
+  /* First-strong isolates: a right-to-left title keeps the sentence's
+   * punctuation where it belongs. */
+  isolated = g_strdup_printf ("\u2068%s\u2069", gloss_clip_get_title (existing));
   dialog = adw_message_dialog_new (GTK_WINDOW (self),
                                    _("This Page Is Already in Your Library"),
                                    NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” was clipped before. Open the saved clip, or update it with the page as it is now? Updating keeps your highlights and notes."),
-                                  gloss_clip_get_title (existing));
+                                  isolated);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "update", _("_Update"),
@@ -531,6 +537,29 @@ dark_changed_cb (GlossWindow     *self,
     gloss_reader_view_set_dark (self->reader, adw_style_manager_get_dark (manager));
 }
 
+static gboolean
+prewarm_reader_idle_cb (gpointer user_data)
+{
+  GlossWindow *self = user_data;
+
+  ensure_reader (self);
+  gloss_reader_view_prewarm (self->reader);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* An article is showing, so a clip is likely: start the reader's web
+ * process now, when nothing waits for it, rather than after Clip. */
+static void
+prewarm_reader_cb (GlossWindow *self)
+{
+  if (self->browser == NULL || !gloss_browser_get_readerable (self->browser) ||
+      (self->reader != NULL && gloss_reader_view_get_clip (self->reader) != NULL))
+    return;
+
+  g_idle_add_full (G_PRIORITY_LOW, prewarm_reader_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 ensure_reader (GlossWindow *self)
 {
@@ -564,7 +593,33 @@ show_shortcuts_action (GtkWidget  *widget,
   builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/gloss-shortcuts-window.ui");
   shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  /* The application knows the accelerators of its app.* actions. */
+  gtk_window_set_application (shortcuts, gtk_window_get_application (GTK_WINDOW (widget)));
   gtk_window_present (shortcuts);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  if (self->library == NULL || !gloss_library_get_loaded (self->library))
+    {
+      gloss_window_show_toast (self, _("The library is still loading; try again in a moment"));
+      return;
+    }
+
+  gtk_window_present (GTK_WINDOW (gloss_export_dialog_new (self)));
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  gloss_window_import (GLOSS_WINDOW (widget));
 }
 
 static void
@@ -603,6 +658,64 @@ clip_activated_cb (GlossWindow      *self,
 
   if (adw_flap_get_folded (self->flap))
     adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+static void
+clip_open_original_cb (GlossWindow      *self,
+                       const char       *clip_id,
+                       GlossLibraryView *view)
+{
+  GlossClip *clip;
+
+  if (self->library != NULL && (clip = gloss_library_lookup (self->library, clip_id)))
+    gloss_window_open (self, gloss_clip_get_url (clip));
+}
+
+static void
+undo_delete_cb (AdwToast    *toast,
+                GlossWindow *self)
+{
+  const char *clip_id = g_object_get_data (G_OBJECT (toast), "gloss-clip-id");
+  g_autoptr(GError) error = NULL;
+
+  if (self->library != NULL && !gloss_library_restore (self->library, clip_id, &error))
+    gloss_window_show_toast (self, error->message);
+}
+
+static void
+clip_delete_cb (GlossWindow      *self,
+                const char       *clip_id,
+                GlossLibraryView *view)
+{
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GlossClip *found;
+  AdwToast *toast;
+
+  if (self->library == NULL || !(found = gloss_library_lookup (self->library, clip_id)))
+    return;
+
+  /* Kept for its title after the library lets go of it. */
+  clip = g_object_ref (found);
+
+  if (!gloss_library_delete (self->library, clip, &error))
+    {
+      gloss_window_show_toast (self, error->message);
+      return;
+    }
+
+  /* The clip in the reader is gone from the library: show its page no more. */
+  if (self->reader != NULL && gloss_reader_view_get_clip (self->reader) == clip)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  title = g_strdup_printf (_("“%s” moved to the trash"), gloss_clip_get_title (clip));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "gloss-clip-id", g_strdup (clip_id), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -649,6 +762,7 @@ gloss_window_dispose (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->clipper);
   g_clear_object (&self->library);
+  g_clear_object (&self->index);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->clip_cancellable);
   g_clear_object (&self->settings);
@@ -675,6 +789,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, library_view);
   gtk_widget_class_bind_template_callback (widget_class, clip_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clip_delete_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clip_open_original_cb);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, address_entry);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, reload_stack);
@@ -700,6 +816,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.show-library", NULL, show_library_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -722,6 +840,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.show-library", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
 }
@@ -753,6 +873,8 @@ ensure_browser (GlossWindow *self)
                            G_CALLBACK (update_address), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::readerable",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::readerable",
+                           G_CALLBACK (prewarm_reader_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
                            G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
 
@@ -833,6 +955,24 @@ gloss_window_get_view (GlossWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+GlossIndex *
+gloss_window_get_index (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->index;
+}
+
+void
+gloss_window_add_toast (GlossWindow *self,
+                        AdwToast    *toast)
+{
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 GlossLibraryView *
 gloss_window_get_library_view (GlossWindow *self)
 {
@@ -861,6 +1001,7 @@ gloss_window_set_library (GlossWindow  *self,
 
   if (g_set_object (&self->library, library))
     g_clear_object (&self->clipper);
+  g_set_object (&self->index, index);
 
   gloss_library_view_set_library (self->library_view, library);
   gloss_reader_pane_set_library (self->reader_pane, library);

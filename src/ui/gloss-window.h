@@ -44,6 +44,12 @@ void          gloss_window_set_library  (GlossWindow    *self,
                                          GlossLibrary   *library,
                                          GlossIndex     *index);
 GlossLibrary *gloss_window_get_library  (GlossWindow    *self);
+GlossIndex   *gloss_window_get_index    (GlossWindow    *self);
 GlossLibraryView *gloss_window_get_library_view (GlossWindow *self);
+/* Asks for a file and imports it (gloss-window-import.c). */
+void          gloss_window_import       (GlossWindow    *self);
+/* Takes ownership of @toast (a floating reference is fine). */
+void          gloss_window_add_toast    (GlossWindow    *self,
+                                         AdwToast       *toast);
 
 G_END_DECLS

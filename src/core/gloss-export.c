@@ -1,0 +1,981 @@
+/* gloss-export.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Export of clips to Markdown files and to W3C Web Annotation JSON-LD, for
+ * the window (async, with progress) and the command line (blocking). Clips
+ * are read from their own files on a worker thread; nothing in the library
+ * is ever written. */
+
+#define G_LOG_DOMAIN "gloss-export"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gloss-anchor.h"
+#include "gloss-error.h"
+#include "gloss-export.h"
+#include "gloss-export-private.h"
+#include "gloss-id.h"
+#include "gloss-markdown.h"
+
+#define PROGRESS_INTERVAL_USEC (50 * G_TIME_SPAN_MILLISECOND)
+/* Room for "-NNNN.md" after a slug within FORMAT's 100-byte names. */
+#define SLUG_MAX_BYTES 90
+#define FILE_NAME_MAX_BYTES 100
+#define SCAN_BYTES 4096
+
+void
+gloss_export_summary_free (GlossExportSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->path);
+  g_free (summary);
+}
+
+/* Progress may be reported after the job is gone (an idle already
+ * queued), so the callback and its data live in a shared, counted box. */
+typedef struct
+{
+  GlossProgressFunc  func;
+  gpointer           data;
+  GDestroyNotify     notify;
+} ProgressTarget;
+
+static void
+progress_target_clear (ProgressTarget *target)
+{
+  if (target->notify != NULL)
+    target->notify (target->data);
+}
+
+typedef struct
+{
+  ProgressTarget *target;  /* an atomic rc box */
+  guint           done;
+  guint           total;
+} ProgressCall;
+
+static gboolean
+progress_call_cb (gpointer data)
+{
+  ProgressCall *call = data;
+
+  call->target->func (call->done, call->total, call->target->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_call_free (gpointer data)
+{
+  ProgressCall *call = data;
+
+  g_atomic_rc_box_release_full (call->target, (GDestroyNotify) progress_target_clear);
+  g_free (call);
+}
+
+typedef enum
+{
+  JOB_MARKDOWN,
+  JOB_JSONLD,
+} JobKind;
+
+typedef struct
+{
+  JobKind           kind;
+  GlossExportFlags  flags;
+  GPtrArray        *folders;      /* clip folders to read on the worker */
+  GPtrArray        *copies;       /* GlossExportClip of clips not on disk */
+  char             *destination;
+  char             *template_path;
+  ProgressTarget   *progress;     /* NULL without a callback */
+  GMainContext     *context;      /* NULL when blocking: call directly */
+  gint64            last_report;
+  guint             skipped_at_start;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_pointer (&job->folders, g_ptr_array_unref);
+  g_clear_pointer (&job->copies, g_ptr_array_unref);
+  g_free (job->destination);
+  g_free (job->template_path);
+  if (job->progress != NULL)
+    g_atomic_rc_box_release_full (job->progress, (GDestroyNotify) progress_target_clear);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+static void
+report (Job   *job,
+        guint  done,
+        guint  total)
+{
+  gint64 now;
+
+  if (job->progress == NULL)
+    return;
+
+  now = g_get_monotonic_time ();
+  if (done < total && now - job->last_report < PROGRESS_INTERVAL_USEC)
+    return;
+  job->last_report = now;
+
+  if (job->context == NULL)
+    job->progress->func (done, total, job->progress->data);
+  else
+    {
+      ProgressCall *call = g_new0 (ProgressCall, 1);
+
+      call->target = g_atomic_rc_box_acquire (job->progress);
+      call->done = done;
+      call->total = total;
+      g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
+                                  progress_call_cb, call, progress_call_free);
+    }
+}
+
+/* The export's copy of a clip. With @text the annotations are anchored,
+ * so that those no longer found in the saved article are marked. */
+static GlossExportClip *
+copy_clip (GlossClip *clip,
+           GlossText *text)
+{
+  GlossExportClip *copy = gloss_export_clip_new ();
+  GListModel *annotations = gloss_clip_get_annotations (clip);
+  GFile *folder = gloss_clip_get_folder (clip);
+  const char * const *tags = gloss_clip_get_tags (clip);
+  guint n = g_list_model_get_n_items (annotations);
+
+  copy->id = g_strdup (gloss_clip_get_id (clip));
+  copy->url = g_strdup (gloss_clip_get_url (clip));
+  copy->title = g_strdup (gloss_clip_get_title (clip));
+  copy->byline = g_strdup (gloss_clip_get_byline (clip));
+  copy->site_name = g_strdup (gloss_clip_get_site_name (clip));
+  copy->published = g_strdup (gloss_clip_get_published (clip));
+  copy->created = g_strdup (gloss_clip_get_created (clip));
+  copy->modified = g_strdup (gloss_clip_get_modified (clip));
+  copy->excerpt = g_strdup (gloss_clip_get_excerpt (clip));
+  copy->lang = g_strdup (gloss_clip_get_lang (clip));
+  copy->note = g_strdup (gloss_clip_get_note (clip));
+  copy->tags = g_strdupv ((char **) tags);
+  copy->folder = folder != NULL ? g_file_get_path (folder) : NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
+      GlossExportAnnotation *a = gloss_export_annotation_new ();
+
+      a->id = g_strdup (gloss_annotation_get_id (annotation));
+      a->created = g_strdup (gloss_annotation_get_created (annotation));
+      a->modified = g_strdup (gloss_annotation_get_modified (annotation));
+      a->color = g_strdup (gloss_color_to_string (gloss_annotation_get_color (annotation)));
+      a->note = g_strdup (gloss_annotation_get_note (annotation));
+      a->exact = g_strdup (gloss_annotation_get_exact (annotation));
+      a->prefix = g_strdup (gloss_annotation_get_prefix (annotation));
+      a->suffix = g_strdup (gloss_annotation_get_suffix (annotation));
+      a->start = gloss_annotation_get_start (annotation);
+      a->end = gloss_annotation_get_end (annotation);
+      a->orphan = gloss_annotation_get_orphan (annotation);
+      if (text != NULL)
+        {
+          guint s, e;
+          a->orphan = gloss_anchor_annotation (text, annotation, &s, &e) == GLOSS_ANCHOR_ORPHAN;
+        }
+      g_ptr_array_add (copy->annotations, a);
+    }
+
+  return copy;
+}
+
+static char *
+read_optional (const char *folder,
+               const char *name)
+{
+  g_autofree char *path = NULL;
+  char *contents = NULL;
+
+  if (folder == NULL)
+    return NULL;
+  path = g_build_filename (folder, name, NULL);
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  if (!g_utf8_validate (contents, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (contents, -1);
+      g_free (contents);
+      contents = valid;
+    }
+  return contents;
+}
+
+/* The next clip of the job, read from its folder, with its article text
+ * (and article.md when asked for); NULL for a clip that cannot be read. */
+static GlossExportClip *
+job_load_clip (Job    *job,
+               guint   index,
+               char  **article_text,
+               char  **article_markdown)
+{
+  const char *folder_path;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GlossText) text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  *article_text = NULL;
+  *article_markdown = NULL;
+
+  if (index >= job->folders->len)
+    {
+      GlossExportClip *copy = g_ptr_array_index (job->copies, index - job->folders->len);
+      g_ptr_array_index (job->copies, index - job->folders->len) = NULL;
+      return copy;
+    }
+
+  folder_path = g_ptr_array_index (job->folders, index);
+  folder = g_file_new_for_path (folder_path);
+  clip = gloss_clip_load (folder, &error);
+  if (clip == NULL)
+    {
+      g_debug ("Leaving out %s: %s", folder_path, error->message);
+      return NULL;
+    }
+
+  *article_text = read_optional (folder_path, "article.txt");
+  if (*article_text != NULL)
+    text = gloss_text_new (*article_text, -1);
+  if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
+    *article_markdown = read_optional (folder_path, "article.md");
+
+  return copy_clip (clip, text);
+}
+
+static guint
+job_n_clips (Job *job)
+{
+  return job->folders->len + job->copies->len;
+}
+
+static gboolean
+write_file (const char  *path,
+            const char  *contents,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_set_contents_full (path, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   "Could not write “%s”: %s", path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Refuses a destination inside a clips folder: the export must never put
+ * a file where the library keeps its own. */
+static gboolean
+check_destination (Job      *job,
+                   GError  **error)
+{
+  g_autofree char *dest = g_canonicalize_filename (job->destination, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < job->folders->len; i++)
+    {
+      g_autofree char *folder = g_canonicalize_filename (g_ptr_array_index (job->folders, i), NULL);
+      char *clips = g_path_get_dirname (folder);
+      g_autofree char *prefix = NULL;
+
+      if (!g_hash_table_add (seen, clips))
+        continue;
+      prefix = g_strconcat (clips, G_DIR_SEPARATOR_S, NULL);
+      if (g_str_equal (dest, clips) || g_str_has_prefix (dest, prefix))
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                       "“%s” is inside the library’s clips folder: choose another place to export to",
+                       job->destination);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static GlossTemplate *
+load_template (Job      *job,
+               GError  **error)
+{
+  g_autofree char *source = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GlossTemplate *tmpl;
+
+  if (job->template_path == NULL)
+    return gloss_template_new (gloss_export_default_template (job->flags & GLOSS_EXPORT_COMBINED),
+                               gloss_export_template_names (), error);
+
+  if (!g_file_get_contents (job->template_path, &source, NULL, &local_error))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   "Could not read the template “%s”: %s", job->template_path, local_error->message);
+      return NULL;
+    }
+  tmpl = gloss_template_new (source, gloss_export_template_names (), &local_error);
+  if (tmpl == NULL)
+    g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                 "%s: %s", job->template_path, local_error->message);
+  return tmpl;
+}
+
+/* g_ptr_array_sort() hands the comparison pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The gloss_id in the front matter of a Markdown file we wrote, if any. */
+static char *
+scan_gloss_id (const char *path)
+{
+  char buf[SCAN_BYTES + 1];
+  FILE *file = g_fopen (path, "rb");
+  gsize n;
+  const char *line;
+  const char *end;
+
+  if (file == NULL)
+    return NULL;
+  n = fread (buf, 1, SCAN_BYTES, file);
+  fclose (file);
+  buf[n] = '\0';
+
+  if (strncmp (buf, "gloss_id:", 9) == 0)
+    line = buf;
+  else if ((line = strstr (buf, "\ngloss_id:")) != NULL)
+    line++;
+  else
+    return NULL;
+
+  line += strlen ("gloss_id:");
+  end = strchr (line, '\n');
+  if (end == NULL)
+    return NULL;
+  {
+    g_autofree char *value = g_strstrip (g_strndup (line, end - line));
+    gsize len = strlen (value);
+
+    if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0])
+      {
+        value[len - 1] = '\0';
+        return gloss_id_is_valid (value + 1) ? g_strdup (value + 1) : NULL;
+      }
+    return gloss_id_is_valid (value) ? g_steal_pointer (&value) : NULL;
+  }
+}
+
+typedef struct
+{
+  GHashTable *by_id;  /* gloss_id → file name */
+  GHashTable *taken;  /* lower-cased file names in the folder */
+} Folder;
+
+static void
+folder_clear (Folder *folder)
+{
+  g_clear_pointer (&folder->by_id, g_hash_table_unref);
+  g_clear_pointer (&folder->taken, g_hash_table_unref);
+}
+
+static gboolean
+folder_scan (Folder      *folder,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  folder->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  folder->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (g_mkdir_with_parents (path, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   "Could not create the folder “%s”: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  dir = g_dir_open (path, 0, &local_error);
+  if (dir == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   "Could not read the folder “%s”: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_ptr_array_add (names, g_strdup (name));
+      g_hash_table_add (folder->taken, g_utf8_strdown (name, -1));
+    }
+  /* Sorted, so that of two copies of one clip's file the same one wins. */
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = g_ptr_array_index (names, i);
+      g_autofree char *file = NULL;
+      char *id;
+
+      if (!g_str_has_suffix (n, ".md"))
+        continue;
+      file = g_build_filename (path, n, NULL);
+      id = scan_gloss_id (file);
+      if (id != NULL && !g_hash_table_contains (folder->by_id, id))
+        g_hash_table_insert (folder->by_id, id, g_strdup (n));
+      else
+        g_free (id);
+    }
+  return TRUE;
+}
+
+static char *
+folder_pick_name (Folder          *folder,
+                  GlossExportClip *clip)
+{
+  const char *existing = g_hash_table_lookup (folder->by_id, clip->id);
+  g_autofree char *slug = NULL;
+  char *name;
+
+  if (existing != NULL)
+    return g_strdup (existing);
+
+  slug = gloss_slugify (clip->title != NULL && clip->title[0] != '\0' ? clip->title : clip->url,
+                        SLUG_MAX_BYTES);
+  name = g_strconcat (slug, ".md", NULL);
+  for (guint n = 2; g_hash_table_contains (folder->taken, name); n++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s-%u.md", slug, n);
+    }
+  g_assert (strlen (name) <= FILE_NAME_MAX_BYTES);
+  g_hash_table_add (folder->taken, g_strdup (name));
+  g_hash_table_insert (folder->by_id, g_strdup (clip->id), g_strdup (name));
+  return name;
+}
+
+static GlossExportSummary *
+run_markdown (Job           *job,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GlossExportSummary) summary = g_new0 (GlossExportSummary, 1);
+  g_autoptr(GlossTemplate) tmpl = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean combined = (job->flags & GLOSS_EXPORT_COMBINED) != 0;
+  guint total = job_n_clips (job);
+  Folder folder = { NULL, NULL };
+
+  if (!check_destination (job, error))
+    return NULL;
+  if ((tmpl = load_template (job, error)) == NULL)
+    return NULL;
+
+  if (combined)
+    {
+      g_autofree char *now = gloss_time_now_string ();
+
+      if (g_file_test (job->destination, G_FILE_TEST_IS_DIR))
+        summary->path = g_build_filename (job->destination, "gloss-export.md", NULL);
+      else
+        summary->path = g_strdup (job->destination);
+      gloss_export_render_combined_header (total - job->skipped_at_start, now, out);
+    }
+  else
+    {
+      summary->path = g_strdup (job->destination);
+      if (!folder_scan (&folder, job->destination, error))
+        {
+          folder_clear (&folder);
+          return NULL;
+        }
+    }
+
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(GlossExportClip) clip = NULL;
+      g_autofree char *article_text = NULL;
+      g_autofree char *article_markdown = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          folder_clear (&folder);
+          return NULL;
+        }
+
+      clip = job_load_clip (job, i, &article_text, &article_markdown);
+      if (clip == NULL)
+        {
+          summary->skipped++;
+          continue;
+        }
+      summary->clips++;
+      summary->annotations += clip->annotations->len;
+
+      if (!combined)
+        g_string_truncate (out, 0);
+      gloss_export_render_markdown (clip, tmpl, article_text, article_markdown, out);
+
+      if (!combined)
+        {
+          g_autofree char *name = folder_pick_name (&folder, clip);
+          g_autofree char *path = g_build_filename (job->destination, name, NULL);
+          g_autofree char *old = NULL;
+          gsize old_len = 0;
+
+          if (g_file_get_contents (path, &old, &old_len, NULL) &&
+              old_len == out->len && memcmp (old, out->str, old_len) == 0)
+            summary->files_unchanged++;
+          else if (write_file (path, out->str, out->len, error))
+            summary->files_written++;
+          else
+            {
+              folder_clear (&folder);
+              return NULL;
+            }
+        }
+      report (job, i + 1, total);
+    }
+
+  folder_clear (&folder);
+
+  if (combined)
+    {
+      if (!write_file (summary->path, out->str, out->len, error))
+        return NULL;
+      summary->files_written = 1;
+    }
+  report (job, total, total);
+  return g_steal_pointer (&summary);
+}
+
+static void
+append_json (GString    *out,
+             JsonObject *object,
+             JsonNode   *context,
+             gboolean    pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  if (context != NULL)
+    {
+      /* "@context" first, as readers of JSON Lines expect it. */
+      g_autoptr(JsonObject) with_context = json_object_new ();
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      json_object_set_member (with_context, "@context", json_node_copy (context));
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (with_context, l->data,
+                                json_node_copy (json_object_get_member (object, l->data)));
+      json_node_set_object (node, with_context);
+    }
+  else
+    json_node_set_object (node, object);
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+}
+
+static char *
+json_string (const char *value)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+static GlossExportSummary *
+run_jsonld (Job           *job,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GlossExportSummary) summary = g_new0 (GlossExportSummary, 1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) items = g_string_new (NULL);
+  g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gboolean lines = (job->flags & GLOSS_EXPORT_JSON_LINES) != 0;
+  guint total = job_n_clips (job);
+  guint n_items = 0;
+
+  if (!check_destination (job, error))
+    return NULL;
+  summary->path = g_strdup (job->destination);
+
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(GlossExportClip) clip = NULL;
+      g_autofree char *article_text = NULL;
+      g_autofree char *article_markdown = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
+      clip = job_load_clip (job, i, &article_text, &article_markdown);
+      if (clip == NULL)
+        {
+          summary->skipped++;
+          continue;
+        }
+      summary->clips++;
+      summary->annotations += clip->annotations->len;
+
+      g_ptr_array_set_size (objects, 0);
+      gloss_export_clip_to_jsonld (clip, objects);
+      for (guint j = 0; j < objects->len; j++)
+        {
+          if (lines)
+            {
+              append_json (items, g_ptr_array_index (objects, j), context, FALSE);
+              g_string_append_c (items, '\n');
+            }
+          else
+            {
+              if (n_items > 0)
+                g_string_append (items, ",\n");
+              append_json (items, g_ptr_array_index (objects, j), NULL, TRUE);
+            }
+          n_items++;
+        }
+      report (job, i + 1, total);
+    }
+
+  if (lines)
+    {
+      g_string_free (out, TRUE);
+      out = g_steal_pointer (&items);
+    }
+  else
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *context_text = NULL;
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *now = gloss_time_now_string ();
+      g_autofree char *now_json = json_string (now);
+
+      json_generator_set_root (generator, context);
+      context_text = json_generator_to_data (generator, NULL);
+      g_string_append_printf (out,
+                              "{\n"
+                              "\"@context\": %s,\n"
+                              "\"id\": \"urn:uuid:%s\",\n"
+                              "\"type\": \"AnnotationCollection\",\n"
+                              "\"label\": \"Gloss export\",\n"
+                              "\"generator\": {\"id\": \"https://glossapp.github.io/\", \"type\": \"Software\", \"name\": \"Gloss %s\"},\n"
+                              "\"generated\": %s,\n"
+                              "\"total\": %u,\n"
+                              "\"first\": {\n"
+                              "\"id\": \"urn:uuid:%s#page-1\",\n"
+                              "\"type\": \"AnnotationPage\",\n"
+                              "\"startIndex\": 0,\n"
+                              "\"items\": [\n",
+                              context_text, uuid, PACKAGE_VERSION, now_json, n_items, uuid);
+      g_string_append_len (out, items->str, items->len);
+      g_string_append (out, "\n]\n}\n}\n");
+    }
+
+  if (!write_file (job->destination, out->str, out->len, error))
+    return NULL;
+  summary->files_written = 1;
+  report (job, total, total);
+  return g_steal_pointer (&summary);
+}
+
+static Job *
+job_new (JobKind            kind,
+         GPtrArray         *clips,
+         GFile             *destination,
+         GFile             *template_file,
+         GlossExportFlags   flags,
+         GlossProgressFunc  progress,
+         gpointer           progress_data,
+         GDestroyNotify     progress_notify)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->flags = flags;
+  job->destination = g_file_get_path (destination);
+  job->template_path = template_file != NULL ? g_file_get_path (template_file) : NULL;
+  job->folders = g_ptr_array_new_with_free_func (g_free);
+  job->copies = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_export_clip_free);
+
+  if (progress != NULL)
+    {
+      job->progress = g_atomic_rc_box_new0 (ProgressTarget);
+      job->progress->func = progress;
+      job->progress->data = progress_data;
+      job->progress->notify = progress_notify;
+    }
+  else if (progress_notify != NULL)
+    progress_notify (progress_data);
+
+  for (guint i = 0; clips != NULL && i < clips->len; i++)
+    {
+      GlossClip *clip = g_ptr_array_index (clips, i);
+      GFile *folder = gloss_clip_get_folder (clip);
+      char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+
+      if (gloss_clip_get_damage (clip) != NULL)
+        {
+          job->skipped_at_start++;
+          g_free (path);
+        }
+      /* Saved clips are read again on the worker thread; the GlossClip
+       * objects belong to the window's thread. */
+      else if (path != NULL)
+        g_ptr_array_add (job->folders, path);
+      else
+        g_ptr_array_add (job->copies, copy_clip (clip, NULL));
+    }
+
+  return job;
+}
+
+static GlossExportSummary *
+job_run (Job           *job,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  GlossExportSummary *summary;
+
+  if (job->destination == NULL)
+    {
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                           "Export needs a local file or folder");
+      return NULL;
+    }
+
+  if (job->kind == JOB_MARKDOWN)
+    summary = run_markdown (job, cancellable, error);
+  else
+    summary = run_jsonld (job, cancellable, error);
+
+  if (summary != NULL)
+    summary->skipped += job->skipped_at_start;
+  return summary;
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GlossExportSummary *summary = job_run (task_data, cancellable, &error);
+
+  if (summary == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summary, (GDestroyNotify) gloss_export_summary_free);
+}
+
+static void
+start_task (Job                 *job,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_return_on_cancel (task, FALSE);
+  job->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+void
+gloss_export_markdown_async (GPtrArray           *clips,
+                             GFile               *destination,
+                             GFile               *template_file,
+                             GlossExportFlags     flags,
+                             GlossProgressFunc    progress,
+                             gpointer             progress_data,
+                             GDestroyNotify       progress_notify,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (clips != NULL);
+  g_return_if_fail (G_IS_FILE (destination));
+  g_return_if_fail (template_file == NULL || G_IS_FILE (template_file));
+
+  start_task (job_new (JOB_MARKDOWN, clips, destination, template_file, flags,
+                       progress, progress_data, progress_notify),
+              gloss_export_markdown_async, cancellable, callback, user_data);
+}
+
+GlossExportSummary *
+gloss_export_markdown_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gloss_export_markdown_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GlossExportSummary *
+gloss_export_markdown (GPtrArray          *clips,
+                       GFile              *destination,
+                       GFile              *template_file,
+                       GlossExportFlags    flags,
+                       GlossProgressFunc   progress,
+                       gpointer            progress_data,
+                       GCancellable       *cancellable,
+                       GError            **error)
+{
+  g_autoptr(Job) job = NULL;
+
+  g_return_val_if_fail (clips != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (destination), NULL);
+
+  job = job_new (JOB_MARKDOWN, clips, destination, template_file, flags,
+                 progress, progress_data, NULL);
+  return job_run (job, cancellable, error);
+}
+
+void
+gloss_export_jsonld_async (GPtrArray           *clips,
+                           GFile               *destination,
+                           GlossExportFlags     flags,
+                           GlossProgressFunc    progress,
+                           gpointer             progress_data,
+                           GDestroyNotify       progress_notify,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (clips != NULL);
+  g_return_if_fail (G_IS_FILE (destination));
+
+  start_task (job_new (JOB_JSONLD, clips, destination, NULL, flags,
+                       progress, progress_data, progress_notify),
+              gloss_export_jsonld_async, cancellable, callback, user_data);
+}
+
+GlossExportSummary *
+gloss_export_jsonld_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gloss_export_jsonld_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GlossExportSummary *
+gloss_export_jsonld (GPtrArray          *clips,
+                     GFile              *destination,
+                     GlossExportFlags    flags,
+                     GlossProgressFunc   progress,
+                     gpointer            progress_data,
+                     GCancellable       *cancellable,
+                     GError            **error)
+{
+  g_autoptr(Job) job = NULL;
+
+  g_return_val_if_fail (clips != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (destination), NULL);
+
+  job = job_new (JOB_JSONLD, clips, destination, NULL, flags, progress, progress_data, NULL);
+  return job_run (job, cancellable, error);
+}
+
+GPtrArray *
+gloss_export_collect_clips (GlossLibrary        *library,
+                            const char * const  *clip_ids,
+                            GError             **error)
+{
+  g_autoptr(GPtrArray) clips = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
+
+  if (clip_ids == NULL)
+    {
+      GListModel *model = G_LIST_MODEL (library);
+      guint n = g_list_model_get_n_items (model);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (clips, g_list_model_get_item (model, i));
+      return g_steal_pointer (&clips);
+    }
+
+  for (guint i = 0; clip_ids[i] != NULL; i++)
+    {
+      GlossClip *clip = gloss_library_lookup (library, clip_ids[i]);
+
+      if (clip == NULL)
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+                       "There is no clip with the id “%s”", clip_ids[i]);
+          return NULL;
+        }
+      g_ptr_array_add (clips, g_object_ref (clip));
+    }
+  return g_steal_pointer (&clips);
+}
+
+char *
+gloss_export_clip_to_markdown (GlossClip        *clip,
+                               GlossExportFlags  flags)
+{
+  g_autoptr(GlossTemplate) tmpl = NULL;
+  g_autoptr(GlossExportClip) copy = NULL;
+  g_autoptr(GlossText) text = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *article_text = NULL;
+  g_autofree char *article_markdown = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), NULL);
+
+  if (gloss_clip_get_folder (clip) != NULL)
+    folder = g_file_get_path (gloss_clip_get_folder (clip));
+  article_text = read_optional (folder, "article.txt");
+  if (article_text != NULL)
+    text = gloss_text_new (article_text, -1);
+  if (flags & GLOSS_EXPORT_WITH_ARTICLE)
+    article_markdown = read_optional (folder, "article.md");
+
+  tmpl = gloss_template_new (gloss_export_default_template (FALSE), NULL, NULL);
+  copy = copy_clip (clip, text);
+  gloss_export_render_markdown (copy, tmpl, article_text, article_markdown, out);
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,238 @@
+/* gloss-window-import.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Import from the window: choose a file, merge its annotations into the
+ * library (src/core/gloss-import.c), then clip the pages it names in the
+ * background, and say what happened. */
+
+#define G_LOG_DOMAIN "gloss-window-import"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gloss-clip-queue.h"
+#include "gloss-import.h"
+#include "gloss-window.h"
+
+typedef struct
+{
+  GlossWindow          *window;     /* weak */
+  GlossLibrary         *library;
+  GtkFileChooserNative *chooser;
+  GlossClipQueue       *queue;
+  GlossImportPlan      *plan;
+} ImportRun;
+
+static void
+import_run_free (ImportRun *run)
+{
+  if (run->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (run->window), (gpointer *) &run->window);
+  if (run->queue != NULL)
+    g_signal_handlers_disconnect_by_data (run->queue, run);
+
+  g_clear_object (&run->chooser);
+  g_clear_object (&run->queue);
+  g_clear_object (&run->library);
+  g_clear_pointer (&run->plan, gloss_import_plan_free);
+  g_free (run);
+}
+
+static void
+toast (ImportRun  *run,
+       const char *message)
+{
+  if (run->window != NULL)
+    gloss_window_show_toast (run->window, message);
+}
+
+static void
+show_failures_cb (AdwToast *toast_,
+                  gpointer  user_data)
+{
+  GtkWindow *window = g_object_get_data (G_OBJECT (toast_), "gloss-window");
+  const char *details = g_object_get_data (G_OBJECT (toast_), "gloss-details");
+  GtkWidget *dialog;
+
+  if (window == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (window, _("Pages That Could Not Be Clipped"), details);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+queue_finished_cb (GlossClipQueue *queue,
+                   ImportRun      *run)
+{
+  const char * const *failures = gloss_clip_queue_get_failures (queue);
+  guint n_failed = failures ? g_strv_length ((char **) failures) : 0;
+  g_autoptr(GString) message = g_string_new (NULL);
+  AdwToast *summary;
+
+  g_string_append_printf (message,
+                          g_dngettext (GETTEXT_PACKAGE, "Clipped %u page", "Clipped %u pages",
+                                       gloss_clip_queue_get_clipped (queue)),
+                          gloss_clip_queue_get_clipped (queue));
+  if (gloss_clip_queue_get_skipped (queue) > 0)
+    g_string_append_printf (message, _(", %u already in the library"), gloss_clip_queue_get_skipped (queue));
+  if (n_failed > 0)
+    g_string_append_printf (message, _(", %u failed"), n_failed);
+
+  if (run->window != NULL)
+    {
+      summary = adw_toast_new (message->str);
+      adw_toast_set_timeout (summary, n_failed > 0 ? 0 : 5);
+
+      if (n_failed > 0)
+        {
+          g_autofree char *details = g_strjoinv ("\n", (char **) failures);
+
+          adw_toast_set_button_label (summary, _("Details"));
+          g_object_set_data (G_OBJECT (summary), "gloss-window", run->window);
+          g_object_set_data_full (G_OBJECT (summary), "gloss-details", g_steal_pointer (&details), g_free);
+          g_signal_connect (summary, "button-clicked", G_CALLBACK (show_failures_cb), NULL);
+        }
+
+      gloss_window_add_toast (run->window, summary);
+    }
+
+  import_run_free (run);
+}
+
+static void
+apply_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ImportRun *run = user_data;
+  g_autoptr(GlossImportSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) message = g_string_new (NULL);
+
+  if (!(summary = gloss_import_apply_finish (result, &error)))
+    {
+      toast (run, error->message);
+      import_run_free (run);
+      return;
+    }
+
+  g_string_append_printf (message,
+                          g_dngettext (GETTEXT_PACKAGE, "Imported %u highlight", "Imported %u highlights",
+                                       summary->annotations_added),
+                          summary->annotations_added);
+  if (summary->annotations_present > 0)
+    g_string_append_printf (message, _(" (%u were already there)"), summary->annotations_present);
+  if (summary->orphans > 0)
+    g_string_append_printf (message,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "; %u could not be placed in its article and is kept apart",
+                                         "; %u could not be placed in their articles and are kept apart",
+                                         summary->orphans),
+                            summary->orphans);
+
+  if (summary->urls_to_clip->len == 0)
+    {
+      toast (run, message->str);
+      import_run_free (run);
+      return;
+    }
+
+  g_string_append_printf (message,
+                          g_dngettext (GETTEXT_PACKAGE, "; clipping %u page…", "; clipping %u pages…",
+                                       summary->urls_to_clip->len),
+                          summary->urls_to_clip->len);
+  toast (run, message->str);
+
+  /* Pages made from the import data are clipped again for real, and
+   * their highlights re-anchored in the article. */
+  run->queue = gloss_clip_queue_new (run->library);
+  g_signal_connect (run->queue, "finished", G_CALLBACK (queue_finished_cb), run);
+  for (guint i = 0; i < summary->urls_to_clip->len; i++)
+    gloss_clip_queue_add (run->queue, g_ptr_array_index (summary->urls_to_clip, i), TRUE);
+}
+
+static void
+read_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ImportRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!(run->plan = gloss_import_read_finish (result, &error)))
+    {
+      toast (run, error->message);
+      import_run_free (run);
+      return;
+    }
+
+  gloss_import_apply_async (run->plan, run->library, GLOSS_IMPORT_CREATE_PLACEHOLDERS,
+                            NULL, NULL, NULL, NULL, apply_done_cb, run);
+}
+
+static void
+chooser_response_cb (GtkFileChooserNative *chooser,
+                     int                   response,
+                     ImportRun            *run)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT ||
+      !(file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))))
+    {
+      import_run_free (run);
+      return;
+    }
+
+  gloss_import_read_async (file, NULL, read_done_cb, run);
+}
+
+void
+gloss_window_import (GlossWindow *self)
+{
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) any = gtk_file_filter_new ();
+  GlossLibrary *library;
+  ImportRun *run;
+
+  g_return_if_fail (GLOSS_IS_WINDOW (self));
+
+  if (!(library = gloss_window_get_library (self)) || !gloss_library_get_loaded (library))
+    {
+      gloss_window_show_toast (self, _("The library is still loading; try again in a moment"));
+      return;
+    }
+
+  run = g_new0 (ImportRun, 1);
+  run->window = self;
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &run->window);
+  run->library = g_object_ref (library);
+
+  run->chooser = gtk_file_chooser_native_new (_("Import Highlights or Pages"),
+                                              GTK_WINDOW (self),
+                                              GTK_FILE_CHOOSER_ACTION_OPEN,
+                                              _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (run->chooser), TRUE);
+
+  gtk_file_filter_set_name (all, _("Hypothesis, W3C, Pocket, Omnivore and URL lists"));
+  gtk_file_filter_add_suffix (all, "json");
+  gtk_file_filter_add_suffix (all, "jsonld");
+  gtk_file_filter_add_suffix (all, "jsonl");
+  gtk_file_filter_add_suffix (all, "html");
+  gtk_file_filter_add_suffix (all, "csv");
+  gtk_file_filter_add_suffix (all, "txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (run->chooser), all);
+  gtk_file_filter_set_name (any, _("All Files"));
+  gtk_file_filter_add_pattern (any, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (run->chooser), any);
+
+  g_signal_connect (run->chooser, "response", G_CALLBACK (chooser_response_cb), run);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (run->chooser));
+}

@@ -1,0 +1,385 @@
+/* gloss-clip-queue.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* A background clipper for lists of pages (imports). The pages load in a
+ * GlossBrowser inside a window that is never shown, so that the user's
+ * own view is left alone, and are clipped by GlossClipper exactly as the
+ * Clip button does. */
+
+#define G_LOG_DOMAIN "gloss-clip-queue"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+
+#include "gloss-browser.h"
+#include "gloss-clip-queue.h"
+#include "gloss-clipper.h"
+
+#define DEFAULT_TIMEOUT_S 60
+
+typedef struct
+{
+  char     *url;
+  gboolean  update_existing;
+} Item;
+
+struct _GlossClipQueue
+{
+  GObject        parent_instance;
+
+  GlossLibrary  *library;
+  GlossClipper  *clipper;
+  GlossBrowser  *browser;
+  GtkWindow     *window;       /* never shown: WebKit wants a toplevel */
+  GCancellable  *cancellable;
+
+  GQueue         items;
+  Item          *current;
+  guint          timeout_s;
+  guint          timeout_id;
+  gboolean       started;      /* our load has begun */
+  gulong         load_changed_id;
+  gulong         load_error_id;
+
+  guint          done;
+  guint          total;
+  guint          clipped;
+  guint          skipped;
+  GPtrArray     *failures;
+};
+
+G_DEFINE_FINAL_TYPE (GlossClipQueue, gloss_clip_queue, G_TYPE_OBJECT)
+
+enum {
+  PROGRESS,
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void next_item (GlossClipQueue *self);
+
+static void
+item_free (Item *item)
+{
+  g_free (item->url);
+  g_free (item);
+}
+
+static void
+stop_waiting (GlossClipQueue *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_signal_handler (&self->load_changed_id, gloss_browser_get_web_view (self->browser));
+  g_clear_signal_handler (&self->load_error_id, self->browser);
+}
+
+static void
+item_done (GlossClipQueue *self,
+           const char     *failure)
+{
+  stop_waiting (self);
+
+  if (failure != NULL)
+    g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", self->current->url, failure));
+
+  g_clear_pointer (&self->current, item_free);
+  self->done++;
+  g_signal_emit (self, signals[PROGRESS], 0, self->done, self->total);
+
+  next_item (self);
+}
+
+static void
+clip_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GlossClipQueue) self = user_data;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+
+  clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, NULL, &error);
+
+  if (self->current == NULL)
+    return;
+
+  if (clip != NULL)
+    self->clipped++;
+
+  item_done (self, clip == NULL ? error->message : NULL);
+}
+
+static void
+page_loaded (GlossClipQueue *self)
+{
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+  GlossClip *existing;
+
+  stop_waiting (self);
+
+  /* The address after redirects is the one a clip keeps. */
+  existing = gloss_library_find_by_url (self->library, webkit_web_view_get_uri (web_view));
+  if (existing == NULL)
+    existing = gloss_library_find_by_url (self->library, self->current->url);
+
+  if (existing != NULL && !self->current->update_existing)
+    {
+      self->skipped++;
+      item_done (self, NULL);
+      return;
+    }
+
+  gloss_clipper_clip_async (self->clipper, web_view, GLOSS_CLIP_MODE_ARTICLE, existing,
+                            self->cancellable, clip_done_cb, g_object_ref (self));
+}
+
+static void
+load_changed_cb (WebKitWebView   *web_view,
+                 WebKitLoadEvent  event,
+                 GlossClipQueue  *self)
+{
+  /* The end of the previous page's load can still be on its way when
+   * the next one is asked for: only a load seen to start is ours. */
+  if (event == WEBKIT_LOAD_STARTED)
+    self->started = TRUE;
+  else if (event == WEBKIT_LOAD_FINISHED && self->started)
+    page_loaded (self);
+}
+
+static void
+load_error_cb (GlossBrowser   *browser,
+               const char     *uri,
+               const char     *title,
+               const char     *description,
+               GlossClipQueue *self)
+{
+  item_done (self, title ? title : description);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  GlossClipQueue *self = user_data;
+
+  self->timeout_id = 0;
+  webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
+  item_done (self, _("The page took too long to load"));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+next_item (GlossClipQueue *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->current != NULL)
+    return;
+
+  if ((self->current = g_queue_pop_head (&self->items)) == NULL)
+    {
+      g_signal_emit (self, signals[FINISHED], 0);
+      return;
+    }
+
+  if (!(uri = gloss_browser_normalize_uri (self->current->url, &error)))
+    {
+      item_done (self, error->message);
+      return;
+    }
+
+  self->load_changed_id = g_signal_connect (gloss_browser_get_web_view (self->browser), "load-changed",
+                                            G_CALLBACK (load_changed_cb), self);
+  self->load_error_id = g_signal_connect (self->browser, "load-error",
+                                          G_CALLBACK (load_error_cb), self);
+  self->timeout_id = g_timeout_add_seconds (self->timeout_s, timeout_cb, self);
+  self->started = FALSE;
+
+  /* Asking again for the page already shown could answer from the old
+   * document; a reload always brings a fresh one. */
+  if (g_strcmp0 (webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser)), uri) == 0)
+    webkit_web_view_reload_bypass_cache (gloss_browser_get_web_view (self->browser));
+  else
+    gloss_browser_load (self->browser, uri);
+}
+
+static void
+gloss_clip_queue_dispose (GObject *object)
+{
+  GlossClipQueue *self = (GlossClipQueue *)object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->browser != NULL)
+    stop_waiting (self);
+
+  g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+  g_clear_pointer (&self->current, item_free);
+  g_clear_pointer (&self->window, gtk_window_destroy);
+  g_clear_object (&self->browser);
+  g_clear_object (&self->clipper);
+  g_clear_object (&self->library);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (gloss_clip_queue_parent_class)->dispose (object);
+}
+
+static void
+gloss_clip_queue_finalize (GObject *object)
+{
+  GlossClipQueue *self = (GlossClipQueue *)object;
+
+  g_clear_pointer (&self->failures, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (gloss_clip_queue_parent_class)->finalize (object);
+}
+
+static void
+gloss_clip_queue_class_init (GlossClipQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gloss_clip_queue_dispose;
+  object_class->finalize = gloss_clip_queue_finalize;
+
+  signals[PROGRESS] =
+    g_signal_new ("progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+gloss_clip_queue_init (GlossClipQueue *self)
+{
+  g_queue_init (&self->items);
+  self->timeout_s = DEFAULT_TIMEOUT_S;
+  self->failures = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->cancellable = g_cancellable_new ();
+}
+
+GlossClipQueue *
+gloss_clip_queue_new (GlossLibrary *library)
+{
+  GlossClipQueue *self;
+
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
+
+  self = g_object_new (GLOSS_TYPE_CLIP_QUEUE, NULL);
+  self->library = g_object_ref (library);
+
+  return self;
+}
+
+void
+gloss_clip_queue_add (GlossClipQueue *self,
+                      const char     *url,
+                      gboolean        update_existing)
+{
+  Item *item;
+
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+  g_return_if_fail (url != NULL);
+
+  /* The web view is made on first use: most windows never import. */
+  if (self->browser == NULL)
+    {
+      self->clipper = gloss_clipper_new (self->library);
+      self->browser = gloss_browser_new ();
+      self->window = GTK_WINDOW (gtk_window_new ());
+      gtk_window_set_child (self->window,
+                            GTK_WIDGET (gloss_browser_get_web_view (self->browser)));
+    }
+
+  item = g_new0 (Item, 1);
+  item->url = g_strdup (url);
+  item->update_existing = !!update_existing;
+  g_queue_push_tail (&self->items, item);
+  self->total++;
+
+  next_item (self);
+}
+
+void
+gloss_clip_queue_cancel (GlossClipQueue *self)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+
+  if (self->current != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
+      item_done (self, _("Cancelled"));
+    }
+}
+
+gboolean
+gloss_clip_queue_get_busy (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+
+  return self->current != NULL;
+}
+
+guint
+gloss_clip_queue_get_clipped (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), 0);
+
+  return self->clipped;
+}
+
+guint
+gloss_clip_queue_get_skipped (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), 0);
+
+  return self->skipped;
+}
+
+const char * const *
+gloss_clip_queue_get_failures (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), NULL);
+
+  return (const char * const *) self->failures->pdata;
+}
+
+void
+gloss_clip_queue_reset (GlossClipQueue *self)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  self->done = self->total = self->clipped = self->skipped = 0;
+  g_ptr_array_set_size (self->failures, 0);
+}
+
+void
+gloss_clip_queue_set_timeout (GlossClipQueue *self,
+                              guint           seconds)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  self->timeout_s = MAX (seconds, 1);
+}

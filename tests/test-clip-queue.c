@@ -1,0 +1,139 @@
+/* test-clip-queue.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The background clipper that imports use: pages served on 127.0.0.1 are
+ * clipped one after another; a page already in the library is skipped,
+ * or updated when asked; a page that fails is reported with its reason and
+ * does not stop the others. */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "gloss-clip-queue.h"
+#include "gloss-test-server.h"
+#include "gloss-test-util.h"
+
+static GlossTestServer *server;
+
+static void
+finished_cb (GlossClipQueue *queue,
+             gboolean       *finished)
+{
+  *finished = TRUE;
+}
+
+static GlossLibrary *
+new_library (void)
+{
+  static guint counter;
+  g_autofree char *name = g_strdup_printf ("queue-library-%u", counter++);
+  g_autofree char *path = gloss_test_make_dir (name);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  GlossLibrary *library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  gloss_library_load (library, NULL, &error);
+  g_assert_no_error (error);
+
+  return library;
+}
+
+static void
+run_queue (GlossClipQueue     *queue,
+           const char * const *paths,
+           gboolean            update_existing)
+{
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *uri = gloss_test_server_uri (server, paths[i]);
+
+      gloss_clip_queue_add (queue, uri, update_existing);
+    }
+
+  gloss_test_wait_until (finished, 60000);
+  g_signal_handler_disconnect (queue, id);
+}
+
+static void
+test_clips_skips_and_reports (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  static const char *first[] = { "browser/article.html", "browser/no-such-page.html", NULL };
+  static const char *again[] = { "browser/article.html", NULL };
+  const char * const *failures;
+  g_autofree char *missing = gloss_test_server_uri (server, "browser/no-such-page.html");
+
+  run_queue (queue, first, FALSE);
+
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 1);
+  g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 0);
+  failures = gloss_clip_queue_get_failures (queue);
+  g_assert_cmpuint (g_strv_length ((char **) failures), ==, 1);
+  g_assert_true (g_str_has_prefix (failures[0], missing));
+  g_assert_nonnull (strstr (failures[0], "404"));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+  {
+    g_autoptr(GlossClip) clip = g_list_model_get_item (G_LIST_MODEL (library), 0);
+
+    g_assert_cmpstr (gloss_clip_get_title (clip), ==, "A Quiet Revolution in Bread");
+  }
+
+  /* The same page again: skipped, not clipped twice. */
+  gloss_clip_queue_reset (queue);
+  run_queue (queue, again, FALSE);
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 0);
+  g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+
+  /* Asked to update: the same clip is clipped again, still one clip. */
+  gloss_clip_queue_reset (queue);
+  run_queue (queue, again, TRUE);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+}
+
+static void
+test_bad_address (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  gboolean finished = FALSE;
+
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  gloss_clip_queue_add (queue, "javascript:alert(1)", FALSE);
+  gloss_test_wait_until (finished, 10000);
+
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 0);
+  g_assert_cmpuint (g_strv_length ((char **) gloss_clip_queue_get_failures (queue)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GlossTestServer) the_server = NULL;
+
+  gloss_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  the_server = server = gloss_test_server_new ();
+
+  g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
+  g_test_add_func ("/clip-queue/bad-address", test_bad_address);
+
+  return g_test_run ();
+}

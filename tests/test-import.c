@@ -1,0 +1,342 @@
+/* test-import.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Import of each format into a library, the second import adding
+ * nothing, and damaged files ending in a clear message with nothing
+ * written. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gloss-cli-export.h"
+#include "gloss-error.h"
+#include "gloss-import.h"
+#include "gloss-test-export-clips.h"
+#include "gloss-test-util.h"
+
+#define PEACE_URL "https://example.org/2025/05/02/peace-talks"
+
+static const char peace_article[] =
+  "The secretary of state said on Tuesday that the talks would go on.\n\n"
+  "A spokesman told reporters that the US “will not be the mediators” going forward, "
+  "reflecting a change of course.";
+
+static GlossImportPlan *
+read_data_file (const char *name)
+{
+  g_autofree char *relative = g_build_filename ("data", "import", name, NULL);
+  g_autofree char *path = gloss_test_source_path (relative);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GlossImportPlan *plan = gloss_import_read (file, NULL, &error);
+
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+test_hypothesis (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-h");
+  g_autoptr(GlossImportPlan) plan = read_data_file ("hypothesis.json");
+  g_autoptr(GlossImportSummary) s1 = NULL;
+  g_autoptr(GlossImportSummary) s2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) missing = NULL;
+  GlossClip *clip = gloss_test_add_clip (library, PEACE_URL, "Peace talks", peace_article, NULL, 0);
+  GlossClip *other;
+  GListModel *annotations;
+  const char * const *warnings;
+  guint n_orphans = 0;
+
+  g_assert_cmpint (gloss_import_plan_get_format (plan), ==, GLOSS_IMPORT_FORMAT_HYPOTHESIS);
+  g_assert_cmpuint (gloss_import_plan_get_n_pages (plan), ==, 2);
+  g_assert_cmpuint (gloss_import_plan_get_n_annotations (plan), ==, 4);
+  warnings = gloss_import_plan_get_warnings (plan);
+  g_assert_nonnull (warnings[0]);
+  g_assert_nonnull (strstr (warnings[0], "1 replies"));
+
+  missing = gloss_import_plan_dup_missing_urls (plan, library);
+  g_assert_cmpuint (g_strv_length (missing), ==, 1);
+  g_assert_cmpstr (missing[0], ==, "https://other.example.net/essay");
+
+  s1 = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s1->annotations_added, ==, 4);
+  g_assert_cmpuint (s1->orphans, ==, 1);
+  g_assert_cmpuint (s1->placeholders, ==, 1);
+  g_assert_cmpuint (s1->notes_added, ==, 1);
+  g_assert_cmpuint (s1->urls_to_clip->len, ==, 1);
+
+  /* Re-anchored into the clip's own text, whatever Hypothesis's page had. */
+  annotations = gloss_clip_get_annotations (clip);
+  g_assert_cmpuint (g_list_model_get_n_items (annotations), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, i);
+
+      if (gloss_annotation_get_orphan (a))
+        {
+          n_orphans++;
+          continue;
+        }
+      if (g_str_equal (gloss_annotation_get_exact (a), "will not be the mediators"))
+        {
+          g_assert_cmpuint (gloss_annotation_get_start (a), ==,
+                            g_utf8_pointer_to_offset (peace_article, strstr (peace_article, "will not")));
+          g_assert_cmpstr (gloss_annotation_get_note (a), ==, "Why now? Compare with the minerals deal.");
+          g_assert_cmpstr (gloss_annotation_get_created (a), ==, "2026-11-19T09:01:02Z");
+        }
+      else
+        {
+          g_assert_cmpstr (gloss_annotation_get_exact (a), ==, "The secretary of state said on Tuesday");
+          g_assert_cmpuint (gloss_annotation_get_start (a), ==, 0);
+        }
+    }
+  g_assert_cmpuint (n_orphans, ==, 1);
+  g_assert_true (gloss_clip_has_tag (clip, "diplomacy"));
+  g_assert_true (gloss_clip_has_tag (clip, "to-read"));
+  g_assert_cmpstr (gloss_clip_get_note (clip), ==, "A page note: read again next week.");
+
+  /* The page with no clip got one made of its quote. */
+  other = gloss_library_find_by_url (library, "https://other.example.net/essay");
+  g_assert_nonnull (other);
+  g_assert_cmpstr (gloss_clip_get_title (other), ==, "An essay");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (other), ==, 1);
+  g_assert_cmpstr (gloss_clip_get_note (other), ==, "");
+  {
+    g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (other), 0);
+    g_autofree char *text = gloss_clip_load_article_text (other, NULL);
+
+    g_assert_cmpstr (gloss_annotation_get_note (a), ==, "Not clipped yet.");
+    g_assert_cmpstr (text, ==, "an essay about # headings & *stars*");
+    g_assert_false (gloss_annotation_get_orphan (a));
+  }
+
+  /* Twice: nothing added, nothing changed. */
+  {
+    g_autofree char *lib = g_file_get_path (gloss_library_get_folder (library));
+    g_autofree char *before = gloss_test_snapshot_tree (lib);
+    g_autofree char *after = NULL;
+
+    s2 = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s2->annotations_added, ==, 0);
+    g_assert_cmpuint (s2->annotations_present, ==, 4);
+    g_assert_cmpuint (s2->placeholders, ==, 0);
+    g_assert_cmpuint (s2->clips_updated, ==, 0);
+    after = gloss_test_snapshot_tree (lib);
+    g_assert_cmpstr (before, ==, after);
+  }
+}
+
+static void
+test_url_formats (void)
+{
+  static const struct
+  {
+    const char        *file;
+    GlossImportFormat  format;
+    const char        *urls;
+  } cases[] = {
+    { "urls.txt", GLOSS_IMPORT_FORMAT_URL_LIST,
+      "https://example.org/a https://example.org/b https://example.org/c" },
+    { "pocket.html", GLOSS_IMPORT_FORMAT_POCKET,
+      "https://example.org/one?a=1&b=2 https://example.org/two https://example.org/three" },
+    { "pocket.csv", GLOSS_IMPORT_FORMAT_POCKET,
+      "https://example.org/one https://example.org/two" },
+    { "omnivore.json", GLOSS_IMPORT_FORMAT_OMNIVORE,
+      "https://example.org/omnivore-article https://example.org/plain" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GlossImportPlan) plan = read_data_file (cases[i].file);
+      g_auto(GStrv) urls = gloss_import_plan_dup_urls (plan);
+      g_autofree char *joined = g_strjoinv (" ", urls);
+      g_autofree char *name = g_strdup_printf ("lib-url-%u", i);
+      g_autoptr(GlossLibrary) library = gloss_test_library_new (name);
+      g_autoptr(GlossImportSummary) summary = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].file);
+      g_assert_cmpint (gloss_import_plan_get_format (plan), ==, cases[i].format);
+      g_assert_cmpstr (joined, ==, cases[i].urls);
+
+      /* Without a clipper, plain pages are handed back to be clipped. */
+      summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (summary->urls_to_clip->len, ==, g_strv_length (urls));
+    }
+}
+
+static void
+test_pocket_tags_after_clipping (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-pocket");
+  g_autoptr(GlossImportPlan) plan = read_data_file ("pocket.html");
+  g_autoptr(GlossImportSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip;
+
+  /* The window clips the page, then applies the plan: the tags land. */
+  clip = gloss_test_add_clip (library, "https://example.org/one?a=1&b=2", "One", "Text.", NULL, 0);
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_has_tag (clip, "news"));
+  g_assert_true (gloss_clip_has_tag (clip, "long read"));
+  g_assert_cmpuint (summary->urls_to_clip->len, ==, 2);
+}
+
+static void
+test_omnivore_highlights (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-omnivore");
+  g_autoptr(GlossImportPlan) plan = read_data_file ("omnivore.json");
+  g_autoptr(GlossImportSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip = gloss_test_add_clip (library, "https://example.org/omnivore-article", "O",
+                                         "Intro.\n\nThen a highlighted line follows.", NULL, 0);
+  g_autoptr(GlossAnnotation) a = NULL;
+
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->annotations_added, ==, 1);
+  a = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpint (gloss_annotation_get_color (a), ==, GLOSS_COLOR_PINK);
+  g_assert_cmpstr (gloss_annotation_get_note (a), ==, "my thought");
+  g_assert_true (gloss_clip_has_tag (clip, "Research"));
+}
+
+/* Damaged or foreign files: exit 1, one line, the library as it was. */
+static void
+test_damaged (void)
+{
+  static const char * const files[][2] = {
+    { "truncated.json", "{\"annotations\": [ {\"uri\": \"https://example.org\", " },
+    { "wrong-shape.json", "{\"foo\": 1, \"bar\": [1, 2]}" },
+    { "empty.txt", "   \n\n" },
+    { "garbage.txt", "https://example.org/ok\nthis is not a url\n" },
+    { "collection.jsonld", "{\"@context\": \"http://www.w3.org/ns/anno.jsonld\", \"type\": \"AnnotationCollection\", \"first\": \"https://example.org/page1\"}" },
+    { "numbers.json", "[1, 2, 3]" },
+    { "no-links.html", "<html><body><p>Nothing here</p></body></html>" },
+    { "latin1.txt", "https://example.org/caf\xe9\n" },
+  };
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-damaged");
+  g_autofree char *lib = g_file_get_path (gloss_library_get_folder (library));
+  g_autofree char *dir = gloss_test_make_dir ("damaged");
+  g_autofree char *before = NULL;
+
+  gloss_test_add_clip (library, PEACE_URL, "Peace talks", peace_article, NULL, 0);
+  before = gloss_test_snapshot_tree (lib);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i][0], NULL);
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GString) err = g_string_new (NULL);
+      g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *after = NULL;
+      int status;
+
+      gloss_test_write_file (dir, files[i][0], files[i][1]);
+      status = gloss_cli_import (gloss_library_get_folder (library), path, urls, out, err);
+      g_test_message ("%s: %s", files[i][0], err->str);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_true (g_str_has_suffix (err->str, "\n"));
+      g_assert_null (strchr (err->str, '\n')[1] != '\0' ? "more than one line" : NULL);
+      g_assert_nonnull (strstr (err->str, files[i][0]));
+      g_assert_cmpuint (urls->len, ==, 0);
+      after = gloss_test_snapshot_tree (lib);
+      g_assert_cmpstr (before, ==, after);
+    }
+
+  /* A file that is not there. */
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr(GString) err = g_string_new (NULL);
+    g_autofree char *path = g_build_filename (dir, "missing.json", NULL);
+
+    g_assert_cmpint (gloss_cli_import (gloss_library_get_folder (library), path, NULL, out, err), ==, 1);
+    g_assert_nonnull (strstr (err->str, "missing.json"));
+  }
+}
+
+/* Shapes no exporter writes: nothing crashes, what cannot be used is
+ * left out with a warning. */
+static void
+test_hostile_w3c (void)
+{
+  static const char hostile[] =
+    "[{\"type\": \"Annotation\", \"target\": 5},"
+    " {\"type\": [\"Annotation\"], \"target\": {\"source\": \"https://example.org/x\", \"selector\": \"nope\"}, \"body\": [1, null, {\"value\": 3}]},"
+    " {\"type\": \"Annotation\", \"target\": [{\"source\": \"https://example.org/x\", \"selector\": {\"type\": \"TextQuoteSelector\", \"exact\": \"q\", \"refinedBy\": {\"type\": \"TextPositionSelector\", \"start\": -5, \"end\": 99999999999}}}], \"gloss:color\": \"ultraviolet\", \"created\": \"yesterday\"},"
+    " {\"type\": \"Annotation\", \"id\": \"urn:gloss:../../etc:passwd\", \"target\": {\"source\": \"https://example.org/y\", \"selector\": [{\"type\": \"TextQuoteSelector\", \"exact\": \"w\"}]}},"
+    " \"just a string\", {\"type\": \"Annotation\", \"target\": {\"source\": \"not a uri at all\"}}]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossImportPlan) plan = gloss_import_parse (hostile, strlen (hostile), "hostile.json", &error);
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-hostile");
+  g_autoptr(GlossImportSummary) summary = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gloss_import_plan_get_format (plan), ==, GLOSS_IMPORT_FORMAT_W3C);
+  g_assert_cmpuint (gloss_import_plan_get_n_pages (plan), ==, 2);
+  g_assert_cmpuint (gloss_import_plan_get_n_annotations (plan), ==, 2);
+  g_assert_nonnull (gloss_import_plan_get_warnings (plan)[0]);
+
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->annotations_added, ==, 2);
+  g_assert_cmpuint (summary->placeholders, ==, 2);
+}
+
+static void
+apply_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GlossImportSummary **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gloss_import_apply_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-async");
+  g_autoptr(GlossImportPlan) plan = read_data_file ("hypothesis.json");
+  GlossImportSummary *summary = NULL;
+
+  gloss_test_add_clip (library, PEACE_URL, "Peace talks", peace_article, NULL, 0);
+  gloss_import_apply_async (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, NULL,
+                            apply_done_cb, &summary);
+  while (summary == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (summary->annotations_added, ==, 3);
+  g_assert_cmpuint (summary->urls_to_clip->len, ==, 1);
+  gloss_import_summary_free (summary);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gloss_test_init (&argc, &argv);
+
+  g_test_add_func ("/import/hypothesis", test_hypothesis);
+  g_test_add_func ("/import/url-formats", test_url_formats);
+  g_test_add_func ("/import/pocket-tags", test_pocket_tags_after_clipping);
+  g_test_add_func ("/import/omnivore-highlights", test_omnivore_highlights);
+  g_test_add_func ("/import/damaged", test_damaged);
+  g_test_add_func ("/import/hostile-w3c", test_hostile_w3c);
+  g_test_add_func ("/import/async", test_async);
+
+  return g_test_run ();
+}
