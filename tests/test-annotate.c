@@ -660,6 +660,110 @@ test_many (Fixture       *fixture,
     }
 }
 
+/* article.txt that is not the reader's text (an older engine computed it
+ * differently): anchoring uses the quotes against what the reader shows,
+ * never the stored positions blindly. */
+static void
+test_reader_text_differs (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *html = "<p>One two three.</p><p>The envoy will not be the mediators going forward.</p>";
+  const char *stale_text = "Preface that the reader does not show. One two three.\nThe envoy will not be the mediators going forward.";
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/stale", "Stale");
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) marks = NULL;
+  const char *exact = "will not be the mediators";
+  guint start = g_utf8_pointer_to_offset (stale_text, strstr (stale_text, exact));
+
+  g_assert_true (gloss_library_add (fixture->library, clip, html, stale_text, &error));
+  a = gloss_annotation_new (exact, "three.\nThe envoy ", " going forward.", start, start + strlen (exact), GLOSS_COLOR_BLUE);
+  gloss_clip_add_annotation (clip, a);
+  g_assert_true (gloss_library_save (fixture->library, clip, &error));
+
+  show_clip (fixture, clip);
+  g_assert_true (gloss_reader_view_get_text_changed (gloss_window_get_reader (fixture->window)));
+  marks = painted (fixture);
+  g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (a)), ==, exact);
+  g_assert_false (gloss_annotation_get_orphan (a));
+}
+
+/* Another program rewrites clip.json while the clip is shown. */
+static void
+test_changed_on_disk (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *text = text_of (three_paragraphs);
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (clip), "clip.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GlossAnnotation) outside = NULL;
+  g_autoptr(JsonObject) marks = NULL;
+  JsonObject *root;
+  JsonArray *annotations;
+  guint start = g_utf8_pointer_to_offset (text, strstr (text, "strong words"));
+
+  gloss_library_set_monitoring (fixture->library, TRUE);
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("first paragraph"), JS_STR ("bread"));
+  highlight (fixture, "reader.highlight");
+
+  /* Written as another program would, following FORMAT.md. */
+  outside = gloss_annotation_new ("strong words", "has emphasis and ", " about yeast.", start, start + 12, GLOSS_COLOR_PINK);
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  annotations = json_object_get_array_member (root, "annotations");
+  json_array_add_object_element (annotations, json_object_ref (gloss_annotation_to_json (outside)));
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, path, NULL));
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_clear_pointer (&marks, json_object_unref);
+      marks = painted (fixture);
+      if (json_object_has_member (marks, gloss_annotation_get_id (outside)))
+        break;
+      g_usleep (10000);
+    }
+  g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (outside)), ==, "strong words");
+  g_assert_cmpuint (json_object_get_size (marks), ==, 2);
+  gloss_library_set_monitoring (fixture->library, FALSE);
+}
+
+/* Page messages are untrusted: shapes that are wrong change nothing and
+ * crash nothing. */
+static void
+test_bad_messages (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *done = NULL;
+
+  show_clip (fixture, clip);
+  done = reader_eval (fixture,
+    "const post = m => window.webkit.messageHandlers.gloss.postMessage (m);"
+    "post ({ type: 'selection', start: -1, end: 5, rect: { x: 0, y: 0, width: 1, height: 1 }, how: 'mouse' });"
+    "post ({ type: 'selection', start: 5, end: 1e300, rect: null, how: 'mouse' });"
+    "post ({ type: 'selection', start: 1.5, end: 3, rect: { x: 'a' } });"
+    "post ({ type: 'selection', start: 3, end: 2, rect: { x: 0, y: 0, width: 1, height: 1 } });"
+    "post ({ type: 'mark-clicked', id: '../../etc', rect: { x: 0, y: 0, width: 1, height: 1 } });"
+    "post ({ type: 'mark-clicked', id: 42 });"
+    "post ({ type: 'preloaded', clip: 7, ok: 'yes' });"
+    "post ({ type: 'selection' }); post ([]); post (null); post ('selection');"
+    "'sent'");
+  g_assert_cmpstr (done, ==, "sent");
+  for (guint i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gloss_reader_pane_get_popover (gloss_window_get_reader_pane (fixture->window)))));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+
+  /* The page cannot make a highlight out of offsets past the text. */
+  g_assert_null (gloss_annotator_add (annotator (fixture), 5, 100000, GLOSS_COLOR_YELLOW, NULL));
+  g_assert_null (gloss_annotator_add (annotator (fixture), 5, 5, GLOSS_COLOR_YELLOW, NULL));
+  g_assert_cmpuint (disk_count (fixture, clip), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -679,6 +783,9 @@ main (int   argc,
   ADD ("reopen", test_reopen);
   ADD ("changed-text", test_changed_text);
   ADD ("many", test_many);
+  ADD ("reader-text-differs", test_reader_text_differs);
+  ADD ("changed-on-disk", test_changed_on_disk);
+  ADD ("bad-messages", test_bad_messages);
 
   return g_test_run ();
 }

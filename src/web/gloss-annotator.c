@@ -62,6 +62,7 @@ struct _GlossAnnotator
   guint             generation;  /* bumped by every change */
 
   guint            painted : 1;
+  guint            saving : 1;
   guint            preload_done : 1;    /* its "painted" message came */
   guint            awaiting_preload : 1;
 };
@@ -489,7 +490,9 @@ save (GlossAnnotator *self)
       return FALSE;
     }
 
+  self->saving = TRUE;
   ok = gloss_library_save (self->library, self->clip, &error);
+  self->saving = FALSE;
   g_debug ("Saved clip %s in %.1f ms", gloss_clip_get_id (self->clip),
            (g_get_monotonic_time () - begin) / 1000.0);
   if (!ok)
@@ -1130,6 +1133,8 @@ gloss_annotator_dispose (GObject *object)
                                                    self->preload_script);
     }
 
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
   g_clear_object (&self->reader);
   g_clear_object (&self->library);
   g_clear_object (&self->clip);
@@ -1244,6 +1249,23 @@ gloss_annotator_get_reader (GlossAnnotator *self)
   return self->reader;
 }
 
+/* Someone else (a sync tool, an editor, another window) changed the
+ * clip shown: its annotations were read again, so anchor and paint them
+ * again. Our own saves pass here too, and are skipped. */
+static void
+library_clip_changed_cb (GlossAnnotator *self,
+                         GlossClip      *clip,
+                         GlossLibrary   *library)
+{
+  if (self->saving || clip != self->clip || self->text == NULL)
+    return;
+
+  g_debug ("Clip %s changed on disk: painting its annotations again", gloss_clip_get_id (clip));
+  self->generation++;
+  clear_undo (self);
+  anchor_and_paint_all (self);
+}
+
 void
 gloss_annotator_set_library (GlossAnnotator *self,
                              GlossLibrary   *library)
@@ -1251,7 +1273,15 @@ gloss_annotator_set_library (GlossAnnotator *self,
   g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
   g_return_if_fail (library == NULL || GLOSS_IS_LIBRARY (library));
 
+  if (self->library == library)
+    return;
+
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
   g_set_object (&self->library, library);
+  if (library != NULL)
+    g_signal_connect_object (library, "clip-changed",
+                             G_CALLBACK (library_clip_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 GlossClip *
