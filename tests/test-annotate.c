@@ -472,6 +472,27 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_true (gloss_annotator_undo (annotator (fixture)));
   g_assert_cmpuint (disk_count (fixture, clip), ==, 0);
   g_assert_false (gloss_annotator_undo (annotator (fixture)));
+
+  /* The toast's Undo puts back that very highlight, even after another
+   * change, with its note. */
+  {
+    g_autoptr(GlossAnnotation) deleted = NULL;
+    g_autofree char *other = NULL;
+
+    select_text (fixture, JS_STR ("strong words"), JS_STR ("yeast"));
+    g_free (id);
+    id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+    gloss_annotator_edit_note (annotator (fixture), id, "Keep this.");
+    deleted = g_object_ref (gloss_clip_find_annotation (clip, id));
+    g_assert_true (gloss_annotator_delete (annotator (fixture), id));
+    select_text (fixture, JS_STR ("The third"), JS_STR ("story"));
+    other = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+
+    g_assert_true (gloss_annotator_restore (annotator (fixture), deleted));
+    g_assert_cmpuint (disk_count (fixture, clip), ==, 2);
+    check_disk (fixture, clip, id, text, "strong words about yeast", "yellow", "Keep this.");
+    g_assert_nonnull (gloss_clip_find_annotation (clip, other));
+  }
 }
 
 static void

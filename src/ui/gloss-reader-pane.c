@@ -168,10 +168,13 @@ note_requested_cb (GlossReaderPane *self,
 }
 
 static void
-undo_delete_cb (GlossReaderPane *self)
+undo_delete_cb (GlossReaderPane *self,
+                AdwToast        *toast)
 {
-  if (self->annotator != NULL)
-    gloss_annotator_undo (self->annotator);
+  GlossAnnotation *annotation = g_object_get_data (G_OBJECT (toast), "gloss-annotation");
+
+  if (self->annotator != NULL && annotation != NULL)
+    gloss_annotator_restore (self->annotator, annotation);
 }
 
 static void
@@ -187,6 +190,8 @@ deleted_cb (GlossReaderPane *self,
 
   toast = adw_toast_new (_("Highlight deleted"));
   adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "gloss-annotation",
+                          g_object_ref (annotation), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }

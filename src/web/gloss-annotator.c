@@ -875,6 +875,59 @@ gloss_annotator_delete (GlossAnnotator *self,
 }
 
 gboolean
+gloss_annotator_restore (GlossAnnotator  *self,
+                         GlossAnnotation *annotation)
+{
+  g_autoptr(GlossAnnotation) copy = NULL;
+  const char *id;
+  guint start, end;
+
+  g_return_val_if_fail (GLOSS_IS_ANNOTATOR (self), FALSE);
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (annotation), FALSE);
+
+  id = gloss_annotation_get_id (annotation);
+  if (self->clip == NULL || lookup (self, id) != NULL)
+    return FALSE;
+
+  gloss_annotator_flush (self);
+  copy = gloss_annotation_copy (annotation);
+  if (!gloss_clip_add_annotation (self->clip, copy))
+    return FALSE;
+  if (!save (self))
+    {
+      gloss_clip_remove_annotation (self->clip, id);
+      return FALSE;
+    }
+
+  /* Its deletion is undone: drop that step. */
+  for (GList *l = self->undo.head; l != NULL; l = l->next)
+    {
+      UndoEntry *entry = l->data;
+
+      if (g_strcmp0 (entry->id, id) == 0 && entry->before != NULL)
+        {
+          undo_entry_free (entry);
+          g_queue_delete_link (&self->undo, l);
+          break;
+        }
+    }
+
+  if (self->text != NULL && gloss_anchor_annotation (self->text, copy, &start, &end) != GLOSS_ANCHOR_ORPHAN)
+    {
+      gloss_annotation_set_orphan (copy, FALSE);
+      set_range (self, id, start, end);
+      paint_one (self, copy, FALSE, FALSE);
+    }
+  else
+    gloss_annotation_set_orphan (copy, TRUE);
+
+  self->generation++;
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  return TRUE;
+}
+
+gboolean
 gloss_annotator_can_undo (GlossAnnotator *self)
 {
   g_return_val_if_fail (GLOSS_IS_ANNOTATOR (self), FALSE);

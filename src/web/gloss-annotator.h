@@ -66,6 +66,10 @@ void             gloss_annotator_edit_note         (GlossAnnotator   *self,
 void             gloss_annotator_flush             (GlossAnnotator   *self);
 gboolean         gloss_annotator_delete            (GlossAnnotator   *self,
                                                     const char       *id);
+/* Puts back a deleted annotation (the Undo of the "deleted" toast), even
+ * after other changes. */
+gboolean         gloss_annotator_restore           (GlossAnnotator   *self,
+                                                    GlossAnnotation  *annotation);
 gboolean         gloss_annotator_can_undo          (GlossAnnotator   *self);
 gboolean         gloss_annotator_undo              (GlossAnnotator   *self);
 /* Where @id is painted now, in code points of the reader's text; FALSE
