@@ -413,8 +413,21 @@ gloss_reader_pane_class_init (GlossReaderPaneClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "reader.highlight-note", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_H, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "reader.highlight-note", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "reader.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "reader.toggle-annotations", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "reader.caret-browsing", NULL);
+}
+
+static gboolean
+toggle_annotations_shortcut_cb (GtkWidget *widget,
+                                GVariant  *args,
+                                gpointer   user_data)
+{
+  GlossReaderPane *self = GLOSS_READER_PANE (widget);
+
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  gloss_reader_pane_set_show_annotations (self, !gloss_reader_pane_get_show_annotations (self));
+  return TRUE;
 }
 
 static void
@@ -437,6 +450,15 @@ gloss_reader_pane_init (GlossReaderPane *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F7, 0),
                                                           gtk_named_action_new ("reader.caret-browsing")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* F9 wherever the focus is in the window (the address bar, the
+   * library), as long as the reader shows. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F9, 0),
+                                                          gtk_callback_action_new (toggle_annotations_shortcut_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->settings = g_settings_new (APP_ID);

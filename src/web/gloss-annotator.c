@@ -644,6 +644,22 @@ selection_cb (GObject      *object,
   if (data->clip != self->clip || self->clip == NULL)
     goto out;
 
+  /* A caret inside a highlight (keyboard users) offers that highlight. */
+  if (data->reattach_id == NULL && value != NULL && jsc_value_is_object (value))
+    {
+      g_autofree char *mark = gloss_web_message_dup_string (value, "mark");
+      double rect[4];
+
+      if (mark != NULL && lookup (self, mark) != NULL)
+        {
+          if (data->open_note)
+            g_signal_emit (self, signals[NOTE_REQUESTED], 0, mark);
+          else if (message_get_rect (self, value, rect))
+            g_signal_emit (self, signals[MARK_ACTIVATED], 0, mark, rect[0], rect[1], rect[2], rect[3]);
+          goto out;
+        }
+    }
+
   if (!selection_from_value (value, &start, &end))
     {
       if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

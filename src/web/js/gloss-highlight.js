@@ -98,12 +98,28 @@
     return { x: rect.left, y: rect.top, width: rect.width, height: rect.height };
   }
 
-  /* The selection inside the article as code points, or null. */
+  /* The highlight the caret is in (caret browsing), or null. */
+  function markAtCaret (sel) {
+    if (sel === null || sel.rangeCount === 0 || !sel.isCollapsed)
+      return null;
+    let node = sel.anchorNode;
+    if (node !== null && node.nodeType !== Node.ELEMENT_NODE)
+      node = node.parentElement;
+    const mark = node && node.closest ? node.closest ('mark.gloss-hl') : null;
+    if (mark === null || root () === null || !root ().contains (mark))
+      return null;
+    return { mark: mark.dataset.id, rect: rectOfMark (mark.dataset.id) };
+  }
+
+  /* The selection inside the article as code points; for a caret inside
+   * a highlight, that highlight; else null. */
   function selection () {
     const r = root ();
     const sel = window.getSelection ();
-    if (r === null || sel === null || sel.rangeCount === 0 || sel.isCollapsed)
+    if (r === null || sel === null || sel.rangeCount === 0)
       return null;
+    if (sel.isCollapsed)
+      return markAtCaret (sel);
 
     const range = sel.getRangeAt (0).cloneRange ();
     const all = document.createRange ();
