@@ -785,6 +785,74 @@ test_bad_messages (Fixture       *fixture,
   g_assert_cmpuint (disk_count (fixture, clip), ==, 0);
 }
 
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, n) != NULL)
+    n++;
+  return n;
+}
+
+/* The panel: the page note (saved as typed, even when the window closes
+ * at once), tags, the filters, and a row that leads back to its mark. */
+static void
+test_panel (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (clip), "clip.json", NULL);
+  GlossReaderPane *pane = gloss_window_get_reader_pane (fixture->window);
+  GlossAnnotationsPanel *panel = GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (pane));
+  GtkListBox *list = gloss_annotations_panel_get_list (panel);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *first = NULL;
+  g_autofree char *flashed = NULL;
+  JsonObject *root;
+  JsonArray *tags;
+
+  gloss_reader_pane_set_show_annotations (pane, TRUE);
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("talks about"), JS_STR ("bread"));
+  first = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  gloss_annotator_edit_note (annotator (fixture), first, "With a note.");
+  select_text (fixture, JS_STR ("strong words"), JS_STR ("yeast"));
+  highlight (fixture, "reader.highlight");
+  gloss_annotator_set_color (annotator (fixture), first, GLOSS_COLOR_GREEN);
+
+  gloss_test_wait_until (count_rows (list) == 2, 10000);
+  gloss_annotations_panel_set_filter (panel, 1 + GLOSS_COLOR_GREEN, FALSE);
+  gloss_test_wait_until (count_rows (list) == 1, 10000);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (list, 0)), "gloss-id"), ==, first);
+  gloss_annotations_panel_set_filter (panel, 1 + GLOSS_COLOR_BLUE, FALSE);
+  gloss_test_wait_until (count_rows (list) == 0, 10000);
+  gloss_annotations_panel_set_filter (panel, 0, TRUE);
+  gloss_test_wait_until (count_rows (list) == 1, 10000);
+
+  /* Activating the row scrolls to the mark and flashes it. */
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
+  flashed = reader_eval (fixture, "String (document.querySelectorAll ('mark.gloss-flash').length)");
+  g_assert_cmpstr (flashed, !=, "0");
+
+  /* A tag, and a page note typed then the window closed at once. */
+  gtk_editable_set_text (GTK_EDITABLE (gloss_annotations_panel_get_tag_entry (panel)), "  bread history ");
+  g_signal_emit_by_name (gloss_annotations_panel_get_tag_entry (panel), "activate");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (gloss_annotations_panel_get_page_note_view (panel)),
+                            "Page note, **Markdown**.", -1);
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "note"), ==, "Page note, **Markdown**.");
+  tags = json_object_get_array_member (root, "tags");
+  g_assert_cmpuint (json_array_get_length (tags), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (tags, 0), ==, "bread history");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -807,6 +875,7 @@ main (int   argc,
   ADD ("reader-text-differs", test_reader_text_differs);
   ADD ("changed-on-disk", test_changed_on_disk);
   ADD ("bad-messages", test_bad_messages);
+  ADD ("panel", test_panel);
 
   return g_test_run ();
 }

@@ -532,3 +532,31 @@ gloss_annotations_panel_get_orphans (GlossAnnotationsPanel *self)
 
   return self->orphans;
 }
+
+GtkTextView *
+gloss_annotations_panel_get_page_note_view (GlossAnnotationsPanel *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self), NULL);
+
+  return self->page_note_view;
+}
+
+GtkEntry *
+gloss_annotations_panel_get_tag_entry (GlossAnnotationsPanel *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self), NULL);
+
+  return self->tag_entry;
+}
+
+void
+gloss_annotations_panel_set_filter (GlossAnnotationsPanel *self,
+                                    guint                  color_index,
+                                    gboolean               with_note)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self));
+  g_return_if_fail (color_index <= GLOSS_N_COLORS);
+
+  gtk_drop_down_set_selected (self->color_filter, color_index);
+  gtk_toggle_button_set_active (self->note_filter, with_note);
+}

@@ -28,6 +28,13 @@ void        gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
 /* The rows shown, for tests. */
 GtkListBox *gloss_annotations_panel_get_list      (GlossAnnotationsPanel *self);
 GtkListBox *gloss_annotations_panel_get_orphans   (GlossAnnotationsPanel *self);
+/* The page note editor, the tag entry and the filters, for tests. */
+GtkTextView *gloss_annotations_panel_get_page_note_view (GlossAnnotationsPanel *self);
+GtkEntry   *gloss_annotations_panel_get_tag_entry (GlossAnnotationsPanel *self);
+/* 0 for every colour, else 1 + GlossColor. */
+void        gloss_annotations_panel_set_filter    (GlossAnnotationsPanel *self,
+                                                   guint                  color_index,
+                                                   gboolean               with_note);
 /* Writes a page note still being typed. */
 void        gloss_annotations_panel_flush         (GlossAnnotationsPanel *self);
 

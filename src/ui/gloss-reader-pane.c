@@ -276,6 +276,7 @@ close_request_cb (GlossReaderPane *self)
 {
   if (self->annotator != NULL)
     gloss_annotator_flush (self->annotator);
+  gloss_annotations_panel_flush (self->panel);
 }
 
 static void
