@@ -23,8 +23,8 @@
 
 #define N_ANNOTATIONS 500
 #define FREE_PARAGRAPHS 100
-#define OPEN_RUNS 7
 #define CREATE_RUNS 25
+#define OPEN_RUNS 7
 
 static gint64 opened_at;
 static gint64 loaded_at;
@@ -101,6 +101,7 @@ main (int   argc,
   g_autoptr(GArray) create_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) whole_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) burst_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) panel_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GError) error = NULL;
   GlossWindow *window;
   GlossAnnotator *annotator;
@@ -182,7 +183,7 @@ main (int   argc,
    * person does it, the page has settled (laid out and drawn the previous
    * change) before the key press; the second half of the runs goes back
    * to back instead, the page still busy drawing. */
-  for (guint run = 0; run < 2 * CREATE_RUNS; run++)
+  for (guint run = 0; run < 3 * CREATE_RUNS; run++)
     {
       g_autofree char *script = NULL;
       gboolean done = FALSE;
@@ -199,7 +200,16 @@ main (int   argc,
       gloss_reader_view_run_script (reader, script, NULL, eval_cb, &done);
       gloss_test_wait_until (done, 10000);
 
-      if (run < CREATE_RUNS)
+      /* The last third with the annotations panel open, listing them. */
+      if (run == 2 * CREATE_RUNS)
+        {
+          gint64 settle = g_get_monotonic_time () + 1000 * 1000;
+
+          gloss_reader_pane_set_show_annotations (gloss_window_get_reader_pane (window), TRUE);
+          gloss_test_wait_until (g_get_monotonic_time () > settle, 2000);
+        }
+
+      if (run < CREATE_RUNS || run >= 2 * CREATE_RUNS)
         {
           gint64 settle = g_get_monotonic_time () + 300 * 1000;
 
@@ -211,17 +221,18 @@ main (int   argc,
       gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (window)), "reader.highlight", NULL);
       gloss_test_wait_until (highlighted_at != 0, 10000);
       ms = (highlighted_at - start) / 1000.0;
-      g_array_append_val (run < CREATE_RUNS ? create_ms : burst_ms, ms);
+      g_array_append_val (run < CREATE_RUNS ? create_ms : run < 2 * CREATE_RUNS ? burst_ms : panel_ms, ms);
     }
 
-  if (gloss_clip_get_n_annotations (clip) != N_ANNOTATIONS + 2 * CREATE_RUNS)
-    g_error ("Expected %u annotations, found %u", N_ANNOTATIONS + 2 * CREATE_RUNS, gloss_clip_get_n_annotations (clip));
+  if (gloss_clip_get_n_annotations (clip) != N_ANNOTATIONS + 3 * CREATE_RUNS)
+    g_error ("Expected %u annotations, found %u", N_ANNOTATIONS + 3 * CREATE_RUNS, gloss_clip_get_n_annotations (clip));
 
   g_print ("Article: %u paragraphs, %u annotations\n", N_ANNOTATIONS + FREE_PARAGRAPHS, N_ANNOTATIONS);
   print_figures ("open: article shown → 500 anchored + painted", open_ms, 200);
   print_figures ("open: load started → 500 painted (whole load)", whole_ms, 1000);
   print_figures ("create: action → clip.json written + painted", create_ms, 50);
   print_figures ("create, back to back (page still drawing)", burst_ms, 50);
+  print_figures ("create, annotations panel open", panel_ms, 50);
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

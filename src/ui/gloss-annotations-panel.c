@@ -37,10 +37,20 @@ struct _GlossAnnotationsPanel
   GtkEntry       *tag_entry;
   GtkDropDown    *color_filter;
   GtkToggleButton *note_filter;
-  GtkListBox     *list;
+  GtkListView    *list_view;
   GtkLabel       *empty_label;
-  GtkLabel       *orphans_label;
+  GtkWidget      *orphans_box;
   GtkListBox     *orphans;
+
+  /* A mirror of the clip's annotations that changes only where they did
+   * (a colour, a note, one added): the list view then rebinds just those
+   * rows, so that 500 highlights cost no more than a few. */
+  GListStore         *store;
+  GPtrArray          *signatures;   /* of char *, parallel to store */
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *shown;
+  GtkCustomFilter    *orphan_filter;
+  GtkFilterListModel *orphan_model;
 };
 
 G_DEFINE_FINAL_TYPE (GlossAnnotationsPanel, gloss_annotations_panel, ADW_TYPE_BIN)
@@ -82,20 +92,42 @@ edit_clicked_cb (GtkButton             *button,
     gloss_annotator_open_note (self->annotator, id);
 }
 
-static GtkWidget *
-annotation_row (GlossAnnotationsPanel *self,
-                GlossAnnotation       *annotation,
-                gboolean               orphan)
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
+  gtk_label_set_label (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
+static GtkWidget *
+make_label (int lines)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (label), lines);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_width_chars (GTK_LABEL (label), 20);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+
+  return label;
+}
+
+/* One row: colour, quote, note preview, and a button (edit the note, or
+ * for an orphan re-attach it to the selection). Filled by bind_row(). */
+static GtkWidget *
+make_row (GlossAnnotationsPanel *self,
+          gboolean               orphan)
+{
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *quote;
-  g_autofree char *dot_class = g_strdup_printf ("gloss-dot-%s", gloss_color_to_string (gloss_annotation_get_color (annotation)));
-  g_autofree char *short_quote = shorten (gloss_annotation_get_exact (annotation), QUOTE_CHARS);
-  g_autofree char *quoted = g_strdup_printf ("“%s”", short_quote);
-  const char *note = gloss_annotation_get_note (annotation);
+  GtkWidget *quote = make_label (3);
+  GtkWidget *note = make_label (2);
+  GtkWidget *button;
 
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
@@ -103,130 +135,202 @@ annotation_row (GlossAnnotationsPanel *self,
   gtk_widget_set_margin_end (box, 8);
 
   gtk_widget_add_css_class (dot, "gloss-dot");
-  gtk_widget_add_css_class (dot, dot_class);
   gtk_box_append (GTK_BOX (box), dot);
 
-  quote = gtk_label_new (quoted);
-  gtk_label_set_wrap (GTK_LABEL (quote), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (quote), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_lines (GTK_LABEL (quote), 3);
-  gtk_label_set_ellipsize (GTK_LABEL (quote), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (quote), 0);
+  gtk_widget_add_css_class (note, "dim-label");
+  gtk_widget_add_css_class (note, "caption");
   gtk_box_append (GTK_BOX (texts), quote);
-
-  if (*note != '\0')
-    {
-      g_autofree char *short_note = shorten (note, 120);
-      GtkWidget *label = gtk_label_new (short_note);
-
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_lines (GTK_LABEL (label), 2);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, "caption");
-      gtk_box_append (GTK_BOX (texts), label);
-    }
-
-  if (orphan)
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Re-attach to Selection"));
-
-      gtk_widget_set_halign (button, GTK_ALIGN_START);
-      gtk_widget_set_tooltip_text (button, _("Select the passage in the article first"));
-      g_object_set_data_full (G_OBJECT (button), "gloss-id",
-                              g_strdup (gloss_annotation_get_id (annotation)), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (reattach_clicked_cb), self, 0);
-      gtk_box_append (GTK_BOX (texts), button);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-    }
-
+  gtk_box_append (GTK_BOX (texts), note);
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (box), texts);
 
-  if (!orphan)
+  if (orphan)
     {
-      GtkWidget *button = gtk_button_new_from_icon_name ("document-edit-symbolic");
-
+      button = gtk_button_new_with_mnemonic (_("_Re-attach to Selection"));
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_widget_set_tooltip_text (button, _("Select the passage in the article first"));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (reattach_clicked_cb), self, 0);
+      gtk_box_append (GTK_BOX (texts), button);
+    }
+  else
+    {
+      button = gtk_button_new_from_icon_name ("document-edit-symbolic");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_set_tooltip_text (button, _("Edit the Note"));
-      g_object_set_data_full (G_OBJECT (button), "gloss-id",
-                              g_strdup (gloss_annotation_get_id (annotation)), g_free);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit the Note"),
+                                      -1);
       g_signal_connect_object (button, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
       gtk_box_append (GTK_BOX (box), button);
     }
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, quoted,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (row), "gloss-id",
+
+  g_object_set_data (G_OBJECT (box), "gloss-dot", dot);
+  g_object_set_data (G_OBJECT (box), "gloss-quote", quote);
+  g_object_set_data (G_OBJECT (box), "gloss-note", note);
+  g_object_set_data (G_OBJECT (box), "gloss-button", button);
+
+  return box;
+}
+
+static void
+bind_row (GtkWidget       *box,
+          GlossAnnotation *annotation)
+{
+  GtkWidget *dot = g_object_get_data (G_OBJECT (box), "gloss-dot");
+  GtkWidget *button = g_object_get_data (G_OBJECT (box), "gloss-button");
+  g_autofree char *short_quote = shorten (gloss_annotation_get_exact (annotation), QUOTE_CHARS);
+  g_autofree char *quoted = g_strdup_printf ("“%s”", short_quote);
+  g_autofree char *short_note = shorten (gloss_annotation_get_note (annotation), 120);
+
+  for (guint i = 0; i < GLOSS_N_COLORS; i++)
+    {
+      g_autofree char *css = g_strdup_printf ("gloss-dot-%s", gloss_color_to_string (i));
+
+      if (i == gloss_annotation_get_color (annotation))
+        gtk_widget_add_css_class (dot, css);
+      else
+        gtk_widget_remove_css_class (dot, css);
+    }
+
+  set_label_text (g_object_get_data (G_OBJECT (box), "gloss-quote"), quoted);
+  set_label_text (g_object_get_data (G_OBJECT (box), "gloss-note"), short_note);
+  g_object_set_data_full (G_OBJECT (button), "gloss-id",
                           g_strdup (gloss_annotation_get_id (annotation)), g_free);
+  g_object_set_data_full (G_OBJECT (box), "gloss-id",
+                          g_strdup (gloss_annotation_get_id (annotation)), g_free);
+}
+
+static void
+setup_item_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               GlossAnnotationsPanel    *self)
+{
+  gtk_list_item_set_child (item, make_row (self, FALSE));
+}
+
+static void
+bind_item_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              GlossAnnotationsPanel    *self)
+{
+  GlossAnnotation *annotation = gtk_list_item_get_item (item);
+  g_autofree char *short_quote = shorten (gloss_annotation_get_exact (annotation), QUOTE_CHARS);
+
+  bind_row (gtk_list_item_get_child (item), annotation);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, short_quote,
+                                  -1);
+}
+
+static GtkWidget *
+create_orphan_row_cb (gpointer item,
+                      gpointer user_data)
+{
+  GlossAnnotationsPanel *self = user_data;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = make_row (self, TRUE);
+
+  bind_row (box, item);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data_full (G_OBJECT (row), "gloss-id",
+                          g_strdup (gloss_annotation_get_id (item)), g_free);
 
   return row;
 }
 
-static void
-clear_list (GtkListBox *list)
+static gboolean
+shown_filter_cb (gpointer item,
+                 gpointer user_data)
 {
-  GtkWidget *child;
+  GlossAnnotationsPanel *self = user_data;
+  GlossAnnotation *annotation = item;
+  guint color_index = gtk_drop_down_get_selected (self->color_filter);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+  if (gloss_annotation_get_orphan (annotation))
+    return FALSE;
+  if (color_index > 0 && color_index != GTK_INVALID_LIST_POSITION &&
+      gloss_annotation_get_color (annotation) != (GlossColor)(color_index - 1))
+    return FALSE;
+  if (gtk_toggle_button_get_active (self->note_filter) && *gloss_annotation_get_note (annotation) == '\0')
+    return FALSE;
+
+  return TRUE;
 }
 
+static gboolean
+orphan_filter_cb (gpointer item,
+                  gpointer user_data)
+{
+  return gloss_annotation_get_orphan (GLOSS_ANNOTATION (item));
+}
+
+static char *
+signature (GlossAnnotation *annotation)
+{
+  return g_strdup_printf ("%p|%s|%d|%d|%s|%s", annotation,
+                          gloss_annotation_get_id (annotation),
+                          gloss_annotation_get_color (annotation),
+                          gloss_annotation_get_orphan (annotation),
+                          gloss_annotation_get_modified (annotation),
+                          gloss_annotation_get_note (annotation));
+}
+
+static void
+update_visibility (GlossAnnotationsPanel *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  guint orphans = g_list_model_get_n_items (G_LIST_MODEL (self->orphan_model));
+  guint all = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), shown == 0);
+  gtk_label_set_label (self->empty_label,
+                       all - orphans == 0 ? _("Select text in the article and press Ctrl+H to highlight it.")
+                                          : _("No highlight matches the filter."));
+  gtk_widget_set_visible (self->orphans_box, orphans > 0);
+}
+
+/* Brings the mirror in line with the clip: the unchanged start and end
+ * stay, the middle is replaced (one row for a typical change). */
 static void
 rebuild_lists (GlossAnnotationsPanel *self)
 {
   GlossClip *clip = self->annotator ? gloss_annotator_get_clip (self->annotator) : NULL;
-  guint color_index = gtk_drop_down_get_selected (self->color_filter);
-  gboolean need_note = gtk_toggle_button_get_active (self->note_filter);
-  GListModel *annotations;
-  guint n, shown = 0, orphans = 0;
-
-  clear_list (self->list);
-  clear_list (self->orphans);
-
-  if (clip == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->empty_label), TRUE);
-      gtk_widget_set_visible (GTK_WIDGET (self->orphans_label), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->orphans), FALSE);
-      return;
-    }
-
-  annotations = gloss_clip_get_annotations (clip);
-  n = g_list_model_get_n_items (annotations);
+  GListModel *annotations = clip ? gloss_clip_get_annotations (clip) : NULL;
+  guint n = annotations ? g_list_model_get_n_items (annotations) : 0;
+  guint old_n = self->signatures->len;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func (g_free);
+  guint prefix = 0, suffix = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
+      GlossAnnotation *annotation = g_list_model_get_item (annotations, i);
 
-      if (gloss_annotation_get_orphan (annotation))
-        {
-          gtk_list_box_append (self->orphans, annotation_row (self, annotation, TRUE));
-          orphans++;
-          continue;
-        }
-
-      if (color_index > 0 && gloss_annotation_get_color (annotation) != (GlossColor)(color_index - 1))
-        continue;
-      if (need_note && *gloss_annotation_get_note (annotation) == '\0')
-        continue;
-
-      gtk_list_box_append (self->list, annotation_row (self, annotation, FALSE));
-      shown++;
+      g_ptr_array_add (items, annotation);
+      g_ptr_array_add (signatures, signature (annotation));
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->list), shown > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), shown == 0);
-  gtk_label_set_label (self->empty_label,
-                       n - orphans == 0 ? _("Select text in the article and press Ctrl+H to highlight it.")
-                                        : _("No highlight matches the filter."));
-  gtk_widget_set_visible (GTK_WIDGET (self->orphans_label), orphans > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->orphans), orphans > 0);
+  while (prefix < n && prefix < old_n &&
+         g_str_equal (signatures->pdata[prefix], self->signatures->pdata[prefix]))
+    prefix++;
+  while (suffix < n - prefix && suffix < old_n - prefix &&
+         g_str_equal (signatures->pdata[n - 1 - suffix], self->signatures->pdata[old_n - 1 - suffix]))
+    suffix++;
+
+  if (prefix == n && prefix == old_n)
+    return;
+
+  g_list_store_splice (self->store, prefix, old_n - prefix - suffix,
+                       items->pdata + prefix, n - prefix - suffix);
+  g_ptr_array_unref (self->signatures);
+  self->signatures = g_steal_pointer (&signatures);
+
+  update_visibility (self);
 }
+
+static void rebuild_tags (GlossAnnotationsPanel *self);
 
 static void
 remove_tag_clicked_cb (GtkButton             *button,
@@ -239,6 +343,7 @@ remove_tag_clicked_cb (GtkButton             *button,
 
   if (gloss_clip_remove_tag (self->clip, tag))
     gloss_annotator_save_clip (self->annotator);
+  rebuild_tags (self);
 }
 
 static void
@@ -414,17 +519,18 @@ gloss_annotations_panel_flush (GlossAnnotationsPanel *self)
 static void
 filter_changed_cb (GlossAnnotationsPanel *self)
 {
-  rebuild_lists (self);
+  if (self->filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
 row_activated_cb (GlossAnnotationsPanel *self,
-                  GtkListBoxRow         *row)
+                  guint                  position)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), "gloss-id");
+  g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
 
-  if (self->annotator != NULL && id != NULL)
-    gloss_annotator_scroll_to (self->annotator, id);
+  if (self->annotator != NULL && annotation != NULL)
+    gloss_annotator_scroll_to (self->annotator, gloss_annotation_get_id (annotation));
 }
 
 static void
@@ -434,6 +540,8 @@ gloss_annotations_panel_dispose (GObject *object)
 
   gloss_annotations_panel_flush (self);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  if (self->orphans != NULL)
+    gtk_list_box_bind_model (self->orphans, NULL, NULL, NULL, NULL);
 
   if (self->annotator != NULL)
     g_signal_handlers_disconnect_by_data (self->annotator, self);
@@ -441,6 +549,10 @@ gloss_annotations_panel_dispose (GObject *object)
   g_clear_object (&self->annotator);
   g_clear_object (&self->library);
   g_clear_object (&self->clip);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->orphan_model);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->signatures, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_ANNOTATIONS_PANEL);
 
@@ -462,9 +574,9 @@ gloss_annotations_panel_class_init (GlossAnnotationsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, tag_entry);
   gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, color_filter);
   gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, note_filter);
-  gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, list);
+  gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, list_view);
   gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, orphans_label);
+  gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, orphans_box);
   gtk_widget_class_bind_template_child (widget_class, GlossAnnotationsPanel, orphans);
   gtk_widget_class_bind_template_callback (widget_class, tag_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
@@ -489,7 +601,35 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->page_note_view), "changed",
                            G_CALLBACK (page_note_changed_cb), self, G_CONNECT_SWAPPED);
-  rebuild_lists (self);
+
+  {
+    GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+    GtkNoSelection *selection;
+
+    self->store = g_list_store_new (GLOSS_TYPE_ANNOTATION);
+    self->signatures = g_ptr_array_new_with_free_func (g_free);
+
+    self->filter = gtk_custom_filter_new (shown_filter_cb, self, NULL);
+    self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), GTK_FILTER (self->filter));
+    self->orphan_filter = gtk_custom_filter_new (orphan_filter_cb, NULL, NULL);
+    self->orphan_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
+                                                    GTK_FILTER (self->orphan_filter));
+    g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (update_visibility), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->orphan_model, "items-changed", G_CALLBACK (update_visibility), self, G_CONNECT_SWAPPED);
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_item_cb), self);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), self);
+    selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
+    gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+    gtk_list_view_set_factory (self->list_view, factory);
+    g_object_unref (selection);
+    g_object_unref (factory);
+
+    gtk_list_box_bind_model (self->orphans, G_LIST_MODEL (self->orphan_model),
+                             create_orphan_row_cb, self, NULL);
+  }
+
+  update_visibility (self);
   rebuild_tags (self);
 }
 
@@ -517,12 +657,20 @@ gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
   load_clip (self);
 }
 
-GtkListBox *
-gloss_annotations_panel_get_list (GlossAnnotationsPanel *self)
+GListModel *
+gloss_annotations_panel_get_shown (GlossAnnotationsPanel *self)
 {
   g_return_val_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self), NULL);
 
-  return self->list;
+  return G_LIST_MODEL (self->shown);
+}
+
+GtkListView *
+gloss_annotations_panel_get_list_view (GlossAnnotationsPanel *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self), NULL);
+
+  return self->list_view;
 }
 
 GtkListBox *

@@ -25,8 +25,9 @@ G_DECLARE_FINAL_TYPE (GlossAnnotationsPanel, gloss_annotations_panel, GLOSS, ANN
 void        gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
                                                    GlossAnnotator        *annotator,
                                                    GlossLibrary          *library);
-/* The rows shown, for tests. */
-GtkListBox *gloss_annotations_panel_get_list      (GlossAnnotationsPanel *self);
+/* The annotations listed (after the filters), and the list, for tests. */
+GListModel *gloss_annotations_panel_get_shown     (GlossAnnotationsPanel *self);
+GtkListView *gloss_annotations_panel_get_list_view (GlossAnnotationsPanel *self);
 GtkListBox *gloss_annotations_panel_get_orphans   (GlossAnnotationsPanel *self);
 /* The page note editor, the tag entry and the filters, for tests. */
 GtkTextView *gloss_annotations_panel_get_page_note_view (GlossAnnotationsPanel *self);
