@@ -864,6 +864,42 @@ test_panel (Fixture       *fixture,
   g_assert_cmpstr (json_array_get_string_element (tags, 0), ==, "bread history");
 }
 
+/* Ctrl+Z undoes colour and note changes too, one step per note edited. */
+static void
+test_undo_changes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *text = text_of (three_paragraphs);
+  g_autofree char *id = NULL;
+  g_autofree char *classes = NULL;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("The second"), JS_STR ("emphasis"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+
+  gloss_annotator_set_color (annotator (fixture), id, GLOSS_COLOR_PURPLE);
+  gloss_annotator_edit_note (annotator (fixture), id, "F");
+  gloss_annotator_edit_note (annotator (fixture), id, "Fi");
+  gloss_annotator_edit_note (annotator (fixture), id, "First thought.");
+  gloss_annotator_flush (annotator (fixture));
+  check_disk (fixture, clip, id, text, "The second has emphasis", "purple", "First thought.");
+
+  /* The note typed in one go is one step. */
+  g_assert_true (gloss_annotator_undo (annotator (fixture)));
+  check_disk (fixture, clip, id, text, "The second has emphasis", "purple", "");
+  g_assert_true (gloss_annotator_undo (annotator (fixture)));
+  check_disk (fixture, clip, id, text, "The second has emphasis", "yellow", "");
+  for (guint i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&classes, g_free);
+      classes = reader_eval (fixture, "String (document.querySelectorAll ('mark.gloss-yellow').length) + String (document.querySelectorAll ('mark.gloss-purple').length)");
+      if (g_str_equal (classes, "20"))
+        break;
+    }
+  g_assert_cmpstr (classes, ==, "20");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -887,6 +923,7 @@ main (int   argc,
   ADD ("changed-on-disk", test_changed_on_disk);
   ADD ("bad-messages", test_bad_messages);
   ADD ("panel", test_panel);
+  ADD ("undo-changes", test_undo_changes);
 
   return g_test_run ();
 }
