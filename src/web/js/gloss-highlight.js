@@ -27,6 +27,9 @@
   /* Where a <mark> around whitespace would break the layout. */
   const NO_MARK_PARENTS = new Set (['TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR',
                                     'UL', 'OL', 'DL', 'SELECT', 'COLGROUP']);
+  /* Whose text is not shown as text: a <mark> inside would break them. */
+  const RAW_PARENTS = new Set (['SCRIPT', 'STYLE', 'TEXTAREA', 'NOSCRIPT',
+                                'TEMPLATE', 'TITLE', 'OPTION']);
 
   function root () {
     return document.getElementById ('gloss-article');
@@ -250,6 +253,8 @@
           }
 
         const parentName = n.node.parentNode ? n.node.parentNode.nodeName : '';
+        if (RAW_PARENTS.has (parentName))
+          continue;
         for (const piece of pieces)
           {
             if (NO_MARK_PARENTS.has (parentName) && piece.node.data.trim () === '')
@@ -379,6 +384,9 @@
         }
 
       const target = event.target;
+      /* A link inside a highlight is followed, not edited. */
+      if (target && target.closest && target.closest ('a[href]') !== null)
+        return;
       const mark = target && target.closest ? target.closest ('mark.gloss-hl') : null;
       if (mark !== null && root () !== null && root ().contains (mark))
         post ({ type: 'mark-clicked', id: mark.dataset.id, rect: rectOfMark (mark.dataset.id) });
