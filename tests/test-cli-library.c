@@ -194,7 +194,10 @@ test_verify_problems (void)
   write_clip (path, "anchors", "Anchors", anns);
   gloss_test_write_file (good, "clip.sync-conflict-20260101-120000-ABCDEFG.json", "{}");
   write_clip (path, "no-text", "No text", NULL);
-  g_unlink (g_build_filename (no_text, "article.txt", NULL));
+  {
+    g_autofree char *p = g_build_filename (no_text, "article.txt", NULL);
+    g_unlink (p);
+  }
   write_clip (path, "bad-text", "Bad text", NULL);
   {
     g_autofree char *p = g_build_filename (bad_text, "article.txt", NULL);

@@ -682,7 +682,10 @@ test_write_into_missing_folder (void)
   g_assert_false (gloss_clip_save (clip, TRUE, &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_IO);
   g_assert_nonnull (strstr (error->message, path));
-  g_assert_cmpstr (gloss_test_read_file (path), ==, "I am a file now");
+  {
+    g_autofree char *contents = gloss_test_read_file (path);
+    g_assert_cmpstr (contents, ==, "I am a file now");
+  }
 }
 
 static void
