@@ -37,6 +37,7 @@ struct _GlossLibrary
   GPtrArray    *clips;
   GHashTable   *by_id;
 
+  GFileMonitor *library_monitor;   /* for clips/ appearing */
   GFileMonitor *clips_monitor;
   GHashTable   *folder_monitors;   /* id → GFileMonitor */
   GHashTable   *pending;           /* ids to reload */
@@ -1217,6 +1218,59 @@ watch_folder (GlossLibrary *self,
 }
 
 static void
+watch_clips_folder (GlossLibrary *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->clips_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->clips_monitor);
+      g_clear_object (&self->clips_monitor);
+    }
+
+  self->clips_monitor = g_file_monitor_directory (self->clips_folder,
+                                                  G_FILE_MONITOR_WATCH_MOVES,
+                                                  NULL, &error);
+  if (self->clips_monitor == NULL)
+    g_warning ("Cannot watch the library for changes: %s", error->message);
+  else
+    g_signal_connect_object (self->clips_monitor, "changed",
+                             G_CALLBACK (clips_changed_cb), self, 0);
+}
+
+/* clips/ was made (by a sync tool, or by our first add) after the
+ * watching began: a watch on a folder that did not exist sees nothing,
+ * so start again and look at what is already inside. */
+static void
+library_changed_cb (GFileMonitor      *monitor,
+                    GFile             *file,
+                    GFile             *other_file,
+                    GFileMonitorEvent  event,
+                    gpointer           user_data)
+{
+  GlossLibrary *self = user_data;
+  GFile *created = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (event == G_FILE_MONITOR_EVENT_CREATED || event == G_FILE_MONITOR_EVENT_MOVED_IN)
+    created = file;
+  else if (event == G_FILE_MONITOR_EVENT_RENAMED)
+    created = other_file;
+
+  if (created == NULL || !g_file_equal (created, self->clips_folder))
+    return;
+
+  watch_clips_folder (self);
+
+  path = g_file_get_path (self->clips_folder);
+  if ((dir = g_dir_open (path, 0, NULL)))
+    while ((name = g_dir_read_name (dir)))
+      schedule_reload (self, name);
+}
+
+static void
 cancel_monitor (gpointer data)
 {
   g_file_monitor_cancel (data);
@@ -1241,16 +1295,19 @@ gloss_library_set_monitoring (GlossLibrary *self,
       g_hash_table_unref (self->folder_monitors);
       self->folder_monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cancel_monitor);
 
-      /* One watch for clips appearing and going, one per clip folder for
-       * clip.json being replaced inside it (inotify is not recursive). */
-      self->clips_monitor = g_file_monitor_directory (self->clips_folder,
-                                                      G_FILE_MONITOR_WATCH_MOVES,
-                                                      NULL, &error);
-      if (self->clips_monitor == NULL)
-        g_warning ("Cannot watch the library for changes: %s", error->message);
+      /* One watch for clips/ itself appearing, one for clips appearing
+       * and going, one per clip folder for clip.json being replaced
+       * inside it (inotify is not recursive). */
+      self->library_monitor = g_file_monitor_directory (self->folder,
+                                                        G_FILE_MONITOR_WATCH_MOVES,
+                                                        NULL, &error);
+      if (self->library_monitor != NULL)
+        g_signal_connect_object (self->library_monitor, "changed",
+                                 G_CALLBACK (library_changed_cb), self, 0);
       else
-        g_signal_connect_object (self->clips_monitor, "changed",
-                                 G_CALLBACK (clips_changed_cb), self, 0);
+        g_debug ("Not watching the library folder: %s", error->message);
+
+      watch_clips_folder (self);
 
       for (guint i = 0; i < self->clips->len; i++)
         watch_folder (self, gloss_clip_get_id (self->clips->pdata[i]));
@@ -1260,6 +1317,9 @@ gloss_library_set_monitoring (GlossLibrary *self,
       if (self->clips_monitor != NULL)
         g_file_monitor_cancel (self->clips_monitor);
       g_clear_object (&self->clips_monitor);
+      if (self->library_monitor != NULL)
+        g_file_monitor_cancel (self->library_monitor);
+      g_clear_object (&self->library_monitor);
       g_hash_table_remove_all (self->folder_monitors);
     }
 }
