@@ -117,6 +117,20 @@ list_json (GPtrArray *clips,
       json_builder_add_string_value (builder, gloss_clip_get_id (clip));
       if (damage != NULL)
         {
+          /* The same members as a readable clip, so that a script can
+           * read every element alike. */
+          static const char * const unknown[] = { "title", "url", "site_name", "created" };
+
+          for (guint j = 0; j < G_N_ELEMENTS (unknown); j++)
+            {
+              json_builder_set_member_name (builder, unknown[j]);
+              json_builder_add_null_value (builder);
+            }
+          json_builder_set_member_name (builder, "highlights");
+          json_builder_add_int_value (builder, 0);
+          json_builder_set_member_name (builder, "tags");
+          json_builder_begin_array (builder);
+          json_builder_end_array (builder);
           json_builder_set_member_name (builder, "damaged");
           json_builder_add_string_value (builder, damage);
           json_builder_end_object (builder);
@@ -283,6 +297,119 @@ check_text_file (Check      *check,
     *contents_out = g_steal_pointer (&contents);
 }
 
+/* An approximation of the article's textContent from article.html: tags
+ * dropped, the usual entities decoded, whitespace runs made one space.
+ * NULL when the HTML holds something this cannot judge (an entity it does
+ * not know, a script or style element). */
+static char *
+approximate_text (const char *html)
+{
+  static const struct { const char *name; const char *text; } entities[] = {
+    { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
+    { "apos;", "'" }, { "nbsp;", "\xc2\xa0" },
+  };
+  GString *out = g_string_sized_new (strlen (html));
+  const char *p = html;
+
+  while (*p)
+    {
+      if (*p == '<')
+        {
+          const char *close;
+
+          if (g_ascii_strncasecmp (p, "<script", 7) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0 ||
+              g_str_has_prefix (p, "<!--") || !(close = strchr (p, '>')))
+            return (g_string_free (out, TRUE), NULL);
+          p = close + 1;
+        }
+      else if (*p == '&')
+        {
+          gboolean known = FALSE;
+
+          for (guint i = 0; i < G_N_ELEMENTS (entities) && !known; i++)
+            if (g_str_has_prefix (p + 1, entities[i].name))
+              {
+                g_string_append (out, entities[i].text);
+                p += 1 + strlen (entities[i].name);
+                known = TRUE;
+              }
+          if (!known && p[1] == '#')
+            {
+              char *end = NULL;
+              gunichar c = p[2] == 'x' || p[2] == 'X'
+                           ? (gunichar) g_ascii_strtoull (p + 3, &end, 16)
+                           : (gunichar) g_ascii_strtoull (p + 2, &end, 10);
+
+              if (end != NULL && *end == ';' && g_unichar_validate (c) && c != 0)
+                {
+                  g_string_append_unichar (out, c);
+                  p = end + 1;
+                  known = TRUE;
+                }
+            }
+          if (!known)
+            return (g_string_free (out, TRUE), NULL);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Whitespace runs as one space, trimmed: layout differs, words do not. */
+static char *
+squeeze (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  gboolean space = FALSE;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        space = out->len > 0;
+      else
+        {
+          if (space)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_unichar (out, c);
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+check_text_matches_html (Check      *check,
+                         const char *html,
+                         const char *text)
+{
+  g_autofree char *approx = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  glong at = 0;
+
+  if (html == NULL || text == NULL ||
+      !g_utf8_validate (html, -1, NULL) || !g_utf8_validate (text, -1, NULL) ||
+      !(approx = approximate_text (html)))
+    return;
+
+  a = squeeze (approx);
+  b = squeeze (text);
+  if (g_str_equal (a, b))
+    return;
+
+  while (a[at] != '\0' && a[at] == b[at])
+    at++;
+  report (check, FALSE,
+          "article.txt differs from the text of article.html from character %ld on%s",
+          g_utf8_pointer_to_offset (b, b + at),
+          b[at] == '\0' ? " (article.txt is shorter: cut off?)" : "");
+}
+
 static void
 check_annotations (Check      *check,
                    GlossClip  *clip,
@@ -386,6 +513,7 @@ check_one (GFile *clips_folder,
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
   GFileType type;
 
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
@@ -424,8 +552,9 @@ check_one (GFile *clips_folder,
       return;
     }
 
-  check_text_file (check, folder, "article.html", NULL);
+  check_text_file (check, folder, "article.html", &html);
   check_text_file (check, folder, "article.txt", &text);
+  check_text_matches_html (check, html, text);
 
   if (text != NULL)
     check_annotations (check, clip, text);
