@@ -16,11 +16,10 @@
  *                detection, the fields a result row shows, and the columns
  *                that filters use (created, colors, has_*, host, site_key)
  *   clip_tags    (clip, folded tag) for tag:
- *   annotations  (clip, annotation id, colour, position)
+ *   annotations  (clip, annotation id, colour, position, quote, note),
+ *                for listing the highlights that match a result
  *   clip_fts     FTS5 over title byline site url tags note quotes colors
  *                body; rowid = clips.rowid; BM25 weights as the rank
- *   ann_fts      FTS5 over each annotation's quote and note; rowid =
- *                annotations.rowid; finds the highlights that match
  *   meta         the library path the file belongs to */
 
 #define G_LOG_DOMAIN "gloss-index"
@@ -39,12 +38,12 @@
 
 #include "gloss-error.h"
 #include "gloss-index-db.h"
+#include "gloss-index-highlight.h"
 #include "gloss-search-result.h"
 
 /* Title, tags, quotes and notes count more than the body text. */
 #define RANK_FUNCTION "bm25(10.0, 2.0, 3.0, 1.0, 8.0, 5.0, 5.0, 0.5, 1.0)"
 #define TOKENIZE "tokenize = 'unicode61 remove_diacritics 2'"
-#define BODY_COLUMN 8
 #define SNIPPET_TOKENS 24
 
 static const char schema_sql[] =
@@ -68,30 +67,27 @@ static const char schema_sql[] =
   "CREATE TABLE annotations ("
   "  rowid INTEGER PRIMARY KEY,"
   "  clip INTEGER NOT NULL, id TEXT NOT NULL,"
-  "  color INTEGER NOT NULL, position INTEGER NOT NULL);"
+  "  color INTEGER NOT NULL, position INTEGER NOT NULL,"
+  "  quote TEXT NOT NULL, note TEXT NOT NULL);"
   "CREATE INDEX annotations_clip ON annotations (clip, position);"
   "CREATE VIRTUAL TABLE clip_fts USING fts5 ("
   "  title, byline, site, url, tags, note, quotes, colors, body,"
   "  " TOKENIZE ", prefix = '2 3');"
-  "INSERT INTO clip_fts (clip_fts, rank) VALUES ('rank', '" RANK_FUNCTION "');"
-  "CREATE VIRTUAL TABLE ann_fts USING fts5 (quotes, note, " TOKENIZE ");";
+  "INSERT INTO clip_fts (clip_fts, rank) VALUES ('rank', '" RANK_FUNCTION "');";
 
 typedef enum
 {
   STMT_FIND_ROWID,
   STMT_DELETE_FTS,
   STMT_DELETE_TAGS,
-  STMT_DELETE_ANN_FTS,
   STMT_DELETE_ANNS,
   STMT_DELETE_CLIP,
   STMT_INSERT_CLIP,
   STMT_INSERT_FTS,
   STMT_INSERT_TAG,
   STMT_INSERT_ANN,
-  STMT_INSERT_ANN_FTS,
-  STMT_SNIPPET,
-  STMT_START,
-  STMT_MATCHING_ANNS,
+  STMT_CONTENT,
+  STMT_ANNOTATIONS,
   N_STMTS
 } Stmt;
 
@@ -99,7 +95,6 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_FIND_ROWID] = "SELECT rowid FROM clips WHERE id = ?",
   [STMT_DELETE_FTS] = "DELETE FROM clip_fts WHERE rowid = ?",
   [STMT_DELETE_TAGS] = "DELETE FROM clip_tags WHERE clip = ?",
-  [STMT_DELETE_ANN_FTS] = "DELETE FROM ann_fts WHERE rowid IN (SELECT rowid FROM annotations WHERE clip = ?)",
   [STMT_DELETE_ANNS] = "DELETE FROM annotations WHERE clip = ?",
   [STMT_DELETE_CLIP] = "DELETE FROM clips WHERE rowid = ?",
   [STMT_INSERT_CLIP] = "INSERT INTO clips (rowid, id, json_size, json_mtime, text_size, text_mtime,"
@@ -109,16 +104,10 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_FTS] = "INSERT INTO clip_fts (rowid, title, byline, site, url, tags, note, quotes, colors, body)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   [STMT_INSERT_TAG] = "INSERT INTO clip_tags (clip, tag) VALUES (?, ?)",
-  [STMT_INSERT_ANN] = "INSERT INTO annotations (clip, id, color, position) VALUES (?, ?, ?, ?)",
-  [STMT_INSERT_ANN_FTS] = "INSERT INTO ann_fts (rowid, quotes, note) VALUES (?, ?, ?)",
-  [STMT_SNIPPET] = "SELECT snippet(clip_fts, 8, char(2), char(3), '…', 24),"
-                   " snippet(clip_fts, -1, char(2), char(3), '…', 24)"
-                   " FROM clip_fts WHERE clip_fts MATCH ? AND rowid = ?",
-  [STMT_START] = "SELECT substr(body, 1, 200), length(body) > 200 FROM clip_fts WHERE rowid = ?",
-  [STMT_MATCHING_ANNS] = "SELECT a.id, a.color, highlight(ann_fts, 0, char(2), char(3)),"
-                         " highlight(ann_fts, 1, char(2), char(3))"
-                         " FROM annotations a CROSS JOIN ann_fts ON ann_fts.rowid = a.rowid"
-                         " WHERE a.clip = ? AND ann_fts MATCH ? ORDER BY a.position",
+  [STMT_INSERT_ANN] = "INSERT INTO annotations (clip, id, color, position, quote, note) VALUES (?, ?, ?, ?, ?, ?)",
+  /* In the order the snippet looks for a match. */
+  [STMT_CONTENT] = "SELECT body, quotes, note, title, tags, byline, site, url FROM clip_fts WHERE rowid = ?",
+  [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
 };
 
 struct _GlossIndexDb
@@ -358,8 +347,7 @@ try_open (GlossIndexDb  *self,
    * now rather than at the first search. */
   if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
       query_int (self, "SELECT count(*) FROM annotations", &n) != SQLITE_OK ||
-      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK ||
-      query_int (self, "SELECT rowid FROM ann_fts WHERE ann_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK)
+      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK)
     return sql_error (self, error, "be read");
 
   return TRUE;
@@ -787,7 +775,7 @@ delete_rowid (GlossIndexDb  *self,
               GError       **error)
 {
   static const Stmt stmts[] = {
-    STMT_DELETE_FTS, STMT_DELETE_TAGS, STMT_DELETE_ANN_FTS, STMT_DELETE_ANNS, STMT_DELETE_CLIP,
+    STMT_DELETE_FTS, STMT_DELETE_TAGS, STMT_DELETE_ANNS, STMT_DELETE_CLIP,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
@@ -964,7 +952,6 @@ index_one (GlossIndexDb  *self,
   for (guint i = 0; i < data.annotations->len; i++)
     {
       const Annotation *a = &g_array_index (data.annotations, Annotation, i);
-      gint64 ann_rowid;
 
       stmt = get_stmt (self, STMT_INSERT_ANN, error);
       if (stmt == NULL)
@@ -973,16 +960,8 @@ index_one (GlossIndexDb  *self,
       sqlite3_bind_text (stmt, 2, a->id, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, a->color < 0 ? 0 : a->color);
       sqlite3_bind_int64 (stmt, 4, a->position);
-      if (!run (self, stmt, error))
-        goto out;
-      ann_rowid = sqlite3_last_insert_rowid (self->db);
-
-      stmt = get_stmt (self, STMT_INSERT_ANN_FTS, error);
-      if (stmt == NULL)
-        goto out;
-      sqlite3_bind_int64 (stmt, 1, ann_rowid);
-      bind_text (stmt, 2, a->exact);
-      bind_text (stmt, 3, a->note ? a->note : "");
+      bind_text (stmt, 5, a->exact);
+      bind_text (stmt, 6, a->note ? a->note : "");
       if (!run (self, stmt, error))
         goto out;
     }
@@ -1075,97 +1054,109 @@ bind_params (sqlite3_stmt *stmt,
     }
 }
 
-static gboolean
-has_marker (const char *text)
-{
-  return text != NULL && strchr (text, GLOSS_SEARCH_MATCH_START[0]) != NULL;
-}
+static const char * const content_columns[] = {
+  "body", "quotes", "note", "title", "tags", "byline", "site", "url",
+};
 
+/* A piece of the article around the first match; else the first other
+ * field that matches (a note, a highlight, the title…); else, for a query
+ * without words, the excerpt or the start of the article. */
 static char *
-make_snippet (GlossIndexDb  *self,
-              const char    *match,
-              gint64         rowid,
-              const char    *excerpt,
-              GError       **error)
+make_snippet (GlossIndexDb      *self,
+              GlossHighlighter  *highlighter,
+              gint64             rowid,
+              const char        *excerpt,
+              GError           **error)
 {
   sqlite3_stmt *stmt;
   char *snippet = NULL;
   int rc;
 
-  if (match != NULL)
-    {
-      stmt = get_stmt (self, STMT_SNIPPET, error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, rowid);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          const char *body = (const char *) sqlite3_column_text (stmt, 0);
-          const char *best = (const char *) sqlite3_column_text (stmt, 1);
-
-          /* The article where it matches, else the field that does. */
-          if (has_marker (body))
-            snippet = g_strdup (body);
-          else if (has_marker (best))
-            snippet = g_strdup (best);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          sql_error (self, error, "be read");
-          return NULL;
-        }
-      if (snippet != NULL)
-        return snippet;
-    }
-
-  if (excerpt != NULL && *excerpt != '\0')
+  if (highlighter == NULL && excerpt != NULL && *excerpt != '\0')
     return g_strdup (excerpt);
 
-  stmt = get_stmt (self, STMT_START, error);
+  stmt = get_stmt (self, STMT_CONTENT, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rowid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    snippet = g_strconcat ((const char *) sqlite3_column_text (stmt, 0),
-                           sqlite3_column_int (stmt, 1) ? "…" : "", NULL);
+    {
+      for (guint i = 0; highlighter && snippet == NULL && i < G_N_ELEMENTS (content_columns); i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          if (text == NULL || *text == '\0')
+            continue;
+          if (i == 0 || strlen (text) > 240)
+            snippet = gloss_highlighter_snippet (highlighter, content_columns[i], text, SNIPPET_TOKENS);
+          else
+            snippet = gloss_highlighter_mark (highlighter, content_columns[i], text);
+          if (snippet != NULL)
+            g_strdelimit (snippet, "\n\t", ' ');
+        }
+
+      if (snippet == NULL && excerpt != NULL && *excerpt != '\0')
+        snippet = g_strdup (excerpt);
+      else if (snippet == NULL)
+        {
+          const char *body = (const char *) sqlite3_column_text (stmt, 0);
+
+          if (body != NULL && g_utf8_strlen (body, 201) > 200)
+            {
+              g_autofree char *start = g_utf8_substring (body, 0, 200);
+
+              snippet = g_strconcat (start, "…", NULL);
+            }
+          else
+            snippet = g_strdup (body ? body : "");
+          g_strdelimit (snippet, "\n\t", ' ');
+        }
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
+      g_free (snippet);
       sql_error (self, error, "be read");
       return NULL;
     }
   return snippet ? snippet : g_strdup ("");
 }
 
+/* The clip's highlights whose quote or note holds a searched word. */
 static GPtrArray *
-matching_annotations (GlossIndexDb  *self,
-                      GlossQuery    *query,
-                      gint64         rowid,
-                      GError       **error)
+matching_annotations (GlossIndexDb      *self,
+                      GlossQuery        *query,
+                      GlossHighlighter  *highlighter,
+                      gint64             rowid,
+                      GError           **error)
 {
   g_autoptr(GPtrArray) annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_search_annotation_free);
-  const char *match = gloss_query_get_annotation_match (query);
   sqlite3_stmt *stmt;
   int rc;
 
-  if (match == NULL)
+  if (highlighter == NULL || gloss_query_get_annotation_match (query) == NULL)
     return g_steal_pointer (&annotations);
 
-  stmt = get_stmt (self, STMT_MATCHING_ANNS, error);
+  stmt = get_stmt (self, STMT_ANNOTATIONS, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rowid);
-  sqlite3_bind_text (stmt, 2, match, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (annotations,
-                     gloss_search_annotation_new ((const char *) sqlite3_column_text (stmt, 0),
-                                                  sqlite3_column_int (stmt, 1),
-                                                  (const char *) sqlite3_column_text (stmt, 2),
-                                                  (const char *) sqlite3_column_text (stmt, 3)));
+    {
+      const char *quote = (const char *) sqlite3_column_text (stmt, 2);
+      const char *note = (const char *) sqlite3_column_text (stmt, 3);
+      g_autofree char *marked_quote = gloss_highlighter_mark (highlighter, "quotes", quote);
+      g_autofree char *marked_note = gloss_highlighter_mark (highlighter, "note", note);
+
+      if (marked_quote == NULL && marked_note == NULL)
+        continue;
+      g_ptr_array_add (annotations,
+                       gloss_search_annotation_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                    sqlite3_column_int (stmt, 1),
+                                                    marked_quote ? marked_quote : quote,
+                                                    marked_note ? marked_note : note));
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1188,6 +1179,7 @@ gloss_index_db_search (GlossIndexDb  *self,
   GPtrArray *params = NULL;
   const char *filter = gloss_query_get_sql_filter (query, &params);
   GlossQuerySort sort = gloss_query_get_sort (query);
+  g_autoptr(GlossHighlighter) highlighter = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
   int rc;
@@ -1222,6 +1214,7 @@ gloss_index_db_search (GlossIndexDb  *self,
   bind_params (stmt, match ? 2 : 1, params);
   sqlite3_bind_int64 (stmt, (match ? 2 : 1) + (params ? params->len : 0), limit ? (gint64) limit : -1);
 
+  highlighter = gloss_highlighter_new (self->db, query);
   self->cancellable = cancellable;
   if (cancellable != NULL)
     sqlite3_progress_handler (self->db, 2000, progress_cb, self);
@@ -1232,9 +1225,9 @@ gloss_index_db_search (GlossIndexDb  *self,
       g_autofree char *snippet = NULL;
       g_autoptr(GPtrArray) annotations = NULL;
 
-      snippet = make_snippet (self, match, rowid, (const char *) sqlite3_column_text (stmt, 6), error);
+      snippet = make_snippet (self, highlighter, rowid, (const char *) sqlite3_column_text (stmt, 6), error);
       if (snippet != NULL)
-        annotations = matching_annotations (self, query, rowid, error);
+        annotations = matching_annotations (self, query, highlighter, rowid, error);
       if (annotations == NULL)
         {
           ok = FALSE;

@@ -69,6 +69,8 @@ struct _GlossQuery
   char            *annotation_match;
   char            *sql_filter;
   GPtrArray       *params;
+  /* Term *, not owned: the positive text terms. */
+  GPtrArray       *highlight;
 };
 
 static const struct
@@ -779,6 +781,8 @@ build (GlossQuery *self)
 
           if (term->negated)
             continue;
+          if (field_is_text (term->field))
+            g_ptr_array_add (self->highlight, (gpointer) term);
           if (term->field == FIELD_ANY)
             column = NULL;
           else if (term->field == FIELD_NOTE || term->field == FIELD_QUOTE)
@@ -865,6 +869,7 @@ gloss_query_parse (const char  *text,
   self->sort = GLOSS_QUERY_SORT_RELEVANCE;
   self->clauses = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  self->highlight = g_ptr_array_new ();
 
   if (!parse (self, text, error))
     return NULL;
@@ -893,6 +898,7 @@ gloss_query_unref (GlossQuery *self)
   g_free (self->text);
   g_ptr_array_unref (self->clauses);
   g_ptr_array_unref (self->params);
+  g_ptr_array_unref (self->highlight);
   g_free (self->fts_match);
   g_free (self->annotation_match);
   g_free (self->sql_filter);
@@ -943,6 +949,32 @@ gloss_query_get_sql_filter (GlossQuery  *self,
   if (params != NULL)
     *params = self->params;
   return self->sql_filter;
+}
+
+guint
+gloss_query_get_n_highlight_terms (GlossQuery *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->highlight->len;
+}
+
+const char *
+gloss_query_get_highlight_term (GlossQuery  *self,
+                                guint        i,
+                                const char **column,
+                                gboolean    *prefix)
+{
+  const Term *term;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (i < self->highlight->len, NULL);
+
+  term = g_ptr_array_index (self->highlight, i);
+  if (column != NULL)
+    *column = field_column (term->field);
+  if (prefix != NULL)
+    *prefix = term->prefix;
+  return term->text;
 }
 
 static void

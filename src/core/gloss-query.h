@@ -86,6 +86,15 @@ const char     *gloss_query_get_annotation_match  (GlossQuery   *self);
 const char     *gloss_query_get_sql_filter        (GlossQuery   *self,
                                                    GPtrArray   **params);
 
+/* The positive text terms, for highlighting matches: the term's text as
+ * typed (a word or a phrase), the FTS5 column it is limited to (NULL: any
+ * column) and whether its last word is a prefix. */
+guint           gloss_query_get_n_highlight_terms (GlossQuery   *self);
+const char     *gloss_query_get_highlight_term    (GlossQuery   *self,
+                                                   guint         i,
+                                                   const char  **column,
+                                                   gboolean     *prefix);
+
 /* Helpers shared with the index, so that both fold text the same way. */
 char           *gloss_query_fold                  (const char   *text);
 /* The host of @url, lower case, without a leading "www.", or NULL. */
