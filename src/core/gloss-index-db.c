@@ -88,6 +88,7 @@ typedef enum
   STMT_INSERT_ANN,
   STMT_CONTENT,
   STMT_ANNOTATIONS,
+  STMT_CLIP_ROW,
   N_STMTS
 } Stmt;
 
@@ -107,6 +108,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_ANN] = "INSERT INTO annotations (clip, id, color, position, quote, note) VALUES (?, ?, ?, ?, ?, ?)",
   /* In the order the snippet looks for a match. */
   [STMT_CONTENT] = "SELECT body, quotes, note, title, tags, byline, site, url FROM clip_fts WHERE rowid = ?",
+  [STMT_CLIP_ROW] = "SELECT id, title, url, site_name, created, excerpt FROM clips WHERE rowid = ?",
   [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
 };
 
@@ -347,7 +349,7 @@ try_open (GlossIndexDb  *self,
    * now rather than at the first search. */
   if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
       query_int (self, "SELECT count(*) FROM annotations", &n) != SQLITE_OK ||
-      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK)
+      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"gloss\"' LIMIT 1", &n) != SQLITE_OK)
     return sql_error (self, error, "be read");
 
   return TRUE;
@@ -1166,6 +1168,12 @@ matching_annotations (GlossIndexDb      *self,
   return g_steal_pointer (&annotations);
 }
 
+typedef struct
+{
+  gint64 rowid;
+  double score;
+} Hit;
+
 GPtrArray *
 gloss_index_db_search (GlossIndexDb  *self,
                        GlossQuery    *query,
@@ -1180,28 +1188,36 @@ gloss_index_db_search (GlossIndexDb  *self,
   const char *filter = gloss_query_get_sql_filter (query, &params);
   GlossQuerySort sort = gloss_query_get_sort (query);
   g_autoptr(GlossHighlighter) highlighter = NULL;
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
   int rc;
 
-  if (match != NULL)
+  /* First only the ids and ranks of the page, so that sorting thousands
+   * of matches moves two numbers each; then the page's rows. Without a
+   * filter or a date order, FTS5 sorts by rank on its own. */
+  if (match != NULL && filter == NULL && sort == GLOSS_QUERY_SORT_RELEVANCE)
     g_string_append (sql,
-                     "SELECT c.rowid, c.id, c.title, c.url, c.site_name, c.created, c.excerpt, clip_fts.rank"
-                     " FROM clip_fts CROSS JOIN clips c ON c.rowid = clip_fts.rowid"
-                     " WHERE clip_fts MATCH ? AND c.damaged = 0");
+                     "SELECT rowid, rank FROM clip_fts WHERE clip_fts MATCH ? ORDER BY rank");
   else
-    g_string_append (sql,
-                     "SELECT c.rowid, c.id, c.title, c.url, c.site_name, c.created, c.excerpt, 0.0"
-                     " FROM clips c WHERE c.damaged = 0");
-  if (filter != NULL)
-    g_string_append_printf (sql, " AND %s", filter);
+    {
+      if (match != NULL)
+        g_string_append (sql,
+                         "SELECT c.rowid, clip_fts.rank"
+                         " FROM clip_fts CROSS JOIN clips c ON c.rowid = clip_fts.rowid"
+                         " WHERE clip_fts MATCH ?");
+      else
+        g_string_append (sql, "SELECT c.rowid, 0.0 FROM clips c WHERE c.damaged = 0");
+      if (filter != NULL)
+        g_string_append_printf (sql, " AND %s", filter);
 
-  if (sort == GLOSS_QUERY_SORT_OLDEST)
-    g_string_append (sql, " ORDER BY c.created, c.rowid");
-  else if (sort == GLOSS_QUERY_SORT_NEWEST || match == NULL)
-    g_string_append (sql, " ORDER BY c.created DESC, c.rowid DESC");
-  else
-    g_string_append (sql, " ORDER BY clip_fts.rank, c.rowid");
+      if (sort == GLOSS_QUERY_SORT_OLDEST)
+        g_string_append (sql, " ORDER BY c.created, c.rowid");
+      else if (sort == GLOSS_QUERY_SORT_NEWEST || match == NULL)
+        g_string_append (sql, " ORDER BY c.created DESC, c.rowid DESC");
+      else
+        g_string_append (sql, " ORDER BY clip_fts.rank, c.rowid");
+    }
   g_string_append (sql, " LIMIT ?");
 
   if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
@@ -1219,15 +1235,46 @@ gloss_index_db_search (GlossIndexDb  *self,
   if (cancellable != NULL)
     sqlite3_progress_handler (self->db, 2000, progress_cb, self);
 
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      Hit hit = { sqlite3_column_int64 (stmt, 0), match ? -sqlite3_column_double (stmt, 1) : 0.0 };
+
+      g_array_append_val (hits, hit);
+    }
+  if (rc != SQLITE_DONE)
+    ok = sql_error (self, error, "be searched");
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; ok && i < hits->len; i++)
+    {
+      const Hit *hit = &g_array_index (hits, Hit, i);
       g_autofree char *snippet = NULL;
       g_autoptr(GPtrArray) annotations = NULL;
 
-      snippet = make_snippet (self, highlighter, rowid, (const char *) sqlite3_column_text (stmt, 6), error);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      stmt = get_stmt (self, STMT_CLIP_ROW, error);
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_int64 (stmt, 1, hit->rowid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        continue;
+      if (rc != SQLITE_ROW)
+        {
+          ok = sql_error (self, error, "be searched");
+          break;
+        }
+
+      snippet = make_snippet (self, highlighter, hit->rowid, (const char *) sqlite3_column_text (stmt, 5), error);
       if (snippet != NULL)
-        annotations = matching_annotations (self, query, highlighter, rowid, error);
+        annotations = matching_annotations (self, query, highlighter, hit->rowid, error);
       if (annotations == NULL)
         {
           ok = FALSE;
@@ -1235,19 +1282,19 @@ gloss_index_db_search (GlossIndexDb  *self,
         }
 
       g_ptr_array_add (results,
-                       gloss_search_result_new ((const char *) sqlite3_column_text (stmt, 1),
+                       gloss_search_result_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                (const char *) sqlite3_column_text (stmt, 1),
                                                 (const char *) sqlite3_column_text (stmt, 2),
                                                 (const char *) sqlite3_column_text (stmt, 3),
-                                                (const char *) sqlite3_column_text (stmt, 4),
-                                                sqlite3_column_int64 (stmt, 5),
-                                                match ? -sqlite3_column_double (stmt, 7) : 0.0,
+                                                sqlite3_column_int64 (stmt, 4),
+                                                hit->score,
                                                 snippet,
                                                 annotations));
+      sqlite3_reset (stmt);
     }
-  if (ok && rc != SQLITE_DONE)
-    ok = sql_error (self, error, "be searched");
+  if (self->stmts[STMT_CLIP_ROW] != NULL)
+    sqlite3_reset (self->stmts[STMT_CLIP_ROW]);
 
-  sqlite3_finalize (stmt);
   sqlite3_progress_handler (self->db, 0, NULL, NULL);
   self->cancellable = NULL;
 
