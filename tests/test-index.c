@@ -273,6 +273,15 @@ test_diacritics (void)
   assert_finds (index, "RÉSUMÉ", "peace");
   assert_finds (index, "resu*", "peace");
   assert_finds (index, "Zébra", "zebra-title zebra-body");
+
+  /* The snippet marks the word as written in the article. */
+  {
+    g_autoptr(GListModel) results = search (index, "resume");
+    g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, 0);
+
+    g_assert_nonnull (strstr (gloss_search_result_get_snippet (result),
+                              GLOSS_SEARCH_MATCH_START "résumé" GLOSS_SEARCH_MATCH_END));
+  }
 }
 
 static void
@@ -543,6 +552,56 @@ test_rebuild_stale (void)
 }
 
 static void
+on_progress (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  GArray *values = user_data;
+  double progress = gloss_index_get_progress (GLOSS_INDEX (object));
+
+  g_array_append_val (values, progress);
+}
+
+/* A large first sync reports its progress batch by batch. */
+static void
+test_progress (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("bulk");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossIndex) index = gloss_index_new (folder);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) results = NULL;
+
+  for (guint i = 0; i < 450; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bulk-%03u", i);
+      g_autofree char *title = g_strdup_printf ("Bulk clip %u", i);
+      TestClip clip = { .id = id, .title = title, .text = i == 449 ? "the last one: wombat" : "filler" };
+
+      test_write_clip (path, &clip);
+    }
+
+  g_signal_connect (index, "notify::progress", G_CALLBACK (on_progress), values);
+  gloss_index_sync_async (index, NULL, NULL, NULL);
+  gloss_index_flush (index, NULL, &error);
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* 0, then after each batch of 200: 200/450, 400/450, 1. */
+  g_assert_cmpuint (values->len, >=, 3);
+  for (guint i = 1; i < values->len; i++)
+    g_assert_cmpfloat (g_array_index (values, double, i), >, g_array_index (values, double, i - 1));
+  g_assert_cmpfloat (g_array_index (values, double, values->len - 1), ==, 1.0);
+  g_assert_false (gloss_index_get_indexing (index));
+
+  results = gloss_index_search (index, "wombat", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+}
+
+static void
 test_path (void)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (library);
@@ -647,6 +706,7 @@ main (int   argc,
   g_test_add_func ("/index/rebuild/stale", test_rebuild_stale);
   g_test_add_func ("/index/bad-queries", test_bad_queries);
   g_test_add_func ("/index/cancel", test_cancel);
+  g_test_add_func ("/index/progress", test_progress);
 
   return g_test_run ();
 }
