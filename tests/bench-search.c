@@ -253,6 +253,11 @@ bench (const char *gen,
       guint rg_files = 0;
       char rg_text[32] = "-";
       char bare_text[32] = "-";
+      const char *only = g_getenv ("GLOSS_BENCH_QUERY");
+
+      /* GLOSS_BENCH_QUERY=text: just the queries holding it. */
+      if (only != NULL && strstr (queries[q].query, only) == NULL)
+        continue;
 
       /* The app and the bare FTS5 query take turns, so that both see the
        * same load on a shared machine. */

@@ -309,6 +309,8 @@ test_snippets (void)
                             GLOSS_SEARCH_MATCH_START "mediators" GLOSS_SEARCH_MATCH_END));
   markup = gloss_search_marked_to_markup (gloss_search_result_get_snippet (result));
   g_assert_nonnull (strstr (markup, "<b>mediators</b>"));
+  /* "mediators" starts at code point 50 of the article. */
+  g_assert_cmpint (gloss_search_result_get_match_offset (result), ==, 50);
   plain = gloss_search_marked_to_plain (gloss_search_result_get_snippet (result));
   g_assert_null (strchr (plain, GLOSS_SEARCH_MATCH_START[0]));
 
@@ -337,6 +339,7 @@ test_snippets (void)
   g_assert_cmpuint (gloss_search_result_get_annotations (result)->len, ==, 0);
   /* Title-only match: the snippet shows it in the title. */
   g_assert_nonnull (strstr (gloss_search_result_get_snippet (result), GLOSS_SEARCH_MATCH_START "peace"));
+  g_assert_cmpint (gloss_search_result_get_match_offset (result), ==, -1);
   g_clear_object (&result);
   g_clear_object (&results);
 

@@ -1068,12 +1068,14 @@ make_snippet (GlossIndexDb      *self,
               GlossHighlighter  *highlighter,
               gint64             rowid,
               const char        *excerpt,
+              int               *match_offset,
               GError           **error)
 {
   sqlite3_stmt *stmt;
   char *snippet = NULL;
   int rc;
 
+  *match_offset = -1;
   if (highlighter == NULL && excerpt != NULL && *excerpt != '\0')
     return g_strdup (excerpt);
 
@@ -1090,8 +1092,16 @@ make_snippet (GlossIndexDb      *self,
 
           if (text == NULL || *text == '\0')
             continue;
-          if (i == 0 || strlen (text) > 240)
-            snippet = gloss_highlighter_snippet (highlighter, content_columns[i], text, SNIPPET_TOKENS);
+          if (i == 0)
+            {
+              gsize first = 0;
+
+              snippet = gloss_highlighter_snippet (highlighter, "body", text, SNIPPET_TOKENS, &first);
+              if (snippet != NULL)
+                *match_offset = g_utf8_pointer_to_offset (text, text + first);
+            }
+          else if (strlen (text) > 240)
+            snippet = gloss_highlighter_snippet (highlighter, content_columns[i], text, SNIPPET_TOKENS, NULL);
           else
             snippet = gloss_highlighter_mark (highlighter, content_columns[i], text);
           if (snippet != NULL)
@@ -1250,6 +1260,7 @@ gloss_index_db_search (GlossIndexDb  *self,
       const Hit *hit = &g_array_index (hits, Hit, i);
       g_autofree char *snippet = NULL;
       g_autoptr(GPtrArray) annotations = NULL;
+      int match_offset = -1;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -1272,7 +1283,8 @@ gloss_index_db_search (GlossIndexDb  *self,
           break;
         }
 
-      snippet = make_snippet (self, highlighter, hit->rowid, (const char *) sqlite3_column_text (stmt, 5), error);
+      snippet = make_snippet (self, highlighter, hit->rowid, (const char *) sqlite3_column_text (stmt, 5),
+                              &match_offset, error);
       if (snippet != NULL)
         annotations = matching_annotations (self, query, highlighter, hit->rowid, error);
       if (annotations == NULL)
@@ -1289,6 +1301,7 @@ gloss_index_db_search (GlossIndexDb  *self,
                                                 sqlite3_column_int64 (stmt, 4),
                                                 hit->score,
                                                 snippet,
+                                                match_offset,
                                                 annotations));
       sqlite3_reset (stmt);
     }

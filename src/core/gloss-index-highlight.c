@@ -313,7 +313,8 @@ char *
 gloss_highlighter_snippet (GlossHighlighter *self,
                            const char       *column,
                            const char       *text,
-                           guint             n_tokens)
+                           guint             n_tokens,
+                           gsize            *first_match)
 {
   Scan scan;
   GString *out;
@@ -331,6 +332,8 @@ gloss_highlighter_snippet (GlossHighlighter *self,
     }
 
   n = scan.tokens->len;
+  if (first_match != NULL)
+    *first_match = g_array_index (scan.tokens, Span, scan.first_match).start;
   from = (guint) scan.first_match > before ? scan.first_match - before : 0;
   to = MIN (n - 1, MAX (from + n_tokens - 1, (guint) scan.first_end));
 

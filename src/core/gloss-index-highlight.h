@@ -35,11 +35,13 @@ char             *gloss_highlighter_mark     (GlossHighlighter *self,
                                               const char       *text);
 /* About @n_tokens words around the first match in @text, matches marked,
  * "…" where cut; NULL when nothing matches. Stops reading @text soon
- * after the first match. */
+ * after the first match. @first_match, if not NULL, gets the byte offset
+ * of the first match in @text. */
 char             *gloss_highlighter_snippet  (GlossHighlighter *self,
                                               const char       *column,
                                               const char       *text,
-                                              guint             n_tokens);
+                                              guint             n_tokens,
+                                              gsize            *first_match);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossHighlighter, gloss_highlighter_free)
 
