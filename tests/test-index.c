@@ -350,6 +350,33 @@ test_snippets (void)
   g_assert_true (g_str_has_prefix (gloss_search_result_get_snippet (result), "open fire"));
 }
 
+/* Past the rank bound, relevance looks at the newest part of the
+ * library first, and at all of it when that part has too few matches. */
+static void
+test_rank_bound (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) one = NULL;
+  g_autoptr(GListModel) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_all ();
+  g_setenv ("GLOSS_INDEX_RANK_BOUND", "1", TRUE);
+  index = new_synced_index ();
+  g_unsetenv ("GLOSS_INDEX_RANK_BOUND");
+
+  one = gloss_index_search (index, "zebra", 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (one), ==, 1);
+  all = gloss_index_search (index, "zebra OR fire", 3, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 3);
+  g_clear_object (&all);
+  all = gloss_index_search (index, "zebra", 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 2);
+}
+
 static void
 test_limit (void)
 {
@@ -702,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/index/diacritics", test_diacritics);
   g_test_add_func ("/index/snippets", test_snippets);
   g_test_add_func ("/index/limit", test_limit);
+  g_test_add_func ("/index/rank-bound", test_rank_bound);
   g_test_add_func ("/index/in-step", test_in_step);
   g_test_add_func ("/index/rebuild/deleted", test_rebuild_deleted);
   g_test_add_func ("/index/rebuild/garbage", test_rebuild_garbage);

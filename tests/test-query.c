@@ -257,6 +257,44 @@ test_escaping (void)
   assert_parses ("title:\"say \"\"hi\"", "title:\"say\" AND \"hi\"", NULL);
 }
 
+static gint64
+fake_doc_count (const char *text,
+                gboolean    prefix,
+                const char *column,
+                gpointer    user_data)
+{
+  if (g_str_equal (text, "a"))
+    return 10;
+  if (g_str_equal (text, "b"))
+    return 5;
+  if (g_str_equal (text, "c"))
+    return prefix ? 70 : 7;
+  return 1;
+}
+
+static void
+test_estimate (void)
+{
+  static const struct { const char *query; gint64 estimate; } cases[] = {
+    { "a", 10 },
+    { "a b", 5 },
+    { "a b OR c", 10 },
+    { "a b OR c*", 10 },
+    { "c* OR b", 75 },
+    { "a -b tag:x", 10 },
+    { "tag:x", G_MAXINT64 },
+    { "-a", G_MAXINT64 },
+    { "a OR tag:x", G_MAXINT64 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GlossQuery) query = gloss_query_parse (cases[i].query, NULL);
+
+      g_assert_cmpint (gloss_query_estimate_matches (query, fake_doc_count, NULL), ==, cases[i].estimate);
+    }
+}
+
 static void
 test_bad (void)
 {
@@ -319,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/query/fields", test_fields);
   g_test_add_func ("/query/escaping", test_escaping);
   g_test_add_func ("/query/bad", test_bad);
+  g_test_add_func ("/query/estimate", test_estimate);
 
   rc = g_test_run ();
   sqlite3_close (db);

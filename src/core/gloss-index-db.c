@@ -45,6 +45,8 @@
 #define RANK_FUNCTION "bm25(10.0, 2.0, 3.0, 1.0, 8.0, 5.0, 5.0, 0.5, 1.0)"
 #define TOKENIZE "tokenize = 'unicode61 remove_diacritics 2'"
 #define SNIPPET_TOKENS 24
+/* See gloss_index_db_search(). */
+#define RANK_BOUND 25000
 
 static const char schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -89,6 +91,8 @@ typedef enum
   STMT_CONTENT,
   STMT_ANNOTATIONS,
   STMT_CLIP_ROW,
+  STMT_VOCAB_TERM,
+  STMT_VOCAB_PREFIX,
   N_STMTS
 } Stmt;
 
@@ -109,6 +113,8 @@ static const char * const stmt_sql[N_STMTS] = {
   /* In the order the snippet looks for a match. */
   [STMT_CONTENT] = "SELECT body, quotes, note, title, tags, byline, site, url FROM clip_fts WHERE rowid = ?",
   [STMT_CLIP_ROW] = "SELECT id, title, url, site_name, created, excerpt FROM clips WHERE rowid = ?",
+  [STMT_VOCAB_TERM] = "SELECT doc FROM temp.clip_vocab WHERE term = ?",
+  [STMT_VOCAB_PREFIX] = "SELECT coalesce(sum(doc), 0) FROM temp.clip_vocab WHERE term >= ? AND term < ?",
   [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
 };
 
@@ -120,6 +126,7 @@ struct _GlossIndexDb
   gboolean      corrupt;
   sqlite3_stmt *stmts[N_STMTS];
   GCancellable *cancellable;
+  gint64        rank_bound;
 };
 
 typedef struct
@@ -355,6 +362,16 @@ try_open (GlossIndexDb  *self,
   return TRUE;
 }
 
+/* Per connection: how many clips hold a word, to estimate a query's
+ * matches before ranking them. */
+static gboolean
+create_vocab (GlossIndexDb  *self,
+              GError       **error)
+{
+  return exec (self, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.clip_vocab"
+                     " USING fts5vocab (main, clip_fts, 'row')", error);
+}
+
 static gboolean
 open_or_rebuild (GlossIndexDb  *self,
                  gboolean      *rebuilt,
@@ -373,7 +390,7 @@ open_or_rebuild (GlossIndexDb  *self,
       return FALSE;
     }
 
-  if (try_open (self, &created, &local_error))
+  if (try_open (self, &created, &local_error) && create_vocab (self, &local_error))
     {
       *rebuilt = created;
       return TRUE;
@@ -385,7 +402,7 @@ open_or_rebuild (GlossIndexDb  *self,
   remove_files (self->path);
   self->corrupt = FALSE;
 
-  if (!try_open (self, &created, error))
+  if (!try_open (self, &created, error) || !create_vocab (self, error))
     {
       close_db (self);
       return FALSE;
@@ -409,6 +426,10 @@ gloss_index_db_open (const char  *path,
   self = g_new0 (GlossIndexDb, 1);
   self->path = g_strdup (path);
   self->clips_path = g_strdup (clips_path);
+  /* A knob for tests and measurements, not a setting. */
+  self->rank_bound = RANK_BOUND;
+  if (g_getenv ("GLOSS_INDEX_RANK_BOUND") != NULL)
+    self->rank_bound = MAX (1, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RANK_BOUND"), NULL, 10));
 
   if (!open_or_rebuild (self, &local_rebuilt, error))
     {
@@ -1184,23 +1205,21 @@ typedef struct
   double score;
 } Hit;
 
-GPtrArray *
-gloss_index_db_search (GlossIndexDb  *self,
-                       GlossQuery    *query,
-                       guint          limit,
-                       GCancellable  *cancellable,
-                       GError       **error)
+static gboolean
+find_hits (GlossIndexDb  *self,
+           GlossQuery    *query,
+           guint          limit,
+           gint64         window,
+           GArray        *hits,
+           GError       **error)
 {
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GString) sql = g_string_new (NULL);
   const char *match = gloss_query_get_fts_match (query);
   GPtrArray *params = NULL;
   const char *filter = gloss_query_get_sql_filter (query, &params);
   GlossQuerySort sort = gloss_query_get_sort (query);
-  g_autoptr(GlossHighlighter) highlighter = NULL;
-  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
+  int n = 1;
   int rc;
 
   /* First only the ids and ranks of the page, so that sorting thousands
@@ -1208,14 +1227,15 @@ gloss_index_db_search (GlossIndexDb  *self,
    * filter or a date order, FTS5 sorts by rank on its own. */
   if (match != NULL && filter == NULL && sort == GLOSS_QUERY_SORT_RELEVANCE)
     g_string_append (sql,
-                     "SELECT rowid, rank FROM clip_fts WHERE clip_fts MATCH ? ORDER BY rank");
+                     "SELECT rowid, rank FROM clip_fts WHERE clip_fts MATCH ? AND rowid > ?"
+                     " ORDER BY rank");
   else
     {
       if (match != NULL)
         g_string_append (sql,
                          "SELECT c.rowid, clip_fts.rank"
                          " FROM clip_fts CROSS JOIN clips c ON c.rowid = clip_fts.rowid"
-                         " WHERE clip_fts MATCH ?");
+                         " WHERE clip_fts MATCH ? AND clip_fts.rowid > ?");
       else
         g_string_append (sql, "SELECT c.rowid, 0.0 FROM clips c WHERE c.damaged = 0");
       if (filter != NULL)
@@ -1231,19 +1251,15 @@ gloss_index_db_search (GlossIndexDb  *self,
   g_string_append (sql, " LIMIT ?");
 
   if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sql_error (self, error, "be searched");
-      return NULL;
-    }
+    return sql_error (self, error, "be searched");
   if (match != NULL)
-    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  bind_params (stmt, match ? 2 : 1, params);
-  sqlite3_bind_int64 (stmt, (match ? 2 : 1) + (params ? params->len : 0), limit ? (gint64) limit : -1);
-
-  highlighter = gloss_highlighter_new (self->db, query);
-  self->cancellable = cancellable;
-  if (cancellable != NULL)
-    sqlite3_progress_handler (self->db, 2000, progress_cb, self);
+    {
+      sqlite3_bind_text (stmt, n++, match, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, n++, window);
+    }
+  bind_params (stmt, n, params);
+  n += params ? params->len : 0;
+  sqlite3_bind_int64 (stmt, n, limit ? (gint64) limit : -1);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1251,9 +1267,123 @@ gloss_index_db_search (GlossIndexDb  *self,
 
       g_array_append_val (hits, hit);
     }
-  if (rc != SQLITE_DONE)
-    ok = sql_error (self, error, "be searched");
   sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, error, "be searched");
+  return TRUE;
+}
+
+typedef struct
+{
+  GlossIndexDb     *self;
+  GlossHighlighter *highlighter;
+} CountData;
+
+/* How many clips hold a term, at most: the rarest of its words, a prefix
+ * counting every word it starts. */
+static gint64
+term_doc_count (const char *text,
+                gboolean    prefix,
+                const char *column,
+                gpointer    user_data)
+{
+  CountData *data = user_data;
+  g_autoptr(GPtrArray) tokens = gloss_highlighter_tokenize (data->highlighter, text);
+  gint64 count = tokens->len > 0 ? G_MAXINT64 : 0;
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const char *token = g_ptr_array_index (tokens, i);
+      gboolean is_prefix = prefix && i + 1 == tokens->len;
+      sqlite3_stmt *stmt = get_stmt (data->self, is_prefix ? STMT_VOCAB_PREFIX : STMT_VOCAB_TERM, NULL);
+      g_autofree char *end = NULL;
+      gint64 n = G_MAXINT64;
+
+      if (stmt == NULL)
+        return G_MAXINT64;
+      sqlite3_bind_text (stmt, 1, token, -1, SQLITE_STATIC);
+      if (is_prefix)
+        {
+          end = g_strconcat (token, "\xf4\x8f\xbf\xbf", NULL);
+          sqlite3_bind_text (stmt, 2, end, -1, SQLITE_STATIC);
+        }
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+      else
+        n = 0;
+      sqlite3_reset (stmt);
+      count = MIN (count, n);
+    }
+  return count;
+}
+
+static gboolean
+rowid_range (GlossIndexDb *self,
+             gint64       *lo,
+             gint64       *hi)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT min(rowid), max(rowid) FROM clips", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    {
+      *lo = sqlite3_column_int64 (stmt, 0);
+      *hi = sqlite3_column_int64 (stmt, 1);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+GPtrArray *
+gloss_index_db_search (GlossIndexDb  *self,
+                       GlossQuery    *query,
+                       guint          limit,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *match = gloss_query_get_fts_match (query);
+  GlossQuerySort sort = gloss_query_get_sort (query);
+  g_autoptr(GlossHighlighter) highlighter = NULL;
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  gint64 window = 0;
+  int rc;
+
+  highlighter = gloss_highlighter_new (self->db, query);
+  self->cancellable = cancellable;
+  if (cancellable != NULL)
+    sqlite3_progress_handler (self->db, 2000, progress_cb, self);
+
+  /* Scoring every match of a word found in nearly every clip is what a
+   * search spends its time on in a large library: past RANK_BOUND
+   * matches, rank only the most recently indexed part of the library
+   * that holds about that many, and widen to everything when that gives
+   * less than a page. */
+  if (match != NULL && sort == GLOSS_QUERY_SORT_RELEVANCE && highlighter != NULL && limit > 0)
+    {
+      CountData data = { self, highlighter };
+      gint64 estimate = gloss_query_estimate_matches (query, term_doc_count, &data);
+
+      if (estimate > self->rank_bound)
+        {
+          gint64 lo = 0, hi = 0;
+
+          if (rowid_range (self, &lo, &hi))
+            window = hi - (gint64) ((double) (hi - lo + 1) * self->rank_bound / estimate);
+        }
+    }
+
+  ok = find_hits (self, query, limit, window, hits, error);
+  if (ok && window > 0 && hits->len < limit)
+    {
+      g_array_set_size (hits, 0);
+      ok = find_hits (self, query, limit, 0, hits, error);
+    }
 
   for (guint i = 0; ok && i < hits->len; i++)
     {

@@ -148,6 +148,16 @@ gloss_highlighter_free (GlossHighlighter *self)
   g_free (self);
 }
 
+GPtrArray *
+gloss_highlighter_tokenize (GlossHighlighter *self,
+                            const char       *text)
+{
+  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_free);
+
+  self->api.xTokenize (self->tokenizer, tokens, FTS5_TOKENIZE_QUERY, text, strlen (text), collect_cb);
+  return tokens;
+}
+
 static int
 scan_cb (void       *data,
          int         flags,

@@ -43,6 +43,10 @@ char             *gloss_highlighter_snippet  (GlossHighlighter *self,
                                               guint             n_tokens,
                                               gsize            *first_match);
 
+/* The tokens FTS5 makes of @text (folded, without diacritics). */
+GPtrArray        *gloss_highlighter_tokenize (GlossHighlighter *self,
+                                              const char       *text);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossHighlighter, gloss_highlighter_free)
 
 G_END_DECLS

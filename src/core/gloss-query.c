@@ -977,6 +977,35 @@ gloss_query_get_highlight_term (GlossQuery  *self,
   return term->text;
 }
 
+gint64
+gloss_query_estimate_matches (GlossQuery         *self,
+                              GlossQueryDocCount  doc_count,
+                              gpointer            user_data)
+{
+  gint64 estimate = G_MAXINT64;
+
+  g_return_val_if_fail (self != NULL, G_MAXINT64);
+  g_return_val_if_fail (doc_count != NULL, G_MAXINT64);
+
+  for (guint i = 0; i < self->clauses->len; i++)
+    {
+      GPtrArray *clause = g_ptr_array_index (self->clauses, i);
+      gint64 sum = 0;
+
+      /* Clauses with a filter or a negation only narrow the matches. */
+      if (!clause_is_positive_text (clause))
+        continue;
+      for (guint j = 0; j < clause->len; j++)
+        {
+          const Term *term = g_ptr_array_index (clause, j);
+
+          sum += doc_count (term->text, term->prefix, field_column (term->field), user_data);
+        }
+      estimate = MIN (estimate, sum);
+    }
+  return estimate;
+}
+
 static void
 append_term_string (GString    *out,
                     const Term *term)
