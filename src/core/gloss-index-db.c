@@ -46,7 +46,7 @@
 #define TOKENIZE "tokenize = 'unicode61 remove_diacritics 2'"
 #define SNIPPET_TOKENS 24
 /* See gloss_index_db_search(). */
-#define RANK_BOUND 25000
+#define RANK_BOUND 10000
 
 static const char schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -515,6 +515,23 @@ stat_clip (int         dir_fd,
   return TRUE;
 }
 
+typedef struct
+{
+  char   *id;
+  gint64  mtime;
+} Pending;
+
+static int
+compare_pending (gconstpointer a,
+                 gconstpointer b)
+{
+  const Pending *x = a, *y = b;
+
+  if (x->mtime != y->mtime)
+    return x->mtime < y->mtime ? -1 : 1;
+  return strcmp (x->id, y->id);
+}
+
 gboolean
 gloss_index_db_plan (GlossIndexDb  *self,
                      GPtrArray    **changed,
@@ -524,6 +541,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
   g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) to_update = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) to_remove = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) pending_update = g_array_new (FALSE, FALSE, sizeof (Pending));
   sqlite3_stmt *stmt = NULL;
   GHashTableIter iter;
   gpointer key;
@@ -563,12 +581,22 @@ gloss_index_db_plan (GlossIndexDb  *self,
             continue;
           before = g_hash_table_lookup (stored, entry->d_name);
           if (before == NULL || memcmp (before, &now, sizeof now) != 0)
-            g_ptr_array_add (to_update, g_strdup (entry->d_name));
+            {
+              Pending pending = { g_strdup (entry->d_name), now.json_mtime };
+
+              g_array_append_val (pending_update, pending);
+            }
           if (before != NULL)
             g_hash_table_remove (stored, entry->d_name);
         }
       closedir (dir);
     }
+
+  /* Oldest first, so that rowids grow with time and the rank bound
+   * (gloss_index_db_search()) keeps the newest clips. */
+  g_array_sort (pending_update, compare_pending);
+  for (guint i = 0; i < pending_update->len; i++)
+    g_ptr_array_add (to_update, g_array_index (pending_update, Pending, i).id);
 
   g_hash_table_iter_init (&iter, stored);
   while (g_hash_table_iter_next (&iter, &key, NULL))
