@@ -590,7 +590,10 @@ parse (GlossQuery  *self,
         }
 
       if (++self->n_terms > GLOSS_QUERY_MAX_TERMS)
-        return set_error (error, "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS);
+        {
+          term_free (term);
+          return set_error (error, "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS);
+        }
 
       if (join_next)
         {
