@@ -682,6 +682,37 @@ test_bad_queries (void)
   }
 }
 
+/* Random queries against a real index: results or a message, never an
+ * SQLite error, whatever the highlighter is given. */
+static void
+test_random_queries (void)
+{
+  static const char * const pieces[] = {
+    "\"", "-", "*", ":", "(", " ", " ", " ", "OR", "NOT", "NEAR", "tag:", "site:", "title:",
+    "note:", "quote:", "color:", "has:", "zebra", "zeb", "résumé", "resume", "fire", "the",
+    "will not", "mediators", "é", "\xcc\x81", "ukraine", "blue", "notes", "2025", "a",
+  };
+  g_autoptr(GlossIndex) index = NULL;
+  GRand *rand = g_rand_new_with_seed (7);
+
+  write_all ();
+  index = new_synced_index ();
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GListModel) results = NULL;
+      guint n = g_rand_int_range (rand, 0, 8);
+
+      for (guint j = 0; j < n; j++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      results = gloss_index_search (index, text->str, 10, NULL, &error);
+      if (results == NULL)
+        g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY);
+    }
+  g_rand_free (rand);
+}
+
 static void
 search_cb (GObject      *object,
            GAsyncResult *result,
@@ -737,6 +768,7 @@ main (int   argc,
   g_test_add_func ("/index/rebuild/stale", test_rebuild_stale);
   g_test_add_func ("/index/bad-queries", test_bad_queries);
   g_test_add_func ("/index/cancel", test_cancel);
+  g_test_add_func ("/index/random-queries", test_random_queries);
   g_test_add_func ("/index/progress", test_progress);
 
   return g_test_run ();
