@@ -1,3 +1,560 @@
+/* test-library.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* GlossLibrary: the model's order and contents, writes with their
+ * signals, delete to the trash and restore, changes made by another
+ * process picked up while running, and damaged clips never touched. */
+
 #include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gloss-error.h"
+#include "gloss-library.h"
 #include "gloss-test-util.h"
-int main (int argc, char **argv) { gloss_test_init (&argc, &argv); return g_test_run (); }
+
+static char *
+clip_json (const char *id,
+           const char *title,
+           const char *created,
+           const char *url)
+{
+  return g_strdup_printf ("{\n  \"format\": 1,\n  \"id\": \"%s\",\n  \"url\": \"%s\",\n"
+                          "  \"title\": \"%s\",\n  \"created\": \"%s\",\n"
+                          "  \"modified\": \"%s\",\n  \"tags\": [\"Alpha\", \"beta\"]\n}\n",
+                          id, url ? url : "https://example.org/x", title, created, created);
+}
+
+static void
+write_clip (const char *library,
+            const char *id,
+            const char *title,
+            const char *created)
+{
+  g_autofree char *folder = g_build_filename (library, "clips", id, NULL);
+  g_autofree char *json = clip_json (id, title, created, NULL);
+
+  gloss_test_write_file (folder, "article.html", "<p>Text</p>");
+  gloss_test_write_file (folder, "article.txt", "Text");
+  gloss_test_write_file (folder, "clip.json", json);
+}
+
+static GlossClip *
+item (GlossLibrary *library,
+      guint         position)
+{
+  GlossClip *clip = g_list_model_get_item (G_LIST_MODEL (library), position);
+
+  /* The model holds a reference; so may the caller, briefly. */
+  g_object_unref (clip);
+  return clip;
+}
+
+static void
+test_load_order (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("order");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_name = g_build_filename (path, "clips", "Bad Name", NULL);
+  g_autofree char *unfinished = g_build_filename (path, "clips", "unfinished", NULL);
+  g_autofree char *damaged = g_build_filename (path, "clips", "damaged", NULL);
+  g_autofree char *conflict = g_build_filename (path, "clips", "bbb", NULL);
+  g_autoptr(GListModel) annotations = NULL;
+
+  write_clip (path, "aaa", "Oldest", "2020-01-01T00:00:00Z");
+  write_clip (path, "bbb", "Middle", "2023-06-01T12:00:00.5Z");
+  write_clip (path, "ccc", "Newest", "2026-01-01T00:00:00Z");
+  write_clip (path, "ddd", "Same time as middle", "2023-06-01T12:00:00.5Z");
+  gloss_test_write_file (bad_name, "clip.json", "{}");
+  gloss_test_write_file (unfinished, "article.txt", "half written");
+  gloss_test_write_file (damaged, "clip.json", "{ \"format\": 1, ");
+  /* A sync tool's conflict copy is not read. */
+  gloss_test_write_file (conflict, "clip.sync-conflict-20260101-000000-ABCDEF.json", "not json");
+
+  g_assert_false (gloss_library_get_loaded (library));
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_library_get_loaded (library));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 5);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (library)) == GLOSS_TYPE_CLIP);
+  g_assert_cmpstr (gloss_clip_get_title (item (library, 0)), ==, "Newest");
+  g_assert_cmpstr (gloss_clip_get_title (item (library, 1)), ==, "Middle");
+  g_assert_cmpstr (gloss_clip_get_title (item (library, 2)), ==, "Same time as middle");
+  g_assert_cmpstr (gloss_clip_get_title (item (library, 3)), ==, "Oldest");
+  /* The damaged clip is listed, with its reason. */
+  g_assert_cmpstr (gloss_clip_get_id (item (library, 4)), ==, "damaged");
+  g_assert_nonnull (strstr (gloss_clip_get_damage (item (library, 4)), "not valid JSON"));
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (library), 5));
+
+  g_assert_true (gloss_library_lookup (library, "bbb") == item (library, 1));
+  g_assert_null (gloss_library_lookup (library, "unfinished"));
+  g_assert_null (gloss_library_lookup (library, "../x"));
+
+  {
+    g_auto(GStrv) tags = gloss_library_dup_all_tags (library);
+
+    g_assert_cmpuint (g_strv_length (tags), ==, 2);
+  }
+
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/x#part") != NULL);
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/y"));
+  annotations = g_object_ref (gloss_clip_get_annotations (item (library, 0)));
+  g_assert_cmpuint (g_list_model_get_n_items (annotations), ==, 0);
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gloss_library_load_finish (GLOSS_LIBRARY (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_load_async (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("async");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  gboolean done = FALSE;
+
+  /* Enough clips for the loader to use several threads. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("clip-%03u", i);
+      g_autofree char *created = g_strdup_printf ("2026-01-01T00:%02u:%02uZ", i / 60, i % 60);
+
+      write_clip (path, id, id, created);
+    }
+
+  gloss_library_load_async (library, NULL, load_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 200);
+  g_assert_cmpstr (gloss_clip_get_id (item (library, 0)), ==, "clip-199");
+  g_assert_cmpstr (gloss_clip_get_id (item (library, 199)), ==, "clip-000");
+}
+
+static void
+test_empty_library (void)
+{
+  g_autofree char *path = g_build_filename (gloss_test_get_root (), "never-made", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 0);
+  /* Reading created nothing. */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+typedef struct
+{
+  guint added;
+  guint changed;
+  guint removed;
+  GlossClip *last;
+} Counts;
+
+static void
+added_cb (GlossLibrary *library,
+          GlossClip    *clip,
+          Counts       *counts)
+{
+  counts->added++;
+  counts->last = clip;
+}
+
+static void
+changed_cb (GlossLibrary *library,
+            GlossClip    *clip,
+            Counts       *counts)
+{
+  counts->changed++;
+  counts->last = clip;
+}
+
+static void
+removed_cb (GlossLibrary *library,
+            GlossClip    *clip,
+            Counts       *counts)
+{
+  counts->removed++;
+  counts->last = clip;
+}
+
+static void
+connect_counts (GlossLibrary *library,
+                Counts       *counts)
+{
+  g_signal_connect (library, "clip-added", G_CALLBACK (added_cb), counts);
+  g_signal_connect (library, "clip-changed", G_CALLBACK (changed_cb), counts);
+  g_signal_connect (library, "clip-removed", G_CALLBACK (removed_cb), counts);
+}
+
+static void
+test_add_save_delete_restore (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writes");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/new", "Neu");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip_path = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *trash_info = NULL;
+  Counts counts = { 0, };
+
+  connect_counts (library, &counts);
+  g_assert_true (gloss_library_load (library, NULL, &error));
+
+  g_assert_true (gloss_library_add (library, clip, "<p>Hallo</p>", "Hallo", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.added, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+  id = g_strdup (gloss_clip_get_id (clip));
+  clip_path = g_build_filename (path, "clips", id, NULL);
+  g_assert_true (g_file_test (clip_path, G_FILE_TEST_IS_DIR));
+
+  g_assert_false (gloss_library_add (library, clip, "x", "x", &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  gloss_clip_set_title (clip, "Neuer Titel");
+  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.changed, ==, 1);
+
+  /* Delete: to the desktop trash (XDG_DATA_HOME is the test's). */
+  g_assert_true (gloss_library_delete (library, clip, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.removed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 0);
+  g_assert_false (g_file_test (clip_path, G_FILE_TEST_EXISTS));
+  trash_info = g_build_filename (g_get_user_data_dir (), "Trash", "info", NULL);
+  g_assert_true (g_file_test (trash_info, G_FILE_TEST_IS_DIR));
+
+  /* Undo. */
+  g_assert_true (gloss_library_restore (library, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.added, ==, 2);
+  g_assert_true (g_file_test (clip_path, G_FILE_TEST_IS_DIR));
+  {
+    GlossClip *back = gloss_library_lookup (library, id);
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (back);
+    g_assert_cmpstr (gloss_clip_get_title (back), ==, "Neuer Titel");
+    text = gloss_clip_load_article_text (back, &error);
+    g_assert_cmpstr (text, ==, "Hallo");
+  }
+
+  /* Restoring twice, or something never deleted, says why not. */
+  g_assert_false (gloss_library_restore (library, id, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (gloss_library_restore (library, "never-there", &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (gloss_library_restore (library, "../../etc", &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID);
+}
+
+static void
+test_own_trash (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("own-trash");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autofree char *desktop_trash = g_build_filename (g_get_user_data_dir (), "Trash", NULL);
+  g_autofree char *moved_aside = g_strconcat (desktop_trash, ".aside", NULL);
+  g_autofree char *own = g_build_filename (path, ".trash", "abc", NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean had_trash;
+
+  write_clip (path, "abc", "To delete", "2026-01-01T00:00:00Z");
+  g_assert_true (gloss_library_load (library, NULL, &error));
+
+  /* No desktop trash can be made: a file stands where it would go. */
+  had_trash = g_file_test (desktop_trash, G_FILE_TEST_EXISTS);
+  if (had_trash)
+    g_assert_cmpint (g_rename (desktop_trash, moved_aside), ==, 0);
+  gloss_test_write_file (g_get_user_data_dir (), "Trash", "not a folder");
+
+  g_assert_true (gloss_library_delete (library, gloss_library_lookup (library, "abc"), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (own, G_FILE_TEST_IS_DIR));
+
+  g_assert_true (gloss_library_restore (library, "abc", &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (gloss_library_lookup (library, "abc"));
+
+  /* A second library object (a later session) finds it too. */
+  g_assert_true (gloss_library_delete (library, gloss_library_lookup (library, "abc"), &error));
+  {
+    g_autoptr(GlossLibrary) later = gloss_library_new (folder);
+
+    g_assert_true (gloss_library_load (later, NULL, &error));
+    g_assert_true (gloss_library_restore (later, "abc", &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (gloss_library_lookup (later, "abc"));
+  }
+
+  g_unlink (desktop_trash);
+  if (had_trash)
+    g_assert_cmpint (g_rename (moved_aside, desktop_trash), ==, 0);
+}
+
+static void
+test_damaged_never_written (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("never-written");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autofree char *clip_dir = g_build_filename (path, "clips", "broken", NULL);
+  g_autofree char *json_path = g_build_filename (clip_dir, "clip.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  GlossClip *clip;
+
+  gloss_test_write_file (clip_dir, "clip.json", "{ \"format\": 1, \"id\": \"broken\" }");
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  clip = gloss_library_lookup (library, "broken");
+  g_assert_nonnull (clip);
+  g_assert_nonnull (strstr (gloss_clip_get_damage (clip), "“url”"));
+
+  gloss_clip_set_title (clip, "fixed?");
+  g_assert_false (gloss_library_save (library, clip, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (gloss_library_delete (library, clip, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY);
+
+  after = gloss_test_read_file (json_path);
+  g_assert_cmpstr (after, ==, "{ \"format\": 1, \"id\": \"broken\" }");
+}
+
+static void
+test_resolve_folder (void)
+{
+  g_autoptr(GFile) a = NULL;
+  g_autoptr(GFile) b = NULL;
+  g_autoptr(GFile) c = NULL;
+  g_autoptr(GFile) d = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("GLOSS_LIBRARY"));
+  g_autofree char *pa = NULL;
+  g_autofree char *pb = NULL;
+  g_autofree char *pc = NULL;
+  g_autofree char *pd = NULL;
+  g_autofree char *xdg = g_build_filename (g_get_user_data_dir (), "gloss", "library", NULL);
+
+  g_setenv ("GLOSS_LIBRARY", "/from/env", TRUE);
+  a = gloss_library_resolve_folder ("/from/cli", "/from/setting");
+  b = gloss_library_resolve_folder (NULL, "/from/setting");
+  g_unsetenv ("GLOSS_LIBRARY");
+  c = gloss_library_resolve_folder (NULL, "/from/setting");
+  d = gloss_library_resolve_folder (NULL, "");
+  pa = g_file_get_path (a);
+  pb = g_file_get_path (b);
+  pc = g_file_get_path (c);
+  pd = g_file_get_path (d);
+  g_assert_cmpstr (pa, ==, "/from/cli");
+  g_assert_cmpstr (pb, ==, "/from/env");
+  g_assert_cmpstr (pc, ==, "/from/setting");
+  g_assert_cmpstr (pd, ==, xdg);
+
+  if (saved != NULL)
+    g_setenv ("GLOSS_LIBRARY", saved, TRUE);
+}
+
+/* --- changes made by another process ------------------------------------ */
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @counter passes @target or 10 s pass. */
+static void
+wait_for (guint *counter,
+          guint  target)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (10000, timeout_cb, &timed_out);
+
+  while (*counter < target && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_cmpuint (*counter, >=, target);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+run_shell (const char *script)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_external_changes (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("external");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *clip_dir = g_build_filename (path, "clips", "watched", NULL);
+  g_autofree char *new_dir = g_build_filename (path, "clips", "arrived", NULL);
+  g_autofree char *tmp_path = g_build_filename (gloss_test_get_root (), "new.json", NULL);
+  g_autoptr(GListModel) annotations = NULL;
+  Counts counts = { 0, };
+  GlossClip *clip;
+
+  write_clip (path, "watched", "Before", "2026-01-01T00:00:00Z");
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  gloss_library_set_monitoring (library, TRUE);
+  connect_counts (library, &counts);
+  clip = gloss_library_lookup (library, "watched");
+  /* Someone is showing its annotations. */
+  annotations = g_object_ref (gloss_clip_get_annotations (clip));
+
+  /* A sync tool: a temporary file renamed over clip.json. */
+  json = clip_json ("watched", "After", "2026-01-01T00:00:00Z", NULL);
+  g_assert_true (g_file_set_contents (tmp_path, json, -1, NULL));
+  script = g_strdup_printf ("cp '%s' '%s/.syncthing.clip.json.tmp' && mv '%s/.syncthing.clip.json.tmp' '%s/clip.json'",
+                            tmp_path, clip_dir, clip_dir, clip_dir);
+  run_shell (script);
+
+  wait_for (&counts.changed, 1);
+  g_assert_true (counts.last == clip);
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "After");
+  g_assert_true (gloss_library_lookup (library, "watched") == clip);
+
+  /* A text editor writing in place, breaking it: listed as damaged. */
+  g_free (script);
+  script = g_strdup_printf ("printf '{ broken' > '%s/clip.json'", clip_dir);
+  run_shell (script);
+  wait_for (&counts.changed, 2);
+  g_assert_nonnull (gloss_clip_get_damage (clip));
+  g_assert_true (gloss_clip_get_read_only (clip));
+
+  /* And fixed again. */
+  g_free (script);
+  script = g_strdup_printf ("cp '%s' '%s/clip.json'", tmp_path, clip_dir);
+  run_shell (script);
+  wait_for (&counts.changed, 3);
+  g_assert_null (gloss_clip_get_damage (clip));
+
+  /* A clip arriving from another machine: folder, articles, clip.json. */
+  g_free (json);
+  json = clip_json ("arrived", "From afar", "2026-02-01T00:00:00Z", NULL);
+  g_assert_true (g_file_set_contents (tmp_path, json, -1, NULL));
+  g_free (script);
+  script = g_strdup_printf ("mkdir '%s' && echo text > '%s/article.txt' && echo '<p>text</p>' > '%s/article.html' && sleep 0.3 && cp '%s' '%s/clip.json'",
+                            new_dir, new_dir, new_dir, tmp_path, new_dir);
+  run_shell (script);
+  wait_for (&counts.added, 1);
+  g_assert_nonnull (gloss_library_lookup (library, "arrived"));
+  g_assert_cmpstr (gloss_clip_get_title (item (library, 0)), ==, "From afar");
+
+  /* Removed by someone else. */
+  g_free (script);
+  script = g_strdup_printf ("rm -rf '%s'", new_dir);
+  run_shell (script);
+  wait_for (&counts.removed, 1);
+  g_assert_null (gloss_library_lookup (library, "arrived"));
+
+  /* Our own save is not taken for someone else's change. */
+  counts.changed = 0;
+  gloss_clip_set_title (clip, "Ours");
+  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_no_error (error);
+  spin (800);
+  g_assert_cmpuint (counts.changed, ==, 1);
+
+  gloss_library_set_monitoring (library, FALSE);
+}
+
+/* A new library: no clips/ yet when the watching starts. */
+static void
+test_external_into_empty (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("external-empty");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = clip_json ("first", "First", "2026-01-01T00:00:00Z", NULL);
+  g_autofree char *tmp_path = g_build_filename (gloss_test_get_root (), "first.json", NULL);
+  g_autofree char *script = NULL;
+  Counts counts = { 0, };
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  gloss_library_set_monitoring (library, TRUE);
+  connect_counts (library, &counts);
+
+  g_assert_true (g_file_set_contents (tmp_path, json, -1, NULL));
+  script = g_strdup_printf ("mkdir -p '%s/clips/first' && cp '%s' '%s/clips/first/clip.json'",
+                            path, tmp_path, path);
+  run_shell (script);
+
+  wait_for (&counts.added, 1);
+  g_assert_nonnull (gloss_library_lookup (library, "first"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gloss_test_init (&argc, &argv);
+
+  g_test_add_func ("/library/load-order", test_load_order);
+  g_test_add_func ("/library/load-async", test_load_async);
+  g_test_add_func ("/library/empty", test_empty_library);
+  g_test_add_func ("/library/add-save-delete-restore", test_add_save_delete_restore);
+  g_test_add_func ("/library/own-trash", test_own_trash);
+  g_test_add_func ("/library/damaged-never-written", test_damaged_never_written);
+  g_test_add_func ("/library/resolve-folder", test_resolve_folder);
+  g_test_add_func ("/library/external-changes", test_external_changes);
+  g_test_add_func ("/library/external-into-empty", test_external_into_empty);
+
+  return g_test_run ();
+}

@@ -91,6 +91,12 @@ gloss_text_new (const char *utf8,
   while (p < end)
     {
       text->offsets[n] = (guint32) (p - text->utf8);
+      if ((guchar) *p < 0x80)
+        {
+          /* Most of an article, even a French or German one. */
+          text->chars[n++] = (guchar) *p++;
+          continue;
+        }
       text->chars[n] = g_utf8_get_char (p);
       n++;
       p = g_utf8_next_char (p);
@@ -500,6 +506,103 @@ myers (const Pattern  *pat,
     }
 }
 
+/* The search over the whole article, with Ukkonen's cut-off in its block
+ * form (Hyyrö, "A bit-vector algorithm for computing Levenshtein and
+ * Damerau edit distances", 2003; as in Hypothesis' approx-string-match):
+ * only the blocks whose rows can still be within @k are advanced, which
+ * for a quote of a few hundred code points and k = m/4 is about one
+ * block in two or three. Every end with at most @k errors is reported,
+ * with its exact count. */
+static void
+myers_search (const Pattern  *pat,
+              const gunichar *text,
+              guint           n,
+              guint           k,
+              MatchFunc       func,
+              gpointer        data)
+{
+  guint nb = pat->n_blocks;
+  guint last = nb - 1;
+  guint last_rows = pat->m - last * 64;
+  g_autofree guint64 *pv = g_new (guint64, nb);
+  g_autofree guint64 *mv = g_new0 (guint64, nb);
+  g_autofree gint64 *score = g_new0 (gint64, nb);
+  guint64 top = G_GUINT64_CONSTANT (1) << 63;
+  guint64 last_row = G_GUINT64_CONSTANT (1) << ((pat->m - 1) % 64);
+  guint y;
+
+  if (nb == 1)
+    {
+      /* Quotes of up to 64 code points, the common case: one word, no
+       * carries between blocks, and no cut-off to keep. */
+      guint64 p = ~G_GUINT64_CONSTANT (0), mm = 0;
+      guint sc = pat->m;
+
+      for (guint j = 0; j < n; j++)
+        {
+          guint64 eq = *pattern_peq (pat, text[j]);
+          guint64 xv = eq | mm;
+          guint64 xh = (((eq & p) + p) ^ p) | eq;
+          guint64 ph = mm | ~(xh | p);
+          guint64 mh = p & xh;
+
+          sc += ((ph & last_row) != 0) - ((mh & last_row) != 0);
+          ph <<= 1;
+          mh <<= 1;
+          p = mh | ~(xv | ph);
+          mm = ph & xv;
+
+          if (sc <= k)
+            func (j + 1, sc, data);
+        }
+      return;
+    }
+
+  /* The first block that can hold a row with at most k errors at once. */
+  y = MIN ((k + 63) / 64, last);
+  if (y > 0)
+    y--;
+  for (guint b = 0; b <= y; b++)
+    {
+      pv[b] = ~G_GUINT64_CONSTANT (0);
+      mv[b] = 0;
+      score[b] = b == last ? pat->m : (gint64) (b + 1) * 64;
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      const guint64 *eq = pattern_peq (pat, text[j]);
+      int carry = 0;
+
+      for (guint b = 0; b <= y; b++)
+        {
+          carry = advance_block (&pv[b], &mv[b], eq[b], carry, b == last ? last_row : top);
+          score[b] += carry;
+        }
+
+      if (score[y] - carry <= (gint64) k && y < last &&
+          ((eq[y + 1] & 1) || carry < 0))
+        {
+          guint rows;
+
+          y++;
+          pv[y] = ~G_GUINT64_CONSTANT (0);
+          mv[y] = 0;
+          rows = y == last ? last_rows : 64;
+          score[y] = score[y - 1] + rows - carry +
+                     advance_block (&pv[y], &mv[y], eq[y], carry, y == last ? last_row : top);
+        }
+      else
+        {
+          while (y > 0 && score[y] >= (gint64) k + 64)
+            y--;
+        }
+
+      if (y == last && score[y] <= (gint64) k)
+        func (j + 1, (guint) score[y], data);
+    }
+}
+
 typedef struct
 {
   GArray *ends;        /* MatchEnd, local minima only */
@@ -563,6 +666,88 @@ compare_errors (gconstpointer a,
   return ma->end < mb->end ? -1 : (ma->end > mb->end);
 }
 
+typedef struct
+{
+  GlossText      *text;
+  const Pattern  *forward;
+  const Pattern  *backward;
+  guint           m;
+  const gunichar *prefix;
+  glong           prefix_len;
+  const gunichar *suffix;
+  glong           suffix_len;
+  guint           hint;
+  /* The best so far. */
+  double          score;
+  guint           start;
+  guint           end;
+} Fuzzy;
+
+/* Every local best match with at most @k errors in [from, to), scored;
+ * keeps the best in @fz. */
+static void
+fuzzy_region (Fuzzy *fz,
+              guint  from,
+              guint  to,
+              guint  k)
+{
+  GlossText *text = fz->text;
+  SearchState state = { 0, };
+  guint m = fz->m;
+
+  if (to <= from)
+    return;
+
+  state.ends = g_array_new (FALSE, FALSE, sizeof (MatchEnd));
+  myers_search (fz->forward, text->chars + from, to - from, k, collect_end_cb, &state);
+
+  /* Fewest errors first, so that the bound below can stop early. */
+  g_array_sort (state.ends, compare_errors);
+  if (state.ends->len > MAX_FUZZY_CANDIDATES)
+    g_array_set_size (state.ends, MAX_FUZZY_CANDIDATES);
+
+  for (guint i = 0; i < state.ends->len; i++)
+    {
+      MatchEnd *c = &g_array_index (state.ends, MatchEnd, i);
+      guint end = from + c->end;
+      guint window = MIN (end, m + k);
+      StartState start = { G_MAXUINT, 0, m };
+      guint s;
+      double quote_score, prefix_score, suffix_score, pos_score, score;
+
+      /* Even a perfect context and position cannot lift this one, nor
+       * any after it, above the best so far. */
+      if (50 * (1.0 - (double) c->errors / m) + 20 + 20 + 2 <= fz->score)
+        break;
+
+      /* The match ends at @end; read the text backwards from there with
+       * the pattern reversed, anchored at the end, to find where it
+       * starts. */
+      myers (fz->backward, text->chars + end - window, window, TRUE,
+             c->errors, TRUE, find_start_cb, &start);
+      if (start.best_errors == G_MAXUINT)
+        continue;
+
+      s = end - start.best_len;
+      quote_score = 1.0 - (double) start.best_errors / m;
+      prefix_score = context_similarity (text, fz->prefix, fz->prefix_len, s, TRUE);
+      suffix_score = context_similarity (text, fz->suffix, fz->suffix_len, end, FALSE);
+      pos_score = 1.0 - (double) distance (s, fz->hint) / MAX (text->n_chars, 1);
+      /* The weights of Hypothesis' match-quote: the quote first, then the
+       * context, then the position as a tie-breaker. */
+      score = 50 * quote_score + 20 * prefix_score + 20 * suffix_score + 2 * pos_score;
+
+      if (score > fz->score)
+        {
+          fz->score = score;
+          fz->start = s;
+          fz->end = end;
+        }
+    }
+
+  g_array_unref (state.ends);
+}
+
 static gboolean
 anchor_fuzzy (GlossText      *text,
               const gunichar *pat_chars,
@@ -576,74 +761,53 @@ anchor_fuzzy (GlossText      *text,
               guint          *out_end)
 {
   Pattern forward, backward;
-  SearchState state = { 0, };
+  Fuzzy fz = { text, &forward, &backward, m, prefix, prefix_len, suffix, suffix_len,
+               MIN (hint, text->n_chars), -1, 0, 0 };
   guint k = m / 4;
-  double best_score = -1;
-  guint best_start = 0, best_end = 0;
+  guint n = text->n_chars;
+  guint reach, from, to, k_out;
 
-  if (k == 0 || text->n_chars == 0)
+  if (k == 0 || n == 0)
     return FALSE;
 
   pattern_init (&forward, pat_chars, m, FALSE);
-  state.ends = g_array_new (FALSE, FALSE, sizeof (MatchEnd));
-  myers (&forward, text->chars, text->n_chars, FALSE, k, FALSE, collect_end_cb, &state);
-  pattern_clear (&forward);
-
-  if (state.ends->len == 0)
-    {
-      g_array_unref (state.ends);
-      return FALSE;
-    }
-
-  if (state.ends->len > MAX_FUZZY_CANDIDATES)
-    {
-      g_array_sort (state.ends, compare_errors);
-      g_array_set_size (state.ends, MAX_FUZZY_CANDIDATES);
-    }
-
   pattern_init (&backward, pat_chars, m, TRUE);
 
-  for (guint i = 0; i < state.ends->len; i++)
+  /* Edited text is usually still near where it was: search there first.
+   * The best found there bounds how many errors a match elsewhere may
+   * have and still win (score = 50·(1 − e/m) + at most 42), and a search
+   * with fewer allowed errors is much cheaper: the cut-off keeps it in
+   * the first block. The result is the best over the whole text all the
+   * same. */
+  reach = 2 * (m + k) + 256;
+  from = fz.hint > reach ? fz.hint - reach : 0;
+  to = MIN (n, (guint64) fz.hint + m + reach);
+  fuzzy_region (&fz, from, to, k);
+
+  if (fz.score < 0)
+    k_out = k;
+  else
     {
-      MatchEnd *c = &g_array_index (state.ends, MatchEnd, i);
-      guint window = MIN (c->end, m + k);
-      StartState start = { G_MAXUINT, 0, m };
-      guint s;
-      double quote_score, prefix_score, suffix_score, pos_score, score;
+      double bound = m * (92.0 - fz.score) / 50.0;
 
-      /* The match ends at c->end; read the text backwards from there with
-       * the pattern reversed, anchored at the end, to find where it
-       * starts. */
-      myers (&backward, text->chars + c->end - window, window, TRUE,
-             c->errors, TRUE, find_start_cb, &start);
-      if (start.best_errors == G_MAXUINT)
-        continue;
-
-      s = c->end - start.best_len;
-      quote_score = 1.0 - (double) start.best_errors / m;
-      prefix_score = context_similarity (text, prefix, prefix_len, s, TRUE);
-      suffix_score = context_similarity (text, suffix, suffix_len, c->end, FALSE);
-      pos_score = 1.0 - (double) distance (s, hint) / MAX (text->n_chars, 1);
-      /* The weights of Hypothesis' match-quote: the quote first, then the
-       * context, then the position as a tie-breaker. */
-      score = 50 * quote_score + 20 * prefix_score + 20 * suffix_score + 2 * pos_score;
-
-      if (score > best_score)
-        {
-          best_score = score;
-          best_start = s;
-          best_end = c->end;
-        }
+      k_out = bound < 0 ? 0 : (guint) MIN ((double) k, bound);
     }
 
-  pattern_clear (&backward);
-  g_array_unref (state.ends);
+  /* Outside the window, overlapping it by a match's length so that a
+   * match across its edge is seen whole. */
+  if (from > 0)
+    fuzzy_region (&fz, 0, MIN (n, from + m + k), k_out);
+  if (to < n)
+    fuzzy_region (&fz, to > m + k ? to - m - k : 0, n, k_out);
 
-  if (best_score < 0)
+  pattern_clear (&forward);
+  pattern_clear (&backward);
+
+  if (fz.score < 0)
     return FALSE;
 
-  *out_start = best_start;
-  *out_end = best_end;
+  *out_start = fz.start;
+  *out_end = fz.end;
   return TRUE;
 }
 

@@ -117,6 +117,20 @@ list_json (GPtrArray *clips,
       json_builder_add_string_value (builder, gloss_clip_get_id (clip));
       if (damage != NULL)
         {
+          /* The same members as a readable clip, so that a script can
+           * read every element alike. */
+          static const char * const unknown[] = { "title", "url", "site_name", "created" };
+
+          for (guint j = 0; j < G_N_ELEMENTS (unknown); j++)
+            {
+              json_builder_set_member_name (builder, unknown[j]);
+              json_builder_add_null_value (builder);
+            }
+          json_builder_set_member_name (builder, "highlights");
+          json_builder_add_int_value (builder, 0);
+          json_builder_set_member_name (builder, "tags");
+          json_builder_begin_array (builder);
+          json_builder_end_array (builder);
           json_builder_set_member_name (builder, "damaged");
           json_builder_add_string_value (builder, damage);
           json_builder_end_object (builder);
@@ -283,6 +297,155 @@ check_text_file (Check      *check,
     *contents_out = g_steal_pointer (&contents);
 }
 
+/* An approximation of the article's textContent from article.html: tags
+ * dropped, the usual entities decoded, whitespace runs made one space.
+ * NULL when the HTML holds something this cannot judge (an entity it does
+ * not know, a script or style element). */
+static char *
+approximate_text (const char *html)
+{
+  static const struct { const char *name; const char *text; } entities[] = {
+    { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
+    { "apos;", "'" }, { "nbsp;", "\xc2\xa0" },
+  };
+  GString *out = g_string_sized_new (strlen (html));
+  const char *p = html;
+
+  while (*p)
+    {
+      if (*p == '<')
+        {
+          const char *close;
+
+          if (g_ascii_strncasecmp (p, "<script", 7) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0 ||
+              g_str_has_prefix (p, "<!--") || !(close = strchr (p, '>')))
+            return (g_string_free (out, TRUE), NULL);
+          p = close + 1;
+        }
+      else if (*p == '&')
+        {
+          gboolean known = FALSE;
+
+          for (guint i = 0; i < G_N_ELEMENTS (entities) && !known; i++)
+            if (g_str_has_prefix (p + 1, entities[i].name))
+              {
+                g_string_append (out, entities[i].text);
+                p += 1 + strlen (entities[i].name);
+                known = TRUE;
+              }
+          if (!known && p[1] == '#')
+            {
+              char *end = NULL;
+              gunichar c = p[2] == 'x' || p[2] == 'X'
+                           ? (gunichar) g_ascii_strtoull (p + 3, &end, 16)
+                           : (gunichar) g_ascii_strtoull (p + 2, &end, 10);
+
+              if (end != NULL && *end == ';' && g_unichar_validate (c) && c != 0)
+                {
+                  g_string_append_unichar (out, c);
+                  p = end + 1;
+                  known = TRUE;
+                }
+            }
+          if (!known)
+            return (g_string_free (out, TRUE), NULL);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The next character of @p with whitespace runs read as one space and
+ * leading whitespace skipped: layout differs, words do not. ASCII, most
+ * of any article, takes the short way. */
+static gunichar
+next_squeezed (const char **p,
+               gboolean    *after_text)
+{
+  gboolean space = FALSE;
+
+  for (;;)
+    {
+      guchar b = (guchar) **p;
+      gunichar c;
+
+      if (b == '\0')
+        return 0;
+
+      if (b < 0x80)
+        {
+          c = b;
+          (*p)++;
+        }
+      else
+        {
+          c = g_utf8_get_char (*p);
+          *p = g_utf8_next_char (*p);
+        }
+
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
+          (c >= 0x80 && g_unichar_isspace (c)))
+        {
+          space = *after_text;
+          continue;
+        }
+
+      if (space)
+        {
+          /* Give the character back: the space comes first. */
+          *p = g_utf8_prev_char (*p);
+          *after_text = FALSE;
+          return ' ';
+        }
+
+      *after_text = TRUE;
+      return c;
+    }
+}
+
+static void
+check_text_matches_html (Check      *check,
+                         const char *html,
+                         const char *text)
+{
+  g_autofree char *approx = NULL;
+  const char *a, *b;
+  gboolean a_text = FALSE, b_text = FALSE;
+  guint at = 0;
+  gunichar ca, cb;
+
+  if (html == NULL || text == NULL ||
+      !g_utf8_validate (html, -1, NULL) || !g_utf8_validate (text, -1, NULL) ||
+      !(approx = approximate_text (html)))
+    return;
+
+  a = approx;
+  b = text;
+  do
+    {
+      ca = next_squeezed (&a, &a_text);
+      cb = next_squeezed (&b, &b_text);
+      /* A trailing space (a run at the very end) is no difference. */
+      if (ca == ' ' && cb == 0 && *a == '\0')
+        ca = 0;
+      if (cb == ' ' && ca == 0 && *b == '\0')
+        cb = 0;
+      if (ca != cb)
+        break;
+      at++;
+    }
+  while (ca != 0);
+
+  if (ca == cb)
+    return;
+
+  report (check, FALSE,
+          "article.txt differs from the text of article.html from character %u on%s",
+          at, cb == 0 ? " (article.txt is shorter: cut off?)" : "");
+}
+
 static void
 check_annotations (Check      *check,
                    GlossClip  *clip,
@@ -299,7 +462,7 @@ check_annotations (Check      *check,
       g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, i);
       guint start = 0, end = 0;
       GlossAnchorMethod method = gloss_anchor_annotation (text, a, &start, &end);
-      g_autofree char *quote = shorten (gloss_annotation_get_exact (a), 40);
+      g_autofree char *quote = NULL;
 
       check->n_annotations++;
       check->by_method[method]++;
@@ -307,6 +470,9 @@ check_annotations (Check      *check,
       if (gloss_annotation_get_start (a) < previous_start)
         out_of_order = TRUE;
       previous_start = gloss_annotation_get_start (a);
+
+      if (method != GLOSS_ANCHOR_POSITION)
+        quote = shorten (gloss_annotation_get_exact (a), 40);
 
       switch (method)
         {
@@ -341,6 +507,13 @@ check_annotations (Check      *check,
     report (check, FALSE, "the annotations are not in document order");
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 check_conflicts (Check *check,
                  GFile *folder)
@@ -357,7 +530,7 @@ check_conflicts (Check *check,
     if (g_str_has_prefix (name, "clip.sync-conflict-") && g_str_has_suffix (name, ".json"))
       g_ptr_array_add (names, g_strdup (name));
 
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *shown = one_line (names->pdata[i]);
@@ -376,6 +549,7 @@ check_one (GFile *clips_folder,
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
   GFileType type;
 
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
@@ -395,7 +569,7 @@ check_one (GFile *clips_folder,
   check->is_clip = TRUE;
   check_conflicts (check, folder);
 
-  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, &error);
+  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_CHECK, &error);
   if (clip == NULL)
     {
       if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND))
@@ -414,8 +588,9 @@ check_one (GFile *clips_folder,
       return;
     }
 
-  check_text_file (check, folder, "article.html", NULL);
+  check_text_file (check, folder, "article.html", &html);
   check_text_file (check, folder, "article.txt", &text);
+  check_text_matches_html (check, html, text);
 
   if (text != NULL)
     check_annotations (check, clip, text);
@@ -519,7 +694,8 @@ gloss_cli_verify (GFile   *library_folder,
 
   job.clips_folder = clips_folder;
   job.checks = checks;
-  n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  /* As for loading: twice the processors, to overlap reads and work. */
+  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
   if (checks->len < 32)
     n_threads = 1;
   for (guint i = 1; i < n_threads; i++)

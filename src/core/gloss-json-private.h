@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gloss-error.h"
+#include "gloss-json-scan.h"
 
 G_BEGIN_DECLS
 
@@ -41,12 +42,31 @@ void     gloss_json_set_string (JsonObject      *object,
                                 const char      *member,
                                 const char      *value);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
-
 /* json_node_copy() shares objects and arrays; this does not, so that a
  * copy can be changed without touching the original. */
 JsonNode *gloss_json_deep_copy (JsonNode *node);
+
+/* The same strict readers on the fast scanner's tree, with the same
+ * messages. */
+gboolean gloss_scan_read_string (GlossScanValue  *object,
+                                 const char      *where,
+                                 const char      *member,
+                                 GlossJsonFlags   flags,
+                                 const char     **out,
+                                 GError         **error);
+gboolean gloss_scan_read_int    (GlossScanValue  *object,
+                                 const char      *where,
+                                 const char      *member,
+                                 GlossJsonFlags   flags,
+                                 gint64          *out,
+                                 GError         **error);
+
+/* Checks one member of "annotations" as gloss_annotation_new_from_json()
+ * would, without building it; sets @id to its id. */
+gboolean gloss_annotation_check_scan (GlossScanValue  *object,
+                                      const char     **id,
+                                      GError         **error);
+/* Forward declared: gloss-annotation.h is not included here. */
+struct _GlossAnnotation *gloss_annotation_new_from_scan (GlossScanValue *object);
 
 G_END_DECLS
