@@ -697,7 +697,7 @@ test_random_queries (void)
 
   write_all ();
   index = new_synced_index ();
-  for (guint i = 0; i < 1500; i++)
+  for (guint i = 0; i < 400; i++)
     {
       g_autoptr(GString) text = g_string_new (NULL);
       g_autoptr(GError) error = NULL;
