@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -268,19 +270,56 @@ job_n_clips (Job *job)
   return job->folders->len + job->copies->len;
 }
 
+/* Replaces @path through a temporary file and a rename, so that a reader
+ * (a notes app, a sync tool) never sees half a file. Not flushed to disk
+ * first: an export can be run again, and ten thousand fsync() calls would
+ * cost more than the export itself. */
 static gboolean
 write_file (const char  *path,
             const char  *contents,
             gsize        length,
             GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+  int saved_errno = 0;
+  int fd;
 
-  if (!g_file_set_contents_full (path, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    saved_errno = errno;
+  else
+    {
+      const char *p = contents;
+      gsize left = length;
+
+      while (left > 0)
+        {
+          gssize n = write (fd, p, left);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              saved_errno = n < 0 ? errno : EIO;
+              break;
+            }
+          p += n;
+          left -= n;
+        }
+      if (close (fd) != 0 && saved_errno == 0)
+        saved_errno = errno;
+      if (saved_errno == 0 && g_rename (tmp, path) != 0)
+        saved_errno = errno;
+      if (saved_errno != 0)
+        g_unlink (tmp);
+    }
+
+  if (saved_errno != 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not write “%s”: %s", path, local_error->message);
+                   "Could not write “%s”: %s", path, g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -479,6 +518,191 @@ folder_pick_name (Folder          *folder,
   return name;
 }
 
+/* What the workers make of one clip. */
+typedef struct
+{
+  char    *id;
+  char    *title;      /* the title, or the URL: the file's name */
+  GString *text;       /* Markdown, or JSON for the JSON-LD export */
+  guint    n_annotations;
+  guint    n_items;    /* JSON-LD: annotations written */
+  gboolean skipped;
+  gboolean unchanged;  /* after writing: the file was up to date */
+  char    *name;
+} Rendered;
+
+static void
+rendered_clear (Rendered *r)
+{
+  g_free (r->id);
+  g_free (r->title);
+  if (r->text != NULL)
+    g_string_free (r->text, TRUE);
+  g_free (r->name);
+}
+
+typedef struct _Parallel Parallel;
+typedef void (*ItemFunc) (Parallel *par,
+                          guint     index);
+
+/* Runs @func for every clip on a few threads: reading and rendering a
+ * clip are independent of every other, and a machine's cores are the
+ * difference between a slow export and one that feels instant. */
+struct _Parallel
+{
+  Job           *job;
+  GCancellable  *cancellable;
+  GlossTemplate *tmpl;      /* Markdown */
+  Rendered      *results;
+  ItemFunc       func;
+  const char    *dir;       /* writing: the folder */
+  GError        *error;     /* the first write error */
+  GMutex         lock;
+  GCancellable  *caller;
+  gulong         caller_handler;
+  guint          total;
+  gint           next;
+  gint           done;
+};
+
+static gpointer
+parallel_worker (gpointer data)
+{
+  Parallel *par = data;
+
+  while (!g_cancellable_is_cancelled (par->cancellable))
+    {
+      guint i = (guint) g_atomic_int_add (&par->next, 1);
+
+      if (i >= par->total)
+        break;
+      par->func (par, i);
+      g_atomic_int_inc (&par->done);
+    }
+  return NULL;
+}
+
+static void
+parallel_run (Parallel *par,
+              ItemFunc  func)
+{
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  guint n_threads = CLAMP (g_get_num_processors (), 1, 8);
+
+  par->func = func;
+  par->next = 0;
+  par->done = 0;
+  n_threads = MIN (n_threads, MAX (1, par->total / 64));
+  for (guint i = 1; i < n_threads; i++)
+    g_ptr_array_add (threads, g_thread_new ("gloss-export", parallel_worker, par));
+
+  /* This thread works too, and alone reports progress. */
+  while (!g_cancellable_is_cancelled (par->cancellable))
+    {
+      guint i = (guint) g_atomic_int_add (&par->next, 1);
+
+      if (i >= par->total)
+        break;
+      func (par, i);
+      g_atomic_int_inc (&par->done);
+      report (par->job, (guint) g_atomic_int_get (&par->done), par->total);
+    }
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+}
+
+static void
+render_markdown_item (Parallel *par,
+                      guint     index)
+{
+  Rendered *r = &par->results[index];
+  g_autoptr(GlossExportClip) clip = NULL;
+  g_autofree char *article_text = NULL;
+  g_autofree char *article_markdown = NULL;
+
+  clip = job_load_clip (par->job, index, &article_text, &article_markdown);
+  if (clip == NULL)
+    {
+      r->skipped = TRUE;
+      return;
+    }
+  r->id = g_strdup (clip->id);
+  r->title = g_strdup (clip->title != NULL && clip->title[0] != '\0' ? clip->title : clip->url);
+  r->n_annotations = clip->annotations->len;
+  r->text = g_string_sized_new (4096);
+  gloss_export_render_markdown (clip, par->tmpl, article_text, article_markdown, r->text);
+}
+
+static void
+write_markdown_item (Parallel *par,
+                     guint     index)
+{
+  Rendered *r = &par->results[index];
+  g_autofree char *path = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize old_len = 0;
+
+  if (r->skipped)
+    return;
+  path = g_build_filename (par->dir, r->name, NULL);
+  /* An unchanged file is left alone, so sync tools see no change. */
+  if (g_file_get_contents (path, &old, &old_len, NULL) &&
+      old_len == r->text->len && memcmp (old, r->text->str, old_len) == 0)
+    {
+      r->unchanged = TRUE;
+      return;
+    }
+  if (!write_file (path, r->text->str, r->text->len, &error))
+    {
+      g_mutex_lock (&par->lock);
+      if (par->error == NULL)
+        par->error = g_steal_pointer (&error);
+      g_mutex_unlock (&par->lock);
+      g_cancellable_cancel (par->cancellable);
+    }
+}
+
+static void
+parallel_clear (Parallel *par)
+{
+  for (guint i = 0; par->results != NULL && i < par->total; i++)
+    rendered_clear (&par->results[i]);
+  g_clear_pointer (&par->results, g_free);
+  g_clear_error (&par->error);
+  g_mutex_clear (&par->lock);
+  if (par->caller != NULL)
+    g_cancellable_disconnect (par->caller, par->caller_handler);
+}
+
+static void
+cancel_cb (GCancellable *caller,
+           gpointer      own)
+{
+  g_cancellable_cancel (own);
+}
+
+static void
+parallel_init (Parallel     *par,
+               Job          *job,
+               GCancellable *cancellable)
+{
+  memset (par, 0, sizeof *par);
+  par->job = job;
+  /* A cancellable of our own, so that a failed write can stop the others
+   * without cancelling the caller's. */
+  par->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      par->caller = cancellable;
+      par->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_cb),
+                                                   g_object_ref (par->cancellable), g_object_unref);
+    }
+  par->total = job_n_clips (job);
+  par->results = g_new0 (Rendered, par->total);
+  g_mutex_init (&par->lock);
+}
+
 static GlossExportSummary *
 run_markdown (Job           *job,
               GCancellable  *cancellable,
@@ -486,10 +710,10 @@ run_markdown (Job           *job,
 {
   g_autoptr(GlossExportSummary) summary = g_new0 (GlossExportSummary, 1);
   g_autoptr(GlossTemplate) tmpl = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GCancellable) own = NULL;
   gboolean combined = (job->flags & GLOSS_EXPORT_COMBINED) != 0;
-  guint total = job_n_clips (job);
   Folder folder = { NULL, NULL };
+  Parallel par;
 
   if (!check_destination (job, error))
     return NULL;
@@ -498,13 +722,10 @@ run_markdown (Job           *job,
 
   if (combined)
     {
-      g_autofree char *now = gloss_time_now_string ();
-
       if (g_file_test (job->destination, G_FILE_TEST_IS_DIR))
         summary->path = g_build_filename (job->destination, "gloss-export.md", NULL);
       else
         summary->path = g_strdup (job->destination);
-      gloss_export_render_combined_header (total - job->skipped_at_start, now, out);
     }
   else
     {
@@ -516,62 +737,76 @@ run_markdown (Job           *job,
         }
     }
 
-  for (guint i = 0; i < total; i++)
+  parallel_init (&par, job, cancellable);
+  own = par.cancellable;
+  par.tmpl = tmpl;
+  parallel_run (&par, render_markdown_item);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+
+  for (guint i = 0; i < par.total; i++)
     {
-      g_autoptr(GlossExportClip) clip = NULL;
-      g_autofree char *article_text = NULL;
-      g_autofree char *article_markdown = NULL;
+      Rendered *r = &par.results[i];
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          folder_clear (&folder);
-          return NULL;
-        }
-
-      clip = job_load_clip (job, i, &article_text, &article_markdown);
-      if (clip == NULL)
+      if (r->skipped)
         {
           summary->skipped++;
           continue;
         }
       summary->clips++;
-      summary->annotations += clip->annotations->len;
-
-      if (!combined)
-        g_string_truncate (out, 0);
-      gloss_export_render_markdown (clip, tmpl, article_text, article_markdown, out);
-
+      summary->annotations += r->n_annotations;
       if (!combined)
         {
-          g_autofree char *name = folder_pick_name (&folder, clip);
-          g_autofree char *path = g_build_filename (job->destination, name, NULL);
-          g_autofree char *old = NULL;
-          gsize old_len = 0;
-
-          if (g_file_get_contents (path, &old, &old_len, NULL) &&
-              old_len == out->len && memcmp (old, out->str, old_len) == 0)
-            summary->files_unchanged++;
-          else if (write_file (path, out->str, out->len, error))
-            summary->files_written++;
-          else
-            {
-              folder_clear (&folder);
-              return NULL;
-            }
+          GlossExportClip key = { .id = r->id, .title = r->title, .url = r->title };
+          /* Names are given in the order of the clips, so that two clips
+           * with one title always get the same two files. */
+          r->name = folder_pick_name (&folder, &key);
         }
-      report (job, i + 1, total);
     }
-
-  folder_clear (&folder);
 
   if (combined)
     {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autofree char *now = gloss_time_now_string ();
+
+      gloss_export_render_combined_header (summary->clips, now, out);
+      for (guint i = 0; i < par.total; i++)
+        if (!par.results[i].skipped)
+          g_string_append_len (out, par.results[i].text->str, par.results[i].text->len);
       if (!write_file (summary->path, out->str, out->len, error))
-        return NULL;
+        goto out;
       summary->files_written = 1;
     }
-  report (job, total, total);
+  else
+    {
+      par.dir = job->destination;
+      parallel_run (&par, write_markdown_item);
+      if (par.error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&par.error));
+          goto out;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+      for (guint i = 0; i < par.total; i++)
+        if (!par.results[i].skipped)
+          {
+            if (par.results[i].unchanged)
+              summary->files_unchanged++;
+            else
+              summary->files_written++;
+          }
+    }
+
+  folder_clear (&folder);
+  parallel_clear (&par);
+  report (job, job_n_clips (job), job_n_clips (job));
   return g_steal_pointer (&summary);
+
+out:
+  folder_clear (&folder);
+  parallel_clear (&par);
+  return NULL;
 }
 
 static void
@@ -617,6 +852,47 @@ json_string (const char *value)
   return json_generator_to_data (generator, NULL);
 }
 
+static void
+render_jsonld_item (Parallel *par,
+                    guint     index)
+{
+  Rendered *r = &par->results[index];
+  g_autoptr(GlossExportClip) clip = NULL;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonNode) context = NULL;
+  g_autofree char *article_text = NULL;
+  g_autofree char *article_markdown = NULL;
+  gboolean lines = (par->job->flags & GLOSS_EXPORT_JSON_LINES) != 0;
+
+  clip = job_load_clip (par->job, index, &article_text, &article_markdown);
+  if (clip == NULL)
+    {
+      r->skipped = TRUE;
+      return;
+    }
+  r->n_annotations = clip->annotations->len;
+  r->text = g_string_sized_new (8192);
+  if (lines)
+    context = gloss_export_jsonld_context ();
+
+  gloss_export_clip_to_jsonld (clip, objects);
+  for (guint j = 0; j < objects->len; j++)
+    {
+      if (lines)
+        {
+          append_json (r->text, g_ptr_array_index (objects, j), context, FALSE);
+          g_string_append_c (r->text, '\n');
+        }
+      else
+        {
+          if (j > 0)
+            g_string_append (r->text, ",\n");
+          append_json (r->text, g_ptr_array_index (objects, j), NULL, TRUE);
+        }
+    }
+  r->n_items = objects->len;
+}
+
 static GlossExportSummary *
 run_jsonld (Job           *job,
             GCancellable  *cancellable,
@@ -624,63 +900,41 @@ run_jsonld (Job           *job,
 {
   g_autoptr(GlossExportSummary) summary = g_new0 (GlossExportSummary, 1);
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GString) items = g_string_new (NULL);
-  g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
-  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GCancellable) own = NULL;
   gboolean lines = (job->flags & GLOSS_EXPORT_JSON_LINES) != 0;
-  guint total = job_n_clips (job);
   guint n_items = 0;
+  gboolean first = TRUE;
+  Parallel par;
 
   if (!check_destination (job, error))
     return NULL;
   summary->path = g_strdup (job->destination);
 
-  for (guint i = 0; i < total; i++)
+  parallel_init (&par, job, cancellable);
+  own = par.cancellable;
+  parallel_run (&par, render_jsonld_item);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      g_autoptr(GlossExportClip) clip = NULL;
-      g_autofree char *article_text = NULL;
-      g_autofree char *article_markdown = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-
-      clip = job_load_clip (job, i, &article_text, &article_markdown);
-      if (clip == NULL)
-        {
-          summary->skipped++;
-          continue;
-        }
-      summary->clips++;
-      summary->annotations += clip->annotations->len;
-
-      g_ptr_array_set_size (objects, 0);
-      gloss_export_clip_to_jsonld (clip, objects);
-      for (guint j = 0; j < objects->len; j++)
-        {
-          if (lines)
-            {
-              append_json (items, g_ptr_array_index (objects, j), context, FALSE);
-              g_string_append_c (items, '\n');
-            }
-          else
-            {
-              if (n_items > 0)
-                g_string_append (items, ",\n");
-              append_json (items, g_ptr_array_index (objects, j), NULL, TRUE);
-            }
-          n_items++;
-        }
-      report (job, i + 1, total);
+      parallel_clear (&par);
+      return NULL;
     }
 
-  if (lines)
+  for (guint i = 0; i < par.total; i++)
     {
-      g_string_free (out, TRUE);
-      out = g_steal_pointer (&items);
+      if (par.results[i].skipped)
+        summary->skipped++;
+      else
+        {
+          summary->clips++;
+          summary->annotations += par.results[i].n_annotations;
+          n_items += par.results[i].n_items;
+        }
     }
-  else
+
+  if (!lines)
     {
       g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
       g_autofree char *context_text = NULL;
       g_autofree char *uuid = g_uuid_string_random ();
       g_autofree char *now = gloss_time_now_string ();
@@ -703,14 +957,27 @@ run_jsonld (Job           *job,
                               "\"startIndex\": 0,\n"
                               "\"items\": [\n",
                               context_text, uuid, PACKAGE_VERSION, now_json, n_items, uuid);
-      g_string_append_len (out, items->str, items->len);
-      g_string_append (out, "\n]\n}\n}\n");
     }
+
+  for (guint i = 0; i < par.total; i++)
+    {
+      Rendered *r = &par.results[i];
+
+      if (r->skipped || r->text->len == 0)
+        continue;
+      if (!lines && !first)
+        g_string_append (out, ",\n");
+      g_string_append_len (out, r->text->str, r->text->len);
+      first = FALSE;
+    }
+  if (!lines)
+    g_string_append (out, "\n]\n}\n}\n");
+  parallel_clear (&par);
 
   if (!write_file (job->destination, out->str, out->len, error))
     return NULL;
   summary->files_written = 1;
-  report (job, total, total);
+  report (job, job_n_clips (job), job_n_clips (job));
   return g_steal_pointer (&summary);
 }
 
