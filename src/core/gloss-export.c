@@ -872,8 +872,9 @@ render_jsonld_item (Parallel *par,
     }
   r->n_annotations = clip->annotations->len;
   r->text = g_string_sized_new (8192);
-  if (lines)
-    context = gloss_export_jsonld_context ();
+  /* Every annotation carries its context, also inside the collection, so
+   * that each one taken alone is a valid W3C annotation. */
+  context = gloss_export_jsonld_context ();
 
   gloss_export_clip_to_jsonld (clip, objects);
   for (guint j = 0; j < objects->len; j++)
@@ -887,7 +888,7 @@ render_jsonld_item (Parallel *par,
         {
           if (j > 0)
             g_string_append (r->text, ",\n");
-          append_json (r->text, g_ptr_array_index (objects, j), NULL, TRUE);
+          append_json (r->text, g_ptr_array_index (objects, j), context, TRUE);
         }
     }
   r->n_items = objects->len;
