@@ -268,6 +268,25 @@ test_markdown_combined_and_template (void)
   g_assert_cmpuint (summary->files_written, ==, G_N_ELEMENTS (titles));
 }
 
+/* A highlight whose text left the saved article is marked, not lost. */
+static void
+test_markdown_orphan (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-orphan");
+  const GlossTestHighlight hl[] = { { "kept words", "blue", NULL }, { "gone words", "pink", "n" } };
+  GlossClip *clip = gloss_test_add_clip (library, "https://example.org/o", "Orphan",
+                                         "Some kept words and some gone words.", hl, 2);
+  g_autoptr(GPtrArray) clips = gloss_export_collect_clips (library, NULL, NULL);
+  g_autofree char *md = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_clip_replace_article (clip, "<p>Some kept words only.</p>", "Some kept words only.", &error);
+  g_assert_no_error (error);
+  md = gloss_export_clip_to_markdown (clip, GLOSS_EXPORT_NONE);
+  g_assert_nonnull (strstr (md, "> gone words\n\n*pink* · not found in the saved article"));
+  g_assert_nonnull (strstr (md, "> kept words\n\n*blue* · [Open on the page]"));
+}
+
 static void
 done_cb (GObject      *source,
          GAsyncResult *result,
@@ -412,6 +431,7 @@ main (int   argc,
   g_test_add_func ("/export/markdown-folder", test_markdown_folder);
   g_test_add_func ("/export/markdown-refuses-library", test_markdown_refuses_library);
   g_test_add_func ("/export/markdown-combined-template", test_markdown_combined_and_template);
+  g_test_add_func ("/export/markdown-orphan", test_markdown_orphan);
   g_test_add_data_func ("/export/jsonld-round-trip", GINT_TO_POINTER (FALSE), test_jsonld_round_trip);
   g_test_add_data_func ("/export/jsonl-round-trip", GINT_TO_POINTER (TRUE), test_jsonld_round_trip);
   g_test_add_func ("/export/cli", test_cli);

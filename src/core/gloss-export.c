@@ -148,12 +148,15 @@ report (Job   *job,
     }
 }
 
-/* The export's copy of a clip. With @text the annotations are anchored,
- * so that those no longer found in the saved article are marked. */
+/* The export's copy of a clip. With @article_text the annotations are
+ * anchored, so that those no longer found in the saved article are
+ * marked. A quote found as it is always anchors, so the full anchoring
+ * (and the code point index it needs) is only paid for the others. */
 static GlossExportClip *
-copy_clip (GlossClip *clip,
-           GlossText *text)
+copy_clip (GlossClip  *clip,
+           const char *article_text)
 {
+  g_autoptr(GlossText) text = NULL;
   GlossExportClip *copy = gloss_export_clip_new ();
   GListModel *annotations = gloss_clip_get_annotations (clip);
   GFile *folder = gloss_clip_get_folder (clip);
@@ -190,9 +193,12 @@ copy_clip (GlossClip *clip,
       a->start = gloss_annotation_get_start (annotation);
       a->end = gloss_annotation_get_end (annotation);
       a->orphan = gloss_annotation_get_orphan (annotation);
-      if (text != NULL)
+      if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
         {
           guint s, e;
+
+          if (text == NULL)
+            text = gloss_text_new (article_text, -1);
           a->orphan = gloss_anchor_annotation (text, annotation, &s, &e) == GLOSS_ANCHOR_ORPHAN;
         }
       g_ptr_array_add (copy->annotations, a);
@@ -233,7 +239,6 @@ job_load_clip (Job    *job,
   const char *folder_path;
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GlossClip) clip = NULL;
-  g_autoptr(GlossText) text = NULL;
   g_autoptr(GError) error = NULL;
 
   *article_text = NULL;
@@ -255,13 +260,13 @@ job_load_clip (Job    *job,
       return NULL;
     }
 
-  *article_text = read_optional (folder_path, "article.txt");
-  if (*article_text != NULL)
-    text = gloss_text_new (*article_text, -1);
+  /* The article only matters to Markdown: unique quotes, orphans. */
+  if (job->kind == JOB_MARKDOWN)
+    *article_text = read_optional (folder_path, "article.txt");
   if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
     *article_markdown = read_optional (folder_path, "article.md");
 
-  return copy_clip (clip, text);
+  return copy_clip (clip, *article_text);
 }
 
 static guint
@@ -1226,7 +1231,6 @@ gloss_export_clip_to_markdown (GlossClip        *clip,
 {
   g_autoptr(GlossTemplate) tmpl = NULL;
   g_autoptr(GlossExportClip) copy = NULL;
-  g_autoptr(GlossText) text = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *article_text = NULL;
   g_autofree char *article_markdown = NULL;
@@ -1237,13 +1241,11 @@ gloss_export_clip_to_markdown (GlossClip        *clip,
   if (gloss_clip_get_folder (clip) != NULL)
     folder = g_file_get_path (gloss_clip_get_folder (clip));
   article_text = read_optional (folder, "article.txt");
-  if (article_text != NULL)
-    text = gloss_text_new (article_text, -1);
   if (flags & GLOSS_EXPORT_WITH_ARTICLE)
     article_markdown = read_optional (folder, "article.md");
 
   tmpl = gloss_template_new (gloss_export_default_template (FALSE), NULL, NULL);
-  copy = copy_clip (clip, text);
+  copy = copy_clip (clip, article_text);
   gloss_export_render_markdown (copy, tmpl, article_text, article_markdown, out);
   return g_string_free (out, FALSE);
 }
