@@ -287,6 +287,45 @@ test_markdown_orphan (void)
   g_assert_nonnull (strstr (md, "> kept words\n\n*blue* · [Open on the page]"));
 }
 
+/* A clip.json damaged after the library read it (a sync tool, an editor)
+ * is left out of the export and counted; nesting deep enough to overflow a
+ * recursive parser does not crash it. */
+static void
+test_damaged_clip_skipped (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-damaged-export");
+  const GlossTestHighlight hl[] = { { "words", "blue", NULL } };
+  GlossClip *a = gloss_test_add_clip (library, "https://example.org/a", "A", "Some words.", hl, 1);
+  GlossClip *b = gloss_test_add_clip (library, "https://example.org/b", "B", "Some words.", hl, 1);
+  GlossClip *c = gloss_test_add_clip (library, "https://example.org/c", "C", "Some words.", hl, 1);
+  g_autoptr(GPtrArray) clips = gloss_export_collect_clips (library, NULL, NULL);
+  g_autofree char *dir = gloss_test_make_dir ("out-damaged");
+  g_autoptr(GFile) dest = g_file_new_for_path (dir);
+  g_autofree char *a_dir = g_file_get_path (gloss_clip_get_folder (a));
+  g_autofree char *b_dir = g_file_get_path (gloss_clip_get_folder (b));
+  g_autoptr(GString) deep = g_string_new ("{\"format\": 1, \"x\": ");
+  g_autoptr(GlossExportSummary) md = NULL;
+  g_autoptr(GlossExportSummary) ld = NULL;
+  g_autofree char *ld_path = g_build_filename (dir, "x.jsonld", NULL);
+  g_autoptr(GFile) ld_file = g_file_new_for_path (ld_path);
+  g_autoptr(GError) error = NULL;
+
+  (void) c;
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  gloss_test_write_file (a_dir, "clip.json", deep->str);
+  gloss_test_write_file (b_dir, "clip.json", "{\"format\": 1, \"id\": \"not what the folder says\"");
+
+  md = gloss_export_markdown (clips, dest, NULL, GLOSS_EXPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (md->clips, ==, 1);
+  g_assert_cmpuint (md->skipped, ==, 2);
+  ld = gloss_export_jsonld (clips, ld_file, GLOSS_EXPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ld->clips, ==, 1);
+  g_assert_cmpuint (ld->skipped, ==, 2);
+}
+
 static void
 done_cb (GObject      *source,
          GAsyncResult *result,
@@ -432,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/export/markdown-refuses-library", test_markdown_refuses_library);
   g_test_add_func ("/export/markdown-combined-template", test_markdown_combined_and_template);
   g_test_add_func ("/export/markdown-orphan", test_markdown_orphan);
+  g_test_add_func ("/export/damaged-clip-skipped", test_damaged_clip_skipped);
   g_test_add_data_func ("/export/jsonld-round-trip", GINT_TO_POINTER (FALSE), test_jsonld_round_trip);
   g_test_add_data_func ("/export/jsonl-round-trip", GINT_TO_POINTER (TRUE), test_jsonld_round_trip);
   g_test_add_func ("/export/cli", test_cli);

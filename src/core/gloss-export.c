@@ -228,6 +228,232 @@ read_optional (const char *folder,
   return contents;
 }
 
+/* Far below what json-glib survives (it recurses); clip.json needs four
+ * levels. */
+#define MAX_JSON_DEPTH 64
+
+static gboolean
+json_depth_ok (const char *data,
+               gsize       length)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gboolean
+get_uint (JsonObject *object,
+          const char *member,
+          guint      *out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  value = json_node_get_int (node);
+  if (value < 0 || value > G_MAXUINT32)
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+static char *
+dup_optional (JsonObject *object,
+              const char *member)
+{
+  const char *value = get_string (object, member);
+
+  return value != NULL ? g_strdup (value) : NULL;
+}
+
+static int
+compare_starts (gconstpointer a,
+                gconstpointer b)
+{
+  const GlossExportAnnotation *x = *(GlossExportAnnotation * const *) a;
+  const GlossExportAnnotation *y = *(GlossExportAnnotation * const *) b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The export's copy read straight from clip.json (FORMAT.md), without
+ * building the GlossClip and GlossAnnotation objects that the window
+ * needs: parsing is most of an export's cost, and this halves it. NULL for
+ * anything unexpected, and the caller then goes through gloss_clip_load(),
+ * which says what is wrong with the file. */
+static GlossExportClip *
+read_clip_fast (const char *folder_path,
+                const char *article_text)
+{
+  g_autofree char *path = g_build_filename (folder_path, "clip.json", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GlossExportClip) clip = NULL;
+  g_autoptr(GlossText) text = NULL;
+  g_autofree char *folder_name = g_path_get_basename (folder_path);
+  JsonObject *root;
+  JsonNode *node;
+  gsize length = 0;
+  guint format = 0;
+  const char *id;
+
+  if (!g_file_get_contents (path, &data, &length, NULL) ||
+      !g_utf8_validate (data, length, NULL) || !json_depth_ok (data, length))
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  id = get_string (root, "id");
+  if (!get_uint (root, "format", &format) || format < 1 ||
+      id == NULL || !gloss_id_is_valid (id) || !g_str_equal (id, folder_name) ||
+      get_string (root, "url") == NULL || get_string (root, "title") == NULL ||
+      get_string (root, "created") == NULL || get_string (root, "modified") == NULL)
+    return NULL;
+
+  clip = gloss_export_clip_new ();
+  clip->id = g_strdup (id);
+  clip->url = dup_optional (root, "url");
+  clip->title = dup_optional (root, "title");
+  clip->byline = dup_optional (root, "byline");
+  clip->site_name = dup_optional (root, "site_name");
+  clip->published = dup_optional (root, "published");
+  clip->created = dup_optional (root, "created");
+  clip->modified = dup_optional (root, "modified");
+  clip->excerpt = dup_optional (root, "excerpt");
+  clip->lang = dup_optional (root, "lang");
+  clip->note = dup_optional (root, "note");
+  clip->folder = g_strdup (folder_path);
+
+  node = json_object_get_member (root, "tags");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *tags = json_node_get_array (node);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < json_array_get_length (tags); i++)
+        {
+          JsonNode *tag = json_array_get_element (tags, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (tag) || json_node_get_value_type (tag) != G_TYPE_STRING)
+            return NULL;
+          g_strv_builder_add (builder, json_node_get_string (tag));
+        }
+      clip->tags = g_strv_builder_end (builder);
+    }
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  node = json_object_get_member (root, "annotations");
+  if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  for (guint i = 0; node != NULL && i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+      JsonObject *object;
+      JsonObject *target;
+      JsonNode *selectors;
+      GlossExportAnnotation *a;
+      GlossColor color;
+      gboolean has_position = FALSE;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        return NULL;
+      object = json_node_get_object (item);
+      target = json_object_get_member (object, "target") != NULL &&
+               JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "target"))
+               ? json_object_get_object_member (object, "target") : NULL;
+      selectors = target != NULL ? json_object_get_member (target, "selector") : NULL;
+      if (get_string (object, "id") == NULL || !gloss_id_is_valid (get_string (object, "id")) ||
+          get_string (object, "color") == NULL ||
+          !gloss_color_from_string (get_string (object, "color"), &color) ||
+          selectors == NULL || !JSON_NODE_HOLDS_ARRAY (selectors))
+        return NULL;
+
+      a = gloss_export_annotation_new ();
+      g_ptr_array_add (clip->annotations, a);
+      a->id = dup_optional (object, "id");
+      a->created = dup_optional (object, "created");
+      a->modified = dup_optional (object, "modified");
+      a->color = g_strdup (gloss_color_to_string (color));
+      a->note = g_strdup (get_string (object, "note") != NULL ? get_string (object, "note") : "");
+
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (selectors)); j++)
+        {
+          JsonNode *sel = json_array_get_element (json_node_get_array (selectors), j);
+          JsonObject *so;
+          const char *type;
+
+          if (!JSON_NODE_HOLDS_OBJECT (sel))
+            continue;
+          so = json_node_get_object (sel);
+          type = get_string (so, "type");
+          if (g_strcmp0 (type, "TextQuoteSelector") == 0 && a->exact == NULL)
+            {
+              a->exact = dup_optional (so, "exact");
+              a->prefix = dup_optional (so, "prefix");
+              a->suffix = dup_optional (so, "suffix");
+            }
+          else if (g_strcmp0 (type, "TextPositionSelector") == 0 && !has_position)
+            has_position = get_uint (so, "start", &a->start) && get_uint (so, "end", &a->end);
+        }
+      if (a->exact == NULL || !has_position)
+        return NULL;
+
+      /* A quote found as it is anchors; only the others need the search. */
+      if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
+        {
+          guint s, e;
+
+          if (text == NULL)
+            text = gloss_text_new (article_text, -1);
+          a->orphan = gloss_anchor_quote (text, a->exact, a->prefix, a->suffix,
+                                          a->start, a->end, &s, &e) == GLOSS_ANCHOR_ORPHAN;
+        }
+    }
+
+  g_ptr_array_sort (clip->annotations, compare_starts);
+  return g_steal_pointer (&clip);
+}
+
 /* The next clip of the job, read from its folder, with its article text
  * (and article.md when asked for); NULL for a clip that cannot be read. */
 static GlossExportClip *
@@ -240,25 +466,19 @@ job_load_clip (Job    *job,
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
+  GlossExportClip *copy;
 
   *article_text = NULL;
   *article_markdown = NULL;
 
   if (index >= job->folders->len)
     {
-      GlossExportClip *copy = g_ptr_array_index (job->copies, index - job->folders->len);
+      copy = g_ptr_array_index (job->copies, index - job->folders->len);
       g_ptr_array_index (job->copies, index - job->folders->len) = NULL;
       return copy;
     }
 
   folder_path = g_ptr_array_index (job->folders, index);
-  folder = g_file_new_for_path (folder_path);
-  clip = gloss_clip_load (folder, &error);
-  if (clip == NULL)
-    {
-      g_debug ("Leaving out %s: %s", folder_path, error->message);
-      return NULL;
-    }
 
   /* The article only matters to Markdown: unique quotes, orphans. */
   if (job->kind == JOB_MARKDOWN)
@@ -266,6 +486,18 @@ job_load_clip (Job    *job,
   if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
     *article_markdown = read_optional (folder_path, "article.md");
 
+  if ((copy = read_clip_fast (folder_path, *article_text)) != NULL)
+    return copy;
+
+  folder = g_file_new_for_path (folder_path);
+  clip = gloss_clip_load (folder, &error);
+  if (clip == NULL)
+    {
+      g_debug ("Leaving out %s: %s", folder_path, error->message);
+      g_clear_pointer (article_text, g_free);
+      g_clear_pointer (article_markdown, g_free);
+      return NULL;
+    }
   return copy_clip (clip, *article_text);
 }
 
