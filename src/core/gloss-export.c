@@ -1047,35 +1047,15 @@ out:
 }
 
 static void
-append_json (GString    *out,
-             JsonObject *object,
-             JsonNode   *context,
-             gboolean    pretty)
+append_json (GString       *out,
+             JsonGenerator *generator,
+             JsonObject    *object)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
 
-  if (context != NULL)
-    {
-      /* "@context" first, as readers of JSON Lines expect it. */
-      g_autoptr(JsonObject) with_context = json_object_new ();
-      g_autoptr(GList) members = json_object_get_members (object);
-
-      json_object_set_member (with_context, "@context", json_node_copy (context));
-      for (GList *l = members; l != NULL; l = l->next)
-        json_object_set_member (with_context, l->data,
-                                json_node_copy (json_object_get_member (object, l->data)));
-      json_node_set_object (node, with_context);
-    }
-  else
-    json_node_set_object (node, object);
-
+  json_node_set_object (node, object);
   json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-  g_string_append (out, text);
+  json_generator_to_gstring (generator, out);
 }
 
 static char *
@@ -1096,7 +1076,8 @@ render_jsonld_item (Parallel *par,
   Rendered *r = &par->results[index];
   g_autoptr(GlossExportClip) clip = NULL;
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr(JsonNode) context = NULL;
+  g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *article_text = NULL;
   g_autofree char *article_markdown = NULL;
   gboolean lines = (par->job->flags & GLOSS_EXPORT_JSON_LINES) != 0;
@@ -1109,24 +1090,19 @@ render_jsonld_item (Parallel *par,
     }
   r->n_annotations = clip->annotations->len;
   r->text = g_string_sized_new (8192);
+  json_generator_set_pretty (generator, !lines);
+  json_generator_set_indent (generator, 2);
+
   /* Every annotation carries its context, also inside the collection, so
    * that each one taken alone is a valid W3C annotation. */
-  context = gloss_export_jsonld_context ();
-
-  gloss_export_clip_to_jsonld (clip, objects);
+  gloss_export_clip_to_jsonld (clip, context, objects);
   for (guint j = 0; j < objects->len; j++)
     {
+      if (!lines && j > 0)
+        g_string_append (r->text, ",\n");
+      append_json (r->text, generator, g_ptr_array_index (objects, j));
       if (lines)
-        {
-          append_json (r->text, g_ptr_array_index (objects, j), context, FALSE);
-          g_string_append_c (r->text, '\n');
-        }
-      else
-        {
-          if (j > 0)
-            g_string_append (r->text, ",\n");
-          append_json (r->text, g_ptr_array_index (objects, j), context, TRUE);
-        }
+        g_string_append_c (r->text, '\n');
     }
   r->n_items = objects->len;
 }
