@@ -430,6 +430,37 @@ test_jsonld_round_trip (gconstpointer data)
 }
 
 static void
+cancelled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossExportSummary) summary = gloss_export_markdown_finish (result, &error);
+
+  g_assert_null (summary);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *done = TRUE;
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GlossLibrary) library = make_library ("lib-cancel");
+  g_autoptr(GPtrArray) clips = gloss_export_collect_clips (library, NULL, NULL);
+  g_autofree char *dir = gloss_test_make_dir ("out-cancel");
+  g_autoptr(GFile) dest = g_file_new_for_path (dir);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gboolean done = FALSE;
+
+  g_cancellable_cancel (cancellable);
+  gloss_export_markdown_async (clips, dest, NULL, GLOSS_EXPORT_NONE, NULL, NULL, NULL,
+                               cancellable, cancelled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
 test_cli (void)
 {
   g_autoptr(GlossLibrary) library = make_library ("lib-cli");
@@ -474,6 +505,7 @@ main (int   argc,
   g_test_add_func ("/export/damaged-clip-skipped", test_damaged_clip_skipped);
   g_test_add_data_func ("/export/jsonld-round-trip", GINT_TO_POINTER (FALSE), test_jsonld_round_trip);
   g_test_add_data_func ("/export/jsonl-round-trip", GINT_TO_POINTER (TRUE), test_jsonld_round_trip);
+  g_test_add_func ("/export/cancel", test_cancel);
   g_test_add_func ("/export/cli", test_cli);
 
   return g_test_run ();

@@ -1394,7 +1394,7 @@ gloss_import_read (GFile         *file,
   if (!g_file_load_contents (file, cancellable, &data, &length, NULL, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_CANCELLED, "The import was cancelled");
+        g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                      "Could not read “%s”: %s", name, local_error->message);
