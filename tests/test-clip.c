@@ -357,6 +357,11 @@ static const DamagedCase damaged_cases[] = {
     "{ \"id\": \"a1\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\", \"color\": \"blue\", \"note\": \"\", \"target\": { \"selector\": [ { \"type\": \"TextQuoteSelector\", \"exact\": \"x\" }, { \"type\": \"TextPositionSelector\", \"start\": 0, \"end\": 1 } ] } } ] }", GLOSS_ERROR_DAMAGED, "twice" },
   { "id-dotdot", "{ \"format\": 1, \"id\": \"../../etc\", \"url\": \"u\", \"title\": \"t\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\" }", GLOSS_ERROR_INVALID_ID, "not a valid id" },
   { "id-mismatch", "{ \"format\": 1, \"id\": \"another-id\", \"url\": \"u\", \"title\": \"t\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\" }", GLOSS_ERROR_INVALID_ID, "folder" },
+  { "trailing-document", "{ \"format\": 1, \"id\": \"" CLIP_ID "\", \"url\": \"u\", \"title\": \"t\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\" } {}", GLOSS_ERROR_DAMAGED, "after the end" },
+  /* Numbers json-glib 1.6 would change or write back as invalid JSON. */
+  { "number-huge-int", "{ \"format\": 1, \"id\": \"" CLIP_ID "\", \"url\": \"u\", \"title\": \"t\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\", \"x\": 99999999999999999999 }", GLOSS_ERROR_DAMAGED, "too large" },
+  { "number-exponent", "{ \"format\": 1, \"id\": \"" CLIP_ID "\", \"url\": \"u\", \"title\": \"t\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\", \"x\": [1e20] }", GLOSS_ERROR_DAMAGED, "write back" },
+  { "lone-surrogate", "{ \"format\": 1, \"id\": \"" CLIP_ID "\", \"url\": \"u\", \"title\": \"\\ud800\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\" }", GLOSS_ERROR_DAMAGED, "surrogate" },
   { "deep-nesting", NULL, GLOSS_ERROR_DAMAGED, "deep" },
   { "too-large", NULL, GLOSS_ERROR_DAMAGED, "too large" },
 };

@@ -91,6 +91,12 @@ gloss_text_new (const char *utf8,
   while (p < end)
     {
       text->offsets[n] = (guint32) (p - text->utf8);
+      if ((guchar) *p < 0x80)
+        {
+          /* Most of an article, even a French or German one. */
+          text->chars[n++] = (guchar) *p++;
+          continue;
+        }
       text->chars[n] = g_utf8_get_char (p);
       n++;
       p = g_utf8_next_char (p);

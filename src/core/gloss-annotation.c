@@ -17,6 +17,7 @@
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
+#include <string.h>
 
 struct _GlossAnnotation
 {
@@ -331,6 +332,8 @@ gloss_annotation_to_json (GlossAnnotation *self)
 
   g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
 
+  if (self->object == NULL)
+    self->object = json_object_new ();
   json_object_set_string_member (self->object, "id", self->id);
   json_object_set_string_member (self->object, "created", self->created);
   json_object_set_string_member (self->object, "modified", self->modified);
@@ -526,4 +529,175 @@ gloss_annotation_set_orphan (GlossAnnotation *self,
 {
   g_return_if_fail (GLOSS_IS_ANNOTATION (self));
   self->orphan = !!orphan;
+}
+
+/* --- the same checks on the fast scanner's tree (library loading) ------- */
+
+static GlossScanValue *
+scan_find_selector (GlossScanValue *selectors,
+                    const char     *type)
+{
+  for (GlossScanValue *sel = selectors->first; sel != NULL; sel = sel->next)
+    {
+      GlossScanValue *t;
+
+      if (sel->type != GLOSS_SCAN_OBJECT)
+        continue;
+      t = gloss_scan_get_member (sel, "type");
+      if (t != NULL && t->type == GLOSS_SCAN_STRING && g_str_equal (t->s, type))
+        return sel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+scan_check_time (GlossScanValue  *object,
+                 const char      *where,
+                 const char      *member,
+                 GError         **error)
+{
+  const char *value;
+
+  if (!gloss_scan_read_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error))
+    return FALSE;
+  if (!gloss_time_is_valid (value))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is not an RFC 3339 UTC time", member, where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+scan_check_position (GlossScanValue  *selector,
+                     const char      *where,
+                     const char      *member,
+                     gint64          *out,
+                     GError         **error)
+{
+  if (!gloss_scan_read_int (selector, where, member, GLOSS_JSON_REQUIRED, out, error))
+    return FALSE;
+  if (*out < 0 || *out > G_MAXINT32)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is out of range", member, where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gloss_annotation_check_scan (GlossScanValue  *object,
+                             const char     **id_out,
+                             GError         **error)
+{
+  g_autofree char *where = NULL;
+  const char *id, *color, *note, *exact, *prefix, *suffix;
+  GlossScanValue *target, *selectors, *quote, *position;
+  gint64 start, end;
+
+  if (!gloss_scan_read_string (object, "an annotation", "id", GLOSS_JSON_REQUIRED, &id, error))
+    return FALSE;
+  if (!gloss_id_check (id, error))
+    return FALSE;
+
+  where = g_strdup_printf ("annotation %s", id);
+
+  if (!scan_check_time (object, where, "created", error) ||
+      !scan_check_time (object, where, "modified", error))
+    return FALSE;
+
+  if (!gloss_scan_read_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
+    return FALSE;
+  if (!gloss_color_from_string (color, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
+
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has an unknown color “%s”", where, shown);
+      return FALSE;
+    }
+
+  if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_REQUIRED, &note, error))
+    return FALSE;
+
+  target = gloss_scan_get_member (object, "target");
+  if (target == NULL || target->type != GLOSS_SCAN_OBJECT)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no “target” object", where);
+      return FALSE;
+    }
+  selectors = gloss_scan_get_member (target, "selector");
+  if (selectors == NULL || selectors->type != GLOSS_SCAN_ARRAY)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no “target.selector” array", where);
+      return FALSE;
+    }
+
+  if (!(quote = scan_find_selector (selectors, "TextQuoteSelector")))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no TextQuoteSelector", where);
+      return FALSE;
+    }
+  if (!gloss_scan_read_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
+      !gloss_scan_read_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL, &prefix, error) ||
+      !gloss_scan_read_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL, &suffix, error))
+    return FALSE;
+
+  if (!(position = scan_find_selector (selectors, "TextPositionSelector")))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s has no TextPositionSelector", where);
+      return FALSE;
+    }
+  if (!scan_check_position (position, where, "start", &start, error) ||
+      !scan_check_position (position, where, "end", &end, error))
+    return FALSE;
+  if (start > end)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "%s ends before it starts", where);
+      return FALSE;
+    }
+
+  *id_out = id;
+  return TRUE;
+}
+
+/* For --verify only: the annotation as the scanner read it, after
+ * gloss_annotation_check_scan() accepted it. It has no JsonObject of its
+ * own; gloss_annotation_to_json() would start an empty one. */
+GlossAnnotation *
+gloss_annotation_new_from_scan (GlossScanValue *object)
+{
+  GlossAnnotation *self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
+  GlossScanValue *selectors = gloss_scan_get_member (gloss_scan_get_member (object, "target"), "selector");
+  GlossScanValue *quote = scan_find_selector (selectors, "TextQuoteSelector");
+  GlossScanValue *position = scan_find_selector (selectors, "TextPositionSelector");
+  GlossScanValue *v;
+
+#define STRING_MEMBER(obj, name) \
+  ((v = gloss_scan_get_member ((obj), (name))) != NULL && v->type == GLOSS_SCAN_STRING ? v->s : "")
+
+  self->id = g_strdup (STRING_MEMBER (object, "id"));
+  self->created = g_strdup (STRING_MEMBER (object, "created"));
+  self->modified = g_strdup (STRING_MEMBER (object, "modified"));
+  self->note = g_strdup (STRING_MEMBER (object, "note"));
+  gloss_color_from_string (STRING_MEMBER (object, "color"), &self->color);
+  self->exact = g_strdup (STRING_MEMBER (quote, "exact"));
+  self->prefix = g_strdup (STRING_MEMBER (quote, "prefix"));
+  self->suffix = g_strdup (STRING_MEMBER (quote, "suffix"));
+  if ((v = gloss_scan_get_member (position, "start")) != NULL && v->type == GLOSS_SCAN_INT)
+    self->start = (guint) v->i;
+  if ((v = gloss_scan_get_member (position, "end")) != NULL && v->type == GLOSS_SCAN_INT)
+    self->end = (guint) v->i;
+
+#undef STRING_MEMBER
+
+  return self;
 }

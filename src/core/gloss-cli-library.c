@@ -299,7 +299,7 @@ check_annotations (Check      *check,
       g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, i);
       guint start = 0, end = 0;
       GlossAnchorMethod method = gloss_anchor_annotation (text, a, &start, &end);
-      g_autofree char *quote = shorten (gloss_annotation_get_exact (a), 40);
+      g_autofree char *quote = NULL;
 
       check->n_annotations++;
       check->by_method[method]++;
@@ -307,6 +307,9 @@ check_annotations (Check      *check,
       if (gloss_annotation_get_start (a) < previous_start)
         out_of_order = TRUE;
       previous_start = gloss_annotation_get_start (a);
+
+      if (method != GLOSS_ANCHOR_POSITION)
+        quote = shorten (gloss_annotation_get_exact (a), 40);
 
       switch (method)
         {
@@ -341,6 +344,13 @@ check_annotations (Check      *check,
     report (check, FALSE, "the annotations are not in document order");
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 check_conflicts (Check *check,
                  GFile *folder)
@@ -357,7 +367,7 @@ check_conflicts (Check *check,
     if (g_str_has_prefix (name, "clip.sync-conflict-") && g_str_has_suffix (name, ".json"))
       g_ptr_array_add (names, g_strdup (name));
 
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *shown = one_line (names->pdata[i]);
@@ -395,7 +405,7 @@ check_one (GFile *clips_folder,
   check->is_clip = TRUE;
   check_conflicts (check, folder);
 
-  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, &error);
+  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_CHECK, &error);
   if (clip == NULL)
     {
       if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND))
@@ -519,7 +529,8 @@ gloss_cli_verify (GFile   *library_folder,
 
   job.clips_folder = clips_folder;
   job.checks = checks;
-  n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  /* As for loading: twice the processors, to overlap reads and work. */
+  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
   if (checks->len < 32)
     n_threads = 1;
   for (guint i = 1; i < n_threads; i++)

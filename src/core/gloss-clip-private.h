@@ -23,6 +23,9 @@ typedef enum
    * time the annotations or the JSON are asked for. This is what keeps a
    * library of 10,000 clips in a few megabytes. */
   GLOSS_CLIP_LOAD_SUMMARY,
+  /* The summary and the annotations as the scanner read them, without
+   * json-glib: for --verify, which anchors them and writes nothing. */
+  GLOSS_CLIP_LOAD_CHECK,
 } GlossClipLoadMode;
 
 GlossClip *gloss_clip_load_with_mode   (GFile              *folder,

@@ -220,16 +220,23 @@ guint64
 gloss_clip_hash_data (const char *data,
                       gsize       length)
 {
-  /* FNV-1a: only to tell "same bytes" from "changed", not for security. */
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+  /* Eight bytes at a time, multiply-and-rotate: only to tell "the same
+   * bytes" from "changed", not for security. */
+  guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ length;
+  gsize i = 0;
 
-  for (gsize i = 0; i < length; i++)
+  for (; i + 8 <= length; i += 8)
     {
-      h ^= (guchar) data[i];
-      h *= G_GUINT64_CONSTANT (1099511628211);
-    }
+      guint64 w;
 
-  return h ^ length;
+      memcpy (&w, data + i, 8);
+      h ^= w * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+      h = ((h << 27) | (h >> 37)) * G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+    }
+  for (; i < length; i++)
+    h = (h ^ (guchar) data[i]) * G_GUINT64_CONSTANT (1099511628211);
+
+  return h ^ (h >> 33);
 }
 
 static gint64
@@ -314,42 +321,21 @@ normalize_tags (GPtrArray          *out,
 
 /* --- loading ------------------------------------------------------------ */
 
-/* json-glib's parser recurses once per level and overflows the stack on
- * a few hundred thousand "[": a hostile or broken file must not crash
- * the app, so the depth is measured first. clip.json needs four levels. */
-#define MAX_JSON_DEPTH 128
-
+/* @data need not be NUL-terminated. */
 static gboolean
-nesting_is_shallow (const char *data,
-                    gsize       length)
+is_blank (const char *data,
+          gsize       length)
 {
-  gboolean in_string = FALSE;
-  int depth = 0;
-
   for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-
+    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+      return FALSE;
   return TRUE;
 }
+
+/* json-glib's parser recurses once per level and overflows the stack on
+ * a few hundred thousand "[": the scanner refuses anything deeper than
+ * this before json-glib sees it. clip.json needs four levels. */
+#define MAX_JSON_DEPTH 128
 
 GlossClip *
 gloss_clip_new (const char *url,
@@ -401,29 +387,29 @@ gloss_clip_new_damaged (GFile      *folder,
 }
 
 static gboolean
-read_optional_string (JsonObject  *root,
-                      const char  *member,
-                      char       **field,
-                      GError     **error)
+read_optional_string (GlossScanValue  *root,
+                      const char      *member,
+                      char           **field,
+                      GError         **error)
 {
   const char *value;
 
-  if (!gloss_json_get_string (root, "clip.json", member,
-                              GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &value, error))
+  if (!gloss_scan_read_string (root, "clip.json", member,
+                               GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &value, error))
     return FALSE;
   *field = g_strdup (value);
   return TRUE;
 }
 
 static gboolean
-read_time_member (JsonObject  *root,
-                  const char  *member,
-                  char       **field,
-                  GError     **error)
+read_time_member (GlossScanValue  *root,
+                  const char      *member,
+                  char           **field,
+                  GError         **error)
 {
   const char *value;
 
-  if (!gloss_json_get_string (root, "clip.json", member, GLOSS_JSON_REQUIRED, &value, error))
+  if (!gloss_scan_read_string (root, "clip.json", member, GLOSS_JSON_REQUIRED, &value, error))
     return FALSE;
   if (!gloss_time_is_valid (value))
     {
@@ -438,103 +424,124 @@ read_time_member (JsonObject  *root,
   return TRUE;
 }
 
+/* Checks every annotation (a clip with one bad annotation is damaged as a
+ * whole: FORMAT.md never lets the program rewrite what it could not
+ * read), and counts them. */
 static gboolean
-read_annotations (GlossClip  *self,
-                  JsonObject *root,
-                  gboolean    keep,
-                  GError    **error)
+check_annotations (GlossClip      *self,
+                   GlossScanValue *root,
+                   GError        **error)
 {
-  JsonNode *node = json_object_get_member (root, "annotations");
+  GlossScanValue *array = gloss_scan_get_member (root, "annotations");
   g_autoptr(GHashTable) ids = NULL;
-  JsonArray *array;
-  guint n;
+  guint i = 0;
 
-  if (keep)
-    self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-
-  if (node == NULL)
+  if (array == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (array->type != GLOSS_SCAN_ARRAY)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                            "“annotations” in clip.json is not an array");
       return FALSE;
     }
 
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < n; i++)
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (GlossScanValue *element = array->first; element != NULL; element = element->next, i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
-      g_autoptr(GlossAnnotation) annotation = NULL;
       g_autoptr(GError) local_error = NULL;
+      const char *id = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
+      if (element->type != GLOSS_SCAN_OBJECT)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                        "annotation %u in clip.json is not an object", i + 1);
           return FALSE;
         }
 
-      annotation = gloss_annotation_new_from_json (json_node_get_object (element), &local_error);
-      if (annotation == NULL)
+      if (!gloss_annotation_check_scan (element, &id, &local_error))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                        "annotation %u: %s", i + 1, local_error->message);
           return FALSE;
         }
 
-      if (!g_hash_table_add (ids, g_strdup (gloss_annotation_get_id (annotation))))
+      if (!g_hash_table_add (ids, (gpointer) id))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "annotation id %s is used twice", gloss_annotation_get_id (annotation));
+                       "annotation id %s is used twice", id);
           return FALSE;
         }
-
-      if (keep)
-        g_list_store_append (self->annotations, annotation);
     }
 
-  self->n_annotations = n;
+  self->n_annotations = array->n_children;
+  return TRUE;
+}
+
+/* Builds the annotations from the json-glib tree, for a clip read in
+ * full; check_annotations() has already vouched for them. */
+static gboolean
+build_annotations (GlossClip   *self,
+                   JsonObject  *root,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (root, "annotations");
+  JsonArray *array;
+  guint n;
+
+  self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return TRUE;
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(GlossAnnotation) annotation = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !(annotation = gloss_annotation_new_from_json (json_node_get_object (element), &local_error)))
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "annotation %u: %s", i + 1,
+                       local_error ? local_error->message : "not an object");
+          return FALSE;
+        }
+      g_list_store_append (self->annotations, annotation);
+    }
+
   return TRUE;
 }
 
 static gboolean
-read_tags (GlossClip  *self,
-           JsonObject *root,
-           GError    **error)
+read_tags (GlossClip       *self,
+           GlossScanValue  *root,
+           GError         **error)
 {
-  JsonNode *node = json_object_get_member (root, "tags");
+  GlossScanValue *array = gloss_scan_get_member (root, "tags");
   g_autoptr(GPtrArray) raw = NULL;
   g_autoptr(GPtrArray) tags = NULL;
-  JsonArray *array;
-  guint n;
+  guint i = 0;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (array == NULL || array->type == GLOSS_SCAN_NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (array->type != GLOSS_SCAN_ARRAY)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                            "“tags” in clip.json is not an array");
       return FALSE;
     }
 
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
   raw = g_ptr_array_new ();
-  for (guint i = 0; i < n; i++)
+  for (GlossScanValue *element = array->first; element != NULL; element = element->next, i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+      if (element->type != GLOSS_SCAN_STRING)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                        "tag %u in clip.json is not a string", i + 1);
           return FALSE;
         }
-      g_ptr_array_add (raw, (gpointer) json_node_get_string (element));
+      g_ptr_array_add (raw, (gpointer) element->s);
     }
   g_ptr_array_add (raw, NULL);
 
@@ -548,16 +555,15 @@ read_tags (GlossClip  *self,
 }
 
 static gboolean
-read_root (GlossClip   *self,
-           const char  *folder_name,
-           JsonObject  *root,
-           gboolean     keep,
-           GError     **error)
+read_root (GlossClip       *self,
+           const char      *folder_name,
+           GlossScanValue  *root,
+           GError         **error)
 {
   const char *id, *url, *title, *note;
   gint64 word_count;
 
-  if (!gloss_json_get_int (root, "clip.json", "format", GLOSS_JSON_REQUIRED, &self->format, error))
+  if (!gloss_scan_read_int (root, "clip.json", "format", GLOSS_JSON_REQUIRED, &self->format, error))
     return FALSE;
   if (self->format < 1)
     {
@@ -569,7 +575,7 @@ read_root (GlossClip   *self,
   /* A newer Gloss wrote it: show it, never write it. */
   self->read_only = self->format > GLOSS_FORMAT_VERSION;
 
-  if (!gloss_json_get_string (root, "clip.json", "id", GLOSS_JSON_REQUIRED, &id, error))
+  if (!gloss_scan_read_string (root, "clip.json", "id", GLOSS_JSON_REQUIRED, &id, error))
     return FALSE;
   if (!gloss_id_check (id, error))
     return FALSE;
@@ -581,8 +587,8 @@ read_root (GlossClip   *self,
     }
   self->id = g_strdup (id);
 
-  if (!gloss_json_get_string (root, "clip.json", "url", GLOSS_JSON_REQUIRED, &url, error) ||
-      !gloss_json_get_string (root, "clip.json", "title", GLOSS_JSON_REQUIRED, &title, error))
+  if (!gloss_scan_read_string (root, "clip.json", "url", GLOSS_JSON_REQUIRED, &url, error) ||
+      !gloss_scan_read_string (root, "clip.json", "title", GLOSS_JSON_REQUIRED, &title, error))
     return FALSE;
   self->url = g_strdup (url);
   self->title = g_strdup (title);
@@ -600,19 +606,19 @@ read_root (GlossClip   *self,
       !read_optional_string (root, "published", &self->published, error))
     return FALSE;
 
-  if (!gloss_json_get_int (root, "clip.json", "word_count",
-                           GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &word_count, error))
+  if (!gloss_scan_read_int (root, "clip.json", "word_count",
+                            GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &word_count, error))
     return FALSE;
   self->word_count = word_count < 0 ? -1 : word_count;
 
-  if (!gloss_json_get_string (root, "clip.json", "note", GLOSS_JSON_OPTIONAL, &note, error))
+  if (!gloss_scan_read_string (root, "clip.json", "note", GLOSS_JSON_OPTIONAL, &note, error))
     return FALSE;
   self->note = g_strdup (note);
 
   if (!read_tags (self, root, error))
     return FALSE;
 
-  return read_annotations (self, root, keep, error);
+  return check_annotations (self, root, error);
 }
 
 GlossClip *
@@ -626,8 +632,8 @@ gloss_clip_load_from_data (GFile              *folder,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *folder_name = NULL;
-  JsonNode *root;
-  gboolean keep = mode == GLOSS_CLIP_LOAD_FULL;
+  g_autoptr(GlossScan) scan = NULL;
+  GlossScanValue *root;
 
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -670,28 +676,23 @@ gloss_clip_load_from_data (GFile              *folder,
       return NULL;
     }
 
-  if (!nesting_is_shallow (data, length))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "clip.json nests arrays or objects more than %d deep", MAX_JSON_DEPTH);
-      return NULL;
-    }
+  {
+    g_autofree char *reason = NULL;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "clip.json is not valid JSON: %s", local_error->message);
-      return NULL;
-    }
+    scan = gloss_scan_parse (data, length, MAX_JSON_DEPTH, &reason);
+    if (scan == NULL)
+      {
+        if (is_blank (data, length))
+          g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "clip.json is empty");
+        else
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                       "clip.json is not valid JSON: %s", reason);
+        return NULL;
+      }
+  }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "clip.json is empty");
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  root = gloss_scan_get_root (scan);
+  if (root->type != GLOSS_SCAN_OBJECT)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                            "clip.json does not hold a JSON object");
@@ -701,7 +702,7 @@ gloss_clip_load_from_data (GFile              *folder,
   self = g_object_new (GLOSS_TYPE_CLIP, NULL);
   self->folder = g_object_ref (folder);
 
-  if (!read_root (self, folder_name, json_node_get_object (root), keep, &local_error))
+  if (!read_root (self, folder_name, root, &local_error))
     {
       if (self->format > GLOSS_FORMAT_VERSION)
         g_prefix_error (&local_error,
@@ -711,9 +712,48 @@ gloss_clip_load_from_data (GFile              *folder,
       return NULL;
     }
 
-  if (keep)
-    self->root = json_object_ref (json_node_get_object (root));
   self->file_hash = gloss_clip_hash_data (data, length);
+
+  if (mode == GLOSS_CLIP_LOAD_SUMMARY)
+    return g_steal_pointer (&self);
+
+  if (mode == GLOSS_CLIP_LOAD_CHECK)
+    {
+      GlossScanValue *array = gloss_scan_get_member (root, "annotations");
+
+      self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
+      for (GlossScanValue *e = array ? array->first : NULL; e != NULL; e = e->next)
+        {
+          g_autoptr(GlossAnnotation) a = gloss_annotation_new_from_scan (e);
+          g_list_store_append (self->annotations, a);
+        }
+      return g_steal_pointer (&self);
+    }
+
+  /* Opened or about to be saved: the mutable tree, kept so that unknown
+   * members survive. The scanner accepted this document, so json-glib
+   * (which is more lenient) does too. */
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib quotes the input, and may cut a character in half. */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "clip.json is not valid JSON: %s", reason);
+      return NULL;
+    }
+
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                           "clip.json does not hold a JSON object");
+      return NULL;
+    }
+
+  self->root = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  if (!build_annotations (self, self->root, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -1427,6 +1467,10 @@ static void
 ensure_annotations (GlossClip *self)
 {
   g_autoptr(GError) error = NULL;
+
+  /* Read in full, or in check mode: what is there is what the file says. */
+  if (self->annotations != NULL)
+    return;
 
   if (!ensure_full (self, &error) && self->damage == NULL)
     g_warning ("Could not read the annotations of clip %s: %s", self->id, error->message);

@@ -50,3 +50,32 @@ G_BEGIN_DECLS
 JsonNode *gloss_json_deep_copy (JsonNode *node);
 
 G_END_DECLS
+
+#include "gloss-json-scan.h"
+
+G_BEGIN_DECLS
+
+/* The same strict readers on the fast scanner's tree, with the same
+ * messages. */
+gboolean gloss_scan_read_string (GlossScanValue  *object,
+                                 const char      *where,
+                                 const char      *member,
+                                 GlossJsonFlags   flags,
+                                 const char     **out,
+                                 GError         **error);
+gboolean gloss_scan_read_int    (GlossScanValue  *object,
+                                 const char      *where,
+                                 const char      *member,
+                                 GlossJsonFlags   flags,
+                                 gint64          *out,
+                                 GError         **error);
+
+/* Checks one member of "annotations" as gloss_annotation_new_from_json()
+ * would, without building it; sets @id to its id. */
+gboolean gloss_annotation_check_scan (GlossScanValue  *object,
+                                      const char     **id,
+                                      GError         **error);
+/* Forward declared: gloss-annotation.h is not included here. */
+struct _GlossAnnotation *gloss_annotation_new_from_scan (GlossScanValue *object);
+
+G_END_DECLS

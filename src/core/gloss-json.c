@@ -186,3 +186,92 @@ gloss_json_deep_copy (JsonNode *node)
       return json_node_copy (node);
     }
 }
+
+static GlossScanValue *
+scan_lookup (GlossScanValue  *object,
+             const char      *where,
+             const char      *member,
+             GlossJsonFlags   flags,
+             GError         **error,
+             gboolean        *failed)
+{
+  GlossScanValue *value = gloss_scan_get_member (object, member);
+
+  *failed = FALSE;
+
+  if (value == NULL)
+    {
+      if (flags & GLOSS_JSON_REQUIRED)
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                       "%s has no “%s”", where, member);
+          *failed = TRUE;
+        }
+      return NULL;
+    }
+
+  if (value->type == GLOSS_SCAN_NULL)
+    {
+      if (!(flags & GLOSS_JSON_NULLABLE))
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                       "“%s” in %s is null", member, where);
+          *failed = TRUE;
+        }
+      return NULL;
+    }
+
+  return value;
+}
+
+gboolean
+gloss_scan_read_string (GlossScanValue  *object,
+                        const char      *where,
+                        const char      *member,
+                        GlossJsonFlags   flags,
+                        const char     **out,
+                        GError         **error)
+{
+  gboolean failed;
+  GlossScanValue *value = scan_lookup (object, where, member, flags, error, &failed);
+
+  *out = NULL;
+  if (value == NULL)
+    return !failed;
+
+  if (value->type != GLOSS_SCAN_STRING)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is %s, not a string", member, where, gloss_scan_type_name (value));
+      return FALSE;
+    }
+
+  *out = value->s;
+  return TRUE;
+}
+
+gboolean
+gloss_scan_read_int (GlossScanValue  *object,
+                     const char      *where,
+                     const char      *member,
+                     GlossJsonFlags   flags,
+                     gint64          *out,
+                     GError         **error)
+{
+  gboolean failed;
+  GlossScanValue *value = scan_lookup (object, where, member, flags, error, &failed);
+
+  *out = -1;
+  if (value == NULL)
+    return !failed;
+
+  if (value->type != GLOSS_SCAN_INT)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "“%s” in %s is %s, not an integer", member, where, gloss_scan_type_name (value));
+      return FALSE;
+    }
+
+  *out = value->i;
+  return TRUE;
+}

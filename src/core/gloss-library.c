@@ -387,7 +387,9 @@ gloss_library_scan_clips (GFile         *clips_folder,
   job.results = g_new0 (GlossClip *, MAX (names->len, 1));
   job.cancellable = cancellable;
 
-  n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  /* Twice the processors: a thread waiting for a file to be read leaves
+   * its processor to another that parses. */
+  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
   if (names->len < 64)
     n_threads = 1;
 

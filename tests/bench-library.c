@@ -1,0 +1,362 @@
+/* bench-library.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* `meson test --benchmark` (or run directly): figures for the library
+ * core on generated libraries of 1,000, 10,000 and 100,000 clips: the
+ * time to load the list model and its peak memory (each in a fresh
+ * process, VmHWM), the time of --verify, and the time to anchor 1,000
+ * annotations exact, moved and edited. The libraries are generated once
+ * by gloss-gen-library and kept in the build folder.
+ *
+ *   bench-library [--sizes 1000,10000,100000] [--cache DIR]
+ *
+ * Figures, not pass/fail: machines differ (DESIGN.md "Tests"). */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gloss-anchor.h"
+#include "gloss-cli-library.h"
+#include "gloss-library.h"
+
+static gint64
+peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  return line ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+/* --- children: one measurement each, in a fresh process ----------------- */
+
+static int
+child_load (const char *dir)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  gint64 begin = g_get_monotonic_time ();
+
+  if (!gloss_library_load (library, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  printf ("%.1f %u %" G_GINT64_FORMAT "\n",
+          (g_get_monotonic_time () - begin) / 1000.0,
+          g_list_model_get_n_items (G_LIST_MODEL (library)),
+          peak_rss_kb ());
+  return 0;
+}
+
+static int
+child_verify (const char *dir)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  gint64 begin = g_get_monotonic_time ();
+  int status = gloss_cli_verify (folder, out, err);
+
+  printf ("%.1f %d %" G_GINT64_FORMAT "\n",
+          (g_get_monotonic_time () - begin) / 1000.0, status, peak_rss_kb ());
+  return 0;
+}
+
+static gboolean
+run_child (const char  *self,
+           const char  *mode,
+           const char  *dir,
+           double      *ms,
+           gint64      *value,
+           gint64      *hwm_kb)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *argv[] = { self, mode, dir, NULL };
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      g_printerr ("%s %s: %s\n", mode, dir, error->message);
+      return FALSE;
+    }
+
+  return sscanf (out, "%lf %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, ms, value, hwm_kb) == 3;
+}
+
+/* --- generating the libraries ------------------------------------------- */
+
+static char *
+ensure_library (const char *gen,
+                const char *cache,
+                guint       n)
+{
+  g_autofree char *name = g_strdup_printf ("%u", n);
+  char *dir = g_build_filename (cache, name, NULL);
+  g_autofree char *done = g_build_filename (dir, ".complete", NULL);
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  const char *argv[] = { gen, dir, count, "--seed", "1", NULL };
+  g_autoptr(GError) error = NULL;
+  gint64 begin;
+  int status;
+
+  if (g_file_test (done, G_FILE_TEST_EXISTS))
+    return dir;
+
+  printf ("  generating %u clips into %s …", n, dir);
+  fflush (stdout);
+  begin = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                     &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      g_printerr ("\nCould not generate: %s\n", error->message);
+      exit (1);
+    }
+  g_file_set_contents (done, "", 0, NULL);
+  printf (" %.1f s\n", (g_get_monotonic_time () - begin) / 1e6);
+  return dir;
+}
+
+/* --- anchoring ---------------------------------------------------------- */
+
+typedef struct
+{
+  GlossText       *text;
+  GlossAnnotation *annotation;
+} Sample;
+
+static void
+sample_clear (Sample *sample)
+{
+  g_clear_pointer (&sample->text, gloss_text_unref);
+  g_clear_object (&sample->annotation);
+}
+
+static void
+bench_anchoring (const char *dir)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (Sample));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(GlossText) big_text = NULL;
+  guint counts[3][4] = { { 0, } };
+  double text_ms, ms[3];
+  gint64 begin;
+
+  g_array_set_clear_func (samples, (GDestroyNotify) sample_clear);
+  if (!gloss_library_load (library, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return;
+    }
+
+  /* 1,000 annotations and their articles, read before the clock runs. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (library)) && samples->len < 1000; i++)
+    {
+      g_autoptr(GlossClip) clip = g_list_model_get_item (G_LIST_MODEL (library), i);
+      g_autofree char *contents = gloss_clip_load_article_text (clip, NULL);
+      GListModel *annotations = gloss_clip_get_annotations (clip);
+      g_autoptr(GlossText) text = NULL;
+
+      if (contents == NULL)
+        continue;
+      if (big->len < 50 * 1024)
+        g_string_append (big, contents);
+      text = gloss_text_new (contents, -1);
+      for (guint j = 0; j < g_list_model_get_n_items (annotations) && samples->len < 1000; j++)
+        {
+          Sample s = { gloss_text_ref (text), g_list_model_get_item (annotations, j) };
+          g_array_append_val (samples, s);
+        }
+    }
+
+  /* Building the code point index of an article, once per article. */
+  begin = g_get_monotonic_time ();
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GlossText) t = gloss_text_new (gloss_text_get_utf8 (g_array_index (samples, Sample, i).text), -1);
+    }
+  text_ms = (g_get_monotonic_time () - begin) / 1000.0 / 100;
+
+  for (guint mode = 0; mode < 3; mode++)
+    {
+      begin = g_get_monotonic_time ();
+      for (guint i = 0; i < samples->len; i++)
+        {
+          Sample *s = &g_array_index (samples, Sample, i);
+          const char *exact = gloss_annotation_get_exact (s->annotation);
+          g_autofree char *edited = NULL;
+          guint start = gloss_annotation_get_start (s->annotation);
+          guint end = gloss_annotation_get_end (s->annotation);
+          guint out_s, out_e;
+          GlossAnchorMethod m;
+
+          if (mode == 1)
+            {
+              /* Moved: the stored position is off. */
+              start += 7;
+              end += 7;
+            }
+          else if (mode == 2)
+            {
+              /* Edited: two characters changed, the position off too. */
+              gsize len = strlen (exact);
+
+              edited = g_strdup (exact);
+              if (len > 8)
+                {
+                  edited[2] = edited[2] == 'x' ? 'y' : 'x';
+                  edited[len - 3] = edited[len - 3] == 'q' ? 'z' : 'q';
+                }
+              edited = g_utf8_make_valid (edited, -1);
+              exact = edited;
+              start += 7;
+              end += 7;
+            }
+
+          m = gloss_anchor_quote (s->text, exact,
+                                  gloss_annotation_get_prefix (s->annotation),
+                                  gloss_annotation_get_suffix (s->annotation),
+                                  start, end, &out_s, &out_e);
+          counts[mode][m]++;
+        }
+      ms[mode] = (g_get_monotonic_time () - begin) / 1000.0;
+    }
+
+  printf ("\nAnchoring %u annotations of the 1,000-clip library (articles 5-10 KB):\n", samples->len);
+  printf ("  code point index of an article:       %8.3f ms per article\n", text_ms);
+  printf ("  exact (stored position holds):        %8.1f ms total, %6.4f ms each  [%u position]\n",
+          ms[0], ms[0] / samples->len, counts[0][GLOSS_ANCHOR_POSITION]);
+  printf ("  moved (found by quote and context):   %8.1f ms total, %6.4f ms each  [%u quote]\n",
+          ms[1], ms[1] / samples->len, counts[1][GLOSS_ANCHOR_QUOTE]);
+  printf ("  edited (approximate match):           %8.1f ms total, %6.4f ms each  [%u fuzzy, %u quote, %u orphan]\n",
+          ms[2], ms[2] / samples->len, counts[2][GLOSS_ANCHOR_FUZZY],
+          counts[2][GLOSS_ANCHOR_QUOTE], counts[2][GLOSS_ANCHOR_ORPHAN]);
+
+  /* The target: an edited quote on a 50 KB article. */
+  big_text = gloss_text_new (big->str, big->len);
+  {
+    guint n = 0, fuzzy = 0;
+
+    begin = g_get_monotonic_time ();
+    for (guint i = 0; i < samples->len; i++)
+      {
+        Sample *s = &g_array_index (samples, Sample, i);
+        g_autofree char *edited = g_strdup (gloss_annotation_get_exact (s->annotation));
+        gsize len = strlen (edited);
+        guint out_s, out_e;
+
+        if (len <= 8 || strstr (big->str, gloss_annotation_get_exact (s->annotation)) == NULL)
+          continue;
+        edited[2] = edited[2] == 'x' ? 'y' : 'x';
+        edited[len - 3] = edited[len - 3] == 'q' ? 'z' : 'q';
+        {
+          g_autofree char *valid = g_utf8_make_valid (edited, -1);
+
+          if (gloss_anchor_quote (big_text, valid, gloss_annotation_get_prefix (s->annotation),
+                                  gloss_annotation_get_suffix (s->annotation), 0, 0,
+                                  &out_s, &out_e) == GLOSS_ANCHOR_FUZZY)
+            fuzzy++;
+        }
+        n++;
+      }
+    printf ("  edited quote on a %zu KB article:      %8.4f ms each over %u quotes [%u fuzzy]  (target < 1 ms)\n",
+            big->len / 1024, (g_get_monotonic_time () - begin) / 1000.0 / MAX (n, 1), n, fuzzy);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *build_dir = g_getenv ("GLOSS_BUILD_DIR");
+  g_autofree char *self_dir = g_path_get_dirname (argv[0]);
+  g_autofree char *gen = g_build_filename (self_dir, "gloss-gen-library", NULL);
+  g_autofree char *cache = NULL;
+  g_auto(GStrv) sizes = NULL;
+  g_autofree char *first_dir = NULL;
+  const char *sizes_arg = "1000,10000,100000";
+  g_autofree char *empty = NULL;
+  double ms;
+  gint64 value, hwm;
+
+  if (argc == 3 && g_str_equal (argv[1], "--child-load"))
+    return child_load (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "--child-verify"))
+    return child_verify (argv[2]);
+
+  for (int i = 1; i + 1 < argc; i += 2)
+    {
+      if (g_str_equal (argv[i], "--sizes"))
+        sizes_arg = argv[i + 1];
+      else if (g_str_equal (argv[i], "--cache"))
+        cache = g_strdup (argv[i + 1]);
+    }
+  if (g_getenv ("GLOSS_BENCH_SIZES"))
+    sizes_arg = g_getenv ("GLOSS_BENCH_SIZES");
+  if (cache == NULL)
+    cache = g_build_filename (build_dir ? build_dir : self_dir,
+                              build_dir ? "tests" : ".", "bench-libraries", NULL);
+  g_mkdir_with_parents (cache, 0755);
+  sizes = g_strsplit (sizes_arg, ",", -1);
+
+  printf ("Gloss library benchmark (%u processors; libraries cached in %s)\n",
+          g_get_num_processors (), cache);
+
+  empty = g_build_filename (cache, "empty", NULL);
+  g_mkdir_with_parents (empty, 0755);
+  if (run_child (argv[0], "--child-load", empty, &ms, &value, &hwm))
+    printf ("  baseline process (empty library):      peak memory %6.1f MB\n", hwm / 1024.0);
+
+  for (guint i = 0; sizes[i] != NULL; i++)
+    {
+      guint n = (guint) g_ascii_strtoull (sizes[i], NULL, 10);
+      g_autofree char *dir = ensure_library (gen, cache, n);
+      double load_ms[3];
+      gint64 load_hwm = 0;
+
+      if (first_dir == NULL)
+        first_dir = g_strdup (dir);
+
+      printf ("\n%u clips:\n", n);
+      /* Best of three fresh processes (the first warms the page cache). */
+      for (guint r = 0; r < 3; r++)
+        {
+          if (!run_child (argv[0], "--child-load", dir, &load_ms[r], &value, &hwm))
+            return 1;
+          load_hwm = MAX (load_hwm, hwm);
+        }
+      printf ("  load the library model:                %8.1f ms (best of 3: %.0f / %.0f / %.0f), %" G_GINT64_FORMAT " clips\n",
+              MIN (load_ms[0], MIN (load_ms[1], load_ms[2])), load_ms[0], load_ms[1], load_ms[2], value);
+      printf ("  peak memory of that process (VmHWM):   %8.1f MB\n", load_hwm / 1024.0);
+
+      if (!run_child (argv[0], "--child-verify", dir, &ms, &value, &hwm))
+        return 1;
+      printf ("  gloss --verify:                        %8.1f ms (exit %" G_GINT64_FORMAT "), peak memory %.1f MB\n",
+              ms, value, hwm / 1024.0);
+    }
+
+  if (first_dir != NULL)
+    bench_anchoring (first_dir);
+
+  return 0;
+}
