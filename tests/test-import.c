@@ -285,6 +285,19 @@ test_damaged (void)
       g_assert_cmpstr (before, ==, after);
     }
 
+  /* Nesting that would overflow a recursive parser's stack. */
+  {
+    g_autoptr(GString) deep = g_string_new ("{\"annotations\": ");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GlossImportPlan) plan = NULL;
+
+    for (guint i = 0; i < 500000; i++)
+      g_string_append_c (deep, '[');
+    plan = gloss_import_parse (deep->str, deep->len, "deep.json", &error);
+    g_assert_null (plan);
+    g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED);
+  }
+
   /* A file that is not there. */
   {
     g_autoptr(GString) out = g_string_new (NULL);
