@@ -287,6 +287,29 @@ test_markdown_orphan (void)
   g_assert_nonnull (strstr (md, "> kept words\n\n*blue* · [Open on the page]"));
 }
 
+/* The whole article follows the highlights when asked for and when the
+ * clip has an article.md; a clip without one is exported without it. */
+static void
+test_markdown_with_article (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-article");
+  const GlossTestHighlight hl[] = { { "words", "blue", NULL } };
+  GlossClip *with = gloss_test_add_clip (library, "https://example.org/with", "With", "Some words.", hl, 1);
+  GlossClip *without = gloss_test_add_clip (library, "https://example.org/without", "Without", "Some words.", hl, 1);
+  g_autofree char *with_dir = g_file_get_path (gloss_clip_get_folder (with));
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+
+  gloss_test_write_file (with_dir, "article.md", "Some *words*.\n\n## A section\n");
+  a = gloss_export_clip_to_markdown (with, GLOSS_EXPORT_WITH_ARTICLE);
+  b = gloss_export_clip_to_markdown (with, GLOSS_EXPORT_NONE);
+  c = gloss_export_clip_to_markdown (without, GLOSS_EXPORT_WITH_ARTICLE);
+  g_assert_true (g_str_has_suffix (a, "---\n\n## Article\n\nSome *words*.\n\n## A section\n\n"));
+  g_assert_null (strstr (b, "## Article"));
+  g_assert_null (strstr (c, "## Article"));
+}
+
 /* A clip.json damaged after the library read it (a sync tool, an editor)
  * is left out of the export and counted; nesting deep enough to overflow a
  * recursive parser does not crash it. */
@@ -502,6 +525,7 @@ main (int   argc,
   g_test_add_func ("/export/markdown-refuses-library", test_markdown_refuses_library);
   g_test_add_func ("/export/markdown-combined-template", test_markdown_combined_and_template);
   g_test_add_func ("/export/markdown-orphan", test_markdown_orphan);
+  g_test_add_func ("/export/markdown-with-article", test_markdown_with_article);
   g_test_add_func ("/export/damaged-clip-skipped", test_damaged_clip_skipped);
   g_test_add_data_func ("/export/jsonld-round-trip", GINT_TO_POINTER (FALSE), test_jsonld_round_trip);
   g_test_add_data_func ("/export/jsonl-round-trip", GINT_TO_POINTER (TRUE), test_jsonld_round_trip);
