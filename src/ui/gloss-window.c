@@ -398,6 +398,7 @@ clip_action (GtkWidget  *widget,
   GlossWindow *self = GLOSS_WINDOW (widget);
   const char *uri;
   GlossClip *existing = NULL;
+  g_autofree char *isolated = NULL;
   GtkWidget *dialog;
 
   if (self->browser == NULL)
@@ -426,12 +427,15 @@ clip_action (GtkWidget  *widget,
       return;
     }
 
+  /* First-strong isolates: a right-to-left title keeps the sentence's
+   * punctuation where it belongs. */
+  isolated = g_strdup_printf ("\u2068%s\u2069", gloss_clip_get_title (existing));
   dialog = adw_message_dialog_new (GTK_WINDOW (self),
                                    _("This Page Is Already in Your Library"),
                                    NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” was clipped before. Open the saved clip, or update it with the page as it is now? Updating keeps your highlights and notes."),
-                                  gloss_clip_get_title (existing));
+                                  isolated);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "update", _("_Update"),
@@ -528,6 +532,29 @@ dark_changed_cb (GlossWindow     *self,
 {
   if (self->reader != NULL)
     gloss_reader_view_set_dark (self->reader, adw_style_manager_get_dark (manager));
+}
+
+static gboolean
+prewarm_reader_idle_cb (gpointer user_data)
+{
+  GlossWindow *self = user_data;
+
+  ensure_reader (self);
+  gloss_reader_view_prewarm (self->reader);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* An article is showing, so a clip is likely: start the reader's web
+ * process now, when nothing waits for it, rather than after Clip. */
+static void
+prewarm_reader_cb (GlossWindow *self)
+{
+  if (self->browser == NULL || !gloss_browser_get_readerable (self->browser) ||
+      (self->reader != NULL && gloss_reader_view_get_clip (self->reader) != NULL))
+    return;
+
+  g_idle_add_full (G_PRIORITY_LOW, prewarm_reader_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -840,6 +867,8 @@ ensure_browser (GlossWindow *self)
                            G_CALLBACK (update_address), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::readerable",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::readerable",
+                           G_CALLBACK (prewarm_reader_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
                            G_CALLBACK (load_error_cb), self, G_CONNECT_SWAPPED);
 

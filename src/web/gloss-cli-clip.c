@@ -25,11 +25,17 @@
 #include "gloss-library.h"
 
 #define LOAD_TIMEOUT_S 60
+/* Once the document is parsed, how long its images, styles and scripts
+ * may still load before the page is clipped as it is. */
+#define SUBRESOURCE_GRACE_MS 3000
 
 typedef struct
 {
   gboolean   done;
+  gboolean   started;
   gboolean   loaded;
+  guint      grace_id;
+  guint      timeout_id;
   char      *load_error;
   GlossClip *clip;
   GError    *error;
@@ -40,7 +46,11 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  Wait            *wait)
 {
-  if (event == WEBKIT_LOAD_FINISHED)
+  /* A FINISHED without our STARTED is the end of the previous page's
+   * load (stopped after an error), not this one. */
+  if (event == WEBKIT_LOAD_STARTED)
+    wait->started = TRUE;
+  else if (event == WEBKIT_LOAD_FINISHED && wait->started)
     {
       wait->loaded = TRUE;
       wait->done = TRUE;
@@ -55,8 +65,33 @@ load_error_cb (GlossBrowser *browser,
                Wait         *wait)
 {
   g_free (wait->load_error);
-  wait->load_error = g_strdup (description ? description : title);
+  /* One line: the headline says what (often the HTTP status), the
+   * description why. */
+  wait->load_error = g_strdup_printf ("%s: %s", title, description ? description : "");
   wait->done = TRUE;
+}
+
+static gboolean
+grace_cb (gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->grace_id = 0;
+  wait->loaded = TRUE;
+  wait->done = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The readerable check runs when the document has been parsed: enough to
+ * clip, even if a far-away server still holds an image or a script. */
+static void
+readerable_checked_cb (GlossBrowser *browser,
+                       gboolean      readerable,
+                       Wait         *wait)
+{
+  if (wait->started && wait->grace_id == 0 && !wait->done)
+    wait->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, wait);
 }
 
 static gboolean
@@ -64,6 +99,7 @@ timeout_cb (gpointer user_data)
 {
   Wait *wait = user_data;
 
+  wait->timeout_id = 0;
   if (wait->load_error == NULL)
     wait->load_error = g_strdup (_("The page took too long to load"));
   wait->done = TRUE;
@@ -96,12 +132,12 @@ load_page (GlossBrowser  *browser,
 {
   WebKitWebView *web_view = gloss_browser_get_web_view (browser);
   Wait wait = { 0 };
-  gulong changed_id, error_id;
-  guint timeout_id;
+  gulong changed_id, error_id, checked_id;
 
   changed_id = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), &wait);
   error_id = g_signal_connect (browser, "load-error", G_CALLBACK (load_error_cb), &wait);
-  timeout_id = g_timeout_add_seconds (LOAD_TIMEOUT_S, timeout_cb, &wait);
+  checked_id = g_signal_connect (browser, "readerable-checked", G_CALLBACK (readerable_checked_cb), &wait);
+  wait.timeout_id = g_timeout_add_seconds (LOAD_TIMEOUT_S, timeout_cb, &wait);
 
   gloss_browser_load (browser, uri);
   run_until_done (&wait);
@@ -109,8 +145,9 @@ load_page (GlossBrowser  *browser,
   /* A load error comes before the load finishes, or instead of it. */
   g_signal_handler_disconnect (web_view, changed_id);
   g_signal_handler_disconnect (browser, error_id);
-  if (wait.load_error == NULL || !g_str_equal (wait.load_error, _("The page took too long to load")))
-    g_source_remove (timeout_id);
+  g_signal_handler_disconnect (browser, checked_id);
+  g_clear_handle_id (&wait.grace_id, g_source_remove);
+  g_clear_handle_id (&wait.timeout_id, g_source_remove);
 
   if (wait.load_error != NULL)
     {

@@ -33,6 +33,7 @@ struct _GlossClipper
   GlossLibrary   *library;
   SoupSession    *session;
   gsize           max_image_bytes;
+  gsize           max_message_bytes;
   guint           image_timeout_ms;
   GlossClipStats  stats;
 };
@@ -87,6 +88,8 @@ typedef struct
   char          *text;
 
   GPtrArray     *images;        /* of Image, in placeholder order */
+  guint          images_timeout_id;
+  gboolean       images_expired;
   guint          next_image;
   guint          running;
   guint          finished_images;
@@ -123,6 +126,7 @@ static void
 clip_data_free (ClipData *data)
 {
   disconnect_page (data);
+  g_clear_handle_id (&data->images_timeout_id, g_source_remove);
   g_clear_object (&data->web_view);
   g_clear_object (&data->manager);
   g_clear_object (&data->update);
@@ -199,6 +203,7 @@ gloss_clipper_init (GlossClipper *self)
   const char *timeout = g_getenv ("GLOSS_IMAGE_TIMEOUT_MS");
 
   self->max_image_bytes = GLOSS_CLIP_MAX_IMAGE_SIZE;
+  self->max_message_bytes = GLOSS_CLIP_MAX_MESSAGE_SIZE;
   self->image_timeout_ms = GLOSS_CLIP_IMAGE_TIMEOUT_MS;
 
   if (timeout != NULL)
@@ -261,6 +266,15 @@ gloss_clipper_set_image_limits (GlossClipper *self,
   self->image_timeout_ms = timeout_ms;
 }
 
+void
+gloss_clipper_set_max_message_size (GlossClipper *self,
+                                    gsize         max_bytes)
+{
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+
+  self->max_message_bytes = max_bytes;
+}
+
 const GlossClipStats *
 gloss_clipper_get_stats (GlossClipper *self)
 {
@@ -304,10 +318,19 @@ gloss_count_words (const char *text)
 
 /* Checking the page's message. */
 
+static void
+set_too_large (GError **error)
+{
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
+               _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
+               GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+}
+
 static gboolean
 dup_member (JSCValue    *message,
             const char  *member,
             gboolean     required,
+            gsize        limit,
             gsize       *total,
             char       **out,
             GError     **error)
@@ -339,12 +362,10 @@ dup_member (JSCValue    *message,
   *out = jsc_value_to_string (value);
   *total += strlen (*out);
 
-  if (*total > GLOSS_CLIP_MAX_MESSAGE_SIZE)
+  if (*total > limit)
     {
       g_clear_pointer (out, g_free);
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                   _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
-                   GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+      set_too_large (error);
       return FALSE;
     }
 
@@ -358,6 +379,7 @@ dup_member (JSCValue    *message,
 static gboolean
 read_images (ClipData  *data,
              JSCValue  *message,
+             gsize      limit,
              gsize     *total,
              GError   **error)
 {
@@ -396,11 +418,9 @@ read_images (ClipData  *data,
 
       url = jsc_value_to_string (item);
       *total += strlen (url);
-      if (*total > GLOSS_CLIP_MAX_MESSAGE_SIZE)
+      if (*total > limit)
         {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                       _("This page is too large to clip: Gloss keeps articles of up to %d MB"),
-                       GLOSS_CLIP_MAX_MESSAGE_SIZE / (1024 * 1024));
+          set_too_large (error);
           return FALSE;
         }
 
@@ -425,29 +445,46 @@ bad:
 }
 
 static gboolean
+same_page (const char *a,
+           const char *b)
+{
+  gsize a_len, b_len;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  a_len = strcspn (a, "#");
+  b_len = strcspn (b, "#");
+
+  return a_len == b_len && strncmp (a, b, a_len) == 0;
+}
+
+static gboolean
 read_message (ClipData  *data,
               JSCValue  *message,
+              gsize      limit,
               GError   **error)
 {
   g_autofree char *url = NULL;
   gsize total = 0;
 
-  if (!dup_member (message, "url", TRUE, &total, &url, error) ||
-      !dup_member (message, "title", TRUE, &total, &data->title, error) ||
-      !dup_member (message, "content", TRUE, &total, &data->content, error) ||
-      !dup_member (message, "text", TRUE, &total, &data->text, error) ||
-      !dup_member (message, "markdown", FALSE, &total, &data->markdown, error) ||
-      !dup_member (message, "byline", FALSE, &total, &data->byline, error) ||
-      !dup_member (message, "siteName", FALSE, &total, &data->site_name, error) ||
-      !dup_member (message, "excerpt", FALSE, &total, &data->excerpt, error) ||
-      !dup_member (message, "lang", FALSE, &total, &data->lang, error) ||
-      !dup_member (message, "dir", FALSE, &total, &data->dir, error) ||
-      !dup_member (message, "publishedTime", FALSE, &total, &data->published, error) ||
-      !read_images (data, message, &total, error))
+  if (!dup_member (message, "url", TRUE, limit, &total, &url, error) ||
+      !dup_member (message, "title", TRUE, limit, &total, &data->title, error) ||
+      !dup_member (message, "content", TRUE, limit, &total, &data->content, error) ||
+      !dup_member (message, "text", TRUE, limit, &total, &data->text, error) ||
+      !dup_member (message, "markdown", FALSE, limit, &total, &data->markdown, error) ||
+      !dup_member (message, "byline", FALSE, limit, &total, &data->byline, error) ||
+      !dup_member (message, "siteName", FALSE, limit, &total, &data->site_name, error) ||
+      !dup_member (message, "excerpt", FALSE, limit, &total, &data->excerpt, error) ||
+      !dup_member (message, "lang", FALSE, limit, &total, &data->lang, error) ||
+      !dup_member (message, "dir", FALSE, limit, &total, &data->dir, error) ||
+      !dup_member (message, "publishedTime", FALSE, limit, &total, &data->published, error) ||
+      !read_images (data, message, limit, &total, error))
     return FALSE;
 
-  /* The page must still be the one the user asked to clip. */
-  if (g_strcmp0 (url, data->page_uri) != 0)
+  /* The page must still be the one the user asked to clip (a jump to an
+   * anchor inside it does not count). */
+  if (!same_page (url, data->page_uri))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
                    _("The page changed while it was being clipped; clip it again once it has loaded"));
@@ -712,9 +749,9 @@ fetch_next_images (GTask *task)
 
       data->next_image++;
 
-      /* Not a web address, beyond the count limit, or a repeat of an
-       * image that is already being fetched. */
-      if (image->skip || data->next_image > GLOSS_CLIP_MAX_IMAGES)
+      /* Not a web address, beyond the count or time limit, or a repeat of
+       * an image that is already being fetched. */
+      if (image->skip || data->images_expired || data->next_image > GLOSS_CLIP_MAX_IMAGES)
         {
           data->finished_images++;
           continue;
@@ -764,7 +801,30 @@ fetch_next_images (GTask *task)
     }
 
   if (data->running == 0 && data->next_image >= data->images->len)
-    finish_clip (task);
+    {
+      g_clear_handle_id (&data->images_timeout_id, g_source_remove);
+      finish_clip (task);
+    }
+}
+
+static gboolean
+images_timeout_cb (gpointer user_data)
+{
+  ClipData *data = user_data;
+
+  /* A page of many slow images must not hold the clip for minutes. */
+  data->images_timeout_id = 0;
+  data->images_expired = TRUE;
+
+  for (guint i = 0; i < data->images->len; i++)
+    {
+      Image *image = g_ptr_array_index (data->images, i);
+
+      if (image->cancellable != NULL)
+        g_cancellable_cancel (image->cancellable);
+    }
+
+  return G_SOURCE_REMOVE;
 }
 
 /* Writing the clip. */
@@ -931,6 +991,36 @@ reanchor (GlossClip  *clip,
   return orphans;
 }
 
+/* A new clip that was not added leaves no unfinished folder behind: only
+ * the files this clip wrote are removed, and folders only when empty. */
+static void
+remove_new_clip_files (ClipData *data)
+{
+  g_autoptr(GFile) assets = NULL;
+  g_autoptr(GFile) markdown = NULL;
+
+  if (data->update != NULL || data->folder == NULL)
+    return;
+
+  assets = g_file_get_child (data->folder, "assets");
+  for (guint i = 0; i < data->images->len; i++)
+    {
+      Image *image = g_ptr_array_index (data->images, i);
+
+      if (image->name != NULL)
+        {
+          g_autoptr(GFile) file = g_file_get_child (assets, image->name);
+
+          g_file_delete (file, NULL, NULL);
+        }
+    }
+  g_file_delete (assets, NULL, NULL);
+
+  markdown = g_file_get_child (data->folder, "article.md");
+  g_file_delete (markdown, NULL, NULL);
+  g_file_delete (data->folder, NULL, NULL);
+}
+
 static void
 finish_clip (GTask *task)
 {
@@ -940,7 +1030,10 @@ finish_clip (GTask *task)
   g_autoptr(GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      remove_new_clip_files (data);
+      return;
+    }
 
   self->stats.images_ms = ms_since (&data->stage_started);
   self->stats.n_images = data->images->len;
@@ -985,6 +1078,10 @@ finish_clip (GTask *task)
 
   if (!gloss_library_add (self->library, data->clip, html, data->text, &error))
     {
+      /* Only when nothing of the clip reached the disk: a failed add may
+       * have left article files that belong to the same folder. */
+      if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS))
+        remove_new_clip_files (data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1023,7 +1120,11 @@ start_saving (GTask *task)
     }
 
   if (data->images->len > 0)
-    emit_progress (self, 0.2, _("Saving images"));
+    {
+      emit_progress (self, 0.2, _("Saving images"));
+      data->images_timeout_id = g_timeout_add (MAX (GLOSS_CLIP_IMAGES_TIMEOUT_MS, self->image_timeout_ms),
+                                               images_timeout_cb, data);
+    }
 
   fetch_next_images (task);
 }
@@ -1061,6 +1162,12 @@ script_message_received_cb (WebKitUserContentManager *manager,
 
   self->stats.extract_ms = ms_since (&data->stage_started);
 
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      fail_page (task, g_steal_pointer (&error));
+      return;
+    }
+
   if (g_str_equal (type, "clip-failed"))
     {
       g_autofree char *reason = gloss_web_message_dup_string (message, "reason");
@@ -1083,7 +1190,7 @@ script_message_received_cb (WebKitUserContentManager *manager,
         self->stats.in_page_ms = jsc_value_to_double (elapsed);
     }
 
-  if (!read_message (data, message, &error))
+  if (!read_message (data, message, self->max_message_bytes, &error))
     {
       fail_page (task, g_steal_pointer (&error));
       return;
@@ -1178,6 +1285,10 @@ gloss_clipper_clip_async (GlossClipper        *self,
                                _("Open a web page and wait until it has loaded to clip it"));
       return;
     }
+
+  /* Images are asked for as the page's own browser would. */
+  soup_session_set_user_agent (self->session,
+                               webkit_settings_get_user_agent (webkit_web_view_get_settings (web_view)));
 
   data = g_new0 (ClipData, 1);
   data->web_view = g_object_ref (web_view);

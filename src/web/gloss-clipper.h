@@ -26,6 +26,8 @@ typedef enum
 #define GLOSS_CLIP_MAX_IMAGE_SIZE   (10 * 1024 * 1024)
 #define GLOSS_CLIP_IMAGE_TIMEOUT_MS (15 * 1000)
 #define GLOSS_CLIP_MAX_IMAGES       200
+/* All images together: past this, those not saved keep their address. */
+#define GLOSS_CLIP_IMAGES_TIMEOUT_MS (30 * 1000)
 #define GLOSS_CLIP_PARALLEL_IMAGES  4
 
 /* Where the time of the last clip went, in milliseconds. */
@@ -59,6 +61,9 @@ void          gloss_clipper_add_scripts      (WebKitUserContentManager *manager)
 void          gloss_clipper_set_image_limits (GlossClipper        *self,
                                               gsize                max_bytes,
                                               guint                timeout_ms);
+/* GLOSS_CLIP_MAX_MESSAGE_SIZE unless a test lowers it. */
+void          gloss_clipper_set_max_message_size (GlossClipper    *self,
+                                                  gsize            max_bytes);
 
 /* Clips the page in @web_view. With @update (a clip of the same page already
  * in the library) its article is replaced and its annotations re-anchored

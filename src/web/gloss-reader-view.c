@@ -44,6 +44,7 @@ struct _GlossReaderView
   guint           dark : 1;
   guint           text_changed : 1;
   guint           loaded : 1;
+  guint           prewarmed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GlossReaderView, gloss_reader_view, G_TYPE_OBJECT)
@@ -123,11 +124,13 @@ escape (const char *text)
   return g_markup_escape_text (text ? text : "", -1);
 }
 
+/* "Byline · date · reading time", each part isolated in <bdi> so that an
+ * English reading time keeps its order in a right-to-left article. */
 static char *
 format_meta (PageRequest *request)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *joined = NULL;
+  GString *meta = g_string_new (NULL);
 
   if (request->byline != NULL)
     g_ptr_array_add (parts, g_strdup (request->byline));
@@ -150,10 +153,16 @@ format_meta (PageRequest *request)
                                                (int)minutes));
     }
 
-  g_ptr_array_add (parts, NULL);
-  joined = g_strjoinv (" · ", (char **)parts->pdata);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      g_autofree char *escaped = escape (g_ptr_array_index (parts, i));
 
-  return escape (joined);
+      if (i > 0)
+        g_string_append (meta, " · ");
+      g_string_append_printf (meta, "<bdi>%s</bdi>", escaped);
+    }
+
+  return g_string_free (meta, FALSE);
 }
 
 static char *
@@ -397,6 +406,9 @@ gloss_clip_scheme_cb (WebKitURISchemeRequest *request,
   task = g_task_new (NULL, NULL, build_done_cb, g_object_ref (request));
   g_task_set_source_tag (task, gloss_clip_scheme_cb);
   g_task_set_task_data (task, page, (GDestroyNotify)page_request_free);
+  /* The user is waiting for this page: answer before the web views'
+   * other chatter on the main loop. */
+  g_task_set_priority (task, page->asset == NULL ? G_PRIORITY_HIGH : G_PRIORITY_DEFAULT);
   g_task_run_in_thread (task, build_thread);
 }
 
@@ -498,8 +510,10 @@ decide_policy_cb (GlossReaderView          *self,
   request = webkit_navigation_action_get_request (action);
   uri = webkit_uri_request_get_uri (request);
 
-  /* The clip itself, and jumps inside it (footnotes). */
-  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION && is_reader_page (self, uri))
+  /* The clip itself, and jumps inside it (footnotes); the blank page of
+   * gloss_reader_view_prewarm (). */
+  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION &&
+      (is_reader_page (self, uri) || (self->uri == NULL && g_strcmp0 (uri, "about:blank") == 0)))
     {
       webkit_policy_decision_use (decision);
       return TRUE;
@@ -708,6 +722,9 @@ gloss_reader_view_init (GlossReaderView *self)
                                                 "enable-media", FALSE,
                                                 "auto-load-images", TRUE,
                                                 NULL);
+  /* There is no going back inside the reader, and suspending the previous
+   * clip into the back/forward cache cost ~100 ms per open (bench-clip). */
+  webkit_settings_set_enable_page_cache (settings, FALSE);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                                  "web-context", gloss_reader_get_web_context (),
@@ -790,6 +807,18 @@ gloss_reader_view_load_clip (GlossReaderView *self,
   webkit_web_view_load_uri (self->web_view, self->uri);
 }
 
+void
+gloss_reader_view_prewarm (GlossReaderView *self)
+{
+  g_return_if_fail (GLOSS_IS_READER_VIEW (self));
+
+  if (self->uri != NULL || self->prewarmed)
+    return;
+
+  self->prewarmed = TRUE;
+  webkit_web_view_load_uri (self->web_view, "about:blank");
+}
+
 GlossClip *
 gloss_reader_view_get_clip (GlossReaderView *self)
 {
@@ -828,6 +857,21 @@ gloss_reader_view_set_dark (GlossReaderView *self,
   apply_style (self);
 }
 
+static void
+run_script_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JSCValue *value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_object_unref);
+}
+
 void
 gloss_reader_view_run_script (GlossReaderView     *self,
                               const char          *script,
@@ -835,11 +879,16 @@ gloss_reader_view_run_script (GlossReaderView     *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  g_autoptr(GTask) task = NULL;
+
   g_return_if_fail (GLOSS_IS_READER_VIEW (self));
   g_return_if_fail (script != NULL);
 
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gloss_reader_view_run_script);
+
   webkit_web_view_evaluate_javascript (self->web_view, script, -1, GLOSS_SCRIPT_WORLD,
-                                       NULL, cancellable, callback, user_data);
+                                       NULL, cancellable, run_script_cb, g_steal_pointer (&task));
 }
 
 JSCValue *
@@ -848,6 +897,7 @@ gloss_reader_view_run_script_finish (GlossReaderView  *self,
                                      GError          **error)
 {
   g_return_val_if_fail (GLOSS_IS_READER_VIEW (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return webkit_web_view_evaluate_javascript_finish (self->web_view, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

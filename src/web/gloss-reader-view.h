@@ -43,6 +43,10 @@ WebKitUserContentManager *gloss_reader_view_get_user_content_manager (GlossReade
 void             gloss_reader_view_load_clip         (GlossReaderView     *self,
                                                       GlossClip           *clip);
 GlossClip       *gloss_reader_view_get_clip          (GlossReaderView     *self);
+/* Starts the reader's web process ahead of the first clip (it loads
+ * about:blank), so that Clip does not wait for it. Does nothing once a
+ * clip has been loaded. */
+void             gloss_reader_view_prewarm           (GlossReaderView     *self);
 /* Valid after "article-loaded". */
 gboolean         gloss_reader_view_get_text_changed  (GlossReaderView     *self);
 /* The article text as the reader computed it, or NULL before "article-loaded". */

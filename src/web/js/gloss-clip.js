@@ -139,7 +139,8 @@
   }
 
   function readable (doc, base) {
-    const reader = new ReadabilityClass (doc, { charThreshold: 300 });
+    /* Readability's defaults, as in Firefox: its test suite is the reference. */
+    const reader = new ReadabilityClass (doc);
     const article = reader.parse ();
 
     if (article === null || typeof article.content !== 'string')

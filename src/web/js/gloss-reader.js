@@ -40,6 +40,18 @@
 
   const root = articleRoot ();
 
+  /* Readability keeps the article's own heading when it cannot tell that
+   * it repeats the title (it compares Latin words only): then the
+   * template's title is hidden rather than the article changed, so that
+   * the article's text stays article.txt. */
+  const title = document.querySelector ('.gloss-title');
+  const heading = root ? root.querySelector ('h1, h2') : null;
+  const squeeze = function (text) { return String (text).trim ().replace (/\s+/g, ' '); };
+
+  if (title && heading && squeeze (heading.textContent) === squeeze (title.textContent) &&
+      squeeze (root.textContent).startsWith (squeeze (heading.textContent)))
+    title.hidden = true;
+
   if (document.location.protocol === 'gloss-clip:' && root !== null)
     post ({
       type: 'reader-loaded',
