@@ -18,6 +18,7 @@
 #include "gloss-error.h"
 #include "gloss-export-dialog.h"
 #include "gloss-library-view.h"
+#include "gloss-reader-pane.h"
 #include "gloss-reader-view.h"
 #include "gloss-window.h"
 
@@ -47,7 +48,8 @@ struct _GlossWindow
   AdwBin               *web_bin;
   AdwStatusPage        *error_page;
   AdwToastOverlay      *toast_overlay;
-  AdwBin               *reader_bin;
+  GlossReaderPane      *reader_pane;
+  GtkToggleButton      *annotations_button;
   GtkProgressBar       *clip_progress;
   GtkButton            *live_button;
 };
@@ -68,6 +70,7 @@ update_actions (GlossWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", reading);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", reading);
   gtk_widget_set_visible (GTK_WIDGET (self->live_button), reading);
+  gtk_widget_set_visible (GTK_WIDGET (self->annotations_button), reading);
 
   if (self->browser == NULL)
     {
@@ -570,7 +573,8 @@ ensure_reader (GlossWindow *self)
   gloss_reader_view_set_dark (self->reader, adw_style_manager_get_dark (adw_style_manager_get_default ()));
   web_view = gloss_reader_view_get_web_view (self->reader);
   gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
-  adw_bin_set_child (self->reader_bin, GTK_WIDGET (web_view));
+  /* The pane adds the highlights, their popover and the panel. */
+  gloss_reader_pane_set_reader (self->reader_pane, self->reader);
 
   g_signal_connect_object (self->reader, "open-link",
                            G_CALLBACK (reader_open_link_cb), self, G_CONNECT_SWAPPED);
@@ -779,6 +783,7 @@ gloss_window_class_init (GlossWindowClass *klass)
   window_class->close_request = gloss_window_close_request;
 
   g_type_ensure (GLOSS_TYPE_LIBRARY_VIEW);
+  g_type_ensure (GLOSS_TYPE_READER_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, flap);
@@ -792,7 +797,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, web_bin);
-  gtk_widget_class_bind_template_child (widget_class, GlossWindow, reader_bin);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, reader_pane);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, annotations_button);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, clip_progress);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, live_button);
   gtk_widget_class_bind_template_callback (widget_class, address_entry_activate_cb);
@@ -998,6 +1004,7 @@ gloss_window_set_library (GlossWindow  *self,
   g_set_object (&self->index, index);
 
   gloss_library_view_set_library (self->library_view, library);
+  gloss_reader_pane_set_library (self->reader_pane, library);
   gloss_library_view_set_index (self->library_view, index);
 }
 
@@ -1033,4 +1040,14 @@ gloss_window_open_clip (GlossWindow *self,
   update_title (self);
   update_actions (self);
   gtk_widget_grab_focus (GTK_WIDGET (gloss_reader_view_get_web_view (self->reader)));
+}
+
+GlossReaderPane *
+gloss_window_get_reader_pane (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  ensure_reader (self);
+
+  return self->reader_pane;
 }

@@ -13,6 +13,7 @@
 #include "gloss-index.h"
 #include "gloss-library.h"
 #include "gloss-library-view.h"
+#include "gloss-reader-pane.h"
 #include "gloss-reader-view.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ void          gloss_window_open_clip    (GlossWindow    *self,
                                          GlossClip      *clip);
 /* The reader view (made on first use), for the annotation work. */
 GlossReaderView *gloss_window_get_reader (GlossWindow   *self);
+/* The reader page with its highlights and annotations panel. */
+GlossReaderPane *gloss_window_get_reader_pane (GlossWindow *self);
 /* "empty", "web", "reader" or "error": what the window shows now. */
 const char   *gloss_window_get_view     (GlossWindow    *self);
 void          gloss_window_show_toast   (GlossWindow    *self,

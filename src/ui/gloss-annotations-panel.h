@@ -1,0 +1,34 @@
+/* gloss-annotations-panel.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "gloss-annotator.h"
+#include "gloss-library.h"
+
+G_BEGIN_DECLS
+
+#define GLOSS_TYPE_ANNOTATIONS_PANEL (gloss_annotations_panel_get_type ())
+
+/* The panel beside the reader: the clip's page note and tags, then its
+ * annotations in document order (filtered by colour and by "has note"),
+ * activating one scrolls the reader to it; orphans listed apart, each
+ * with "Re-attach to Selection". */
+G_DECLARE_FINAL_TYPE (GlossAnnotationsPanel, gloss_annotations_panel, GLOSS, ANNOTATIONS_PANEL, AdwBin)
+
+void        gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
+                                                   GlossAnnotator        *annotator,
+                                                   GlossLibrary          *library);
+/* The rows shown, for tests. */
+GtkListBox *gloss_annotations_panel_get_list      (GlossAnnotationsPanel *self);
+GtkListBox *gloss_annotations_panel_get_orphans   (GlossAnnotationsPanel *self);
+/* Writes a page note still being typed. */
+void        gloss_annotations_panel_flush         (GlossAnnotationsPanel *self);
+
+G_END_DECLS

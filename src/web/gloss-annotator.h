@@ -1,0 +1,91 @@
+/* gloss-annotator.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "gloss-library.h"
+#include "gloss-reader-view.h"
+
+G_BEGIN_DECLS
+
+#define GLOSS_TYPE_ANNOTATOR (gloss_annotator_get_type ())
+
+/* The highlights of the clip a reader shows (DESIGN.md step 4). The page
+ * script only converts between DOM ranges and code-point offsets and
+ * paints; here the annotations are made (quote and context from the
+ * article text), anchored (FORMAT.md), saved with gloss_library_save(),
+ * and undone.
+ *
+ * Signals:
+ *   "painted": every stored annotation that anchors is painted, after the
+ *     reader showed a clip.
+ *   "changed": the clip's annotations changed (added, removed, colour,
+ *     note, target): lists showing them redo themselves.
+ *   "highlighted" (GlossAnnotation *): a new highlight is saved and
+ *     painted.
+ *   "selection-released" (double x, y, width, height): the user released
+ *     a selection made with the mouse, at that rectangle of the web view.
+ *   "mark-activated" (const char *id, double x, y, width, height): the
+ *     user clicked a highlight, or selected inside one.
+ *   "note-requested" (const char *id): open the note editor of @id.
+ *   "deleted" (GlossAnnotation *): offer to undo.
+ *   "error" (const char *message): something a person should read. */
+G_DECLARE_FINAL_TYPE (GlossAnnotator, gloss_annotator, GLOSS, ANNOTATOR, GObject)
+
+GlossAnnotator  *gloss_annotator_new               (GlossReaderView  *reader);
+GlossReaderView *gloss_annotator_get_reader        (GlossAnnotator   *self);
+void             gloss_annotator_set_library       (GlossAnnotator   *self,
+                                                    GlossLibrary     *library);
+/* The clip whose highlights are shown, once the reader has loaded it. */
+GlossClip       *gloss_annotator_get_clip          (GlossAnnotator   *self);
+gboolean         gloss_annotator_get_painted       (GlossAnnotator   *self);
+
+/* Asks the page for its selection and highlights it; with @open_note,
+ * "note-requested" follows. */
+void             gloss_annotator_highlight_selection (GlossAnnotator *self,
+                                                      GlossColor      color,
+                                                      gboolean        open_note);
+/* Highlights [start, end), code points into the reader's article text. */
+GlossAnnotation *gloss_annotator_add               (GlossAnnotator   *self,
+                                                    guint             start,
+                                                    guint             end,
+                                                    GlossColor        color,
+                                                    GError          **error);
+void             gloss_annotator_set_color         (GlossAnnotator   *self,
+                                                    const char       *id,
+                                                    GlossColor        color);
+/* The note as typed: kept at once, written after a pause or on flush. */
+void             gloss_annotator_edit_note         (GlossAnnotator   *self,
+                                                    const char       *id,
+                                                    const char       *note);
+/* Writes a pending note now (closing the popover or the window). */
+void             gloss_annotator_flush             (GlossAnnotator   *self);
+gboolean         gloss_annotator_delete            (GlossAnnotator   *self,
+                                                    const char       *id);
+gboolean         gloss_annotator_can_undo          (GlossAnnotator   *self);
+gboolean         gloss_annotator_undo              (GlossAnnotator   *self);
+/* Where @id is painted now, in code points of the reader's text; FALSE
+ * for an orphan. */
+gboolean         gloss_annotator_get_range         (GlossAnnotator   *self,
+                                                    const char       *id,
+                                                    guint            *start,
+                                                    guint            *end);
+void             gloss_annotator_scroll_to         (GlossAnnotator   *self,
+                                                    const char       *id);
+/* Scrolls to @id and asks for its note editor ("note-requested"). */
+void             gloss_annotator_open_note         (GlossAnnotator   *self,
+                                                    const char       *id);
+/* Moves @id (an orphan, usually) to the current selection. */
+void             gloss_annotator_reattach          (GlossAnnotator   *self,
+                                                    const char       *id);
+/* The quote and note as Markdown, for the clipboard. */
+char            *gloss_annotator_dup_markdown      (GlossAnnotator   *self,
+                                                    const char       *id);
+/* The page-level note and tags, saved at once. */
+void             gloss_annotator_save_clip         (GlossAnnotator   *self);
+
+G_END_DECLS

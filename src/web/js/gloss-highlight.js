@@ -1,0 +1,418 @@
+/* gloss-highlight.js
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Runs in the private script world "gloss" in the reader. It only converts
+ * between DOM ranges and positions and paints (DESIGN.md step 4): C owns
+ * the annotations, computes quotes and anchors them against article.txt.
+ *
+ * Positions count Unicode code points into the article root's textContent
+ * (FORMAT.md "Text and positions"), while JavaScript strings count UTF-16
+ * units, so every conversion goes through cpLength() and cpToUnit().
+ *
+ * A highlight is one <mark class="gloss-hl gloss-COLOR" data-id=ID> around
+ * each piece of text it covers; overlapping highlights nest their marks.
+ * Marks hold no text of their own (the note marker is a CSS ::after), so
+ * the article's textContent, and with it every position, stays the same. */
+
+(function () {
+  'use strict';
+
+  const handler = window.webkit.messageHandlers.gloss;
+  const post = handler.postMessage.bind (handler);
+  const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'];
+  /* Where a <mark> around whitespace would break the layout. */
+  const NO_MARK_PARENTS = new Set (['TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR',
+                                    'UL', 'OL', 'DL', 'SELECT', 'COLGROUP']);
+
+  function root () {
+    return document.getElementById ('gloss-article');
+  }
+
+  function isHigh (code) {
+    return code >= 0xd800 && code <= 0xdbff;
+  }
+
+  function isLow (code) {
+    return code >= 0xdc00 && code <= 0xdfff;
+  }
+
+  /* Code points in @s. */
+  function cpLength (s) {
+    let n = s.length;
+    for (let i = 0; i < s.length - 1; i++)
+      if (isHigh (s.charCodeAt (i)) && isLow (s.charCodeAt (i + 1)))
+        {
+          n--;
+          i++;
+        }
+    return n;
+  }
+
+  /* The UTF-16 index of code point @cp in @s (clamped to its length). */
+  function cpToUnit (s, cp) {
+    let i = 0;
+    while (cp > 0 && i < s.length)
+      {
+        if (isHigh (s.charCodeAt (i)) && i + 1 < s.length && isLow (s.charCodeAt (i + 1)))
+          i += 2;
+        else
+          i++;
+        cp--;
+      }
+    return i;
+  }
+
+  /* Every text node under the article root with its code-point start. */
+  function textNodes () {
+    const r = root ();
+    const nodes = [];
+    if (r === null)
+      return nodes;
+
+    const walker = document.createTreeWalker (r, NodeFilter.SHOW_TEXT);
+    let offset = 0;
+    for (let node = walker.nextNode (); node !== null; node = walker.nextNode ())
+      {
+        const length = cpLength (node.data);
+        nodes.push ({ node: node, start: offset, end: offset + length });
+        offset += length;
+      }
+    return nodes;
+  }
+
+  /* The code-point offset of a DOM boundary point, or -1. */
+  function offsetOf (container, offset) {
+    const r = root ();
+    const range = document.createRange ();
+    range.setStart (r, 0);
+    range.setEnd (container, offset);
+    return cpLength (range.toString ());
+  }
+
+  function rectOf (range) {
+    const rect = range.getBoundingClientRect ();
+    return { x: rect.left, y: rect.top, width: rect.width, height: rect.height };
+  }
+
+  /* The selection inside the article as code points, or null. */
+  function selection () {
+    const r = root ();
+    const sel = window.getSelection ();
+    if (r === null || sel === null || sel.rangeCount === 0 || sel.isCollapsed)
+      return null;
+
+    const range = sel.getRangeAt (0).cloneRange ();
+    const all = document.createRange ();
+    all.selectNodeContents (r);
+
+    /* Only the part inside the article counts. */
+    if (range.compareBoundaryPoints (Range.END_TO_START, all) >= 0 ||
+        range.compareBoundaryPoints (Range.START_TO_END, all) <= 0)
+      return null;
+    if (range.compareBoundaryPoints (Range.START_TO_START, all) < 0)
+      range.setStart (all.startContainer, all.startOffset);
+    if (range.compareBoundaryPoints (Range.END_TO_END, all) > 0)
+      range.setEnd (all.endContainer, all.endOffset);
+
+    const start = offsetOf (range.startContainer, range.startOffset);
+    const exact = range.toString ();
+    if (exact.length === 0)
+      return null;
+
+    return {
+      start: start,
+      end: start + cpLength (exact),
+      exact: exact,
+      rect: rectOf (range),
+    };
+  }
+
+  function wrap (node, id, color, className) {
+    const mark = document.createElement ('mark');
+    mark.className = 'gloss-hl gloss-' + color + (className ? ' ' + className : '');
+    mark.dataset.id = id;
+    node.parentNode.insertBefore (mark, node);
+    mark.appendChild (node);
+    return mark;
+  }
+
+  function isValid (h) {
+    return h !== null && typeof h === 'object' &&
+           typeof h.id === 'string' && /^[0-9a-z-]{1,64}$/.test (h.id) &&
+           Number.isInteger (h.start) && Number.isInteger (h.end) &&
+           h.start >= 0 && h.end > h.start;
+  }
+
+  function updateNoteMarker (id, hasNote) {
+    const marks = marksOf (id);
+    marks.forEach (m => m.classList.remove ('gloss-has-note'));
+    if (hasNote && marks.length > 0)
+      marks[marks.length - 1].classList.add ('gloss-has-note');
+  }
+
+  function marksOf (id) {
+    const r = root ();
+    if (r === null)
+      return [];
+    /* Ids are [0-9a-z-] (checked by isValid or by C): safe in a selector. */
+    if (!/^[0-9a-z-]{1,64}$/.test (String (id)))
+      return [];
+    return Array.from (r.querySelectorAll ('mark.gloss-hl[data-id="' + id + '"]'));
+  }
+
+  /* Paints several highlights in one pass over the text: each text node is
+   * split at every boundary inside it, then each piece is wrapped once per
+   * highlight that covers it. */
+  function paint (list) {
+    if (!Array.isArray (list))
+      return 0;
+
+    const highlights = list.filter (isValid).map (h => ({
+      id: h.id,
+      start: h.start,
+      end: h.end,
+      color: COLORS.includes (h.color) ? h.color : 'yellow',
+      note: h.note === true,
+    }));
+    if (highlights.length === 0)
+      return 0;
+
+    highlights.sort ((a, b) => a.start - b.start);
+    const nodes = textNodes ();
+    const work = new Map ();
+
+    /* Sweep: highlights in start order against nodes in document order. */
+    let first = 0;
+    for (const h of highlights)
+      {
+        while (first < nodes.length && nodes[first].end <= h.start)
+          first++;
+        for (let i = first; i < nodes.length && nodes[i].start < h.end; i++)
+          {
+            const n = nodes[i];
+            if (n.end === n.start)
+              continue;
+            let list = work.get (i);
+            if (list === undefined)
+              work.set (i, list = []);
+            list.push (h);
+          }
+      }
+
+    /* In document order, so that the last mark of each is known. */
+    const lastMarks = new Map ();
+    const order = Array.from (work.keys ()).sort ((a, b) => a - b);
+    for (const i of order)
+      {
+        const hs = work.get (i);
+        const n = nodes[i];
+        const cuts = new Set ([n.start, n.end]);
+        for (const h of hs)
+          {
+            cuts.add (Math.max (n.start, h.start));
+            cuts.add (Math.min (n.end, h.end));
+          }
+        const points = Array.from (cuts).sort ((a, b) => a - b);
+        const text = n.node.data;
+
+        /* Split from the end so that earlier unit offsets stay valid. */
+        const pieces = [];
+        let node = n.node;
+        for (let p = points.length - 2; p >= 0; p--)
+          {
+            const from = cpToUnit (text, points[p] - n.start);
+            let piece = node;
+            if (from > 0)
+              {
+                piece = node.splitText (from);
+              }
+            pieces.unshift ({ node: piece, start: points[p], end: points[p + 1] });
+          }
+
+        const parentName = n.node.parentNode ? n.node.parentNode.nodeName : '';
+        for (const piece of pieces)
+          {
+            if (NO_MARK_PARENTS.has (parentName) && piece.node.data.trim () === '')
+              continue;
+            for (const h of hs)
+              if (h.start <= piece.start && piece.end <= h.end)
+                lastMarks.set (h.id, wrap (piece.node, h.id, h.color, null));
+          }
+      }
+
+    /* The note marker goes on each highlight's last piece. */
+    for (const h of highlights)
+      if (h.note && lastMarks.has (h.id))
+        lastMarks.get (h.id).classList.add ('gloss-has-note');
+
+    return highlights.length;
+  }
+
+  function unpaint (id) {
+    const marks = marksOf (id);
+    const parents = new Set ();
+    for (const mark of marks)
+      {
+        const parent = mark.parentNode;
+        while (mark.firstChild !== null)
+          parent.insertBefore (mark.firstChild, mark);
+        parent.removeChild (mark);
+        parents.add (parent);
+      }
+    parents.forEach (p => p.normalize ());
+    return marks.length;
+  }
+
+  function unpaintAll () {
+    const r = root ();
+    if (r === null)
+      return 0;
+    const ids = new Set (Array.from (r.querySelectorAll ('mark.gloss-hl')).map (m => m.dataset.id));
+    ids.forEach (unpaint);
+    return ids.size;
+  }
+
+  function setColor (id, color) {
+    if (!COLORS.includes (color))
+      return 0;
+    const marks = marksOf (id);
+    for (const mark of marks)
+      {
+        COLORS.forEach (c => mark.classList.remove ('gloss-' + c));
+        mark.classList.add ('gloss-' + color);
+      }
+    return marks.length;
+  }
+
+  function scrollTo (id, flash, instant) {
+    const marks = marksOf (id);
+    if (marks.length === 0)
+      return false;
+    marks[0].scrollIntoView ({ block: 'center', behavior: instant === true ? 'instant' : 'smooth' });
+    if (flash)
+      for (const mark of marks)
+        {
+          mark.classList.remove ('gloss-flash');
+          /* Restart the animation. */
+          void mark.offsetWidth;
+          mark.classList.add ('gloss-flash');
+          setTimeout (() => mark.classList.remove ('gloss-flash'), 1500);
+        }
+    return true;
+  }
+
+  /* Selects [start, end) so that the keyboard user can act on it. */
+  function select (start, end) {
+    const nodes = textNodes ();
+    let from = null;
+    let to = null;
+    for (const n of nodes)
+      {
+        if (from === null && start < n.end)
+          from = [n.node, cpToUnit (n.node.data, Math.max (0, start - n.start))];
+        if (end <= n.end)
+          {
+            to = [n.node, cpToUnit (n.node.data, Math.max (0, end - n.start))];
+            break;
+          }
+      }
+    if (from === null || to === null)
+      return false;
+    const range = document.createRange ();
+    range.setStart (from[0], from[1]);
+    range.setEnd (to[0], to[1]);
+    const sel = window.getSelection ();
+    sel.removeAllRanges ();
+    sel.addRange (range);
+    return true;
+  }
+
+  function rectOfMark (id) {
+    const marks = marksOf (id);
+    if (marks.length === 0)
+      return null;
+    const range = document.createRange ();
+    range.setStartBefore (marks[0]);
+    range.setEndAfter (marks[marks.length - 1]);
+    return rectOf (range);
+  }
+
+  function postSelection (how) {
+    const s = selection ();
+    if (s === null)
+      return;
+    s.type = 'selection';
+    s.how = how;
+    post (s);
+  }
+
+  document.addEventListener ('mouseup', event => {
+    if (event.button !== 0)
+      return;
+    /* Let the click finish selecting (a double click selects a word). */
+    setTimeout (() => {
+      const sel = window.getSelection ();
+      if (sel !== null && !sel.isCollapsed)
+        {
+          postSelection ('mouse');
+          return;
+        }
+
+      const target = event.target;
+      const mark = target && target.closest ? target.closest ('mark.gloss-hl') : null;
+      if (mark !== null && root () !== null && root ().contains (mark))
+        post ({ type: 'mark-clicked', id: mark.dataset.id, rect: rectOfMark (mark.dataset.id) });
+    }, 0);
+  });
+
+  document.addEventListener ('keyup', event => {
+    if (event.shiftKey || event.key === 'Shift')
+      postSelection ('keyboard');
+  });
+
+  window.glossHighlight = {
+    selection: selection,
+    paint: paint,
+    unpaint: unpaint,
+    unpaintAll: unpaintAll,
+    setColor: setColor,
+    setNote: function (id, hasNote) {
+      updateNoteMarker (id, hasNote === true);
+      return true;
+    },
+    /* Replaces one highlight: after a colour, note or target change. */
+    repaint: function (h) {
+      if (!isValid (h))
+        return 0;
+      unpaint (h.id);
+      return paint ([h]);
+    },
+    scrollTo: scrollTo,
+    select: select,
+    clearSelection: function () {
+      const sel = window.getSelection ();
+      if (sel !== null)
+        sel.removeAllRanges ();
+      return true;
+    },
+    rectOf: rectOfMark,
+    /* For tests: the text each highlight's marks cover, by id. */
+    painted: function () {
+      const r = root ();
+      const out = {};
+      if (r === null)
+        return out;
+      /* Walk text nodes in order and give each to every mark around it. */
+      const walker = document.createTreeWalker (r, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode (); node !== null; node = walker.nextNode ())
+        for (let e = node.parentElement; e !== null && e !== r; e = e.parentElement)
+          if (e.nodeName === 'MARK' && e.classList.contains ('gloss-hl'))
+            out[e.dataset.id] = (out[e.dataset.id] || '') + node.data;
+      return out;
+    },
+  };
+}) ();

@@ -1,0 +1,684 @@
+/* test-annotate.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Highlights in the real window and real WebKit: text selected by a DOM
+ * range set in our script world, the reader.* actions triggered, then the
+ * page (the <mark>s cover exactly the selected text) and clip.json on disk
+ * (selectors, colour, note, times) checked. */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "gloss-annotations-panel.h"
+#include "gloss-highlight-popover.h"
+#include "gloss-id.h"
+#include "gloss-library.h"
+#include "gloss-test-server.h"
+#include "gloss-test-util.h"
+#include "gloss-window.h"
+
+typedef struct
+{
+  char         *folder;
+  GlossLibrary *library;
+  GlossWindow  *window;
+  guint         highlighted;
+  GlossAnnotation *last;
+} Fixture;
+
+static void
+highlighted_cb (GlossAnnotator  *annotator,
+                GlossAnnotation *annotation,
+                Fixture         *fixture)
+{
+  fixture->highlighted++;
+  g_set_object (&fixture->last, annotation);
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->window = gloss_window_new (NULL);
+  gloss_window_set_library (fixture->window, fixture->library, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_signal_connect (gloss_reader_pane_get_annotator (gloss_window_get_reader_pane (fixture->window)),
+                    "highlighted", G_CALLBACK (highlighted_cb), fixture);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("annotate-library-%u", n++);
+
+  fixture->folder = gloss_test_make_dir (name);
+  folder = g_file_new_for_path (fixture->folder);
+  fixture->library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (fixture->library, NULL, &error));
+  g_assert_no_error (error);
+
+  open_window (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->library);
+  g_clear_object (&fixture->last);
+  g_free (fixture->folder);
+}
+
+static GlossAnnotator *
+annotator (Fixture *fixture)
+{
+  return gloss_reader_pane_get_annotator (gloss_window_get_reader_pane (fixture->window));
+}
+
+/* The text of simple HTML (no entities, no whitespace between blocks):
+ * what the reader's textContent will be. */
+static char *
+text_of (const char *html)
+{
+  GString *text = g_string_new (NULL);
+  gboolean in_tag = FALSE;
+
+  for (const char *p = html; *p; p++)
+    {
+      if (*p == '<')
+        in_tag = TRUE;
+      else if (*p == '>')
+        in_tag = FALSE;
+      else if (!in_tag)
+        g_string_append_c (text, *p);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static GlossClip *
+add_clip (Fixture    *fixture,
+          const char *html)
+{
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/story", "A Story");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = text_of (html);
+
+  g_assert_true (gloss_library_add (fixture->library, clip, html, text, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&clip);
+}
+
+static void
+show_clip (Fixture   *fixture,
+           GlossClip *clip)
+{
+  gloss_window_open_clip (fixture->window, clip);
+  gloss_test_wait_until (gloss_annotator_get_clip (annotator (fixture)) == clip &&
+                         gloss_annotator_get_painted (annotator (fixture)), 20000);
+}
+
+static void
+evaluate_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, &error);
+
+  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
+}
+
+static char *
+reader_eval (Fixture    *fixture,
+             const char *script)
+{
+  char *out = NULL;
+
+  gloss_reader_view_run_script (gloss_window_get_reader (fixture->window), script, NULL, evaluate_cb, &out);
+  gloss_test_wait_until (out != NULL, 10000);
+
+  return out;
+}
+
+/* Selects from the start of @from to the end of @to (each the first text
+ * node occurrence after the previous one), as a user's drag would. */
+static void
+select_text (Fixture    *fixture,
+             const char *from,
+             const char *to)
+{
+  g_autofree char *script = NULL;
+  g_autofree char *result = NULL;
+
+  script = g_strdup_printf (
+    "(function (from, to) {"
+    "  const root = document.getElementById ('gloss-article');"
+    "  const walker = document.createTreeWalker (root, NodeFilter.SHOW_TEXT);"
+    "  const range = document.createRange ();"
+    "  let started = false;"
+    "  for (let n = walker.nextNode (); n; n = walker.nextNode ()) {"
+    "    if (!started) {"
+    "      const i = n.data.indexOf (from);"
+    "      if (i < 0) continue;"
+    "      range.setStart (n, i); started = true;"
+    "      const j = n.data.indexOf (to, i);"
+    "      if (j >= 0) { range.setEnd (n, j + to.length); break; }"
+    "      continue;"
+    "    }"
+    "    const j = n.data.indexOf (to);"
+    "    if (j >= 0) { range.setEnd (n, j + to.length); break; }"
+    "  }"
+    "  const sel = window.getSelection ();"
+    "  sel.removeAllRanges (); sel.addRange (range);"
+    "  return sel.toString ();"
+    "}) (%s, %s)",
+    from, to);
+  result = reader_eval (fixture, script);
+  g_assert_cmpuint (strlen (result), >, 0);
+}
+
+#define JS_STR(s) "'" s "'"
+
+static GlossAnnotation *
+highlight (Fixture    *fixture,
+           const char *action)
+{
+  GlossClip *clip = gloss_annotator_get_clip (annotator (fixture));
+  guint before = fixture->highlighted;
+  guint n = gloss_clip_get_n_annotations (clip);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)),
+                                             action, NULL));
+  gloss_test_wait_until (fixture->highlighted > before, 10000);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, n + 1);
+
+  return fixture->last;
+}
+
+/* What each highlight's marks cover on the page, by id. */
+static JsonObject *
+painted (Fixture *fixture)
+{
+  g_autofree char *json = reader_eval (fixture, "JSON.stringify (glossHighlight.painted ())");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* The annotation @id as written in clip.json. */
+static JsonObject *
+on_disk (Fixture    *fixture,
+         GlossClip  *clip,
+         const char *id)
+{
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (clip), "clip.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *annotations;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  annotations = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "annotations");
+  if (annotations == NULL)
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (annotations); i++)
+    {
+      JsonObject *a = json_array_get_object_element (annotations, i);
+
+      if (g_strcmp0 (json_object_get_string_member (a, "id"), id) == 0)
+        return json_object_ref (a);
+    }
+
+  return NULL;
+}
+
+static guint
+disk_count (Fixture   *fixture,
+            GlossClip *clip)
+{
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (clip), "clip.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (root, "annotations"))
+    return 0;
+  return json_array_get_length (json_object_get_array_member (root, "annotations"));
+}
+
+/* Checks the selectors on disk against @text (UTF-8 article text). */
+static void
+check_disk (Fixture    *fixture,
+            GlossClip  *clip,
+            const char *id,
+            const char *text,
+            const char *exact,
+            const char *color,
+            const char *note)
+{
+  g_autoptr(JsonObject) a = on_disk (fixture, clip, id);
+  JsonArray *selectors;
+  JsonObject *quote = NULL, *position = NULL;
+  const char *found;
+  glong start, end;
+
+  g_assert_nonnull (a);
+  g_assert_cmpstr (json_object_get_string_member (a, "color"), ==, color);
+  g_assert_cmpstr (json_object_get_string_member (a, "note"), ==, note);
+  g_assert_true (gloss_time_is_valid (json_object_get_string_member (a, "created")));
+  g_assert_true (gloss_time_is_valid (json_object_get_string_member (a, "modified")));
+  g_assert_cmpstr (json_object_get_string_member (a, "modified"), >=, json_object_get_string_member (a, "created"));
+
+  selectors = json_object_get_array_member (json_object_get_object_member (a, "target"), "selector");
+  for (guint i = 0; i < json_array_get_length (selectors); i++)
+    {
+      JsonObject *s = json_array_get_object_element (selectors, i);
+
+      if (g_strcmp0 (json_object_get_string_member (s, "type"), "TextQuoteSelector") == 0)
+        quote = s;
+      else if (g_strcmp0 (json_object_get_string_member (s, "type"), "TextPositionSelector") == 0)
+        position = s;
+    }
+  g_assert_nonnull (quote);
+  g_assert_nonnull (position);
+
+  g_assert_cmpstr (json_object_get_string_member (quote, "exact"), ==, exact);
+
+  /* Positions in code points into the text, end exclusive. */
+  found = strstr (text, exact);
+  g_assert_nonnull (found);
+  start = g_utf8_pointer_to_offset (text, found);
+  end = start + g_utf8_strlen (exact, -1);
+  g_assert_cmpint (json_object_get_int_member (position, "start"), ==, start);
+  g_assert_cmpint (json_object_get_int_member (position, "end"), ==, end);
+
+  /* Up to 32 code points of context, taken from the same text. */
+  {
+    const char *prefix = json_object_get_string_member (quote, "prefix");
+    const char *suffix = json_object_get_string_member (quote, "suffix");
+    g_autofree char *expected_prefix = g_utf8_substring (text, MAX (0, start - 32), start);
+    g_autofree char *expected_suffix = g_utf8_substring (text, end, MIN (g_utf8_strlen (text, -1), end + 32));
+
+    g_assert_cmpstr (prefix, ==, expected_prefix);
+    g_assert_cmpstr (suffix, ==, expected_suffix);
+  }
+}
+
+static const char *three_paragraphs =
+  "<p>The first paragraph talks about bread and <a href=\"https://example.org/flour\">flour mills</a> in the valley.</p>"
+  "<p>The second has <em>emphasis</em> and <strong>strong words</strong> about yeast.</p>"
+  "<p>The third paragraph ends the story quietly.</p>"
+  "<p>A fourth paragraph is never selected.</p>";
+
+static void
+test_across_paragraphs (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *text = text_of (three_paragraphs);
+  g_autoptr(JsonObject) marks = NULL;
+  g_autofree char *count = NULL;
+  GlossAnnotation *annotation;
+  const char *exact = "bread and flour mills in the valley.The second has emphasis and strong words about yeast.The third paragraph";
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("bread and"), JS_STR ("The third paragraph"));
+  annotation = highlight (fixture, "reader.highlight");
+
+  /* One highlight, exactly the selection. */
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, exact);
+  marks = painted (fixture);
+  g_assert_cmpuint (json_object_get_size (marks), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (annotation)), ==, exact);
+  /* Inside the link and the emphasis, no <mark> broke them. */
+  count = reader_eval (fixture, "String (document.querySelectorAll ('#gloss-article a mark.gloss-hl, #gloss-article em mark.gloss-hl').length)");
+  g_assert_cmpstr (count, ==, "2");
+
+  /* The page's text (and so every position) is unchanged by painting. */
+  {
+    g_autofree char *page_text = reader_eval (fixture, "glossReader.text ()");
+    g_assert_cmpstr (page_text, ==, text);
+  }
+
+  check_disk (fixture, clip, gloss_annotation_get_id (annotation), text, exact, "yellow", "");
+}
+
+static void
+test_overlapping (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *text = text_of (three_paragraphs);
+  g_autoptr(JsonObject) marks = NULL;
+  g_autofree char *first_id = NULL;
+  g_autofree char *second_id = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  show_clip (fixture, clip);
+
+  select_text (fixture, JS_STR ("talks about"), JS_STR ("flour mills"));
+  first_id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+
+  /* Ctrl+H uses the last colour chosen. */
+  g_settings_set_string (settings, "last-highlight-color", "blue");
+  select_text (fixture, JS_STR ("bread and"), JS_STR ("valley"));
+  second_id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  g_settings_reset (settings, "last-highlight-color");
+
+  marks = painted (fixture);
+  g_assert_cmpstr (json_object_get_string_member (marks, first_id), ==, "talks about bread and flour mills");
+  g_assert_cmpstr (json_object_get_string_member (marks, second_id), ==, "bread and flour mills in the valley");
+
+  check_disk (fixture, clip, first_id, text, "talks about bread and flour mills", "yellow", "");
+  check_disk (fixture, clip, second_id, text, "bread and flour mills in the valley", "blue", "");
+
+  /* Document order on disk. */
+  {
+    GListModel *annotations = gloss_clip_get_annotations (clip);
+    g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, 0);
+
+    g_assert_cmpstr (gloss_annotation_get_id (a), ==, first_id);
+  }
+}
+
+static void
+test_emoji_and_accents (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *html = "<p>Un café 😀 à Zürich, naïve 👍🏽 façade — déjà vu.</p><p>Fin 🎉.</p>";
+  g_autoptr(GlossClip) clip = add_clip (fixture, html);
+  g_autofree char *text = text_of (html);
+  g_autoptr(JsonObject) marks = NULL;
+  GlossAnnotation *annotation;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("naïve"), JS_STR ("déjà"));
+  annotation = highlight (fixture, "reader.highlight");
+
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "naïve 👍🏽 façade — déjà");
+  /* Code points: "Un café 😀 à Zürich, " is 20 of them. */
+  g_assert_cmpuint (gloss_annotation_get_start (annotation), ==, 20);
+  g_assert_cmpuint (gloss_annotation_get_end (annotation), ==, 20 + g_utf8_strlen ("naïve 👍🏽 façade — déjà", -1));
+
+  marks = painted (fixture);
+  g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (annotation)), ==,
+                   "naïve 👍🏽 façade — déjà");
+  check_disk (fixture, clip, gloss_annotation_get_id (annotation), text, "naïve 👍🏽 façade — déjà", "yellow", "");
+
+  /* A highlight after the emoji lands right too. */
+  select_text (fixture, JS_STR ("Fin"), JS_STR ("🎉"));
+  annotation = highlight (fixture, "reader.highlight");
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "Fin 🎉");
+  check_disk (fixture, clip, gloss_annotation_get_id (annotation), text, "Fin 🎉", "yellow", "");
+}
+
+static void
+test_delete_and_undo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *text = text_of (three_paragraphs);
+  g_autofree char *id = NULL;
+  g_autoptr(JsonObject) marks = NULL;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("strong words"), JS_STR ("yeast"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  g_assert_cmpuint (disk_count (fixture, clip), ==, 1);
+
+  g_assert_true (gloss_annotator_delete (annotator (fixture), id));
+  g_assert_cmpuint (disk_count (fixture, clip), ==, 0);
+  g_assert_null (gloss_clip_find_annotation (clip, id));
+  marks = painted (fixture);
+  g_assert_cmpuint (json_object_get_size (marks), ==, 0);
+  g_clear_pointer (&marks, json_object_unref);
+
+  /* Ctrl+Z in the reader brings it back, painted and written. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)),
+                                             "reader.undo", NULL));
+  g_assert_nonnull (gloss_clip_find_annotation (clip, id));
+  g_assert_cmpuint (disk_count (fixture, clip), ==, 1);
+  check_disk (fixture, clip, id, text, "strong words about yeast", "yellow", "");
+  for (guint i = 0; i < 100; i++)
+    {
+      marks = painted (fixture);
+      if (json_object_has_member (marks, id))
+        break;
+      g_clear_pointer (&marks, json_object_unref);
+    }
+  g_assert_nonnull (marks);
+  g_assert_cmpstr (json_object_get_string_member (marks, id), ==, "strong words about yeast");
+
+  /* And undoing the creation removes it again. */
+  g_assert_true (gloss_annotator_undo (annotator (fixture)));
+  g_assert_cmpuint (disk_count (fixture, clip), ==, 0);
+  g_assert_false (gloss_annotator_undo (annotator (fixture)));
+}
+
+static void
+test_note_then_close (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *text = text_of (three_paragraphs);
+  g_autofree char *id = NULL;
+  GlossHighlightPopover *popover;
+  GtkTextBuffer *buffer;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("ends the"), JS_STR ("story"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight-note")));
+
+  /* Ctrl+Shift+H opens the note editor of the new highlight. */
+  popover = GLOSS_HIGHLIGHT_POPOVER (gloss_reader_pane_get_popover (gloss_window_get_reader_pane (fixture->window)));
+  gloss_test_wait_until (gtk_widget_get_visible (GTK_WIDGET (popover)) &&
+                         g_strcmp0 (gloss_highlight_popover_get_id (popover), id) == 0, 10000);
+  buffer = gtk_text_view_get_buffer (gloss_highlight_popover_get_note_view (popover));
+  gtk_text_buffer_insert_at_cursor (buffer, "Why *now*?\nA second line.", -1);
+
+  /* Typed, then the window closed at once: the note is on disk. */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  check_disk (fixture, clip, id, text, "ends the story", "yellow", "Why *now*?\nA second line.");
+}
+
+static void
+test_reopen (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autoptr(GlossLibrary) library = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->folder);
+  g_autoptr(JsonObject) marks = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GlossClip *reloaded;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("first paragraph"), JS_STR ("flour"));
+  first = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  gloss_annotator_set_color (annotator (fixture), first, GLOSS_COLOR_PINK);
+  gloss_annotator_edit_note (annotator (fixture), first, "A note.");
+  select_text (fixture, JS_STR ("emphasis"), JS_STR ("The third"));
+  second = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+
+  /* A fresh library read from disk, in a new window. */
+  g_clear_object (&fixture->library);
+  fixture->library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (fixture->library, NULL, NULL));
+  reloaded = gloss_library_lookup (fixture->library, gloss_clip_get_id (clip));
+  g_assert_nonnull (reloaded);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (reloaded), ==, 2);
+
+  open_window (fixture);
+  show_clip (fixture, reloaded);
+  marks = painted (fixture);
+  g_assert_cmpstr (json_object_get_string_member (marks, first), ==, "first paragraph talks about bread and flour");
+  g_assert_cmpstr (json_object_get_string_member (marks, second), ==, "emphasis and strong words about yeast.The third");
+
+  {
+    g_autofree char *classes = reader_eval (fixture, "Array.from (document.querySelectorAll ('mark.gloss-hl')).filter (m => m.classList.contains ('gloss-pink')).length + ' ' + document.querySelectorAll ('mark.gloss-has-note').length");
+    g_assert_cmpstr (classes, ==, "2 1");
+  }
+}
+
+/* An annotation written by another program, whose text then changed. */
+static void
+test_changed_text (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *html = "<p>Alpha beta gamma delta.</p><p>The minerals deal was signed in May.</p><p>Omega.</p>";
+  const char *edited = "<p>A new opening sentence.</p><p>Alpha beta gamma delta.</p><p>The minerals agreement was signed in June.</p><p>Omega.</p>";
+  g_autoptr(GlossClip) clip = add_clip (fixture, html);
+  g_autofree char *text = text_of (html);
+  g_autofree char *edited_text = text_of (edited);
+  g_autoptr(GlossAnnotation) moved = NULL;
+  g_autoptr(GlossAnnotation) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) marks = NULL;
+  GtkListBox *orphans;
+  guint start;
+
+  start = g_utf8_pointer_to_offset (text, strstr (text, "gamma delta"));
+  moved = gloss_annotation_new ("gamma delta", "Alpha beta ", ".The minerals deal was signed in",
+                                start, start + 11, GLOSS_COLOR_GREEN);
+  start = g_utf8_pointer_to_offset (text, strstr (text, "deal was signed in May"));
+  gone = gloss_annotation_new ("deal was signed in May", "delta.The minerals ", ".Omega.",
+                               start, start + 22, GLOSS_COLOR_PURPLE);
+  gloss_annotation_set_note (gone, "Keep me.");
+  gloss_clip_add_annotation (clip, moved);
+  gloss_clip_add_annotation (clip, gone);
+  g_assert_true (gloss_library_save (fixture->library, clip, &error));
+
+  /* The article changes under them. */
+  g_assert_true (gloss_clip_replace_article (clip, edited, edited_text, &error));
+  g_assert_no_error (error);
+
+  /* The panel lists what is there, as F9 shows it. */
+  gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)),
+                              "reader.toggle-annotations", NULL);
+  g_assert_true (gloss_reader_pane_get_show_annotations (gloss_window_get_reader_pane (fixture->window)));
+  show_clip (fixture, clip);
+  marks = painted (fixture);
+  /* Re-anchored by its quote at the new place. */
+  g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (moved)), ==, "gamma delta");
+  /* Too changed to anchor: an orphan, kept, listed apart. */
+  g_assert_false (json_object_has_member (marks, gloss_annotation_get_id (gone)));
+  g_assert_true (gloss_annotation_get_orphan (gone));
+  g_assert_nonnull (gloss_clip_find_annotation (clip, gloss_annotation_get_id (gone)));
+  orphans = gloss_annotations_panel_get_orphans (GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (gloss_window_get_reader_pane (fixture->window))));
+  gloss_test_wait_until (gtk_list_box_get_row_at_index (orphans, 0) != NULL, 10000);
+  g_assert_null (gtk_list_box_get_row_at_index (orphans, 1));
+  {
+    GtkListBox *list = gloss_annotations_panel_get_list (GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (gloss_window_get_reader_pane (fixture->window))));
+
+    /* The one that anchored is in the main list, in document order. */
+    g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+    g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  }
+
+  /* A later change still writes the orphan back. */
+  select_text (fixture, JS_STR ("Omega"), JS_STR ("Omega"));
+  highlight (fixture, "reader.highlight");
+  g_assert_cmpuint (disk_count (fixture, clip), ==, 3);
+  {
+    g_autoptr(JsonObject) kept = on_disk (fixture, clip, gloss_annotation_get_id (gone));
+
+    g_assert_nonnull (kept);
+    g_assert_cmpstr (json_object_get_string_member (kept, "note"), ==, "Keep me.");
+  }
+
+  /* Re-attach to selection gives it a place again. */
+  select_text (fixture, JS_STR ("agreement"), JS_STR ("June"));
+  gloss_annotator_reattach (annotator (fixture), gloss_annotation_get_id (gone));
+  gloss_test_wait_until (!gloss_annotation_get_orphan (gone), 10000);
+  g_assert_cmpstr (gloss_annotation_get_exact (gone), ==, "agreement was signed in June");
+  check_disk (fixture, clip, gloss_annotation_get_id (gone), edited_text, "agreement was signed in June", "purple", "Keep me.");
+}
+
+static void
+test_many (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) marks = NULL;
+  const guint n = 500;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (html, "<p>Sentence number %04u says <em>something</em> worth noting.</p>", i);
+  clip = add_clip (fixture, html->str);
+  text = text_of (html->str);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *exact = g_strdup_printf ("number %04u says something", i);
+      const char *at = strstr (text, exact);
+      guint start = g_utf8_pointer_to_offset (text, at);
+      g_autoptr(GlossAnnotation) a = gloss_annotation_new (exact, "", "", start, start + strlen (exact),
+                                                           (GlossColor)(i % GLOSS_N_COLORS));
+      g_assert_true (gloss_clip_add_annotation (clip, a));
+    }
+  g_assert_true (gloss_library_save (fixture->library, clip, &error));
+
+  show_clip (fixture, clip);
+  marks = painted (fixture);
+  g_assert_cmpuint (json_object_get_size (marks), ==, n);
+  for (guint i = 0; i < n; i += 37)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (clip), i);
+
+      g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (a)), ==,
+                       gloss_annotation_get_exact (a));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gloss_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/annotate/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("across-paragraphs", test_across_paragraphs);
+  ADD ("overlapping", test_overlapping);
+  ADD ("emoji-and-accents", test_emoji_and_accents);
+  ADD ("delete-and-undo", test_delete_and_undo);
+  ADD ("note-then-close", test_note_then_close);
+  ADD ("reopen", test_reopen);
+  ADD ("changed-text", test_changed_text);
+  ADD ("many", test_many);
+
+  return g_test_run ();
+}
