@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "gloss-export.h"
-#include "gloss-test-clips.h"
+#include "gloss-test-export-clips.h"
 #include "gloss-test-util.h"
 
 static const char article[] =
