@@ -761,6 +761,12 @@ test_colors (void)
 }
 
 static void
+count_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
 test_annotation_copy (void)
 {
   g_autoptr(GlossAnnotation) a = gloss_annotation_new ("q", "p", "s", 1, 2, GLOSS_COLOR_PINK);
@@ -773,6 +779,18 @@ test_annotation_copy (void)
   g_assert_cmpstr (json_object_get_string_member (gloss_annotation_to_json (a), "note"), ==, "");
   g_assert_cmpstr (gloss_annotation_get_id (a), ==, gloss_annotation_get_id (b));
   g_assert_cmpint (gloss_annotation_get_color (b), ==, GLOSS_COLOR_PINK);
+
+  {
+    guint notes = 0;
+    g_autofree char *note = NULL;
+
+    g_signal_connect_swapped (b, "notify::note", G_CALLBACK (count_cb), &notes);
+    gloss_annotation_set_note (b, "again");
+    gloss_annotation_set_note (b, "again");
+    g_assert_cmpuint (notes, ==, 1);
+    g_object_get (b, "note", &note, NULL);
+    g_assert_cmpstr (note, ==, "again");
+  }
 
   gloss_annotation_set_target (b, "new", "", "", 10, 13);
   g_assert_cmpuint (gloss_annotation_get_start (b), ==, 10);
