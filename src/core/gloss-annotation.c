@@ -339,9 +339,9 @@ gloss_annotation_new_from_json (JsonObject  *object,
       return NULL;
     }
 
-  if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_REQUIRED, &note, error))
+  if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return NULL;
-  self->note = g_strdup (note);
+  self->note = g_strdup (note ? note : "");
 
   if (!(selectors = get_selectors (object, where, error)))
     return NULL;
@@ -353,8 +353,8 @@ gloss_annotation_new_from_json (JsonObject  *object,
       return NULL;
     }
   if (!gloss_json_get_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
-      !gloss_json_get_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL, &prefix, error) ||
-      !gloss_json_get_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL, &suffix, error))
+      !gloss_json_get_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &prefix, error) ||
+      !gloss_json_get_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &suffix, error))
     return NULL;
   self->exact = g_strdup (exact);
   self->prefix = g_strdup (prefix ? prefix : "");
@@ -708,7 +708,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       return FALSE;
     }
 
-  if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_REQUIRED, &note, error))
+  if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return FALSE;
 
   target = gloss_scan_get_member (object, "target");
@@ -733,8 +733,8 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       return FALSE;
     }
   if (!gloss_scan_read_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
-      !gloss_scan_read_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL, &prefix, error) ||
-      !gloss_scan_read_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL, &suffix, error))
+      !gloss_scan_read_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &prefix, error) ||
+      !gloss_scan_read_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &suffix, error))
     return FALSE;
 
   if (!(position = scan_find_selector (selectors, "TextPositionSelector")))
