@@ -261,7 +261,8 @@ shorten (const char *text,
   }
 }
 
-static void
+/* TRUE when the file is there and valid UTF-8. */
+static gboolean
 check_text_file (Check      *check,
                  GFile      *folder,
                  const char *name,
@@ -280,10 +281,16 @@ check_text_file (Check      *check,
         report (check, TRUE, "%s is missing", name);
       else
         report (check, TRUE, "%s cannot be read: %s", name, error->message);
-      return;
+      return FALSE;
     }
 
-  if (!g_utf8_validate_len (contents, length, &bad))
+  if (g_utf8_validate_len (contents, length, &bad))
+    {
+      if (contents_out != NULL)
+        *contents_out = g_steal_pointer (&contents);
+      return TRUE;
+    }
+  else
     {
       if (*bad == '\0' && memchr (contents, '\0', length) != NULL)
         report (check, TRUE, "%s holds a NUL byte at byte %" G_GSIZE_FORMAT,
@@ -293,8 +300,10 @@ check_text_file (Check      *check,
                 name, (gsize) (bad - contents));
     }
 
+  /* Anchoring still works on what can be read of a damaged text. */
   if (contents_out != NULL)
-    *contents_out = g_steal_pointer (&contents);
+    *contents_out = g_utf8_make_valid (contents, length);
+  return FALSE;
 }
 
 /* An approximation of the article's textContent from article.html: tags
@@ -351,7 +360,13 @@ approximate_text (const char *html)
             return (g_string_free (out, TRUE), NULL);
         }
       else
-        g_string_append_c (out, *p++);
+        {
+          /* Plain text up to the next tag or entity, in one piece. */
+          gsize run = strcspn (p, "<&");
+
+          g_string_append_len (out, p, run);
+          p += run;
+        }
     }
 
   return g_string_free (out, FALSE);
@@ -405,6 +420,7 @@ next_squeezed (const char **p,
     }
 }
 
+/* @html and @text are valid UTF-8 (check_text_file() said so). */
 static void
 check_text_matches_html (Check      *check,
                          const char *html,
@@ -416,15 +432,27 @@ check_text_matches_html (Check      *check,
   guint at = 0;
   gunichar ca, cb;
 
-  if (html == NULL || text == NULL ||
-      !g_utf8_validate (html, -1, NULL) || !g_utf8_validate (text, -1, NULL) ||
-      !(approx = approximate_text (html)))
+  if (html == NULL || text == NULL || !(approx = approximate_text (html)))
     return;
 
   a = approx;
   b = text;
   do
     {
+      /* The common case, the same printable ASCII on both sides, in a
+       * tight loop; anything else (a space, a difference, other
+       * characters) one character at a time below. */
+      if (*a == *b && *a > ' ' && (guchar) *a < 0x80)
+        {
+          while (*a == *b && *a > ' ' && (guchar) *a < 0x80)
+            {
+              a++;
+              b++;
+              at++;
+            }
+          a_text = b_text = TRUE;
+        }
+
       ca = next_squeezed (&a, &a_text);
       cb = next_squeezed (&b, &b_text);
       /* A trailing space (a run at the very end) is no difference. */
@@ -550,6 +578,7 @@ check_one (GFile *clips_folder,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *html = NULL;
+  gboolean html_ok, text_ok;
   GFileType type;
 
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
@@ -588,9 +617,10 @@ check_one (GFile *clips_folder,
       return;
     }
 
-  check_text_file (check, folder, "article.html", &html);
-  check_text_file (check, folder, "article.txt", &text);
-  check_text_matches_html (check, html, text);
+  html_ok = check_text_file (check, folder, "article.html", &html);
+  text_ok = check_text_file (check, folder, "article.txt", &text);
+  if (html_ok && text_ok)
+    check_text_matches_html (check, html, text);
 
   if (text != NULL)
     check_annotations (check, clip, text);
