@@ -344,7 +344,15 @@ run_import (GFile        *library,
   adw_init ();
 
   g_ptr_array_add (urls, NULL);
-  return finish_tool (gloss_cli_clip (library, (const char * const *) urls->pdata, out, err), out, err);
+  /* The import's own summary first, then one line per page as it goes.
+   * Pages whose clip the import made from its own data are clipped again
+   * for real, their highlights re-anchored in the article. */
+  finish_tool (0, out, err);
+  g_string_truncate (out, 0);
+  g_string_truncate (err, 0);
+
+  return finish_tool (gloss_cli_clip_full (library, (const char * const *) urls->pdata, TRUE, TRUE, out, err),
+                      out, err);
 }
 
 /* Options that work without a window; -1 when none was given. */
@@ -402,7 +410,7 @@ run_tool (GVariantDict *options)
       adw_init ();
 
       g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
-      return finish_tool (gloss_cli_clip (library, urls ? urls : none, out, err), out, err);
+      return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, FALSE, out, err), out, err);
     }
 
   if (g_variant_dict_contains (options, "export-markdown") ||

@@ -633,6 +633,54 @@ test_limits (Fixture       *fixture,
 }
 
 static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result res = { 0 };
+
+  /* Cancelled while the page is being read, then while the images are
+   * being saved: no clip, nothing in the library. */
+  load_page (fixture, "clip/blog.html");
+  gloss_clipper_clip_async (fixture->clipper, gloss_browser_get_web_view (fixture->browser),
+                            GLOSS_CLIP_MODE_ARTICLE, NULL, cancellable, clip_done_cb, &res);
+  g_cancellable_cancel (cancellable);
+  gloss_test_wait_until (res.done, 30000);
+  g_assert_null (res.clip);
+  g_assert_error (res.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&res.error);
+
+  g_cancellable_reset (cancellable);
+  memset (&res, 0, sizeof res);
+  load_page (fixture, "clip/images.html");
+  gloss_clipper_clip_async (fixture->clipper, gloss_browser_get_web_view (fixture->browser),
+                            GLOSS_CLIP_MODE_ARTICLE, NULL, cancellable, clip_done_cb, &res);
+  g_timeout_add_once (100, (GSourceOnceFunc)g_cancellable_cancel, cancellable);
+  gloss_test_wait_until (res.done, 30000);
+  if (res.clip != NULL)
+    g_clear_object (&res.clip);  /* done before the cancel came */
+  else
+    g_assert_error (res.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&res.error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), <=, 1);
+
+  /* No unfinished clip folder is left behind. */
+  {
+    g_autofree char *clips = g_build_filename (fixture->folder, "clips", NULL);
+    g_autoptr(GDir) dir = g_dir_open (clips, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *json = g_build_filename (clips, name, "clip.json", NULL);
+
+        g_assert_true (g_file_test (json, G_FILE_TEST_EXISTS));
+      }
+  }
+}
+
+static void
 test_count_words (void)
 {
   g_assert_cmpint (gloss_count_words (""), ==, 0);
@@ -711,6 +759,7 @@ main (int   argc,
   g_test_add ("/clipper/not-article", Fixture, NULL, fixture_set_up, test_not_article, fixture_tear_down);
   g_test_add ("/clipper/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/clipper/navigate-away", Fixture, NULL, fixture_set_up, test_navigate_away, fixture_tear_down);
+  g_test_add ("/clipper/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/clipper/limits", Fixture, NULL, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/clipper/update", Fixture, NULL, fixture_set_up, test_update, fixture_tear_down);
   g_test_add_func ("/clipper/cli", test_cli);

@@ -262,7 +262,7 @@ test_jsonld_structure (void)
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   JsonObject *page;
 
-  gloss_export_clip_to_jsonld (clip, objects);
+  gloss_export_clip_to_jsonld (clip, NULL, objects);
   g_assert_cmpuint (objects->len, ==, 1 + clip->annotations->len);
 
   page = g_ptr_array_index (objects, 0);

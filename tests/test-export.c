@@ -268,6 +268,87 @@ test_markdown_combined_and_template (void)
   g_assert_cmpuint (summary->files_written, ==, G_N_ELEMENTS (titles));
 }
 
+/* A highlight whose text left the saved article is marked, not lost. */
+static void
+test_markdown_orphan (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-orphan");
+  const GlossTestHighlight hl[] = { { "kept words", "blue", NULL }, { "gone words", "pink", "n" } };
+  GlossClip *clip = gloss_test_add_clip (library, "https://example.org/o", "Orphan",
+                                         "Some kept words and some gone words.", hl, 2);
+  g_autoptr(GPtrArray) clips = gloss_export_collect_clips (library, NULL, NULL);
+  g_autofree char *md = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_clip_replace_article (clip, "<p>Some kept words only.</p>", "Some kept words only.", &error);
+  g_assert_no_error (error);
+  md = gloss_export_clip_to_markdown (clip, GLOSS_EXPORT_NONE);
+  g_assert_nonnull (strstr (md, "> gone words\n\n*pink* · not found in the saved article"));
+  g_assert_nonnull (strstr (md, "> kept words\n\n*blue* · [Open on the page]"));
+}
+
+/* The whole article follows the highlights when asked for and when the
+ * clip has an article.md; a clip without one is exported without it. */
+static void
+test_markdown_with_article (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-article");
+  const GlossTestHighlight hl[] = { { "words", "blue", NULL } };
+  GlossClip *with = gloss_test_add_clip (library, "https://example.org/with", "With", "Some words.", hl, 1);
+  GlossClip *without = gloss_test_add_clip (library, "https://example.org/without", "Without", "Some words.", hl, 1);
+  g_autofree char *with_dir = g_file_get_path (gloss_clip_get_folder (with));
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+
+  gloss_test_write_file (with_dir, "article.md", "Some *words*.\n\n## A section\n");
+  a = gloss_export_clip_to_markdown (with, GLOSS_EXPORT_WITH_ARTICLE);
+  b = gloss_export_clip_to_markdown (with, GLOSS_EXPORT_NONE);
+  c = gloss_export_clip_to_markdown (without, GLOSS_EXPORT_WITH_ARTICLE);
+  g_assert_true (g_str_has_suffix (a, "---\n\n## Article\n\nSome *words*.\n\n## A section\n\n"));
+  g_assert_null (strstr (b, "## Article"));
+  g_assert_null (strstr (c, "## Article"));
+}
+
+/* A clip.json damaged after the library read it (a sync tool, an editor)
+ * is left out of the export and counted; nesting deep enough to overflow a
+ * recursive parser does not crash it. */
+static void
+test_damaged_clip_skipped (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-damaged-export");
+  const GlossTestHighlight hl[] = { { "words", "blue", NULL } };
+  GlossClip *a = gloss_test_add_clip (library, "https://example.org/a", "A", "Some words.", hl, 1);
+  GlossClip *b = gloss_test_add_clip (library, "https://example.org/b", "B", "Some words.", hl, 1);
+  GlossClip *c = gloss_test_add_clip (library, "https://example.org/c", "C", "Some words.", hl, 1);
+  g_autoptr(GPtrArray) clips = gloss_export_collect_clips (library, NULL, NULL);
+  g_autofree char *dir = gloss_test_make_dir ("out-damaged");
+  g_autoptr(GFile) dest = g_file_new_for_path (dir);
+  g_autofree char *a_dir = g_file_get_path (gloss_clip_get_folder (a));
+  g_autofree char *b_dir = g_file_get_path (gloss_clip_get_folder (b));
+  g_autoptr(GString) deep = g_string_new ("{\"format\": 1, \"x\": ");
+  g_autoptr(GlossExportSummary) md = NULL;
+  g_autoptr(GlossExportSummary) ld = NULL;
+  g_autofree char *ld_path = g_build_filename (dir, "x.jsonld", NULL);
+  g_autoptr(GFile) ld_file = g_file_new_for_path (ld_path);
+  g_autoptr(GError) error = NULL;
+
+  (void) c;
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  gloss_test_write_file (a_dir, "clip.json", deep->str);
+  gloss_test_write_file (b_dir, "clip.json", "{\"format\": 1, \"id\": \"not what the folder says\"");
+
+  md = gloss_export_markdown (clips, dest, NULL, GLOSS_EXPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (md->clips, ==, 1);
+  g_assert_cmpuint (md->skipped, ==, 2);
+  ld = gloss_export_jsonld (clips, ld_file, GLOSS_EXPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ld->clips, ==, 1);
+  g_assert_cmpuint (ld->skipped, ==, 2);
+}
+
 static void
 done_cb (GObject      *source,
          GAsyncResult *result,
@@ -372,6 +453,37 @@ test_jsonld_round_trip (gconstpointer data)
 }
 
 static void
+cancelled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossExportSummary) summary = gloss_export_markdown_finish (result, &error);
+
+  g_assert_null (summary);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *done = TRUE;
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GlossLibrary) library = make_library ("lib-cancel");
+  g_autoptr(GPtrArray) clips = gloss_export_collect_clips (library, NULL, NULL);
+  g_autofree char *dir = gloss_test_make_dir ("out-cancel");
+  g_autoptr(GFile) dest = g_file_new_for_path (dir);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gboolean done = FALSE;
+
+  g_cancellable_cancel (cancellable);
+  gloss_export_markdown_async (clips, dest, NULL, GLOSS_EXPORT_NONE, NULL, NULL, NULL,
+                               cancellable, cancelled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
 test_cli (void)
 {
   g_autoptr(GlossLibrary) library = make_library ("lib-cli");
@@ -412,8 +524,12 @@ main (int   argc,
   g_test_add_func ("/export/markdown-folder", test_markdown_folder);
   g_test_add_func ("/export/markdown-refuses-library", test_markdown_refuses_library);
   g_test_add_func ("/export/markdown-combined-template", test_markdown_combined_and_template);
+  g_test_add_func ("/export/markdown-orphan", test_markdown_orphan);
+  g_test_add_func ("/export/markdown-with-article", test_markdown_with_article);
+  g_test_add_func ("/export/damaged-clip-skipped", test_damaged_clip_skipped);
   g_test_add_data_func ("/export/jsonld-round-trip", GINT_TO_POINTER (FALSE), test_jsonld_round_trip);
   g_test_add_data_func ("/export/jsonl-round-trip", GINT_TO_POINTER (TRUE), test_jsonld_round_trip);
+  g_test_add_func ("/export/cancel", test_cancel);
   g_test_add_func ("/export/cli", test_cli);
 
   return g_test_run ();

@@ -213,6 +213,35 @@ test_omnivore_highlights (void)
   g_assert_true (gloss_clip_has_tag (clip, "Research"));
 }
 
+/* W3C annotations written by another tool: bodyValue, a single selector
+ * object, refinedBy, type arrays, a bare IRI target. */
+static void
+test_w3c_other (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-w3c");
+  g_autoptr(GlossImportPlan) plan = read_data_file ("w3c-other.jsonld");
+  g_autoptr(GlossImportSummary) s1 = NULL;
+  g_autoptr(GlossImportSummary) s2 = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip = gloss_test_add_clip (library, PEACE_URL, "Peace talks", peace_article, NULL, 0);
+  g_autoptr(GlossAnnotation) first = NULL;
+
+  g_assert_cmpint (gloss_import_plan_get_format (plan), ==, GLOSS_IMPORT_FORMAT_W3C);
+  g_assert_cmpuint (gloss_import_plan_get_n_pages (plan), ==, 2);
+  s1 = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s1->annotations_added, ==, 2);
+  g_assert_true (gloss_clip_has_tag (clip, "research"));
+  first = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpstr (gloss_annotation_get_exact (first), ==, "The secretary o");
+  g_assert_cmpstr (gloss_annotation_get_note (first), ==, "<p>HTML note</p>");
+  g_assert_cmpuint (s1->urls_to_clip->len, ==, 1);
+
+  s2 = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s2->annotations_added, ==, 0);
+}
+
 /* Damaged or foreign files: exit 1, one line, the library as it was. */
 static void
 test_damaged (void)
@@ -255,6 +284,19 @@ test_damaged (void)
       after = gloss_test_snapshot_tree (lib);
       g_assert_cmpstr (before, ==, after);
     }
+
+  /* Nesting that would overflow a recursive parser's stack. */
+  {
+    g_autoptr(GString) deep = g_string_new ("{\"annotations\": ");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GlossImportPlan) plan = NULL;
+
+    for (guint i = 0; i < 500000; i++)
+      g_string_append_c (deep, '[');
+    plan = gloss_import_parse (deep->str, deep->len, "deep.json", &error);
+    g_assert_null (plan);
+    g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED);
+  }
 
   /* A file that is not there. */
   {
@@ -324,6 +366,64 @@ test_async (void)
   gloss_import_summary_free (summary);
 }
 
+/* Damaged copies of every fixture (bytes flipped, cut, repeated): each
+ * either reads or fails with a message; none crashes, and what reads can
+ * be applied. */
+static void
+test_mutations (void)
+{
+  static const char * const names[] = {
+    "hypothesis.json", "pocket.html", "pocket.csv", "omnivore.json", "urls.txt",
+    "w3c-other.jsonld",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-mutations");
+
+  gloss_test_add_clip (library, PEACE_URL, "Peace talks", peace_article, NULL, 0);
+
+  for (guint f = 0; f < G_N_ELEMENTS (names); f++)
+    {
+      g_autofree char *relative = g_build_filename ("data", "import", names[f], NULL);
+      g_autofree char *path = gloss_test_source_path (relative);
+      g_autofree char *original = gloss_test_read_file (path);
+      gsize len = strlen (original);
+
+      for (guint i = 0; i < 400; i++)
+        {
+          g_autofree char *data = g_strdup (original);
+          gsize n = len;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GlossImportPlan) plan = NULL;
+          guint kind = g_rand_int_range (rand, 0, 4);
+
+          if (kind == 0)
+            n = g_rand_int_range (rand, 0, len);
+          else if (kind == 1)
+            for (guint k = 0; k < 1 + i % 8; k++)
+              data[g_rand_int_range (rand, 0, len)] = (char) g_rand_int_range (rand, 1, 256);
+          else if (kind == 2)
+            for (guint k = 0; k < 1 + i % 4; k++)
+              data[g_rand_int_range (rand, 0, len)] = "{}[]\",:<>\n"[g_rand_int_range (rand, 0, 11)];
+          else
+            {
+              gsize at = g_rand_int_range (rand, 0, len);
+              memmove (data + at, data + at / 2, len - at);
+            }
+
+          plan = gloss_import_parse (data, n, names[f], &error);
+          g_assert_true ((plan == NULL) != (error == NULL));
+          if (plan != NULL && i % 20 == 0)
+            {
+              g_autoptr(GlossImportSummary) summary = NULL;
+
+              summary = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS,
+                                            NULL, NULL, NULL, &error);
+              g_assert_no_error (error);
+            }
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,12 +431,14 @@ main (int   argc,
   gloss_test_init (&argc, &argv);
 
   g_test_add_func ("/import/hypothesis", test_hypothesis);
+  g_test_add_func ("/import/w3c-other", test_w3c_other);
   g_test_add_func ("/import/url-formats", test_url_formats);
   g_test_add_func ("/import/pocket-tags", test_pocket_tags_after_clipping);
   g_test_add_func ("/import/omnivore-highlights", test_omnivore_highlights);
   g_test_add_func ("/import/damaged", test_damaged);
   g_test_add_func ("/import/hostile-w3c", test_hostile_w3c);
   g_test_add_func ("/import/async", test_async);
+  g_test_add_func ("/import/mutations", test_mutations);
 
   return g_test_run ();
 }

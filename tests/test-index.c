@@ -273,6 +273,15 @@ test_diacritics (void)
   assert_finds (index, "RÉSUMÉ", "peace");
   assert_finds (index, "resu*", "peace");
   assert_finds (index, "Zébra", "zebra-title zebra-body");
+
+  /* The snippet marks the word as written in the article. */
+  {
+    g_autoptr(GListModel) results = search (index, "resume");
+    g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, 0);
+
+    g_assert_nonnull (strstr (gloss_search_result_get_snippet (result),
+                              GLOSS_SEARCH_MATCH_START "résumé" GLOSS_SEARCH_MATCH_END));
+  }
 }
 
 static void
@@ -300,6 +309,8 @@ test_snippets (void)
                             GLOSS_SEARCH_MATCH_START "mediators" GLOSS_SEARCH_MATCH_END));
   markup = gloss_search_marked_to_markup (gloss_search_result_get_snippet (result));
   g_assert_nonnull (strstr (markup, "<b>mediators</b>"));
+  /* "mediators" starts at code point 50 of the article. */
+  g_assert_cmpint (gloss_search_result_get_match_offset (result), ==, 50);
   plain = gloss_search_marked_to_plain (gloss_search_result_get_snippet (result));
   g_assert_null (strchr (plain, GLOSS_SEARCH_MATCH_START[0]));
 
@@ -328,6 +339,7 @@ test_snippets (void)
   g_assert_cmpuint (gloss_search_result_get_annotations (result)->len, ==, 0);
   /* Title-only match: the snippet shows it in the title. */
   g_assert_nonnull (strstr (gloss_search_result_get_snippet (result), GLOSS_SEARCH_MATCH_START "peace"));
+  g_assert_cmpint (gloss_search_result_get_match_offset (result), ==, -1);
   g_clear_object (&result);
   g_clear_object (&results);
 
@@ -336,6 +348,33 @@ test_snippets (void)
   result = g_list_model_get_item (results, 0);
   g_assert_cmpfloat (gloss_search_result_get_score (result), ==, 0.0);
   g_assert_true (g_str_has_prefix (gloss_search_result_get_snippet (result), "open fire"));
+}
+
+/* Past the rank bound, relevance looks at the newest part of the
+ * library first, and at all of it when that part has too few matches. */
+static void
+test_rank_bound (void)
+{
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) one = NULL;
+  g_autoptr(GListModel) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_all ();
+  g_setenv ("GLOSS_INDEX_RANK_BOUND", "1", TRUE);
+  index = new_synced_index ();
+  g_unsetenv ("GLOSS_INDEX_RANK_BOUND");
+
+  one = gloss_index_search (index, "zebra", 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (one), ==, 1);
+  all = gloss_index_search (index, "zebra OR fire", 3, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 3);
+  g_clear_object (&all);
+  all = gloss_index_search (index, "zebra", 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 2);
 }
 
 static void
@@ -543,6 +582,56 @@ test_rebuild_stale (void)
 }
 
 static void
+on_progress (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  GArray *values = user_data;
+  double progress = gloss_index_get_progress (GLOSS_INDEX (object));
+
+  g_array_append_val (values, progress);
+}
+
+/* A large first sync reports its progress batch by batch. */
+static void
+test_progress (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("bulk");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossIndex) index = gloss_index_new (folder);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) results = NULL;
+
+  for (guint i = 0; i < 450; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bulk-%03u", i);
+      g_autofree char *title = g_strdup_printf ("Bulk clip %u", i);
+      TestClip clip = { .id = id, .title = title, .text = i == 449 ? "the last one: wombat" : "filler" };
+
+      test_write_clip (path, &clip);
+    }
+
+  g_signal_connect (index, "notify::progress", G_CALLBACK (on_progress), values);
+  gloss_index_sync_async (index, NULL, NULL, NULL);
+  gloss_index_flush (index, NULL, &error);
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* 0, then after each batch of 200: 200/450, 400/450, 1. */
+  g_assert_cmpuint (values->len, >=, 3);
+  for (guint i = 1; i < values->len; i++)
+    g_assert_cmpfloat (g_array_index (values, double, i), >, g_array_index (values, double, i - 1));
+  g_assert_cmpfloat (g_array_index (values, double, values->len - 1), ==, 1.0);
+  g_assert_false (gloss_index_get_indexing (index));
+
+  results = gloss_index_search (index, "wombat", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+}
+
+static void
 test_path (void)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (library);
@@ -593,6 +682,37 @@ test_bad_queries (void)
   }
 }
 
+/* Random queries against a real index: results or a message, never an
+ * SQLite error, whatever the highlighter is given. */
+static void
+test_random_queries (void)
+{
+  static const char * const pieces[] = {
+    "\"", "-", "*", ":", "(", " ", " ", " ", "OR", "NOT", "NEAR", "tag:", "site:", "title:",
+    "note:", "quote:", "color:", "has:", "zebra", "zeb", "résumé", "resume", "fire", "the",
+    "will not", "mediators", "é", "\xcc\x81", "ukraine", "blue", "notes", "2025", "a",
+  };
+  g_autoptr(GlossIndex) index = NULL;
+  GRand *rand = g_rand_new_with_seed (7);
+
+  write_all ();
+  index = new_synced_index ();
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GListModel) results = NULL;
+      guint n = g_rand_int_range (rand, 0, 8);
+
+      for (guint j = 0; j < n; j++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      results = gloss_index_search (index, text->str, 10, NULL, &error);
+      if (results == NULL)
+        g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY);
+    }
+  g_rand_free (rand);
+}
+
 static void
 search_cb (GObject      *object,
            GAsyncResult *result,
@@ -640,6 +760,7 @@ main (int   argc,
   g_test_add_func ("/index/diacritics", test_diacritics);
   g_test_add_func ("/index/snippets", test_snippets);
   g_test_add_func ("/index/limit", test_limit);
+  g_test_add_func ("/index/rank-bound", test_rank_bound);
   g_test_add_func ("/index/in-step", test_in_step);
   g_test_add_func ("/index/rebuild/deleted", test_rebuild_deleted);
   g_test_add_func ("/index/rebuild/garbage", test_rebuild_garbage);
@@ -647,6 +768,8 @@ main (int   argc,
   g_test_add_func ("/index/rebuild/stale", test_rebuild_stale);
   g_test_add_func ("/index/bad-queries", test_bad_queries);
   g_test_add_func ("/index/cancel", test_cancel);
+  g_test_add_func ("/index/random-queries", test_random_queries);
+  g_test_add_func ("/index/progress", test_progress);
 
   return g_test_run ();
 }

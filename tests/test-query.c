@@ -257,6 +257,79 @@ test_escaping (void)
   assert_parses ("title:\"say \"\"hi\"", "title:\"say\" AND \"hi\"", NULL);
 }
 
+/* Random strings from the characters and words that mean something to
+ * the parser or to FTS5: every one parses or fails with a message, and
+ * whatever it gives runs in SQLite without an error. */
+static void
+test_random (void)
+{
+  static const char * const pieces[] = {
+    "\"", "-", "*", ":", "(", ")", " ", " ", " ", "OR", "AND", "NOT", "NEAR", "^", "+", "{", "}",
+    "tag:", "site:", "title:", "note:", "quote:", "color:", "has:", "before:", "after:", "sort:",
+    "x", "peace", "résumé", "日本", "'", ";", "\\", "\t", "\n", "2025-01-01", "yellow", "notes",
+    "newest", "col:", "|", "&", "www.", ".org", "é", "\xcc\x81",
+  };
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GlossQuery) query = NULL;
+      guint n = g_rand_int_range (rand, 0, 12);
+
+      for (guint j = 0; j < n; j++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      if (!g_utf8_validate (text->str, -1, NULL))
+        continue;
+
+      query = gloss_query_parse (text->str, &error);
+      if (query == NULL)
+        g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY);
+      else
+        check_runs (query);
+    }
+  g_rand_free (rand);
+}
+
+static gint64
+fake_doc_count (const char *text,
+                gboolean    prefix,
+                const char *column,
+                gpointer    user_data)
+{
+  if (g_str_equal (text, "a"))
+    return 10;
+  if (g_str_equal (text, "b"))
+    return 5;
+  if (g_str_equal (text, "c"))
+    return prefix ? 70 : 7;
+  return 1;
+}
+
+static void
+test_estimate (void)
+{
+  static const struct { const char *query; gint64 estimate; } cases[] = {
+    { "a", 10 },
+    { "a b", 5 },
+    { "a b OR c", 10 },
+    { "a b OR c*", 10 },
+    { "c* OR b", 75 },
+    { "a -b tag:x", 10 },
+    { "tag:x", G_MAXINT64 },
+    { "-a", G_MAXINT64 },
+    { "a OR tag:x", G_MAXINT64 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GlossQuery) query = gloss_query_parse (cases[i].query, NULL);
+
+      g_assert_cmpint (gloss_query_estimate_matches (query, fake_doc_count, NULL), ==, cases[i].estimate);
+    }
+}
+
 static void
 test_bad (void)
 {
@@ -319,6 +392,8 @@ main (int   argc,
   g_test_add_func ("/query/fields", test_fields);
   g_test_add_func ("/query/escaping", test_escaping);
   g_test_add_func ("/query/bad", test_bad);
+  g_test_add_func ("/query/estimate", test_estimate);
+  g_test_add_func ("/query/random", test_random);
 
   rc = g_test_run ();
   sqlite3_close (db);

@@ -220,6 +220,18 @@ test_offline (Fixture       *fixture,
                                  "document.querySelector ('.gloss-original a').href");
   g_assert_cmpstr (header, ==, "Ann Author · 2 May 2025 · 3 minutes read|A Story|https://example.org/story");
 
+  /* The font setting applies at once. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_string (settings, "reader-font", "sans");
+    g_clear_pointer (&classes, g_free);
+    classes = reader_eval (fixture, "document.documentElement.className");
+    g_assert_nonnull (strstr (classes, "font-sans"));
+    g_assert_null (strstr (classes, "font-serif"));
+    g_settings_reset (settings, "reader-font");
+  }
+
   /* Dark follows the window's style manager, without a reload. */
   gloss_reader_view_set_dark (fixture->reader, TRUE);
   g_clear_pointer (&classes, g_free);

@@ -79,8 +79,9 @@ void                   gloss_export_render_combined_header (guint     n_clips,
 JsonNode              *gloss_export_jsonld_context    (void);
 /* The clip as W3C annotations: one "bookmarking" annotation for the page
  * (its note, tags and metadata) and one per highlight, appended to @out
- * as JsonObjects. */
+ * as JsonObjects, each starting with a copy of @context when not NULL. */
 void                   gloss_export_clip_to_jsonld    (GlossExportClip *clip,
+                                                       JsonNode        *context,
                                                        GPtrArray       *out);
 
 #define GLOSS_JSONLD_NAMESPACE "https://glossapp.github.io/ns/1#"

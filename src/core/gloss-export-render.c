@@ -359,11 +359,23 @@ set_id (JsonObject *object,
   json_object_set_string_member (object, "id", id);
 }
 
+static JsonObject *
+annotation_object (JsonNode *context)
+{
+  JsonObject *object = json_object_new ();
+
+  /* "@context" first, as readers of JSON Lines expect it. */
+  if (context != NULL)
+    json_object_set_member (object, "@context", json_node_copy (context));
+  return object;
+}
+
 void
 gloss_export_clip_to_jsonld (GlossExportClip *clip,
+                             JsonNode        *context,
                              GPtrArray       *out)
 {
-  JsonObject *page = json_object_new ();
+  JsonObject *page = annotation_object (context);
   JsonArray *bodies = json_array_new ();
 
   g_return_if_fail (clip != NULL);
@@ -395,7 +407,7 @@ gloss_export_clip_to_jsonld (GlossExportClip *clip,
   for (guint i = 0; i < clip->annotations->len; i++)
     {
       GlossExportAnnotation *a = g_ptr_array_index (clip->annotations, i);
-      JsonObject *object = json_object_new ();
+      JsonObject *object = annotation_object (context);
       JsonObject *target = page_target (clip);
       JsonArray *selectors = json_array_new ();
       JsonObject *quote = json_object_new ();

@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,12 +148,15 @@ report (Job   *job,
     }
 }
 
-/* The export's copy of a clip. With @text the annotations are anchored,
- * so that those no longer found in the saved article are marked. */
+/* The export's copy of a clip. With @article_text the annotations are
+ * anchored, so that those no longer found in the saved article are
+ * marked. A quote found as it is always anchors, so the full anchoring
+ * (and the code point index it needs) is only paid for the others. */
 static GlossExportClip *
-copy_clip (GlossClip *clip,
-           GlossText *text)
+copy_clip (GlossClip  *clip,
+           const char *article_text)
 {
+  g_autoptr(GlossText) text = NULL;
   GlossExportClip *copy = gloss_export_clip_new ();
   GListModel *annotations = gloss_clip_get_annotations (clip);
   GFile *folder = gloss_clip_get_folder (clip);
@@ -188,9 +193,12 @@ copy_clip (GlossClip *clip,
       a->start = gloss_annotation_get_start (annotation);
       a->end = gloss_annotation_get_end (annotation);
       a->orphan = gloss_annotation_get_orphan (annotation);
-      if (text != NULL)
+      if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
         {
           guint s, e;
+
+          if (text == NULL)
+            text = gloss_text_new (article_text, -1);
           a->orphan = gloss_anchor_annotation (text, annotation, &s, &e) == GLOSS_ANCHOR_ORPHAN;
         }
       g_ptr_array_add (copy->annotations, a);
@@ -220,6 +228,232 @@ read_optional (const char *folder,
   return contents;
 }
 
+/* Far below what json-glib survives (it recurses); clip.json needs four
+ * levels. */
+#define MAX_JSON_DEPTH 64
+
+static gboolean
+json_depth_ok (const char *data,
+               gsize       length)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gboolean
+get_uint (JsonObject *object,
+          const char *member,
+          guint      *out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  value = json_node_get_int (node);
+  if (value < 0 || value > G_MAXUINT32)
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+static char *
+dup_optional (JsonObject *object,
+              const char *member)
+{
+  const char *value = get_string (object, member);
+
+  return value != NULL ? g_strdup (value) : NULL;
+}
+
+static int
+compare_starts (gconstpointer a,
+                gconstpointer b)
+{
+  const GlossExportAnnotation *x = *(GlossExportAnnotation * const *) a;
+  const GlossExportAnnotation *y = *(GlossExportAnnotation * const *) b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The export's copy read straight from clip.json (FORMAT.md), without
+ * building the GlossClip and GlossAnnotation objects that the window
+ * needs: parsing is most of an export's cost, and this halves it. NULL for
+ * anything unexpected, and the caller then goes through gloss_clip_load(),
+ * which says what is wrong with the file. */
+static GlossExportClip *
+read_clip_fast (const char *folder_path,
+                const char *article_text)
+{
+  g_autofree char *path = g_build_filename (folder_path, "clip.json", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GlossExportClip) clip = NULL;
+  g_autoptr(GlossText) text = NULL;
+  g_autofree char *folder_name = g_path_get_basename (folder_path);
+  JsonObject *root;
+  JsonNode *node;
+  gsize length = 0;
+  guint format = 0;
+  const char *id;
+
+  if (!g_file_get_contents (path, &data, &length, NULL) ||
+      !g_utf8_validate (data, length, NULL) || !json_depth_ok (data, length))
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  id = get_string (root, "id");
+  if (!get_uint (root, "format", &format) || format < 1 ||
+      id == NULL || !gloss_id_is_valid (id) || !g_str_equal (id, folder_name) ||
+      get_string (root, "url") == NULL || get_string (root, "title") == NULL ||
+      get_string (root, "created") == NULL || get_string (root, "modified") == NULL)
+    return NULL;
+
+  clip = gloss_export_clip_new ();
+  clip->id = g_strdup (id);
+  clip->url = dup_optional (root, "url");
+  clip->title = dup_optional (root, "title");
+  clip->byline = dup_optional (root, "byline");
+  clip->site_name = dup_optional (root, "site_name");
+  clip->published = dup_optional (root, "published");
+  clip->created = dup_optional (root, "created");
+  clip->modified = dup_optional (root, "modified");
+  clip->excerpt = dup_optional (root, "excerpt");
+  clip->lang = dup_optional (root, "lang");
+  clip->note = dup_optional (root, "note");
+  clip->folder = g_strdup (folder_path);
+
+  node = json_object_get_member (root, "tags");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *tags = json_node_get_array (node);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < json_array_get_length (tags); i++)
+        {
+          JsonNode *tag = json_array_get_element (tags, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (tag) || json_node_get_value_type (tag) != G_TYPE_STRING)
+            return NULL;
+          g_strv_builder_add (builder, json_node_get_string (tag));
+        }
+      clip->tags = g_strv_builder_end (builder);
+    }
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  node = json_object_get_member (root, "annotations");
+  if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  for (guint i = 0; node != NULL && i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+      JsonObject *object;
+      JsonObject *target;
+      JsonNode *selectors;
+      GlossExportAnnotation *a;
+      GlossColor color;
+      gboolean has_position = FALSE;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        return NULL;
+      object = json_node_get_object (item);
+      target = json_object_get_member (object, "target") != NULL &&
+               JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "target"))
+               ? json_object_get_object_member (object, "target") : NULL;
+      selectors = target != NULL ? json_object_get_member (target, "selector") : NULL;
+      if (get_string (object, "id") == NULL || !gloss_id_is_valid (get_string (object, "id")) ||
+          get_string (object, "color") == NULL ||
+          !gloss_color_from_string (get_string (object, "color"), &color) ||
+          selectors == NULL || !JSON_NODE_HOLDS_ARRAY (selectors))
+        return NULL;
+
+      a = gloss_export_annotation_new ();
+      g_ptr_array_add (clip->annotations, a);
+      a->id = dup_optional (object, "id");
+      a->created = dup_optional (object, "created");
+      a->modified = dup_optional (object, "modified");
+      a->color = g_strdup (gloss_color_to_string (color));
+      a->note = g_strdup (get_string (object, "note") != NULL ? get_string (object, "note") : "");
+
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (selectors)); j++)
+        {
+          JsonNode *sel = json_array_get_element (json_node_get_array (selectors), j);
+          JsonObject *so;
+          const char *type;
+
+          if (!JSON_NODE_HOLDS_OBJECT (sel))
+            continue;
+          so = json_node_get_object (sel);
+          type = get_string (so, "type");
+          if (g_strcmp0 (type, "TextQuoteSelector") == 0 && a->exact == NULL)
+            {
+              a->exact = dup_optional (so, "exact");
+              a->prefix = dup_optional (so, "prefix");
+              a->suffix = dup_optional (so, "suffix");
+            }
+          else if (g_strcmp0 (type, "TextPositionSelector") == 0 && !has_position)
+            has_position = get_uint (so, "start", &a->start) && get_uint (so, "end", &a->end);
+        }
+      if (a->exact == NULL || !has_position)
+        return NULL;
+
+      /* A quote found as it is anchors; only the others need the search. */
+      if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
+        {
+          guint s, e;
+
+          if (text == NULL)
+            text = gloss_text_new (article_text, -1);
+          a->orphan = gloss_anchor_quote (text, a->exact, a->prefix, a->suffix,
+                                          a->start, a->end, &s, &e) == GLOSS_ANCHOR_ORPHAN;
+        }
+    }
+
+  g_ptr_array_sort (clip->annotations, compare_starts);
+  return g_steal_pointer (&clip);
+}
+
 /* The next clip of the job, read from its folder, with its article text
  * (and article.md when asked for); NULL for a clip that cannot be read. */
 static GlossExportClip *
@@ -231,35 +465,40 @@ job_load_clip (Job    *job,
   const char *folder_path;
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GlossClip) clip = NULL;
-  g_autoptr(GlossText) text = NULL;
   g_autoptr(GError) error = NULL;
+  GlossExportClip *copy;
 
   *article_text = NULL;
   *article_markdown = NULL;
 
   if (index >= job->folders->len)
     {
-      GlossExportClip *copy = g_ptr_array_index (job->copies, index - job->folders->len);
+      copy = g_ptr_array_index (job->copies, index - job->folders->len);
       g_ptr_array_index (job->copies, index - job->folders->len) = NULL;
       return copy;
     }
 
   folder_path = g_ptr_array_index (job->folders, index);
+
+  /* The article only matters to Markdown: unique quotes, orphans. */
+  if (job->kind == JOB_MARKDOWN)
+    *article_text = read_optional (folder_path, "article.txt");
+  if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
+    *article_markdown = read_optional (folder_path, "article.md");
+
+  if ((copy = read_clip_fast (folder_path, *article_text)) != NULL)
+    return copy;
+
   folder = g_file_new_for_path (folder_path);
   clip = gloss_clip_load (folder, &error);
   if (clip == NULL)
     {
       g_debug ("Leaving out %s: %s", folder_path, error->message);
+      g_clear_pointer (article_text, g_free);
+      g_clear_pointer (article_markdown, g_free);
       return NULL;
     }
-
-  *article_text = read_optional (folder_path, "article.txt");
-  if (*article_text != NULL)
-    text = gloss_text_new (*article_text, -1);
-  if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
-    *article_markdown = read_optional (folder_path, "article.md");
-
-  return copy_clip (clip, text);
+  return copy_clip (clip, *article_text);
 }
 
 static guint
@@ -268,19 +507,56 @@ job_n_clips (Job *job)
   return job->folders->len + job->copies->len;
 }
 
+/* Replaces @path through a temporary file and a rename, so that a reader
+ * (a notes app, a sync tool) never sees half a file. Not flushed to disk
+ * first: an export can be run again, and ten thousand fsync() calls would
+ * cost more than the export itself. */
 static gboolean
 write_file (const char  *path,
             const char  *contents,
             gsize        length,
             GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+  int saved_errno = 0;
+  int fd;
 
-  if (!g_file_set_contents_full (path, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    saved_errno = errno;
+  else
+    {
+      const char *p = contents;
+      gsize left = length;
+
+      while (left > 0)
+        {
+          gssize n = write (fd, p, left);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              saved_errno = n < 0 ? errno : EIO;
+              break;
+            }
+          p += n;
+          left -= n;
+        }
+      if (close (fd) != 0 && saved_errno == 0)
+        saved_errno = errno;
+      if (saved_errno == 0 && g_rename (tmp, path) != 0)
+        saved_errno = errno;
+      if (saved_errno != 0)
+        g_unlink (tmp);
+    }
+
+  if (saved_errno != 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not write “%s”: %s", path, local_error->message);
+                   "Could not write “%s”: %s", path, g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -401,6 +677,33 @@ folder_clear (Folder *folder)
   g_clear_pointer (&folder->taken, g_hash_table_unref);
 }
 
+typedef struct
+{
+  const char *path;
+  GPtrArray  *names;
+  char      **ids;   /* the gloss_id of each file, or NULL */
+  gint        next;
+} Scan;
+
+static gpointer
+scan_worker (gpointer data)
+{
+  Scan *scan = data;
+  guint i;
+
+  while ((i = (guint) g_atomic_int_add (&scan->next, 1)) < scan->names->len)
+    {
+      const char *name = g_ptr_array_index (scan->names, i);
+      g_autofree char *file = NULL;
+
+      if (!g_str_has_suffix (name, ".md"))
+        continue;
+      file = g_build_filename (scan->path, name, NULL);
+      scan->ids[i] = scan_gloss_id (file);
+    }
+  return NULL;
+}
+
 static gboolean
 folder_scan (Folder      *folder,
              const char  *path,
@@ -436,21 +739,29 @@ folder_scan (Folder      *folder,
     }
   /* Sorted, so that of two copies of one clip's file the same one wins. */
   g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *n = g_ptr_array_index (names, i);
-      g_autofree char *file = NULL;
-      char *id;
+  {
+    Scan scan = { path, names, g_new0 (char *, names->len), 0 };
+    g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+    guint n_threads = MIN (CLAMP (g_get_num_processors (), 1, 8), MAX (1, names->len / 64));
 
-      if (!g_str_has_suffix (n, ".md"))
-        continue;
-      file = g_build_filename (path, n, NULL);
-      id = scan_gloss_id (file);
-      if (id != NULL && !g_hash_table_contains (folder->by_id, id))
-        g_hash_table_insert (folder->by_id, id, g_strdup (n));
-      else
-        g_free (id);
-    }
+    /* Opening ten thousand files is worth a few threads too. */
+    for (guint i = 1; i < n_threads; i++)
+      g_ptr_array_add (threads, g_thread_new ("gloss-export-scan", scan_worker, &scan));
+    scan_worker (&scan);
+    for (guint i = 0; i < threads->len; i++)
+      g_thread_join (g_ptr_array_index (threads, i));
+
+    for (guint i = 0; i < names->len; i++)
+      {
+        char *id = scan.ids[i];
+
+        if (id != NULL && !g_hash_table_contains (folder->by_id, id))
+          g_hash_table_insert (folder->by_id, id, g_strdup (g_ptr_array_index (names, i)));
+        else
+          g_free (id);
+      }
+    g_free (scan.ids);
+  }
   return TRUE;
 }
 
@@ -479,6 +790,191 @@ folder_pick_name (Folder          *folder,
   return name;
 }
 
+/* What the workers make of one clip. */
+typedef struct
+{
+  char    *id;
+  char    *title;      /* the title, or the URL: the file's name */
+  GString *text;       /* Markdown, or JSON for the JSON-LD export */
+  guint    n_annotations;
+  guint    n_items;    /* JSON-LD: annotations written */
+  gboolean skipped;
+  gboolean unchanged;  /* after writing: the file was up to date */
+  char    *name;
+} Rendered;
+
+static void
+rendered_clear (Rendered *r)
+{
+  g_free (r->id);
+  g_free (r->title);
+  if (r->text != NULL)
+    g_string_free (r->text, TRUE);
+  g_free (r->name);
+}
+
+typedef struct _Parallel Parallel;
+typedef void (*ItemFunc) (Parallel *par,
+                          guint     index);
+
+/* Runs @func for every clip on a few threads: reading and rendering a
+ * clip are independent of every other, and a machine's cores are the
+ * difference between a slow export and one that feels instant. */
+struct _Parallel
+{
+  Job           *job;
+  GCancellable  *cancellable;
+  GlossTemplate *tmpl;      /* Markdown */
+  Rendered      *results;
+  ItemFunc       func;
+  const char    *dir;       /* writing: the folder */
+  GError        *error;     /* the first write error */
+  GMutex         lock;
+  GCancellable  *caller;
+  gulong         caller_handler;
+  guint          total;
+  gint           next;
+  gint           done;
+};
+
+static gpointer
+parallel_worker (gpointer data)
+{
+  Parallel *par = data;
+
+  while (!g_cancellable_is_cancelled (par->cancellable))
+    {
+      guint i = (guint) g_atomic_int_add (&par->next, 1);
+
+      if (i >= par->total)
+        break;
+      par->func (par, i);
+      g_atomic_int_inc (&par->done);
+    }
+  return NULL;
+}
+
+static void
+parallel_run (Parallel *par,
+              ItemFunc  func)
+{
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  guint n_threads = CLAMP (g_get_num_processors (), 1, 8);
+
+  par->func = func;
+  par->next = 0;
+  par->done = 0;
+  n_threads = MIN (n_threads, MAX (1, par->total / 64));
+  for (guint i = 1; i < n_threads; i++)
+    g_ptr_array_add (threads, g_thread_new ("gloss-export", parallel_worker, par));
+
+  /* This thread works too, and alone reports progress. */
+  while (!g_cancellable_is_cancelled (par->cancellable))
+    {
+      guint i = (guint) g_atomic_int_add (&par->next, 1);
+
+      if (i >= par->total)
+        break;
+      func (par, i);
+      g_atomic_int_inc (&par->done);
+      report (par->job, (guint) g_atomic_int_get (&par->done), par->total);
+    }
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+}
+
+static void
+render_markdown_item (Parallel *par,
+                      guint     index)
+{
+  Rendered *r = &par->results[index];
+  g_autoptr(GlossExportClip) clip = NULL;
+  g_autofree char *article_text = NULL;
+  g_autofree char *article_markdown = NULL;
+
+  clip = job_load_clip (par->job, index, &article_text, &article_markdown);
+  if (clip == NULL)
+    {
+      r->skipped = TRUE;
+      return;
+    }
+  r->id = g_strdup (clip->id);
+  r->title = g_strdup (clip->title != NULL && clip->title[0] != '\0' ? clip->title : clip->url);
+  r->n_annotations = clip->annotations->len;
+  r->text = g_string_sized_new (4096);
+  gloss_export_render_markdown (clip, par->tmpl, article_text, article_markdown, r->text);
+}
+
+static void
+write_markdown_item (Parallel *par,
+                     guint     index)
+{
+  Rendered *r = &par->results[index];
+  g_autofree char *path = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize old_len = 0;
+
+  if (r->skipped)
+    return;
+  path = g_build_filename (par->dir, r->name, NULL);
+  /* An unchanged file is left alone, so sync tools see no change. */
+  if (g_file_get_contents (path, &old, &old_len, NULL) &&
+      old_len == r->text->len && memcmp (old, r->text->str, old_len) == 0)
+    {
+      r->unchanged = TRUE;
+      return;
+    }
+  if (!write_file (path, r->text->str, r->text->len, &error))
+    {
+      g_mutex_lock (&par->lock);
+      if (par->error == NULL)
+        par->error = g_steal_pointer (&error);
+      g_mutex_unlock (&par->lock);
+      g_cancellable_cancel (par->cancellable);
+    }
+}
+
+static void
+parallel_clear (Parallel *par)
+{
+  for (guint i = 0; par->results != NULL && i < par->total; i++)
+    rendered_clear (&par->results[i]);
+  g_clear_pointer (&par->results, g_free);
+  g_clear_error (&par->error);
+  g_mutex_clear (&par->lock);
+  if (par->caller != NULL)
+    g_cancellable_disconnect (par->caller, par->caller_handler);
+}
+
+static void
+cancel_cb (GCancellable *caller,
+           gpointer      own)
+{
+  g_cancellable_cancel (own);
+}
+
+static void
+parallel_init (Parallel     *par,
+               Job          *job,
+               GCancellable *cancellable)
+{
+  memset (par, 0, sizeof *par);
+  par->job = job;
+  /* A cancellable of our own, so that a failed write can stop the others
+   * without cancelling the caller's. */
+  par->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      par->caller = cancellable;
+      par->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_cb),
+                                                   g_object_ref (par->cancellable), g_object_unref);
+    }
+  par->total = job_n_clips (job);
+  par->results = g_new0 (Rendered, par->total);
+  g_mutex_init (&par->lock);
+}
+
 static GlossExportSummary *
 run_markdown (Job           *job,
               GCancellable  *cancellable,
@@ -486,10 +982,10 @@ run_markdown (Job           *job,
 {
   g_autoptr(GlossExportSummary) summary = g_new0 (GlossExportSummary, 1);
   g_autoptr(GlossTemplate) tmpl = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GCancellable) own = NULL;
   gboolean combined = (job->flags & GLOSS_EXPORT_COMBINED) != 0;
-  guint total = job_n_clips (job);
   Folder folder = { NULL, NULL };
+  Parallel par;
 
   if (!check_destination (job, error))
     return NULL;
@@ -498,13 +994,10 @@ run_markdown (Job           *job,
 
   if (combined)
     {
-      g_autofree char *now = gloss_time_now_string ();
-
       if (g_file_test (job->destination, G_FILE_TEST_IS_DIR))
         summary->path = g_build_filename (job->destination, "gloss-export.md", NULL);
       else
         summary->path = g_strdup (job->destination);
-      gloss_export_render_combined_header (total - job->skipped_at_start, now, out);
     }
   else
     {
@@ -516,94 +1009,88 @@ run_markdown (Job           *job,
         }
     }
 
-  for (guint i = 0; i < total; i++)
+  parallel_init (&par, job, cancellable);
+  own = par.cancellable;
+  par.tmpl = tmpl;
+  parallel_run (&par, render_markdown_item);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+
+  for (guint i = 0; i < par.total; i++)
     {
-      g_autoptr(GlossExportClip) clip = NULL;
-      g_autofree char *article_text = NULL;
-      g_autofree char *article_markdown = NULL;
+      Rendered *r = &par.results[i];
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          folder_clear (&folder);
-          return NULL;
-        }
-
-      clip = job_load_clip (job, i, &article_text, &article_markdown);
-      if (clip == NULL)
+      if (r->skipped)
         {
           summary->skipped++;
           continue;
         }
       summary->clips++;
-      summary->annotations += clip->annotations->len;
-
-      if (!combined)
-        g_string_truncate (out, 0);
-      gloss_export_render_markdown (clip, tmpl, article_text, article_markdown, out);
-
+      summary->annotations += r->n_annotations;
       if (!combined)
         {
-          g_autofree char *name = folder_pick_name (&folder, clip);
-          g_autofree char *path = g_build_filename (job->destination, name, NULL);
-          g_autofree char *old = NULL;
-          gsize old_len = 0;
-
-          if (g_file_get_contents (path, &old, &old_len, NULL) &&
-              old_len == out->len && memcmp (old, out->str, old_len) == 0)
-            summary->files_unchanged++;
-          else if (write_file (path, out->str, out->len, error))
-            summary->files_written++;
-          else
-            {
-              folder_clear (&folder);
-              return NULL;
-            }
+          GlossExportClip key = { .id = r->id, .title = r->title, .url = r->title };
+          /* Names are given in the order of the clips, so that two clips
+           * with one title always get the same two files. */
+          r->name = folder_pick_name (&folder, &key);
         }
-      report (job, i + 1, total);
     }
-
-  folder_clear (&folder);
 
   if (combined)
     {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autofree char *now = gloss_time_now_string ();
+
+      gloss_export_render_combined_header (summary->clips, now, out);
+      for (guint i = 0; i < par.total; i++)
+        if (!par.results[i].skipped)
+          g_string_append_len (out, par.results[i].text->str, par.results[i].text->len);
       if (!write_file (summary->path, out->str, out->len, error))
-        return NULL;
+        goto out;
       summary->files_written = 1;
     }
-  report (job, total, total);
+  else
+    {
+      par.dir = job->destination;
+      parallel_run (&par, write_markdown_item);
+      if (par.error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&par.error));
+          goto out;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+      for (guint i = 0; i < par.total; i++)
+        if (!par.results[i].skipped)
+          {
+            if (par.results[i].unchanged)
+              summary->files_unchanged++;
+            else
+              summary->files_written++;
+          }
+    }
+
+  folder_clear (&folder);
+  parallel_clear (&par);
+  report (job, job_n_clips (job), job_n_clips (job));
   return g_steal_pointer (&summary);
+
+out:
+  folder_clear (&folder);
+  parallel_clear (&par);
+  return NULL;
 }
 
 static void
-append_json (GString    *out,
-             JsonObject *object,
-             JsonNode   *context,
-             gboolean    pretty)
+append_json (GString       *out,
+             JsonGenerator *generator,
+             JsonObject    *object)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
 
-  if (context != NULL)
-    {
-      /* "@context" first, as readers of JSON Lines expect it. */
-      g_autoptr(JsonObject) with_context = json_object_new ();
-      g_autoptr(GList) members = json_object_get_members (object);
-
-      json_object_set_member (with_context, "@context", json_node_copy (context));
-      for (GList *l = members; l != NULL; l = l->next)
-        json_object_set_member (with_context, l->data,
-                                json_node_copy (json_object_get_member (object, l->data)));
-      json_node_set_object (node, with_context);
-    }
-  else
-    json_node_set_object (node, object);
-
+  json_node_set_object (node, object);
   json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-  g_string_append (out, text);
+  json_generator_to_gstring (generator, out);
 }
 
 static char *
@@ -617,6 +1104,44 @@ json_string (const char *value)
   return json_generator_to_data (generator, NULL);
 }
 
+static void
+render_jsonld_item (Parallel *par,
+                    guint     index)
+{
+  Rendered *r = &par->results[index];
+  g_autoptr(GlossExportClip) clip = NULL;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *article_text = NULL;
+  g_autofree char *article_markdown = NULL;
+  gboolean lines = (par->job->flags & GLOSS_EXPORT_JSON_LINES) != 0;
+
+  clip = job_load_clip (par->job, index, &article_text, &article_markdown);
+  if (clip == NULL)
+    {
+      r->skipped = TRUE;
+      return;
+    }
+  r->n_annotations = clip->annotations->len;
+  r->text = g_string_sized_new (8192);
+  json_generator_set_pretty (generator, !lines);
+  json_generator_set_indent (generator, 2);
+
+  /* Every annotation carries its context, also inside the collection, so
+   * that each one taken alone is a valid W3C annotation. */
+  gloss_export_clip_to_jsonld (clip, context, objects);
+  for (guint j = 0; j < objects->len; j++)
+    {
+      if (!lines && j > 0)
+        g_string_append (r->text, ",\n");
+      append_json (r->text, generator, g_ptr_array_index (objects, j));
+      if (lines)
+        g_string_append_c (r->text, '\n');
+    }
+  r->n_items = objects->len;
+}
+
 static GlossExportSummary *
 run_jsonld (Job           *job,
             GCancellable  *cancellable,
@@ -624,63 +1149,41 @@ run_jsonld (Job           *job,
 {
   g_autoptr(GlossExportSummary) summary = g_new0 (GlossExportSummary, 1);
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GString) items = g_string_new (NULL);
-  g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
-  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GCancellable) own = NULL;
   gboolean lines = (job->flags & GLOSS_EXPORT_JSON_LINES) != 0;
-  guint total = job_n_clips (job);
   guint n_items = 0;
+  gboolean first = TRUE;
+  Parallel par;
 
   if (!check_destination (job, error))
     return NULL;
   summary->path = g_strdup (job->destination);
 
-  for (guint i = 0; i < total; i++)
+  parallel_init (&par, job, cancellable);
+  own = par.cancellable;
+  parallel_run (&par, render_jsonld_item);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      g_autoptr(GlossExportClip) clip = NULL;
-      g_autofree char *article_text = NULL;
-      g_autofree char *article_markdown = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-
-      clip = job_load_clip (job, i, &article_text, &article_markdown);
-      if (clip == NULL)
-        {
-          summary->skipped++;
-          continue;
-        }
-      summary->clips++;
-      summary->annotations += clip->annotations->len;
-
-      g_ptr_array_set_size (objects, 0);
-      gloss_export_clip_to_jsonld (clip, objects);
-      for (guint j = 0; j < objects->len; j++)
-        {
-          if (lines)
-            {
-              append_json (items, g_ptr_array_index (objects, j), context, FALSE);
-              g_string_append_c (items, '\n');
-            }
-          else
-            {
-              if (n_items > 0)
-                g_string_append (items, ",\n");
-              append_json (items, g_ptr_array_index (objects, j), NULL, TRUE);
-            }
-          n_items++;
-        }
-      report (job, i + 1, total);
+      parallel_clear (&par);
+      return NULL;
     }
 
-  if (lines)
+  for (guint i = 0; i < par.total; i++)
     {
-      g_string_free (out, TRUE);
-      out = g_steal_pointer (&items);
+      if (par.results[i].skipped)
+        summary->skipped++;
+      else
+        {
+          summary->clips++;
+          summary->annotations += par.results[i].n_annotations;
+          n_items += par.results[i].n_items;
+        }
     }
-  else
+
+  if (!lines)
     {
       g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) context = gloss_export_jsonld_context ();
       g_autofree char *context_text = NULL;
       g_autofree char *uuid = g_uuid_string_random ();
       g_autofree char *now = gloss_time_now_string ();
@@ -703,14 +1206,27 @@ run_jsonld (Job           *job,
                               "\"startIndex\": 0,\n"
                               "\"items\": [\n",
                               context_text, uuid, PACKAGE_VERSION, now_json, n_items, uuid);
-      g_string_append_len (out, items->str, items->len);
-      g_string_append (out, "\n]\n}\n}\n");
     }
+
+  for (guint i = 0; i < par.total; i++)
+    {
+      Rendered *r = &par.results[i];
+
+      if (r->skipped || r->text->len == 0)
+        continue;
+      if (!lines && !first)
+        g_string_append (out, ",\n");
+      g_string_append_len (out, r->text->str, r->text->len);
+      first = FALSE;
+    }
+  if (!lines)
+    g_string_append (out, "\n]\n}\n}\n");
+  parallel_clear (&par);
 
   if (!write_file (job->destination, out->str, out->len, error))
     return NULL;
   summary->files_written = 1;
-  report (job, total, total);
+  report (job, job_n_clips (job), job_n_clips (job));
   return g_steal_pointer (&summary);
 }
 
@@ -958,7 +1474,6 @@ gloss_export_clip_to_markdown (GlossClip        *clip,
 {
   g_autoptr(GlossTemplate) tmpl = NULL;
   g_autoptr(GlossExportClip) copy = NULL;
-  g_autoptr(GlossText) text = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *article_text = NULL;
   g_autofree char *article_markdown = NULL;
@@ -969,13 +1484,11 @@ gloss_export_clip_to_markdown (GlossClip        *clip,
   if (gloss_clip_get_folder (clip) != NULL)
     folder = g_file_get_path (gloss_clip_get_folder (clip));
   article_text = read_optional (folder, "article.txt");
-  if (article_text != NULL)
-    text = gloss_text_new (article_text, -1);
   if (flags & GLOSS_EXPORT_WITH_ARTICLE)
     article_markdown = read_optional (folder, "article.md");
 
   tmpl = gloss_template_new (gloss_export_default_template (FALSE), NULL, NULL);
-  copy = copy_clip (clip, text);
+  copy = copy_clip (clip, article_text);
   gloss_export_render_markdown (copy, tmpl, article_text, article_markdown, out);
   return g_string_free (out, FALSE);
 }

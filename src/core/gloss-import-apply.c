@@ -520,11 +520,9 @@ gloss_import_apply (GlossImportPlan     *plan,
   apply = apply_new (plan, library, flags);
   while (apply->next < plan->pages->len)
     {
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_CANCELLED, "The import was cancelled");
-          return NULL;
-        }
+      /* G_IO_ERROR_CANCELLED, as GIO reports it: the window shows nothing. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
       if (!apply_page (apply, error))
         return NULL;
       if (progress != NULL)

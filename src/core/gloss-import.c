@@ -1017,6 +1017,38 @@ parse_json_lines (const char *data,
   return root;
 }
 
+/* json-glib parses recursively: a file nested deep enough (a few hundred
+ * thousand brackets) overflows the stack. No export nests past a dozen. */
+#define MAX_JSON_DEPTH 128
+
+static gboolean
+json_too_deep (const char *data)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (const char *p = data; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '{' || *p == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return TRUE;
+        }
+      else if (*p == '}' || *p == ']')
+        depth--;
+    }
+  return FALSE;
+}
+
 /* A whole JSON object on the first line, and more after it. */
 static gboolean
 looks_like_json_lines (const char *data)
@@ -1358,6 +1390,14 @@ gloss_import_parse (const char  *data,
       g_autoptr(GError) json_error = NULL;
       g_autoptr(JsonNode) lines = NULL;
 
+      if (json_too_deep (start))
+        {
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                       "“%s” is damaged: its JSON is nested more than %d levels deep",
+                       name, MAX_JSON_DEPTH);
+          return NULL;
+        }
+
       /* JSON Lines first: a JSON parser may read the first line alone and
        * never see the rest. */
       if (looks_like_json_lines (start) &&
@@ -1394,7 +1434,7 @@ gloss_import_read (GFile         *file,
   if (!g_file_load_contents (file, cancellable, &data, &length, NULL, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_CANCELLED, "The import was cancelled");
+        g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                      "Could not read “%s”: %s", name, local_error->message);

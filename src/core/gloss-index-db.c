@@ -16,11 +16,10 @@
  *                detection, the fields a result row shows, and the columns
  *                that filters use (created, colors, has_*, host, site_key)
  *   clip_tags    (clip, folded tag) for tag:
- *   annotations  (clip, annotation id, colour, position)
+ *   annotations  (clip, annotation id, colour, position, quote, note),
+ *                for listing the highlights that match a result
  *   clip_fts     FTS5 over title byline site url tags note quotes colors
  *                body; rowid = clips.rowid; BM25 weights as the rank
- *   ann_fts      FTS5 over each annotation's quote and note; rowid =
- *                annotations.rowid; finds the highlights that match
  *   meta         the library path the file belongs to */
 
 #define G_LOG_DOMAIN "gloss-index"
@@ -39,13 +38,15 @@
 
 #include "gloss-error.h"
 #include "gloss-index-db.h"
+#include "gloss-index-highlight.h"
 #include "gloss-search-result.h"
 
 /* Title, tags, quotes and notes count more than the body text. */
 #define RANK_FUNCTION "bm25(10.0, 2.0, 3.0, 1.0, 8.0, 5.0, 5.0, 0.5, 1.0)"
 #define TOKENIZE "tokenize = 'unicode61 remove_diacritics 2'"
-#define BODY_COLUMN 8
 #define SNIPPET_TOKENS 24
+/* See gloss_index_db_search(). */
+#define RANK_BOUND 10000
 
 static const char schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -68,30 +69,30 @@ static const char schema_sql[] =
   "CREATE TABLE annotations ("
   "  rowid INTEGER PRIMARY KEY,"
   "  clip INTEGER NOT NULL, id TEXT NOT NULL,"
-  "  color INTEGER NOT NULL, position INTEGER NOT NULL);"
+  "  color INTEGER NOT NULL, position INTEGER NOT NULL,"
+  "  quote TEXT NOT NULL, note TEXT NOT NULL);"
   "CREATE INDEX annotations_clip ON annotations (clip, position);"
   "CREATE VIRTUAL TABLE clip_fts USING fts5 ("
   "  title, byline, site, url, tags, note, quotes, colors, body,"
   "  " TOKENIZE ", prefix = '2 3');"
-  "INSERT INTO clip_fts (clip_fts, rank) VALUES ('rank', '" RANK_FUNCTION "');"
-  "CREATE VIRTUAL TABLE ann_fts USING fts5 (quotes, note, " TOKENIZE ");";
+  "INSERT INTO clip_fts (clip_fts, rank) VALUES ('rank', '" RANK_FUNCTION "');";
 
 typedef enum
 {
   STMT_FIND_ROWID,
   STMT_DELETE_FTS,
   STMT_DELETE_TAGS,
-  STMT_DELETE_ANN_FTS,
   STMT_DELETE_ANNS,
   STMT_DELETE_CLIP,
   STMT_INSERT_CLIP,
   STMT_INSERT_FTS,
   STMT_INSERT_TAG,
   STMT_INSERT_ANN,
-  STMT_INSERT_ANN_FTS,
-  STMT_SNIPPET,
-  STMT_START,
-  STMT_MATCHING_ANNS,
+  STMT_CONTENT,
+  STMT_ANNOTATIONS,
+  STMT_CLIP_ROW,
+  STMT_VOCAB_TERM,
+  STMT_VOCAB_PREFIX,
   N_STMTS
 } Stmt;
 
@@ -99,7 +100,6 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_FIND_ROWID] = "SELECT rowid FROM clips WHERE id = ?",
   [STMT_DELETE_FTS] = "DELETE FROM clip_fts WHERE rowid = ?",
   [STMT_DELETE_TAGS] = "DELETE FROM clip_tags WHERE clip = ?",
-  [STMT_DELETE_ANN_FTS] = "DELETE FROM ann_fts WHERE rowid IN (SELECT rowid FROM annotations WHERE clip = ?)",
   [STMT_DELETE_ANNS] = "DELETE FROM annotations WHERE clip = ?",
   [STMT_DELETE_CLIP] = "DELETE FROM clips WHERE rowid = ?",
   [STMT_INSERT_CLIP] = "INSERT INTO clips (rowid, id, json_size, json_mtime, text_size, text_mtime,"
@@ -109,16 +109,13 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_FTS] = "INSERT INTO clip_fts (rowid, title, byline, site, url, tags, note, quotes, colors, body)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   [STMT_INSERT_TAG] = "INSERT INTO clip_tags (clip, tag) VALUES (?, ?)",
-  [STMT_INSERT_ANN] = "INSERT INTO annotations (clip, id, color, position) VALUES (?, ?, ?, ?)",
-  [STMT_INSERT_ANN_FTS] = "INSERT INTO ann_fts (rowid, quotes, note) VALUES (?, ?, ?)",
-  [STMT_SNIPPET] = "SELECT snippet(clip_fts, 8, char(2), char(3), '…', 24),"
-                   " snippet(clip_fts, -1, char(2), char(3), '…', 24)"
-                   " FROM clip_fts WHERE clip_fts MATCH ? AND rowid = ?",
-  [STMT_START] = "SELECT substr(body, 1, 200), length(body) > 200 FROM clip_fts WHERE rowid = ?",
-  [STMT_MATCHING_ANNS] = "SELECT a.id, a.color, highlight(ann_fts, 0, char(2), char(3)),"
-                         " highlight(ann_fts, 1, char(2), char(3))"
-                         " FROM annotations a CROSS JOIN ann_fts ON ann_fts.rowid = a.rowid"
-                         " WHERE a.clip = ? AND ann_fts MATCH ? ORDER BY a.position",
+  [STMT_INSERT_ANN] = "INSERT INTO annotations (clip, id, color, position, quote, note) VALUES (?, ?, ?, ?, ?, ?)",
+  /* In the order the snippet looks for a match. */
+  [STMT_CONTENT] = "SELECT body, quotes, note, title, tags, byline, site, url FROM clip_fts WHERE rowid = ?",
+  [STMT_CLIP_ROW] = "SELECT id, title, url, site_name, created, excerpt FROM clips WHERE rowid = ?",
+  [STMT_VOCAB_TERM] = "SELECT doc FROM temp.clip_vocab WHERE term = ?",
+  [STMT_VOCAB_PREFIX] = "SELECT coalesce(sum(doc), 0) FROM temp.clip_vocab WHERE term >= ? AND term < ?",
+  [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
 };
 
 struct _GlossIndexDb
@@ -129,6 +126,7 @@ struct _GlossIndexDb
   gboolean      corrupt;
   sqlite3_stmt *stmts[N_STMTS];
   GCancellable *cancellable;
+  gint64        rank_bound;
 };
 
 typedef struct
@@ -358,11 +356,20 @@ try_open (GlossIndexDb  *self,
    * now rather than at the first search. */
   if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
       query_int (self, "SELECT count(*) FROM annotations", &n) != SQLITE_OK ||
-      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK ||
-      query_int (self, "SELECT rowid FROM ann_fts WHERE ann_fts MATCH '\"a\" *' LIMIT 1", &n) != SQLITE_OK)
+      query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"gloss\"' LIMIT 1", &n) != SQLITE_OK)
     return sql_error (self, error, "be read");
 
   return TRUE;
+}
+
+/* Per connection: how many clips hold a word, to estimate a query's
+ * matches before ranking them. */
+static gboolean
+create_vocab (GlossIndexDb  *self,
+              GError       **error)
+{
+  return exec (self, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.clip_vocab"
+                     " USING fts5vocab (main, clip_fts, 'row')", error);
 }
 
 static gboolean
@@ -383,7 +390,7 @@ open_or_rebuild (GlossIndexDb  *self,
       return FALSE;
     }
 
-  if (try_open (self, &created, &local_error))
+  if (try_open (self, &created, &local_error) && create_vocab (self, &local_error))
     {
       *rebuilt = created;
       return TRUE;
@@ -395,7 +402,7 @@ open_or_rebuild (GlossIndexDb  *self,
   remove_files (self->path);
   self->corrupt = FALSE;
 
-  if (!try_open (self, &created, error))
+  if (!try_open (self, &created, error) || !create_vocab (self, error))
     {
       close_db (self);
       return FALSE;
@@ -419,6 +426,10 @@ gloss_index_db_open (const char  *path,
   self = g_new0 (GlossIndexDb, 1);
   self->path = g_strdup (path);
   self->clips_path = g_strdup (clips_path);
+  /* A knob for tests and measurements, not a setting. */
+  self->rank_bound = RANK_BOUND;
+  if (g_getenv ("GLOSS_INDEX_RANK_BOUND") != NULL)
+    self->rank_bound = MAX (1, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RANK_BOUND"), NULL, 10));
 
   if (!open_or_rebuild (self, &local_rebuilt, error))
     {
@@ -504,6 +515,23 @@ stat_clip (int         dir_fd,
   return TRUE;
 }
 
+typedef struct
+{
+  char   *id;
+  gint64  mtime;
+} Pending;
+
+static int
+compare_pending (gconstpointer a,
+                 gconstpointer b)
+{
+  const Pending *x = a, *y = b;
+
+  if (x->mtime != y->mtime)
+    return x->mtime < y->mtime ? -1 : 1;
+  return strcmp (x->id, y->id);
+}
+
 gboolean
 gloss_index_db_plan (GlossIndexDb  *self,
                      GPtrArray    **changed,
@@ -513,6 +541,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
   g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) to_update = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) to_remove = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) pending_update = g_array_new (FALSE, FALSE, sizeof (Pending));
   sqlite3_stmt *stmt = NULL;
   GHashTableIter iter;
   gpointer key;
@@ -552,12 +581,22 @@ gloss_index_db_plan (GlossIndexDb  *self,
             continue;
           before = g_hash_table_lookup (stored, entry->d_name);
           if (before == NULL || memcmp (before, &now, sizeof now) != 0)
-            g_ptr_array_add (to_update, g_strdup (entry->d_name));
+            {
+              Pending pending = { g_strdup (entry->d_name), now.json_mtime };
+
+              g_array_append_val (pending_update, pending);
+            }
           if (before != NULL)
             g_hash_table_remove (stored, entry->d_name);
         }
       closedir (dir);
     }
+
+  /* Oldest first, so that rowids grow with time and the rank bound
+   * (gloss_index_db_search()) keeps the newest clips. */
+  g_array_sort (pending_update, compare_pending);
+  for (guint i = 0; i < pending_update->len; i++)
+    g_ptr_array_add (to_update, g_array_index (pending_update, Pending, i).id);
 
   g_hash_table_iter_init (&iter, stored);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -787,7 +826,7 @@ delete_rowid (GlossIndexDb  *self,
               GError       **error)
 {
   static const Stmt stmts[] = {
-    STMT_DELETE_FTS, STMT_DELETE_TAGS, STMT_DELETE_ANN_FTS, STMT_DELETE_ANNS, STMT_DELETE_CLIP,
+    STMT_DELETE_FTS, STMT_DELETE_TAGS, STMT_DELETE_ANNS, STMT_DELETE_CLIP,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
@@ -964,7 +1003,6 @@ index_one (GlossIndexDb  *self,
   for (guint i = 0; i < data.annotations->len; i++)
     {
       const Annotation *a = &g_array_index (data.annotations, Annotation, i);
-      gint64 ann_rowid;
 
       stmt = get_stmt (self, STMT_INSERT_ANN, error);
       if (stmt == NULL)
@@ -973,16 +1011,8 @@ index_one (GlossIndexDb  *self,
       sqlite3_bind_text (stmt, 2, a->id, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, a->color < 0 ? 0 : a->color);
       sqlite3_bind_int64 (stmt, 4, a->position);
-      if (!run (self, stmt, error))
-        goto out;
-      ann_rowid = sqlite3_last_insert_rowid (self->db);
-
-      stmt = get_stmt (self, STMT_INSERT_ANN_FTS, error);
-      if (stmt == NULL)
-        goto out;
-      sqlite3_bind_int64 (stmt, 1, ann_rowid);
-      bind_text (stmt, 2, a->exact);
-      bind_text (stmt, 3, a->note ? a->note : "");
+      bind_text (stmt, 5, a->exact);
+      bind_text (stmt, 6, a->note ? a->note : "");
       if (!run (self, stmt, error))
         goto out;
     }
@@ -1075,97 +1105,119 @@ bind_params (sqlite3_stmt *stmt,
     }
 }
 
-static gboolean
-has_marker (const char *text)
-{
-  return text != NULL && strchr (text, GLOSS_SEARCH_MATCH_START[0]) != NULL;
-}
+static const char * const content_columns[] = {
+  "body", "quotes", "note", "title", "tags", "byline", "site", "url",
+};
 
+/* A piece of the article around the first match; else the first other
+ * field that matches (a note, a highlight, the title…); else, for a query
+ * without words, the excerpt or the start of the article. */
 static char *
-make_snippet (GlossIndexDb  *self,
-              const char    *match,
-              gint64         rowid,
-              const char    *excerpt,
-              GError       **error)
+make_snippet (GlossIndexDb      *self,
+              GlossHighlighter  *highlighter,
+              gint64             rowid,
+              const char        *excerpt,
+              int               *match_offset,
+              GError           **error)
 {
   sqlite3_stmt *stmt;
   char *snippet = NULL;
   int rc;
 
-  if (match != NULL)
-    {
-      stmt = get_stmt (self, STMT_SNIPPET, error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, rowid);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          const char *body = (const char *) sqlite3_column_text (stmt, 0);
-          const char *best = (const char *) sqlite3_column_text (stmt, 1);
-
-          /* The article where it matches, else the field that does. */
-          if (has_marker (body))
-            snippet = g_strdup (body);
-          else if (has_marker (best))
-            snippet = g_strdup (best);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          sql_error (self, error, "be read");
-          return NULL;
-        }
-      if (snippet != NULL)
-        return snippet;
-    }
-
-  if (excerpt != NULL && *excerpt != '\0')
+  *match_offset = -1;
+  if (highlighter == NULL && excerpt != NULL && *excerpt != '\0')
     return g_strdup (excerpt);
 
-  stmt = get_stmt (self, STMT_START, error);
+  stmt = get_stmt (self, STMT_CONTENT, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rowid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    snippet = g_strconcat ((const char *) sqlite3_column_text (stmt, 0),
-                           sqlite3_column_int (stmt, 1) ? "…" : "", NULL);
+    {
+      for (guint i = 0; highlighter && snippet == NULL && i < G_N_ELEMENTS (content_columns); i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          if (text == NULL || *text == '\0')
+            continue;
+          if (i == 0)
+            {
+              gsize first = 0;
+
+              snippet = gloss_highlighter_snippet (highlighter, "body", text, SNIPPET_TOKENS, &first);
+              if (snippet != NULL)
+                *match_offset = g_utf8_pointer_to_offset (text, text + first);
+            }
+          else if (strlen (text) > 240)
+            snippet = gloss_highlighter_snippet (highlighter, content_columns[i], text, SNIPPET_TOKENS, NULL);
+          else
+            snippet = gloss_highlighter_mark (highlighter, content_columns[i], text);
+          if (snippet != NULL)
+            g_strdelimit (snippet, "\n\t", ' ');
+        }
+
+      if (snippet == NULL && excerpt != NULL && *excerpt != '\0')
+        snippet = g_strdup (excerpt);
+      else if (snippet == NULL)
+        {
+          const char *body = (const char *) sqlite3_column_text (stmt, 0);
+
+          if (body != NULL && g_utf8_strlen (body, 201) > 200)
+            {
+              g_autofree char *start = g_utf8_substring (body, 0, 200);
+
+              snippet = g_strconcat (start, "…", NULL);
+            }
+          else
+            snippet = g_strdup (body ? body : "");
+          g_strdelimit (snippet, "\n\t", ' ');
+        }
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
+      g_free (snippet);
       sql_error (self, error, "be read");
       return NULL;
     }
   return snippet ? snippet : g_strdup ("");
 }
 
+/* The clip's highlights whose quote or note holds a searched word. */
 static GPtrArray *
-matching_annotations (GlossIndexDb  *self,
-                      GlossQuery    *query,
-                      gint64         rowid,
-                      GError       **error)
+matching_annotations (GlossIndexDb      *self,
+                      GlossQuery        *query,
+                      GlossHighlighter  *highlighter,
+                      gint64             rowid,
+                      GError           **error)
 {
   g_autoptr(GPtrArray) annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_search_annotation_free);
-  const char *match = gloss_query_get_annotation_match (query);
   sqlite3_stmt *stmt;
   int rc;
 
-  if (match == NULL)
+  if (highlighter == NULL || gloss_query_get_annotation_match (query) == NULL)
     return g_steal_pointer (&annotations);
 
-  stmt = get_stmt (self, STMT_MATCHING_ANNS, error);
+  stmt = get_stmt (self, STMT_ANNOTATIONS, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rowid);
-  sqlite3_bind_text (stmt, 2, match, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (annotations,
-                     gloss_search_annotation_new ((const char *) sqlite3_column_text (stmt, 0),
-                                                  sqlite3_column_int (stmt, 1),
-                                                  (const char *) sqlite3_column_text (stmt, 2),
-                                                  (const char *) sqlite3_column_text (stmt, 3)));
+    {
+      const char *quote = (const char *) sqlite3_column_text (stmt, 2);
+      const char *note = (const char *) sqlite3_column_text (stmt, 3);
+      g_autofree char *marked_quote = gloss_highlighter_mark (highlighter, "quotes", quote);
+      g_autofree char *marked_note = gloss_highlighter_mark (highlighter, "note", note);
+
+      if (marked_quote == NULL && marked_note == NULL)
+        continue;
+      g_ptr_array_add (annotations,
+                       gloss_search_annotation_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                    sqlite3_column_int (stmt, 1),
+                                                    marked_quote ? marked_quote : quote,
+                                                    marked_note ? marked_note : note));
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1173,6 +1225,144 @@ matching_annotations (GlossIndexDb  *self,
       return NULL;
     }
   return g_steal_pointer (&annotations);
+}
+
+typedef struct
+{
+  gint64 rowid;
+  double score;
+} Hit;
+
+static gboolean
+find_hits (GlossIndexDb  *self,
+           GlossQuery    *query,
+           guint          limit,
+           gint64         window,
+           GArray        *hits,
+           GError       **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  const char *match = gloss_query_get_fts_match (query);
+  GPtrArray *params = NULL;
+  const char *filter = gloss_query_get_sql_filter (query, &params);
+  GlossQuerySort sort = gloss_query_get_sort (query);
+  sqlite3_stmt *stmt = NULL;
+  int n = 1;
+  int rc;
+
+  /* First only the ids and ranks of the page, so that sorting thousands
+   * of matches moves two numbers each; then the page's rows. Without a
+   * filter or a date order, FTS5 sorts by rank on its own. */
+  if (match != NULL && filter == NULL && sort == GLOSS_QUERY_SORT_RELEVANCE)
+    g_string_append (sql,
+                     "SELECT rowid, rank FROM clip_fts WHERE clip_fts MATCH ? AND rowid > ?"
+                     " ORDER BY rank");
+  else
+    {
+      if (match != NULL)
+        g_string_append (sql,
+                         "SELECT c.rowid, clip_fts.rank"
+                         " FROM clip_fts CROSS JOIN clips c ON c.rowid = clip_fts.rowid"
+                         " WHERE clip_fts MATCH ? AND clip_fts.rowid > ?");
+      else
+        g_string_append (sql, "SELECT c.rowid, 0.0 FROM clips c WHERE c.damaged = 0");
+      if (filter != NULL)
+        g_string_append_printf (sql, " AND %s", filter);
+
+      if (sort == GLOSS_QUERY_SORT_OLDEST)
+        g_string_append (sql, " ORDER BY c.created, c.rowid");
+      else if (sort == GLOSS_QUERY_SORT_NEWEST || match == NULL)
+        g_string_append (sql, " ORDER BY c.created DESC, c.rowid DESC");
+      else
+        g_string_append (sql, " ORDER BY clip_fts.rank, c.rowid");
+    }
+  g_string_append (sql, " LIMIT ?");
+
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    return sql_error (self, error, "be searched");
+  if (match != NULL)
+    {
+      sqlite3_bind_text (stmt, n++, match, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, n++, window);
+    }
+  bind_params (stmt, n, params);
+  n += params ? params->len : 0;
+  sqlite3_bind_int64 (stmt, n, limit ? (gint64) limit : -1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Hit hit = { sqlite3_column_int64 (stmt, 0), match ? -sqlite3_column_double (stmt, 1) : 0.0 };
+
+      g_array_append_val (hits, hit);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, error, "be searched");
+  return TRUE;
+}
+
+typedef struct
+{
+  GlossIndexDb     *self;
+  GlossHighlighter *highlighter;
+} CountData;
+
+/* How many clips hold a term, at most: the rarest of its words, a prefix
+ * counting every word it starts. */
+static gint64
+term_doc_count (const char *text,
+                gboolean    prefix,
+                const char *column,
+                gpointer    user_data)
+{
+  CountData *data = user_data;
+  g_autoptr(GPtrArray) tokens = gloss_highlighter_tokenize (data->highlighter, text);
+  gint64 count = tokens->len > 0 ? G_MAXINT64 : 0;
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const char *token = g_ptr_array_index (tokens, i);
+      gboolean is_prefix = prefix && i + 1 == tokens->len;
+      sqlite3_stmt *stmt = get_stmt (data->self, is_prefix ? STMT_VOCAB_PREFIX : STMT_VOCAB_TERM, NULL);
+      g_autofree char *end = NULL;
+      gint64 n = G_MAXINT64;
+
+      if (stmt == NULL)
+        return G_MAXINT64;
+      sqlite3_bind_text (stmt, 1, token, -1, SQLITE_STATIC);
+      if (is_prefix)
+        {
+          end = g_strconcat (token, "\xf4\x8f\xbf\xbf", NULL);
+          sqlite3_bind_text (stmt, 2, end, -1, SQLITE_STATIC);
+        }
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+      else
+        n = 0;
+      sqlite3_reset (stmt);
+      count = MIN (count, n);
+    }
+  return count;
+}
+
+static gboolean
+rowid_range (GlossIndexDb *self,
+             gint64       *lo,
+             gint64       *hi)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT min(rowid), max(rowid) FROM clips", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    {
+      *lo = sqlite3_column_int64 (stmt, 0);
+      *hi = sqlite3_column_int64 (stmt, 1);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
 }
 
 GPtrArray *
@@ -1183,58 +1373,78 @@ gloss_index_db_search (GlossIndexDb  *self,
                        GError       **error)
 {
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GString) sql = g_string_new (NULL);
   const char *match = gloss_query_get_fts_match (query);
-  GPtrArray *params = NULL;
-  const char *filter = gloss_query_get_sql_filter (query, &params);
   GlossQuerySort sort = gloss_query_get_sort (query);
+  g_autoptr(GlossHighlighter) highlighter = NULL;
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
+  gint64 window = 0;
   int rc;
 
-  if (match != NULL)
-    g_string_append (sql,
-                     "SELECT c.rowid, c.id, c.title, c.url, c.site_name, c.created, c.excerpt, clip_fts.rank"
-                     " FROM clip_fts CROSS JOIN clips c ON c.rowid = clip_fts.rowid"
-                     " WHERE clip_fts MATCH ? AND c.damaged = 0");
-  else
-    g_string_append (sql,
-                     "SELECT c.rowid, c.id, c.title, c.url, c.site_name, c.created, c.excerpt, 0.0"
-                     " FROM clips c WHERE c.damaged = 0");
-  if (filter != NULL)
-    g_string_append_printf (sql, " AND %s", filter);
-
-  if (sort == GLOSS_QUERY_SORT_OLDEST)
-    g_string_append (sql, " ORDER BY c.created, c.rowid");
-  else if (sort == GLOSS_QUERY_SORT_NEWEST || match == NULL)
-    g_string_append (sql, " ORDER BY c.created DESC, c.rowid DESC");
-  else
-    g_string_append (sql, " ORDER BY clip_fts.rank, c.rowid");
-  g_string_append (sql, " LIMIT ?");
-
-  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sql_error (self, error, "be searched");
-      return NULL;
-    }
-  if (match != NULL)
-    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  bind_params (stmt, match ? 2 : 1, params);
-  sqlite3_bind_int64 (stmt, (match ? 2 : 1) + (params ? params->len : 0), limit ? (gint64) limit : -1);
-
+  highlighter = gloss_highlighter_new (self->db, query);
   self->cancellable = cancellable;
   if (cancellable != NULL)
     sqlite3_progress_handler (self->db, 2000, progress_cb, self);
 
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* Scoring every match of a word found in nearly every clip is what a
+   * search spends its time on in a large library: past RANK_BOUND
+   * matches, rank only the most recently indexed part of the library
+   * that holds about that many, and widen to everything when that gives
+   * less than a page. */
+  if (match != NULL && sort == GLOSS_QUERY_SORT_RELEVANCE && highlighter != NULL && limit > 0)
     {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      CountData data = { self, highlighter };
+      gint64 estimate = gloss_query_estimate_matches (query, term_doc_count, &data);
+
+      if (estimate > self->rank_bound)
+        {
+          gint64 lo = 0, hi = 0;
+
+          if (rowid_range (self, &lo, &hi))
+            window = hi - (gint64) ((double) (hi - lo + 1) * self->rank_bound / estimate);
+        }
+    }
+
+  ok = find_hits (self, query, limit, window, hits, error);
+  if (ok && window > 0 && hits->len < limit)
+    {
+      g_array_set_size (hits, 0);
+      ok = find_hits (self, query, limit, 0, hits, error);
+    }
+
+  for (guint i = 0; ok && i < hits->len; i++)
+    {
+      const Hit *hit = &g_array_index (hits, Hit, i);
       g_autofree char *snippet = NULL;
       g_autoptr(GPtrArray) annotations = NULL;
+      int match_offset = -1;
 
-      snippet = make_snippet (self, match, rowid, (const char *) sqlite3_column_text (stmt, 6), error);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      stmt = get_stmt (self, STMT_CLIP_ROW, error);
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_int64 (stmt, 1, hit->rowid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        continue;
+      if (rc != SQLITE_ROW)
+        {
+          ok = sql_error (self, error, "be searched");
+          break;
+        }
+
+      snippet = make_snippet (self, highlighter, hit->rowid, (const char *) sqlite3_column_text (stmt, 5),
+                              &match_offset, error);
       if (snippet != NULL)
-        annotations = matching_annotations (self, query, rowid, error);
+        annotations = matching_annotations (self, query, highlighter, hit->rowid, error);
       if (annotations == NULL)
         {
           ok = FALSE;
@@ -1242,19 +1452,20 @@ gloss_index_db_search (GlossIndexDb  *self,
         }
 
       g_ptr_array_add (results,
-                       gloss_search_result_new ((const char *) sqlite3_column_text (stmt, 1),
+                       gloss_search_result_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                (const char *) sqlite3_column_text (stmt, 1),
                                                 (const char *) sqlite3_column_text (stmt, 2),
                                                 (const char *) sqlite3_column_text (stmt, 3),
-                                                (const char *) sqlite3_column_text (stmt, 4),
-                                                sqlite3_column_int64 (stmt, 5),
-                                                match ? -sqlite3_column_double (stmt, 7) : 0.0,
+                                                sqlite3_column_int64 (stmt, 4),
+                                                hit->score,
                                                 snippet,
+                                                match_offset,
                                                 annotations));
+      sqlite3_reset (stmt);
     }
-  if (ok && rc != SQLITE_DONE)
-    ok = sql_error (self, error, "be searched");
+  if (self->stmts[STMT_CLIP_ROW] != NULL)
+    sqlite3_reset (self->stmts[STMT_CLIP_ROW]);
 
-  sqlite3_finalize (stmt);
   sqlite3_progress_handler (self->db, 0, NULL, NULL);
   self->cancellable = NULL;
 

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 /* The SQLite side of the search index: blocking calls, to be made from one
  * thread at a time (GlossIndex's worker). Private to src/core. */
 
-#define GLOSS_INDEX_SCHEMA_VERSION 1
+#define GLOSS_INDEX_SCHEMA_VERSION 2
 
 typedef struct _GlossIndexDb GlossIndexDb;
 

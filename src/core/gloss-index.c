@@ -42,6 +42,9 @@ typedef struct
   GlossQuery *query;
   guint       limit;
   GTask      *task;
+  /* Set by the worker, returned on the task's own thread. */
+  GError     *error;
+  GPtrArray  *results;
 } Job;
 
 struct _GlossIndex
@@ -95,7 +98,47 @@ job_free (Job *job)
   g_free (job->clip_id);
   g_clear_pointer (&job->query, gloss_query_unref);
   g_clear_object (&job->task);
+  g_clear_error (&job->error);
+  g_clear_pointer (&job->results, g_ptr_array_unref);
   g_free (job);
+}
+
+static gboolean
+complete_cb (gpointer data)
+{
+  Job *job = data;
+
+  if (job->error != NULL)
+    g_task_return_error (job->task, g_steal_pointer (&job->error));
+  else if (job->kind == JOB_SEARCH)
+    g_task_return_pointer (job->task, g_steal_pointer (&job->results),
+                           (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_boolean (job->task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends a job that the worker ran. A task's result is returned, and the
+ * task released, on the thread that made it: were the worker to drop the
+ * last reference on a task, it could drop the last one on the index too,
+ * and dispose would run on the worker itself. */
+static void
+finish_job (Job *job)
+{
+  GSource *source;
+
+  if (job->task == NULL)
+    {
+      job_free (job);
+      return;
+    }
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, complete_cb, job, (GDestroyNotify) job_free);
+  g_source_set_static_name (source, "[gloss-index] complete");
+  g_source_attach (source, g_task_get_context (job->task));
+  g_source_unref (source);
 }
 
 /* Main-context notifications from the worker. The weak reference lets a
@@ -201,7 +244,7 @@ run_waiting_searches (GlossIndex *self)
       if (job == NULL)
         return;
       run_search (self, job);
-      job_free (job);
+      finish_job (job);
     }
 }
 
@@ -310,7 +353,7 @@ run_search (GlossIndex *self,
   GPtrArray *results = NULL;
   gboolean ok;
 
-  if (g_task_return_error_if_cancelled (job->task))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &job->error))
     return;
 
   WITH_RECOVERY (self, ok, &error,
@@ -318,9 +361,9 @@ run_search (GlossIndex *self,
                  (results = gloss_index_db_search (self->db, job->query, job->limit,
                                                    cancellable, &error)) != NULL);
   if (!ok)
-    g_task_return_error (job->task, g_steal_pointer (&error));
+    job->error = g_steal_pointer (&error);
   else
-    g_task_return_pointer (job->task, results, (GDestroyNotify) g_ptr_array_unref);
+    job->results = results;
 }
 
 /* Takes the writes of the same kind that follow @first, so that a burst
@@ -392,12 +435,8 @@ run_write (GlossIndex *self,
       g_assert_not_reached ();
     }
 
-  if (job->task == NULL)
-    return;
-  if (ok)
-    g_task_return_boolean (job->task, TRUE);
-  else
-    g_task_return_error (job->task, g_steal_pointer (&error));
+  if (!ok)
+    job->error = g_steal_pointer (&error);
 }
 
 static gpointer
@@ -426,7 +465,7 @@ worker_main (gpointer data)
         run_search (self, job);
       else
         run_write (self, job);
-      job_free (job);
+      finish_job (job);
     }
 
   g_clear_pointer (&self->db, gloss_index_db_close);

@@ -69,6 +69,8 @@ struct _GlossQuery
   char            *annotation_match;
   char            *sql_filter;
   GPtrArray       *params;
+  /* Term *, not owned: the positive text terms. */
+  GPtrArray       *highlight;
 };
 
 static const struct
@@ -588,7 +590,10 @@ parse (GlossQuery  *self,
         }
 
       if (++self->n_terms > GLOSS_QUERY_MAX_TERMS)
-        return set_error (error, "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS);
+        {
+          term_free (term);
+          return set_error (error, "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS);
+        }
 
       if (join_next)
         {
@@ -779,6 +784,8 @@ build (GlossQuery *self)
 
           if (term->negated)
             continue;
+          if (field_is_text (term->field))
+            g_ptr_array_add (self->highlight, (gpointer) term);
           if (term->field == FIELD_ANY)
             column = NULL;
           else if (term->field == FIELD_NOTE || term->field == FIELD_QUOTE)
@@ -865,6 +872,7 @@ gloss_query_parse (const char  *text,
   self->sort = GLOSS_QUERY_SORT_RELEVANCE;
   self->clauses = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->params = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  self->highlight = g_ptr_array_new ();
 
   if (!parse (self, text, error))
     return NULL;
@@ -893,6 +901,7 @@ gloss_query_unref (GlossQuery *self)
   g_free (self->text);
   g_ptr_array_unref (self->clauses);
   g_ptr_array_unref (self->params);
+  g_ptr_array_unref (self->highlight);
   g_free (self->fts_match);
   g_free (self->annotation_match);
   g_free (self->sql_filter);
@@ -943,6 +952,61 @@ gloss_query_get_sql_filter (GlossQuery  *self,
   if (params != NULL)
     *params = self->params;
   return self->sql_filter;
+}
+
+guint
+gloss_query_get_n_highlight_terms (GlossQuery *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->highlight->len;
+}
+
+const char *
+gloss_query_get_highlight_term (GlossQuery  *self,
+                                guint        i,
+                                const char **column,
+                                gboolean    *prefix)
+{
+  const Term *term;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (i < self->highlight->len, NULL);
+
+  term = g_ptr_array_index (self->highlight, i);
+  if (column != NULL)
+    *column = field_column (term->field);
+  if (prefix != NULL)
+    *prefix = term->prefix;
+  return term->text;
+}
+
+gint64
+gloss_query_estimate_matches (GlossQuery         *self,
+                              GlossQueryDocCount  doc_count,
+                              gpointer            user_data)
+{
+  gint64 estimate = G_MAXINT64;
+
+  g_return_val_if_fail (self != NULL, G_MAXINT64);
+  g_return_val_if_fail (doc_count != NULL, G_MAXINT64);
+
+  for (guint i = 0; i < self->clauses->len; i++)
+    {
+      GPtrArray *clause = g_ptr_array_index (self->clauses, i);
+      gint64 sum = 0;
+
+      /* Clauses with a filter or a negation only narrow the matches. */
+      if (!clause_is_positive_text (clause))
+        continue;
+      for (guint j = 0; j < clause->len; j++)
+        {
+          const Term *term = g_ptr_array_index (clause, j);
+
+          sum += doc_count (term->text, term->prefix, field_column (term->field), user_data);
+        }
+      estimate = MIN (estimate, sum);
+    }
+  return estimate;
 }
 
 static void

@@ -86,6 +86,28 @@ const char     *gloss_query_get_annotation_match  (GlossQuery   *self);
 const char     *gloss_query_get_sql_filter        (GlossQuery   *self,
                                                    GPtrArray   **params);
 
+/* The positive text terms, for highlighting matches: the term's text as
+ * typed (a word or a phrase), the FTS5 column it is limited to (NULL: any
+ * column) and whether its last word is a prefix. */
+guint           gloss_query_get_n_highlight_terms (GlossQuery   *self);
+const char     *gloss_query_get_highlight_term    (GlossQuery   *self,
+                                                   guint         i,
+                                                   const char  **column,
+                                                   gboolean     *prefix);
+
+/* An upper bound on the number of clips the query's words can match,
+ * from @doc_count (the number of clips holding one term: a word or a
+ * phrase, maybe a prefix, maybe limited to a column): the smallest over
+ * the AND-ed clauses of the sum over each clause's alternatives.
+ * G_MAXINT64 when the query has no positive text clause. */
+typedef gint64 (*GlossQueryDocCount) (const char *text,
+                                      gboolean    prefix,
+                                      const char *column,
+                                      gpointer    user_data);
+gint64          gloss_query_estimate_matches      (GlossQuery          *self,
+                                                   GlossQueryDocCount   doc_count,
+                                                   gpointer             user_data);
+
 /* Helpers shared with the index, so that both fold text the same way. */
 char           *gloss_query_fold                  (const char   *text);
 /* The host of @url, lower case, without a leading "www.", or NULL. */

@@ -26,6 +26,7 @@ struct _GlossSearchResult
   gint64     created;
   double     score;
   char      *snippet;
+  int        match_offset;
   GPtrArray *annotations;
 };
 
@@ -38,6 +39,7 @@ enum {
   PROP_CREATED,
   PROP_SCORE,
   PROP_SNIPPET,
+  PROP_MATCH_OFFSET,
   N_PROPS
 };
 
@@ -187,6 +189,9 @@ gloss_search_result_get_property (GObject    *object,
     case PROP_SNIPPET:
       g_value_set_string (value, self->snippet);
       break;
+    case PROP_MATCH_OFFSET:
+      g_value_set_int (value, self->match_offset);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +215,7 @@ gloss_search_result_class_init (GlossSearchResultClass *klass)
   properties[PROP_SCORE] = g_param_spec_double ("score", NULL, NULL,
                                                 -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags);
   properties[PROP_SNIPPET] = g_param_spec_string ("snippet", NULL, NULL, NULL, flags);
+  properties[PROP_MATCH_OFFSET] = g_param_spec_int ("match-offset", NULL, NULL, -1, G_MAXINT, -1, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -228,6 +234,7 @@ gloss_search_result_new (const char *clip_id,
                          gint64      created,
                          double      score,
                          const char *snippet,
+                         int         match_offset,
                          GPtrArray  *annotations)
 {
   GlossSearchResult *self = g_object_new (GLOSS_TYPE_SEARCH_RESULT, NULL);
@@ -239,6 +246,7 @@ gloss_search_result_new (const char *clip_id,
   self->created = created;
   self->score = score;
   self->snippet = g_strdup (snippet ? snippet : "");
+  self->match_offset = match_offset;
   if (annotations != NULL)
     self->annotations = g_ptr_array_ref (annotations);
   else
@@ -293,6 +301,13 @@ gloss_search_result_get_snippet (GlossSearchResult *self)
 {
   g_return_val_if_fail (GLOSS_IS_SEARCH_RESULT (self), NULL);
   return self->snippet;
+}
+
+int
+gloss_search_result_get_match_offset (GlossSearchResult *self)
+{
+  g_return_val_if_fail (GLOSS_IS_SEARCH_RESULT (self), -1);
+  return self->match_offset;
 }
 
 GPtrArray *

@@ -62,6 +62,7 @@ GlossSearchResult *gloss_search_result_new             (const char        *clip_
                                                         gint64             created,
                                                         double             score,
                                                         const char        *snippet,
+                                                        int                match_offset,
                                                         GPtrArray         *annotations);
 
 const char        *gloss_search_result_get_clip_id     (GlossSearchResult *self);
@@ -78,6 +79,10 @@ double             gloss_search_result_get_score       (GlossSearchResult *self)
  * match) with the matches marked; the excerpt or the start of the article
  * when the query has no words. */
 const char        *gloss_search_result_get_snippet     (GlossSearchResult *self);
+/* Where the first match is in article.txt, in code points (FORMAT.md
+ * positions), to open the clip there; -1 when the article itself does not
+ * match (a title, tag or note match, or a query without words). */
+int                gloss_search_result_get_match_offset (GlossSearchResult *self);
 /* GlossSearchAnnotation, in document order; never NULL. */
 GPtrArray         *gloss_search_result_get_annotations (GlossSearchResult *self);
 

@@ -308,6 +308,11 @@ clip_done_cb (GObject      *object,
 
   clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, &orphans, &error);
 
+  /* The window was closed meanwhile: the clip (if any) is in the library,
+   * there is nothing left to show it in. */
+  if (self->stack == NULL)
+    return;
+
   g_clear_object (&self->clip_cancellable);
   gtk_widget_set_visible (GTK_WIDGET (self->clip_progress), FALSE);
   update_actions (self);

@@ -5,159 +5,92 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* `gloss --clip URL…`: the clipper without a window. Pages load one after
- * the other in a hidden GlossBrowser, which carries the same scripts as
- * the window's, so a clip from the command line equals one from the
- * window. */
+/* `gloss --clip URL…`: the clipper without a window. The pages go through
+ * GlossClipQueue, the background clipper of imports, whose hidden
+ * GlossBrowser carries the same scripts as the window's, so a clip from
+ * the command line equals one from the window. */
 
 #define G_LOG_DOMAIN "gloss-cli-clip"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
-#include <gtk/gtk.h>
-
-#include "gloss-browser.h"
 #include "gloss-cli-clip.h"
-#include "gloss-clipper.h"
-#include "gloss-error.h"
-#include "gloss-library.h"
-
-#define LOAD_TIMEOUT_S 60
-/* Once the document is parsed, how long its images, styles and scripts
- * may still load before the page is clipped as it is. */
-#define SUBRESOURCE_GRACE_MS 3000
+#include "gloss-clip-queue.h"
 
 typedef struct
 {
-  gboolean   done;
-  gboolean   started;
-  gboolean   loaded;
-  guint      grace_id;
-  guint      timeout_id;
-  char      *load_error;
-  GlossClip *clip;
-  GError    *error;
-} Wait;
+  GString  *out;
+  GString  *err;
+  guint     failed;
+  gboolean  finished;
+  gboolean  live;
+} Run;
+
+/* One line of progress: on stderr at once when live, for a person
+ * watching a long list go by; else in @err for the caller. */
+static void
+progress_line (Run        *run,
+               const char *format,
+               ...) G_GNUC_PRINTF (2, 3);
 
 static void
-load_changed_cb (WebKitWebView   *web_view,
-                 WebKitLoadEvent  event,
-                 Wait            *wait)
+progress_line (Run        *run,
+               const char *format,
+               ...)
 {
-  /* A FINISHED without our STARTED is the end of the previous page's
-   * load (stopped after an error), not this one. */
-  if (event == WEBKIT_LOAD_STARTED)
-    wait->started = TRUE;
-  else if (event == WEBKIT_LOAD_FINISHED && wait->started)
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (run->live)
     {
-      wait->loaded = TRUE;
-      wait->done = TRUE;
+      fputs (line, stderr);
+      fflush (stderr);
+    }
+  else
+    g_string_append (run->err, line);
+}
+
+static void
+item_done_cb (GlossClipQueue *queue,
+              const char     *url,
+              GlossClip      *clip,
+              gboolean        skipped,
+              const char     *failure,
+              Run            *run)
+{
+  if (failure != NULL)
+    {
+      progress_line (run, "gloss: %s: %s\n", url, failure);
+      run->failed++;
+    }
+  else if (skipped)
+    {
+      progress_line (run, "gloss: %s: %s\n", url, _("already in the library"));
+      g_string_append_printf (run->out, "%s\n", gloss_clip_get_id (clip));
+    }
+  else
+    {
+      const GlossClipStats *stats = gloss_clipper_get_stats (gloss_clip_queue_get_clipper (queue));
+
+      progress_line (run, "gloss: %s: %s “%s” (%u of %u images saved)\n",
+                     url, _("clipped"), gloss_clip_get_title (clip),
+                     stats->n_images_saved, stats->n_images);
+      g_string_append_printf (run->out, "%s\n", gloss_clip_get_id (clip));
     }
 }
 
 static void
-load_error_cb (GlossBrowser *browser,
-               const char   *uri,
-               const char   *title,
-               const char   *description,
-               Wait         *wait)
+finished_cb (GlossClipQueue *queue,
+             Run            *run)
 {
-  g_free (wait->load_error);
-  /* One line: the headline says what (often the HTTP status), the
-   * description why. */
-  wait->load_error = g_strdup_printf ("%s: %s", title, description ? description : "");
-  wait->done = TRUE;
-}
-
-static gboolean
-grace_cb (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->grace_id = 0;
-  wait->loaded = TRUE;
-  wait->done = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-/* The readerable check runs when the document has been parsed: enough to
- * clip, even if a far-away server still holds an image or a script. */
-static void
-readerable_checked_cb (GlossBrowser *browser,
-                       gboolean      readerable,
-                       Wait         *wait)
-{
-  if (wait->started && wait->grace_id == 0 && !wait->done)
-    wait->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, wait);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->timeout_id = 0;
-  if (wait->load_error == NULL)
-    wait->load_error = g_strdup (_("The page took too long to load"));
-  wait->done = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-clip_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, NULL, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
-run_until_done (Wait *wait)
-{
-  while (!wait->done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-load_page (GlossBrowser  *browser,
-           const char    *uri,
-           GError       **error)
-{
-  WebKitWebView *web_view = gloss_browser_get_web_view (browser);
-  Wait wait = { 0 };
-  gulong changed_id, error_id, checked_id;
-
-  changed_id = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), &wait);
-  error_id = g_signal_connect (browser, "load-error", G_CALLBACK (load_error_cb), &wait);
-  checked_id = g_signal_connect (browser, "readerable-checked", G_CALLBACK (readerable_checked_cb), &wait);
-  wait.timeout_id = g_timeout_add_seconds (LOAD_TIMEOUT_S, timeout_cb, &wait);
-
-  gloss_browser_load (browser, uri);
-  run_until_done (&wait);
-
-  /* A load error comes before the load finishes, or instead of it. */
-  g_signal_handler_disconnect (web_view, changed_id);
-  g_signal_handler_disconnect (browser, error_id);
-  g_signal_handler_disconnect (browser, checked_id);
-  g_clear_handle_id (&wait.grace_id, g_source_remove);
-  g_clear_handle_id (&wait.timeout_id, g_source_remove);
-
-  if (wait.load_error != NULL)
-    {
-      webkit_web_view_stop_loading (web_view);
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_FAILED, wait.load_error);
-      g_free (wait.load_error);
-      return FALSE;
-    }
-
-  return TRUE;
+  run->finished = TRUE;
 }
 
 int
@@ -166,12 +99,21 @@ gloss_cli_clip (GFile              *library_folder,
                 GString            *out,
                 GString            *err)
 {
+  return gloss_cli_clip_full (library_folder, urls, FALSE, FALSE, out, err);
+}
+
+int
+gloss_cli_clip_full (GFile              *library_folder,
+                     const char * const *urls,
+                     gboolean            live,
+                     gboolean            update_existing,
+                     GString            *out,
+                     GString            *err)
+{
   g_autoptr(GlossLibrary) library = NULL;
-  g_autoptr(GlossClipper) clipper = NULL;
-  g_autoptr(GlossBrowser) browser = NULL;
+  g_autoptr(GlossClipQueue) queue = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *window = NULL;
-  guint failed = 0;
+  Run run = { out, err, 0, FALSE, live };
 
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
   g_return_val_if_fail (urls != NULL, 1);
@@ -190,64 +132,15 @@ gloss_cli_clip (GFile              *library_folder,
       return 1;
     }
 
-  clipper = gloss_clipper_new (library);
-  browser = gloss_browser_new ();
-
-  /* WebKit expects its view inside a toplevel, even one never shown. */
-  window = gtk_window_new ();
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (gloss_browser_get_web_view (browser)));
+  queue = gloss_clip_queue_new (library);
+  g_signal_connect (queue, "item-done", G_CALLBACK (item_done_cb), &run);
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &run);
 
   for (guint i = 0; urls[i] != NULL; i++)
-    {
-      g_autofree char *uri = NULL;
-      GlossClip *existing;
-      Wait wait = { 0 };
+    gloss_clip_queue_add (queue, urls[i], update_existing);
 
-      g_clear_error (&error);
+  while (!run.finished)
+    g_main_context_iteration (NULL, TRUE);
 
-      if (!(uri = gloss_browser_normalize_uri (urls[i], &error)) ||
-          !load_page (browser, uri, &error))
-        {
-          g_string_append_printf (err, "gloss: %s: %s\n", urls[i], error->message);
-          failed++;
-          continue;
-        }
-
-      /* The address after redirects is the one the clip keeps. */
-      existing = gloss_library_find_by_url (library, webkit_web_view_get_uri (gloss_browser_get_web_view (browser)));
-      if (existing == NULL)
-        existing = gloss_library_find_by_url (library, uri);
-      if (existing != NULL)
-        {
-          g_string_append_printf (err, "gloss: %s: %s\n", urls[i], _("already in the library"));
-          g_string_append_printf (out, "%s\n", gloss_clip_get_id (existing));
-          continue;
-        }
-
-      gloss_clipper_clip_async (clipper, gloss_browser_get_web_view (browser),
-                                GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, clip_done_cb, &wait);
-      run_until_done (&wait);
-
-      if (wait.clip == NULL)
-        {
-          g_string_append_printf (err, "gloss: %s: %s\n", urls[i], wait.error->message);
-          g_clear_error (&wait.error);
-          failed++;
-          continue;
-        }
-
-      {
-        const GlossClipStats *stats = gloss_clipper_get_stats (clipper);
-
-        g_string_append_printf (err, "gloss: %s: %s “%s” (%u of %u images saved)\n",
-                                urls[i], _("clipped"), gloss_clip_get_title (wait.clip),
-                                stats->n_images_saved, stats->n_images);
-      }
-      g_string_append_printf (out, "%s\n", gloss_clip_get_id (wait.clip));
-      g_clear_object (&wait.clip);
-    }
-
-  gtk_window_destroy (GTK_WINDOW (window));
-
-  return failed > 0 ? 1 : 0;
+  return run.failed > 0 ? 1 : 0;
 }

@@ -16,9 +16,18 @@ G_BEGIN_DECLS
  * @err and each new (or already saved) clip id to @out. Runs its own main
  * loop; GTK must be initialised. Returns the exit status: 0 when every page
  * was clipped, 1 when any failed (its reason in @err). */
-int gloss_cli_clip (GFile              *library_folder,
-                    const char * const *urls,
-                    GString            *out,
-                    GString            *err);
+int gloss_cli_clip      (GFile              *library_folder,
+                         const char * const *urls,
+                         GString            *out,
+                         GString            *err);
+/* The same; with @live the progress lines go to stderr as they happen
+ * instead of into @err; with @update_existing a page already in the
+ * library is clipped again and its clip updated (imports). */
+int gloss_cli_clip_full (GFile              *library_folder,
+                         const char * const *urls,
+                         gboolean            live,
+                         gboolean            update_existing,
+                         GString            *out,
+                         GString            *err);
 
 G_END_DECLS

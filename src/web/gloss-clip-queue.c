@@ -22,6 +22,10 @@
 #include "gloss-clipper.h"
 
 #define DEFAULT_TIMEOUT_S 60
+/* Once the document is parsed, how long its images, styles and scripts
+ * may still load before the page is clipped as it is: a far-away server
+ * holding one image must not hold up the clip. */
+#define SUBRESOURCE_GRACE_MS 3000
 
 typedef struct
 {
@@ -43,9 +47,12 @@ struct _GlossClipQueue
   Item          *current;
   guint          timeout_s;
   guint          timeout_id;
+  guint          grace_id;
+  guint          start_id;
   gboolean       started;      /* our load has begun */
   gulong         load_changed_id;
   gulong         load_error_id;
+  gulong         checked_id;
 
   guint          done;
   guint          total;
@@ -58,6 +65,7 @@ G_DEFINE_FINAL_TYPE (GlossClipQueue, gloss_clip_queue, G_TYPE_OBJECT)
 
 enum {
   PROGRESS,
+  ITEM_DONE,
   FINISHED,
   N_SIGNALS
 };
@@ -77,21 +85,31 @@ static void
 stop_waiting (GlossClipQueue *self)
 {
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_handle_id (&self->grace_id, g_source_remove);
   g_clear_signal_handler (&self->load_changed_id, gloss_browser_get_web_view (self->browser));
   g_clear_signal_handler (&self->load_error_id, self->browser);
+  g_clear_signal_handler (&self->checked_id, self->browser);
 }
 
+/* @clip: the new or updated clip, or the one already there when skipped. */
 static void
 item_done (GlossClipQueue *self,
+           GlossClip      *clip,
+           gboolean        skipped,
            const char     *failure)
 {
+  g_autofree char *url = NULL;
+
   stop_waiting (self);
 
   if (failure != NULL)
     g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", self->current->url, failure));
 
+  url = g_steal_pointer (&self->current->url);
   g_clear_pointer (&self->current, item_free);
   self->done++;
+
+  g_signal_emit (self, signals[ITEM_DONE], 0, url, clip, skipped, failure);
   g_signal_emit (self, signals[PROGRESS], 0, self->done, self->total);
 
   next_item (self);
@@ -114,7 +132,7 @@ clip_done_cb (GObject      *object,
   if (clip != NULL)
     self->clipped++;
 
-  item_done (self, clip == NULL ? error->message : NULL);
+  item_done (self, clip, FALSE, clip == NULL ? error->message : NULL);
 }
 
 static void
@@ -133,7 +151,7 @@ page_loaded (GlossClipQueue *self)
   if (existing != NULL && !self->current->update_existing)
     {
       self->skipped++;
-      item_done (self, NULL);
+      item_done (self, existing, TRUE, NULL);
       return;
     }
 
@@ -161,7 +179,33 @@ load_error_cb (GlossBrowser   *browser,
                const char     *description,
                GlossClipQueue *self)
 {
-  item_done (self, title ? title : description);
+  /* One line: the headline says what (often the HTTP status), the
+   * description why. */
+  g_autofree char *failure = g_strdup_printf ("%s: %s", title, description ? description : "");
+
+  webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
+  item_done (self, NULL, FALSE, failure);
+}
+
+static gboolean
+grace_cb (gpointer user_data)
+{
+  GlossClipQueue *self = user_data;
+
+  self->grace_id = 0;
+  page_loaded (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The readerable check runs once the document has been parsed. */
+static void
+readerable_checked_cb (GlossBrowser   *browser,
+                       gboolean        readerable,
+                       GlossClipQueue *self)
+{
+  if (self->started && self->grace_id == 0)
+    self->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, self);
 }
 
 static gboolean
@@ -171,7 +215,7 @@ timeout_cb (gpointer user_data)
 
   self->timeout_id = 0;
   webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
-  item_done (self, _("The page took too long to load"));
+  item_done (self, NULL, FALSE, _("The page took too long to load"));
 
   return G_SOURCE_REMOVE;
 }
@@ -193,7 +237,7 @@ next_item (GlossClipQueue *self)
 
   if (!(uri = gloss_browser_normalize_uri (self->current->url, &error)))
     {
-      item_done (self, error->message);
+      item_done (self, NULL, FALSE, error->message);
       return;
     }
 
@@ -201,6 +245,8 @@ next_item (GlossClipQueue *self)
                                             G_CALLBACK (load_changed_cb), self);
   self->load_error_id = g_signal_connect (self->browser, "load-error",
                                           G_CALLBACK (load_error_cb), self);
+  self->checked_id = g_signal_connect (self->browser, "readerable-checked",
+                                       G_CALLBACK (readerable_checked_cb), self);
   self->timeout_id = g_timeout_add_seconds (self->timeout_s, timeout_cb, self);
   self->started = FALSE;
 
@@ -218,6 +264,7 @@ gloss_clip_queue_dispose (GObject *object)
   GlossClipQueue *self = (GlossClipQueue *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->start_id, g_source_remove);
 
   if (self->browser != NULL)
     stop_waiting (self);
@@ -258,6 +305,21 @@ gloss_clip_queue_class_init (GlossClipQueueClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
+  /**
+   * GlossClipQueue::item-done:
+   * @url: the address as it was added
+   * @clip: (nullable): the new or updated clip, or the one already in the
+   *   library when @skipped
+   * @skipped: the page was already in the library and left alone
+   * @failure: (nullable): why the page could not be clipped
+   */
+  signals[ITEM_DONE] =
+    g_signal_new ("item-done",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_STRING, GLOSS_TYPE_CLIP, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
   signals[FINISHED] =
     g_signal_new ("finished",
                   G_TYPE_FROM_CLASS (klass),
@@ -288,6 +350,17 @@ gloss_clip_queue_new (GlossLibrary *library)
   return self;
 }
 
+static gboolean
+start_cb (gpointer user_data)
+{
+  GlossClipQueue *self = user_data;
+
+  self->start_id = 0;
+  next_item (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 void
 gloss_clip_queue_add (GlossClipQueue *self,
                       const char     *url,
@@ -314,7 +387,10 @@ gloss_clip_queue_add (GlossClipQueue *self,
   g_queue_push_tail (&self->items, item);
   self->total++;
 
-  next_item (self);
+  /* From the main loop, so that a caller adding several pages has added
+   * them all before the first one can finish (and "finished" come early). */
+  if (self->current == NULL && self->start_id == 0)
+    self->start_id = g_idle_add (start_cb, self);
 }
 
 void
@@ -330,7 +406,7 @@ gloss_clip_queue_cancel (GlossClipQueue *self)
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
       webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
-      item_done (self, _("Cancelled"));
+      item_done (self, NULL, FALSE, _("Cancelled"));
     }
 }
 
@@ -373,6 +449,14 @@ gloss_clip_queue_reset (GlossClipQueue *self)
 
   self->done = self->total = self->clipped = self->skipped = 0;
   g_ptr_array_set_size (self->failures, 0);
+}
+
+GlossClipper *
+gloss_clip_queue_get_clipper (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), NULL);
+
+  return self->clipper;
 }
 
 void

@@ -445,6 +445,21 @@ bad:
 }
 
 static gboolean
+same_page (const char *a,
+           const char *b)
+{
+  gsize a_len, b_len;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  a_len = strcspn (a, "#");
+  b_len = strcspn (b, "#");
+
+  return a_len == b_len && strncmp (a, b, a_len) == 0;
+}
+
+static gboolean
 read_message (ClipData  *data,
               JSCValue  *message,
               gsize      limit,
@@ -467,8 +482,9 @@ read_message (ClipData  *data,
       !read_images (data, message, limit, &total, error))
     return FALSE;
 
-  /* The page must still be the one the user asked to clip. */
-  if (g_strcmp0 (url, data->page_uri) != 0)
+  /* The page must still be the one the user asked to clip (a jump to an
+   * anchor inside it does not count). */
+  if (!same_page (url, data->page_uri))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
                    _("The page changed while it was being clipped; clip it again once it has loaded"));
@@ -975,6 +991,36 @@ reanchor (GlossClip  *clip,
   return orphans;
 }
 
+/* A new clip that was not added leaves no unfinished folder behind: only
+ * the files this clip wrote are removed, and folders only when empty. */
+static void
+remove_new_clip_files (ClipData *data)
+{
+  g_autoptr(GFile) assets = NULL;
+  g_autoptr(GFile) markdown = NULL;
+
+  if (data->update != NULL || data->folder == NULL)
+    return;
+
+  assets = g_file_get_child (data->folder, "assets");
+  for (guint i = 0; i < data->images->len; i++)
+    {
+      Image *image = g_ptr_array_index (data->images, i);
+
+      if (image->name != NULL)
+        {
+          g_autoptr(GFile) file = g_file_get_child (assets, image->name);
+
+          g_file_delete (file, NULL, NULL);
+        }
+    }
+  g_file_delete (assets, NULL, NULL);
+
+  markdown = g_file_get_child (data->folder, "article.md");
+  g_file_delete (markdown, NULL, NULL);
+  g_file_delete (data->folder, NULL, NULL);
+}
+
 static void
 finish_clip (GTask *task)
 {
@@ -984,7 +1030,10 @@ finish_clip (GTask *task)
   g_autoptr(GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      remove_new_clip_files (data);
+      return;
+    }
 
   self->stats.images_ms = ms_since (&data->stage_started);
   self->stats.n_images = data->images->len;
@@ -1029,6 +1078,10 @@ finish_clip (GTask *task)
 
   if (!gloss_library_add (self->library, data->clip, html, data->text, &error))
     {
+      /* Only when nothing of the clip reached the disk: a failed add may
+       * have left article files that belong to the same folder. */
+      if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS))
+        remove_new_clip_files (data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1108,6 +1161,12 @@ script_message_received_cb (WebKitUserContentManager *manager,
     return;
 
   self->stats.extract_ms = ms_since (&data->stage_started);
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      fail_page (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (g_str_equal (type, "clip-failed"))
     {
