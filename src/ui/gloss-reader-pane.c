@@ -468,6 +468,13 @@ gloss_reader_pane_init (GlossReaderPane *self)
   update_actions (self);
 }
 
+static void
+clip_shown_cb (GlossReaderPane *self)
+{
+  if (self->popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+}
+
 void
 gloss_reader_pane_set_reader (GlossReaderPane *self,
                               GlossReaderView *reader)
@@ -501,6 +508,10 @@ gloss_reader_pane_set_reader (GlossReaderPane *self,
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->annotator, "painted",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  /* A popover about the clip that was shown goes with it. */
+  g_signal_connect_object (reader, "notify::clip",
+                           G_CALLBACK (clip_shown_cb), self, G_CONNECT_SWAPPED);
 
   self->popover = gloss_highlight_popover_new (self->annotator);
   gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
