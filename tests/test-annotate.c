@@ -900,6 +900,33 @@ test_undo_changes (Fixture       *fixture,
   g_assert_cmpstr (classes, ==, "20");
 }
 
+/* Across list items, a table cell and a heading: one highlight, and no
+ * <mark> where HTML does not allow text. */
+static void
+test_lists_and_tables (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *html = "<h2>Ingredients</h2><ul><li>Flour from the mill</li><li>Water, <b>cold</b></li><li>Salt</li></ul>"
+                     "<table><tbody><tr><td>Rye</td><td>Spelt grain</td></tr></tbody></table><p>After the table.</p>";
+  g_autoptr(GlossClip) clip = add_clip (fixture, html);
+  g_autofree char *text = text_of (html);
+  g_autoptr(JsonObject) marks = NULL;
+  g_autofree char *misplaced = NULL;
+  GlossAnnotation *annotation;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("from the mill"), JS_STR ("Spelt"));
+  annotation = highlight (fixture, "reader.highlight");
+
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "from the millWater, coldSaltRyeSpelt");
+  marks = painted (fixture);
+  g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (annotation)), ==,
+                   "from the millWater, coldSaltRyeSpelt");
+  misplaced = reader_eval (fixture, "String (document.querySelectorAll ('ul > mark, tr > mark, tbody > mark, table > mark').length)");
+  g_assert_cmpstr (misplaced, ==, "0");
+  check_disk (fixture, clip, gloss_annotation_get_id (annotation), text, "from the millWater, coldSaltRyeSpelt", "yellow", "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -924,6 +951,7 @@ main (int   argc,
   ADD ("bad-messages", test_bad_messages);
   ADD ("panel", test_panel);
   ADD ("undo-changes", test_undo_changes);
+  ADD ("lists-and-tables", test_lists_and_tables);
 
   return g_test_run ();
 }

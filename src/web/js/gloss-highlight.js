@@ -252,8 +252,11 @@
             pieces.unshift ({ node: piece, start: points[p], end: points[p + 1] });
           }
 
-        const parentName = n.node.parentNode ? n.node.parentNode.nodeName : '';
-        if (RAW_PARENTS.has (parentName))
+        const parent = n.node.parentNode;
+        const parentName = parent ? parent.nodeName : '';
+        /* Nor inside SVG or MathML, where an HTML <mark> means nothing. */
+        if (parent === null || RAW_PARENTS.has (parentName) ||
+            parent.namespaceURI !== 'http://www.w3.org/1999/xhtml')
           continue;
         for (const piece of pieces)
           {
