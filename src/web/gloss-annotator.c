@@ -401,6 +401,10 @@ reader_clip_cb (GlossAnnotator  *self,
   g_autofree char *source = NULL;
 
   gloss_annotator_flush (self);
+  /* Nothing acts on the clip that goes until the new one has loaded. */
+  g_clear_object (&self->clip);
+  g_clear_pointer (&self->text, gloss_text_unref);
+  clear_undo (self);
   self->painted = FALSE;
   self->preload_done = FALSE;
   self->awaiting_preload = FALSE;
