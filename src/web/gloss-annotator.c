@@ -296,8 +296,11 @@ paint_one (GlossAnnotator  *self,
   add_highlight_json (builder, annotation, range);
   json = builder_to_string (builder);
   /* A new highlight replaces the selection it was made from. */
-  script = g_strdup_printf ("glossHighlight.repaint (%s)%s", json,
-                            highlighted ? "; glossHighlight.clearSelection ()" : "");
+  if (highlighted)
+    script = g_strdup_printf ("glossHighlight.repaint (%s); glossHighlight.caretAtEnd ('%s')",
+                              json, gloss_annotation_get_id (annotation));
+  else
+    script = g_strdup_printf ("glossHighlight.repaint (%s)", json);
   run_paint (self, script, FALSE, highlighted ? annotation : NULL, open_note);
 }
 

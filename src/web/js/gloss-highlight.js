@@ -420,10 +420,23 @@
     },
     scrollTo: scrollTo,
     select: select,
-    clearSelection: function () {
+    /* The selection gives way to a caret at the end of the new highlight,
+     * inside it, so that with caret browsing Ctrl+H again offers it. */
+    caretAtEnd: function (id) {
       const sel = window.getSelection ();
-      if (sel !== null)
-        sel.removeAllRanges ();
+      const marks = marksOf (id);
+      if (sel === null)
+        return false;
+      sel.removeAllRanges ();
+      if (marks.length === 0)
+        return false;
+      const walker = document.createTreeWalker (marks[marks.length - 1], NodeFilter.SHOW_TEXT);
+      let last = null;
+      for (let n = walker.nextNode (); n !== null; n = walker.nextNode ())
+        last = n;
+      if (last === null)
+        return false;
+      sel.collapse (last, last.data.length);
       return true;
     },
     rectOf: rectOfMark,
