@@ -1173,9 +1173,14 @@ message_cb (GlossAnnotator  *self,
           !message_get_rect (self, message, rect))
         return;
 
+      /* Only a mouse selection pops up anything: one being extended with
+       * the keyboard keeps the focus in the page (Ctrl+H acts on it). */
+      if (g_strcmp0 (how, "mouse") != 0)
+        return;
+
       if (inside_highlight (self, start, end, &id))
         g_signal_emit (self, signals[MARK_ACTIVATED], 0, id, rect[0], rect[1], rect[2], rect[3]);
-      else if (g_strcmp0 (how, "mouse") == 0)
+      else
         g_signal_emit (self, signals[SELECTION_RELEASED], 0, rect[0], rect[1], rect[2], rect[3]);
     }
   else if (g_str_equal (type, "mark-clicked"))

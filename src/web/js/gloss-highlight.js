@@ -396,11 +396,6 @@
     }, 0);
   });
 
-  document.addEventListener ('keyup', event => {
-    if (event.shiftKey || event.key === 'Shift')
-      postSelection ('keyboard');
-  });
-
   window.glossHighlight = {
     selection: selection,
     paint: paint,
