@@ -927,6 +927,58 @@ test_lists_and_tables (Fixture       *fixture,
   check_disk (fixture, clip, gloss_annotation_get_id (annotation), text, "from the millWater, coldSaltRyeSpelt", "yellow", "");
 }
 
+/* A library written by another program (gloss-gen-library: accents, CJK,
+ * emoji, typographic quotes, correct selectors): every annotation of
+ * every clip is painted exactly at its quote, none orphaned. */
+static void
+test_generated_library (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "tests", "gloss-gen-library", NULL);
+  g_autofree char *folder = gloss_test_make_dir ("generated-library");
+  g_autoptr(GFile) file = g_file_new_for_path (folder);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_clips, checked = 0;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, program, folder, "12", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+
+  g_clear_object (&fixture->library);
+  fixture->library = gloss_library_new (file);
+  g_assert_true (gloss_library_load (fixture->library, NULL, &error));
+  gloss_window_set_library (fixture->window, fixture->library, NULL);
+
+  n_clips = g_list_model_get_n_items (G_LIST_MODEL (fixture->library));
+  g_assert_cmpuint (n_clips, ==, 12);
+
+  for (guint i = 0; i < n_clips; i++)
+    {
+      g_autoptr(GlossClip) clip = g_list_model_get_item (G_LIST_MODEL (fixture->library), i);
+      g_autoptr(JsonObject) marks = NULL;
+      GListModel *annotations;
+
+      show_clip (fixture, clip);
+      annotations = gloss_clip_get_annotations (clip);
+      marks = painted (fixture);
+
+      for (guint j = 0; j < g_list_model_get_n_items (annotations); j++)
+        {
+          g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, j);
+
+          g_assert_false (gloss_annotation_get_orphan (a));
+          g_assert_true (json_object_has_member (marks, gloss_annotation_get_id (a)));
+          /* Overlapping marks nest, and each covers all of its text. */
+          g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (a)), ==,
+                           gloss_annotation_get_exact (a));
+          checked++;
+        }
+    }
+
+  g_assert_cmpuint (checked, >, 12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -952,6 +1004,7 @@ main (int   argc,
   ADD ("panel", test_panel);
   ADD ("undo-changes", test_undo_changes);
   ADD ("lists-and-tables", test_lists_and_tables);
+  ADD ("generated-library", test_generated_library);
 
   return g_test_run ();
 }
