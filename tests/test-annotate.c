@@ -885,6 +885,13 @@ test_undo_changes (Fixture       *fixture,
   gloss_annotator_flush (annotator (fixture));
   check_disk (fixture, clip, id, text, "The second has emphasis", "purple", "First thought.");
 
+  /* Copy gives the quote and the note as Markdown. */
+  {
+    g_autofree char *markdown = gloss_annotator_dup_markdown (annotator (fixture), id);
+
+    g_assert_cmpstr (markdown, ==, "> The second has emphasis\n\nFirst thought.\n");
+  }
+
   /* The note typed in one go is one step. */
   g_assert_true (gloss_annotator_undo (annotator (fixture)));
   check_disk (fixture, clip, id, text, "The second has emphasis", "purple", "");
