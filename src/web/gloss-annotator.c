@@ -615,6 +615,7 @@ typedef struct
   GlossColor      color;
   gboolean        open_note;
   char           *reattach_id;
+  char           *pending_id;   /* the marks the page painted at once */
 } SelectionData;
 
 static void
@@ -623,6 +624,7 @@ selection_data_free (SelectionData *data)
   g_clear_object (&data->self);
   g_clear_object (&data->clip);
   g_free (data->reattach_id);
+  g_free (data->pending_id);
   g_free (data);
 }
 
@@ -646,10 +648,20 @@ selection_cb (GObject      *object,
   GlossAnnotator *self = data->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, &error);
+  g_autofree char *pending = NULL;
   guint start, end;
 
   if (data->clip != self->clip || self->clip == NULL)
     goto out;
+
+  /* What the page painted at once; taken back below unless it becomes a
+   * highlight. */
+  if (value != NULL && jsc_value_is_object (value))
+    {
+      pending = gloss_web_message_dup_string (value, "pending");
+      if (g_strcmp0 (pending, data->pending_id) != 0)
+        g_clear_pointer (&pending, g_free);
+    }
 
   /* A caret inside a highlight (keyboard users) offers that highlight. */
   if (data->reattach_id == NULL && value != NULL && jsc_value_is_object (value))
@@ -707,6 +719,8 @@ selection_cb (GObject      *object,
       {
         g_autofree char *inside = g_strdup (id);
 
+        if (pending != NULL)
+          unpaint (self, pending);
         if (data->open_note)
           g_signal_emit (self, signals[NOTE_REQUESTED], 0, inside);
         else if (message_get_rect (self, value, rect))
@@ -719,7 +733,23 @@ selection_cb (GObject      *object,
     g_autoptr(GlossAnnotation) annotation = gloss_annotator_add (self, start, end, data->color, &error);
 
     if (annotation == NULL)
-      report_error (self, error->message);
+      {
+        if (pending != NULL)
+          unpaint (self, pending);
+        report_error (self, error->message);
+      }
+    else if (pending != NULL)
+      {
+        /* Painted already: give the marks their id. Scripts run in order,
+         * so whatever follows sees the real id. */
+        g_autofree char *script = g_strdup_printf ("glossHighlight.rename ('%s', '%s')",
+                                                   pending, gloss_annotation_get_id (annotation));
+
+        gloss_reader_view_run_script (self->reader, script, self->cancellable, NULL, NULL);
+        g_signal_emit (self, signals[HIGHLIGHTED], 0, annotation);
+        if (data->open_note)
+          g_signal_emit (self, signals[NOTE_REQUESTED], 0, gloss_annotation_get_id (annotation));
+      }
     else
       paint_one (self, annotation, TRUE, data->open_note);
   }
@@ -746,8 +776,19 @@ ask_selection (GlossAnnotator *self,
   data->open_note = open_note;
   data->reattach_id = g_strdup (reattach_id);
 
-  gloss_reader_view_run_script (self->reader, "glossHighlight.selection ()",
-                                self->cancellable, selection_cb, data);
+  if (reattach_id != NULL)
+    gloss_reader_view_run_script (self->reader, "glossHighlight.selection ()",
+                                  self->cancellable, selection_cb, data);
+  else
+    {
+      static guint counter;
+      g_autofree char *script = NULL;
+
+      data->pending_id = g_strdup_printf ("pending-%u", ++counter);
+      script = g_strdup_printf ("glossHighlight.highlightSelection ('%s', '%s')",
+                                data->pending_id, gloss_color_to_string (color));
+      gloss_reader_view_run_script (self->reader, script, self->cancellable, selection_cb, data);
+    }
 }
 
 void

@@ -415,6 +415,40 @@
     },
     scrollTo: scrollTo,
     select: select,
+    /* Paints the selection at once under a provisional id, in the same
+     * call that reads it: C then checks it, makes the annotation, writes
+     * the file and renames the marks (or removes them, if it says no). A
+     * selection inside one highlight is not painted: it offers that one. */
+    highlightSelection: function (pendingId, color) {
+      const s = selection ();
+      if (s === null || s.mark !== undefined || !isValid ({ id: pendingId, start: s.start, end: s.end }))
+        return s;
+
+      const sel = window.getSelection ();
+      const range = sel.getRangeAt (0);
+      const markOf = node => {
+        const e = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+        return e && e.closest ? e.closest ('mark.gloss-hl') : null;
+      };
+      const a = markOf (range.startContainer);
+      const b = markOf (range.endContainer);
+      if (a !== null && b !== null && a.dataset.id === b.dataset.id)
+        return s;
+
+      paint ([{ id: pendingId, start: s.start, end: s.end, color: color, note: false }]);
+      this.caretAtEnd (pendingId);
+      s.pending = pendingId;
+      return s;
+    },
+
+    rename: function (from, to) {
+      if (!/^[0-9a-z-]{1,64}$/.test (String (to)))
+        return 0;
+      const marks = marksOf (from);
+      marks.forEach (m => { m.dataset.id = to; });
+      return marks.length;
+    },
+
     /* The selection gives way to a caret at the end of the new highlight,
      * inside it, so that with caret browsing Ctrl+H again offers it. */
     caretAtEnd: function (id) {
