@@ -781,6 +781,27 @@ test_bad_messages (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gloss_reader_pane_get_popover (gloss_window_get_reader_pane (fixture->window)))));
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
 
+  /* Only spaces selected: refused, and what the page painted at once is
+   * taken back. */
+  {
+    g_autoptr(JsonObject) marks = NULL;
+    g_autofree char *left = NULL;
+
+    select_text (fixture, JS_STR (" "), JS_STR (" "));
+    gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)), "reader.highlight", NULL);
+    for (guint i = 0; i < 100; i++)
+      {
+        g_clear_pointer (&left, g_free);
+        left = reader_eval (fixture, "String (document.querySelectorAll ('mark').length)");
+        if (g_str_equal (left, "0") && i > 5)
+          break;
+      }
+    g_assert_cmpstr (left, ==, "0");
+    marks = painted (fixture);
+    g_assert_cmpuint (json_object_get_size (marks), ==, 0);
+    g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+  }
+
   /* The page cannot make a highlight out of offsets past the text. */
   g_assert_null (gloss_annotator_add (annotator (fixture), 5, 100000, GLOSS_COLOR_YELLOW, NULL));
   g_assert_null (gloss_annotator_add (annotator (fixture), 5, 5, GLOSS_COLOR_YELLOW, NULL));
