@@ -1007,6 +1007,58 @@ test_generated_library (Fixture       *fixture,
   g_assert_cmpuint (checked, >, 12);
 }
 
+static void
+error_cb (GlossAnnotator *annotator,
+          const char     *message,
+          char          **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+/* A clip of a newer format is read-only: shown and painted, never
+ * written, and a highlight is refused with a message. */
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (clip), "clip.json", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *left = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->folder);
+  g_autoptr(GError) error = NULL;
+  GlossClip *newer;
+  char *at;
+
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  at = strstr (before, "\"format\"");
+  g_assert_nonnull (at);
+  at = strchr (at, '1');
+  *at = '2';
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+
+  g_clear_object (&fixture->library);
+  fixture->library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (fixture->library, NULL, &error));
+  gloss_window_set_library (fixture->window, fixture->library, NULL);
+  newer = gloss_library_lookup (fixture->library, gloss_clip_get_id (clip));
+  g_assert_true (gloss_clip_get_read_only (newer));
+
+  g_signal_connect (annotator (fixture), "error", G_CALLBACK (error_cb), &message);
+  show_clip (fixture, newer);
+  select_text (fixture, JS_STR ("talks about"), JS_STR ("bread"));
+  gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)), "reader.highlight", NULL);
+  gloss_test_wait_until (message != NULL, 10000);
+  left = reader_eval (fixture, "String (document.querySelectorAll ('mark').length)");
+  g_assert_cmpstr (left, ==, "0");
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+  g_signal_handlers_disconnect_by_func (annotator (fixture), error_cb, &message);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1033,6 +1085,7 @@ main (int   argc,
   ADD ("undo-changes", test_undo_changes);
   ADD ("lists-and-tables", test_lists_and_tables);
   ADD ("generated-library", test_generated_library);
+  ADD ("read-only", test_read_only);
 
   return g_test_run ();
 }
