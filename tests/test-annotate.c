@@ -1033,6 +1033,15 @@ test_read_only (Fixture       *fixture,
   GlossClip *newer;
   char *at;
 
+  {
+    g_autofree char *text = text_of (three_paragraphs);
+    guint start = g_utf8_pointer_to_offset (text, strstr (text, "strong words"));
+    g_autoptr(GlossAnnotation) a = gloss_annotation_new ("strong words", "", "", start, start + 12, GLOSS_COLOR_BLUE);
+
+    gloss_clip_add_annotation (clip, a);
+    g_assert_true (gloss_library_save (fixture->library, clip, &error));
+  }
+
   g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
   at = strstr (before, "\"format\"");
   g_assert_nonnull (at);
@@ -1053,7 +1062,22 @@ test_read_only (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)), "reader.highlight", NULL);
   gloss_test_wait_until (message != NULL, 10000);
   left = reader_eval (fixture, "String (document.querySelectorAll ('mark').length)");
-  g_assert_cmpstr (left, ==, "0");
+  g_assert_cmpstr (left, ==, "1");
+
+  /* Its highlight is painted, and stays as it is. */
+  {
+    g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (newer), 0);
+    g_autoptr(JsonObject) marks = painted (fixture);
+
+    g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (a)), ==, "strong words");
+    gloss_annotator_set_color (annotator (fixture), gloss_annotation_get_id (a), GLOSS_COLOR_PINK);
+    gloss_annotator_edit_note (annotator (fixture), gloss_annotation_get_id (a), "No.");
+    g_assert_false (gloss_annotator_delete (annotator (fixture), gloss_annotation_get_id (a)));
+    g_assert_cmpint (gloss_annotation_get_color (a), ==, GLOSS_COLOR_BLUE);
+    g_assert_cmpstr (gloss_annotation_get_note (a), ==, "");
+    gloss_annotator_flush (annotator (fixture));
+  }
+
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, before);
   g_signal_handlers_disconnect_by_func (annotator (fixture), error_cb, &message);

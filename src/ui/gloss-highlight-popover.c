@@ -273,6 +273,14 @@ gloss_highlight_popover_show_annotation (GlossHighlightPopover *self,
                             gloss_annotation_get_note (annotation), -1);
   self->loading_note = FALSE;
 
+  /* A clip of a newer format is only looked at. */
+  {
+    gboolean writable = !gloss_clip_get_read_only (clip);
+
+    gtk_text_view_set_editable (self->note_view, writable);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->colors_box), writable);
+  }
+
   gtk_stack_set_visible_child_name (self->mode_stack, "edit");
   gtk_popover_set_pointing_to (GTK_POPOVER (self), rect);
   gtk_popover_popup (GTK_POPOVER (self));

@@ -523,6 +523,22 @@ lookup (GlossAnnotator *self,
   return gloss_clip_find_annotation (self->clip, id);
 }
 
+/* A damaged clip, or one of a newer format, is shown but never changed. */
+static gboolean
+writable (GlossAnnotator *self)
+{
+  if (self->clip == NULL)
+    return FALSE;
+
+  if (gloss_clip_get_read_only (self->clip))
+    {
+      report_error (self, _("This clip cannot be changed: it was written by a newer Gloss or is damaged"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 set_range (GlossAnnotator *self,
            const char     *id,
@@ -808,7 +824,7 @@ gloss_annotator_reattach (GlossAnnotator *self,
 {
   g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
 
-  if (lookup (self, id) != NULL)
+  if (lookup (self, id) != NULL && writable (self))
     ask_selection (self, GLOSS_COLOR_YELLOW, FALSE, id);
 }
 
@@ -824,7 +840,7 @@ gloss_annotator_set_color (GlossAnnotator *self,
   g_return_if_fail ((guint)color < GLOSS_N_COLORS);
 
   annotation = lookup (self, id);
-  if (annotation == NULL || gloss_annotation_get_color (annotation) == color)
+  if (annotation == NULL || gloss_annotation_get_color (annotation) == color || !writable (self))
     return;
 
   gloss_annotator_flush (self);
@@ -861,7 +877,8 @@ gloss_annotator_edit_note (GlossAnnotator *self,
   g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
 
   annotation = lookup (self, id);
-  if (annotation == NULL || g_strcmp0 (gloss_annotation_get_note (annotation), note ? note : "") == 0)
+  if (annotation == NULL || g_strcmp0 (gloss_annotation_get_note (annotation), note ? note : "") == 0 ||
+      !writable (self))
     return;
 
   /* One undo step per editing of one note. */
@@ -914,7 +931,7 @@ gloss_annotator_delete (GlossAnnotator *self,
 
   g_return_val_if_fail (GLOSS_IS_ANNOTATOR (self), FALSE);
 
-  if (lookup (self, id) == NULL)
+  if (lookup (self, id) == NULL || !writable (self))
     return FALSE;
 
   gloss_annotator_flush (self);
@@ -950,7 +967,7 @@ gloss_annotator_restore (GlossAnnotator  *self,
   g_return_val_if_fail (GLOSS_IS_ANNOTATION (annotation), FALSE);
 
   id = gloss_annotation_get_id (annotation);
-  if (self->clip == NULL || lookup (self, id) != NULL)
+  if (self->clip == NULL || lookup (self, id) != NULL || !writable (self))
     return FALSE;
 
   gloss_annotator_flush (self);
