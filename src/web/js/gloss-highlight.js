@@ -229,6 +229,14 @@
       {
         const hs = work.get (i);
         const n = nodes[i];
+        const parent = n.node.parentNode;
+        const parentName = parent ? parent.nodeName : '';
+
+        /* Nor inside SVG or MathML, where an HTML <mark> means nothing. */
+        if (parent === null || RAW_PARENTS.has (parentName) ||
+            parent.namespaceURI !== 'http://www.w3.org/1999/xhtml')
+          continue;
+
         const cuts = new Set ([n.start, n.end]);
         for (const h of hs)
           {
@@ -240,24 +248,14 @@
 
         /* Split from the end so that earlier unit offsets stay valid. */
         const pieces = [];
-        let node = n.node;
+        const node = n.node;
         for (let p = points.length - 2; p >= 0; p--)
           {
             const from = cpToUnit (text, points[p] - n.start);
-            let piece = node;
-            if (from > 0)
-              {
-                piece = node.splitText (from);
-              }
+            const piece = from > 0 ? node.splitText (from) : node;
             pieces.unshift ({ node: piece, start: points[p], end: points[p + 1] });
           }
 
-        const parent = n.node.parentNode;
-        const parentName = parent ? parent.nodeName : '';
-        /* Nor inside SVG or MathML, where an HTML <mark> means nothing. */
-        if (parent === null || RAW_PARENTS.has (parentName) ||
-            parent.namespaceURI !== 'http://www.w3.org/1999/xhtml')
-          continue;
         for (const piece of pieces)
           {
             if (NO_MARK_PARENTS.has (parentName) && piece.node.data.trim () === '')
