@@ -1463,7 +1463,9 @@ gloss_export_collect_clips (GlossLibrary        *library,
                        "There is no clip with the id “%s”", clip_ids[i]);
           return NULL;
         }
-      g_ptr_array_add (clips, g_object_ref (clip));
+      /* A clip named twice is exported once. */
+      if (!g_ptr_array_find (clips, clip, NULL))
+        g_ptr_array_add (clips, g_object_ref (clip));
     }
   return g_steal_pointer (&clips);
 }
