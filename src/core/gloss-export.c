@@ -1440,6 +1440,7 @@ gloss_export_collect_clips (GlossLibrary        *library,
                             GError             **error)
 {
   g_autoptr(GPtrArray) clips = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
 
@@ -1464,7 +1465,7 @@ gloss_export_collect_clips (GlossLibrary        *library,
           return NULL;
         }
       /* A clip named twice is exported once. */
-      if (!g_ptr_array_find (clips, clip, NULL))
+      if (g_hash_table_add (seen, clip))
         g_ptr_array_add (clips, g_object_ref (clip));
     }
   return g_steal_pointer (&clips);
