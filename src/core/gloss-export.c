@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -624,25 +625,19 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The gloss_id in the front matter of a Markdown file we wrote, if any. */
+/* The gloss_id in the front matter of a Markdown file we wrote, if any,
+ * looked for in the first SCAN_BYTES of @buf. */
 static char *
-scan_gloss_id (const char *path)
+find_gloss_id (const char *buf,
+               gsize       length)
 {
-  char buf[SCAN_BYTES + 1];
-  FILE *file = g_fopen (path, "rb");
-  gsize n;
+  g_autofree char *head = g_strndup (buf, MIN (length, SCAN_BYTES));
   const char *line;
   const char *end;
 
-  if (file == NULL)
-    return NULL;
-  n = fread (buf, 1, SCAN_BYTES, file);
-  fclose (file);
-  buf[n] = '\0';
-
-  if (strncmp (buf, "gloss_id:", 9) == 0)
-    line = buf;
-  else if ((line = strstr (buf, "\ngloss_id:")) != NULL)
+  if (strncmp (head, "gloss_id:", 9) == 0)
+    line = head;
+  else if ((line = strstr (head, "\ngloss_id:")) != NULL)
     line++;
   else
     return NULL;
@@ -664,10 +659,58 @@ scan_gloss_id (const char *path)
   }
 }
 
+/* Length and checksum: enough to tell an unchanged file without reading
+ * it a second time. */
+static char *
+digest (const char *data,
+        gsize       length)
+{
+  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+
+  return g_strdup_printf ("%" G_GSIZE_FORMAT ":%s", length, sum);
+}
+
+#define SCAN_MAX_BYTES (1024 * 1024)
+
+/* Reads a Markdown file of the folder once: its gloss_id and, when it is
+ * not huge, its digest. */
+static void
+scan_file (const char  *path,
+           char       **id,
+           char       **file_digest)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  *id = NULL;
+  *file_digest = NULL;
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return;
+  if (st.st_size <= SCAN_MAX_BYTES)
+    {
+      if (!g_file_get_contents (path, &data, &length, NULL))
+        return;
+      *file_digest = digest (data, length);
+    }
+  else
+    {
+      FILE *file = g_fopen (path, "rb");
+
+      if (file == NULL)
+        return;
+      data = g_malloc (SCAN_BYTES);
+      length = fread (data, 1, SCAN_BYTES, file);
+      fclose (file);
+    }
+  *id = find_gloss_id (data, length);
+}
+
 typedef struct
 {
-  GHashTable *by_id;  /* gloss_id → file name */
-  GHashTable *taken;  /* lower-cased file names in the folder */
+  GHashTable *by_id;     /* gloss_id → file name */
+  GHashTable *taken;     /* lower-cased file names in the folder */
+  GHashTable *existing;  /* file name → its digest, or "" when unknown */
 } Folder;
 
 static void
@@ -675,13 +718,15 @@ folder_clear (Folder *folder)
 {
   g_clear_pointer (&folder->by_id, g_hash_table_unref);
   g_clear_pointer (&folder->taken, g_hash_table_unref);
+  g_clear_pointer (&folder->existing, g_hash_table_unref);
 }
 
 typedef struct
 {
   const char *path;
   GPtrArray  *names;
-  char      **ids;   /* the gloss_id of each file, or NULL */
+  char      **ids;      /* the gloss_id of each file, or NULL */
+  char      **digests;  /* the digest of each file, or NULL */
   gint        next;
 } Scan;
 
@@ -699,7 +744,7 @@ scan_worker (gpointer data)
       if (!g_str_has_suffix (name, ".md"))
         continue;
       file = g_build_filename (scan->path, name, NULL);
-      scan->ids[i] = scan_gloss_id (file);
+      scan_file (file, &scan->ids[i], &scan->digests[i]);
     }
   return NULL;
 }
@@ -716,6 +761,7 @@ folder_scan (Folder      *folder,
 
   folder->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   folder->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  folder->existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (g_mkdir_with_parents (path, 0755) != 0)
     {
@@ -740,7 +786,7 @@ folder_scan (Folder      *folder,
   /* Sorted, so that of two copies of one clip's file the same one wins. */
   g_ptr_array_sort (names, compare_names);
   {
-    Scan scan = { path, names, g_new0 (char *, names->len), 0 };
+    Scan scan = { path, names, g_new0 (char *, names->len), g_new0 (char *, names->len), 0 };
     g_autoptr(GPtrArray) threads = g_ptr_array_new ();
     guint n_threads = MIN (CLAMP (g_get_num_processors (), 1, 8), MAX (1, names->len / 64));
 
@@ -754,13 +800,17 @@ folder_scan (Folder      *folder,
     for (guint i = 0; i < names->len; i++)
       {
         char *id = scan.ids[i];
+        const char *n = g_ptr_array_index (names, i);
 
+        g_hash_table_insert (folder->existing, g_strdup (n),
+                             scan.digests[i] != NULL ? scan.digests[i] : g_strdup (""));
         if (id != NULL && !g_hash_table_contains (folder->by_id, id))
-          g_hash_table_insert (folder->by_id, id, g_strdup (g_ptr_array_index (names, i)));
+          g_hash_table_insert (folder->by_id, id, g_strdup (n));
         else
           g_free (id);
       }
     g_free (scan.ids);
+    g_free (scan.digests);
   }
   return TRUE;
 }
@@ -828,6 +878,7 @@ struct _Parallel
   Rendered      *results;
   ItemFunc       func;
   const char    *dir;       /* writing: the folder */
+  Folder        *folder;    /* writing: what was there before */
   GError        *error;     /* the first write error */
   GMutex         lock;
   GCancellable  *caller;
@@ -913,14 +964,28 @@ write_markdown_item (Parallel *par,
   g_autofree char *path = NULL;
   g_autofree char *old = NULL;
   g_autoptr(GError) error = NULL;
+  const char *before;
   gsize old_len = 0;
 
   if (r->skipped)
     return;
   path = g_build_filename (par->dir, r->name, NULL);
-  /* An unchanged file is left alone, so sync tools see no change. */
-  if (g_file_get_contents (path, &old, &old_len, NULL) &&
-      old_len == r->text->len && memcmp (old, r->text->str, old_len) == 0)
+  /* An unchanged file is left alone, so sync tools see no change. The scan
+   * read every file already: its digest answers without reading again. */
+  before = g_hash_table_lookup (par->folder->existing, r->name);
+  if (before != NULL && before[0] != '\0')
+    {
+      g_autofree char *now = digest (r->text->str, r->text->len);
+
+      if (g_str_equal (before, now))
+        {
+          r->unchanged = TRUE;
+          return;
+        }
+    }
+  else if (before != NULL &&
+           g_file_get_contents (path, &old, &old_len, NULL) &&
+           old_len == r->text->len && memcmp (old, r->text->str, old_len) == 0)
     {
       r->unchanged = TRUE;
       return;
@@ -1052,6 +1117,7 @@ run_markdown (Job           *job,
   else
     {
       par.dir = job->destination;
+      par.folder = &folder;
       parallel_run (&par, write_markdown_item);
       if (par.error != NULL)
         {
