@@ -15,6 +15,8 @@
  * point offsets differ; annotations carry correct quote and position
  * selectors into article.txt. */
 
+#define G_LOG_DOMAIN "gloss-gen-library"
+
 #include "config.h"
 
 #include <errno.h>

@@ -155,6 +155,34 @@ test_edited (void)
   g_assert_cmpstr (found, ==, "wont be the mediator");
 }
 
+/* The search starts near the stored position, but a better match
+ * elsewhere (fewer errors, the right context) still wins. */
+static void
+test_edited_far_better (void)
+{
+  g_autoptr(GString) t = g_string_new ("Near: the quick brwn fox jumpd over. ");
+  g_autoptr(GlossText) text = NULL;
+  guint far, s = 0, e = 0;
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (t, "0123456789");
+  g_string_append (t, " As the PREFIX said, ");
+  far = g_utf8_strlen (t->str, -1);
+  g_string_append (t, "the quick brown fox jumpd over the SUFFIX, they said.");
+  text = gloss_text_new (t->str, -1);
+
+  g_assert_cmpint (gloss_anchor_quote (text, "the quick brown fox jumped over", "As the PREFIX said, ",
+                                       " the SUFFIX, they said", 6, 36, &s, &e),
+                   ==, GLOSS_ANCHOR_FUZZY);
+  g_assert_cmpuint (s, ==, far);
+
+  /* Without context to tell them apart, one error more on a 31-character
+   * quote weighs less than being at the stored place. */
+  g_assert_cmpint (gloss_anchor_quote (text, "the quick brown fox jumped over", "", "", 6, 36, &s, &e),
+                   ==, GLOSS_ANCHOR_FUZZY);
+  g_assert_cmpuint (s, ==, 6);
+}
+
 static void
 test_orphan (void)
 {
@@ -387,6 +415,7 @@ main (int    argc,
   g_test_add_func ("/anchor/moved", test_moved);
   g_test_add_func ("/anchor/repeated-by-context", test_repeated_by_context);
   g_test_add_func ("/anchor/edited", test_edited);
+  g_test_add_func ("/anchor/edited-far-better", test_edited_far_better);
   g_test_add_func ("/anchor/orphan", test_orphan);
   g_test_add_func ("/anchor/astral-and-marks", test_astral_and_marks);
   g_test_add_func ("/anchor/fuzzy-brute-force", test_fuzzy_against_brute_force);

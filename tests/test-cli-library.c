@@ -49,7 +49,9 @@ write_clip (const char *library,
                                            id, id, title, (guint) (strlen (id) % 9) + 1,
                                            annotations ? annotations : "");
 
-  gloss_test_write_file (folder, "article.html", "<p>The minister…</p>");
+  g_autofree char *html = g_strdup_printf ("<p>%s</p>\n", article);
+
+  gloss_test_write_file (folder, "article.html", html);
   gloss_test_write_file (folder, "article.txt", article);
   gloss_test_write_file (folder, "clip.json", json);
 }
@@ -194,13 +196,21 @@ test_verify_problems (void)
   write_clip (path, "anchors", "Anchors", anns);
   gloss_test_write_file (good, "clip.sync-conflict-20260101-120000-ABCDEFG.json", "{}");
   write_clip (path, "no-text", "No text", NULL);
-  g_unlink (g_build_filename (no_text, "article.txt", NULL));
+  {
+    g_autofree char *p = g_build_filename (no_text, "article.txt", NULL);
+    g_unlink (p);
+  }
   write_clip (path, "bad-text", "Bad text", NULL);
   {
     g_autofree char *p = g_build_filename (bad_text, "article.txt", NULL);
     g_assert_true (g_file_set_contents (p, "ok \xff\xfe not", -1, NULL));
   }
   gloss_test_write_file (unfinished, "article.txt", "half");
+  write_clip (path, "cut", "Cut", NULL);
+  {
+    g_autofree char *cut = g_build_filename (clips, "cut", NULL);
+    gloss_test_write_file (cut, "article.txt", "The minister told");
+  }
   gloss_test_write_file (bad_name, "clip.json", "{}");
   gloss_test_write_file (newer, "clip.json",
                          "{ \"format\": 2, \"id\": \"newer\", \"url\": \"u\", \"title\": \"t\", "
@@ -225,7 +235,10 @@ test_verify_problems (void)
   g_assert_nonnull (strstr (out->str, "  clips/anchors: annotation f1 anchors only approximately at 41–66"));
   g_assert_nonnull (strstr (out->str, "! clips/anchors: annotation o1 is an orphan"));
   g_assert_null (strstr (out->str, "stversions"));
-  g_assert_nonnull (strstr (out->str, "and 4 annotations: 1 at their position"));
+  g_assert_nonnull (strstr (out->str, "  clips/cut: article.txt differs from the text of article.html from character 17 on (article.txt is shorter: cut off?)"));
+  /* Consistent clips get no such note. */
+  g_assert_null (strstr (out->str, "clips/good: article.txt differs"));
+  g_assert_nonnull (strstr (out->str, "clip folders and 4 annotations: 1 at their position"));
   g_assert_nonnull (strstr (out->str, "1 by quote, 1 approximately, 1 orphan."));
   g_assert_nonnull (strstr (out->str, "7 problems need attention"));
 }

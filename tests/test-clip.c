@@ -482,6 +482,40 @@ test_damaged (void)
     }
 }
 
+/* What FORMAT.md leaves to the writer: absent or null where a value can
+ * be empty. Read as empty, not as damage. */
+static void
+test_lenient_empties (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("lenient");
+  g_autofree char *path = make_clip_folder (library, CLIP_ID,
+    "{ \"format\": 1, \"id\": \"" CLIP_ID "\", \"url\": \"u\", \"title\": \"t\", "
+    "\"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"2026-01-01T00:00:00Z\", "
+    "\"note\": null, \"tags\": null, \"word_count\": null, \"byline\": null, "
+    "\"annotations\": [ { \"id\": \"a1\", \"created\": \"2026-01-01T00:00:00Z\", "
+    "\"modified\": \"2026-01-01T00:00:00Z\", \"color\": \"green\", \"note\": null, "
+    "\"target\": { \"selector\": [ { \"type\": \"TextQuoteSelector\", \"exact\": \"x\", "
+    "\"prefix\": null }, { \"type\": \"TextPositionSelector\", \"start\": 0, \"end\": 1 } ] } } ] }");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GlossClip) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossAnnotation *a;
+
+  clip = gloss_clip_load (folder, &error);
+  g_assert_no_error (error);
+  summary = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_note (clip), ==, "");
+  g_assert_cmpint (gloss_clip_get_word_count (clip), ==, -1);
+  a = gloss_clip_find_annotation (clip, "a1");
+  g_assert_cmpstr (gloss_annotation_get_note (a), ==, "");
+  g_assert_cmpstr (gloss_annotation_get_prefix (a), ==, "");
+  gloss_annotation_set_note (a, "now");
+  g_assert_true (gloss_clip_save (clip, TRUE, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_huge_strings (void)
 {
@@ -682,7 +716,10 @@ test_write_into_missing_folder (void)
   g_assert_false (gloss_clip_save (clip, TRUE, &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_IO);
   g_assert_nonnull (strstr (error->message, path));
-  g_assert_cmpstr (gloss_test_read_file (path), ==, "I am a file now");
+  {
+    g_autofree char *contents = gloss_test_read_file (path);
+    g_assert_cmpstr (contents, ==, "I am a file now");
+  }
 }
 
 static void
@@ -758,6 +795,12 @@ test_colors (void)
 }
 
 static void
+count_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
 test_annotation_copy (void)
 {
   g_autoptr(GlossAnnotation) a = gloss_annotation_new ("q", "p", "s", 1, 2, GLOSS_COLOR_PINK);
@@ -770,6 +813,18 @@ test_annotation_copy (void)
   g_assert_cmpstr (json_object_get_string_member (gloss_annotation_to_json (a), "note"), ==, "");
   g_assert_cmpstr (gloss_annotation_get_id (a), ==, gloss_annotation_get_id (b));
   g_assert_cmpint (gloss_annotation_get_color (b), ==, GLOSS_COLOR_PINK);
+
+  {
+    guint notes = 0;
+    g_autofree char *note = NULL;
+
+    g_signal_connect_swapped (b, "notify::note", G_CALLBACK (count_cb), &notes);
+    gloss_annotation_set_note (b, "again");
+    gloss_annotation_set_note (b, "again");
+    g_assert_cmpuint (notes, ==, 1);
+    g_object_get (b, "note", &note, NULL);
+    g_assert_cmpstr (note, ==, "again");
+  }
 
   gloss_annotation_set_target (b, "new", "", "", 10, 13);
   g_assert_cmpuint (gloss_annotation_get_start (b), ==, 10);
@@ -786,6 +841,7 @@ main (int    argc,
   g_test_add_func ("/clip/modify-round-trip", test_modify_round_trip);
   g_test_add_func ("/clip/new", test_new_clip);
   g_test_add_func ("/clip/damaged", test_damaged);
+  g_test_add_func ("/clip/lenient-empties", test_lenient_empties);
   g_test_add_func ("/clip/huge-strings", test_huge_strings);
   g_test_add_func ("/clip/newer-format", test_newer_format);
   g_test_add_func ("/clip/folder-names", test_folder_names);

@@ -514,6 +514,32 @@ test_external_changes (void)
   gloss_library_set_monitoring (library, FALSE);
 }
 
+/* A new library: no clips/ yet when the watching starts. */
+static void
+test_external_into_empty (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("external-empty");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = clip_json ("first", "First", "2026-01-01T00:00:00Z", NULL);
+  g_autofree char *tmp_path = g_build_filename (gloss_test_get_root (), "first.json", NULL);
+  g_autofree char *script = NULL;
+  Counts counts = { 0, };
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  gloss_library_set_monitoring (library, TRUE);
+  connect_counts (library, &counts);
+
+  g_assert_true (g_file_set_contents (tmp_path, json, -1, NULL));
+  script = g_strdup_printf ("mkdir -p '%s/clips/first' && cp '%s' '%s/clips/first/clip.json'",
+                            path, tmp_path, path);
+  run_shell (script);
+
+  wait_for (&counts.added, 1);
+  g_assert_nonnull (gloss_library_lookup (library, "first"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -528,6 +554,7 @@ main (int    argc,
   g_test_add_func ("/library/damaged-never-written", test_damaged_never_written);
   g_test_add_func ("/library/resolve-folder", test_resolve_folder);
   g_test_add_func ("/library/external-changes", test_external_changes);
+  g_test_add_func ("/library/external-into-empty", test_external_into_empty);
 
   return g_test_run ();
 }

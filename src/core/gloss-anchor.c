@@ -666,6 +666,88 @@ compare_errors (gconstpointer a,
   return ma->end < mb->end ? -1 : (ma->end > mb->end);
 }
 
+typedef struct
+{
+  GlossText      *text;
+  const Pattern  *forward;
+  const Pattern  *backward;
+  guint           m;
+  const gunichar *prefix;
+  glong           prefix_len;
+  const gunichar *suffix;
+  glong           suffix_len;
+  guint           hint;
+  /* The best so far. */
+  double          score;
+  guint           start;
+  guint           end;
+} Fuzzy;
+
+/* Every local best match with at most @k errors in [from, to), scored;
+ * keeps the best in @fz. */
+static void
+fuzzy_region (Fuzzy *fz,
+              guint  from,
+              guint  to,
+              guint  k)
+{
+  GlossText *text = fz->text;
+  SearchState state = { 0, };
+  guint m = fz->m;
+
+  if (to <= from)
+    return;
+
+  state.ends = g_array_new (FALSE, FALSE, sizeof (MatchEnd));
+  myers_search (fz->forward, text->chars + from, to - from, k, collect_end_cb, &state);
+
+  /* Fewest errors first, so that the bound below can stop early. */
+  g_array_sort (state.ends, compare_errors);
+  if (state.ends->len > MAX_FUZZY_CANDIDATES)
+    g_array_set_size (state.ends, MAX_FUZZY_CANDIDATES);
+
+  for (guint i = 0; i < state.ends->len; i++)
+    {
+      MatchEnd *c = &g_array_index (state.ends, MatchEnd, i);
+      guint end = from + c->end;
+      guint window = MIN (end, m + k);
+      StartState start = { G_MAXUINT, 0, m };
+      guint s;
+      double quote_score, prefix_score, suffix_score, pos_score, score;
+
+      /* Even a perfect context and position cannot lift this one, nor
+       * any after it, above the best so far. */
+      if (50 * (1.0 - (double) c->errors / m) + 20 + 20 + 2 <= fz->score)
+        break;
+
+      /* The match ends at @end; read the text backwards from there with
+       * the pattern reversed, anchored at the end, to find where it
+       * starts. */
+      myers (fz->backward, text->chars + end - window, window, TRUE,
+             c->errors, TRUE, find_start_cb, &start);
+      if (start.best_errors == G_MAXUINT)
+        continue;
+
+      s = end - start.best_len;
+      quote_score = 1.0 - (double) start.best_errors / m;
+      prefix_score = context_similarity (text, fz->prefix, fz->prefix_len, s, TRUE);
+      suffix_score = context_similarity (text, fz->suffix, fz->suffix_len, end, FALSE);
+      pos_score = 1.0 - (double) distance (s, fz->hint) / MAX (text->n_chars, 1);
+      /* The weights of Hypothesis' match-quote: the quote first, then the
+       * context, then the position as a tie-breaker. */
+      score = 50 * quote_score + 20 * prefix_score + 20 * suffix_score + 2 * pos_score;
+
+      if (score > fz->score)
+        {
+          fz->score = score;
+          fz->start = s;
+          fz->end = end;
+        }
+    }
+
+  g_array_unref (state.ends);
+}
+
 static gboolean
 anchor_fuzzy (GlossText      *text,
               const gunichar *pat_chars,
@@ -679,78 +761,53 @@ anchor_fuzzy (GlossText      *text,
               guint          *out_end)
 {
   Pattern forward, backward;
-  SearchState state = { 0, };
+  Fuzzy fz = { text, &forward, &backward, m, prefix, prefix_len, suffix, suffix_len,
+               MIN (hint, text->n_chars), -1, 0, 0 };
   guint k = m / 4;
-  double best_score = -1;
-  guint best_start = 0, best_end = 0;
+  guint n = text->n_chars;
+  guint reach, from, to, k_out;
 
-  if (k == 0 || text->n_chars == 0)
+  if (k == 0 || n == 0)
     return FALSE;
 
   pattern_init (&forward, pat_chars, m, FALSE);
-  state.ends = g_array_new (FALSE, FALSE, sizeof (MatchEnd));
-  myers_search (&forward, text->chars, text->n_chars, k, collect_end_cb, &state);
-  pattern_clear (&forward);
-
-  if (state.ends->len == 0)
-    {
-      g_array_unref (state.ends);
-      return FALSE;
-    }
-
-  /* Fewest errors first, so that the bound below can stop early. */
-  g_array_sort (state.ends, compare_errors);
-  if (state.ends->len > MAX_FUZZY_CANDIDATES)
-    g_array_set_size (state.ends, MAX_FUZZY_CANDIDATES);
-
   pattern_init (&backward, pat_chars, m, TRUE);
 
-  for (guint i = 0; i < state.ends->len; i++)
+  /* Edited text is usually still near where it was: search there first.
+   * The best found there bounds how many errors a match elsewhere may
+   * have and still win (score = 50·(1 − e/m) + at most 42), and a search
+   * with fewer allowed errors is much cheaper: the cut-off keeps it in
+   * the first block. The result is the best over the whole text all the
+   * same. */
+  reach = 2 * (m + k) + 256;
+  from = fz.hint > reach ? fz.hint - reach : 0;
+  to = MIN (n, (guint64) fz.hint + m + reach);
+  fuzzy_region (&fz, from, to, k);
+
+  if (fz.score < 0)
+    k_out = k;
+  else
     {
-      MatchEnd *c = &g_array_index (state.ends, MatchEnd, i);
-      guint window = MIN (c->end, m + k);
-      StartState start = { G_MAXUINT, 0, m };
-      guint s;
-      double quote_score, prefix_score, suffix_score, pos_score, score;
+      double bound = m * (92.0 - fz.score) / 50.0;
 
-      /* Even a perfect context and position cannot lift this one, nor
-       * any after it, above the best so far. */
-      if (50 * (1.0 - (double) c->errors / m) + 20 + 20 + 2 <= best_score)
-        break;
-
-      /* The match ends at c->end; read the text backwards from there with
-       * the pattern reversed, anchored at the end, to find where it
-       * starts. */
-      myers (&backward, text->chars + c->end - window, window, TRUE,
-             c->errors, TRUE, find_start_cb, &start);
-      if (start.best_errors == G_MAXUINT)
-        continue;
-
-      s = c->end - start.best_len;
-      quote_score = 1.0 - (double) start.best_errors / m;
-      prefix_score = context_similarity (text, prefix, prefix_len, s, TRUE);
-      suffix_score = context_similarity (text, suffix, suffix_len, c->end, FALSE);
-      pos_score = 1.0 - (double) distance (s, hint) / MAX (text->n_chars, 1);
-      /* The weights of Hypothesis' match-quote: the quote first, then the
-       * context, then the position as a tie-breaker. */
-      score = 50 * quote_score + 20 * prefix_score + 20 * suffix_score + 2 * pos_score;
-
-      if (score > best_score)
-        {
-          best_score = score;
-          best_start = s;
-          best_end = c->end;
-        }
+      k_out = bound < 0 ? 0 : (guint) MIN ((double) k, bound);
     }
 
-  pattern_clear (&backward);
-  g_array_unref (state.ends);
+  /* Outside the window, overlapping it by a match's length so that a
+   * match across its edge is seen whole. */
+  if (from > 0)
+    fuzzy_region (&fz, 0, MIN (n, from + m + k), k_out);
+  if (to < n)
+    fuzzy_region (&fz, to > m + k ? to - m - k : 0, n, k_out);
 
-  if (best_score < 0)
+  pattern_clear (&forward);
+  pattern_clear (&backward);
+
+  if (fz.score < 0)
     return FALSE;
 
-  *out_start = best_start;
-  *out_end = best_end;
+  *out_start = fz.start;
+  *out_end = fz.end;
   return TRUE;
 }
 

@@ -39,6 +39,22 @@ struct _GlossAnnotation
 
 G_DEFINE_FINAL_TYPE (GlossAnnotation, gloss_annotation, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_CREATED,
+  PROP_MODIFIED,
+  PROP_COLOR,
+  PROP_NOTE,
+  PROP_EXACT,
+  PROP_START,
+  PROP_END,
+  PROP_ORPHAN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static const char * const color_names[GLOSS_N_COLORS] = {
   "yellow", "green", "blue", "pink", "purple",
 };
@@ -89,9 +105,69 @@ gloss_annotation_finalize (GObject *object)
 }
 
 static void
+gloss_annotation_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GlossAnnotation *self = GLOSS_ANNOTATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_CREATED: g_value_set_string (value, self->created); break;
+    case PROP_MODIFIED: g_value_set_string (value, self->modified); break;
+    case PROP_COLOR: g_value_set_uint (value, self->color); break;
+    case PROP_NOTE: g_value_set_string (value, self->note); break;
+    case PROP_EXACT: g_value_set_string (value, self->exact); break;
+    case PROP_START: g_value_set_uint (value, self->start); break;
+    case PROP_END: g_value_set_uint (value, self->end); break;
+    case PROP_ORPHAN: g_value_set_boolean (value, self->orphan); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gloss_annotation_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GlossAnnotation *self = GLOSS_ANNOTATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_COLOR: gloss_annotation_set_color (self, g_value_get_uint (value)); break;
+    case PROP_NOTE: gloss_annotation_set_note (self, g_value_get_string (value)); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gloss_annotation_class_init (GlossAnnotationClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = gloss_annotation_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = gloss_annotation_finalize;
+  object_class->get_property = gloss_annotation_get_property;
+  object_class->set_property = gloss_annotation_set_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, ro);
+  properties[PROP_CREATED] = g_param_spec_string ("created", NULL, NULL, NULL, ro);
+  properties[PROP_MODIFIED] = g_param_spec_string ("modified", NULL, NULL, NULL, ro);
+  /* A GlossColor; a plain uint so that no enum type needs registering. */
+  properties[PROP_COLOR] = g_param_spec_uint ("color", NULL, NULL, 0, GLOSS_N_COLORS - 1, 0, rw);
+  properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, rw);
+  properties[PROP_EXACT] = g_param_spec_string ("exact", NULL, NULL, NULL, ro);
+  properties[PROP_START] = g_param_spec_uint ("start", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_END] = g_param_spec_uint ("end", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_ORPHAN] = g_param_spec_boolean ("orphan", NULL, NULL, FALSE, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -263,9 +339,9 @@ gloss_annotation_new_from_json (JsonObject  *object,
       return NULL;
     }
 
-  if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_REQUIRED, &note, error))
+  if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return NULL;
-  self->note = g_strdup (note);
+  self->note = g_strdup (note ? note : "");
 
   if (!(selectors = get_selectors (object, where, error)))
     return NULL;
@@ -277,8 +353,8 @@ gloss_annotation_new_from_json (JsonObject  *object,
       return NULL;
     }
   if (!gloss_json_get_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
-      !gloss_json_get_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL, &prefix, error) ||
-      !gloss_json_get_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL, &suffix, error))
+      !gloss_json_get_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &prefix, error) ||
+      !gloss_json_get_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &suffix, error))
     return NULL;
   self->exact = g_strdup (exact);
   self->prefix = g_strdup (prefix ? prefix : "");
@@ -413,6 +489,7 @@ touch (GlossAnnotation *self)
 {
   g_free (self->modified);
   self->modified = gloss_time_now_string ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
 GlossColor
@@ -433,6 +510,7 @@ gloss_annotation_set_color (GlossAnnotation *self,
     return;
   self->color = color;
   touch (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR]);
 }
 
 const char *
@@ -455,6 +533,7 @@ gloss_annotation_set_note (GlossAnnotation *self,
   g_free (self->note);
   self->note = g_strdup (note);
   touch (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
 }
 
 const char *
@@ -512,8 +591,13 @@ gloss_annotation_set_target (GlossAnnotation *self,
   self->suffix = g_strdup (suffix ? suffix : "");
   self->start = start;
   self->end = end;
-  self->orphan = FALSE;
   touch (self);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXACT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END]);
+  gloss_annotation_set_orphan (self, FALSE);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 gboolean
@@ -528,7 +612,11 @@ gloss_annotation_set_orphan (GlossAnnotation *self,
                              gboolean         orphan)
 {
   g_return_if_fail (GLOSS_IS_ANNOTATION (self));
+
+  if (self->orphan == !!orphan)
+    return;
   self->orphan = !!orphan;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORPHAN]);
 }
 
 /* --- the same checks on the fast scanner's tree (library loading) ------- */
@@ -620,7 +708,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       return FALSE;
     }
 
-  if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_REQUIRED, &note, error))
+  if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return FALSE;
 
   target = gloss_scan_get_member (object, "target");
@@ -645,8 +733,8 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       return FALSE;
     }
   if (!gloss_scan_read_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
-      !gloss_scan_read_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL, &prefix, error) ||
-      !gloss_scan_read_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL, &suffix, error))
+      !gloss_scan_read_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &prefix, error) ||
+      !gloss_scan_read_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &suffix, error))
     return FALSE;
 
   if (!(position = scan_find_selector (selectors, "TextPositionSelector")))

@@ -117,6 +117,20 @@ list_json (GPtrArray *clips,
       json_builder_add_string_value (builder, gloss_clip_get_id (clip));
       if (damage != NULL)
         {
+          /* The same members as a readable clip, so that a script can
+           * read every element alike. */
+          static const char * const unknown[] = { "title", "url", "site_name", "created" };
+
+          for (guint j = 0; j < G_N_ELEMENTS (unknown); j++)
+            {
+              json_builder_set_member_name (builder, unknown[j]);
+              json_builder_add_null_value (builder);
+            }
+          json_builder_set_member_name (builder, "highlights");
+          json_builder_add_int_value (builder, 0);
+          json_builder_set_member_name (builder, "tags");
+          json_builder_begin_array (builder);
+          json_builder_end_array (builder);
           json_builder_set_member_name (builder, "damaged");
           json_builder_add_string_value (builder, damage);
           json_builder_end_object (builder);
@@ -247,7 +261,8 @@ shorten (const char *text,
   }
 }
 
-static void
+/* TRUE when the file is there and valid UTF-8. */
+static gboolean
 check_text_file (Check      *check,
                  GFile      *folder,
                  const char *name,
@@ -266,10 +281,16 @@ check_text_file (Check      *check,
         report (check, TRUE, "%s is missing", name);
       else
         report (check, TRUE, "%s cannot be read: %s", name, error->message);
-      return;
+      return FALSE;
     }
 
-  if (!g_utf8_validate_len (contents, length, &bad))
+  if (g_utf8_validate_len (contents, length, &bad))
+    {
+      if (contents_out != NULL)
+        *contents_out = g_steal_pointer (&contents);
+      return TRUE;
+    }
+  else
     {
       if (*bad == '\0' && memchr (contents, '\0', length) != NULL)
         report (check, TRUE, "%s holds a NUL byte at byte %" G_GSIZE_FORMAT,
@@ -279,8 +300,178 @@ check_text_file (Check      *check,
                 name, (gsize) (bad - contents));
     }
 
+  /* Anchoring still works on what can be read of a damaged text. */
   if (contents_out != NULL)
-    *contents_out = g_steal_pointer (&contents);
+    *contents_out = g_utf8_make_valid (contents, length);
+  return FALSE;
+}
+
+/* An approximation of the article's textContent from article.html: tags
+ * dropped, the usual entities decoded, whitespace runs made one space.
+ * NULL when the HTML holds something this cannot judge (an entity it does
+ * not know, a script or style element). */
+static char *
+approximate_text (const char *html)
+{
+  static const struct { const char *name; const char *text; } entities[] = {
+    { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
+    { "apos;", "'" }, { "nbsp;", "\xc2\xa0" },
+  };
+  GString *out = g_string_sized_new (strlen (html));
+  const char *p = html;
+
+  while (*p)
+    {
+      if (*p == '<')
+        {
+          const char *close;
+
+          if (g_ascii_strncasecmp (p, "<script", 7) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0 ||
+              g_str_has_prefix (p, "<!--") || !(close = strchr (p, '>')))
+            return (g_string_free (out, TRUE), NULL);
+          p = close + 1;
+        }
+      else if (*p == '&')
+        {
+          gboolean known = FALSE;
+
+          for (guint i = 0; i < G_N_ELEMENTS (entities) && !known; i++)
+            if (g_str_has_prefix (p + 1, entities[i].name))
+              {
+                g_string_append (out, entities[i].text);
+                p += 1 + strlen (entities[i].name);
+                known = TRUE;
+              }
+          if (!known && p[1] == '#')
+            {
+              char *end = NULL;
+              gunichar c = p[2] == 'x' || p[2] == 'X'
+                           ? (gunichar) g_ascii_strtoull (p + 3, &end, 16)
+                           : (gunichar) g_ascii_strtoull (p + 2, &end, 10);
+
+              if (end != NULL && *end == ';' && g_unichar_validate (c) && c != 0)
+                {
+                  g_string_append_unichar (out, c);
+                  p = end + 1;
+                  known = TRUE;
+                }
+            }
+          if (!known)
+            return (g_string_free (out, TRUE), NULL);
+        }
+      else
+        {
+          /* Plain text up to the next tag or entity, in one piece. */
+          gsize run = strcspn (p, "<&");
+
+          g_string_append_len (out, p, run);
+          p += run;
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The next character of @p with whitespace runs read as one space and
+ * leading whitespace skipped: layout differs, words do not. ASCII, most
+ * of any article, takes the short way. */
+static gunichar
+next_squeezed (const char **p,
+               gboolean    *after_text)
+{
+  gboolean space = FALSE;
+
+  for (;;)
+    {
+      guchar b = (guchar) **p;
+      gunichar c;
+
+      if (b == '\0')
+        return 0;
+
+      if (b < 0x80)
+        {
+          c = b;
+          (*p)++;
+        }
+      else
+        {
+          c = g_utf8_get_char (*p);
+          *p = g_utf8_next_char (*p);
+        }
+
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
+          (c >= 0x80 && g_unichar_isspace (c)))
+        {
+          space = *after_text;
+          continue;
+        }
+
+      if (space)
+        {
+          /* Give the character back: the space comes first. */
+          *p = g_utf8_prev_char (*p);
+          *after_text = FALSE;
+          return ' ';
+        }
+
+      *after_text = TRUE;
+      return c;
+    }
+}
+
+/* @html and @text are valid UTF-8 (check_text_file() said so). */
+static void
+check_text_matches_html (Check      *check,
+                         const char *html,
+                         const char *text)
+{
+  g_autofree char *approx = NULL;
+  const char *a, *b;
+  gboolean a_text = FALSE, b_text = FALSE;
+  guint at = 0;
+  gunichar ca, cb;
+
+  if (html == NULL || text == NULL || !(approx = approximate_text (html)))
+    return;
+
+  a = approx;
+  b = text;
+  do
+    {
+      /* The common case, the same printable ASCII on both sides, in a
+       * tight loop; anything else (a space, a difference, other
+       * characters) one character at a time below. */
+      if (*a == *b && *a > ' ' && (guchar) *a < 0x80)
+        {
+          while (*a == *b && *a > ' ' && (guchar) *a < 0x80)
+            {
+              a++;
+              b++;
+              at++;
+            }
+          a_text = b_text = TRUE;
+        }
+
+      ca = next_squeezed (&a, &a_text);
+      cb = next_squeezed (&b, &b_text);
+      /* A trailing space (a run at the very end) is no difference. */
+      if (ca == ' ' && cb == 0 && *a == '\0')
+        ca = 0;
+      if (cb == ' ' && ca == 0 && *b == '\0')
+        cb = 0;
+      if (ca != cb)
+        break;
+      at++;
+    }
+  while (ca != 0);
+
+  if (ca == cb)
+    return;
+
+  report (check, FALSE,
+          "article.txt differs from the text of article.html from character %u on%s",
+          at, cb == 0 ? " (article.txt is shorter: cut off?)" : "");
 }
 
 static void
@@ -386,6 +577,8 @@ check_one (GFile *clips_folder,
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
+  gboolean html_ok, text_ok;
   GFileType type;
 
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
@@ -424,8 +617,10 @@ check_one (GFile *clips_folder,
       return;
     }
 
-  check_text_file (check, folder, "article.html", NULL);
-  check_text_file (check, folder, "article.txt", &text);
+  html_ok = check_text_file (check, folder, "article.html", &html);
+  text_ok = check_text_file (check, folder, "article.txt", &text);
+  if (html_ok && text_ok)
+    check_text_matches_html (check, html, text);
 
   if (text != NULL)
     check_annotations (check, clip, text);

@@ -611,7 +611,7 @@ read_root (GlossClip       *self,
     return FALSE;
   self->word_count = word_count < 0 ? -1 : word_count;
 
-  if (!gloss_scan_read_string (root, "clip.json", "note", GLOSS_JSON_OPTIONAL, &note, error))
+  if (!gloss_scan_read_string (root, "clip.json", "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return FALSE;
   self->note = g_strdup (note);
 

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gloss-error.h"
+#include "gloss-json-scan.h"
 
 G_BEGIN_DECLS
 
@@ -41,19 +42,9 @@ void     gloss_json_set_string (JsonObject      *object,
                                 const char      *member,
                                 const char      *value);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
-
 /* json_node_copy() shares objects and arrays; this does not, so that a
  * copy can be changed without touching the original. */
 JsonNode *gloss_json_deep_copy (JsonNode *node);
-
-G_END_DECLS
-
-#include "gloss-json-scan.h"
-
-G_BEGIN_DECLS
 
 /* The same strict readers on the fast scanner's tree, with the same
  * messages. */

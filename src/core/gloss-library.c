@@ -15,9 +15,16 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifdef __linux__
+# include <glib-unix.h>
+# include <sys/inotify.h>
+# define HAVE_INOTIFY 1
+#endif
 
 #include "gloss-error.h"
 #include "gloss-id.h"
@@ -37,8 +44,17 @@ struct _GlossLibrary
   GPtrArray    *clips;
   GHashTable   *by_id;
 
+  GFileMonitor *library_monitor;   /* for clips/ appearing */
   GFileMonitor *clips_monitor;
-  GHashTable   *folder_monitors;   /* id → GFileMonitor */
+  GHashTable   *folder_monitors;   /* id → GFileMonitor, without inotify */
+  /* One inotify watch per clip folder costs about a hundred bytes, where
+   * a GFileMonitor costs two kilobytes and a main-loop source: with
+   * 10,000 clips that is 1 MB instead of 20. GFileMonitor stays for the
+   * two folders above, and for every folder where there is no inotify. */
+  int           inotify_fd;
+  guint         inotify_source;
+  GHashTable   *wd_to_id;          /* watch descriptor → id */
+  GHashTable   *id_to_wd;          /* id → watch descriptor */
   GHashTable   *pending;           /* ids to reload */
   guint         reload_source;
 
@@ -71,8 +87,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void watch_folder (GlossLibrary *self,
-                          const char   *id);
+static void watch_folder   (GlossLibrary *self,
+                            const char   *id);
+static void unwatch_folder (GlossLibrary *self,
+                            const char   *id);
 
 /* --- GListModel --------------------------------------------------------- */
 
@@ -130,6 +148,8 @@ gloss_library_finalize (GObject *object)
   g_clear_pointer (&self->clips, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->folder_monitors, g_hash_table_unref);
+  g_clear_pointer (&self->wd_to_id, g_hash_table_unref);
+  g_clear_pointer (&self->id_to_wd, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->trashed, g_hash_table_unref);
 
@@ -212,6 +232,10 @@ gloss_library_init (GlossLibrary *self)
   self->clips = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->folder_monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->inotify_fd = -1;
+  /* Both maps share the id string, owned by wd_to_id. */
+  self->wd_to_id = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->id_to_wd = g_hash_table_new (g_str_hash, g_str_equal);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->trashed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
@@ -587,7 +611,7 @@ remove_clip (GlossLibrary *self,
     return;
 
   g_hash_table_remove (self->by_id, gloss_clip_get_id (clip));
-  g_hash_table_remove (self->folder_monitors, gloss_clip_get_id (clip));
+  unwatch_folder (self, gloss_clip_get_id (clip));
   g_ptr_array_remove_index (self->clips, pos);
   g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 0);
 
@@ -823,7 +847,7 @@ gloss_library_delete (GlossLibrary  *self,
     }
 
   folder = g_file_get_child (self->clips_folder, id);
-  g_hash_table_remove (self->folder_monitors, id);
+  unwatch_folder (self, id);
 
   if (!g_file_trash (folder, NULL, &local_error))
     {
@@ -1045,8 +1069,8 @@ gloss_library_restore (GlossLibrary  *self,
       return FALSE;
     }
 
-  if (!g_file_make_directory_with_parents (self->clips_folder, NULL, NULL))
-    { /* It exists, or the move below says why not. */ }
+  /* It may exist already; if it cannot be made, the move says why. */
+  (void) g_file_make_directory_with_parents (self->clips_folder, NULL, NULL);
 
   if (!g_file_move (source, folder, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
     {
@@ -1104,7 +1128,7 @@ reload_one (GlossLibrary *self,
           if (g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) == G_FILE_TYPE_DIRECTORY)
             watch_folder (self, id);
           else
-            g_hash_table_remove (self->folder_monitors, id);
+            unwatch_folder (self, id);
           return;
         }
       fresh = gloss_clip_new_damaged (folder, error->message);
@@ -1192,6 +1216,77 @@ folder_changed_cb (GFileMonitor      *monitor,
   schedule_reload (self, id);
 }
 
+#ifdef HAVE_INOTIFY
+static void
+forget_wd (GlossLibrary *self,
+           int           wd)
+{
+  const char *id = g_hash_table_lookup (self->wd_to_id, GINT_TO_POINTER (wd));
+
+  if (id == NULL)
+    return;
+  if (GPOINTER_TO_INT (g_hash_table_lookup (self->id_to_wd, id)) == wd)
+    g_hash_table_remove (self->id_to_wd, id);
+  g_hash_table_remove (self->wd_to_id, GINT_TO_POINTER (wd));
+}
+
+static gboolean
+inotify_ready_cb (int          fd,
+                  GIOCondition condition,
+                  gpointer     user_data)
+{
+  GlossLibrary *self = user_data;
+  /* Aligned as struct inotify_event requires. */
+  char buf[16384] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  ssize_t len;
+
+  while ((len = read (fd, buf, sizeof buf)) > 0)
+    {
+      for (char *p = buf; p < buf + len;)
+        {
+          const struct inotify_event *event = (const struct inotify_event *) p;
+          const char *id = g_hash_table_lookup (self->wd_to_id, GINT_TO_POINTER (event->wd));
+
+          p += sizeof (struct inotify_event) + event->len;
+
+          if (event->mask & IN_Q_OVERFLOW)
+            {
+              /* Events were lost: look at every clip again. */
+              for (guint i = 0; i < self->clips->len; i++)
+                schedule_reload (self, gloss_clip_get_id (self->clips->pdata[i]));
+              continue;
+            }
+
+          if (id != NULL)
+            schedule_reload (self, id);
+
+          /* The folder is gone (deleted, moved away): so is its watch. */
+          if (event->mask & IN_IGNORED)
+            forget_wd (self, event->wd);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+#endif
+
+static void
+unwatch_folder (GlossLibrary *self,
+                const char   *id)
+{
+#ifdef HAVE_INOTIFY
+  gpointer wd;
+
+  if (self->inotify_fd >= 0 && g_hash_table_lookup_extended (self->id_to_wd, id, NULL, &wd))
+    {
+      inotify_rm_watch (self->inotify_fd, GPOINTER_TO_INT (wd));
+      forget_wd (self, GPOINTER_TO_INT (wd));
+    }
+#endif
+
+  g_hash_table_remove (self->folder_monitors, id);
+}
+
 static void
 watch_folder (GlossLibrary *self,
               const char   *id)
@@ -1200,8 +1295,38 @@ watch_folder (GlossLibrary *self,
   g_autoptr(GFileMonitor) monitor = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!self->monitoring || g_hash_table_contains (self->folder_monitors, id))
+  if (!self->monitoring || g_hash_table_contains (self->folder_monitors, id) ||
+      g_hash_table_contains (self->id_to_wd, id))
     return;
+
+#ifdef HAVE_INOTIFY
+  if (self->inotify_fd >= 0)
+    {
+      g_autofree char *clips_path = g_file_get_path (self->clips_folder);
+      g_autofree char *path = g_build_filename (clips_path, id, NULL);
+      int wd = inotify_add_watch (self->inotify_fd, path,
+                                  IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
+                                  IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB |
+                                  IN_ONLYDIR);
+
+      if (wd < 0)
+        {
+          /* Most likely the per-user watch limit: the clip is still
+           * listed, only changes made by others show on the next start. */
+          g_debug ("Not watching clip %s: %s", id, g_strerror (errno));
+          return;
+        }
+
+      forget_wd (self, wd);
+      {
+        char *owned = g_strdup (id);
+
+        g_hash_table_insert (self->wd_to_id, GINT_TO_POINTER (wd), owned);
+        g_hash_table_insert (self->id_to_wd, owned, GINT_TO_POINTER (wd));
+      }
+      return;
+    }
+#endif
 
   folder = g_file_get_child (self->clips_folder, id);
   monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
@@ -1214,6 +1339,59 @@ watch_folder (GlossLibrary *self,
   g_object_set_data_full (G_OBJECT (monitor), "gloss-clip-id", g_strdup (id), g_free);
   g_signal_connect_object (monitor, "changed", G_CALLBACK (folder_changed_cb), self, 0);
   g_hash_table_insert (self->folder_monitors, g_strdup (id), g_steal_pointer (&monitor));
+}
+
+static void
+watch_clips_folder (GlossLibrary *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->clips_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->clips_monitor);
+      g_clear_object (&self->clips_monitor);
+    }
+
+  self->clips_monitor = g_file_monitor_directory (self->clips_folder,
+                                                  G_FILE_MONITOR_WATCH_MOVES,
+                                                  NULL, &error);
+  if (self->clips_monitor == NULL)
+    g_warning ("Cannot watch the library for changes: %s", error->message);
+  else
+    g_signal_connect_object (self->clips_monitor, "changed",
+                             G_CALLBACK (clips_changed_cb), self, 0);
+}
+
+/* clips/ was made (by a sync tool, or by our first add) after the
+ * watching began: a watch on a folder that did not exist sees nothing,
+ * so start again and look at what is already inside. */
+static void
+library_changed_cb (GFileMonitor      *monitor,
+                    GFile             *file,
+                    GFile             *other_file,
+                    GFileMonitorEvent  event,
+                    gpointer           user_data)
+{
+  GlossLibrary *self = user_data;
+  GFile *created = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (event == G_FILE_MONITOR_EVENT_CREATED || event == G_FILE_MONITOR_EVENT_MOVED_IN)
+    created = file;
+  else if (event == G_FILE_MONITOR_EVENT_RENAMED)
+    created = other_file;
+
+  if (created == NULL || !g_file_equal (created, self->clips_folder))
+    return;
+
+  watch_clips_folder (self);
+
+  path = g_file_get_path (self->clips_folder);
+  if ((dir = g_dir_open (path, 0, NULL)))
+    while ((name = g_dir_read_name (dir)))
+      schedule_reload (self, name);
 }
 
 static void
@@ -1241,16 +1419,27 @@ gloss_library_set_monitoring (GlossLibrary *self,
       g_hash_table_unref (self->folder_monitors);
       self->folder_monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cancel_monitor);
 
-      /* One watch for clips appearing and going, one per clip folder for
-       * clip.json being replaced inside it (inotify is not recursive). */
-      self->clips_monitor = g_file_monitor_directory (self->clips_folder,
-                                                      G_FILE_MONITOR_WATCH_MOVES,
-                                                      NULL, &error);
-      if (self->clips_monitor == NULL)
-        g_warning ("Cannot watch the library for changes: %s", error->message);
+#ifdef HAVE_INOTIFY
+      self->inotify_fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+      if (self->inotify_fd >= 0)
+        self->inotify_source = g_unix_fd_add (self->inotify_fd, G_IO_IN, inotify_ready_cb, self);
       else
-        g_signal_connect_object (self->clips_monitor, "changed",
-                                 G_CALLBACK (clips_changed_cb), self, 0);
+        g_debug ("No inotify (%s): one GFileMonitor per clip", g_strerror (errno));
+#endif
+
+      /* One watch for clips/ itself appearing, one for clips appearing
+       * and going, one per clip folder for clip.json being replaced
+       * inside it (inotify is not recursive). */
+      self->library_monitor = g_file_monitor_directory (self->folder,
+                                                        G_FILE_MONITOR_WATCH_MOVES,
+                                                        NULL, &error);
+      if (self->library_monitor != NULL)
+        g_signal_connect_object (self->library_monitor, "changed",
+                                 G_CALLBACK (library_changed_cb), self, 0);
+      else
+        g_debug ("Not watching the library folder: %s", error->message);
+
+      watch_clips_folder (self);
 
       for (guint i = 0; i < self->clips->len; i++)
         watch_folder (self, gloss_clip_get_id (self->clips->pdata[i]));
@@ -1260,6 +1449,15 @@ gloss_library_set_monitoring (GlossLibrary *self,
       if (self->clips_monitor != NULL)
         g_file_monitor_cancel (self->clips_monitor);
       g_clear_object (&self->clips_monitor);
+      if (self->library_monitor != NULL)
+        g_file_monitor_cancel (self->library_monitor);
+      g_clear_object (&self->library_monitor);
       g_hash_table_remove_all (self->folder_monitors);
+      g_clear_handle_id (&self->inotify_source, g_source_remove);
+      if (self->inotify_fd >= 0)
+        close (self->inotify_fd);
+      self->inotify_fd = -1;
+      g_hash_table_remove_all (self->id_to_wd);
+      g_hash_table_remove_all (self->wd_to_id);
     }
 }

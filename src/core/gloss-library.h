@@ -29,7 +29,8 @@ GFile        *gloss_library_resolve_folder   (const char           *command_line
 
 GlossLibrary *gloss_library_new              (GFile                *folder);
 GFile        *gloss_library_get_folder       (GlossLibrary         *self);
-/* <folder>/clips, created on first use. */
+/* <folder>/clips. Created by the first write (gloss_library_add), never
+ * by reading: --list and --verify must leave the library untouched. */
 GFile        *gloss_library_get_clips_folder (GlossLibrary         *self);
 
 /* Reads every clip off the main thread; the model fills when done. */
