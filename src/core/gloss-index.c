@@ -25,6 +25,8 @@
  * commit, small enough that a search waits at most a fraction of a
  * second. */
 #define BATCH_SIZE 200
+/* From this many clips to index, write without syncing until the end. */
+#define BULK_SIZE 1000
 
 typedef enum
 {
@@ -258,6 +260,7 @@ do_sync (GlossIndex    *self,
   guint total;
   guint done = 0;
   gboolean ok = TRUE;
+  gboolean bulk;
 
   if (!ensure_db (self, error))
     return FALSE;
@@ -272,7 +275,11 @@ do_sync (GlossIndex    *self,
   g_debug ("Indexing %u clips, dropping %u", changed->len, removed->len);
   post (self, TRUE, TRUE, 0.0, FALSE);
 
-  if (removed->len > 0)
+  bulk = changed->len >= BULK_SIZE;
+  if (bulk)
+    ok = gloss_index_db_begin_bulk (self->db, error);
+
+  if (ok && removed->len > 0)
     ok = gloss_index_db_remove (self->db, (const char **) removed->pdata, removed->len, error);
   done = removed->len;
 
@@ -291,6 +298,11 @@ do_sync (GlossIndex    *self,
       post (self, TRUE, TRUE, (double) done / total, FALSE);
       run_waiting_searches (self);
     }
+
+  /* Not after a failure: the marker then makes the next open start
+   * again from nothing. */
+  if (ok && bulk)
+    ok = gloss_index_db_end_bulk (self->db, error);
 
   post (self, TRUE, FALSE, 1.0, TRUE);
   return ok;
