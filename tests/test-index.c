@@ -745,6 +745,29 @@ test_random_queries (void)
   g_rand_free (rand);
 }
 
+/* Short-lived indexes, as --search makes them: results come back and
+ * the index goes away while its worker is still letting go of the job.
+ * (Once hung here: the worker touched a context the result had freed.) */
+static void
+test_lifecycle (void)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+
+  write_all ();
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GlossIndex) index = gloss_index_new (folder);
+      g_autoptr(GListModel) results = NULL;
+      g_autoptr(GError) error = NULL;
+
+      gloss_index_sync (index, NULL, &error);
+      g_assert_no_error (error);
+      results = gloss_index_search (index, "zebra", 10, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (results), ==, 2);
+    }
+}
+
 static void
 search_cb (GObject      *object,
            GAsyncResult *result,
@@ -801,6 +824,7 @@ main (int   argc,
   g_test_add_func ("/index/rebuild/interrupted", test_rebuild_interrupted);
   g_test_add_func ("/index/bad-queries", test_bad_queries);
   g_test_add_func ("/index/cancel", test_cancel);
+  g_test_add_func ("/index/lifecycle", test_lifecycle);
   g_test_add_func ("/index/random-queries", test_random_queries);
   g_test_add_func ("/index/progress", test_progress);
 

@@ -127,6 +127,7 @@ complete_cb (gpointer data)
 static void
 finish_job (Job *job)
 {
+  GMainContext *context;
   GSource *source;
 
   if (job->task == NULL)
@@ -135,12 +136,17 @@ finish_job (Job *job)
       return;
     }
 
+  /* Once attached, the source may run, free the job and with it the
+   * task and the task's last reference on its context, before this
+   * thread lets go of the source: hold the context until then. */
+  context = g_main_context_ref (g_task_get_context (job->task));
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, complete_cb, job, (GDestroyNotify) job_free);
   g_source_set_static_name (source, "[gloss-index] complete");
-  g_source_attach (source, g_task_get_context (job->task));
+  g_source_attach (source, context);
   g_source_unref (source);
+  g_main_context_unref (context);
 }
 
 /* Main-context notifications from the worker. The weak reference lets a
