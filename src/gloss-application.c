@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "gloss-application.h"
 #include "gloss-browser.h"
@@ -38,6 +39,7 @@ struct _GlossApplication
   GCancellable   *cancellable;
   GSettings      *settings;
   guint           load_source;
+  gboolean        options_parsed;
 };
 
 G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
@@ -445,11 +447,12 @@ static int
 gloss_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
-  int status;
-
   g_autofree const char **remaining = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
+
+  GLOSS_APPLICATION (app)->options_parsed = TRUE;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -609,6 +612,23 @@ gloss_application_startup (GApplication *app)
                            G_CALLBACK (library_folder_changed_cb), app, G_CONNECT_SWAPPED);
 }
 
+/* An unknown option or a missing value is bad usage: exit status 2
+ * (DESIGN.md), where GApplication would give 1. */
+static gboolean
+gloss_application_local_command_line (GApplication   *app,
+                                      char         ***arguments,
+                                      int            *exit_status)
+{
+  gboolean done;
+
+  done = G_APPLICATION_CLASS (gloss_application_parent_class)->local_command_line (app, arguments, exit_status);
+
+  if (done && *exit_status == EXIT_FAILURE && !GLOSS_APPLICATION (app)->options_parsed)
+    *exit_status = 2;
+
+  return done;
+}
+
 static void
 gloss_application_shutdown (GApplication *app)
 {
@@ -642,6 +662,7 @@ gloss_application_class_init (GlossApplicationClass *klass)
 
   object_class->finalize = gloss_application_finalize;
   app_class->shutdown = gloss_application_shutdown;
+  app_class->local_command_line = gloss_application_local_command_line;
 
   app_class->activate = gloss_application_activate;
   app_class->open = gloss_application_open;
@@ -655,7 +676,6 @@ gloss_application_init (GlossApplication *self)
   self->cancellable = g_cancellable_new ();
 
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URL…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Clip web articles and annotate them."));
 }

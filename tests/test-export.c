@@ -190,6 +190,23 @@ test_markdown_folder (void)
   files = md_files (dir);
   g_assert_cmpuint (files->len, ==, G_N_ELEMENTS (titles));
 
+  /* A file changed by hand is written again; the others are left alone. */
+  {
+    g_autofree char *path = g_build_filename (dir, "same-title.md", NULL);
+    g_autofree char *good = gloss_test_read_file (path);
+    g_autofree char *edited = g_strconcat (good, "\nA line added by hand.\n", NULL);
+    g_autofree char *back = NULL;
+    g_autoptr(GlossExportSummary) s4 = NULL;
+
+    gloss_test_write_file (dir, "same-title.md", edited);
+    s4 = gloss_export_markdown (clips, dest, NULL, GLOSS_EXPORT_NONE, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s4->files_written, ==, 1);
+    g_assert_cmpuint (s4->files_unchanged, ==, G_N_ELEMENTS (titles) - 1);
+    back = gloss_test_read_file (path);
+    g_assert_cmpstr (back, ==, good);
+  }
+
   /* The export never wrote into the library. */
   after = gloss_test_snapshot_tree (lib);
   g_assert_cmpstr (before, ==, after);

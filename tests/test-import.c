@@ -309,6 +309,32 @@ test_damaged (void)
   }
 }
 
+static void
+test_cli_import (void)
+{
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-cli-import");
+  g_autofree char *path = gloss_test_source_path ("data/import/hypothesis.json");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  GFile *folder = gloss_library_get_folder (library);
+
+  gloss_test_add_clip (library, PEACE_URL, "Peace talks", peace_article, NULL, 0);
+  g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
+  g_test_message ("%s", out->str);
+  g_assert_cmpstr (err->str, ==, "");
+  g_assert_true (g_str_has_prefix (out->str, "Imported a Hypothesis file: 2 pages, 4 highlights added, 0 already there"));
+  g_assert_nonnull (strstr (out->str, "Made 1 clips from the imported highlights"));
+  g_assert_nonnull (strstr (out->str, "Note: 1 replies"));
+  g_assert_cmpuint (urls->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (urls, 0), ==, "https://other.example.net/essay");
+
+  g_string_truncate (out, 0);
+  g_ptr_array_set_size (urls, 0);
+  g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
+  g_assert_true (g_str_has_prefix (out->str, "Imported a Hypothesis file: 2 pages, 0 highlights added, 4 already there"));
+}
+
 /* Shapes no exporter writes: nothing crashes, what cannot be used is
  * left out with a warning. */
 static void
@@ -438,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/import/damaged", test_damaged);
   g_test_add_func ("/import/hostile-w3c", test_hostile_w3c);
   g_test_add_func ("/import/async", test_async);
+  g_test_add_func ("/import/cli", test_cli_import);
   g_test_add_func ("/import/mutations", test_mutations);
 
   return g_test_run ();

@@ -331,6 +331,48 @@ test_delete_clip (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static int
+run_program (const char *first_arg,
+             ...)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", "gloss", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, program);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               &error);
+  g_assert_no_error (error);
+  wait_for_exit (process);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  return g_subprocess_get_exit_status (process);
+}
+
+/* DESIGN.md: 0 on success, 1 on a user error, 2 on bad usage. */
+static void
+test_program_exit_status (void)
+{
+  g_autofree char *missing = g_build_filename (gloss_test_get_root (), "no-such-library", NULL);
+
+  g_assert_cmpint (run_program ("--version", NULL), ==, 0);
+  g_assert_cmpint (run_program ("--no-such-option", NULL), ==, 2);
+  g_assert_cmpint (run_program ("--search", NULL), ==, 2);
+  g_assert_cmpint (run_program ("--json", NULL), ==, 2);
+  g_assert_cmpint (run_program ("--list", "--verify", NULL), ==, 2);
+  g_assert_cmpint (run_program ("--library", missing, "--list", NULL), ==, 1);
+  g_assert_cmpint (run_program ("javascript:alert(1)", NULL), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/window/dialogs", test_dialogs);
   g_test_add_func ("/window/delete-clip", test_delete_clip);
   g_test_add_func ("/window/program/single-instance", test_program_single_instance);
+  g_test_add_func ("/window/program/exit-status", test_program_exit_status);
 
   return g_test_run ();
 }

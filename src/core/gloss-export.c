@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "gloss-export.h"
 #include "gloss-export-private.h"
 #include "gloss-id.h"
+#include "gloss-json-scan.h"
 #include "gloss-markdown.h"
 
 #define PROGRESS_INTERVAL_USEC (50 * G_TIME_SPAN_MILLISECOND)
@@ -228,78 +230,36 @@ read_optional (const char *folder,
   return contents;
 }
 
-/* Far below what json-glib survives (it recurses); clip.json needs four
- * levels. */
+/* clip.json needs four levels; the scanner refuses more than this. */
 #define MAX_JSON_DEPTH 64
 
-static gboolean
-json_depth_ok (const char *data,
-               gsize       length)
-{
-  gboolean in_string = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if (c == '}' || c == ']')
-        depth--;
-    }
-  return TRUE;
-}
-
 static const char *
-get_string (JsonObject *object,
-            const char *member)
+get_string (GlossScanValue *object,
+            const char     *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  GlossScanValue *value = gloss_scan_get_member (object, member);
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
+  return value != NULL && value->type == GLOSS_SCAN_STRING ? value->s : NULL;
 }
 
 static gboolean
-get_uint (JsonObject *object,
-          const char *member,
-          guint      *out)
+get_uint (GlossScanValue *object,
+          const char     *member,
+          guint          *out)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  gint64 value;
+  GlossScanValue *value = gloss_scan_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
+  if (value == NULL || value->type != GLOSS_SCAN_INT || value->i < 0 || value->i > G_MAXUINT32)
     return FALSE;
-  value = json_node_get_int (node);
-  if (value < 0 || value > G_MAXUINT32)
-    return FALSE;
-  *out = (guint) value;
+  *out = (guint) value->i;
   return TRUE;
 }
 
 static char *
-dup_optional (JsonObject *object,
-              const char *member)
+dup_optional (GlossScanValue *object,
+              const char     *member)
 {
-  const char *value = get_string (object, member);
-
-  return value != NULL ? g_strdup (value) : NULL;
+  return g_strdup (get_string (object, member));
 }
 
 static int
@@ -312,35 +272,35 @@ compare_starts (gconstpointer a,
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* The export's copy read straight from clip.json (FORMAT.md), without
- * building the GlossClip and GlossAnnotation objects that the window
- * needs: parsing is most of an export's cost, and this halves it. NULL for
- * anything unexpected, and the caller then goes through gloss_clip_load(),
- * which says what is wrong with the file. */
+/* The export's copy read straight from clip.json (FORMAT.md) with the
+ * core's arena scanner, without building the json-glib tree and the
+ * GlossClip and GlossAnnotation objects that the window needs: reading
+ * is most of an export's cost. NULL for anything unexpected, and the
+ * caller then goes through gloss_clip_load(), which says what is wrong
+ * with the file. */
 static GlossExportClip *
 read_clip_fast (const char *folder_path,
                 const char *article_text)
 {
   g_autofree char *path = g_build_filename (folder_path, "clip.json", NULL);
   g_autofree char *data = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *scan_error = NULL;
+  g_autoptr(GlossScan) scan = NULL;
   g_autoptr(GlossExportClip) clip = NULL;
   g_autoptr(GlossText) text = NULL;
   g_autofree char *folder_name = g_path_get_basename (folder_path);
-  JsonObject *root;
-  JsonNode *node;
+  GlossScanValue *root;
+  GlossScanValue *node;
   gsize length = 0;
   guint format = 0;
   const char *id;
 
   if (!g_file_get_contents (path, &data, &length, NULL) ||
-      !g_utf8_validate (data, length, NULL) || !json_depth_ok (data, length))
+      !g_utf8_validate (data, length, NULL))
     return NULL;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  scan = gloss_scan_parse (data, length, MAX_JSON_DEPTH, &scan_error);
+  if (scan == NULL || (root = gloss_scan_get_root (scan)) == NULL || root->type != GLOSS_SCAN_OBJECT)
     return NULL;
-  root = json_node_get_object (json_parser_get_root (parser));
 
   id = get_string (root, "id");
   if (!get_uint (root, "format", &format) || format < 1 ||
@@ -363,77 +323,67 @@ read_clip_fast (const char *folder_path,
   clip->note = dup_optional (root, "note");
   clip->folder = g_strdup (folder_path);
 
-  node = json_object_get_member (root, "tags");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+  node = gloss_scan_get_member (root, "tags");
+  if (node != NULL && node->type == GLOSS_SCAN_ARRAY)
     {
-      JsonArray *tags = json_node_get_array (node);
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-      for (guint i = 0; i < json_array_get_length (tags); i++)
+      for (GlossScanValue *tag = node->first; tag != NULL; tag = tag->next)
         {
-          JsonNode *tag = json_array_get_element (tags, i);
-
-          if (!JSON_NODE_HOLDS_VALUE (tag) || json_node_get_value_type (tag) != G_TYPE_STRING)
+          if (tag->type != GLOSS_SCAN_STRING)
             return NULL;
-          g_strv_builder_add (builder, json_node_get_string (tag));
+          g_strv_builder_add (builder, tag->s);
         }
       clip->tags = g_strv_builder_end (builder);
     }
-  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  else if (node != NULL && node->type != GLOSS_SCAN_NULL)
     return NULL;
 
-  node = json_object_get_member (root, "annotations");
-  if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node))
+  node = gloss_scan_get_member (root, "annotations");
+  if (node != NULL && node->type != GLOSS_SCAN_ARRAY)
     return NULL;
-  for (guint i = 0; node != NULL && i < json_array_get_length (json_node_get_array (node)); i++)
+  for (GlossScanValue *item = node != NULL ? node->first : NULL; item != NULL; item = item->next)
     {
-      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
-      JsonObject *object;
-      JsonObject *target;
-      JsonNode *selectors;
+      GlossScanValue *target;
+      GlossScanValue *selectors;
       GlossExportAnnotation *a;
       GlossColor color;
       gboolean has_position = FALSE;
 
-      if (!JSON_NODE_HOLDS_OBJECT (item))
+      if (item->type != GLOSS_SCAN_OBJECT)
         return NULL;
-      object = json_node_get_object (item);
-      target = json_object_get_member (object, "target") != NULL &&
-               JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "target"))
-               ? json_object_get_object_member (object, "target") : NULL;
-      selectors = target != NULL ? json_object_get_member (target, "selector") : NULL;
-      if (get_string (object, "id") == NULL || !gloss_id_is_valid (get_string (object, "id")) ||
-          get_string (object, "color") == NULL ||
-          !gloss_color_from_string (get_string (object, "color"), &color) ||
-          selectors == NULL || !JSON_NODE_HOLDS_ARRAY (selectors))
+      target = gloss_scan_get_member (item, "target");
+      selectors = target != NULL && target->type == GLOSS_SCAN_OBJECT
+                  ? gloss_scan_get_member (target, "selector") : NULL;
+      if (get_string (item, "id") == NULL || !gloss_id_is_valid (get_string (item, "id")) ||
+          get_string (item, "color") == NULL ||
+          !gloss_color_from_string (get_string (item, "color"), &color) ||
+          selectors == NULL || selectors->type != GLOSS_SCAN_ARRAY)
         return NULL;
 
       a = gloss_export_annotation_new ();
       g_ptr_array_add (clip->annotations, a);
-      a->id = dup_optional (object, "id");
-      a->created = dup_optional (object, "created");
-      a->modified = dup_optional (object, "modified");
+      a->id = dup_optional (item, "id");
+      a->created = dup_optional (item, "created");
+      a->modified = dup_optional (item, "modified");
       a->color = g_strdup (gloss_color_to_string (color));
-      a->note = g_strdup (get_string (object, "note") != NULL ? get_string (object, "note") : "");
+      a->note = g_strdup (get_string (item, "note") != NULL ? get_string (item, "note") : "");
 
-      for (guint j = 0; j < json_array_get_length (json_node_get_array (selectors)); j++)
+      for (GlossScanValue *sel = selectors->first; sel != NULL; sel = sel->next)
         {
-          JsonNode *sel = json_array_get_element (json_node_get_array (selectors), j);
-          JsonObject *so;
           const char *type;
 
-          if (!JSON_NODE_HOLDS_OBJECT (sel))
+          if (sel->type != GLOSS_SCAN_OBJECT)
             continue;
-          so = json_node_get_object (sel);
-          type = get_string (so, "type");
+          type = get_string (sel, "type");
           if (g_strcmp0 (type, "TextQuoteSelector") == 0 && a->exact == NULL)
             {
-              a->exact = dup_optional (so, "exact");
-              a->prefix = dup_optional (so, "prefix");
-              a->suffix = dup_optional (so, "suffix");
+              a->exact = dup_optional (sel, "exact");
+              a->prefix = dup_optional (sel, "prefix");
+              a->suffix = dup_optional (sel, "suffix");
             }
           else if (g_strcmp0 (type, "TextPositionSelector") == 0 && !has_position)
-            has_position = get_uint (so, "start", &a->start) && get_uint (so, "end", &a->end);
+            has_position = get_uint (sel, "start", &a->start) && get_uint (sel, "end", &a->end);
         }
       if (a->exact == NULL || !has_position)
         return NULL;
@@ -624,25 +574,19 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The gloss_id in the front matter of a Markdown file we wrote, if any. */
+/* The gloss_id in the front matter of a Markdown file we wrote, if any,
+ * looked for in the first SCAN_BYTES of @buf. */
 static char *
-scan_gloss_id (const char *path)
+find_gloss_id (const char *buf,
+               gsize       length)
 {
-  char buf[SCAN_BYTES + 1];
-  FILE *file = g_fopen (path, "rb");
-  gsize n;
+  g_autofree char *head = g_strndup (buf, MIN (length, SCAN_BYTES));
   const char *line;
   const char *end;
 
-  if (file == NULL)
-    return NULL;
-  n = fread (buf, 1, SCAN_BYTES, file);
-  fclose (file);
-  buf[n] = '\0';
-
-  if (strncmp (buf, "gloss_id:", 9) == 0)
-    line = buf;
-  else if ((line = strstr (buf, "\ngloss_id:")) != NULL)
+  if (strncmp (head, "gloss_id:", 9) == 0)
+    line = head;
+  else if ((line = strstr (head, "\ngloss_id:")) != NULL)
     line++;
   else
     return NULL;
@@ -664,10 +608,58 @@ scan_gloss_id (const char *path)
   }
 }
 
+/* Length and checksum: enough to tell an unchanged file without reading
+ * it a second time. */
+static char *
+digest (const char *data,
+        gsize       length)
+{
+  g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+
+  return g_strdup_printf ("%" G_GSIZE_FORMAT ":%s", length, sum);
+}
+
+#define SCAN_MAX_BYTES (1024 * 1024)
+
+/* Reads a Markdown file of the folder once: its gloss_id and, when it is
+ * not huge, its digest. */
+static void
+scan_file (const char  *path,
+           char       **id,
+           char       **file_digest)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  *id = NULL;
+  *file_digest = NULL;
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return;
+  if (st.st_size <= SCAN_MAX_BYTES)
+    {
+      if (!g_file_get_contents (path, &data, &length, NULL))
+        return;
+      *file_digest = digest (data, length);
+    }
+  else
+    {
+      FILE *file = g_fopen (path, "rb");
+
+      if (file == NULL)
+        return;
+      data = g_malloc (SCAN_BYTES);
+      length = fread (data, 1, SCAN_BYTES, file);
+      fclose (file);
+    }
+  *id = find_gloss_id (data, length);
+}
+
 typedef struct
 {
-  GHashTable *by_id;  /* gloss_id → file name */
-  GHashTable *taken;  /* lower-cased file names in the folder */
+  GHashTable *by_id;     /* gloss_id → file name */
+  GHashTable *taken;     /* lower-cased file names in the folder */
+  GHashTable *existing;  /* file name → its digest, or "" when unknown */
 } Folder;
 
 static void
@@ -675,13 +667,15 @@ folder_clear (Folder *folder)
 {
   g_clear_pointer (&folder->by_id, g_hash_table_unref);
   g_clear_pointer (&folder->taken, g_hash_table_unref);
+  g_clear_pointer (&folder->existing, g_hash_table_unref);
 }
 
 typedef struct
 {
   const char *path;
   GPtrArray  *names;
-  char      **ids;   /* the gloss_id of each file, or NULL */
+  char      **ids;      /* the gloss_id of each file, or NULL */
+  char      **digests;  /* the digest of each file, or NULL */
   gint        next;
 } Scan;
 
@@ -699,7 +693,7 @@ scan_worker (gpointer data)
       if (!g_str_has_suffix (name, ".md"))
         continue;
       file = g_build_filename (scan->path, name, NULL);
-      scan->ids[i] = scan_gloss_id (file);
+      scan_file (file, &scan->ids[i], &scan->digests[i]);
     }
   return NULL;
 }
@@ -716,6 +710,7 @@ folder_scan (Folder      *folder,
 
   folder->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   folder->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  folder->existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (g_mkdir_with_parents (path, 0755) != 0)
     {
@@ -740,7 +735,7 @@ folder_scan (Folder      *folder,
   /* Sorted, so that of two copies of one clip's file the same one wins. */
   g_ptr_array_sort (names, compare_names);
   {
-    Scan scan = { path, names, g_new0 (char *, names->len), 0 };
+    Scan scan = { path, names, g_new0 (char *, names->len), g_new0 (char *, names->len), 0 };
     g_autoptr(GPtrArray) threads = g_ptr_array_new ();
     guint n_threads = MIN (CLAMP (g_get_num_processors (), 1, 8), MAX (1, names->len / 64));
 
@@ -754,13 +749,17 @@ folder_scan (Folder      *folder,
     for (guint i = 0; i < names->len; i++)
       {
         char *id = scan.ids[i];
+        const char *n = g_ptr_array_index (names, i);
 
+        g_hash_table_insert (folder->existing, g_strdup (n),
+                             scan.digests[i] != NULL ? scan.digests[i] : g_strdup (""));
         if (id != NULL && !g_hash_table_contains (folder->by_id, id))
-          g_hash_table_insert (folder->by_id, id, g_strdup (g_ptr_array_index (names, i)));
+          g_hash_table_insert (folder->by_id, id, g_strdup (n));
         else
           g_free (id);
       }
     g_free (scan.ids);
+    g_free (scan.digests);
   }
   return TRUE;
 }
@@ -828,6 +827,7 @@ struct _Parallel
   Rendered      *results;
   ItemFunc       func;
   const char    *dir;       /* writing: the folder */
+  Folder        *folder;    /* writing: what was there before */
   GError        *error;     /* the first write error */
   GMutex         lock;
   GCancellable  *caller;
@@ -913,14 +913,28 @@ write_markdown_item (Parallel *par,
   g_autofree char *path = NULL;
   g_autofree char *old = NULL;
   g_autoptr(GError) error = NULL;
+  const char *before;
   gsize old_len = 0;
 
   if (r->skipped)
     return;
   path = g_build_filename (par->dir, r->name, NULL);
-  /* An unchanged file is left alone, so sync tools see no change. */
-  if (g_file_get_contents (path, &old, &old_len, NULL) &&
-      old_len == r->text->len && memcmp (old, r->text->str, old_len) == 0)
+  /* An unchanged file is left alone, so sync tools see no change. The scan
+   * read every file already: its digest answers without reading again. */
+  before = g_hash_table_lookup (par->folder->existing, r->name);
+  if (before != NULL && before[0] != '\0')
+    {
+      g_autofree char *now = digest (r->text->str, r->text->len);
+
+      if (g_str_equal (before, now))
+        {
+          r->unchanged = TRUE;
+          return;
+        }
+    }
+  else if (before != NULL &&
+           g_file_get_contents (path, &old, &old_len, NULL) &&
+           old_len == r->text->len && memcmp (old, r->text->str, old_len) == 0)
     {
       r->unchanged = TRUE;
       return;
@@ -1052,6 +1066,7 @@ run_markdown (Job           *job,
   else
     {
       par.dir = job->destination;
+      par.folder = &folder;
       parallel_run (&par, write_markdown_item);
       if (par.error != NULL)
         {
@@ -1440,6 +1455,7 @@ gloss_export_collect_clips (GlossLibrary        *library,
                             GError             **error)
 {
   g_autoptr(GPtrArray) clips = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
 
@@ -1463,7 +1479,9 @@ gloss_export_collect_clips (GlossLibrary        *library,
                        "There is no clip with the id “%s”", clip_ids[i]);
           return NULL;
         }
-      g_ptr_array_add (clips, g_object_ref (clip));
+      /* A clip named twice is exported once. */
+      if (g_hash_table_add (seen, clip))
+        g_ptr_array_add (clips, g_object_ref (clip));
     }
   return g_steal_pointer (&clips);
 }

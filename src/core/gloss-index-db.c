@@ -352,6 +352,17 @@ try_open (GlossIndexDb  *self,
       return FALSE;
     }
 
+  /* A bulk build that did not finish ran without syncs: the file may
+   * hold anything (gloss_index_db_begin_bulk()). */
+  if (query_int (self, "SELECT count(*) FROM meta WHERE key = 'bulk'", &n) != SQLITE_OK)
+    return sql_error (self, error, "be read");
+  if (n != 0)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   "The search index %s was not finished when it was last built", self->path);
+      return FALSE;
+    }
+
   /* Touch every table, so that a file damaged past its header is found
    * now rather than at the first search. */
   if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
@@ -478,6 +489,29 @@ gloss_index_db_count (GlossIndexDb *self)
   if (query_int (self, "SELECT count(*) FROM clips WHERE damaged = 0", &n) != SQLITE_OK)
     return 0;
   return n;
+}
+
+gboolean
+gloss_index_db_begin_bulk (GlossIndexDb  *self,
+                           GError       **error)
+{
+  /* The marker must be on disk before anything is written unsynced. */
+  return exec (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('bulk', '1');"
+                     "PRAGMA wal_checkpoint(FULL);"
+                     "PRAGMA synchronous = OFF;"
+                     "PRAGMA wal_autocheckpoint = 20000;", error);
+}
+
+gboolean
+gloss_index_db_end_bulk (GlossIndexDb  *self,
+                         GError       **error)
+{
+  /* A checkpoint in NORMAL mode syncs the WAL, then the database: after
+   * it, the whole build and the marker's removal are on disk. */
+  return exec (self, "PRAGMA synchronous = NORMAL;"
+                     "PRAGMA wal_autocheckpoint = 1000;"
+                     "DELETE FROM meta WHERE key = 'bulk';"
+                     "PRAGMA wal_checkpoint(TRUNCATE);", error);
 }
 
 static gint64

@@ -60,6 +60,14 @@ gboolean      gloss_index_db_remove         (GlossIndexDb   *self,
                                              guint           n_ids,
                                              GError        **error);
 
+/* Around indexing many clips: writes without syncing to disk in between
+ * (it is a cache), with a marker that makes the next open rebuild the
+ * file if the build never reached gloss_index_db_end_bulk(). */
+gboolean      gloss_index_db_begin_bulk     (GlossIndexDb   *self,
+                                             GError        **error);
+gboolean      gloss_index_db_end_bulk       (GlossIndexDb   *self,
+                                             GError        **error);
+
 /* Runs @query: a GPtrArray of GlossSearchResult, best first; at most
  * @limit of them (0: all). */
 GPtrArray    *gloss_index_db_search         (GlossIndexDb   *self,

@@ -25,6 +25,8 @@
  * commit, small enough that a search waits at most a fraction of a
  * second. */
 #define BATCH_SIZE 200
+/* From this many clips to index, write without syncing until the end. */
+#define BULK_SIZE 1000
 
 typedef enum
 {
@@ -125,6 +127,7 @@ complete_cb (gpointer data)
 static void
 finish_job (Job *job)
 {
+  GMainContext *context;
   GSource *source;
 
   if (job->task == NULL)
@@ -133,12 +136,17 @@ finish_job (Job *job)
       return;
     }
 
+  /* Once attached, the source may run, free the job and with it the
+   * task and the task's last reference on its context, before this
+   * thread lets go of the source: hold the context until then. */
+  context = g_main_context_ref (g_task_get_context (job->task));
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, complete_cb, job, (GDestroyNotify) job_free);
   g_source_set_static_name (source, "[gloss-index] complete");
-  g_source_attach (source, g_task_get_context (job->task));
+  g_source_attach (source, context);
   g_source_unref (source);
+  g_main_context_unref (context);
 }
 
 /* Main-context notifications from the worker. The weak reference lets a
@@ -258,6 +266,7 @@ do_sync (GlossIndex    *self,
   guint total;
   guint done = 0;
   gboolean ok = TRUE;
+  gboolean bulk;
 
   if (!ensure_db (self, error))
     return FALSE;
@@ -272,7 +281,11 @@ do_sync (GlossIndex    *self,
   g_debug ("Indexing %u clips, dropping %u", changed->len, removed->len);
   post (self, TRUE, TRUE, 0.0, FALSE);
 
-  if (removed->len > 0)
+  bulk = changed->len >= BULK_SIZE;
+  if (bulk)
+    ok = gloss_index_db_begin_bulk (self->db, error);
+
+  if (ok && removed->len > 0)
     ok = gloss_index_db_remove (self->db, (const char **) removed->pdata, removed->len, error);
   done = removed->len;
 
@@ -291,6 +304,11 @@ do_sync (GlossIndex    *self,
       post (self, TRUE, TRUE, (double) done / total, FALSE);
       run_waiting_searches (self);
     }
+
+  /* Not after a failure: the marker then makes the next open start
+   * again from nothing. */
+  if (ok && bulk)
+    ok = gloss_index_db_end_bulk (self->db, error);
 
   post (self, TRUE, FALSE, 1.0, TRUE);
   return ok;
