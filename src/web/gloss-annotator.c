@@ -425,14 +425,8 @@ reader_clip_cb (GlossAnnotator  *self,
   text = gloss_text_new (article, -1);
   json = anchor_all (self, clip, text);
   /* The id is [0-9a-z-]; the page checks that it is this clip's page. */
-  source = g_strdup_printf ("if (document.location.protocol === 'gloss-clip:' && "
-                            "    document.location.host === '%s' && window.glossHighlight) {"
-                            "  let ok = false;"
-                            "  try { glossHighlight.paint (%s); ok = true; }"
-                            "  finally { window.webkit.messageHandlers.gloss.postMessage ("
-                            "    { type: 'preloaded', clip: '%s', ok: ok }); }"
-                            "}",
-                            gloss_clip_get_id (clip), json, gloss_clip_get_id (clip));
+  source = g_strdup_printf ("window.glossHighlight && glossHighlight.preload ('%s', %s);",
+                            gloss_clip_get_id (clip), json);
   self->preload_script = webkit_user_script_new_for_world (source,
                                                            WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
                                                            WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_END,

@@ -398,6 +398,20 @@
     selection: selection,
     paint: paint,
     unpaint: unpaint,
+    /* Paints the stored highlights as the page is built (a user script
+     * that C adds before loading clip @clipId), and says so. */
+    preload: function (clipId, list) {
+      if (document.location.protocol !== 'gloss-clip:' || document.location.host !== clipId)
+        return false;
+      let ok = false;
+      try {
+        paint (list);
+        ok = true;
+      } finally {
+        post ({ type: 'preloaded', clip: String (clipId), ok: ok });
+      }
+      return ok;
+    },
     unpaintAll: unpaintAll,
     setColor: setColor,
     setNote: function (id, hasNote) {
