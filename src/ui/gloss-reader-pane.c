@@ -256,9 +256,6 @@ caret_browsing_action (GtkWidget  *widget,
   if (self->reader == NULL)
     return;
 
-  g_debug ("Caret browsing toggled; focus on %s",
-           gtk_root_get_focus (gtk_widget_get_root (widget)) ?
-           G_OBJECT_TYPE_NAME (gtk_root_get_focus (gtk_widget_get_root (widget))) : "nothing");
   settings = webkit_web_view_get_settings (gloss_reader_view_get_web_view (self->reader));
   webkit_settings_set_enable_caret_browsing (settings, !webkit_settings_get_enable_caret_browsing (settings));
 }
