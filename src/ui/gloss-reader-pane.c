@@ -28,6 +28,8 @@ struct _GlossReaderPane
   GlossLibrary    *library;
   GSettings       *settings;
   GtkWidget       *popover;
+  GSimpleAction   *menu_highlight;       /* for the page's context menu */
+  GSimpleAction   *menu_highlight_note;
 
   /* Template widgets */
   AdwFlap         *flap;
@@ -371,6 +373,8 @@ gloss_reader_pane_dispose (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
+  g_clear_object (&self->menu_highlight);
+  g_clear_object (&self->menu_highlight_note);
 
   G_OBJECT_CLASS (gloss_reader_pane_parent_class)->dispose (object);
 }
@@ -466,6 +470,41 @@ gloss_reader_pane_init (GlossReaderPane *self)
 }
 
 static void
+menu_highlight_cb (GSimpleAction   *action,
+                   GVariant        *param,
+                   GlossReaderPane *self)
+{
+  if (self->annotator != NULL)
+    gloss_annotator_highlight_selection (self->annotator, last_color (self),
+                                         action == self->menu_highlight_note);
+}
+
+/* Right click, or the Menu key, on a selection: Highlight and Highlight
+ * with Note next to WebKit's Copy. */
+static gboolean
+context_menu_cb (GlossReaderPane     *self,
+                 WebKitContextMenu   *menu,
+                 WebKitHitTestResult *hit,
+                 WebKitWebView       *web_view)
+{
+  GdkEvent *event = webkit_context_menu_get_event (menu);
+  gboolean from_keyboard = event == NULL || gdk_event_get_event_type (event) != GDK_BUTTON_PRESS;
+
+  /* A menu opened with the keyboard is not about the point it shows at,
+   * so it offers Highlight whatever that point is. */
+  if (self->annotator == NULL || gloss_annotator_get_clip (self->annotator) == NULL ||
+      (!webkit_hit_test_result_context_is_selection (hit) && !from_keyboard))
+    return FALSE;
+
+  webkit_context_menu_append (menu, webkit_context_menu_item_new_separator ());
+  webkit_context_menu_append (menu, webkit_context_menu_item_new_from_gaction (G_ACTION (self->menu_highlight),
+                                                                               _("_Highlight"), NULL));
+  webkit_context_menu_append (menu, webkit_context_menu_item_new_from_gaction (G_ACTION (self->menu_highlight_note),
+                                                                               _("Highlight and Add _Note"), NULL));
+  return FALSE;
+}
+
+static void
 clip_shown_cb (GlossReaderPane *self)
 {
   if (self->popover != NULL)
@@ -509,6 +548,12 @@ gloss_reader_pane_set_reader (GlossReaderPane *self,
   /* A popover about the clip that was shown goes with it. */
   g_signal_connect_object (reader, "notify::clip",
                            G_CALLBACK (clip_shown_cb), self, G_CONNECT_SWAPPED);
+
+  self->menu_highlight = g_simple_action_new ("highlight", NULL);
+  self->menu_highlight_note = g_simple_action_new ("highlight-note", NULL);
+  g_signal_connect_object (self->menu_highlight, "activate", G_CALLBACK (menu_highlight_cb), self, 0);
+  g_signal_connect_object (self->menu_highlight_note, "activate", G_CALLBACK (menu_highlight_cb), self, 0);
+  g_signal_connect_object (web_view, "context-menu", G_CALLBACK (context_menu_cb), self, G_CONNECT_SWAPPED);
 
   self->popover = gloss_highlight_popover_new (self->annotator);
   gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
