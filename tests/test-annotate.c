@@ -1083,6 +1083,44 @@ test_read_only (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (annotator (fixture), error_cb, &message);
 }
 
+/* A selection inside a highlight, or the caret in one, offers that
+ * highlight (its popover) instead of making a new one. */
+static void
+test_inside_highlight (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  GlossHighlightPopover *popover = GLOSS_HIGHLIGHT_POPOVER (gloss_reader_pane_get_popover (gloss_window_get_reader_pane (fixture->window)));
+  g_autofree char *id = NULL;
+  g_autofree char *done = NULL;
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("The second"), JS_STR ("yeast"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+
+  /* The caret is left at its end: Ctrl+H again offers it. */
+  gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)), "reader.highlight", NULL);
+  gloss_test_wait_until (gtk_widget_get_visible (GTK_WIDGET (popover)), 10000);
+  g_assert_cmpstr (gloss_highlight_popover_get_id (popover), ==, id);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* A selection inside it, likewise. */
+  select_text (fixture, JS_STR ("emphasis"), JS_STR ("strong"));
+  gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)), "reader.highlight", NULL);
+  gloss_test_wait_until (gtk_widget_get_visible (GTK_WIDGET (popover)), 10000);
+  g_assert_cmpstr (gloss_highlight_popover_get_id (popover), ==, id);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* No other marks, provisional or not. */
+  {
+    g_autofree char *script = g_strdup_printf ("String (Array.from (document.querySelectorAll ('mark')).filter (m => m.dataset.id !== '%s').length)", id);
+
+    done = reader_eval (fixture, script);
+  }
+  g_assert_cmpstr (done, ==, "0");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1110,6 +1148,7 @@ main (int   argc,
   ADD ("lists-and-tables", test_lists_and_tables);
   ADD ("generated-library", test_generated_library);
   ADD ("read-only", test_read_only);
+  ADD ("inside-highlight", test_inside_highlight);
 
   return g_test_run ();
 }
