@@ -72,10 +72,14 @@ index_by_url (GlossLibrary *library)
       g_autoptr(GlossClip) clip = g_list_model_get_item (model, i);
       const char *url = gloss_clip_get_url (clip);
 
+      g_autofree char *key = NULL;
+
       if (gloss_clip_get_damage (clip) != NULL || url == NULL)
         continue;
-      if (!g_hash_table_contains (index, url))
-        g_hash_table_insert (index, strip_fragment (url), g_object_ref (clip));
+      /* The first clip of a page wins, whatever its fragment. */
+      key = strip_fragment (url);
+      if (!g_hash_table_contains (index, key))
+        g_hash_table_insert (index, g_steal_pointer (&key), g_object_ref (clip));
     }
   return index;
 }
