@@ -335,25 +335,27 @@ run_import (GFile        *library,
    * and the user is told which pages still need clipping. */
   if (!gtk_init_check ())
     {
+      /* The import itself worked; `gloss --clip URL` later gives those
+       * stand-in clips their article. */
       g_string_append_printf (err,
                               g_dngettext (GETTEXT_PACKAGE,
-                                           "gloss: %u page was not clipped: there is no display for the web engine. Clip it with gloss --clip.\n",
-                                           "gloss: %u pages were not clipped: there is no display for the web engine. Clip them with gloss --clip.\n",
+                                           "gloss: %u page was not clipped yet: there is no display for the web engine. Clip it later with gloss --clip.\n",
+                                           "gloss: %u pages were not clipped yet: there is no display for the web engine. Clip them later with gloss --clip.\n",
                                            urls->len),
                               urls->len);
-      return finish_tool (1, out, err);
+      return finish_tool (0, out, err);
     }
   adw_init ();
 
   g_ptr_array_add (urls, NULL);
   /* The import's own summary first, then one line per page as it goes.
-   * Pages whose clip the import made from its own data are clipped again
-   * for real, their highlights re-anchored in the article. */
+   * The clips the import made from its own data get their real article
+   * (GlossClipQueue finds them by their mark); other clips are left alone. */
   finish_tool (0, out, err);
   g_string_truncate (out, 0);
   g_string_truncate (err, 0);
 
-  return finish_tool (gloss_cli_clip_full (library, (const char * const *) urls->pdata, TRUE, TRUE, out, err),
+  return finish_tool (gloss_cli_clip_full (library, (const char * const *) urls->pdata, TRUE, out, err),
                       out, err);
 }
 
@@ -412,7 +414,7 @@ run_tool (GVariantDict *options)
       adw_init ();
 
       g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
-      return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, FALSE, out, err), out, err);
+      return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, out, err), out, err);
     }
 
   if (g_variant_dict_contains (options, "export-markdown") ||

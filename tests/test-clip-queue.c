@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gloss-clip-queue.h"
+#include "gloss-import.h"
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
 
@@ -104,6 +105,55 @@ test_clips_skips_and_reports (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
 }
 
+/* A clip an import made from its own data gets the real article, keeps
+ * its id and highlights, and loses the stand-in mark; the queue needs no
+ * "update" for that. */
+static void
+test_placeholder_gets_article (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autofree char *uri = gloss_test_server_uri (server, "browser/article.html");
+  g_autoptr(GlossClip) stand_in = gloss_clip_new (uri, "Imported page");
+  g_autoptr(GlossAnnotation) highlight = NULL;
+  static const char *pages[] = { "browser/article.html", NULL };
+  const char *quote = "the ovens start before four in the morning";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (gloss_clip_get_id (stand_in));
+  JsonObject *mark = json_object_new ();
+  GlossClip *clip;
+
+  highlight = gloss_annotation_new (quote, "", "", 0, strlen (quote), GLOSS_COLOR_GREEN);
+  gloss_clip_add_annotation (stand_in, highlight);
+  json_object_set_boolean_member (mark, "placeholder", TRUE);
+  json_object_set_object_member (gloss_clip_to_json (stand_in), "gloss_import", mark);
+  gloss_library_add (library, stand_in, "<p>the ovens start before four in the morning</p>", quote, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_import_clip_is_placeholder (stand_in));
+
+  run_queue (queue, pages, FALSE);
+
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 1);
+  g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+  clip = gloss_library_lookup (library, id);
+  g_assert_nonnull (clip);
+  g_assert_false (gloss_import_clip_is_placeholder (clip));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+
+  {
+    g_autofree char *text = gloss_clip_load_article_text (clip, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (text, "older varieties of wheat"));
+  }
+
+  /* Clipped again: a real clip now, so left alone. */
+  gloss_clip_queue_reset (queue);
+  run_queue (queue, pages, FALSE);
+  g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 1);
+}
+
 static void
 test_bad_address (void)
 {
@@ -133,6 +183,7 @@ main (int   argc,
   the_server = server = gloss_test_server_new ();
 
   g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
+  g_test_add_func ("/clip-queue/placeholder-gets-article", test_placeholder_gets_article);
   g_test_add_func ("/clip-queue/bad-address", test_bad_address);
 
   return g_test_run ();

@@ -540,6 +540,55 @@ test_external_into_empty (void)
   g_assert_nonnull (gloss_library_lookup (library, "first"));
 }
 
+/* A highlight added while clip.json could not be read (a sync tool was
+ * halfway through writing it) is kept when the file is readable again and
+ * the clip is saved, not replaced by the file's annotations. */
+static void
+test_add_while_unreadable (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("unreadable-library");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) first = gloss_library_new (folder);
+  g_autoptr(GlossLibrary) second = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/a", "A page");
+  g_autoptr(GlossAnnotation) old = gloss_annotation_new ("one", "", " two", 0, 3, GLOSS_COLOR_YELLOW);
+  g_autoptr(GlossAnnotation) added = gloss_annotation_new ("two", "one ", "", 4, 7, GLOSS_COLOR_BLUE);
+  g_autofree char *json_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossClip *summary;
+
+  gloss_library_load (first, NULL, &error);
+  g_assert_no_error (error);
+  gloss_clip_add_annotation (clip, old);
+  gloss_library_add (first, clip, "<p>one two</p>", "one two", &error);
+  g_assert_no_error (error);
+  json_path = g_build_filename (path, "clips", gloss_clip_get_id (clip), "clip.json", NULL);
+  contents = gloss_test_read_file (json_path);
+
+  /* Another process's view of the same library, listing metadata only. */
+  gloss_library_load (second, NULL, &error);
+  g_assert_no_error (error);
+  summary = gloss_library_lookup (second, gloss_clip_get_id (clip));
+  g_assert_nonnull (summary);
+
+  g_assert_true (g_file_set_contents (json_path, "{\"format\": 1, \"id\"", -1, NULL));
+  g_test_expect_message ("gloss-clip", G_LOG_LEVEL_WARNING, "*Could not read the annotations*");
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (summary)), ==, 0);
+  g_test_assert_expected_messages ();
+  g_assert_true (gloss_clip_add_annotation (summary, added));
+
+  g_assert_true (g_file_set_contents (json_path, contents, -1, NULL));
+  gloss_library_save (second, summary, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (gloss_clip_get_n_annotations (summary), ==, 2);
+  saved = gloss_test_read_file (json_path);
+  g_assert_nonnull (strstr (saved, gloss_annotation_get_id (old)));
+  g_assert_nonnull (strstr (saved, gloss_annotation_get_id (added)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -555,6 +604,7 @@ main (int    argc,
   g_test_add_func ("/library/resolve-folder", test_resolve_folder);
   g_test_add_func ("/library/external-changes", test_external_changes);
   g_test_add_func ("/library/external-into-empty", test_external_into_empty);
+  g_test_add_func ("/library/add-while-unreadable", test_add_while_unreadable);
 
   return g_test_run ();
 }

@@ -805,6 +805,10 @@ gloss_clip_load (GFile   *folder,
   return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, error);
 }
 
+static int compare_annotations (gconstpointer a,
+                                gconstpointer b,
+                                gpointer      user_data);
+
 /* A summary-loaded clip reads its JSON and annotations again the first
  * time they are needed. Metadata changed in memory since wins over the
  * file, as it will be written back over it. */
@@ -838,16 +842,32 @@ ensure_full (GlossClip  *self,
   self->root = g_steal_pointer (&full->root);
   if (self->annotations != NULL)
     {
-      /* An empty stand-in was handed out after a failed read: fill it so
-       * that whoever holds it sees the annotations. */
+      /* A stand-in was handed out after a failed read: fill it so that
+       * whoever holds it sees the annotations, keeping any added to it
+       * since (they would be lost in the save that follows). */
       guint n = g_list_model_get_n_items (G_LIST_MODEL (full->annotations));
+      guint n_added = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
       g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
 
       for (guint i = 0; i < n; i++)
-        g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (full->annotations), i));
-      g_list_store_splice (self->annotations, 0,
-                           g_list_model_get_n_items (G_LIST_MODEL (self->annotations)),
-                           items->pdata, items->len);
+        {
+          GlossAnnotation *a = g_list_model_get_item (G_LIST_MODEL (full->annotations), i);
+
+          g_hash_table_add (ids, (gpointer) gloss_annotation_get_id (a));
+          g_ptr_array_add (items, a);
+        }
+      for (guint i = 0; i < n_added; i++)
+        {
+          GlossAnnotation *a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+          if (g_hash_table_contains (ids, gloss_annotation_get_id (a)))
+            g_object_unref (a);
+          else
+            g_ptr_array_add (items, a);
+        }
+      g_list_store_splice (self->annotations, 0, n_added, items->pdata, items->len);
+      g_list_store_sort (self->annotations, compare_annotations, NULL);
     }
   else
     self->annotations = g_steal_pointer (&full->annotations);

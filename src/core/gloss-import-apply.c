@@ -72,10 +72,14 @@ index_by_url (GlossLibrary *library)
       g_autoptr(GlossClip) clip = g_list_model_get_item (model, i);
       const char *url = gloss_clip_get_url (clip);
 
+      g_autofree char *key = NULL;
+
       if (gloss_clip_get_damage (clip) != NULL || url == NULL)
         continue;
-      if (!g_hash_table_contains (index, url))
-        g_hash_table_insert (index, strip_fragment (url), g_object_ref (clip));
+      /* The first clip of a page wins, whatever its fragment. */
+      key = strip_fragment (url);
+      if (!g_hash_table_contains (index, key))
+        g_hash_table_insert (index, g_steal_pointer (&key), g_object_ref (clip));
     }
   return index;
 }
@@ -346,6 +350,35 @@ build_stub_article (GlossImportPage  *page,
   *text = g_string_free (g_steal_pointer (&t), FALSE);
 }
 
+gboolean
+gloss_import_clip_is_placeholder (GlossClip *clip)
+{
+  JsonObject *root;
+  JsonNode *mark;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
+
+  if (gloss_clip_get_damage (clip) != NULL || !(root = gloss_clip_to_json (clip)))
+    return FALSE;
+
+  mark = json_object_get_member (root, "gloss_import");
+  if (mark == NULL || !JSON_NODE_HOLDS_OBJECT (mark))
+    return FALSE;
+
+  return json_object_get_boolean_member_with_default (json_node_get_object (mark), "placeholder", FALSE);
+}
+
+void
+gloss_import_clip_clear_placeholder (GlossClip *clip)
+{
+  JsonObject *root;
+
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+
+  if ((root = gloss_clip_to_json (clip)) != NULL && json_object_has_member (root, "gloss_import"))
+    json_object_remove_member (root, "gloss_import");
+}
+
 static GlossClip *
 create_placeholder (GlossImportPlan     *plan,
                     GlossLibrary        *library,
@@ -464,7 +497,9 @@ apply_page (Apply   *apply,
       g_hash_table_insert (apply->index, g_strdup (page->url), made);
       summary->placeholders++;
       g_ptr_array_add (summary->placeholder_ids, g_strdup (gloss_clip_get_id (made)));
-      if (is_web_url (page->url))
+      /* A clip made from the saved article a Gloss export points at is
+       * already exact: clipping the live page again could only lose it. */
+      if (is_web_url (page->url) && gloss_import_clip_is_placeholder (made))
         g_ptr_array_add (summary->urls_to_clip, g_strdup (page->url));
       return TRUE;
     }

@@ -119,6 +119,13 @@ void                gloss_import_apply_async         (GlossImportPlan     *plan,
 GlossImportSummary *gloss_import_apply_finish        (GAsyncResult        *result,
                                                       GError             **error);
 
+/* TRUE for a clip an import made from its own data (its quotes as the
+ * article), marked "gloss_import": {"placeholder": true} in clip.json:
+ * clipping its page replaces that stand-in with the real article. */
+gboolean            gloss_import_clip_is_placeholder (GlossClip          *clip);
+/* Drops that mark once the real article is in (the caller saves). */
+void                gloss_import_clip_clear_placeholder (GlossClip       *clip);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossImportPlan, gloss_import_plan_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossImportSummary, gloss_import_summary_free)
 

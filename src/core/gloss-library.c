@@ -1057,9 +1057,15 @@ gloss_library_restore (GlossLibrary  *self,
       return FALSE;
     }
 
-  source = find_in_own_trash (self, clip_id);
+  /* The copy this session put in .trash/ first, then the desktop trash
+   * (where a delete goes when it can), and only then a copy an earlier
+   * session left in .trash/: the latest deletion is the one to undo. */
+  if (g_hash_table_contains (self->trashed, clip_id))
+    source = find_in_own_trash (self, clip_id);
   if (source == NULL && find_in_desktop_trash (self, folder, &entry))
     source = g_object_ref (entry.file);
+  if (source == NULL)
+    source = find_in_own_trash (self, clip_id);
 
   if (source == NULL)
     {

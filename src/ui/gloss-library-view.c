@@ -30,6 +30,7 @@ struct _GlossLibraryView
   GListModel     *results;
   GCancellable   *search_cancellable;
   char           *query;
+  guint           requery_id;
 
   /* Template widgets */
   GtkWidget      *box;
@@ -608,10 +609,36 @@ index_progress_cb (GlossLibraryView *self)
     run_search (self);
 }
 
+static gboolean
+requery_cb (gpointer user_data)
+{
+  GlossLibraryView *self = user_data;
+
+  self->requery_id = 0;
+  run_search (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The index changed (a clip added, edited or deleted, here or by another
+ * process): the results on screen may be stale. Indexing reports after
+ * each batch, so wait for a pause before searching again. */
+static void
+index_changed_cb (GlossLibraryView *self)
+{
+  if (self->query == NULL || *self->query == '\0')
+    return;
+
+  g_clear_handle_id (&self->requery_id, g_source_remove);
+  self->requery_id = g_timeout_add (300, requery_cb, self);
+}
+
 static void
 gloss_library_view_dispose (GObject *object)
 {
   GlossLibraryView *self = (GlossLibraryView *)object;
+
+  g_clear_handle_id (&self->requery_id, g_source_remove);
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
@@ -780,6 +807,8 @@ gloss_library_view_set_index (GlossLibraryView *self,
                                G_CALLBACK (index_progress_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (index, "notify::progress",
                                G_CALLBACK (index_progress_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (index, "changed",
+                               G_CALLBACK (index_changed_cb), self, G_CONNECT_SWAPPED);
       index_progress_cb (self);
     }
 

@@ -150,12 +150,13 @@ apply_done_cb (GObject      *object,
                           summary->urls_to_clip->len);
   toast (run, message->str);
 
-  /* Pages made from the import data are clipped again for real, and
-   * their highlights re-anchored in the article. */
+  /* The queue gives the clips the import made from its own data their
+   * real article (highlights re-anchored in it) and leaves every other
+   * clip of those pages alone. */
   run->queue = gloss_clip_queue_new (run->library);
   g_signal_connect (run->queue, "finished", G_CALLBACK (queue_finished_cb), run);
   for (guint i = 0; i < summary->urls_to_clip->len; i++)
-    gloss_clip_queue_add (run->queue, g_ptr_array_index (summary->urls_to_clip, i), TRUE);
+    gloss_clip_queue_add (run->queue, g_ptr_array_index (summary->urls_to_clip, i), FALSE);
 }
 
 static void

@@ -1004,6 +1004,11 @@ gloss_window_set_library (GlossWindow  *self,
   g_return_if_fail (library == NULL || GLOSS_IS_LIBRARY (library));
   g_return_if_fail (index == NULL || GLOSS_IS_INDEX (index));
 
+  /* A clip under way belongs to the library it started in: stop it rather
+   * than let it land there unseen. */
+  if (self->library != library)
+    g_cancellable_cancel (self->clip_cancellable);
+
   if (g_set_object (&self->library, library))
     g_clear_object (&self->clipper);
   g_set_object (&self->index, index);

@@ -99,14 +99,13 @@ gloss_cli_clip (GFile              *library_folder,
                 GString            *out,
                 GString            *err)
 {
-  return gloss_cli_clip_full (library_folder, urls, FALSE, FALSE, out, err);
+  return gloss_cli_clip_full (library_folder, urls, FALSE, out, err);
 }
 
 int
 gloss_cli_clip_full (GFile              *library_folder,
                      const char * const *urls,
                      gboolean            live,
-                     gboolean            update_existing,
                      GString            *out,
                      GString            *err)
 {
@@ -137,7 +136,7 @@ gloss_cli_clip_full (GFile              *library_folder,
   g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &run);
 
   for (guint i = 0; urls[i] != NULL; i++)
-    gloss_clip_queue_add (queue, urls[i], update_existing);
+    gloss_clip_queue_add (queue, urls[i], FALSE);
 
   while (!run.finished)
     g_main_context_iteration (NULL, TRUE);

@@ -21,12 +21,11 @@ int gloss_cli_clip      (GFile              *library_folder,
                          GString            *out,
                          GString            *err);
 /* The same; with @live the progress lines go to stderr as they happen
- * instead of into @err; with @update_existing a page already in the
- * library is clipped again and its clip updated (imports). */
+ * instead of into @err. A page already in the library is left alone,
+ * unless its clip is an import's stand-in, which gets the real article. */
 int gloss_cli_clip_full (GFile              *library_folder,
                          const char * const *urls,
                          gboolean            live,
-                         gboolean            update_existing,
                          GString            *out,
                          GString            *err);
 

@@ -20,6 +20,7 @@
 #include "gloss-browser.h"
 #include "gloss-clip-queue.h"
 #include "gloss-clipper.h"
+#include "gloss-import.h"
 
 #define DEFAULT_TIMEOUT_S 60
 /* Once the document is parsed, how long its images, styles and scripts
@@ -130,32 +131,56 @@ clip_done_cb (GObject      *object,
     return;
 
   if (clip != NULL)
-    self->clipped++;
+    {
+      self->clipped++;
+
+      /* The stand-in an import made is a real clip now. */
+      if (gloss_import_clip_is_placeholder (clip))
+        {
+          g_autoptr(GError) save_error = NULL;
+
+          gloss_import_clip_clear_placeholder (clip);
+          if (!gloss_library_save (self->library, clip, &save_error))
+            g_warning ("%s", save_error->message);
+        }
+    }
 
   item_done (self, clip, FALSE, clip == NULL ? error->message : NULL);
 }
 
+/* What to do with a loaded page: a clip that an import made from its own
+ * data (by the address asked for, else the one reached) gets the real
+ * article; any other clip of the page is left alone, unless the item asks
+ * to update it; else the page becomes a new clip. */
 static void
 page_loaded (GlossClipQueue *self)
 {
   WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
-  GlossClip *existing;
+  g_autofree char *asked = gloss_browser_normalize_uri (self->current->url, NULL);
+  GlossClip *by_asked = asked ? gloss_library_find_by_url (self->library, asked) : NULL;
+  GlossClip *by_reached = gloss_library_find_by_url (self->library, webkit_web_view_get_uri (web_view));
+  GlossClip *update = NULL;
 
   stop_waiting (self);
 
-  /* The address after redirects is the one a clip keeps. */
-  existing = gloss_library_find_by_url (self->library, webkit_web_view_get_uri (web_view));
-  if (existing == NULL)
-    existing = gloss_library_find_by_url (self->library, self->current->url);
-
-  if (existing != NULL && !self->current->update_existing)
+  if (by_asked != NULL && gloss_import_clip_is_placeholder (by_asked))
+    update = by_asked;
+  else if (by_reached != NULL && gloss_import_clip_is_placeholder (by_reached))
+    update = by_reached;
+  else if (by_asked != NULL || by_reached != NULL)
     {
-      self->skipped++;
-      item_done (self, existing, TRUE, NULL);
-      return;
+      GlossClip *existing = by_reached ? by_reached : by_asked;
+
+      if (!self->current->update_existing)
+        {
+          self->skipped++;
+          item_done (self, existing, TRUE, NULL);
+          return;
+        }
+      update = existing;
     }
 
-  gloss_clipper_clip_async (self->clipper, web_view, GLOSS_CLIP_MODE_ARTICLE, existing,
+  gloss_clipper_clip_async (self->clipper, web_view, GLOSS_CLIP_MODE_ARTICLE, update,
                             self->cancellable, clip_done_cb, g_object_ref (self));
 }
 
