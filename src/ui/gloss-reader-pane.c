@@ -28,6 +28,7 @@ struct _GlossReaderPane
   GlossLibrary    *library;
   GSettings       *settings;
   GtkWidget       *popover;
+  GtkEventController *window_shortcuts; /* F9, on the window we are in */
   GSimpleAction   *menu_highlight;       /* for the page's context menu */
   GSimpleAction   *menu_highlight_note;
 
@@ -278,15 +279,66 @@ close_request_cb (GlossReaderPane *self)
   gloss_annotations_panel_flush (self->panel);
 }
 
+static gboolean
+toggle_annotations_shortcut_cb (GtkWidget *window,
+                                GVariant  *args,
+                                gpointer   user_data)
+{
+  GlossReaderPane *self = GLOSS_READER_PANE (user_data);
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return FALSE;
+
+  gloss_reader_pane_set_show_annotations (self, !gloss_reader_pane_get_show_annotations (self));
+  return TRUE;
+}
+
 static void
 gloss_reader_pane_root (GtkWidget *widget)
 {
+  GlossReaderPane *self = GLOSS_READER_PANE (widget);
+  GtkWidget *root;
+
   GTK_WIDGET_CLASS (gloss_reader_pane_parent_class)->root (widget);
 
+  root = GTK_WIDGET (gtk_widget_get_root (widget));
+  if (!GTK_IS_WINDOW (root))
+    return;
+
   /* The note being typed is written before the window goes. */
-  if (GTK_IS_WINDOW (gtk_widget_get_root (widget)))
-    g_signal_connect_object (gtk_widget_get_root (widget), "close-request",
-                             G_CALLBACK (close_request_cb), widget, G_CONNECT_SWAPPED);
+  g_signal_connect_object (root, "close-request",
+                           G_CALLBACK (close_request_cb), widget, G_CONNECT_SWAPPED);
+
+  /* F9 wherever the focus is in the window (the address bar, the
+   * library), as long as the reader shows: a local controller on the
+   * window, taken off again in unroot. (A global-scope controller here
+   * crashed GTK 4.8 when the window was destroyed.) */
+  self->window_shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (self->window_shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F9, 0),
+                                                          gtk_callback_action_new (toggle_annotations_shortcut_cb,
+                                                                                   self, NULL)));
+  g_object_add_weak_pointer (G_OBJECT (self->window_shortcuts), (gpointer *)&self->window_shortcuts);
+  gtk_widget_add_controller (root, self->window_shortcuts);
+}
+
+static void
+gloss_reader_pane_unroot (GtkWidget *widget)
+{
+  GlossReaderPane *self = GLOSS_READER_PANE (widget);
+
+  if (self->window_shortcuts != NULL)
+    {
+      GtkEventController *controller = self->window_shortcuts;
+      GtkWidget *window = gtk_event_controller_get_widget (controller);
+
+      g_object_remove_weak_pointer (G_OBJECT (controller), (gpointer *)&self->window_shortcuts);
+      self->window_shortcuts = NULL;
+      if (window != NULL)
+        gtk_widget_remove_controller (window, controller);
+    }
+
+  GTK_WIDGET_CLASS (gloss_reader_pane_parent_class)->unroot (widget);
 }
 
 static void
@@ -391,6 +443,7 @@ gloss_reader_pane_class_init (GlossReaderPaneClass *klass)
   widget_class->measure = gloss_reader_pane_measure;
   widget_class->size_allocate = gloss_reader_pane_size_allocate;
   widget_class->root = gloss_reader_pane_root;
+  widget_class->unroot = gloss_reader_pane_unroot;
 
   properties[PROP_SHOW_ANNOTATIONS] =
     g_param_spec_boolean ("show-annotations", NULL, NULL,
@@ -418,20 +471,6 @@ gloss_reader_pane_class_init (GlossReaderPaneClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "reader.caret-browsing", NULL);
 }
 
-static gboolean
-toggle_annotations_shortcut_cb (GtkWidget *widget,
-                                GVariant  *args,
-                                gpointer   user_data)
-{
-  GlossReaderPane *self = GLOSS_READER_PANE (widget);
-
-  if (!gtk_widget_get_mapped (widget))
-    return FALSE;
-
-  gloss_reader_pane_set_show_annotations (self, !gloss_reader_pane_get_show_annotations (self));
-  return TRUE;
-}
-
 static void
 flap_revealed_cb (GlossReaderPane *self)
 {
@@ -452,15 +491,6 @@ gloss_reader_pane_init (GlossReaderPane *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F7, 0),
                                                           gtk_named_action_new ("reader.caret-browsing")));
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  /* F9 wherever the focus is in the window (the address bar, the
-   * library), as long as the reader shows. */
-  controller = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_GLOBAL);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F9, 0),
-                                                          gtk_callback_action_new (toggle_annotations_shortcut_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->settings = g_settings_new (APP_ID);
