@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-annotation.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
@@ -220,7 +222,9 @@ read_time (JsonObject  *object,
   if (!gloss_time_is_valid (value))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is not an RFC 3339 UTC time", member, where);
+                   /* Translators: a member name of clip.json, then where it is, such
+                    * as “annotation ID”. */
+                   _("“%s” in %s is not an RFC 3339 UTC time"), member, where);
       return FALSE;
     }
 
@@ -243,7 +247,9 @@ read_position (JsonObject  *selector,
   if (value < 0 || value > G_MAXINT32)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is out of range", member, where);
+                   /* Translators: a member name of clip.json, then where it is, such
+                    * as “annotation ID”. */
+                   _("“%s” in %s is out of range"), member, where);
       return FALSE;
     }
 
@@ -288,7 +294,7 @@ get_selectors (JsonObject  *object,
   if (target == NULL || !JSON_NODE_HOLDS_OBJECT (target))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target” object", where);
+                   _("%s has no “target” object"), where);
       return NULL;
     }
 
@@ -296,7 +302,7 @@ get_selectors (JsonObject  *object,
   if (selector == NULL || !JSON_NODE_HOLDS_ARRAY (selector))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target.selector” array", where);
+                   _("%s has no “target.selector” array"), where);
       return NULL;
     }
 
@@ -315,12 +321,17 @@ gloss_annotation_new_from_json (JsonObject  *object,
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  if (!gloss_json_get_string (object, "an annotation", "id", GLOSS_JSON_REQUIRED, &id, error))
+  if (!gloss_json_get_string (object,
+                              /* Translators: where in clip.json, in messages
+                               * such as “%s has no “%s””. */
+                              _("an annotation"), "id", GLOSS_JSON_REQUIRED, &id, error))
     return NULL;
   if (!gloss_id_check (id, error))
     return NULL;
 
-  where = g_strdup_printf ("annotation %s", id);
+  /* Translators: %s is an annotation id; where in clip.json, in messages
+   * such as “%s has no “%s””. */
+  where = g_strdup_printf (_("annotation %s"), id);
   self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
   self->id = g_strdup (id);
 
@@ -335,7 +346,7 @@ gloss_annotation_new_from_json (JsonObject  *object,
       g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has an unknown color “%s”", where, shown);
+                   _("%s has an unknown color “%s”"), where, shown);
       return NULL;
     }
 
@@ -349,7 +360,7 @@ gloss_annotation_new_from_json (JsonObject  *object,
   if (!(quote = find_selector (selectors, "TextQuoteSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextQuoteSelector", where);
+                   _("%s has no TextQuoteSelector"), where);
       return NULL;
     }
   if (!gloss_json_get_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
@@ -363,7 +374,7 @@ gloss_annotation_new_from_json (JsonObject  *object,
   if (!(position = find_selector (selectors, "TextPositionSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextPositionSelector", where);
+                   _("%s has no TextPositionSelector"), where);
       return NULL;
     }
   if (!read_position (position, where, "start", &self->start, error) ||
@@ -372,7 +383,7 @@ gloss_annotation_new_from_json (JsonObject  *object,
   if (self->start > self->end)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s ends before it starts", where);
+                   _("%s ends before it starts"), where);
       return NULL;
     }
 
@@ -652,7 +663,9 @@ scan_check_time (GlossScanValue  *object,
   if (!gloss_time_is_valid (value))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is not an RFC 3339 UTC time", member, where);
+                   /* Translators: a member name of clip.json, then where it is, such
+                    * as “annotation ID”. */
+                   _("“%s” in %s is not an RFC 3339 UTC time"), member, where);
       return FALSE;
     }
   return TRUE;
@@ -670,7 +683,9 @@ scan_check_position (GlossScanValue  *selector,
   if (*out < 0 || *out > G_MAXINT32)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is out of range", member, where);
+                   /* Translators: a member name of clip.json, then where it is, such
+                    * as “annotation ID”. */
+                   _("“%s” in %s is out of range"), member, where);
       return FALSE;
     }
   return TRUE;
@@ -686,12 +701,14 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   GlossScanValue *target, *selectors, *quote, *position;
   gint64 start, end;
 
-  if (!gloss_scan_read_string (object, "an annotation", "id", GLOSS_JSON_REQUIRED, &id, error))
+  if (!gloss_scan_read_string (object, _("an annotation"), "id", GLOSS_JSON_REQUIRED, &id, error))
     return FALSE;
   if (!gloss_id_check (id, error))
     return FALSE;
 
-  where = g_strdup_printf ("annotation %s", id);
+  /* Translators: %s is an annotation id; where in clip.json, in messages
+   * such as “%s has no “%s””. */
+  where = g_strdup_printf (_("annotation %s"), id);
 
   if (!scan_check_time (object, where, "created", error) ||
       !scan_check_time (object, where, "modified", error))
@@ -704,7 +721,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has an unknown color “%s”", where, shown);
+                   _("%s has an unknown color “%s”"), where, shown);
       return FALSE;
     }
 
@@ -715,21 +732,21 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   if (target == NULL || target->type != GLOSS_SCAN_OBJECT)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target” object", where);
+                   _("%s has no “target” object"), where);
       return FALSE;
     }
   selectors = gloss_scan_get_member (target, "selector");
   if (selectors == NULL || selectors->type != GLOSS_SCAN_ARRAY)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target.selector” array", where);
+                   _("%s has no “target.selector” array"), where);
       return FALSE;
     }
 
   if (!(quote = scan_find_selector (selectors, "TextQuoteSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextQuoteSelector", where);
+                   _("%s has no TextQuoteSelector"), where);
       return FALSE;
     }
   if (!gloss_scan_read_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
@@ -740,7 +757,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   if (!(position = scan_find_selector (selectors, "TextPositionSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextPositionSelector", where);
+                   _("%s has no TextPositionSelector"), where);
       return FALSE;
     }
   if (!scan_check_position (position, where, "start", &start, error) ||
@@ -749,7 +766,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   if (start > end)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s ends before it starts", where);
+                   _("%s ends before it starts"), where);
       return FALSE;
     }
 

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-error.h"
 #include "gloss-index-db.h"
 #include "gloss-index.h"
@@ -296,7 +298,7 @@ do_sync (GlossIndex    *self,
       if (should_stop (self, cancellable))
         {
           ok = FALSE;
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Indexing was cancelled");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Indexing was cancelled"));
           break;
         }
       ok = gloss_index_db_update (self->db, (const char **) changed->pdata + i, n, error);
@@ -499,7 +501,7 @@ cancel_queue (GQueue *queue)
     {
       if (job->task != NULL)
         g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "The search index was closed");
+                                 "%s", _("The search index was closed"));
       job_free (job);
     }
 }

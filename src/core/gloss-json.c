@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-json-private.h"
 
 static const char *
@@ -19,9 +21,9 @@ node_kind (JsonNode *node)
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -29,15 +31,15 @@ node_kind (JsonNode *node)
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_STRING:
-          return "a string";
+          return _("a string");
         case G_TYPE_BOOLEAN:
-          return "true or false";
+          return _("true or false");
         case G_TYPE_DOUBLE:
-          return "a fractional number";
+          return _("a fractional number");
         case G_TYPE_INT64:
-          return "an integer";
+          return _("an integer");
         default:
-          return "an unknown value";
+          return _("an unknown value");
         }
     }
 }
@@ -59,7 +61,9 @@ lookup (JsonObject      *object,
       if (flags & GLOSS_JSON_REQUIRED)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "%s has no “%s”", where, member);
+                       /* Translators: where in a library file, such as “clip.json” or
+                        * “annotation ID”, then the name of a missing JSON member. */
+                       _("%s has no “%s”"), where, member);
           *failed = TRUE;
         }
       return NULL;
@@ -70,7 +74,9 @@ lookup (JsonObject      *object,
       if (!(flags & GLOSS_JSON_NULLABLE))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "“%s” in %s is null", member, where);
+                       /* Translators: a JSON member name, then where in a library file
+                        * it is, such as “clip.json” or “annotation ID”. */
+                       _("“%s” in %s is null"), member, where);
           *failed = TRUE;
         }
       return NULL;
@@ -97,7 +103,10 @@ gloss_json_get_string (JsonObject      *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not a string", member, where, node_kind (node));
+                   /* Translators: a JSON member name; where in a library file it is,
+                    * such as “clip.json” or “annotation ID”; what it holds instead, such
+                    * as “an integer”. */
+                   _("“%s” in %s is %s, not a string"), member, where, node_kind (node));
       return FALSE;
     }
 
@@ -123,7 +132,10 @@ gloss_json_get_int (JsonObject      *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not an integer", member, where, node_kind (node));
+                   /* Translators: a JSON member name; where in a library file it is,
+                    * such as “clip.json” or “annotation ID”; what it holds instead, such
+                    * as “a string”. */
+                   _("“%s” in %s is %s, not an integer"), member, where, node_kind (node));
       return FALSE;
     }
 
@@ -204,7 +216,9 @@ scan_lookup (GlossScanValue  *object,
       if (flags & GLOSS_JSON_REQUIRED)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "%s has no “%s”", where, member);
+                       /* Translators: where in a library file, such as “clip.json” or
+                        * “annotation ID”, then the name of a missing JSON member. */
+                       _("%s has no “%s”"), where, member);
           *failed = TRUE;
         }
       return NULL;
@@ -215,7 +229,9 @@ scan_lookup (GlossScanValue  *object,
       if (!(flags & GLOSS_JSON_NULLABLE))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "“%s” in %s is null", member, where);
+                       /* Translators: a JSON member name, then where in a library file
+                        * it is, such as “clip.json” or “annotation ID”. */
+                       _("“%s” in %s is null"), member, where);
           *failed = TRUE;
         }
       return NULL;
@@ -242,7 +258,7 @@ gloss_scan_read_string (GlossScanValue  *object,
   if (value->type != GLOSS_SCAN_STRING)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not a string", member, where, gloss_scan_type_name (value));
+                   _("“%s” in %s is %s, not a string"), member, where, gloss_scan_type_name (value));
       return FALSE;
     }
 
@@ -268,7 +284,7 @@ gloss_scan_read_int (GlossScanValue  *object,
   if (value->type != GLOSS_SCAN_INT)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not an integer", member, where, gloss_scan_type_name (value));
+                   _("“%s” in %s is %s, not an integer"), member, where, gloss_scan_type_name (value));
       return FALSE;
     }
 
