@@ -39,6 +39,7 @@ struct _GlossApplication
   GCancellable   *cancellable;
   GSettings      *settings;
   guint           load_source;
+  gboolean        load_pending;
   gboolean        options_parsed;
 };
 
@@ -136,6 +137,18 @@ load_library_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Not at a lower priority than default: the loading spinner's frames
+ * would starve it. */
+static void
+schedule_load (GlossApplication *self)
+{
+  if (!self->load_pending || self->load_source != 0)
+    return;
+
+  self->load_pending = FALSE;
+  self->load_source = g_idle_add_full (G_PRIORITY_DEFAULT, load_library_cb, self, NULL);
+}
+
 GlossLibrary *
 gloss_application_get_library (GlossApplication *self)
 {
@@ -150,14 +163,37 @@ gloss_application_get_library (GlossApplication *self)
       self->index = gloss_index_new (folder);
       gloss_index_watch_library (self->index, self->library);
 
-      /* The library is read once the window is up, never before: start-up
-       * does no library or index work before the first frame (see
-       * tests/bench-startup.c). Not at a lower priority than default: the
-       * loading spinner's frames would starve it. */
-      self->load_source = g_idle_add_full (G_PRIORITY_DEFAULT, load_library_cb, self, NULL);
+      /* The library is read once a window has drawn its first frame, never
+       * before: start-up does no library or index work ahead of it (see
+       * tests/bench-startup.c). A window already on screen (the library
+       * folder changed) needs no wait. */
+      self->load_pending = TRUE;
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+        if (gtk_widget_get_mapped (l->data))
+          schedule_load (self);
     }
 
   return self->library;
+}
+
+static void
+first_frame_cb (GdkFrameClock    *clock,
+                GlossApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  schedule_load (self);
+}
+
+static void
+window_realize_cb (GtkWidget        *window,
+                   GlossApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  if (self->load_pending && clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_cb), self, 0);
+  else
+    schedule_load (self);
 }
 
 static GlossWindow *
@@ -168,6 +204,9 @@ new_window (GlossApplication *self)
 
   /* Made together with the library, so only after the call above. */
   gloss_window_set_library (window, library, self->index);
+
+  if (self->load_pending)
+    g_signal_connect_object (window, "realize", G_CALLBACK (window_realize_cb), self, 0);
 
   return window;
 }
@@ -191,6 +230,56 @@ gloss_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
 }
 
+typedef struct
+{
+  GlossWindow *window;
+  char        *uri;
+} PendingOpen;
+
+static void
+pending_open_free (gpointer data,
+                   GClosure *closure)
+{
+  PendingOpen *open = data;
+
+  g_free (open->uri);
+  g_free (open);
+}
+
+static void
+open_when_drawn_cb (GdkFrameClock *clock,
+                    PendingOpen   *open)
+{
+  GlossWindow *window = open->window;
+  g_autofree char *uri = g_strdup (open->uri);
+
+  /* Disconnecting frees @open. */
+  g_signal_handlers_disconnect_by_func (clock, open_when_drawn_cb, open);
+  gloss_window_open (window, uri);
+}
+
+/* A window asked to open a page draws its first frame before the web
+ * engine starts, which takes longer than all the rest of start-up. */
+static void
+open_in_window (GlossWindow *window,
+                const char  *uri)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  PendingOpen *open;
+
+  if (clock == NULL || gtk_widget_get_mapped (GTK_WIDGET (window)))
+    {
+      gloss_window_open (window, uri);
+      return;
+    }
+
+  open = g_new0 (PendingOpen, 1);
+  open->window = window;
+  open->uri = g_strdup (uri);
+  g_signal_connect_data (clock, "after-paint", G_CALLBACK (open_when_drawn_cb),
+                         open, pending_open_free, 0);
+}
+
 static void
 gloss_application_open (GApplication  *app,
                         GFile        **files,
@@ -207,8 +296,8 @@ gloss_application_open (GApplication  *app,
       g_autofree char *uri = g_file_get_uri (files[i]);
       GlossWindow *target = i == 0 ? window : new_window (self);
 
-      gloss_window_open (target, uri);
       gtk_window_present (GTK_WINDOW (target));
+      open_in_window (target, uri);
     }
 }
 
