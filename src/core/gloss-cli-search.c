@@ -228,5 +228,13 @@ gloss_cli_search (GFile      *library_folder,
   else
     print_text (results, out);
 
-  return g_list_model_get_n_items (results) > 0 ? 0 : 1;
+  if (g_list_model_get_n_items (results) == 0)
+    {
+      /* Exit 1 comes with a line that says why (DESIGN.md); --json still
+       * prints its empty array for scripts. */
+      g_string_append_printf (err, _("No clip matches “%s”\n"), query);
+      return 1;
+    }
+
+  return 0;
 }
