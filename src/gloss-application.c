@@ -12,9 +12,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "gloss-application.h"
 #include "gloss-browser.h"
@@ -329,6 +331,51 @@ finish_tool (int      status,
   return status;
 }
 
+static char **program_argv;
+
+/* The web engine needs a display even for a view never shown. With none
+ * (a cron job, an SSH session), run the same command again under a
+ * private headless X server when xvfb-run is installed. Returns whether
+ * GTK is ready; on success of the re-run this does not return. */
+static gboolean
+ensure_display (void)
+{
+  g_autofree char *xvfb_run = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+
+  if (gtk_init_check ())
+    {
+      adw_init ();
+      return TRUE;
+    }
+
+  if (program_argv == NULL || g_getenv ("GLOSS_UNDER_XVFB") != NULL ||
+      !(xvfb_run = g_find_program_in_path ("xvfb-run")))
+    return FALSE;
+
+  argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, xvfb_run);
+  g_ptr_array_add (argv, (char *) "-a");
+  g_ptr_array_add (argv, (char *) "-s");
+  g_ptr_array_add (argv, (char *) "-screen 0 1280x1024x24 -nolisten tcp");
+  for (guint i = 0; program_argv[i] != NULL; i++)
+    g_ptr_array_add (argv, program_argv[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_setenv ("GLOSS_UNDER_XVFB", "1", TRUE);
+  execv (xvfb_run, (char **) argv->pdata);
+
+  g_warning ("Could not run %s: %s", xvfb_run, g_strerror (errno));
+  return FALSE;
+}
+
+void
+gloss_application_set_argv (char **argv)
+{
+  g_strfreev (program_argv);
+  program_argv = g_strdupv (argv);
+}
+
 /* The ids of the clips @query finds, through the search index (brought
  * up to date first). 2 (bad usage) for a query with a mistake in it. */
 static int
@@ -411,7 +458,11 @@ run_import (GFile        *library,
 {
   g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *file = NULL;
+  gboolean display;
   int status;
+
+  /* Before the import: a re-run under xvfb-run starts it over. */
+  display = ensure_display ();
 
   g_variant_dict_lookup (options, "import", "^ay", &file);
   status = gloss_cli_import (library, file, urls, out, err);
@@ -422,7 +473,7 @@ run_import (GFile        *library,
   /* The pages themselves are clipped as `gloss --clip` would, when there
    * is a display for the web engine; otherwise the import data is kept
    * and the user is told which pages still need clipping. */
-  if (!gtk_init_check ())
+  if (!display)
     {
       /* The import itself worked; `gloss --clip URL` later gives those
        * stand-in clips their article. */
@@ -434,7 +485,6 @@ run_import (GFile        *library,
                               urls->len);
       return finish_tool (0, out, err);
     }
-  adw_init ();
 
   g_ptr_array_add (urls, NULL);
   /* The import's own summary first, then one line per page as it goes.
@@ -495,12 +545,11 @@ run_tool (GVariantDict *options)
       static const char *none[] = { NULL };
 
       /* Clipping needs a web view, so GTK, but never a window. */
-      if (!gtk_init_check ())
+      if (!ensure_display ())
         {
-          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on"));
+          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on, or xvfb-run (package xvfb) to make one"));
           return 1;
         }
-      adw_init ();
 
       g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
       return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, out, err), out, err);
