@@ -207,6 +207,74 @@ gloss_annotation_new (const char *exact,
   return self;
 }
 
+/* The rules for an annotation's values, shared by the reader on json-glib's
+ * tree and the check on the fast scanner's (further down), so that both
+ * accept the same files and say the same of the others. */
+
+static gboolean
+check_time (const char  *value,
+            const char  *where,
+            const char  *member,
+            GError     **error)
+{
+  if (gloss_time_is_valid (value))
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a member name of clip.json, then where it is, such
+                * as “annotation ID”. */
+               _("“%s” in %s is not an RFC 3339 UTC time"), member, where);
+  return FALSE;
+}
+
+static gboolean
+check_position (gint64       value,
+                const char  *where,
+                const char  *member,
+                GError     **error)
+{
+  if (value >= 0 && value <= G_MAXINT32)
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a member name of clip.json, then where it is, such
+                * as “annotation ID”. */
+               _("“%s” in %s is out of range"), member, where);
+  return FALSE;
+}
+
+/* @out may be NULL. */
+static gboolean
+check_color (const char  *color,
+             const char  *where,
+             GlossColor  *out,
+             GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (gloss_color_from_string (color, out))
+    return TRUE;
+
+  shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               _("%s has an unknown color “%s”"), where, shown);
+  return FALSE;
+}
+
+static gboolean
+check_span (gint64       start,
+            gint64       end,
+            const char  *where,
+            GError     **error)
+{
+  if (start <= end)
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               _("%s ends before it starts"), where);
+  return FALSE;
+}
+
 static gboolean
 read_time (JsonObject  *object,
            const char  *where,
@@ -216,17 +284,9 @@ read_time (JsonObject  *object,
 {
   const char *value;
 
-  if (!gloss_json_get_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error))
+  if (!gloss_json_get_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error) ||
+      !check_time (value, where, member, error))
     return FALSE;
-
-  if (!gloss_time_is_valid (value))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   /* Translators: a member name of clip.json, then where it is, such
-                    * as “annotation ID”. */
-                   _("“%s” in %s is not an RFC 3339 UTC time"), member, where);
-      return FALSE;
-    }
 
   *out = g_strdup (value);
   return TRUE;
@@ -241,17 +301,9 @@ read_position (JsonObject  *selector,
 {
   gint64 value;
 
-  if (!gloss_json_get_int (selector, where, member, GLOSS_JSON_REQUIRED, &value, error))
+  if (!gloss_json_get_int (selector, where, member, GLOSS_JSON_REQUIRED, &value, error) ||
+      !check_position (value, where, member, error))
     return FALSE;
-
-  if (value < 0 || value > G_MAXINT32)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   /* Translators: a member name of clip.json, then where it is, such
-                    * as “annotation ID”. */
-                   _("“%s” in %s is out of range"), member, where);
-      return FALSE;
-    }
 
   *out = (guint) value;
   return TRUE;
@@ -341,14 +393,8 @@ gloss_annotation_new_from_json (JsonObject  *object,
 
   if (!gloss_json_get_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
     return NULL;
-  if (!gloss_color_from_string (color, &self->color))
-    {
-      g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s has an unknown color “%s”"), where, shown);
-      return NULL;
-    }
+  if (!check_color (color, where, &self->color, error))
+    return NULL;
 
   if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return NULL;
@@ -378,14 +424,9 @@ gloss_annotation_new_from_json (JsonObject  *object,
       return NULL;
     }
   if (!read_position (position, where, "start", &self->start, error) ||
-      !read_position (position, where, "end", &self->end, error))
+      !read_position (position, where, "end", &self->end, error) ||
+      !check_span (self->start, self->end, where, error))
     return NULL;
-  if (self->start > self->end)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s ends before it starts"), where);
-      return NULL;
-    }
 
   self->object = json_object_ref (object);
 
@@ -658,17 +699,8 @@ scan_check_time (GlossScanValue  *object,
 {
   const char *value;
 
-  if (!gloss_scan_read_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error))
-    return FALSE;
-  if (!gloss_time_is_valid (value))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   /* Translators: a member name of clip.json, then where it is, such
-                    * as “annotation ID”. */
-                   _("“%s” in %s is not an RFC 3339 UTC time"), member, where);
-      return FALSE;
-    }
-  return TRUE;
+  return gloss_scan_read_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error) &&
+         check_time (value, where, member, error);
 }
 
 static gboolean
@@ -678,17 +710,8 @@ scan_check_position (GlossScanValue  *selector,
                      gint64          *out,
                      GError         **error)
 {
-  if (!gloss_scan_read_int (selector, where, member, GLOSS_JSON_REQUIRED, out, error))
-    return FALSE;
-  if (*out < 0 || *out > G_MAXINT32)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   /* Translators: a member name of clip.json, then where it is, such
-                    * as “annotation ID”. */
-                   _("“%s” in %s is out of range"), member, where);
-      return FALSE;
-    }
-  return TRUE;
+  return gloss_scan_read_int (selector, where, member, GLOSS_JSON_REQUIRED, out, error) &&
+         check_position (*out, where, member, error);
 }
 
 gboolean
@@ -716,14 +739,8 @@ gloss_annotation_check_scan (GlossScanValue  *object,
 
   if (!gloss_scan_read_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
     return FALSE;
-  if (!gloss_color_from_string (color, NULL))
-    {
-      g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s has an unknown color “%s”"), where, shown);
-      return FALSE;
-    }
+  if (!check_color (color, where, NULL, error))
+    return FALSE;
 
   if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return FALSE;
@@ -761,14 +778,9 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       return FALSE;
     }
   if (!scan_check_position (position, where, "start", &start, error) ||
-      !scan_check_position (position, where, "end", &end, error))
+      !scan_check_position (position, where, "end", &end, error) ||
+      !check_span (start, end, where, error))
     return FALSE;
-  if (start > end)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s ends before it starts"), where);
-      return FALSE;
-    }
 
   *id_out = id;
   return TRUE;
