@@ -39,6 +39,25 @@ load_library (GFile    *library_folder,
   return g_steal_pointer (&library);
 }
 
+/* The clips an export writes: those named, or all when @clip_ids_or_null is
+ * NULL. @library_out keeps the library they belong to for the export. */
+static GPtrArray *
+load_clips (GFile                *library_folder,
+            const char * const   *clip_ids_or_null,
+            GlossLibrary        **library_out,
+            GError              **error)
+{
+  g_autoptr(GlossLibrary) library = NULL;
+  GPtrArray *clips;
+
+  if ((library = load_library (library_folder, error)) == NULL ||
+      (clips = gloss_export_collect_clips (library, clip_ids_or_null, error)) == NULL)
+    return NULL;
+
+  *library_out = g_steal_pointer (&library);
+  return clips;
+}
+
 static void
 append_summary (GString            *out,
                 GlossExportSummary *summary)
@@ -75,8 +94,7 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
   g_return_val_if_fail (dir != NULL, 1);
 
-  if ((library = load_library (library_folder, &error)) == NULL ||
-      (clips = gloss_export_collect_clips (library, clip_ids_or_null, &error)) == NULL)
+  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
 
   destination = g_file_new_for_commandline_arg (dir);
@@ -118,8 +136,7 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
   g_return_val_if_fail (file != NULL, 1);
 
-  if ((library = load_library (library_folder, &error)) == NULL ||
-      (clips = gloss_export_collect_clips (library, clip_ids_or_null, &error)) == NULL)
+  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
 
   destination = g_file_new_for_commandline_arg (file);
