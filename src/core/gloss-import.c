@@ -413,6 +413,22 @@ import_annotation_new (const char *id,
   return a;
 }
 
+/* Takes the offsets of a TextPositionSelector (W3C's, which Hypothesis uses
+ * too) when there is one and it is whole and in order; otherwise the
+ * annotation has no position and is anchored by its quote alone. */
+static void
+take_position (GlossImportAnnotation *a,
+               JsonObject            *position)
+{
+  if (position != NULL &&
+      member_uint (position, "start", &a->start) &&
+      member_uint (position, "end", &a->end) &&
+      a->start <= a->end)
+    a->has_position = TRUE;
+  else
+    a->start = a->end = 0;
+}
+
 static void
 page_add_annotation (GlossImportPage       *page,
                      GlossImportAnnotation *a)
@@ -614,13 +630,7 @@ read_w3c_annotation (GlossImportPlan *plan,
                                member_string (quote, "exact"),
                                member_string (quote, "prefix"),
                                member_string (quote, "suffix"));
-    if (position != NULL &&
-        member_uint (position, "start", &a->start) &&
-        member_uint (position, "end", &a->end) &&
-        a->start <= a->end)
-      a->has_position = TRUE;
-    else
-      a->start = a->end = 0;
+    take_position (a, position);
     page_add_annotation (page, a);
   }
 }
@@ -767,13 +777,7 @@ read_hypothesis_row (GlossImportPlan *plan,
     a = import_annotation_new (id, member_string (row, "created"), member_string (row, "updated"),
                                NULL, text, member_string (quote, "exact"),
                                member_string (quote, "prefix"), member_string (quote, "suffix"));
-    if (position != NULL &&
-        member_uint (position, "start", &a->start) &&
-        member_uint (position, "end", &a->end) &&
-        a->start <= a->end)
-      a->has_position = TRUE;
-    else
-      a->start = a->end = 0;
+    take_position (a, position);
     page_add_annotation (page, a);
   }
 }
