@@ -855,13 +855,16 @@ wait_begin (Wait *wait)
   g_main_context_push_thread_default (wait->context);
 }
 
-static void
+/* The outcome of the call started since wait_begin(), for its _finish();
+ * the caller owns it. */
+static GAsyncResult *
 wait_end (Wait *wait)
 {
   while (wait->result == NULL)
     g_main_context_iteration (wait->context, TRUE);
   g_main_context_pop_thread_default (wait->context);
   g_main_context_unref (wait->context);
+  return g_steal_pointer (&wait->result);
 }
 
 gboolean
@@ -870,16 +873,14 @@ gloss_index_sync (GlossIndex    *self,
                   GError       **error)
 {
   Wait wait;
-  gboolean ok;
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
 
   wait_begin (&wait);
   gloss_index_sync_async (self, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  ok = gloss_index_sync_finish (self, wait.result, error);
-  g_object_unref (wait.result);
-  return ok;
+  result = wait_end (&wait);
+  return gloss_index_sync_finish (self, result, error);
 }
 
 gboolean
@@ -888,16 +889,14 @@ gloss_index_flush (GlossIndex    *self,
                    GError       **error)
 {
   Wait wait;
-  gboolean ok;
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
 
   wait_begin (&wait);
   flush_async (self, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  ok = g_task_propagate_boolean (G_TASK (wait.result), error);
-  g_object_unref (wait.result);
-  return ok;
+  result = wait_end (&wait);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 GListModel *
@@ -908,17 +907,15 @@ gloss_index_search_query (GlossIndex    *self,
                           GError       **error)
 {
   Wait wait;
-  GListModel *model;
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   wait_begin (&wait);
   gloss_index_search_query_async (self, query, limit, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  model = gloss_index_search_finish (self, wait.result, error);
-  g_object_unref (wait.result);
-  return model;
+  result = wait_end (&wait);
+  return gloss_index_search_finish (self, result, error);
 }
 
 GListModel *
