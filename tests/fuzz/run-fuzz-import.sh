@@ -1,8 +1,9 @@
 #!/bin/sh
 # run-fuzz-import.sh SOURCE_DIR BUILD_DIR [SECONDS]
 #
-# The import parser (tests/fuzz/fuzz-import.c) under libFuzzer on the seed
-# corpus in tests/fuzz/corpus-import/ (the import fixtures). The building,
+# The import parser (tests/fuzz/fuzz-import.c) under libFuzzer, seeded with
+# the import fixtures in tests/data/import/ themselves, so that the seeds
+# follow the fixtures instead of being a copy of them. The building,
 # the sanitizers, the time limits and the skip with 77 are
 # build-aux/run-fuzz.sh's, shared with the clip.json target; this names the
 # target, its corpus and the core files it needs.
@@ -17,6 +18,6 @@ src=${1:?$usage}
 build=${2:?$usage}
 
 exec "$src/build-aux/run-fuzz.sh" "$src" "$build" "${3:-20}" \
-  fuzz-import tests/fuzz/corpus-import \
+  fuzz-import tests/data/import \
   gloss-import.c gloss-error.c gloss-id.c gloss-json.c gloss-json-scan.c \
   gloss-annotation.c
