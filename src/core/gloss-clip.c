@@ -295,6 +295,26 @@ gloss_write_file_atomic (GFile       *file,
   return TRUE;
 }
 
+/* Tags are trimmed and compared case-insensitively (FORMAT.md): the key a
+ * tag is looked for by, the same for setting, finding and removing. */
+static char *
+tag_key (const char *tag)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (tag));
+
+  return g_utf8_casefold (trimmed, -1);
+}
+
+/* Whether @tag, one of the clip's, is the one with @key. */
+static gboolean
+tag_matches (const char *tag,
+             const char *key)
+{
+  g_autofree char *other = g_utf8_casefold (tag, -1);
+
+  return g_str_equal (key, other);
+}
+
 static void
 normalize_tags (GPtrArray          *out,
                 const char * const *tags)
@@ -302,18 +322,15 @@ normalize_tags (GPtrArray          *out,
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
       g_autofree char *tag = g_strstrip (g_utf8_make_valid (tags[i], -1));
-      g_autofree char *folded = NULL;
+      g_autofree char *key = NULL;
       gboolean seen = FALSE;
 
       if (tag[0] == '\0')
         continue;
 
-      folded = g_utf8_casefold (tag, -1);
+      key = tag_key (tag);
       for (guint j = 0; j < out->len && !seen; j++)
-        {
-          g_autofree char *other = g_utf8_casefold (out->pdata[j], -1);
-          seen = g_str_equal (folded, other);
-        }
+        seen = tag_matches (out->pdata[j], key);
 
       if (!seen)
         g_ptr_array_add (out, g_steal_pointer (&tag));
@@ -1410,21 +1427,15 @@ gboolean
 gloss_clip_has_tag (GlossClip  *self,
                     const char *tag)
 {
-  g_autofree char *folded = NULL;
-  g_autofree char *trimmed = NULL;
+  g_autofree char *key = NULL;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (tag != NULL, FALSE);
 
-  trimmed = g_strstrip (g_strdup (tag));
-  folded = g_utf8_casefold (trimmed, -1);
+  key = tag_key (tag);
   for (guint i = 0; self->tags[i] != NULL; i++)
-    {
-      g_autofree char *other = g_utf8_casefold (self->tags[i], -1);
-
-      if (g_str_equal (folded, other))
-        return TRUE;
-    }
+    if (tag_matches (self->tags[i], key))
+      return TRUE;
 
   return FALSE;
 }
@@ -1461,21 +1472,17 @@ gloss_clip_remove_tag (GlossClip  *self,
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) tags = NULL;
-  g_autofree char *folded = NULL;
-  g_autofree char *trimmed = NULL;
+  g_autofree char *key = NULL;
   gboolean removed = FALSE;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (tag != NULL, FALSE);
 
-  trimmed = g_strstrip (g_strdup (tag));
-  folded = g_utf8_casefold (trimmed, -1);
+  key = tag_key (tag);
   builder = g_strv_builder_new ();
   for (guint i = 0; self->tags[i] != NULL; i++)
     {
-      g_autofree char *other = g_utf8_casefold (self->tags[i], -1);
-
-      if (g_str_equal (folded, other))
+      if (tag_matches (self->tags[i], key))
         removed = TRUE;
       else
         g_strv_builder_add (builder, self->tags[i]);
