@@ -1527,14 +1527,14 @@ gloss_clip_get_n_annotations (GlossClip *self)
   return self->n_annotations;
 }
 
-GlossAnnotation *
-gloss_clip_find_annotation (GlossClip  *self,
-                            const char *annotation_id)
+/* The annotation with @annotation_id, owned by the list, and where it is
+ * in it (@position may be NULL); NULL when there is none. */
+static GlossAnnotation *
+lookup_annotation (GlossClip  *self,
+                   const char *annotation_id,
+                   guint      *position)
 {
   guint n;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
-  g_return_val_if_fail (annotation_id != NULL, NULL);
 
   ensure_annotations (self);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
@@ -1543,10 +1543,24 @@ gloss_clip_find_annotation (GlossClip  *self,
       g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
 
       if (g_str_equal (gloss_annotation_get_id (a), annotation_id))
-        return a;
+        {
+          if (position != NULL)
+            *position = i;
+          return a;
+        }
     }
 
   return NULL;
+}
+
+GlossAnnotation *
+gloss_clip_find_annotation (GlossClip  *self,
+                            const char *annotation_id)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+  g_return_val_if_fail (annotation_id != NULL, NULL);
+
+  return lookup_annotation (self, annotation_id, NULL);
 }
 
 static int
@@ -1597,26 +1611,17 @@ gboolean
 gloss_clip_remove_annotation (GlossClip  *self,
                               const char *annotation_id)
 {
-  guint n;
+  guint position;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (annotation_id != NULL, FALSE);
 
-  ensure_annotations (self);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+  if (lookup_annotation (self, annotation_id, &position) == NULL)
+    return FALSE;
 
-      if (g_str_equal (gloss_annotation_get_id (a), annotation_id))
-        {
-          g_list_store_remove (self->annotations, i);
-          update_n_annotations (self);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  g_list_store_remove (self->annotations, position);
+  update_n_annotations (self);
+  return TRUE;
 }
 
 void
