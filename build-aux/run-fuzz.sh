@@ -1,22 +1,40 @@
 #!/bin/sh
-# run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS]
+# run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS [TARGET CORPUS CORE_SOURCE…]]
 #
-# Builds tests/fuzz/fuzz-clip-json.c with clang's libFuzzer, AddressSanitizer
-# and UndefinedBehaviorSanitizer against the core sources, and runs it for a
-# fixed time on the seed corpus in tests/fuzz/corpus/. New inputs go to a
-# working corpus in the build folder, never into the source tree. Exits 77
-# (skipped, for meson) when clang or its fuzzer runtime is missing.
+# Builds the libFuzzer target tests/fuzz/TARGET.c with clang's libFuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer against the given files of
+# src/core/, and runs it for a fixed time (20 seconds unless told) on the seed
+# corpus CORPUS (a folder relative to SOURCE_DIR). New inputs go to a working
+# corpus in BUILD_DIR/TARGET/, never into the source tree. Exits 77 (skipped,
+# for meson) when clang or its fuzzer runtime is missing.
+#
+# Without TARGET it runs fuzz-clip-json, the clip.json reader, on
+# tests/fuzz/corpus/: tests/meson.build calls it so. The other targets have
+# a script of their own in tests/fuzz/ that calls this one.
 #
 # Copyright 2026 The Gloss developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 set -eu
 
-src=${1:?usage: run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS]}
-build=${2:?usage: run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS]}
+usage="usage: run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS [TARGET CORPUS CORE_SOURCE…]]"
+src=${1:?$usage}
+build=${2:?$usage}
 seconds=${3:-20}
+if [ $# -gt 3 ]; then
+  target=${4:?$usage}
+  corpus=${5:?$usage}
+  shift 5
+  [ $# -gt 0 ] || { echo "$usage" >&2; exit 2; }
+else
+  target=fuzz-clip-json
+  corpus=tests/fuzz/corpus
+  set -- gloss-error.c gloss-id.c gloss-json.c gloss-json-scan.c \
+    gloss-annotation.c gloss-clip.c gloss-anchor.c
+fi
 cc=${CLANG:-clang}
-out="$build/fuzz"
+core="$src/src/core"
+out="$build/$target"
 
 if ! command -v "$cc" >/dev/null 2>&1; then
   echo "SKIP: $cc not found"
@@ -38,21 +56,20 @@ if ! "$cc" -fsanitize=fuzzer,address,undefined "$out/probe.c" -o "$out/probe" >/
   exit 77
 fi
 
+# The core files the target needs, in src/core/.
+sources=
+for f in "$@"; do
+  sources="$sources $core/$f"
+done
+
 pkgs="glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086
 "$cc" -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$build" -I"$src/src/core" $(pkg-config --cflags $pkgs) \
-  "$src/tests/fuzz/fuzz-clip-json.c" \
-  "$src/src/core/gloss-error.c" \
-  "$src/src/core/gloss-id.c" \
-  "$src/src/core/gloss-json.c" \
-  "$src/src/core/gloss-json-scan.c" \
-  "$src/src/core/gloss-annotation.c" \
-  "$src/src/core/gloss-clip.c" \
-  "$src/src/core/gloss-anchor.c" \
+  -I"$build" -I"$core" $(pkg-config --cflags $pkgs) \
+  "$src/tests/fuzz/$target.c" $sources \
   $(pkg-config --libs $pkgs) -lm \
-  -o "$out/fuzz-clip-json"
+  -o "$out/$target"
 
 # GLib's slice allocator hides use-after-free from ASan before 2.76.
 export G_SLICE=always-malloc
@@ -61,7 +78,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$src/build-aux/fuzz-lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-exec "$out/fuzz-clip-json" \
+exec "$out/$target" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -artifact_prefix="$out/" \
-  "$out/corpus-run" "$src/tests/fuzz/corpus"
+  "$out/corpus-run" "$src/$corpus"

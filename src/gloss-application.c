@@ -12,9 +12,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "gloss-application.h"
 #include "gloss-browser.h"
@@ -39,6 +41,7 @@ struct _GlossApplication
   GCancellable   *cancellable;
   GSettings      *settings;
   guint           load_source;
+  gboolean        load_pending;
   gboolean        options_parsed;
 };
 
@@ -136,6 +139,18 @@ load_library_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Not at a lower priority than default: the loading spinner's frames
+ * would starve it. */
+static void
+schedule_load (GlossApplication *self)
+{
+  if (!self->load_pending || self->load_source != 0)
+    return;
+
+  self->load_pending = FALSE;
+  self->load_source = g_idle_add_full (G_PRIORITY_DEFAULT, load_library_cb, self, NULL);
+}
+
 GlossLibrary *
 gloss_application_get_library (GlossApplication *self)
 {
@@ -150,14 +165,37 @@ gloss_application_get_library (GlossApplication *self)
       self->index = gloss_index_new (folder);
       gloss_index_watch_library (self->index, self->library);
 
-      /* The library is read once the window is up, never before: start-up
-       * does no library or index work before the first frame (see
-       * tests/bench-startup.c). Not at a lower priority than default: the
-       * loading spinner's frames would starve it. */
-      self->load_source = g_idle_add_full (G_PRIORITY_DEFAULT, load_library_cb, self, NULL);
+      /* The library is read once a window has drawn its first frame, never
+       * before: start-up does no library or index work ahead of it (see
+       * tests/bench-startup.c). A window already on screen (the library
+       * folder changed) needs no wait. */
+      self->load_pending = TRUE;
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+        if (gtk_widget_get_mapped (l->data))
+          schedule_load (self);
     }
 
   return self->library;
+}
+
+static void
+first_frame_cb (GdkFrameClock    *clock,
+                GlossApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  schedule_load (self);
+}
+
+static void
+window_realize_cb (GtkWidget        *window,
+                   GlossApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  if (self->load_pending && clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_cb), self, 0);
+  else
+    schedule_load (self);
 }
 
 static GlossWindow *
@@ -168,6 +206,9 @@ new_window (GlossApplication *self)
 
   /* Made together with the library, so only after the call above. */
   gloss_window_set_library (window, library, self->index);
+
+  if (self->load_pending)
+    g_signal_connect_object (window, "realize", G_CALLBACK (window_realize_cb), self, 0);
 
   return window;
 }
@@ -191,6 +232,56 @@ gloss_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
 }
 
+typedef struct
+{
+  GlossWindow *window;
+  char        *uri;
+} PendingOpen;
+
+static void
+pending_open_free (gpointer data,
+                   GClosure *closure)
+{
+  PendingOpen *open = data;
+
+  g_free (open->uri);
+  g_free (open);
+}
+
+static void
+open_when_drawn_cb (GdkFrameClock *clock,
+                    PendingOpen   *open)
+{
+  GlossWindow *window = open->window;
+  g_autofree char *uri = g_strdup (open->uri);
+
+  /* Disconnecting frees @open. */
+  g_signal_handlers_disconnect_by_func (clock, open_when_drawn_cb, open);
+  gloss_window_open (window, uri);
+}
+
+/* A window asked to open a page draws its first frame before the web
+ * engine starts, which takes longer than all the rest of start-up. */
+static void
+open_in_window (GlossWindow *window,
+                const char  *uri)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  PendingOpen *open;
+
+  if (clock == NULL || gtk_widget_get_mapped (GTK_WIDGET (window)))
+    {
+      gloss_window_open (window, uri);
+      return;
+    }
+
+  open = g_new0 (PendingOpen, 1);
+  open->window = window;
+  open->uri = g_strdup (uri);
+  g_signal_connect_data (clock, "after-paint", G_CALLBACK (open_when_drawn_cb),
+                         open, pending_open_free, 0);
+}
+
 static void
 gloss_application_open (GApplication  *app,
                         GFile        **files,
@@ -207,8 +298,8 @@ gloss_application_open (GApplication  *app,
       g_autofree char *uri = g_file_get_uri (files[i]);
       GlossWindow *target = i == 0 ? window : new_window (self);
 
-      gloss_window_open (target, uri);
       gtk_window_present (GTK_WINDOW (target));
+      open_in_window (target, uri);
     }
 }
 
@@ -238,6 +329,51 @@ finish_tool (int      status,
     fputs (err->str, stderr);
 
   return status;
+}
+
+static char **program_argv;
+
+/* The web engine needs a display even for a view never shown. With none
+ * (a cron job, an SSH session), run the same command again under a
+ * private headless X server when xvfb-run is installed. Returns whether
+ * GTK is ready; on success of the re-run this does not return. */
+static gboolean
+ensure_display (void)
+{
+  g_autofree char *xvfb_run = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+
+  if (gtk_init_check ())
+    {
+      adw_init ();
+      return TRUE;
+    }
+
+  if (program_argv == NULL || g_getenv ("GLOSS_UNDER_XVFB") != NULL ||
+      !(xvfb_run = g_find_program_in_path ("xvfb-run")))
+    return FALSE;
+
+  argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, xvfb_run);
+  g_ptr_array_add (argv, (char *) "-a");
+  g_ptr_array_add (argv, (char *) "-s");
+  g_ptr_array_add (argv, (char *) "-screen 0 1280x1024x24 -nolisten tcp");
+  for (guint i = 0; program_argv[i] != NULL; i++)
+    g_ptr_array_add (argv, program_argv[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_setenv ("GLOSS_UNDER_XVFB", "1", TRUE);
+  execv (xvfb_run, (char **) argv->pdata);
+
+  g_warning ("Could not run %s: %s", xvfb_run, g_strerror (errno));
+  return FALSE;
+}
+
+void
+gloss_application_set_argv (char **argv)
+{
+  g_strfreev (program_argv);
+  program_argv = g_strdupv (argv);
 }
 
 /* The ids of the clips @query finds, through the search index (brought
@@ -322,7 +458,11 @@ run_import (GFile        *library,
 {
   g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *file = NULL;
+  gboolean display;
   int status;
+
+  /* Before the import: a re-run under xvfb-run starts it over. */
+  display = ensure_display ();
 
   g_variant_dict_lookup (options, "import", "^ay", &file);
   status = gloss_cli_import (library, file, urls, out, err);
@@ -333,7 +473,7 @@ run_import (GFile        *library,
   /* The pages themselves are clipped as `gloss --clip` would, when there
    * is a display for the web engine; otherwise the import data is kept
    * and the user is told which pages still need clipping. */
-  if (!gtk_init_check ())
+  if (!display)
     {
       /* The import itself worked; `gloss --clip URL` later gives those
        * stand-in clips their article. */
@@ -345,7 +485,6 @@ run_import (GFile        *library,
                               urls->len);
       return finish_tool (0, out, err);
     }
-  adw_init ();
 
   g_ptr_array_add (urls, NULL);
   /* The import's own summary first, then one line per page as it goes.
@@ -406,12 +545,11 @@ run_tool (GVariantDict *options)
       static const char *none[] = { NULL };
 
       /* Clipping needs a web view, so GTK, but never a window. */
-      if (!gtk_init_check ())
+      if (!ensure_display ())
         {
-          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on"));
+          g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on, or xvfb-run (package xvfb) to make one"));
           return 1;
         }
-      adw_init ();
 
       g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
       return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, out, err), out, err);

@@ -22,4 +22,8 @@ GlossApplication *gloss_application_new         (void);
  * background once the main loop is idle (after the first frame). */
 GlossLibrary     *gloss_application_get_library (GlossApplication *self);
 
+/* The command line as main() got it, for running it again under a
+ * headless X server when --clip or --import finds no display. */
+void              gloss_application_set_argv    (char **argv);
+
 G_END_DECLS

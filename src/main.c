@@ -26,6 +26,7 @@ main (int   argc,
   g_set_application_name (_("Gloss"));
 
   app = gloss_application_new ();
+  gloss_application_set_argv (argv);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

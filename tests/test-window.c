@@ -358,6 +358,50 @@ run_program (const char *first_arg,
   return g_subprocess_get_exit_status (process);
 }
 
+/* gloss --clip from a session with no display (cron, SSH) makes its own
+ * headless one with xvfb-run and clips all the same. */
+static void
+test_program_clip_without_display (void)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", "gloss", NULL);
+  g_autofree char *library = gloss_test_make_dir ("headless-library");
+  g_autofree char *uri = gloss_test_server_uri (server, "browser/article.html");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *xvfb_run = g_find_program_in_path ("xvfb-run");
+
+  if (xvfb_run == NULL)
+    {
+      g_test_skip ("xvfb-run is not installed");
+      return;
+    }
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  process = g_subprocess_launcher_spawn (launcher, &error, program, "--library", library, "--clip", uri, NULL);
+  g_assert_no_error (error);
+  wait_for_exit (process);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  {
+    GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe (process);
+    char buffer[128] = { 0 };
+    gsize read = 0;
+
+    g_input_stream_read_all (stdout_pipe, buffer, sizeof buffer - 1, &read, NULL, &error);
+    g_assert_no_error (error);
+    id = g_strstrip (g_strdup (buffer));
+  }
+
+  json = g_build_filename (library, "clips", id, "clip.json", NULL);
+  g_assert_true (g_file_test (json, G_FILE_TEST_IS_REGULAR));
+}
+
 /* DESIGN.md: 0 on success, 1 on a user error, 2 on bad usage. */
 static void
 test_program_exit_status (void)
@@ -395,6 +439,7 @@ main (int   argc,
   g_test_add_func ("/window/delete-clip", test_delete_clip);
   g_test_add_func ("/window/program/single-instance", test_program_single_instance);
   g_test_add_func ("/window/program/exit-status", test_program_exit_status);
+  g_test_add_func ("/window/program/clip-without-display", test_program_clip_without_display);
 
   return g_test_run ();
 }

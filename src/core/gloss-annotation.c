@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-annotation.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
@@ -205,6 +207,74 @@ gloss_annotation_new (const char *exact,
   return self;
 }
 
+/* The rules for an annotation's values, shared by the reader on json-glib's
+ * tree and the check on the fast scanner's (further down), so that both
+ * accept the same files and say the same of the others. */
+
+static gboolean
+check_time (const char  *value,
+            const char  *where,
+            const char  *member,
+            GError     **error)
+{
+  if (gloss_time_is_valid (value))
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a member name of clip.json, then where it is, such
+                * as “annotation ID”. */
+               _("“%s” in %s is not an RFC 3339 UTC time"), member, where);
+  return FALSE;
+}
+
+static gboolean
+check_position (gint64       value,
+                const char  *where,
+                const char  *member,
+                GError     **error)
+{
+  if (value >= 0 && value <= G_MAXINT32)
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a member name of clip.json, then where it is, such
+                * as “annotation ID”. */
+               _("“%s” in %s is out of range"), member, where);
+  return FALSE;
+}
+
+/* @out may be NULL. */
+static gboolean
+check_color (const char  *color,
+             const char  *where,
+             GlossColor  *out,
+             GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (gloss_color_from_string (color, out))
+    return TRUE;
+
+  shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               _("%s has an unknown color “%s”"), where, shown);
+  return FALSE;
+}
+
+static gboolean
+check_span (gint64       start,
+            gint64       end,
+            const char  *where,
+            GError     **error)
+{
+  if (start <= end)
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               _("%s ends before it starts"), where);
+  return FALSE;
+}
+
 static gboolean
 read_time (JsonObject  *object,
            const char  *where,
@@ -214,15 +284,9 @@ read_time (JsonObject  *object,
 {
   const char *value;
 
-  if (!gloss_json_get_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error))
+  if (!gloss_json_get_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error) ||
+      !check_time (value, where, member, error))
     return FALSE;
-
-  if (!gloss_time_is_valid (value))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is not an RFC 3339 UTC time", member, where);
-      return FALSE;
-    }
 
   *out = g_strdup (value);
   return TRUE;
@@ -237,15 +301,9 @@ read_position (JsonObject  *selector,
 {
   gint64 value;
 
-  if (!gloss_json_get_int (selector, where, member, GLOSS_JSON_REQUIRED, &value, error))
+  if (!gloss_json_get_int (selector, where, member, GLOSS_JSON_REQUIRED, &value, error) ||
+      !check_position (value, where, member, error))
     return FALSE;
-
-  if (value < 0 || value > G_MAXINT32)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is out of range", member, where);
-      return FALSE;
-    }
 
   *out = (guint) value;
   return TRUE;
@@ -288,7 +346,7 @@ get_selectors (JsonObject  *object,
   if (target == NULL || !JSON_NODE_HOLDS_OBJECT (target))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target” object", where);
+                   _("%s has no “target” object"), where);
       return NULL;
     }
 
@@ -296,7 +354,7 @@ get_selectors (JsonObject  *object,
   if (selector == NULL || !JSON_NODE_HOLDS_ARRAY (selector))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target.selector” array", where);
+                   _("%s has no “target.selector” array"), where);
       return NULL;
     }
 
@@ -315,12 +373,17 @@ gloss_annotation_new_from_json (JsonObject  *object,
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  if (!gloss_json_get_string (object, "an annotation", "id", GLOSS_JSON_REQUIRED, &id, error))
+  if (!gloss_json_get_string (object,
+                              /* Translators: where in clip.json, in messages
+                               * such as “%s has no “%s””. */
+                              _("an annotation"), "id", GLOSS_JSON_REQUIRED, &id, error))
     return NULL;
   if (!gloss_id_check (id, error))
     return NULL;
 
-  where = g_strdup_printf ("annotation %s", id);
+  /* Translators: %s is an annotation id; where in clip.json, in messages
+   * such as “%s has no “%s””. */
+  where = g_strdup_printf (_("annotation %s"), id);
   self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
   self->id = g_strdup (id);
 
@@ -330,14 +393,8 @@ gloss_annotation_new_from_json (JsonObject  *object,
 
   if (!gloss_json_get_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
     return NULL;
-  if (!gloss_color_from_string (color, &self->color))
-    {
-      g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has an unknown color “%s”", where, shown);
-      return NULL;
-    }
+  if (!check_color (color, where, &self->color, error))
+    return NULL;
 
   if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return NULL;
@@ -349,7 +406,7 @@ gloss_annotation_new_from_json (JsonObject  *object,
   if (!(quote = find_selector (selectors, "TextQuoteSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextQuoteSelector", where);
+                   _("%s has no TextQuoteSelector"), where);
       return NULL;
     }
   if (!gloss_json_get_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
@@ -363,18 +420,13 @@ gloss_annotation_new_from_json (JsonObject  *object,
   if (!(position = find_selector (selectors, "TextPositionSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextPositionSelector", where);
+                   _("%s has no TextPositionSelector"), where);
       return NULL;
     }
   if (!read_position (position, where, "start", &self->start, error) ||
-      !read_position (position, where, "end", &self->end, error))
+      !read_position (position, where, "end", &self->end, error) ||
+      !check_span (self->start, self->end, where, error))
     return NULL;
-  if (self->start > self->end)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s ends before it starts", where);
-      return NULL;
-    }
 
   self->object = json_object_ref (object);
 
@@ -647,15 +699,8 @@ scan_check_time (GlossScanValue  *object,
 {
   const char *value;
 
-  if (!gloss_scan_read_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error))
-    return FALSE;
-  if (!gloss_time_is_valid (value))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is not an RFC 3339 UTC time", member, where);
-      return FALSE;
-    }
-  return TRUE;
+  return gloss_scan_read_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error) &&
+         check_time (value, where, member, error);
 }
 
 static gboolean
@@ -665,15 +710,8 @@ scan_check_position (GlossScanValue  *selector,
                      gint64          *out,
                      GError         **error)
 {
-  if (!gloss_scan_read_int (selector, where, member, GLOSS_JSON_REQUIRED, out, error))
-    return FALSE;
-  if (*out < 0 || *out > G_MAXINT32)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is out of range", member, where);
-      return FALSE;
-    }
-  return TRUE;
+  return gloss_scan_read_int (selector, where, member, GLOSS_JSON_REQUIRED, out, error) &&
+         check_position (*out, where, member, error);
 }
 
 gboolean
@@ -686,12 +724,14 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   GlossScanValue *target, *selectors, *quote, *position;
   gint64 start, end;
 
-  if (!gloss_scan_read_string (object, "an annotation", "id", GLOSS_JSON_REQUIRED, &id, error))
+  if (!gloss_scan_read_string (object, _("an annotation"), "id", GLOSS_JSON_REQUIRED, &id, error))
     return FALSE;
   if (!gloss_id_check (id, error))
     return FALSE;
 
-  where = g_strdup_printf ("annotation %s", id);
+  /* Translators: %s is an annotation id; where in clip.json, in messages
+   * such as “%s has no “%s””. */
+  where = g_strdup_printf (_("annotation %s"), id);
 
   if (!scan_check_time (object, where, "created", error) ||
       !scan_check_time (object, where, "modified", error))
@@ -699,14 +739,8 @@ gloss_annotation_check_scan (GlossScanValue  *object,
 
   if (!gloss_scan_read_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
     return FALSE;
-  if (!gloss_color_from_string (color, NULL))
-    {
-      g_autofree char *shown = g_utf8_make_valid (color, MIN (strlen (color), 40));
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has an unknown color “%s”", where, shown);
-      return FALSE;
-    }
+  if (!check_color (color, where, NULL, error))
+    return FALSE;
 
   if (!gloss_scan_read_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
     return FALSE;
@@ -715,21 +749,21 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   if (target == NULL || target->type != GLOSS_SCAN_OBJECT)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target” object", where);
+                   _("%s has no “target” object"), where);
       return FALSE;
     }
   selectors = gloss_scan_get_member (target, "selector");
   if (selectors == NULL || selectors->type != GLOSS_SCAN_ARRAY)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no “target.selector” array", where);
+                   _("%s has no “target.selector” array"), where);
       return FALSE;
     }
 
   if (!(quote = scan_find_selector (selectors, "TextQuoteSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextQuoteSelector", where);
+                   _("%s has no TextQuoteSelector"), where);
       return FALSE;
     }
   if (!gloss_scan_read_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
@@ -740,18 +774,13 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   if (!(position = scan_find_selector (selectors, "TextPositionSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s has no TextPositionSelector", where);
+                   _("%s has no TextPositionSelector"), where);
       return FALSE;
     }
   if (!scan_check_position (position, where, "start", &start, error) ||
-      !scan_check_position (position, where, "end", &end, error))
+      !scan_check_position (position, where, "end", &end, error) ||
+      !check_span (start, end, where, error))
     return FALSE;
-  if (start > end)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "%s ends before it starts", where);
-      return FALSE;
-    }
 
   *id_out = id;
   return TRUE;

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
 #include "gloss-import.h"
@@ -37,18 +39,40 @@ load_library (GFile    *library_folder,
   return g_steal_pointer (&library);
 }
 
+/* The clips an export writes: those named, or all when @clip_ids_or_null is
+ * NULL. @library_out keeps the library they belong to for the export. */
+static GPtrArray *
+load_clips (GFile                *library_folder,
+            const char * const   *clip_ids_or_null,
+            GlossLibrary        **library_out,
+            GError              **error)
+{
+  g_autoptr(GlossLibrary) library = NULL;
+  GPtrArray *clips;
+
+  if ((library = load_library (library_folder, error)) == NULL ||
+      (clips = gloss_export_collect_clips (library, clip_ids_or_null, error)) == NULL)
+    return NULL;
+
+  *library_out = g_steal_pointer (&library);
+  return clips;
+}
+
 static void
 append_summary (GString            *out,
                 GlossExportSummary *summary)
 {
-  g_string_append_printf (out, "Exported %u clips (%u highlights) to %s",
+  /* Translators: the numbers of clips and highlights, then the file or
+   * folder exported to. */
+  g_string_append_printf (out, _("Exported %u clips (%u highlights) to %s"),
                           summary->clips, summary->annotations, summary->path);
   if (summary->files_unchanged > 0)
-    g_string_append_printf (out, ": %u files written, %u already up to date",
+    /* Translators: follows “Exported … to FOLDER”. */
+    g_string_append_printf (out, _(": %u files written, %u already up to date"),
                             summary->files_written, summary->files_unchanged);
   g_string_append_c (out, '\n');
   if (summary->skipped > 0)
-    g_string_append_printf (out, "Left out %u damaged clips (see gloss --verify)\n", summary->skipped);
+    g_string_append_printf (out, _("Left out %u damaged clips (see gloss --verify)\n"), summary->skipped);
 }
 
 int
@@ -70,8 +94,7 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
   g_return_val_if_fail (dir != NULL, 1);
 
-  if ((library = load_library (library_folder, &error)) == NULL ||
-      (clips = gloss_export_collect_clips (library, clip_ids_or_null, &error)) == NULL)
+  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
 
   destination = g_file_new_for_commandline_arg (dir);
@@ -113,8 +136,7 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
   g_return_val_if_fail (file != NULL, 1);
 
-  if ((library = load_library (library_folder, &error)) == NULL ||
-      (clips = gloss_export_collect_clips (library, clip_ids_or_null, &error)) == NULL)
+  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
 
   destination = g_file_new_for_commandline_arg (file);
@@ -165,22 +187,28 @@ gloss_cli_import (GFile       *library_folder,
   if (summary == NULL)
     return fail (err, error);
 
-  g_string_append_printf (out, "Imported a %s file: %u pages, %u highlights added, %u already there",
+  /* Translators: the %s is a format name such as “Hypothesis”; then the
+   * numbers of pages, of highlights added and of highlights already in the
+   * library. */
+  g_string_append_printf (out, _("Imported a %s file: %u pages, %u highlights added, %u already there"),
                           gloss_import_format_to_string (gloss_import_plan_get_format (plan)),
                           summary->pages, summary->annotations_added, summary->annotations_present);
   if (summary->orphans > 0)
-    g_string_append_printf (out, ", %u not found in their article (kept as orphans)", summary->orphans);
-  g_string_append_printf (out, "; %u tags and %u notes added; %u clips updated\n",
+    /* Translators: continues “Imported a … file: …” with a number of
+     * highlights. */
+    g_string_append_printf (out, _(", %u not found in their article (kept as orphans)"), summary->orphans);
+  /* Translators: ends the “Imported a … file: …” line. */
+  g_string_append_printf (out, _("; %u tags and %u notes added; %u clips updated\n"),
                           summary->tags_added, summary->notes_added, summary->clips_updated);
   if (summary->placeholders > 0)
-    g_string_append_printf (out, "Made %u clips from the imported highlights, to be clipped again\n",
+    g_string_append_printf (out, _("Made %u clips from the imported highlights, to be clipped again\n"),
                             summary->placeholders);
   if (summary->urls_to_clip->len > 0)
-    g_string_append_printf (out, "%u pages to clip\n", summary->urls_to_clip->len);
+    g_string_append_printf (out, _("%u pages to clip\n"), summary->urls_to_clip->len);
 
   warnings = gloss_import_plan_get_warnings (plan);
   for (guint i = 0; warnings[i] != NULL; i++)
-    g_string_append_printf (out, "Note: %s\n", warnings[i]);
+    g_string_append_printf (out, _("Note: %s\n"), warnings[i]);
 
   if (urls_to_clip_out != NULL)
     for (guint i = 0; i < summary->urls_to_clip->len; i++)

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-anchor.h"
@@ -30,12 +31,12 @@ check_library_folder (GFile   *library_folder,
 
   if (type == G_FILE_TYPE_UNKNOWN)
     {
-      g_string_append_printf (err, "There is no library at “%s”\n", path);
+      g_string_append_printf (err, _("There is no library at “%s”\n"), path);
       return FALSE;
     }
   if (type != G_FILE_TYPE_DIRECTORY)
     {
-      g_string_append_printf (err, "“%s” is not a folder\n", path);
+      g_string_append_printf (err, _("“%s” is not a folder\n"), path);
       return FALSE;
     }
   return TRUE;
@@ -77,7 +78,11 @@ list_text (GPtrArray *clips,
         {
           g_autofree char *reason = one_line (damage);
 
-          g_string_append_printf (out, "damaged     %s: %s\n", gloss_clip_get_id (clip), reason);
+          /* Translators: a line of “gloss --list” for a clip that cannot be
+           * read: the clip id, then the reason. The first word is padded to
+           * the width of a date (2026-01-31) and two spaces, so that the ids
+           * line up with the titles of the other lines. */
+          g_string_append_printf (out, _("damaged     %s: %s\n"), gloss_clip_get_id (clip), reason);
           continue;
         }
 
@@ -89,9 +94,11 @@ list_text (GPtrArray *clips,
       g_string_append_printf (out, "%.10s  %s", gloss_clip_get_created (clip), title);
       if (site[0] != '\0')
         g_string_append_printf (out, " — %s", site);
-      g_string_append_printf (out, "  (%u highlight%s)", n, n == 1 ? "" : "s");
+      g_string_append (out, "  (");
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u highlight", "%u highlights", n), n);
+      g_string_append_c (out, ')');
       if (gloss_clip_get_read_only (clip))
-        g_string_append (out, " [read-only: newer format]");
+        g_string_append (out, _(" [read-only: newer format]"));
       g_string_append_c (out, '\n');
     }
 }
@@ -278,9 +285,9 @@ check_text_file (Check      *check,
   if (!g_file_get_contents (path, &contents, &length, &error))
     {
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        report (check, TRUE, "%s is missing", name);
+        report (check, TRUE, _("%s is missing"), name);
       else
-        report (check, TRUE, "%s cannot be read: %s", name, error->message);
+        report (check, TRUE, _("%s cannot be read: %s"), name, error->message);
       return FALSE;
     }
 
@@ -293,11 +300,13 @@ check_text_file (Check      *check,
   else
     {
       if (*bad == '\0' && memchr (contents, '\0', length) != NULL)
-        report (check, TRUE, "%s holds a NUL byte at byte %" G_GSIZE_FORMAT,
-                name, (gsize) (bad - contents));
+        /* Translators: the first %s is a file name, %zu a byte offset. */
+        report (check, TRUE, _("%s holds a NUL byte at byte %zu"),
+                name, (size_t) (bad - contents));
       else
-        report (check, TRUE, "%s is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")",
-                name, (gsize) (bad - contents));
+        /* Translators: %s is a file name, %zu a byte offset. */
+        report (check, TRUE, _("%s is not valid UTF-8 (at byte %zu)"),
+                name, (size_t) (bad - contents));
     }
 
   /* Anchoring still works on what can be read of a damaged text. */
@@ -470,8 +479,10 @@ check_text_matches_html (Check      *check,
     return;
 
   report (check, FALSE,
-          "article.txt differs from the text of article.html from character %u on%s",
-          at, cb == 0 ? " (article.txt is shorter: cut off?)" : "");
+          /* Translators: %u is a character offset; the %s is empty or the
+           * message that follows it. */
+          _("article.txt differs from the text of article.html from character %u on%s"),
+          at, cb == 0 ? _(" (article.txt is shorter: cut off?)") : "");
 }
 
 static void
@@ -508,7 +519,9 @@ check_annotations (Check      *check,
           break;
         case GLOSS_ANCHOR_QUOTE:
           report (check, FALSE,
-                  "annotation %s anchors by its quote at %u–%u, not at its position %u–%u: “%s”",
+                  /* Translators: an annotation id, the character range where its
+                   * quote is found, the range it was saved with, and the quote. */
+                  _("annotation %s anchors by its quote at %u–%u, not at its position %u–%u: “%s”"),
                   gloss_annotation_get_id (a), start, end,
                   gloss_annotation_get_start (a), gloss_annotation_get_end (a), quote);
           break;
@@ -518,21 +531,24 @@ check_annotations (Check      *check,
             g_autofree char *found_short = shorten (found, 40);
 
             report (check, FALSE,
-                    "annotation %s anchors only approximately at %u–%u: “%s” now reads “%s”",
+                    /* Translators: an annotation id, a character range, the
+                     * saved quote and the text now found there. */
+                    _("annotation %s anchors only approximately at %u–%u: “%s” now reads “%s”"),
                     gloss_annotation_get_id (a), start, end, quote, found_short);
           }
           break;
         case GLOSS_ANCHOR_ORPHAN:
         default:
           report (check, TRUE,
-                  "annotation %s is an orphan: its text is not in article.txt: “%s”",
+                  /* Translators: an annotation id and its quote. */
+                  _("annotation %s is an orphan: its text is not in article.txt: “%s”"),
                   gloss_annotation_get_id (a), quote);
           break;
         }
     }
 
   if (out_of_order)
-    report (check, FALSE, "the annotations are not in document order");
+    report (check, FALSE, _("the annotations are not in document order"));
 }
 
 static int
@@ -564,7 +580,8 @@ check_conflicts (Check *check,
       g_autofree char *shown = one_line (names->pdata[i]);
 
       report (check, TRUE,
-              "sync conflict copy %s: compare it with clip.json, keep what you want in clip.json, then remove the copy",
+              /* Translators: %s is the file name of a sync tool's conflict copy. */
+              _("sync conflict copy %s: compare it with clip.json, keep what you want in clip.json, then remove the copy"),
               shown);
     }
 }
@@ -584,14 +601,14 @@ check_one (GFile *clips_folder,
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
   if (type != G_FILE_TYPE_DIRECTORY)
     {
-      report (check, FALSE, "not a clip folder; Gloss leaves it alone");
+      report (check, FALSE, _("not a clip folder; Gloss leaves it alone"));
       return;
     }
 
   if (!gloss_id_is_valid (check->name))
     {
       report (check, TRUE,
-              "the folder name is not a valid clip id (1 to 64 characters of 0-9, a-z and -); Gloss does not show it");
+              _("the folder name is not a valid clip id (1 to 64 characters of 0-9, a-z and -); Gloss does not show it"));
       return;
     }
 
@@ -603,17 +620,18 @@ check_one (GFile *clips_folder,
     {
       if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND))
         report (check, TRUE,
-                "unfinished clip: no clip.json (a save was interrupted); Gloss does not show it");
+                _("unfinished clip: no clip.json (a save was interrupted); Gloss does not show it"));
       else
-        report (check, TRUE, "damaged: %s", error->message);
+        report (check, TRUE, _("damaged: %s"), error->message);
       return;
     }
 
   if (gloss_clip_get_read_only (clip))
     {
       report (check, FALSE,
-              "written by a newer Gloss (format %" G_GINT64_FORMAT "): shown read-only, not checked further",
-              gloss_clip_get_format (clip));
+              /* Translators: %lld is the format number in clip.json. */
+              _("written by a newer Gloss (format %lld): shown read-only, not checked further"),
+              (long long) gloss_clip_get_format (clip));
       return;
     }
 
@@ -628,7 +646,7 @@ check_one (GFile *clips_folder,
     {
       check->n_annotations += gloss_clip_get_n_annotations (clip);
       check->by_method[GLOSS_ANCHOR_ORPHAN] += gloss_clip_get_n_annotations (clip);
-      report (check, TRUE, "%u annotations cannot be anchored without article.txt",
+      report (check, TRUE, _("%u annotations cannot be anchored without article.txt"),
               gloss_clip_get_n_annotations (clip));
     }
 }
@@ -690,16 +708,16 @@ gloss_cli_verify (GFile   *library_folder,
   clips_folder = g_file_get_child (library_folder, "clips");
   clips_path = g_file_get_path (clips_folder);
 
-  g_string_append_printf (out, "Library: %s\n", library_path);
+  g_string_append_printf (out, _("Library: %s\n"), library_path);
 
   if (!(dir = g_dir_open (clips_path, 0, &error)))
     {
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
-          g_string_append (out, "No clips yet. All is well.\n");
+          g_string_append (out, _("No clips yet. All is well.\n"));
           return 0;
         }
-      g_string_append_printf (err, "Could not read “%s”: %s\n", clips_path, error->message);
+      g_string_append_printf (err, _("Could not read “%s”: %s\n"), clips_path, error->message);
       return 1;
     }
 
@@ -746,22 +764,35 @@ gloss_cli_verify (GFile   *library_folder,
         by_method[m] += check->by_method[m];
     }
 
-  g_string_append_printf (out,
-                          "Checked %u clip folder%s and %u annotation%s: %u at their position, "
-                          "%u by quote, %u approximately, %u orphan%s.\n",
-                          n_clips, n_clips == 1 ? "" : "s",
-                          n_annotations, n_annotations == 1 ? "" : "s",
-                          by_method[GLOSS_ANCHOR_POSITION], by_method[GLOSS_ANCHOR_QUOTE],
-                          by_method[GLOSS_ANCHOR_FUZZY], by_method[GLOSS_ANCHOR_ORPHAN],
-                          by_method[GLOSS_ANCHOR_ORPHAN] == 1 ? "" : "s");
+  {
+    /* One plural per number: the summary is put together from its parts. */
+    g_autofree char *folders = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u clip folder",
+                                                             "%u clip folders", n_clips),
+                                                n_clips);
+    g_autofree char *annotations = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u annotation",
+                                                                 "%u annotations", n_annotations),
+                                                    n_annotations);
+    g_autofree char *orphans = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u orphan", "%u orphans",
+                                                             by_method[GLOSS_ANCHOR_ORPHAN]),
+                                                by_method[GLOSS_ANCHOR_ORPHAN]);
+
+    /* Translators: the last line of “gloss --verify”: “%u clip folders”,
+     * “%u annotations”, then how many annotations anchor at their saved
+     * position, by their quote and approximately, then “%u orphans”. */
+    g_string_append_printf (out, _("Checked %s and %s: %u at their position, %u by quote, %u approximately, %s.\n"),
+                            folders, annotations,
+                            by_method[GLOSS_ANCHOR_POSITION], by_method[GLOSS_ANCHOR_QUOTE],
+                            by_method[GLOSS_ANCHOR_FUZZY], orphans);
+  }
 
   if (attention > 0)
     {
-      g_string_append_printf (out, "%u problem%s need%s attention (marked !).\n",
-                              attention, attention == 1 ? "" : "s", attention == 1 ? "s" : "");
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u problem needs attention (marked !).\n",
+                                                "%u problems need attention (marked !).\n", attention),
+                              attention);
       return 1;
     }
 
-  g_string_append (out, "All is well.\n");
+  g_string_append (out, _("All is well.\n"));
   return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -191,7 +192,7 @@ gloss_cli_search (GFile      *library_folder,
   parsed = gloss_query_parse (query ? query : "", &error);
   if (parsed == NULL)
     {
-      g_string_append_printf (err, "Bad search: %s\n", error->message);
+      g_string_append_printf (err, _("Bad search: %s\n"), error->message);
       return 2;
     }
 
@@ -199,12 +200,12 @@ gloss_cli_search (GFile      *library_folder,
   type = g_file_query_file_type (library_folder, 0, NULL);
   if (type == G_FILE_TYPE_UNKNOWN)
     {
-      g_string_append_printf (err, "There is no library at “%s”\n", path);
+      g_string_append_printf (err, _("There is no library at “%s”\n"), path);
       return 1;
     }
   if (type != G_FILE_TYPE_DIRECTORY)
     {
-      g_string_append_printf (err, "“%s” is not a folder\n", path);
+      g_string_append_printf (err, _("“%s” is not a folder\n"), path);
       return 1;
     }
 
@@ -227,5 +228,13 @@ gloss_cli_search (GFile      *library_folder,
   else
     print_text (results, out);
 
-  return g_list_model_get_n_items (results) > 0 ? 0 : 1;
+  if (g_list_model_get_n_items (results) == 0)
+    {
+      /* Exit 1 comes with a line that says why (DESIGN.md); --json still
+       * prints its empty array for scripts. */
+      g_string_append_printf (err, _("No clip matches “%s”\n"), query);
+      return 1;
+    }
+
+  return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-clip-private.h"
@@ -287,11 +288,31 @@ gloss_write_file_atomic (GFile       *file,
                                  0666, &local_error))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not save “%s”: %s", path, local_error->message);
+                   _("Could not save “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
   return TRUE;
+}
+
+/* Tags are trimmed and compared case-insensitively (FORMAT.md): the key a
+ * tag is looked for by, the same for setting, finding and removing. */
+static char *
+tag_key (const char *tag)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (tag));
+
+  return g_utf8_casefold (trimmed, -1);
+}
+
+/* Whether @tag, one of the clip's, is the one with @key. */
+static gboolean
+tag_matches (const char *tag,
+             const char *key)
+{
+  g_autofree char *other = g_utf8_casefold (tag, -1);
+
+  return g_str_equal (key, other);
 }
 
 static void
@@ -301,18 +322,15 @@ normalize_tags (GPtrArray          *out,
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
       g_autofree char *tag = g_strstrip (g_utf8_make_valid (tags[i], -1));
-      g_autofree char *folded = NULL;
+      g_autofree char *key = NULL;
       gboolean seen = FALSE;
 
       if (tag[0] == '\0')
         continue;
 
-      folded = g_utf8_casefold (tag, -1);
+      key = tag_key (tag);
       for (guint j = 0; j < out->len && !seen; j++)
-        {
-          g_autofree char *other = g_utf8_casefold (out->pdata[j], -1);
-          seen = g_str_equal (folded, other);
-        }
+        seen = tag_matches (out->pdata[j], key);
 
       if (!seen)
         g_ptr_array_add (out, g_steal_pointer (&tag));
@@ -416,7 +434,8 @@ read_time_member (GlossScanValue  *root,
       g_autofree char *shown = g_utf8_make_valid (value, MIN (strlen (value), 40));
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in clip.json is “%s”, not an RFC 3339 UTC time ending in Z",
+                   /* Translators: a member name of clip.json, then its value. */
+                   _("“%s” in clip.json is “%s”, not an RFC 3339 UTC time ending in Z"),
                    member, shown);
       return FALSE;
     }
@@ -441,7 +460,7 @@ check_annotations (GlossClip      *self,
   if (array->type != GLOSS_SCAN_ARRAY)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           "“annotations” in clip.json is not an array");
+                           _("“annotations” in clip.json is not an array"));
       return FALSE;
     }
 
@@ -454,21 +473,23 @@ check_annotations (GlossClip      *self,
       if (element->type != GLOSS_SCAN_OBJECT)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "annotation %u in clip.json is not an object", i + 1);
+                       _("annotation %u in clip.json is not an object"), i + 1);
           return FALSE;
         }
 
       if (!gloss_annotation_check_scan (element, &id, &local_error))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "annotation %u: %s", i + 1, local_error->message);
+                       /* Translators: the annotation's number in clip.json, then
+                        * what is wrong with it. */
+                       _("annotation %u: %s"), i + 1, local_error->message);
           return FALSE;
         }
 
       if (!g_hash_table_add (ids, (gpointer) id))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "annotation id %s is used twice", id);
+                       _("annotation id %s is used twice"), id);
           return FALSE;
         }
     }
@@ -503,8 +524,8 @@ build_annotations (GlossClip   *self,
       if (!JSON_NODE_HOLDS_OBJECT (element) ||
           !(annotation = gloss_annotation_new_from_json (json_node_get_object (element), &local_error)))
         {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "annotation %u: %s", i + 1,
-                       local_error ? local_error->message : "not an object");
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("annotation %u: %s"), i + 1,
+                       local_error ? local_error->message : _("not an object"));
           return FALSE;
         }
       g_list_store_append (self->annotations, annotation);
@@ -528,7 +549,7 @@ read_tags (GlossClip       *self,
   if (array->type != GLOSS_SCAN_ARRAY)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           "“tags” in clip.json is not an array");
+                           _("“tags” in clip.json is not an array"));
       return FALSE;
     }
 
@@ -538,7 +559,7 @@ read_tags (GlossClip       *self,
       if (element->type != GLOSS_SCAN_STRING)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "tag %u in clip.json is not a string", i + 1);
+                       _("tag %u in clip.json is not a string"), i + 1);
           return FALSE;
         }
       g_ptr_array_add (raw, (gpointer) element->s);
@@ -568,8 +589,9 @@ read_root (GlossClip       *self,
   if (self->format < 1)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "clip.json has format %" G_GINT64_FORMAT ", which never existed",
-                   self->format);
+                   /* Translators: %lld is the “format” number in clip.json. */
+                   _("clip.json has format %lld, which never existed"),
+                   (long long) self->format);
       return FALSE;
     }
   /* A newer Gloss wrote it: show it, never write it. */
@@ -582,7 +604,7 @@ read_root (GlossClip       *self,
   if (!g_str_equal (id, folder_name))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID,
-                   "The id in clip.json (%s) is not the folder's name (%s)", id, folder_name);
+                   _("The id in clip.json (%s) is not the folder's name (%s)"), id, folder_name);
       return FALSE;
     }
   self->id = g_strdup (id);
@@ -644,20 +666,20 @@ gloss_clip_load_from_data (GFile              *folder,
       g_autofree char *shown = g_utf8_make_valid (folder_name, -1);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID,
-                   "The folder name “%s” is not a valid clip id", shown);
+                   _("The folder name “%s” is not a valid clip id"), shown);
       return NULL;
     }
 
   if (length == 0)
     {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "clip.json is empty");
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("clip.json is empty"));
       return NULL;
     }
 
   if (length > MAX_CLIP_JSON_SIZE)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "clip.json is too large (%" G_GSIZE_FORMAT " bytes)", length);
+                   _("clip.json is too large (%zu bytes)"), (size_t) length);
       return NULL;
     }
 
@@ -665,14 +687,14 @@ gloss_clip_load_from_data (GFile              *folder,
   if (memchr (data, '\0', length) != NULL)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           "clip.json is not valid JSON: it contains a NUL byte");
+                           _("clip.json is not valid JSON: it contains a NUL byte"));
       return NULL;
     }
 
   if (!g_utf8_validate_len (data, length, NULL))
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           "clip.json is not valid UTF-8");
+                           _("clip.json is not valid UTF-8"));
       return NULL;
     }
 
@@ -683,10 +705,10 @@ gloss_clip_load_from_data (GFile              *folder,
     if (scan == NULL)
       {
         if (is_blank (data, length))
-          g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "clip.json is empty");
+          g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("clip.json is empty"));
         else
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "clip.json is not valid JSON: %s", reason);
+                       _("clip.json is not valid JSON: %s"), reason);
         return NULL;
       }
   }
@@ -695,7 +717,7 @@ gloss_clip_load_from_data (GFile              *folder,
   if (root->type != GLOSS_SCAN_OBJECT)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           "clip.json does not hold a JSON object");
+                           _("clip.json does not hold a JSON object"));
       return NULL;
     }
 
@@ -706,8 +728,10 @@ gloss_clip_load_from_data (GFile              *folder,
     {
       if (self->format > GLOSS_FORMAT_VERSION)
         g_prefix_error (&local_error,
-                        "clip.json has format %" G_GINT64_FORMAT ", newer than this Gloss reads: ",
-                        self->format);
+                        /* Translators: %lld is the “format” number in clip.json; the
+                         * reason the clip cannot be read follows. */
+                        _("clip.json has format %lld, newer than this Gloss reads: "),
+                        (long long) self->format);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
@@ -740,14 +764,14 @@ gloss_clip_load_from_data (GFile              *folder,
       g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "clip.json is not valid JSON: %s", reason);
+                   _("clip.json is not valid JSON: %s"), reason);
       return NULL;
     }
 
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           "clip.json does not hold a JSON object");
+                           _("clip.json does not hold a JSON object"));
       return NULL;
     }
 
@@ -777,7 +801,7 @@ gloss_clip_load_with_mode (GFile              *folder,
   if (path == NULL)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                           "The library must be a local folder");
+                           _("The library must be a local folder"));
       return NULL;
     }
 
@@ -785,13 +809,13 @@ gloss_clip_load_with_mode (GFile              *folder,
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                     "“%s” has no clip.json: an unfinished clip", path);
+                     _("“%s” has no clip.json: an unfinished clip"), path);
       else if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_ISDIR))
         g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                             "clip.json is a folder, not a file");
+                             _("clip.json is a folder, not a file"));
       else
         g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                     "Could not read “%s”: %s", path, local_error->message);
+                     _("Could not read “%s”: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -826,8 +850,8 @@ ensure_full (GlossClip  *self,
       if (self->annotations == NULL)
         self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   "The clip %s could not be read: %s", self->id,
-                   self->damage ? self->damage : "it is not saved");
+                   _("The clip %s could not be read: %s"), self->id,
+                   self->damage ? self->damage : _("it is not saved"));
       return FALSE;
     }
 
@@ -983,14 +1007,15 @@ check_writable (GlossClip  *self,
   if (self->damage != NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   "The clip %s is damaged and is never written: %s", self->id, self->damage);
+                   _("The clip %s is damaged and is never written: %s"), self->id, self->damage);
       return FALSE;
     }
   if (self->read_only)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   "The clip %s was written by a newer Gloss (format %" G_GINT64_FORMAT
-                   ") and is read-only", self->id, self->format);
+                   /* Translators: a clip id and the “format” number in clip.json. */
+                   _("The clip %s was written by a newer Gloss (format %lld) and is read-only"),
+                   self->id, (long long) self->format);
       return FALSE;
     }
   return TRUE;
@@ -1031,7 +1056,7 @@ gloss_clip_save (GlossClip  *self,
   if (self->folder == NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   "The clip %s is not in a library yet", self->id);
+                   _("The clip %s is not in a library yet"), self->id);
       return FALSE;
     }
 
@@ -1097,7 +1122,7 @@ gloss_clip_save_new (GlossClip   *self,
       g_autofree char *path = file_path_display (folder);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
-                   "A clip already exists in “%s”", path);
+                   _("A clip already exists in “%s”"), path);
       return FALSE;
     }
 
@@ -1107,7 +1132,7 @@ gloss_clip_save_new (GlossClip   *self,
       g_autofree char *path = file_path_display (folder);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not create “%s”: %s", path, local_error->message);
+                   _("Could not create “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
@@ -1142,7 +1167,7 @@ gloss_clip_replace_article (GlossClip   *self,
   if (self->folder == NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   "The clip %s is not in a library yet", self->id);
+                   _("The clip %s is not in a library yet"), self->id);
       return FALSE;
     }
 
@@ -1164,7 +1189,7 @@ load_article (GlossClip   *self,
   if (self->folder == NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   "The clip %s is not in a library yet", self->id);
+                   _("The clip %s is not in a library yet"), self->id);
       return NULL;
     }
 
@@ -1175,7 +1200,7 @@ load_article (GlossClip   *self,
       g_set_error (error, GLOSS_ERROR,
                    g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
                    ? GLOSS_ERROR_NOT_FOUND : GLOSS_ERROR_IO,
-                   "Could not read “%s”: %s", path, local_error->message);
+                   _("Could not read “%s”: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -1402,21 +1427,15 @@ gboolean
 gloss_clip_has_tag (GlossClip  *self,
                     const char *tag)
 {
-  g_autofree char *folded = NULL;
-  g_autofree char *trimmed = NULL;
+  g_autofree char *key = NULL;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (tag != NULL, FALSE);
 
-  trimmed = g_strstrip (g_strdup (tag));
-  folded = g_utf8_casefold (trimmed, -1);
+  key = tag_key (tag);
   for (guint i = 0; self->tags[i] != NULL; i++)
-    {
-      g_autofree char *other = g_utf8_casefold (self->tags[i], -1);
-
-      if (g_str_equal (folded, other))
-        return TRUE;
-    }
+    if (tag_matches (self->tags[i], key))
+      return TRUE;
 
   return FALSE;
 }
@@ -1453,21 +1472,17 @@ gloss_clip_remove_tag (GlossClip  *self,
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) tags = NULL;
-  g_autofree char *folded = NULL;
-  g_autofree char *trimmed = NULL;
+  g_autofree char *key = NULL;
   gboolean removed = FALSE;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (tag != NULL, FALSE);
 
-  trimmed = g_strstrip (g_strdup (tag));
-  folded = g_utf8_casefold (trimmed, -1);
+  key = tag_key (tag);
   builder = g_strv_builder_new ();
   for (guint i = 0; self->tags[i] != NULL; i++)
     {
-      g_autofree char *other = g_utf8_casefold (self->tags[i], -1);
-
-      if (g_str_equal (folded, other))
+      if (tag_matches (self->tags[i], key))
         removed = TRUE;
       else
         g_strv_builder_add (builder, self->tags[i]);
@@ -1512,14 +1527,14 @@ gloss_clip_get_n_annotations (GlossClip *self)
   return self->n_annotations;
 }
 
-GlossAnnotation *
-gloss_clip_find_annotation (GlossClip  *self,
-                            const char *annotation_id)
+/* The annotation with @annotation_id, owned by the list, and where it is
+ * in it (@position may be NULL); NULL when there is none. */
+static GlossAnnotation *
+lookup_annotation (GlossClip  *self,
+                   const char *annotation_id,
+                   guint      *position)
 {
   guint n;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
-  g_return_val_if_fail (annotation_id != NULL, NULL);
 
   ensure_annotations (self);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
@@ -1528,10 +1543,24 @@ gloss_clip_find_annotation (GlossClip  *self,
       g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
 
       if (g_str_equal (gloss_annotation_get_id (a), annotation_id))
-        return a;
+        {
+          if (position != NULL)
+            *position = i;
+          return a;
+        }
     }
 
   return NULL;
+}
+
+GlossAnnotation *
+gloss_clip_find_annotation (GlossClip  *self,
+                            const char *annotation_id)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+  g_return_val_if_fail (annotation_id != NULL, NULL);
+
+  return lookup_annotation (self, annotation_id, NULL);
 }
 
 static int
@@ -1582,26 +1611,17 @@ gboolean
 gloss_clip_remove_annotation (GlossClip  *self,
                               const char *annotation_id)
 {
-  guint n;
+  guint position;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (annotation_id != NULL, FALSE);
 
-  ensure_annotations (self);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+  if (lookup_annotation (self, annotation_id, &position) == NULL)
+    return FALSE;
 
-      if (g_str_equal (gloss_annotation_get_id (a), annotation_id))
-        {
-          g_list_store_remove (self->annotations, i);
-          update_n_annotations (self);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  g_list_store_remove (self->annotations, position);
+  update_n_annotations (self);
+  return TRUE;
 }
 
 void

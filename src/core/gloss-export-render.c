@@ -87,6 +87,24 @@ gloss_export_template_names (void)
   return template_names;
 }
 
+/* The clip's note and its highlights: the same in a clip's own file and in
+ * the combined file, so that a highlight reads alike in both. */
+#define NOTE_AND_HIGHLIGHTS \
+  "{{#note}}\n" \
+  "{{note}}\n" \
+  "\n" \
+  "{{/note}}\n" \
+  "{{#highlights}}\n" \
+  "{{quote|blockquote}}\n" \
+  "\n" \
+  "*{{color}}*{{#orphan}} · not found in the saved article{{/orphan}} · [Open on the page](<{{link}}>)\n" \
+  "\n" \
+  "{{#note}}\n" \
+  "{{note}}\n" \
+  "\n" \
+  "{{/note}}\n" \
+  "{{/highlights}}\n"
+
 static const char default_template[] =
   "---\n"
   "gloss_id: {{gloss_id|yaml}}\n"
@@ -102,20 +120,7 @@ static const char default_template[] =
   "\n"
   "# {{title}}\n"
   "\n"
-  "{{#note}}\n"
-  "{{note}}\n"
-  "\n"
-  "{{/note}}\n"
-  "{{#highlights}}\n"
-  "{{quote|blockquote}}\n"
-  "\n"
-  "*{{color}}*{{#orphan}} · not found in the saved article{{/orphan}} · [Open on the page](<{{link}}>)\n"
-  "\n"
-  "{{#note}}\n"
-  "{{note}}\n"
-  "\n"
-  "{{/note}}\n"
-  "{{/highlights}}\n"
+  NOTE_AND_HIGHLIGHTS
   "{{#article}}\n"
   "---\n"
   "\n"
@@ -143,20 +148,7 @@ static const char combined_template[] =
   "{{/tags}}\n"
   "- Highlights: {{highlight_count}}\n"
   "\n"
-  "{{#note}}\n"
-  "{{note}}\n"
-  "\n"
-  "{{/note}}\n"
-  "{{#highlights}}\n"
-  "{{quote|blockquote}}\n"
-  "\n"
-  "*{{color}}*{{#orphan}} · not found in the saved article{{/orphan}} · [Open on the page](<{{link}}>)\n"
-  "\n"
-  "{{#note}}\n"
-  "{{note}}\n"
-  "\n"
-  "{{/note}}\n"
-  "{{/highlights}}\n"
+  NOTE_AND_HIGHLIGHTS
   "{{#article}}\n"
   "### Article\n"
   "\n"

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -506,7 +507,7 @@ write_file (const char  *path,
   if (saved_errno != 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not write “%s”: %s", path, g_strerror (saved_errno));
+                   _("Could not write “%s”: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -533,7 +534,7 @@ check_destination (Job      *job,
       if (g_str_equal (dest, clips) || g_str_has_prefix (dest, prefix))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                       "“%s” is inside the library’s clips folder: choose another place to export to",
+                       _("“%s” is inside the library’s clips folder: choose another place to export to"),
                        job->destination);
           return FALSE;
         }
@@ -556,7 +557,7 @@ load_template (Job      *job,
   if (!g_file_get_contents (job->template_path, &source, NULL, &local_error))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not read the template “%s”: %s", job->template_path, local_error->message);
+                   _("Could not read the template “%s”: %s"), job->template_path, local_error->message);
       return NULL;
     }
   tmpl = gloss_template_new (source, gloss_export_template_names (), &local_error);
@@ -716,14 +717,14 @@ folder_scan (Folder      *folder,
     {
       int saved_errno = errno;
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not create the folder “%s”: %s", path, g_strerror (saved_errno));
+                   _("Could not create the folder “%s”: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   dir = g_dir_open (path, 0, &local_error);
   if (dir == NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not read the folder “%s”: %s", path, local_error->message);
+                   _("Could not read the folder “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
@@ -1306,7 +1307,7 @@ job_run (Job           *job,
   if (job->destination == NULL)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                           "Export needs a local file or folder");
+                           _("Export needs a local file or folder"));
       return NULL;
     }
 
@@ -1476,7 +1477,7 @@ gloss_export_collect_clips (GlossLibrary        *library,
       if (clip == NULL)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                       "There is no clip with the id “%s”", clip_ids[i]);
+                       _("There is no clip with the id “%s”"), clip_ids[i]);
           return NULL;
         }
       /* A clip named twice is exported once. */

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-error.h"
@@ -50,14 +51,14 @@ gloss_id_check (const char  *id,
 
   if (id == NULL || id[0] == '\0')
     g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID,
-                         "The id is empty");
+                         _("The id is empty"));
   else
     {
       /* The id may be hostile or huge: show only a short, valid-UTF-8 part. */
       g_autofree char *shown = g_utf8_make_valid (id, MIN (strlen (id), 80));
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID,
-                   "“%s” is not a valid id (1 to 64 characters of 0-9, a-z and -)",
+                   _("“%s” is not a valid id (1 to 64 characters of 0-9, a-z and -)"),
                    shown);
     }
 

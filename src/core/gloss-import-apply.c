@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-anchor.h"
@@ -238,7 +239,9 @@ merge_annotation (GlossClip             *clip,
   annotation = gloss_annotation_new_from_json (object, &error);
   if (annotation == NULL)
     {
-      g_ptr_array_add (warnings, g_strdup_printf ("An annotation on %s was left out: %s",
+      /* Translators: a web page address, then what is wrong with the
+       * annotation. */
+      g_ptr_array_add (warnings, g_strdup_printf (_("An annotation on %s was left out: %s"),
                                                   gloss_clip_get_url (clip), error->message));
       return FALSE;
     }
@@ -491,7 +494,7 @@ apply_page (Apply   *apply,
       if (made == NULL)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                       "Could not save a clip for %s: %s", page->url, local_error->message);
+                       _("Could not save a clip for %s: %s"), page->url, local_error->message);
           return FALSE;
         }
       g_hash_table_insert (apply->index, g_strdup (page->url), made);
@@ -507,7 +510,8 @@ apply_page (Apply   *apply,
   if (gloss_clip_get_read_only (clip))
     {
       g_ptr_array_insert (apply->plan->warnings, apply->plan->warnings->len - 1,
-                          g_strdup_printf ("The clip of %s is read-only and was left as it is", page->url));
+                          /* Translators: %s is a web page address. */
+                          g_strdup_printf (_("The clip of %s is read-only and was left as it is"), page->url));
       return TRUE;
     }
 
@@ -530,7 +534,7 @@ apply_page (Apply   *apply,
       if (!gloss_library_save (apply->library, clip, &local_error))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                       "Could not save the clip of %s: %s", page->url, local_error->message);
+                       _("Could not save the clip of %s: %s"), page->url, local_error->message);
           return FALSE;
         }
       summary->clips_updated++;

@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-annotation.h"
@@ -412,6 +413,22 @@ import_annotation_new (const char *id,
   return a;
 }
 
+/* Takes the offsets of a TextPositionSelector (W3C's, which Hypothesis uses
+ * too) when there is one and it is whole and in order; otherwise the
+ * annotation has no position and is anchored by its quote alone. */
+static void
+take_position (GlossImportAnnotation *a,
+               JsonObject            *position)
+{
+  if (position != NULL &&
+      member_uint (position, "start", &a->start) &&
+      member_uint (position, "end", &a->end) &&
+      a->start <= a->end)
+    a->has_position = TRUE;
+  else
+    a->start = a->end = 0;
+}
+
 static void
 page_add_annotation (GlossImportPage       *page,
                      GlossImportAnnotation *a)
@@ -613,13 +630,7 @@ read_w3c_annotation (GlossImportPlan *plan,
                                member_string (quote, "exact"),
                                member_string (quote, "prefix"),
                                member_string (quote, "suffix"));
-    if (position != NULL &&
-        member_uint (position, "start", &a->start) &&
-        member_uint (position, "end", &a->end) &&
-        a->start <= a->end)
-      a->has_position = TRUE;
-    else
-      a->start = a->end = 0;
+    take_position (a, position);
     page_add_annotation (page, a);
   }
 }
@@ -651,7 +662,7 @@ read_w3c (GlossImportPlan  *plan,
           if (page == NULL && member_string (object, "first") != NULL)
             {
               g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                           "“%s” is an annotation collection whose pages are not in the file", name);
+                           _("“%s” is an annotation collection whose pages are not in the file"), name);
               return FALSE;
             }
           for (; page != NULL && pages < 100000; page = member_object (page, "next"), pages++)
@@ -682,7 +693,7 @@ read_w3c (GlossImportPlan  *plan,
     }
 
   if (skipped > 0)
-    plan_warn (plan, "%u items were not annotations of a web page and were left out", skipped);
+    plan_warn (plan, _("%u items were not annotations of a web page and were left out"), skipped);
   return TRUE;
 }
 
@@ -766,13 +777,7 @@ read_hypothesis_row (GlossImportPlan *plan,
     a = import_annotation_new (id, member_string (row, "created"), member_string (row, "updated"),
                                NULL, text, member_string (quote, "exact"),
                                member_string (quote, "prefix"), member_string (quote, "suffix"));
-    if (position != NULL &&
-        member_uint (position, "start", &a->start) &&
-        member_uint (position, "end", &a->end) &&
-        a->start <= a->end)
-      a->has_position = TRUE;
-    else
-      a->start = a->end = 0;
+    take_position (a, position);
     page_add_annotation (page, a);
   }
 }
@@ -799,9 +804,9 @@ read_hypothesis (GlossImportPlan  *plan,
     }
 
   if (replies > 0)
-    plan_warn (plan, "%u replies to other annotations were left out: Gloss keeps no replies", replies);
+    plan_warn (plan, _("%u replies to other annotations were left out: Gloss keeps no replies"), replies);
   if (skipped > 0)
-    plan_warn (plan, "%u annotations without a page address were left out", skipped);
+    plan_warn (plan, _("%u annotations without a page address were left out"), skipped);
   return TRUE;
 }
 
@@ -896,11 +901,11 @@ read_omnivore (GlossImportPlan  *plan,
     }
 
   if (skipped > 0)
-    plan_warn (plan, "%u items without a page address were left out", skipped);
+    plan_warn (plan, _("%u items without a page address were left out"), skipped);
   if (plan->pages->len == 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   "“%s” holds no page addresses", name);
+                   _("“%s” holds no page addresses"), name);
       return FALSE;
     }
   return TRUE;
@@ -949,7 +954,7 @@ parse_json (JsonNode    *root,
       if (first == NULL)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                       "“%s” holds no annotations or pages", name);
+                       _("“%s” holds no annotations or pages"), name);
           return NULL;
         }
       if (has_type (first, "Annotation"))
@@ -976,7 +981,7 @@ parse_json (JsonNode    *root,
     }
 
   g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-               "“%s” is JSON, but not a W3C Web Annotation, Hypothesis or Omnivore export", name);
+               _("“%s” is JSON, but not a W3C Web Annotation, Hypothesis or Omnivore export"), name);
   return NULL;
 }
 
@@ -1174,11 +1179,11 @@ parse_pocket_html (const char  *data,
   if (plan->pages->len == 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   "“%s” is HTML, but holds no links to web pages", name);
+                   _("“%s” is HTML, but holds no links to web pages"), name);
       return NULL;
     }
   if (skipped > 0)
-    plan_warn (plan, "%u links that are not web pages were left out", skipped);
+    plan_warn (plan, _("%u links that are not web pages were left out"), skipped);
   return g_steal_pointer (&plan);
 }
 
@@ -1278,11 +1283,11 @@ parse_csv (const char  *data,
   if (plan->pages->len == 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   "“%s” is a table, but holds no web page addresses", name);
+                   _("“%s” is a table, but holds no web page addresses"), name);
       return NULL;
     }
   if (skipped > 0)
-    plan_warn (plan, "%u rows without a web page address were left out", skipped);
+    plan_warn (plan, _("%u rows without a web page address were left out"), skipped);
   return g_steal_pointer (&plan);
 }
 
@@ -1306,7 +1311,7 @@ parse_url_list (const char  *data,
         {
           g_autofree char *shown = g_utf8_substring (line, 0, MIN (g_utf8_strlen (line, -1), 60));
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                       "Line %u of “%s” is not a web address: “%s”", i + 1, name, shown);
+                       _("Line %u of “%s” is not a web address: “%s”"), i + 1, name, shown);
           return NULL;
         }
       plan_page (plan, url);
@@ -1315,7 +1320,7 @@ parse_url_list (const char  *data,
   if (plan->pages->len == 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   "“%s” holds no web addresses", name);
+                   _("“%s” holds no web addresses"), name);
       return NULL;
     }
   return g_steal_pointer (&plan);
@@ -1357,17 +1362,18 @@ gloss_import_parse (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
   if (name == NULL)
-    name = "the file";
+    /* Translators: stands for a file name in messages such as ““%s” is empty”. */
+    name = _("the file");
   if (length > MAX_IMPORT_BYTES)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                   "“%s” is too large to import (more than %u MB)", name, MAX_IMPORT_BYTES >> 20);
+                   _("“%s” is too large to import (more than %u MB)"), name, MAX_IMPORT_BYTES >> 20);
       return NULL;
     }
   if (memchr (data, '\0', length) != NULL || !g_utf8_validate_len (data, length, NULL))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   "“%s” is not a text file (it is not UTF-8)", name);
+                   _("“%s” is not a text file (it is not UTF-8)"), name);
       return NULL;
     }
 
@@ -1380,7 +1386,7 @@ gloss_import_parse (const char  *data,
 
   if (*start == '\0')
     {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT, "“%s” is empty", name);
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT, _("“%s” is empty"), name);
       return NULL;
     }
 
@@ -1393,7 +1399,7 @@ gloss_import_parse (const char  *data,
       if (json_too_deep (start))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "“%s” is damaged: its JSON is nested more than %d levels deep",
+                       _("“%s” is damaged: its JSON is nested more than %d levels deep"),
                        name, MAX_JSON_DEPTH);
           return NULL;
         }
@@ -1407,7 +1413,7 @@ gloss_import_parse (const char  *data,
         return parse_json (json_parser_get_root (parser), name, error);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” is damaged: it is not valid JSON (%s)", name, json_error->message);
+                   _("“%s” is damaged: it is not valid JSON (%s)"), name, json_error->message);
       return NULL;
     }
 
@@ -1437,7 +1443,7 @@ gloss_import_read (GFile         *file,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                     "Could not read “%s”: %s", name, local_error->message);
+                     _("Could not read “%s”: %s"), name, local_error->message);
       return NULL;
     }
   return gloss_import_parse (data, length, name, error);

@@ -29,6 +29,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -165,22 +166,56 @@ gloss_index_db_path_for_folder (GFile *library_folder)
   return g_build_filename (g_get_user_cache_dir (), "gloss", name, NULL);
 }
 
+/* What failed, each with a whole sentence of its own for translators. */
+typedef enum
+{
+  SQL_READ,
+  SQL_UPDATE,
+  SQL_CREATE,
+  SQL_SEARCH,
+} SqlAction;
+
 static gboolean
 sql_error (GlossIndexDb  *self,
            GError       **error,
-           const char    *what)
+           SqlAction      what)
 {
   int code = sqlite3_errcode (self->db) & 0xff;
+  const char *message = sqlite3_errmsg (self->db);
 
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
     self->corrupt = TRUE;
 
   if (code == SQLITE_INTERRUPT)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The search was cancelled");
-  else
-    g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                 "The search index %s could not %s: %s",
-                 self->path, what, sqlite3_errmsg (self->db));
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The search was cancelled"));
+      return FALSE;
+    }
+
+  switch (what)
+    {
+    case SQL_UPDATE:
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   /* Translators: the path of the index file, then SQLite's message. */
+                   _("The search index %s could not be updated: %s"), self->path, message);
+      break;
+    case SQL_CREATE:
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   /* Translators: the path of the index file, then SQLite's message. */
+                   _("The search index %s could not be created: %s"), self->path, message);
+      break;
+    case SQL_SEARCH:
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   /* Translators: the path of the index file, then SQLite's message. */
+                   _("The search index %s could not be searched: %s"), self->path, message);
+      break;
+    case SQL_READ:
+    default:
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   /* Translators: the path of the index file, then SQLite's message. */
+                   _("The search index %s could not be read: %s"), self->path, message);
+      break;
+    }
   return FALSE;
 }
 
@@ -190,7 +225,7 @@ exec (GlossIndexDb  *self,
       GError       **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return sql_error (self, error, "be updated");
+    return sql_error (self, error, SQL_UPDATE);
   return TRUE;
 }
 
@@ -203,7 +238,7 @@ get_stmt (GlossIndexDb  *self,
       sqlite3_prepare_v3 (self->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
                           &self->stmts[which], NULL) != SQLITE_OK)
     {
-      sql_error (self, error, "be read");
+      sql_error (self, error, SQL_READ);
       return NULL;
     }
   sqlite3_reset (self->stmts[which]);
@@ -221,7 +256,7 @@ run (GlossIndexDb  *self,
 
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return sql_error (self, error, "be updated");
+    return sql_error (self, error, SQL_UPDATE);
   return TRUE;
 }
 
@@ -289,8 +324,8 @@ try_open (GlossIndexDb  *self,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
     {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, "The search index %s could not be opened: %s",
-                   self->path, self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, _("The search index %s could not be opened: %s"),
+                   self->path, self->db ? sqlite3_errmsg (self->db) : _("out of memory"));
       return FALSE;
     }
   sqlite3_busy_timeout (self->db, 5000);
@@ -302,17 +337,17 @@ try_open (GlossIndexDb  *self,
                     "PRAGMA cache_size = -32768;"
                     "PRAGMA temp_store = MEMORY;",
                     NULL, NULL, NULL) != SQLITE_OK)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
   if (query_int (self, "PRAGMA user_version", &version) != SQLITE_OK)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
 
   if (version == 0)
     {
       if (query_int (self, "SELECT count(*) FROM sqlite_master", &n) != SQLITE_OK)
-        return sql_error (self, error, "be read");
+        return sql_error (self, error, SQL_READ);
       if (n != 0)
         {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, "The search index %s is not ours", self->path);
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("The search index %s is not ours"), self->path);
           return FALSE;
         }
       if (!exec (self, "BEGIN", error) ||
@@ -320,12 +355,12 @@ try_open (GlossIndexDb  *self,
         return FALSE;
       if (sqlite3_prepare_v2 (self->db, "INSERT INTO meta (key, value) VALUES ('library', ?)",
                               -1, &stmt, NULL) != SQLITE_OK)
-        return sql_error (self, error, "be created");
+        return sql_error (self, error, SQL_CREATE);
       sqlite3_bind_text (stmt, 1, self->clips_path, -1, SQLITE_STATIC);
       n = sqlite3_step (stmt);
       sqlite3_finalize (stmt);
       if (n != SQLITE_DONE)
-        return sql_error (self, error, "be created");
+        return sql_error (self, error, SQL_CREATE);
       if (!exec (self, "PRAGMA user_version = " G_STRINGIFY (GLOSS_INDEX_SCHEMA_VERSION) "; COMMIT", error))
         return FALSE;
       *created = TRUE;
@@ -335,31 +370,31 @@ try_open (GlossIndexDb  *self,
   if (version != GLOSS_INDEX_SCHEMA_VERSION)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "The search index %s has schema version %d, not %d",
+                   _("The search index %s has schema version %d, not %d"),
                    self->path, version, GLOSS_INDEX_SCHEMA_VERSION);
       return FALSE;
     }
 
   if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = 'library'", -1, &stmt, NULL) != SQLITE_OK)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     same_library = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), self->clips_path) == 0;
   sqlite3_finalize (stmt);
   if (!same_library)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "The search index %s belongs to another library", self->path);
+                   _("The search index %s belongs to another library"), self->path);
       return FALSE;
     }
 
   /* A bulk build that did not finish ran without syncs: the file may
    * hold anything (gloss_index_db_begin_bulk()). */
   if (query_int (self, "SELECT count(*) FROM meta WHERE key = 'bulk'", &n) != SQLITE_OK)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
   if (n != 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "The search index %s was not finished when it was last built", self->path);
+                   _("The search index %s was not finished when it was last built"), self->path);
       return FALSE;
     }
 
@@ -368,7 +403,7 @@ try_open (GlossIndexDb  *self,
   if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
       query_int (self, "SELECT count(*) FROM annotations", &n) != SQLITE_OK ||
       query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"gloss\"' LIMIT 1", &n) != SQLITE_OK)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
 
   return TRUE;
 }
@@ -396,7 +431,7 @@ open_or_rebuild (GlossIndexDb  *self,
     {
       int saved_errno = errno;
 
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, "Could not create the folder %s: %s",
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, _("Could not create the folder %s: %s"),
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
@@ -584,7 +619,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
 
   if (sqlite3_prepare_v2 (self->db, "SELECT id, json_size, json_mtime, text_size, text_mtime FROM clips",
                           -1, &stmt, NULL) != SQLITE_OK)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Stamp *stamp = g_new (Stamp, 1);
@@ -597,7 +632,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return sql_error (self, error, "be read");
+    return sql_error (self, error, SQL_READ);
 
   /* A library without a clips folder yet has no clips. */
   dir = opendir (self->clips_path);
@@ -895,7 +930,7 @@ find_rowid (GlossIndexDb  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      sql_error (self, error, "be read");
+      sql_error (self, error, SQL_READ);
       return -1;
     }
   return rowid;
@@ -1212,7 +1247,7 @@ make_snippet (GlossIndexDb      *self,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       g_free (snippet);
-      sql_error (self, error, "be read");
+      sql_error (self, error, SQL_READ);
       return NULL;
     }
   return snippet ? snippet : g_strdup ("");
@@ -1255,7 +1290,7 @@ matching_annotations (GlossIndexDb      *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      sql_error (self, error, "be read");
+      sql_error (self, error, SQL_READ);
       return NULL;
     }
   return g_steal_pointer (&annotations);
@@ -1313,7 +1348,7 @@ find_hits (GlossIndexDb  *self,
   g_string_append (sql, " LIMIT ?");
 
   if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    return sql_error (self, error, "be searched");
+    return sql_error (self, error, SQL_SEARCH);
   if (match != NULL)
     {
       sqlite3_bind_text (stmt, n++, match, -1, SQLITE_STATIC);
@@ -1331,7 +1366,7 @@ find_hits (GlossIndexDb  *self,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return sql_error (self, error, "be searched");
+    return sql_error (self, error, SQL_SEARCH);
   return TRUE;
 }
 
@@ -1471,7 +1506,7 @@ gloss_index_db_search (GlossIndexDb  *self,
         continue;
       if (rc != SQLITE_ROW)
         {
-          ok = sql_error (self, error, "be searched");
+          ok = sql_error (self, error, SQL_SEARCH);
           break;
         }
 

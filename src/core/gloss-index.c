@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-error.h"
 #include "gloss-index-db.h"
 #include "gloss-index.h"
@@ -296,7 +298,7 @@ do_sync (GlossIndex    *self,
       if (should_stop (self, cancellable))
         {
           ok = FALSE;
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Indexing was cancelled");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Indexing was cancelled"));
           break;
         }
       ok = gloss_index_db_update (self->db, (const char **) changed->pdata + i, n, error);
@@ -499,7 +501,7 @@ cancel_queue (GQueue *queue)
     {
       if (job->task != NULL)
         g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "The search index was closed");
+                                 "%s", _("The search index was closed"));
       job_free (job);
     }
 }
@@ -853,13 +855,16 @@ wait_begin (Wait *wait)
   g_main_context_push_thread_default (wait->context);
 }
 
-static void
+/* The outcome of the call started since wait_begin(), for its _finish();
+ * the caller owns it. */
+static GAsyncResult *
 wait_end (Wait *wait)
 {
   while (wait->result == NULL)
     g_main_context_iteration (wait->context, TRUE);
   g_main_context_pop_thread_default (wait->context);
   g_main_context_unref (wait->context);
+  return g_steal_pointer (&wait->result);
 }
 
 gboolean
@@ -868,16 +873,14 @@ gloss_index_sync (GlossIndex    *self,
                   GError       **error)
 {
   Wait wait;
-  gboolean ok;
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
 
   wait_begin (&wait);
   gloss_index_sync_async (self, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  ok = gloss_index_sync_finish (self, wait.result, error);
-  g_object_unref (wait.result);
-  return ok;
+  result = wait_end (&wait);
+  return gloss_index_sync_finish (self, result, error);
 }
 
 gboolean
@@ -886,16 +889,14 @@ gloss_index_flush (GlossIndex    *self,
                    GError       **error)
 {
   Wait wait;
-  gboolean ok;
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
 
   wait_begin (&wait);
   flush_async (self, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  ok = g_task_propagate_boolean (G_TASK (wait.result), error);
-  g_object_unref (wait.result);
-  return ok;
+  result = wait_end (&wait);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 GListModel *
@@ -906,17 +907,15 @@ gloss_index_search_query (GlossIndex    *self,
                           GError       **error)
 {
   Wait wait;
-  GListModel *model;
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   wait_begin (&wait);
   gloss_index_search_query_async (self, query, limit, cancellable, wait_cb, &wait);
-  wait_end (&wait);
-  model = gloss_index_search_finish (self, wait.result, error);
-  g_object_unref (wait.result);
-  return model;
+  result = wait_end (&wait);
+  return gloss_index_search_finish (self, result, error);
 }
 
 GListModel *

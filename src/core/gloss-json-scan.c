@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,9 @@ fail (Parser     *parser,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  parser->error = g_strdup_printf ("line %u, column %u: %s", line, column, message);
+  /* Translators: where in a JSON file, then what is wrong there, such as
+   * “a string is not closed”. */
+  parser->error = g_strdup_printf (_("line %u, column %u: %s"), line, column, message);
   return FALSE;
 }
 
@@ -142,7 +145,7 @@ parse_string (Parser      *parser,
       if ((guchar) *run < 0x20)
         {
           parser->p = run;
-          return fail (parser, "a control character inside a string");
+          return fail (parser, _("a control character inside a string"));
         }
       if (*run == '\\')
         run++;
@@ -150,7 +153,7 @@ parse_string (Parser      *parser,
   if (run >= parser->end)
     {
       parser->p = run;
-      return fail (parser, "a string is not closed");
+      return fail (parser, _("a string is not closed"));
     }
   max = run - p;
 
@@ -184,7 +187,7 @@ parse_string (Parser      *parser,
             if (run - p < 5 || (cp = hex4 (p + 1)) < 0)
               {
                 parser->p = p;
-                return fail (parser, "a bad \\u escape");
+                return fail (parser, _("a bad \\u escape"));
               }
             p += 5;
             if (cp >= 0xd800 && cp <= 0xdbff)
@@ -193,7 +196,7 @@ parse_string (Parser      *parser,
                     (lo = hex4 (p + 2)) < 0xdc00 || lo > 0xdfff)
                   {
                     parser->p = p;
-                    return fail (parser, "a lone UTF-16 surrogate in a \\u escape");
+                    return fail (parser, _("a lone UTF-16 surrogate in a \\u escape"));
                   }
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                 p += 6;
@@ -201,12 +204,12 @@ parse_string (Parser      *parser,
             else if (cp >= 0xdc00 && cp <= 0xdfff)
               {
                 parser->p = p;
-                return fail (parser, "a lone UTF-16 surrogate in a \\u escape");
+                return fail (parser, _("a lone UTF-16 surrogate in a \\u escape"));
               }
             else if (cp == 0)
               {
                 parser->p = p;
-                return fail (parser, "a \\u0000 escape (NUL) inside a string");
+                return fail (parser, _("a \\u0000 escape (NUL) inside a string"));
               }
             /* Never longer than the six or twelve bytes it replaces. */
             w += g_unichar_to_utf8 (cp, w);
@@ -214,7 +217,7 @@ parse_string (Parser      *parser,
           break;
         default:
           parser->p = p;
-          return fail (parser, "an unknown escape \\%c", g_ascii_isprint (*p) ? *p : '?');
+          return fail (parser, _("an unknown escape \\%c"), g_ascii_isprint (*p) ? *p : '?');
         }
     }
 
@@ -239,7 +242,7 @@ parse_number (Parser         *parser,
   if (p < parser->end && *p == '-')
     p++;
   if (p >= parser->end || !g_ascii_isdigit (*p))
-    return fail (parser, "a bad number");
+    return fail (parser, _("a bad number"));
   if (*p == '0')
     p++;
   else
@@ -252,7 +255,7 @@ parse_number (Parser         *parser,
       if (p >= parser->end || !g_ascii_isdigit (*p))
         {
           parser->p = p;
-          return fail (parser, "a bad number");
+          return fail (parser, _("a bad number"));
         }
       while (p < parser->end && g_ascii_isdigit (*p))
         p++;
@@ -266,7 +269,7 @@ parse_number (Parser         *parser,
       if (p >= parser->end || !g_ascii_isdigit (*p))
         {
           parser->p = p;
-          return fail (parser, "a bad number");
+          return fail (parser, _("a bad number"));
         }
       while (p < parser->end && g_ascii_isdigit (*p))
         p++;
@@ -290,7 +293,7 @@ parse_number (Parser         *parser,
       /* json-glib 1.6 would wrap it (99999999999999999999 becomes -1)
        * and write that back: refused, so it is never rewritten. */
       if (errno != 0)
-        return fail (parser, "an integer too large to hold");
+        return fail (parser, _("an integer too large to hold"));
 
       value->type = GLOSS_SCAN_INT;
       value->i = v;
@@ -303,7 +306,7 @@ parse_number (Parser         *parser,
   /* json-glib would read it as infinity and write back "inf", which is
    * not JSON: a number no program can hold is refused here. */
   if (!isfinite (value->d))
-    return fail (parser, "a number too large to hold");
+    return fail (parser, _("a number too large to hold"));
   /* json-glib 1.6 writes a double by appending ".0" to a form without a
    * point, which makes "1e+20.0" of 1e20: not JSON. Such a number could
    * not be written back, so the file is refused rather than damaged by
@@ -313,7 +316,7 @@ parse_number (Parser         *parser,
 
     g_ascii_dtostr (buf, sizeof buf, value->d);
     if (strchr (buf, 'e') != NULL && strchr (buf, '.') == NULL)
-      return fail (parser, "a number Gloss cannot write back exactly");
+      return fail (parser, _("a number Gloss cannot write back exactly"));
   }
   parser->p = p;
   return TRUE;
@@ -331,7 +334,7 @@ parse_container (Parser         *parser,
   char close = object ? '}' : ']';
 
   if (++parser->depth > parser->max_depth)
-    return fail (parser, "arrays or objects nested more than %u deep", parser->max_depth);
+    return fail (parser, _("arrays or objects nested more than %u deep"), parser->max_depth);
 
   value->type = object ? GLOSS_SCAN_OBJECT : GLOSS_SCAN_ARRAY;
   value->first = NULL;
@@ -356,12 +359,12 @@ parse_container (Parser         *parser,
       if (object)
         {
           if (parser->p >= parser->end || *parser->p != '"')
-            return fail (parser, "a member name (a string) was expected");
+            return fail (parser, _("a member name (a string) was expected"));
           if (!parse_string (parser, &child->key))
             return FALSE;
           skip_space (parser);
           if (parser->p >= parser->end || *parser->p != ':')
-            return fail (parser, "“:” was expected after a member name");
+            return fail (parser, _("“:” was expected after a member name"));
           parser->p++;
           skip_space (parser);
         }
@@ -388,7 +391,7 @@ parse_container (Parser         *parser,
           parser->depth--;
           return TRUE;
         }
-      return fail (parser, object ? "“,” or “}” was expected" : "“,” or “]” was expected");
+      return fail (parser, object ? _("“,” or “}” was expected") : _("“,” or “]” was expected"));
     }
 }
 
@@ -399,7 +402,7 @@ literal (Parser     *parser,
   gsize len = strlen (word);
 
   if ((gsize) (parser->end - parser->p) < len || memcmp (parser->p, word, len) != 0)
-    return fail (parser, "an unexpected character");
+    return fail (parser, _("an unexpected character"));
   parser->p += len;
   return TRUE;
 }
@@ -409,7 +412,7 @@ parse_value (Parser         *parser,
              GlossScanValue *value)
 {
   if (parser->p >= parser->end)
-    return fail (parser, "the data ends where a value was expected");
+    return fail (parser, _("the data ends where a value was expected"));
 
   switch (*parser->p)
     {
@@ -432,7 +435,7 @@ parse_value (Parser         *parser,
     default:
       if (*parser->p == '-' || g_ascii_isdigit (*parser->p))
         return parse_number (parser, value);
-      return fail (parser, "an unexpected character");
+      return fail (parser, _("an unexpected character"));
     }
 }
 
@@ -451,7 +454,7 @@ gloss_scan_parse (const char  *data,
   skip_space (&parser);
   if (parser.p >= parser.end)
     {
-      *error = g_strdup ("it is empty");
+      *error = g_strdup (_("it is empty"));
       return NULL;
     }
 
@@ -464,7 +467,7 @@ gloss_scan_parse (const char  *data,
   skip_space (&parser);
   if (parser.p < parser.end)
     {
-      fail (&parser, "more data after the end of the document");
+      fail (&parser, _("more data after the end of the document"));
       *error = g_steal_pointer (&parser.error);
       return NULL;
     }
@@ -510,12 +513,12 @@ gloss_scan_type_name (GlossScanValue *value)
     {
     case GLOSS_SCAN_NULL: return "null";
     case GLOSS_SCAN_FALSE:
-    case GLOSS_SCAN_TRUE: return "true or false";
-    case GLOSS_SCAN_INT: return "an integer";
-    case GLOSS_SCAN_DOUBLE: return "a fractional number";
-    case GLOSS_SCAN_STRING: return "a string";
-    case GLOSS_SCAN_ARRAY: return "an array";
-    case GLOSS_SCAN_OBJECT: return "an object";
-    default: return "an unknown value";
+    case GLOSS_SCAN_TRUE: return _("true or false");
+    case GLOSS_SCAN_INT: return _("an integer");
+    case GLOSS_SCAN_DOUBLE: return _("a fractional number");
+    case GLOSS_SCAN_STRING: return _("a string");
+    case GLOSS_SCAN_ARRAY: return _("an array");
+    case GLOSS_SCAN_OBJECT: return _("an object");
+    default: return _("an unknown value");
     }
 }

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-json-private.h"
 
 static const char *
@@ -19,9 +21,9 @@ node_kind (JsonNode *node)
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -29,17 +31,76 @@ node_kind (JsonNode *node)
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_STRING:
-          return "a string";
+          return _("a string");
         case G_TYPE_BOOLEAN:
-          return "true or false";
+          return _("true or false");
         case G_TYPE_DOUBLE:
-          return "a fractional number";
+          return _("a fractional number");
         case G_TYPE_INT64:
-          return "an integer";
+          return _("an integer");
         default:
-          return "an unknown value";
+          return _("an unknown value");
         }
     }
+}
+
+/* What a member that is missing or null means, the same on both trees:
+ * FALSE, with @error set, where @flags do not allow it. */
+static gboolean
+absent_allowed (gboolean         missing,
+                const char      *where,
+                const char      *member,
+                GlossJsonFlags   flags,
+                GError         **error)
+{
+  if (missing)
+    {
+      if (!(flags & GLOSS_JSON_REQUIRED))
+        return TRUE;
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   /* Translators: where in a library file, such as “clip.json” or
+                    * “annotation ID”, then the name of a missing JSON member. */
+                   _("%s has no “%s”"), where, member);
+      return FALSE;
+    }
+
+  if (flags & GLOSS_JSON_NULLABLE)
+    return TRUE;
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a JSON member name, then where in a library file
+                * it is, such as “clip.json” or “annotation ID”. */
+               _("“%s” in %s is null"), member, where);
+  return FALSE;
+}
+
+/* The messages for a member of the wrong type, shared by both trees so
+ * that they say the same; @kind is what it holds instead. */
+static gboolean
+not_a_string (const char  *where,
+              const char  *member,
+              const char  *kind,
+              GError     **error)
+{
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a JSON member name; where in a library file it is,
+                * such as “clip.json” or “annotation ID”; what it holds instead, such
+                * as “an integer”. */
+               _("“%s” in %s is %s, not a string"), member, where, kind);
+  return FALSE;
+}
+
+static gboolean
+not_an_integer (const char  *where,
+                const char  *member,
+                const char  *kind,
+                GError     **error)
+{
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               /* Translators: a JSON member name; where in a library file it is,
+                * such as “clip.json” or “annotation ID”; what it holds instead, such
+                * as “a string”. */
+               _("“%s” in %s is %s, not an integer"), member, where, kind);
+  return FALSE;
 }
 
 static JsonNode *
@@ -52,30 +113,13 @@ lookup (JsonObject      *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *failed = !absent_allowed (node == NULL, where, member, flags, error);
+      return NULL;
+    }
+
   *failed = FALSE;
-
-  if (node == NULL)
-    {
-      if (flags & GLOSS_JSON_REQUIRED)
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "%s has no “%s”", where, member);
-          *failed = TRUE;
-        }
-      return NULL;
-    }
-
-  if (JSON_NODE_HOLDS_NULL (node))
-    {
-      if (!(flags & GLOSS_JSON_NULLABLE))
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "“%s” in %s is null", member, where);
-          *failed = TRUE;
-        }
-      return NULL;
-    }
-
   return node;
 }
 
@@ -95,11 +139,7 @@ gloss_json_get_string (JsonObject      *object,
     return !failed;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not a string", member, where, node_kind (node));
-      return FALSE;
-    }
+    return not_a_string (where, member, node_kind (node), error);
 
   *out = json_node_get_string (node);
   return TRUE;
@@ -121,11 +161,7 @@ gloss_json_get_int (JsonObject      *object,
     return !failed;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not an integer", member, where, node_kind (node));
-      return FALSE;
-    }
+    return not_an_integer (where, member, node_kind (node), error);
 
   *out = json_node_get_int (node);
   return TRUE;
@@ -197,30 +233,13 @@ scan_lookup (GlossScanValue  *object,
 {
   GlossScanValue *value = gloss_scan_get_member (object, member);
 
+  if (value == NULL || value->type == GLOSS_SCAN_NULL)
+    {
+      *failed = !absent_allowed (value == NULL, where, member, flags, error);
+      return NULL;
+    }
+
   *failed = FALSE;
-
-  if (value == NULL)
-    {
-      if (flags & GLOSS_JSON_REQUIRED)
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "%s has no “%s”", where, member);
-          *failed = TRUE;
-        }
-      return NULL;
-    }
-
-  if (value->type == GLOSS_SCAN_NULL)
-    {
-      if (!(flags & GLOSS_JSON_NULLABLE))
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       "“%s” in %s is null", member, where);
-          *failed = TRUE;
-        }
-      return NULL;
-    }
-
   return value;
 }
 
@@ -240,11 +259,7 @@ gloss_scan_read_string (GlossScanValue  *object,
     return !failed;
 
   if (value->type != GLOSS_SCAN_STRING)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not a string", member, where, gloss_scan_type_name (value));
-      return FALSE;
-    }
+    return not_a_string (where, member, gloss_scan_type_name (value), error);
 
   *out = value->s;
   return TRUE;
@@ -266,11 +281,7 @@ gloss_scan_read_int (GlossScanValue  *object,
     return !failed;
 
   if (value->type != GLOSS_SCAN_INT)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   "“%s” in %s is %s, not an integer", member, where, gloss_scan_type_name (value));
-      return FALSE;
-    }
+    return not_an_integer (where, member, gloss_scan_type_name (value), error);
 
   *out = value->i;
   return TRUE;

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -380,7 +381,7 @@ gloss_library_scan_clips (GFile         *clips_folder,
   if (path == NULL)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                           "The library must be a local folder");
+                           _("The library must be a local folder"));
       return NULL;
     }
 
@@ -391,7 +392,7 @@ gloss_library_scan_clips (GFile         *clips_folder,
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return clips;
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not read “%s”: %s", path, local_error->message);
+                   _("Could not read “%s”: %s"), path, local_error->message);
       g_ptr_array_unref (clips);
       return NULL;
     }
@@ -735,7 +736,7 @@ gloss_library_add (GlossLibrary  *self,
   if (gloss_library_lookup (self, gloss_clip_get_id (clip)) != NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
-                   "The library already has a clip %s", gloss_clip_get_id (clip));
+                   _("The library already has a clip %s"), gloss_clip_get_id (clip));
       return FALSE;
     }
 
@@ -745,7 +746,7 @@ gloss_library_add (GlossLibrary  *self,
       g_autofree char *path = g_file_get_parse_name (self->clips_folder);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not create “%s”: %s", path, local_error->message);
+                   _("Could not create “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
@@ -789,7 +790,7 @@ move_to_own_trash (GlossLibrary  *self,
       g_autofree char *path = g_file_get_parse_name (trash);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not create “%s”: %s", path, local_error->message);
+                   _("Could not create “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
@@ -810,7 +811,7 @@ move_to_own_trash (GlossLibrary  *self,
       g_autofree char *path = g_file_get_parse_name (folder);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not move “%s” to the trash: %s", path, local_error->message);
+                   _("Could not move “%s” to the trash: %s"), path, local_error->message);
       return FALSE;
     }
 
@@ -834,14 +835,14 @@ gloss_library_delete (GlossLibrary  *self,
   if (gloss_library_lookup (self, id) != clip)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   "The clip %s is not in this library", id);
+                   _("The clip %s is not in this library"), id);
       return FALSE;
     }
 
   if (gloss_clip_get_damage (clip) != NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   "The clip %s is damaged and is never deleted by Gloss: %s",
+                   _("The clip %s is damaged and is never deleted by Gloss: %s"),
                    id, gloss_clip_get_damage (clip));
       return FALSE;
     }
@@ -1053,7 +1054,7 @@ gloss_library_restore (GlossLibrary  *self,
   if (g_file_query_exists (folder, NULL))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
-                   "The clip %s is already in the library", clip_id);
+                   _("The clip %s is already in the library"), clip_id);
       return FALSE;
     }
 
@@ -1071,7 +1072,7 @@ gloss_library_restore (GlossLibrary  *self,
     {
       trash_entry_clear (&entry);
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   "The clip %s is not in the trash", clip_id);
+                   _("The clip %s is not in the trash"), clip_id);
       return FALSE;
     }
 
@@ -1084,7 +1085,7 @@ gloss_library_restore (GlossLibrary  *self,
 
       trash_entry_clear (&entry);
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   "Could not restore “%s”: %s", path, local_error->message);
+                   _("Could not restore “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 

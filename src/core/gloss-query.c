@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-error.h"
@@ -384,7 +385,8 @@ parse_filter (GlossQuery  *self,
     case FIELD_SITE:
       term->text = site_value (value);
       if (term->text == NULL)
-        return set_error (error, "“site:%s” is not a web site; try site:example.org", value);
+        /* Translators: “site:” is search syntax: keep it as it is. */
+        return set_error (error, _("“site:%s” is not a web site; try site:example.org"), value);
       return TRUE;
 
     case FIELD_COLOR:
@@ -395,7 +397,9 @@ parse_filter (GlossQuery  *self,
             term->number = GLOSS_QUERY_COLOR_BIT (i);
             return TRUE;
           }
-      return set_error (error, "Unknown colour “%s”: use yellow, green, blue, pink or purple", value);
+      /* Translators: the colour names are search syntax (color:yellow):
+       * keep them as they are. */
+      return set_error (error, _("Unknown colour “%s”: use yellow, green, blue, pink or purple"), value);
 
     case FIELD_HAS:
       for (guint i = 0; i < G_N_ELEMENTS (has_names); i++)
@@ -415,12 +419,14 @@ parse_filter (GlossQuery  *self,
           term->number = HAS_HIGHLIGHTS;
           return TRUE;
         }
-      return set_error (error, "Unknown “has:%s”: use has:notes, has:highlights or has:tags", value);
+      /* Translators: “has:” and its values are search syntax. */
+      return set_error (error, _("Unknown “has:%s”: use has:notes, has:highlights or has:tags"), value);
 
     case FIELD_BEFORE:
     case FIELD_AFTER:
       if (!parse_date (value, &term->number))
-        return set_error (error, "“%s:%s” is not a date; write it as 2025-01-31, 2025-01 or 2025",
+        /* Translators: a search field (“before” or “after”) and its value. */
+        return set_error (error, _("“%s:%s” is not a date; write it as 2025-01-31, 2025-01 or 2025"),
                           field_name (term->field), value);
       return TRUE;
 
@@ -432,7 +438,8 @@ parse_filter (GlossQuery  *self,
       else if (g_strcmp0 (folded, "relevance") == 0 || g_strcmp0 (folded, "best") == 0)
         self->sort = GLOSS_QUERY_SORT_RELEVANCE;
       else
-        return set_error (error, "Unknown “sort:%s”: use sort:newest, sort:oldest or sort:relevance", value);
+        /* Translators: “sort:” and its values are search syntax. */
+        return set_error (error, _("Unknown “sort:%s”: use sort:newest, sort:oldest or sort:relevance"), value);
       return TRUE;
 
     case FIELD_ANY:
@@ -514,9 +521,11 @@ parse (GlossQuery  *self,
                 {
                   if (!lookup_field (name, &field))
                     return set_error (error,
-                                      "Unknown search field “%s:”; use title:, note:, quote:, "
-                                      "url:, byline:, tag:, site:, color:, has:, before:, "
-                                      "after: or sort:", name);
+                                      /* Translators: the field names are search syntax: keep
+                                       * them as they are. */
+                                      _("Unknown search field “%s:”; use title:, note:, quote:, "
+                                        "url:, byline:, tag:, site:, color:, has:, before:, "
+                                        "after: or sort:"), name);
 
                   if (colon[1] == '\0' && *p == '"')
                     {
@@ -547,7 +556,9 @@ parse (GlossQuery  *self,
         {
           g_strstrip (value);
           if (*value == '\0')
-            return set_error (error, "“%s:” needs a value, for example %s",
+            /* Translators: a search field name such as “tag”, then an
+             * example such as “tag:reading”, which is search syntax. */
+            return set_error (error, _("“%s:” needs a value, for example %s"),
                               field_name (field),
                               field == FIELD_TAG ? "tag:reading" :
                               field == FIELD_SITE ? "site:example.org" :
@@ -592,7 +603,7 @@ parse (GlossQuery  *self,
       if (++self->n_terms > GLOSS_QUERY_MAX_TERMS)
         {
           term_free (term);
-          return set_error (error, "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS);
+          return set_error (error, _("The search has too many words: at most %d"), GLOSS_QUERY_MAX_TERMS);
         }
 
       if (join_next)
@@ -857,12 +868,12 @@ gloss_query_parse (const char  *text,
 
   if (strlen (text) > GLOSS_QUERY_MAX_LENGTH)
     {
-      set_error (error, "The search is too long: at most %d characters", GLOSS_QUERY_MAX_LENGTH);
+      set_error (error, _("The search is too long: at most %d characters"), GLOSS_QUERY_MAX_LENGTH);
       return NULL;
     }
   if (!g_utf8_validate (text, -1, NULL))
     {
-      set_error (error, "The search is not valid UTF-8 text");
+      set_error (error, _("The search is not valid UTF-8 text"));
       return NULL;
     }
 

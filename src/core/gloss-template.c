@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "gloss-error.h"
@@ -180,7 +181,7 @@ gloss_template_new (const char          *source,
   if (!g_utf8_validate (source, -1, NULL))
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                           "The template is not UTF-8 text");
+                           _("The template is not UTF-8 text"));
       return NULL;
     }
 
@@ -205,7 +206,7 @@ gloss_template_new (const char          *source,
       if (close == NULL)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                       "Template line %u: “{{” is never closed by “}}”",
+                       _("Template line %u: “{{” is never closed by “}}”"),
                        line_of (source, open));
           return NULL;
         }
@@ -232,7 +233,7 @@ gloss_template_new (const char          *source,
           (known_names != NULL && !g_strv_contains (known_names, name)))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                       "Template line %u: unknown name “%s”",
+                       _("Template line %u: unknown name “%s”"),
                        line_of (source, open), name);
           return NULL;
         }
@@ -244,7 +245,7 @@ gloss_template_new (const char          *source,
           if (bar != NULL)
             {
               g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                           "Template line %u: a section takes no filter",
+                           _("Template line %u: a section takes no filter"),
                            line_of (source, open));
               return NULL;
             }
@@ -262,7 +263,7 @@ gloss_template_new (const char          *source,
           if (stack->len == 0)
             {
               g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                           "Template line %u: “{{/%s}}” closes no section",
+                           _("Template line %u: “{{/%s}}” closes no section"),
                            line_of (source, open), name);
               return NULL;
             }
@@ -270,7 +271,7 @@ gloss_template_new (const char          *source,
           if (!g_str_equal (section->text, name))
             {
               g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                           "Template line %u: “{{/%s}}” closes the section “%s”",
+                           _("Template line %u: “{{/%s}}” closes the section “%s”"),
                            line_of (source, open), name, section->text);
               return NULL;
             }
@@ -297,7 +298,7 @@ gloss_template_new (const char          *source,
               if (!found)
                 {
                   g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                               "Template line %u: unknown filter “%s”",
+                               _("Template line %u: unknown filter “%s”"),
                                line_of (source, open), filter);
                   return NULL;
                 }
@@ -310,7 +311,7 @@ gloss_template_new (const char          *source,
       Node *section = g_ptr_array_index (stack, stack->len - 1);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   "Template: the section “%s” is never closed", section->text);
+                   _("Template: the section “%s” is never closed"), section->text);
       return NULL;
     }
 
