@@ -22,9 +22,11 @@ static GlossTestServer *server;
 
 typedef struct
 {
-  GlossLibrary *library;
-  GlossWindow  *window;
-  gboolean      loaded;
+  GlossLibrary    *library;
+  GlossWindow     *window;
+  GlossReaderView *reader;
+  gulong           loaded_id;
+  gboolean         loaded;
 } Fixture;
 
 static void
@@ -51,8 +53,11 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->window = gloss_window_new (NULL);
   gloss_window_set_library (fixture->window, fixture->library, NULL);
-  g_signal_connect (gloss_window_get_reader (fixture->window), "article-loaded",
-                    G_CALLBACK (article_loaded_cb), fixture);
+  /* The reader can outlive its window for a moment (a page message on its
+   * way): the handler must not outlive this fixture. */
+  fixture->reader = g_object_ref (gloss_window_get_reader (fixture->window));
+  fixture->loaded_id = g_signal_connect (fixture->reader, "article-loaded",
+                                         G_CALLBACK (article_loaded_cb), fixture);
   gtk_window_present (GTK_WINDOW (fixture->window));
 }
 
@@ -60,6 +65,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  g_clear_signal_handler (&fixture->loaded_id, fixture->reader);
+  g_clear_object (&fixture->reader);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->library);
 }
