@@ -79,6 +79,9 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  /* The reader may outlive this fixture for a moment (a page message on
+   * its way): its handlers must not. */
+  g_signal_handlers_disconnect_by_data (fixture->reader, fixture);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->reader);
   g_clear_object (&fixture->library);
