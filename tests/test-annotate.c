@@ -709,6 +709,29 @@ test_reader_text_differs (Fixture       *fixture,
   marks = painted (fixture);
   g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (a)), ==, exact);
   g_assert_false (gloss_annotation_get_orphan (a));
+
+  /* A new highlight, made on what the reader shows, is stored with its
+   * position in article.txt (FORMAT.md "Text and positions"). */
+  {
+    const char *shown = gloss_reader_view_get_article_text (gloss_window_get_reader (fixture->window));
+    const char *words = "One two";
+    guint shown_start = g_utf8_pointer_to_offset (shown, strstr (shown, words));
+    guint saved_start = g_utf8_pointer_to_offset (stale_text, strstr (stale_text, words));
+    g_autoptr(GlossAnnotation) added = NULL;
+
+    g_assert_cmpuint (shown_start, !=, saved_start);
+    added = gloss_annotator_add (annotator (fixture), shown_start, shown_start + strlen (words),
+                                 GLOSS_COLOR_PINK, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gloss_annotation_get_exact (added), ==, words);
+    g_assert_cmpuint (gloss_annotation_get_start (added), ==, saved_start);
+    g_assert_cmpuint (gloss_annotation_get_end (added), ==, saved_start + strlen (words));
+    {
+      g_autofree char *prefix = g_utf8_substring (stale_text, saved_start - 32, saved_start);
+
+      g_assert_cmpstr (gloss_annotation_get_prefix (added), ==, prefix);
+    }
+  }
 }
 
 /* Another program rewrites clip.json while the clip is shown. */

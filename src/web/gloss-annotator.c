@@ -45,6 +45,7 @@ struct _GlossAnnotator
   GlossLibrary    *library;
   GlossClip       *clip;       /* the clip loaded in the reader */
   GlossText       *text;       /* the reader's article text */
+  GlossText       *saved_text; /* article.txt, only when it differs from text */
   GHashTable      *ranges;     /* id → Range, where each is painted */
   GQueue           undo;       /* of UndoEntry, newest first */
   GCancellable    *cancellable;
@@ -407,6 +408,7 @@ reader_clip_cb (GlossAnnotator  *self,
   /* Nothing acts on the clip that goes until the new one has loaded. */
   g_clear_object (&self->clip);
   g_clear_pointer (&self->text, gloss_text_unref);
+  g_clear_pointer (&self->saved_text, gloss_text_unref);
   clear_undo (self);
   self->painted = FALSE;
   self->preload_done = FALSE;
@@ -451,11 +453,22 @@ article_loaded_cb (GlossAnnotator  *self,
 
   g_set_object (&self->clip, gloss_reader_view_get_clip (reader));
   g_clear_pointer (&self->text, gloss_text_unref);
+  g_clear_pointer (&self->saved_text, gloss_text_unref);
 
   if (self->clip == NULL || text == NULL)
     return;
 
   self->text = gloss_text_new (text, -1);
+
+  /* Stored positions count into article.txt (FORMAT.md), the page's into
+   * what the reader shows: keep article.txt to map new highlights to. */
+  if (text_changed)
+    {
+      g_autofree char *saved = gloss_clip_load_article_text (self->clip, NULL);
+
+      if (saved != NULL)
+        self->saved_text = gloss_text_new (saved, -1);
+    }
 
   /* Painted already with the page, when that was done against this very
    * text and nothing changed since. */
@@ -477,6 +490,48 @@ article_loaded_cb (GlossAnnotator  *self,
 }
 
 /* Changes. */
+
+/* The target to store for the reader's range [start, end): the same range
+ * when the reader shows article.txt, else that passage found in article.txt
+ * by its quote and context (FORMAT.md counts positions there). FALSE when
+ * it is not in article.txt at all. */
+static gboolean
+stored_target (GlossAnnotator  *self,
+               guint            start,
+               guint            end,
+               char           **out_exact,
+               char           **out_prefix,
+               char           **out_suffix,
+               guint           *out_start,
+               guint           *out_end)
+{
+  g_autofree char *exact = gloss_text_substring (self->text, start, end);
+  g_autofree char *prefix = NULL;
+  g_autofree char *suffix = NULL;
+  guint saved_start, saved_end;
+
+  gloss_text_get_context (self->text, start, end, &prefix, &suffix);
+
+  if (self->saved_text == NULL)
+    {
+      *out_exact = g_steal_pointer (&exact);
+      *out_prefix = g_steal_pointer (&prefix);
+      *out_suffix = g_steal_pointer (&suffix);
+      *out_start = start;
+      *out_end = end;
+      return TRUE;
+    }
+
+  if (gloss_anchor_quote (self->saved_text, exact, prefix, suffix, start, end,
+                          &saved_start, &saved_end) == GLOSS_ANCHOR_ORPHAN)
+    return FALSE;
+
+  *out_exact = gloss_text_substring (self->saved_text, saved_start, saved_end);
+  gloss_text_get_context (self->saved_text, saved_start, saved_end, out_prefix, out_suffix);
+  *out_start = saved_start;
+  *out_end = saved_end;
+  return TRUE;
+}
 
 static gboolean
 save (GlossAnnotator *self)
@@ -589,9 +644,20 @@ gloss_annotator_add (GlossAnnotator  *self,
         return NULL;
       }
   }
-  gloss_text_get_context (self->text, start, end, &prefix, &suffix);
+  g_clear_pointer (&exact, g_free);
 
-  annotation = gloss_annotation_new (exact, prefix, suffix, start, end, color);
+  {
+    guint stored_start, stored_end;
+
+    if (!stored_target (self, start, end, &exact, &prefix, &suffix, &stored_start, &stored_end))
+      {
+        g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                     _("This passage is not in the saved text of the article, so it cannot be highlighted"));
+        return NULL;
+      }
+
+    annotation = gloss_annotation_new (exact, prefix, suffix, stored_start, stored_end, color);
+  }
   if (!gloss_clip_add_annotation (self->clip, annotation))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT, _("Could not add the highlight"));
@@ -706,10 +772,18 @@ selection_cb (GObject      *object,
       if (annotation == NULL || self->text == NULL || end > gloss_text_get_length (self->text))
         goto out;
 
-      push_undo (self, data->reattach_id, annotation);
-      exact = gloss_text_substring (self->text, start, end);
-      gloss_text_get_context (self->text, start, end, &prefix, &suffix);
-      gloss_annotation_set_target (annotation, exact, prefix, suffix, start, end);
+      {
+        guint stored_start, stored_end;
+
+        if (!stored_target (self, start, end, &exact, &prefix, &suffix, &stored_start, &stored_end))
+          {
+            report_error (self, _("This passage is not in the saved text of the article"));
+            goto out;
+          }
+
+        push_undo (self, data->reattach_id, annotation);
+        gloss_annotation_set_target (annotation, exact, prefix, suffix, stored_start, stored_end);
+      }
       gloss_annotation_set_orphan (annotation, FALSE);
       gloss_clip_sort_annotations (self->clip);
       save (self);
@@ -1275,6 +1349,7 @@ gloss_annotator_dispose (GObject *object)
   g_clear_pointer (&self->preload_script, webkit_user_script_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->text, gloss_text_unref);
+  g_clear_pointer (&self->saved_text, gloss_text_unref);
   clear_undo (self);
 
   G_OBJECT_CLASS (gloss_annotator_parent_class)->dispose (object);
