@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gloss-annotations-panel.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-export-dialog.h"
@@ -703,6 +704,14 @@ clip_delete_cb (GlossWindow      *self,
 
   /* Kept for its title after the library lets go of it. */
   clip = g_object_ref (found);
+
+  /* A note still being typed goes into clip.json before the folder moves,
+   * so that Undo brings it back too. */
+  if (self->reader != NULL && gloss_reader_view_get_clip (self->reader) == clip)
+    {
+      gloss_annotator_flush (gloss_reader_pane_get_annotator (self->reader_pane));
+      gloss_annotations_panel_flush (GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (self->reader_pane)));
+    }
 
   if (!gloss_library_delete (self->library, clip, &error))
     {
