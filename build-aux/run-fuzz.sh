@@ -78,7 +78,16 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$src/build-aux/fuzz-lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-exec "$out/$target" \
+# Any failure of the target is a failure of the test: a GLib assertion
+# that fires under the fuzzer can exit 77, which meson would count as a
+# skip.
+status=0
+"$out/$target" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -artifact_prefix="$out/" \
-  "$out/corpus-run" "$src/$corpus"
+  "$out/corpus-run" "$src/$corpus" || status=$?
+
+if [ "$status" -eq 77 ]; then
+  status=1
+fi
+exit "$status"

@@ -450,6 +450,23 @@ test_mutations (void)
     }
 }
 
+/* Found by fuzz-import: a first line that looks like a Pocket CSV header
+ * to the format guess, but whose quoted fields hold no url column when
+ * read as CSV. A clear message, not an assertion. */
+static void
+test_csv_without_url_column (void)
+{
+  static const char data[] = "\xef\xbb\xbf \"+00tle,url,time_added,tags,status\n"
+                             "\"One, with a comma\",https://example.org/one,1700000000,news,unread\n";
+  g_autoptr(GlossImportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plan = gloss_import_parse (data, sizeof data - 1, "pocket.csv", &error);
+  g_assert_null (plan);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "pocket.csv"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/import/async", test_async);
   g_test_add_func ("/import/cli", test_cli_import);
   g_test_add_func ("/import/mutations", test_mutations);
+  g_test_add_func ("/import/csv-without-url-column", test_csv_without_url_column);
 
   return g_test_run ();
 }

@@ -1252,7 +1252,14 @@ parse_csv (const char  *data,
       else if (g_str_equal (h, "tags") || g_str_equal (h, "labels"))
         tags_col = i;
     }
-  g_assert (url_col >= 0);
+  /* The format was guessed from a first line that names a url column;
+   * a quoted header can still read otherwise here. */
+  if (url_col < 0)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                   _("%s has no url column in its first line"), name);
+      return NULL;
+    }
 
   while (*p != '\0')
     {
