@@ -1,37 +1,27 @@
 #!/bin/sh
-# run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS [TARGET CORPUS CORE_SOURCE…]]
+# run-fuzz.sh SOURCE_DIR BUILD_DIR SECONDS TARGET CORPUS CORE_SOURCE…
 #
 # Builds the libFuzzer target tests/fuzz/TARGET.c with clang's libFuzzer,
 # AddressSanitizer and UndefinedBehaviorSanitizer against the given files of
-# src/core/, and runs it for a fixed time (20 seconds unless told) on the seed
-# corpus CORPUS (a folder relative to SOURCE_DIR). New inputs go to a working
-# corpus in BUILD_DIR/TARGET/, never into the source tree. Exits 77 (skipped,
-# for meson) when clang or its fuzzer runtime is missing.
-#
-# Without TARGET it runs fuzz-clip-json, the clip.json reader, on
-# tests/fuzz/corpus/: tests/meson.build calls it so. The other targets have
-# a script of their own in tests/fuzz/ that calls this one.
+# src/core/, and runs it for SECONDS on the seed corpus CORPUS (a folder
+# relative to SOURCE_DIR). New inputs go to a working corpus in
+# BUILD_DIR/TARGET/, never into the source tree. Exits 77 (skipped, for
+# meson) when clang or its fuzzer runtime is missing. tests/meson.build
+# names each target with its corpus and sources.
 #
 # Copyright 2026 The Gloss developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 set -eu
 
-usage="usage: run-fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS [TARGET CORPUS CORE_SOURCE…]]"
+usage="usage: run-fuzz.sh SOURCE_DIR BUILD_DIR SECONDS TARGET CORPUS CORE_SOURCE…"
 src=${1:?$usage}
 build=${2:?$usage}
-seconds=${3:-20}
-if [ $# -gt 3 ]; then
-  target=${4:?$usage}
-  corpus=${5:?$usage}
-  shift 5
-  [ $# -gt 0 ] || { echo "$usage" >&2; exit 2; }
-else
-  target=fuzz-clip-json
-  corpus=tests/fuzz/corpus
-  set -- gloss-error.c gloss-id.c gloss-json.c gloss-json-scan.c \
-    gloss-annotation.c gloss-clip.c gloss-anchor.c
-fi
+seconds=${3:?$usage}
+target=${4:?$usage}
+corpus=${5:?$usage}
+shift 5
+[ $# -gt 0 ] || { echo "$usage" >&2; exit 2; }
 cc=${CLANG:-clang}
 core="$src/src/core"
 out="$build/$target"

@@ -9,7 +9,7 @@
  * Besides "no crash, no sanitizer report" it checks the parser's promises:
  * a rejected file comes with a message that names it, and an accepted one
  * gives pages whose URLs are valid UTF-8 without a fragment. Built and run
- * by tests/fuzz/run-fuzz-import.sh. */
+ * by build-aux/run-fuzz.sh (tests/meson.build). */
 
 #include "config.h"
 
