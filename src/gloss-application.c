@@ -386,7 +386,6 @@ find_query_ids (GFile       *library,
 {
   g_autoptr(GlossIndex) index = gloss_index_new (library);
   g_autoptr(GListModel) results = NULL;
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   g_autoptr(GError) error = NULL;
 
   if (!gloss_index_sync (index, NULL, &error) ||
@@ -396,14 +395,7 @@ find_query_ids (GFile       *library,
       return g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY) ? 2 : 1;
     }
 
-  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
-    {
-      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
-
-      g_strv_builder_add (ids, gloss_search_result_get_clip_id (result));
-    }
-
-  *out_ids = g_strv_builder_end (ids);
+  *out_ids = gloss_search_results_dup_clip_ids (results);
   return 0;
 }
 

@@ -316,3 +316,20 @@ gloss_search_result_get_annotations (GlossSearchResult *self)
   g_return_val_if_fail (GLOSS_IS_SEARCH_RESULT (self), NULL);
   return self->annotations;
 }
+
+GStrv
+gloss_search_results_dup_clip_ids (GListModel *results)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (results), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
+
+      g_strv_builder_add (ids, gloss_search_result_get_clip_id (result));
+    }
+
+  return g_strv_builder_end (ids);
+}

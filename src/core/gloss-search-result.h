@@ -86,4 +86,8 @@ int                gloss_search_result_get_match_offset (GlossSearchResult *self
 /* GlossSearchAnnotation, in document order; never NULL. */
 GPtrArray         *gloss_search_result_get_annotations (GlossSearchResult *self);
 
+/* The clip ids of a list of GlossSearchResult, in its order: what an
+ * export of "what this search finds" takes. */
+GStrv              gloss_search_results_dup_clip_ids   (GListModel        *results);
+
 G_END_DECLS

@@ -226,7 +226,6 @@ search_done_cb (GObject      *object,
 {
   g_autoptr(GlossExportDialog) self = user_data;
   g_autoptr(GListModel) results = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) ids = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -236,14 +235,7 @@ search_done_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
-    {
-      g_autoptr(GlossSearchResult) item = g_list_model_get_item (results, i);
-
-      g_strv_builder_add (builder, gloss_search_result_get_clip_id (item));
-    }
-
-  ids = g_strv_builder_end (builder);
+  ids = gloss_search_results_dup_clip_ids (results);
   run_export (self, (const char * const *) ids);
 }
 
