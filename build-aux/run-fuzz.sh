@@ -46,7 +46,7 @@ if ! "$cc" -fsanitize=fuzzer,address,undefined "$out/probe.c" -o "$out/probe" >/
   exit 77
 fi
 
-# The core files the target needs, in src/core/.
+# The core files the target needs, relative to src/core/.
 sources=
 for f in "$@"; do
   sources="$sources $core/$f"
@@ -56,7 +56,7 @@ pkgs="glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0"
 # shellcheck disable=SC2046,SC2086
 "$cc" -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$build" -I"$core" $(pkg-config --cflags $pkgs) \
+  -I"$build" -I"$core" -I"$core/library" -I"$core/search" -I"$core/export" -I"$core/import" $(pkg-config --cflags $pkgs) \
   "$src/tests/fuzz/$target.c" $sources \
   $(pkg-config --libs $pkgs) -lm \
   -o "$out/$target"
