@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "gloss-anchor.h"
+#include "gloss-clip-anchor.h"
 #include "gloss-cli-library.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
@@ -490,17 +491,17 @@ check_annotations (Check      *check,
                    GlossClip  *clip,
                    const char *text_utf8)
 {
-  g_autoptr(GlossText) text = gloss_text_new (text_utf8, -1);
-  GListModel *annotations = gloss_clip_get_annotations (clip);
-  guint n = g_list_model_get_n_items (annotations);
+  g_autoptr(GlossText) text = NULL;
+  g_autoptr(GArray) anchorings = gloss_clip_anchor_all (clip, text_utf8, &text, GLOSS_CLIP_ANCHOR_DEFAULT, NULL);
   guint previous_start = 0;
   gboolean out_of_order = FALSE;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < anchorings->len; i++)
     {
-      g_autoptr(GlossAnnotation) a = g_list_model_get_item (annotations, i);
-      guint start = 0, end = 0;
-      GlossAnchorMethod method = gloss_anchor_annotation (text, a, &start, &end);
+      const GlossAnchoring *anchoring = &g_array_index (anchorings, GlossAnchoring, i);
+      GlossAnnotation *a = anchoring->annotation;
+      guint start = anchoring->start, end = anchoring->end;
+      GlossAnchorMethod method = anchoring->method;
       g_autofree char *quote = NULL;
 
       check->n_annotations++;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "gloss-anchor.h"
+#include "gloss-clip-anchor.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
@@ -953,40 +954,10 @@ static guint
 reanchor (GlossClip  *clip,
           const char *text)
 {
-  g_autoptr(GlossText) gtext = gloss_text_new (text, -1);
-  GListModel *annotations = gloss_clip_get_annotations (clip);
-  guint n = g_list_model_get_n_items (annotations);
+  g_autoptr(GArray) anchorings = NULL;
   guint orphans = 0;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
-      guint start = 0, end = 0;
-      GlossAnchorMethod method = gloss_anchor_annotation (gtext, annotation, &start, &end);
-
-      if (method == GLOSS_ANCHOR_ORPHAN)
-        {
-          gloss_annotation_set_orphan (annotation, TRUE);
-          orphans++;
-          continue;
-        }
-
-      gloss_annotation_set_orphan (annotation, FALSE);
-
-      if (method != GLOSS_ANCHOR_POSITION ||
-          start != gloss_annotation_get_start (annotation) ||
-          end != gloss_annotation_get_end (annotation))
-        {
-          g_autofree char *exact = gloss_text_substring (gtext, start, end);
-          g_autofree char *prefix = NULL;
-          g_autofree char *suffix = NULL;
-
-          gloss_text_get_context (gtext, start, end, &prefix, &suffix);
-          gloss_annotation_set_target (annotation, exact, prefix, suffix, start, end);
-        }
-    }
-
-  gloss_clip_sort_annotations (clip);
+  anchorings = gloss_clip_anchor_all (clip, text, NULL, GLOSS_CLIP_ANCHOR_RETARGET, &orphans);
 
   return orphans;
 }

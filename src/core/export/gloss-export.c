@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "gloss-anchor.h"
+#include "gloss-clip-anchor.h"
 #include "gloss-error.h"
 #include "gloss-export.h"
 #include "gloss-export-private.h"
@@ -159,7 +160,7 @@ static GlossExportClip *
 copy_clip (GlossClip  *clip,
            const char *article_text)
 {
-  g_autoptr(GlossText) text = NULL;
+  g_autoptr(GArray) anchorings = NULL;
   GlossExportClip *copy = gloss_export_clip_new ();
   GListModel *annotations = gloss_clip_get_annotations (clip);
   GFile *folder = gloss_clip_get_folder (clip);
@@ -180,6 +181,11 @@ copy_clip (GlossClip  *clip,
   copy->tags = g_strdupv ((char **) tags);
   copy->folder = folder != NULL ? g_file_get_path (folder) : NULL;
 
+  /* The clip may be the library's, read by other threads: its orphan
+   * flags are left alone. */
+  if (article_text != NULL && n > 0)
+    anchorings = gloss_clip_anchor_all (clip, article_text, NULL, GLOSS_CLIP_ANCHOR_ORPHANS_ONLY, NULL);
+
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
@@ -195,15 +201,10 @@ copy_clip (GlossClip  *clip,
       a->suffix = g_strdup (gloss_annotation_get_suffix (annotation));
       a->start = gloss_annotation_get_start (annotation);
       a->end = gloss_annotation_get_end (annotation);
-      a->orphan = gloss_annotation_get_orphan (annotation);
-      if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
-        {
-          guint s, e;
-
-          if (text == NULL)
-            text = gloss_text_new (article_text, -1);
-          a->orphan = gloss_anchor_annotation (text, annotation, &s, &e) == GLOSS_ANCHOR_ORPHAN;
-        }
+      if (anchorings != NULL)
+        a->orphan = g_array_index (anchorings, GlossAnchoring, i).method == GLOSS_ANCHOR_ORPHAN;
+      else
+        a->orphan = gloss_annotation_get_orphan (annotation);
       g_ptr_array_add (copy->annotations, a);
     }
 
