@@ -68,8 +68,15 @@ gloss_clip_anchor_all (GlossClip             *clip,
       if ((flags & GLOSS_CLIP_ANCHOR_ORPHANS_ONLY) && exact[0] != '\0' && strstr (article_text, exact) != NULL)
         anchoring.method = GLOSS_ANCHOR_QUOTE;
       else
-        anchoring.method = gloss_anchor_annotation (ensure_text (article_text, text, &own), annotation,
-                                                    &anchoring.start, &anchoring.end);
+        /* gloss_anchor_quote (), not gloss_anchor_annotation (): that one
+         * stores the orphan flag, which only SET_ORPHAN may. */
+        anchoring.method = gloss_anchor_quote (ensure_text (article_text, text, &own),
+                                               exact,
+                                               gloss_annotation_get_prefix (annotation),
+                                               gloss_annotation_get_suffix (annotation),
+                                               gloss_annotation_get_start (annotation),
+                                               gloss_annotation_get_end (annotation),
+                                               &anchoring.start, &anchoring.end);
 
       if (anchoring.method == GLOSS_ANCHOR_ORPHAN)
         {

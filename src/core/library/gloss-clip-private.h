@@ -50,6 +50,17 @@ gint64     gloss_clip_get_created_usec (GlossClip          *self);
 void       gloss_clip_update_from      (GlossClip          *self,
                                         GlossClip          *other);
 
+/* gloss_clip_save() in two halves, for GlossClipSaver's write on a worker
+ * thread: on the main thread, check that the clip may be written, stamp
+ * "modified" (with @touch) and return the bytes clip.json is to hold; the
+ * worker writes them with gloss_write_file_atomic(); back on the main
+ * thread, gloss_clip_set_written() records them as what the disk holds. */
+GBytes    *gloss_clip_serialize_for_save (GlossClip        *self,
+                                          gboolean          touch,
+                                          GError          **error);
+void       gloss_clip_set_written        (GlossClip        *self,
+                                          GBytes           *data);
+
 /* Writes @contents to @file atomically and durably (FORMAT.md); errors as
  * GLOSS_ERROR_IO naming the path. */
 gboolean   gloss_write_file_atomic     (GFile              *file,

@@ -1083,6 +1083,49 @@ gloss_clip_save (GlossClip  *self,
   return TRUE;
 }
 
+GBytes *
+gloss_clip_serialize_for_save (GlossClip  *self,
+                               gboolean    touch,
+                               GError    **error)
+{
+  g_autofree char *old_modified = NULL;
+  char *data;
+  gsize length;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+
+  if (!check_writable (self, error) || !ensure_full (self, error))
+    return NULL;
+
+  if (self->folder == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+                   _("The clip %s is not in a library yet"), self->id);
+      return NULL;
+    }
+
+  if (touch)
+    {
+      old_modified = g_steal_pointer (&self->modified);
+      self->modified = gloss_time_now_string ();
+      if (!g_str_equal (old_modified, self->modified))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+    }
+
+  data = clip_to_data (self, &length);
+  return g_bytes_new_take (data, length);
+}
+
+void
+gloss_clip_set_written (GlossClip *self,
+                        GBytes    *data)
+{
+  g_return_if_fail (GLOSS_IS_CLIP (self));
+  g_return_if_fail (data != NULL);
+
+  self->file_hash = gloss_clip_hash_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+}
+
 static gboolean
 write_articles (GFile       *folder,
                 const char  *article_html,

@@ -772,6 +772,16 @@ gloss_library_save (GlossLibrary  *self,
   return TRUE;
 }
 
+void
+gloss_library_clip_saved (GlossLibrary *self,
+                          GlossClip    *clip)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+
+  changed_clip (self, clip);
+}
+
 /* --- trash -------------------------------------------------------------- */
 
 static gboolean

@@ -68,6 +68,10 @@ gboolean      gloss_library_add              (GlossLibrary         *self,
 gboolean      gloss_library_save             (GlossLibrary         *self,
                                               GlossClip            *clip,
                                               GError              **error);
+/* A clip of this library was written by someone else than
+ * gloss_library_save() (GlossClipSaver): tell the lists and the index. */
+void          gloss_library_clip_saved       (GlossLibrary         *self,
+                                              GlossClip            *clip);
 /* Moves the clip's folder to the desktop trash, or <library>/.trash/ where
  * there is none, and removes it from the model. gloss_library_restore()
  * puts it back (Undo). */

@@ -1,0 +1,459 @@
+/* test-annotation-editor.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Editing annotations with no display (GlossAnnotationEditor) and saving
+ * them (GlossClipSaver): targets from the text, checks, undo, one debounced
+ * asynchronous write per burst of changes, errors reported, flush, and
+ * gloss_clip_anchor_all (). Checks clip.json on disk. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "gloss-annotation-editor.h"
+#include "gloss-clip-anchor.h"
+#include "gloss-clip-saver.h"
+#include "gloss-error.h"
+#include "gloss-library.h"
+#include "gloss-test-util.h"
+
+#define TEXT "The first paragraph talks about bread and flour mills in the valley." \
+             "The second has emphasis and strong words about yeast." \
+             "The third paragraph ends the story quietly."
+
+typedef struct
+{
+  char                  *folder;
+  GlossLibrary          *library;
+  GlossClip             *clip;
+  GlossAnnotationEditor *editor;
+  GPtrArray             *errors;
+  GPtrArray             *repainted;
+  guint                  reanchored;
+} Fixture;
+
+static void
+error_cb (GlossAnnotationEditor *editor,
+          const char            *message,
+          Fixture               *fixture)
+{
+  g_ptr_array_add (fixture->errors, g_strdup (message));
+}
+
+static void
+repaint_cb (GlossAnnotationEditor *editor,
+            const char            *id,
+            Fixture               *fixture)
+{
+  g_ptr_array_add (fixture->repainted, g_strdup (id));
+}
+
+static void
+reanchored_cb (GlossAnnotationEditor *editor,
+               Fixture               *fixture)
+{
+  fixture->reanchored++;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("editor-library-%u", n++);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->folder = gloss_test_make_dir (name);
+  folder = g_file_new_for_path (fixture->folder);
+  fixture->library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (fixture->library, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->clip = gloss_clip_new ("https://example.org/story", "A Story");
+  g_assert_true (gloss_library_add (fixture->library, fixture->clip, "<p>" TEXT "</p>", TEXT, &error));
+  g_assert_no_error (error);
+
+  fixture->errors = g_ptr_array_new_with_free_func (g_free);
+  fixture->repainted = g_ptr_array_new_with_free_func (g_free);
+  fixture->editor = gloss_annotation_editor_new ();
+  gloss_annotation_editor_set_library (fixture->editor, fixture->library);
+  g_signal_connect (fixture->editor, "error", G_CALLBACK (error_cb), fixture);
+  g_signal_connect (fixture->editor, "repaint", G_CALLBACK (repaint_cb), fixture);
+  g_signal_connect (fixture->editor, "reanchored", G_CALLBACK (reanchored_cb), fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->editor);
+  g_clear_object (&fixture->clip);
+  g_clear_object (&fixture->library);
+  g_ptr_array_unref (fixture->errors);
+  g_ptr_array_unref (fixture->repainted);
+  g_free (fixture->folder);
+}
+
+static guint
+offset_of (const char *text,
+           const char *needle)
+{
+  const char *at = strstr (text, needle);
+
+  g_assert_nonnull (at);
+  return g_utf8_pointer_to_offset (text, at);
+}
+
+/* clip.json as written. */
+static JsonObject *
+read_disk (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (fixture->clip),
+                                            "clip.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static guint
+disk_count (Fixture *fixture)
+{
+  g_autoptr(JsonObject) root = read_disk (fixture);
+
+  if (!json_object_has_member (root, "annotations"))
+    return 0;
+  return json_array_get_length (json_object_get_array_member (root, "annotations"));
+}
+
+static void
+wait_saved (Fixture *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (gloss_annotation_editor_get_save_pending (fixture->editor))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+test_add (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autoptr(GError) error = NULL;
+  guint start = offset_of (TEXT, "bread and flour");
+  guint s, e;
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
+
+  a = gloss_annotation_editor_add (fixture->editor, start, start + 15, GLOSS_COLOR_GREEN, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (a);
+  g_assert_cmpstr (gloss_annotation_get_exact (a), ==, "bread and flour");
+  g_assert_cmpstr (gloss_annotation_get_prefix (a), ==, "The first paragraph talks about ");
+  g_assert_cmpstr (gloss_annotation_get_suffix (a), ==, " mills in the valley.The second ");
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, start);
+  g_assert_true (gloss_annotation_editor_get_range (fixture->editor, gloss_annotation_get_id (a), &s, &e));
+  g_assert_cmpuint (s, ==, start);
+  g_assert_cmpuint (e, ==, start + 15);
+  g_assert_cmpstr (gloss_annotation_editor_find_enclosing (fixture->editor, start + 1, start + 5), ==,
+                   gloss_annotation_get_id (a));
+  g_assert_null (gloss_annotation_editor_find_enclosing (fixture->editor, start - 1, start + 5));
+
+  /* Saved after a pause, not at once: the main loop never waits. */
+  g_assert_true (gloss_annotation_editor_get_save_pending (fixture->editor));
+  g_assert_cmpuint (disk_count (fixture), ==, 0);
+  wait_saved (fixture);
+  g_assert_cmpuint (disk_count (fixture), ==, 1);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+
+  /* What cannot be highlighted. */
+  g_assert_null (gloss_annotation_editor_add (fixture->editor, 5, 5, GLOSS_COLOR_YELLOW, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (gloss_annotation_editor_add (fixture->editor, 5, 100000, GLOSS_COLOR_YELLOW, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (gloss_annotation_editor_add (fixture->editor, 5, 6, GLOSS_N_COLORS, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  start = offset_of (TEXT, " talks");
+  g_assert_null (gloss_annotation_editor_add (fixture->editor, start, start + 1, GLOSS_COLOR_YELLOW, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (fixture->clip), ==, 1);
+}
+
+/* Many changes close together: written together, in one go, with the
+ * last state. */
+static void
+test_burst (Fixture       *fixture,
+            gconstpointer  data)
+{
+  guint start = offset_of (TEXT, "The second");
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  JsonObject *first;
+  const char *id;
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
+  a = gloss_annotation_editor_add (fixture->editor, start, start + 10, GLOSS_COLOR_YELLOW, NULL);
+  id = gloss_annotation_get_id (a);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *note = g_strdup_printf ("Typed %u", i);
+
+      gloss_annotation_editor_edit_note (fixture->editor, id, note);
+    }
+  gloss_annotation_editor_set_color (fixture->editor, id, GLOSS_COLOR_BLUE);
+  wait_saved (fixture);
+
+  root = read_disk (fixture);
+  first = json_array_get_object_element (json_object_get_array_member (root, "annotations"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "note"), ==, "Typed 19");
+  g_assert_cmpstr (json_object_get_string_member (first, "color"), ==, "blue");
+
+  /* The note as typed is one undo step; the colour another. */
+  g_assert_true (gloss_annotation_editor_undo (fixture->editor));
+  g_assert_cmpint (gloss_annotation_get_color (gloss_annotation_editor_lookup (fixture->editor, id)), ==, GLOSS_COLOR_YELLOW);
+  g_assert_cmpstr (gloss_annotation_get_note (gloss_annotation_editor_lookup (fixture->editor, id)), ==, "Typed 19");
+  g_assert_true (gloss_annotation_editor_undo (fixture->editor));
+  g_assert_cmpstr (gloss_annotation_get_note (gloss_annotation_editor_lookup (fixture->editor, id)), ==, "");
+  g_assert_true (gloss_annotation_editor_undo (fixture->editor));
+  g_assert_null (gloss_annotation_editor_lookup (fixture->editor, id));
+  g_assert_false (gloss_annotation_editor_undo (fixture->editor));
+
+  /* flush: on disk when it returns. */
+  g_assert_true (gloss_annotation_editor_flush (fixture->editor, NULL));
+  g_assert_false (gloss_annotation_editor_get_save_pending (fixture->editor));
+  g_assert_cmpuint (disk_count (fixture), ==, 0);
+}
+
+static void
+test_delete_restore (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  guint start = offset_of (TEXT, "strong words");
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *markdown = NULL;
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
+  a = gloss_annotation_editor_add (fixture->editor, start, start + 12, GLOSS_COLOR_PINK, NULL);
+  id = g_strdup (gloss_annotation_get_id (a));
+  gloss_annotation_editor_edit_note (fixture->editor, id, "Bold.");
+  markdown = gloss_annotation_editor_dup_markdown (fixture->editor, id);
+  g_assert_cmpstr (markdown, ==, "> strong words\n\nBold.\n");
+
+  g_ptr_array_set_size (fixture->repainted, 0);
+  g_assert_true (gloss_annotation_editor_delete (fixture->editor, id));
+  g_assert_cmpuint (fixture->repainted->len, ==, 1);
+  g_assert_false (gloss_annotation_editor_get_range (fixture->editor, id, NULL, NULL));
+  g_assert_true (gloss_annotation_editor_flush (fixture->editor, NULL));
+  g_assert_cmpuint (disk_count (fixture), ==, 0);
+
+  g_assert_true (gloss_annotation_editor_restore (fixture->editor, a));
+  g_assert_false (gloss_annotation_editor_restore (fixture->editor, a));
+  g_assert_true (gloss_annotation_editor_get_range (fixture->editor, id, NULL, NULL));
+  g_assert_true (gloss_annotation_editor_flush (fixture->editor, NULL));
+  g_assert_cmpuint (disk_count (fixture), ==, 1);
+}
+
+/* The text shown is not article.txt: a new highlight is stored where its
+ * passage is in article.txt. */
+static void
+test_text_differs (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *shown = "An added line." TEXT;
+  guint start = offset_of (shown, "ends the story");
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, shown, TEXT);
+  a = gloss_annotation_editor_add (fixture->editor, start, start + 14, GLOSS_COLOR_YELLOW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, offset_of (TEXT, "ends the story"));
+
+  /* Only in the shown text: refused. */
+  g_assert_null (gloss_annotation_editor_add (fixture->editor, 0, 14, GLOSS_COLOR_YELLOW, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+}
+
+/* A write that fails is reported, and the change written with the next
+ * one once it can be. */
+static void
+test_save_error (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *clip_folder = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (fixture->clip), NULL);
+  g_autofree char *moved = g_strconcat (clip_folder, ".away", NULL);
+  g_autoptr(GError) error = NULL;
+  guint start = offset_of (TEXT, "quietly");
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
+  g_assert_cmpint (g_rename (clip_folder, moved), ==, 0);
+
+  g_assert_nonnull (gloss_annotation_editor_add (fixture->editor, start, start + 7, GLOSS_COLOR_YELLOW, NULL));
+  while (fixture->errors->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->errors, 0), "A Story"));
+
+  /* Still pending; flush says so too. */
+  g_assert_true (gloss_annotation_editor_get_save_pending (fixture->editor));
+  g_assert_false (gloss_annotation_editor_flush (fixture->editor, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_IO);
+
+  g_assert_cmpint (g_rename (moved, clip_folder), ==, 0);
+  g_assert_true (gloss_annotation_editor_flush (fixture->editor, NULL));
+  g_assert_cmpuint (disk_count (fixture), ==, 1);
+}
+
+/* Someone else changes clip.json: anchored again; our own saves are not
+ * taken for that. */
+static void
+test_changed_elsewhere (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  guint start = offset_of (TEXT, "yeast");
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
+  g_assert_nonnull (gloss_annotation_editor_add (fixture->editor, start, start + 5, GLOSS_COLOR_YELLOW, NULL));
+  wait_saved (fixture);
+  g_assert_cmpuint (fixture->reanchored, ==, 0);
+
+  g_signal_emit_by_name (fixture->library, "clip-changed", fixture->clip);
+  g_assert_cmpuint (fixture->reanchored, ==, 1);
+  g_assert_false (gloss_annotation_editor_can_undo (fixture->editor));
+}
+
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (fixture->clip), "clip.json", NULL);
+  g_autofree char *json = gloss_test_read_file (path);
+  g_autoptr(GString) newer = g_string_new (json);
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->folder);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip;
+
+  g_string_replace (newer, "\"format\" : 1", "\"format\" : 99", 1);
+  g_assert_true (g_file_set_contents (path, newer->str, -1, NULL));
+  g_assert_true (gloss_library_load (library, NULL, NULL));
+  clip = gloss_library_lookup (library, gloss_clip_get_id (fixture->clip));
+  g_assert_true (gloss_clip_get_read_only (clip));
+
+  gloss_annotation_editor_set_library (fixture->editor, library);
+  gloss_annotation_editor_set_clip (fixture->editor, clip, TEXT, NULL);
+  g_assert_null (gloss_annotation_editor_add (fixture->editor, 0, 3, GLOSS_COLOR_YELLOW, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY);
+  g_assert_false (gloss_annotation_editor_get_save_pending (fixture->editor));
+  gloss_annotation_editor_set_clip (fixture->editor, NULL, NULL, NULL);
+
+  {
+    g_autofree char *after = gloss_test_read_file (path);
+
+    g_assert_cmpstr (after, ==, newer->str);
+  }
+}
+
+/* One saver per clip, whoever asks. */
+static void
+test_one_saver (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GlossClipSaver) a = gloss_clip_saver_get_for_clip (fixture->library, fixture->clip);
+  g_autoptr(GlossClipSaver) b = gloss_clip_saver_get_for_clip (fixture->library, fixture->clip);
+
+  g_assert_true (a == b);
+  gloss_clip_set_note (fixture->clip, "A page note.");
+  gloss_clip_saver_queue (a);
+  g_assert_true (gloss_clip_saver_flush (b, NULL));
+  {
+    g_autoptr(JsonObject) root = read_disk (fixture);
+
+    g_assert_cmpstr (json_object_get_string_member (root, "note"), ==, "A page note.");
+  }
+}
+
+static void
+test_anchor_all (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *edited = "Intro. The first paragraph talks about bread and flour mills in the valley."
+                       "The third paragraph ends the story quietly.";
+  g_autoptr(GlossAnnotation) moved = NULL;
+  g_autoptr(GlossAnnotation) gone = NULL;
+  g_autoptr(GArray) result = NULL;
+  g_autoptr(GlossText) text = NULL;
+  guint start = offset_of (TEXT, "bread");
+  guint orphans = 0;
+
+  moved = gloss_annotation_new ("bread", "talks about ", " and flour", start, start + 5, GLOSS_COLOR_YELLOW);
+  start = offset_of (TEXT, "emphasis");
+  gone = gloss_annotation_new ("emphasis and strong", "The second has ", " words about", start, start + 19,
+                               GLOSS_COLOR_YELLOW);
+  gloss_clip_add_annotation (fixture->clip, moved);
+  gloss_clip_add_annotation (fixture->clip, gone);
+
+  /* Only orphan status: nothing in the clip changes. */
+  result = gloss_clip_anchor_all (fixture->clip, edited, NULL, GLOSS_CLIP_ANCHOR_ORPHANS_ONLY, &orphans);
+  g_assert_cmpuint (result->len, ==, 2);
+  g_assert_cmpuint (orphans, ==, 1);
+  g_assert_false (gloss_annotation_get_orphan (gone));
+  g_clear_pointer (&result, g_array_unref);
+
+  result = gloss_clip_anchor_all (fixture->clip, edited, &text, GLOSS_CLIP_ANCHOR_RETARGET, &orphans);
+  g_assert_nonnull (text);
+  g_assert_cmpuint (orphans, ==, 1);
+  g_assert_true (gloss_annotation_get_orphan (gone));
+  g_assert_false (gloss_annotation_get_orphan (moved));
+  g_assert_cmpuint (gloss_annotation_get_start (moved), ==, offset_of (edited, "bread"));
+  for (guint i = 0; i < result->len; i++)
+    {
+      const GlossAnchoring *a = &g_array_index (result, GlossAnchoring, i);
+
+      if (a->annotation == moved)
+        {
+          g_assert_cmpint (a->method, ==, GLOSS_ANCHOR_QUOTE);
+          g_assert_cmpuint (a->start, ==, offset_of (edited, "bread"));
+        }
+      else
+        g_assert_cmpint (a->method, ==, GLOSS_ANCHOR_ORPHAN);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gloss_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/annotation-editor/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("add", test_add);
+  ADD ("burst", test_burst);
+  ADD ("delete-restore", test_delete_restore);
+  ADD ("text-differs", test_text_differs);
+  ADD ("save-error", test_save_error);
+  ADD ("changed-elsewhere", test_changed_elsewhere);
+  ADD ("read-only", test_read_only);
+  ADD ("one-saver", test_one_saver);
+  ADD ("anchor-all", test_anchor_all);
+#undef ADD
+
+  return g_test_run ();
+}
