@@ -222,6 +222,15 @@ painted (Fixture *fixture)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* Changes are written by the clip's saver after a pause, off the main
+ * loop: what is on disk is read once it has. */
+static void
+wait_saved (Fixture *fixture)
+{
+  if (fixture->window != NULL)
+    gloss_test_wait_until (!gloss_annotator_get_save_pending (annotator (fixture)), 10000);
+}
+
 /* The annotation @id as written in clip.json. */
 static JsonObject *
 on_disk (Fixture    *fixture,
@@ -233,6 +242,7 @@ on_disk (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
   JsonArray *annotations;
 
+  wait_saved (fixture);
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
   annotations = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "annotations");
@@ -258,6 +268,7 @@ disk_count (Fixture   *fixture,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root;
 
+  wait_saved (fixture);
   g_assert_true (json_parser_load_from_file (parser, path, NULL));
   root = json_node_get_object (json_parser_get_root (parser));
   if (!json_object_has_member (root, "annotations"))
@@ -757,6 +768,7 @@ test_changed_on_disk (Fixture       *fixture,
 
   /* Written as another program would, following FORMAT.md. */
   outside = gloss_annotation_new ("strong words", "has emphasis and ", " about yeast.", start, start + 12, GLOSS_COLOR_PINK);
+  wait_saved (fixture);
   g_assert_true (json_parser_load_from_file (parser, path, NULL));
   root = json_node_get_object (json_parser_get_root (parser));
   annotations = json_object_get_array_member (root, "annotations");

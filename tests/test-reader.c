@@ -18,6 +18,7 @@
 #include "gloss-reader-view.h"
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
+#include "gloss-web-shell.h"
 
 static GlossTestServer *server;
 
@@ -178,8 +179,11 @@ test_offline (Fixture       *fixture,
                           "<a id=\"ext\" href=\"https://example.org/elsewhere\">a link</a>.</p>"
                           "<img id=\"local\" src=\"assets/heron.png\" alt=\"\">"
                           "<img id=\"remote\" src=\"%s\" alt=\"\">"
-                          "<link rel=\"stylesheet\" href=\"%s\">",
-                          tracker, style);
+                          "<link rel=\"stylesheet\" href=\"%s\">"
+                          "<link rel=\"preconnect\" href=\"%s\">"
+                          "<LINK REL='dns-prefetch' href=\"%s\">"
+                          "<link href=\"%s\" rel=\"prefetch\">",
+                          tracker, style, tracker, tracker, tracker);
   clip = add_clip (fixture, html, text, "en", NULL);
 
   show_clip (fixture, clip);
@@ -213,6 +217,14 @@ test_offline (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (gloss_test_server_count (server, "/clip/tracker.png"), ==, 0);
   g_assert_cmpuint (gloss_test_server_count (server, "/clip/tracker.css"), ==, 0);
+
+  /* Network hints open connections before any CSP check: taken out of
+   * the page (the stylesheet link stays, blocked by the CSP). */
+  {
+    g_autofree char *links = reader_eval (fixture, "Array.from (document.querySelectorAll ('link')).map (l => l.rel).join (',')");
+
+    g_assert_cmpstr (links, ==, "stylesheet");
+  }
 
   /* Our template around it. */
   classes = reader_eval (fixture, "document.documentElement.className");
@@ -322,6 +334,48 @@ test_rtl (Fixture       *fixture,
   g_assert_cmpstr (dir, ==, "rtl ar rtl");
 }
 
+/* The scheme serves what readers show now, and nothing else: a clip shown
+ * before is pruned, so that a long session does not keep them all. */
+static void
+test_served (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GlossClipScheme *scheme = gloss_web_shell_get_clip_scheme (gloss_web_shell_get_default ());
+  g_autoptr(GlossClip) first = add_clip (fixture, "<p>One</p>", "One", "en", NULL);
+  g_autoptr(GlossClip) second = add_clip (fixture, "<p>Two</p>", "Two", "en", NULL);
+  guint before = gloss_clip_scheme_get_n_served (scheme);
+  g_autofree char *fetched = NULL;
+
+  show_clip (fixture, first);
+  g_assert_cmpuint (gloss_clip_scheme_get_n_served (scheme), ==, before + 1);
+  show_clip (fixture, second);
+  g_assert_cmpuint (gloss_clip_scheme_get_n_served (scheme), ==, before + 1);
+
+  /* An image of the first clip no longer loads; the shown clip's does. */
+  {
+    g_autofree char *script = g_strdup_printf ("for (const [id, clip] of [['probe', '%s'], ['own', '%s']]) {"
+                                               "  const i = new Image (); i.id = id;"
+                                               "  i.src = 'gloss-clip://' + clip + '/assets/heron.png';"
+                                               "  document.body.appendChild (i); }"
+                                               "'added'",
+                                               gloss_clip_get_id (first), gloss_clip_get_id (second));
+    g_autofree char *added = reader_eval (fixture, script);
+
+    g_assert_cmpstr (added, ==, "added");
+    for (guint i = 0; i < 500; i++)
+      {
+        g_clear_pointer (&fetched, g_free);
+        fetched = reader_eval (fixture, "(function (p, o) {"
+                                        "  return (p.complete && o.complete) ? p.naturalWidth + ' ' + o.naturalWidth : 'waiting';"
+                                        "}) (document.getElementById ('probe'), document.getElementById ('own'))");
+        if (!g_str_equal (fetched, "waiting"))
+          break;
+        g_usleep (10000);
+      }
+    g_assert_cmpstr (fetched, ==, "0 40");
+  }
+}
+
 static void
 test_asset_names (void)
 {
@@ -356,6 +410,7 @@ main (int   argc,
   g_test_add ("/reader/links", Fixture, NULL, fixture_set_up, test_links, fixture_tear_down);
   g_test_add ("/reader/text-changed", Fixture, NULL, fixture_set_up, test_text_changed, fixture_tear_down);
   g_test_add ("/reader/rtl", Fixture, NULL, fixture_set_up, test_rtl, fixture_tear_down);
+  g_test_add ("/reader/served", Fixture, NULL, fixture_set_up, test_served, fixture_tear_down);
 
   status = g_test_run ();
   gloss_test_server_free (server);

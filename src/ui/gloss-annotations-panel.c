@@ -15,8 +15,8 @@
 #include <glib/gi18n.h>
 
 #include "gloss-annotations-panel.h"
+#include "gloss-clip-saver.h"
 
-#define NOTE_SAVE_DELAY_MS 500
 #define QUOTE_CHARS 160
 
 struct _GlossAnnotationsPanel
@@ -26,7 +26,7 @@ struct _GlossAnnotationsPanel
   GlossAnnotator *annotator;
   GlossLibrary   *library;
   GlossClip      *clip;          /* whose note and tags are shown */
-  guint           note_source;
+  GlossClipSaver *saver;         /* of clip: shared with the annotator */
   guint           rebuild_source;
   gboolean        loading;
   gboolean        dirty;
@@ -332,6 +332,18 @@ rebuild_lists (GlossAnnotationsPanel *self)
 
 static void rebuild_tags (GlossAnnotationsPanel *self);
 
+/* The page note and tags are saved by the clip's saver, the one the
+ * annotator's changes go through: written after a pause, off the main
+ * loop, errors shown by the annotator. */
+static void
+queue_save (GlossAnnotationsPanel *self)
+{
+  if (self->saver != NULL)
+    gloss_clip_saver_queue (self->saver);
+  else if (self->clip != NULL)
+    g_warning ("No library to save clip %s into", gloss_clip_get_id (self->clip));
+}
+
 static void
 remove_tag_clicked_cb (GtkButton             *button,
                        GlossAnnotationsPanel *self)
@@ -342,7 +354,7 @@ remove_tag_clicked_cb (GtkButton             *button,
     return;
 
   if (gloss_clip_remove_tag (self->clip, tag))
-    gloss_annotator_save_clip (self->annotator);
+    queue_save (self);
   rebuild_tags (self);
 }
 
@@ -398,7 +410,7 @@ tag_entry_activate_cb (GlossAnnotationsPanel *self)
     return;
 
   if (gloss_clip_add_tag (self->clip, tag))
-    gloss_annotator_save_clip (self->annotator);
+    queue_save (self);
 
   gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), "");
   rebuild_tags (self);
@@ -412,8 +424,10 @@ load_clip (GlossAnnotationsPanel *self)
 
   if (clip != self->clip)
     {
-      gloss_annotations_panel_flush (self);
+      g_clear_object (&self->saver);
       g_set_object (&self->clip, clip);
+      if (clip != NULL && self->library != NULL)
+        self->saver = gloss_clip_saver_get_for_clip (self->library, clip);
 
       self->loading = TRUE;
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view),
@@ -470,18 +484,6 @@ gloss_annotations_panel_map (GtkWidget *widget)
     }
 }
 
-static gboolean
-note_timeout_cb (gpointer user_data)
-{
-  GlossAnnotationsPanel *self = user_data;
-
-  self->note_source = 0;
-  if (self->clip != NULL && self->annotator != NULL)
-    gloss_annotator_save_clip (self->annotator);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 page_note_changed_cb (GlossAnnotationsPanel *self,
                       GtkTextBuffer         *buffer)
@@ -495,25 +497,7 @@ page_note_changed_cb (GlossAnnotationsPanel *self,
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   gloss_clip_set_note (self->clip, text);
-
-  g_clear_handle_id (&self->note_source, g_source_remove);
-  self->note_source = g_timeout_add (NOTE_SAVE_DELAY_MS, note_timeout_cb, self);
-}
-
-void
-gloss_annotations_panel_flush (GlossAnnotationsPanel *self)
-{
-  g_return_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self));
-
-  if (self->note_source != 0)
-    {
-      g_clear_handle_id (&self->note_source, g_source_remove);
-      if (self->clip != NULL && self->annotator != NULL &&
-          gloss_annotator_get_clip (self->annotator) == self->clip)
-        gloss_annotator_save_clip (self->annotator);
-      else if (self->clip != NULL && self->library != NULL)
-        gloss_library_save (self->library, self->clip, NULL);
-    }
+  queue_save (self);
 }
 
 static void
@@ -538,7 +522,6 @@ gloss_annotations_panel_dispose (GObject *object)
 {
   GlossAnnotationsPanel *self = (GlossAnnotationsPanel *)object;
 
-  gloss_annotations_panel_flush (self);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
   if (self->orphans != NULL)
     gtk_list_box_bind_model (self->orphans, NULL, NULL, NULL, NULL);
@@ -547,6 +530,7 @@ gloss_annotations_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->annotator, self);
 
   g_clear_object (&self->annotator);
+  g_clear_object (&self->saver);
   g_clear_object (&self->library);
   g_clear_object (&self->clip);
   g_clear_object (&self->shown);

@@ -36,7 +36,5 @@ GtkEntry   *gloss_annotations_panel_get_tag_entry (GlossAnnotationsPanel *self);
 void        gloss_annotations_panel_set_filter    (GlossAnnotationsPanel *self,
                                                    guint                  color_index,
                                                    gboolean               with_note);
-/* Writes a page note still being typed. */
-void        gloss_annotations_panel_flush         (GlossAnnotationsPanel *self);
 
 G_END_DECLS

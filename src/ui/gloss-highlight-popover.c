@@ -73,19 +73,21 @@ add_note_clicked_cb (GlossHighlightPopover *self)
 }
 
 static void
-selection_text_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+gloss_highlight_popover_selected_text_cb (GObject      *object,
+                                          GAsyncResult *result,
+                                          gpointer      user_data)
 {
   g_autoptr(GdkClipboard) clipboard = user_data;
-  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
 
-  if (value != NULL && jsc_value_is_string (value))
-    {
-      g_autofree char *text = jsc_value_to_string (value);
+  g_assert (GDK_IS_CLIPBOARD (clipboard));
 
-      gdk_clipboard_set_text (clipboard, text);
-    }
+  text = gloss_annotator_get_selected_text_finish (GLOSS_ANNOTATOR (object), result, &error);
+  if (text != NULL)
+    gdk_clipboard_set_text (clipboard, text);
+  else
+    g_debug ("Nothing to copy: %s", error->message);
 }
 
 static void
@@ -101,9 +103,9 @@ copy_clicked_cb (GlossHighlightPopover *self)
         gdk_clipboard_set_text (clipboard, markdown);
     }
   else
-    gloss_reader_view_run_script (gloss_annotator_get_reader (self->annotator),
-                                  "(glossHighlight.selection () || { exact: '' }).exact",
-                                  NULL, selection_text_cb, g_object_ref (clipboard));
+    gloss_annotator_get_selected_text_async (self->annotator, NULL,
+                                             gloss_highlight_popover_selected_text_cb,
+                                             g_object_ref (clipboard));
 
   gtk_popover_popdown (GTK_POPOVER (self));
 }

@@ -124,32 +124,26 @@ typedef struct
 } RectData;
 
 static void
-mark_rect_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+gloss_reader_pane_mark_rect_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
 {
   RectData *data = user_data;
-  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, NULL);
+  GlossReaderPane *self = data->self;
+  g_autoptr(GError) error = NULL;
   GdkRectangle rect = { 0, 0, 1, 1 };
+  double x, y, width, height;
 
-  if (value != NULL && jsc_value_is_object (value) && data->self->reader != NULL)
-    {
-      static const char *names[] = { "x", "y", "width", "height" };
-      double r[4] = { 0, 0, 1, 1 };
-      double zoom = webkit_web_view_get_zoom_level (gloss_reader_view_get_web_view (data->self->reader));
+  g_assert (GLOSS_IS_READER_PANE (self));
 
-      for (guint i = 0; i < 4; i++)
-        {
-          g_autoptr(JSCValue) member = jsc_value_object_get_property (value, names[i]);
+  /* Without a rectangle (scrolled away, say), the popover still opens. */
+  if (gloss_annotator_get_mark_rect_finish (GLOSS_ANNOTATOR (object), result, &x, &y, &width, &height, &error))
+    to_rect (self, x, y, width, height, &rect);
+  else
+    g_debug ("No rectangle for highlight %s: %s", data->id, error->message);
 
-          if (jsc_value_is_number (member))
-            r[i] = CLAMP (jsc_value_to_double (member), -1e6, 1e6) * zoom;
-        }
-      to_rect (data->self, r[0], r[1], r[2], r[3], &rect);
-    }
-
-  if (data->self->popover != NULL)
-    gloss_highlight_popover_show_annotation (GLOSS_HIGHLIGHT_POPOVER (data->self->popover),
+  if (self->popover != NULL)
+    gloss_highlight_popover_show_annotation (GLOSS_HIGHLIGHT_POPOVER (self->popover),
                                              data->id, &rect, TRUE);
 
   g_object_unref (data->self);
@@ -162,12 +156,11 @@ note_requested_cb (GlossReaderPane *self,
                    const char      *id,
                    GlossAnnotator  *annotator)
 {
-  g_autofree char *script = g_strdup_printf ("glossHighlight.rectOf ('%s')", id);
   RectData *data = g_new0 (RectData, 1);
 
   data->self = g_object_ref (self);
   data->id = g_strdup (id);
-  gloss_reader_view_run_script (self->reader, script, NULL, mark_rect_cb, data);
+  gloss_annotator_get_mark_rect_async (annotator, id, NULL, gloss_reader_pane_mark_rect_cb, data);
 }
 
 static void
@@ -276,7 +269,6 @@ close_request_cb (GlossReaderPane *self)
 {
   if (self->annotator != NULL)
     gloss_annotator_flush (self->annotator);
-  gloss_annotations_panel_flush (self->panel);
 }
 
 static gboolean

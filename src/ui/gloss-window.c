@@ -706,12 +706,9 @@ clip_delete_cb (GlossWindow      *self,
   clip = g_object_ref (found);
 
   /* A note still being typed goes into clip.json before the folder moves,
-   * so that Undo brings it back too. */
+   * so that Undo brings it back too (the clip's one saver, flushed). */
   if (self->reader != NULL && gloss_reader_view_get_clip (self->reader) == clip)
-    {
-      gloss_annotator_flush (gloss_reader_pane_get_annotator (self->reader_pane));
-      gloss_annotations_panel_flush (GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (self->reader_pane)));
-    }
+    gloss_annotator_flush (gloss_reader_pane_get_annotator (self->reader_pane));
 
   if (!gloss_library_delete (self->library, clip, &error))
     {

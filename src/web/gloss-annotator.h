@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "gloss-annotation-editor.h"
 #include "gloss-library.h"
 #include "gloss-reader-view.h"
 
@@ -16,9 +17,10 @@ G_BEGIN_DECLS
 
 /* The highlights of the clip a reader shows (DESIGN.md step 4). The page
  * script only converts between DOM ranges and code-point offsets and
- * paints; here the annotations are made (quote and context from the
- * article text), anchored (FORMAT.md), saved with gloss_library_save(),
- * and undone.
+ * paints; the annotations are made (quote and context from the article
+ * text), anchored (FORMAT.md) and undone by a GlossAnnotationEditor, and
+ * saved by the clip's GlossClipSaver (debounced, off the main thread).
+ * Everything src/ui needs to know of the page goes through here.
  *
  * Signals:
  *   "painted": every stored annotation that anchors is painted, after the
@@ -62,8 +64,12 @@ void             gloss_annotator_set_color         (GlossAnnotator   *self,
 void             gloss_annotator_edit_note         (GlossAnnotator   *self,
                                                     const char       *id,
                                                     const char       *note);
-/* Writes a pending note now (closing the popover or the window). */
+/* Writes what is pending now (closing the window, deleting the clip):
+ * the page note and tags too, which share the clip's saver. */
 void             gloss_annotator_flush             (GlossAnnotator   *self);
+/* TRUE while a change is not yet on disk. */
+gboolean         gloss_annotator_get_save_pending  (GlossAnnotator   *self);
+GlossAnnotationEditor *gloss_annotator_get_editor  (GlossAnnotator   *self);
 gboolean         gloss_annotator_delete            (GlossAnnotator   *self,
                                                     const char       *id);
 /* Puts back a deleted annotation (the Undo of the "deleted" toast), even
@@ -89,7 +95,29 @@ void             gloss_annotator_reattach          (GlossAnnotator   *self,
 /* The quote and note as Markdown, for the clipboard. */
 char            *gloss_annotator_dup_markdown      (GlossAnnotator   *self,
                                                     const char       *id);
-/* The page-level note and tags, saved at once. */
+/* The page-level note and tags changed: saved with the rest. */
 void             gloss_annotator_save_clip         (GlossAnnotator   *self);
+
+/* Where the marks of @id are, in the web view's pixels. */
+void             gloss_annotator_get_mark_rect_async  (GlossAnnotator      *self,
+                                                       const char          *id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean         gloss_annotator_get_mark_rect_finish (GlossAnnotator      *self,
+                                                       GAsyncResult        *result,
+                                                       double              *x,
+                                                       double              *y,
+                                                       double              *width,
+                                                       double              *height,
+                                                       GError             **error);
+/* The text selected in the article ("" when nothing is). */
+void             gloss_annotator_get_selected_text_async  (GlossAnnotator      *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+char            *gloss_annotator_get_selected_text_finish (GlossAnnotator      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 
 G_END_DECLS

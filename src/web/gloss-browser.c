@@ -19,6 +19,7 @@
 #include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-web-context.h"
+#include "gloss-web-shell.h"
 
 struct _GlossBrowser
 {
@@ -428,7 +429,7 @@ gloss_browser_init (GlossBrowser *self)
                            G_CONNECT_SWAPPED);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
-                                 "network-session", gloss_web_get_network_session (),
+                                 "network-session", gloss_web_shell_get_network_session (gloss_web_shell_get_default ()),
                                  "user-content-manager", manager,
                                  NULL);
   g_object_ref_sink (self->web_view);

@@ -64,10 +64,8 @@ JSCValue        *gloss_reader_view_run_script_finish (GlossReaderView     *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* The reader's web context (with the gloss-clip scheme) and network
- * session (ephemeral, proxied to nowhere), shared by every reader. */
-WebKitWebContext     *gloss_reader_get_web_context     (void);
-WebKitNetworkSession *gloss_reader_get_network_session (void);
+/* The classes of the reader page's root (font, dark), for the scheme. */
+char            *gloss_reader_view_dup_page_classes  (GlossReaderView     *self);
 
 /* Checks the asset part of gloss-clip://ID/assets/NAME: a single plain
  * file name, no "..", no slashes. */

@@ -5,33 +5,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* What every web view of Gloss shares: the network session, and loading
- * our page scripts from the GResource into the private "gloss" world. */
+/* Loading our page scripts from the GResource into the private "gloss"
+ * world, and reading page messages. WebKit's state (sessions, contexts,
+ * the scheme) is GlossWebShell's. */
 
 #define G_LOG_DOMAIN "gloss-web-context"
 
 #include "config.h"
 
 #include "gloss-web-context.h"
-
-WebKitNetworkSession *
-gloss_web_get_network_session (void)
-{
-  static WebKitNetworkSession *session;
-
-  if (session == NULL)
-    {
-      g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "gloss", "webkit", NULL);
-      g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), "gloss", "webkit", NULL);
-
-      session = webkit_network_session_new (data_dir, cache_dir);
-      /* Never ask the user to accept a bad certificate, never accept one
-       * silently: a TLS error ends in our error page. */
-      webkit_network_session_set_tls_errors_policy (session, WEBKIT_TLS_ERRORS_POLICY_FAIL);
-    }
-
-  return session;
-}
 
 char *
 gloss_web_load_script (const char *name)

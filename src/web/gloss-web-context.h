@@ -16,9 +16,6 @@ G_BEGIN_DECLS
 /* The message handler, registered in that world only. */
 #define GLOSS_MESSAGE_HANDLER "gloss"
 
-/* The persistent network session shared by every live web view: cookies,
- * cache and site data under Gloss's own data and cache folders. */
-WebKitNetworkSession     *gloss_web_get_network_session      (void);
 /* The text of a script compiled into the GResource, e.g. "Readability.js". */
 char                     *gloss_web_load_script              (const char   *name);
 /* Concatenates several GResource scripts into one user script that runs

@@ -394,23 +394,26 @@
     }, 0);
   });
 
+  let preloadedToken = '';
+
   window.glossHighlight = {
     selection: selection,
     paint: paint,
     unpaint: unpaint,
     /* Paints the stored highlights as the page is built (a user script
-     * that C adds before loading clip @clipId), and says so. */
-    preload: function (clipId, list) {
+     * that C adds before loading clip @clipId) and remembers @token, which
+     * C asks for with preloaded () once the page has said it is loaded: an
+     * answer always comes, where a message sent from here could be
+     * dropped with a page or process that goes away. */
+    preload: function (clipId, token, list) {
       if (document.location.protocol !== 'gloss-clip:' || document.location.host !== clipId)
         return false;
-      let ok = false;
-      try {
-        paint (list);
-        ok = true;
-      } finally {
-        post ({ type: 'preloaded', clip: String (clipId), ok: ok });
-      }
-      return ok;
+      paint (list);
+      preloadedToken = String (token);
+      return true;
+    },
+    preloaded: function () {
+      return preloadedToken;
     },
     unpaintAll: unpaintAll,
     setColor: setColor,

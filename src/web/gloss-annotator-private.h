@@ -1,0 +1,94 @@
+/* gloss-annotator-private.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* What the siblings of gloss-annotator.c share: gloss-annotator-paint.c
+ * (painting and the first-frame preload) and gloss-annotator-page.c (page
+ * messages, the selection, mark rectangles). Editing itself (targets,
+ * checks, undo) is GlossAnnotationEditor's, saving GlossClipSaver's. */
+
+#pragma once
+
+#include "gloss-annotation-editor.h"
+#include "gloss-annotator.h"
+
+G_BEGIN_DECLS
+
+struct _GlossAnnotator
+{
+  GObject                parent_instance;
+
+  GlossReaderView       *reader;
+  GlossAnnotationEditor *editor;
+  GCancellable          *cancellable;  /* cancelled with the clip shown */
+
+  /* Painting with the page's first frame: before the reader loads a
+   * clip, its annotations are anchored against article.txt and a user
+   * script paints them as the page is built. Valid when the reader's
+   * text turns out to be article.txt and nothing changed meanwhile. */
+  WebKitUserScript      *preload_script;
+  GlossClip             *preload_clip;
+  char                  *preload_json;   /* what it paints */
+  char                  *preload_token;  /* names this load's preload */
+
+  guint                  painted : 1;
+};
+
+/* gloss-annotator.c */
+void   _gloss_annotator_emit_painted        (GlossAnnotator  *self);
+void   _gloss_annotator_emit_highlighted    (GlossAnnotator  *self,
+                                             GlossAnnotation *annotation,
+                                             gboolean         open_note);
+void   _gloss_annotator_emit_mark_activated (GlossAnnotator  *self,
+                                             const char      *id,
+                                             const double     rect[4]);
+void   _gloss_annotator_emit_selection_released (GlossAnnotator *self,
+                                                 const double    rect[4]);
+void   _gloss_annotator_emit_note_requested (GlossAnnotator  *self,
+                                             const char      *id);
+void   _gloss_annotator_report_error        (GlossAnnotator  *self,
+                                             const char      *message);
+
+/* gloss-annotator-paint.c */
+void   _gloss_annotator_run_script          (GlossAnnotator      *self,
+                                             const char          *script,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+JSCValue *_gloss_annotator_run_script_finish (GlossAnnotator     *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+void   _gloss_annotator_paint_all           (GlossAnnotator  *self);
+void   _gloss_annotator_paint_one           (GlossAnnotator  *self,
+                                             const char      *id);
+void   _gloss_annotator_unpaint             (GlossAnnotator  *self,
+                                             const char      *id);
+void   _gloss_annotator_rename_marks        (GlossAnnotator  *self,
+                                             const char      *from,
+                                             const char      *to);
+void   _gloss_annotator_preload             (GlossAnnotator  *self,
+                                             GlossClip       *clip);
+void   _gloss_annotator_clear_preload       (GlossAnnotator  *self);
+/* After "article-loaded" with the text of article.txt: "painted" once the
+ * page confirms that the preload painted what the editor has now, else
+ * paints the ordinary way. */
+void   _gloss_annotator_confirm_preload     (GlossAnnotator  *self);
+
+/* gloss-annotator-page.c */
+gboolean _gloss_annotator_message_get_uint  (JSCValue        *message,
+                                             const char      *member,
+                                             guint           *out);
+gboolean _gloss_annotator_message_get_rect  (GlossAnnotator  *self,
+                                             JSCValue        *message,
+                                             double           rect[4]);
+void   _gloss_annotator_ask_selection       (GlossAnnotator  *self,
+                                             GlossColor       color,
+                                             gboolean         open_note,
+                                             const char      *reattach_id);
+void   _gloss_annotator_message_cb          (GlossAnnotator  *self,
+                                             JSCValue        *message,
+                                             GlossReaderView *reader);
+
+G_END_DECLS
