@@ -289,7 +289,7 @@ test_dialogs (void)
   gloss_library_load (library, NULL, &error);
   g_assert_no_error (error);
   gloss_window_set_library (window, library, NULL);
-  export = gloss_export_dialog_new (window);
+  export = gloss_export_dialog_new (GTK_WINDOW (window), library, gloss_window_get_index (window), NULL, NULL);
   gtk_window_present (GTK_WINDOW (export));
   gtk_window_destroy (GTK_WINDOW (export));
 

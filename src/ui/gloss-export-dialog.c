@@ -34,7 +34,6 @@ struct _GlossExportDialog
 {
   AdwWindow             parent_instance;
 
-  GlossWindow          *window;
   GlossLibrary         *library;
   GlossIndex           *index;
   char                 *query;
@@ -62,6 +61,22 @@ struct _GlossExportDialog
 };
 
 G_DEFINE_FINAL_TYPE (GlossExportDialog, gloss_export_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+emit_toast (GlossExportDialog *self,
+            AdwToast          *toast)
+{
+  g_autoptr(AdwToast) owned = toast;  /* adw_toast_new () gave us a reference */
+
+  g_signal_emit (self, signals[TOAST], 0, owned);
+}
 
 static gboolean
 is_markdown (GlossExportDialog *self)
@@ -100,7 +115,7 @@ finish_with_error (GlossExportDialog *self,
                    const GError      *error)
 {
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gloss_window_show_toast (self->window, error->message);
+    emit_toast (self, adw_toast_new (error->message));
 
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -179,7 +194,7 @@ export_done_cb (GObject      *object,
                              g_steal_pointer (&folder), (GClosureNotify) g_object_unref, 0);
     }
 
-  gloss_window_add_toast (self->window, toast);
+  emit_toast (self, toast);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -387,7 +402,6 @@ gloss_export_dialog_finalize (GObject *object)
 {
   GlossExportDialog *self = (GlossExportDialog *)object;
 
-  g_clear_object (&self->window);
   g_clear_object (&self->library);
   g_clear_object (&self->index);
   g_clear_object (&self->template_file);
@@ -408,6 +422,10 @@ gloss_export_dialog_class_init (GlossExportDialogClass *klass)
 
   object_class->dispose = gloss_export_dialog_dispose;
   object_class->finalize = gloss_export_dialog_finalize;
+
+  signals[TOAST] =
+    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/gloss-export-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GlossExportDialog, cancel_button);
@@ -452,32 +470,33 @@ add_scope (GlossExportDialog *self,
 }
 
 GlossExportDialog *
-gloss_export_dialog_new (GlossWindow *window)
+gloss_export_dialog_new (GtkWindow    *parent,
+                         GlossLibrary *library,
+                         GlossIndex   *index,
+                         const char   *query,
+                         GlossClip    *clip)
 {
   GlossExportDialog *self;
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   g_autofree char *all = NULL;
-  GlossLibraryView *library_view;
-  const char *query;
   guint n_clips;
 
-  g_return_val_if_fail (GLOSS_IS_WINDOW (window), NULL);
-  g_return_val_if_fail (gloss_window_get_library (window) != NULL, NULL);
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
+  g_return_val_if_fail (index == NULL || GLOSS_IS_INDEX (index), NULL);
+  g_return_val_if_fail (clip == NULL || GLOSS_IS_CLIP (clip), NULL);
 
   self = g_object_new (GLOSS_TYPE_EXPORT_DIALOG,
-                       "transient-for", window,
+                       "transient-for", parent,
                        NULL);
-  self->window = g_object_ref (window);
-  self->library = g_object_ref (gloss_window_get_library (window));
-  self->index = gloss_window_get_index (window) ? g_object_ref (gloss_window_get_index (window)) : NULL;
+  self->library = g_object_ref (library);
+  self->index = index ? g_object_ref (index) : NULL;
 
   n_clips = g_list_model_get_n_items (G_LIST_MODEL (self->library));
   all = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "All (%u clip)", "All (%u clips)", n_clips),
                          n_clips);
   add_scope (self, labels, SCOPE_ALL, all);
 
-  library_view = gloss_window_get_library_view (window);
-  query = gloss_library_view_get_query (library_view);
   if (query != NULL && *query != '\0' && self->index != NULL)
     {
       g_autofree char *label = g_strdup_printf (_("Search Results for “%s”"), query);
@@ -486,15 +505,10 @@ gloss_export_dialog_new (GlossWindow *window)
       add_scope (self, labels, SCOPE_SEARCH, label);
     }
 
-  if (g_strcmp0 (gloss_window_get_view (window), "reader") == 0)
+  if (clip != NULL)
     {
-      GlossClip *clip = gloss_reader_view_get_clip (gloss_window_get_reader (window));
-
-      if (clip != NULL)
-        {
-          self->clip_id = g_strdup (gloss_clip_get_id (clip));
-          add_scope (self, labels, SCOPE_CLIP, _("This Clip"));
-        }
+      self->clip_id = g_strdup (gloss_clip_get_id (clip));
+      add_scope (self, labels, SCOPE_CLIP, _("This Clip"));
     }
 
   adw_combo_row_set_model (self->scope_row, G_LIST_MODEL (labels));

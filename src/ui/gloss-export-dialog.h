@@ -9,17 +9,27 @@
 
 #include <adwaita.h>
 
-#include "gloss-window.h"
+#include "gloss-clip.h"
+#include "gloss-index.h"
+#include "gloss-library.h"
 
 G_BEGIN_DECLS
 
 #define GLOSS_TYPE_EXPORT_DIALOG (gloss_export_dialog_get_type ())
 
-/* Export options, a file chooser for where to, progress, and a toast with
- * "Open Folder" in @window at the end. Offers the whole library, what the
- * library's search finds, and the clip in the reader. */
+/* Export options, a file chooser for where to, and progress, built from
+ * what it exports: the whole @library; what @query finds in @index, when
+ * both are given; @clip, when given. The outcome is a toast (with "Open
+ * Folder" after an export, or the error) for the window to show:
+ *
+ * Signals:
+ *   "toast" (AdwToast *toast): show it; the dialog closes itself. */
 G_DECLARE_FINAL_TYPE (GlossExportDialog, gloss_export_dialog, GLOSS, EXPORT_DIALOG, AdwWindow)
 
-GlossExportDialog *gloss_export_dialog_new (GlossWindow *window);
+GlossExportDialog *gloss_export_dialog_new (GtkWindow    *parent,
+                                            GlossLibrary *library,
+                                            GlossIndex   *index,
+                                            const char   *query,
+                                            GlossClip    *clip);
 
 G_END_DECLS

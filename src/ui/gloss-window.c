@@ -605,11 +605,24 @@ show_shortcuts_action (GtkWidget  *widget,
 }
 
 static void
+gloss_window_export_toast_cb (GlossWindow       *self,
+                              AdwToast          *toast,
+                              GlossExportDialog *dialog)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+  g_assert (GLOSS_IS_EXPORT_DIALOG (dialog));
+
+  gloss_window_add_toast (self, g_object_ref (toast));
+}
+
+static void
 export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
   GlossWindow *self = GLOSS_WINDOW (widget);
+  GlossExportDialog *dialog;
+  GlossClip *clip = NULL;
 
   if (self->library == NULL || !gloss_library_get_loaded (self->library))
     {
@@ -617,7 +630,14 @@ export_action (GtkWidget  *widget,
       return;
     }
 
-  gtk_window_present (GTK_WINDOW (gloss_export_dialog_new (self)));
+  /* The dialog gets what it exports: the library, the search as it is,
+   * and the clip when the reader shows one. */
+  if (self->reader != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "reader") == 0)
+    clip = gloss_reader_view_get_clip (self->reader);
+  dialog = gloss_export_dialog_new (GTK_WINDOW (self), self->library, self->index,
+                                    gloss_library_view_get_query (self->library_view), clip);
+  g_signal_connect_object (dialog, "toast", G_CALLBACK (gloss_window_export_toast_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
