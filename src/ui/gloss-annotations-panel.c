@@ -231,6 +231,8 @@ create_orphan_row_cb (gpointer item,
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = make_row (self, TRUE);
 
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
   bind_row (box, item);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -247,6 +249,8 @@ shown_filter_cb (gpointer item,
   GlossAnnotationsPanel *self = user_data;
   GlossAnnotation *annotation = item;
   guint color_index = gtk_drop_down_get_selected (self->color_filter);
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
 
   if (gloss_annotation_get_orphan (annotation))
     return FALSE;
@@ -289,6 +293,16 @@ update_visibility (GlossAnnotationsPanel *self)
                        all - orphans == 0 ? _("Select text in the article and press Ctrl+H to highlight it.")
                                           : _("No highlight matches the filter."));
   gtk_widget_set_visible (self->orphans_box, orphans > 0);
+}
+
+/* update_visibility () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_annotations_panel_update_visibility_cb (GlossAnnotationsPanel *self)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  update_visibility (self);
 }
 
 /* Brings the mirror in line with the clip: the unchanged start and end
@@ -406,6 +420,8 @@ tag_entry_activate_cb (GlossAnnotationsPanel *self)
 {
   g_autofree char *tag = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tag_entry))));
 
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
   if (self->clip == NULL || *tag == '\0')
     return;
 
@@ -449,6 +465,8 @@ rebuild_idle_cb (gpointer user_data)
 {
   GlossAnnotationsPanel *self = user_data;
 
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
   self->rebuild_source = 0;
   self->dirty = FALSE;
   load_clip (self);
@@ -462,6 +480,8 @@ rebuild_idle_cb (gpointer user_data)
 static void
 annotations_changed_cb (GlossAnnotationsPanel *self)
 {
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
   self->dirty = TRUE;
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->rebuild_source != 0)
@@ -488,6 +508,8 @@ static void
 page_note_changed_cb (GlossAnnotationsPanel *self,
                       GtkTextBuffer         *buffer)
 {
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
   GtkTextIter start, end;
   g_autofree char *text = NULL;
 
@@ -503,6 +525,8 @@ page_note_changed_cb (GlossAnnotationsPanel *self,
 static void
 filter_changed_cb (GlossAnnotationsPanel *self)
 {
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
   if (self->filter != NULL)
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
@@ -512,6 +536,8 @@ row_activated_cb (GlossAnnotationsPanel *self,
                   guint                  position)
 {
   g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
 
   if (self->annotator != NULL && annotation != NULL)
     gloss_annotator_scroll_to (self->annotator, gloss_annotation_get_id (annotation));
@@ -598,8 +624,8 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
     self->orphan_filter = gtk_custom_filter_new (orphan_filter_cb, NULL, NULL);
     self->orphan_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
                                                     GTK_FILTER (self->orphan_filter));
-    g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (update_visibility), self, G_CONNECT_SWAPPED);
-    g_signal_connect_object (self->orphan_model, "items-changed", G_CALLBACK (update_visibility), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (gloss_annotations_panel_update_visibility_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->orphan_model, "items-changed", G_CALLBACK (gloss_annotations_panel_update_visibility_cb), self, G_CONNECT_SWAPPED);
 
     g_signal_connect (factory, "setup", G_CALLBACK (setup_item_cb), self);
     g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), self);

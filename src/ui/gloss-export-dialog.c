@@ -95,6 +95,8 @@ selected_scope (GlossExportDialog *self)
 static void
 format_changed_cb (GlossExportDialog *self)
 {
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   gtk_widget_set_visible (GTK_WIDGET (self->markdown_group), is_markdown (self));
   gtk_widget_set_visible (GTK_WIDGET (self->jsonld_group), !is_markdown (self));
 }
@@ -139,6 +141,8 @@ progress_cb (guint    done,
   GlossExportDialog *self = user_data;
   g_autofree char *text = NULL;
 
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   if (total == 0)
     return;
 
@@ -158,6 +162,8 @@ export_done_cb (GObject      *object,
   g_autoptr(GFile) folder = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
+
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
 
   if (is_markdown (self))
     summary = gloss_export_markdown_finish (result, &error);
@@ -244,6 +250,8 @@ search_done_cb (GObject      *object,
   g_auto(GStrv) ids = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   if (!(results = gloss_index_search_finish (GLOSS_INDEX (object), result, &error)))
     {
       finish_with_error (self, error);
@@ -286,6 +294,8 @@ destination_response_cb (GlossExportDialog    *self,
                          int                   response,
                          GtkFileChooserNative *chooser)
 {
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_clear_object (&self->destination);
@@ -302,6 +312,8 @@ static void
 export_clicked_cb (GlossExportDialog *self)
 {
   gboolean one_file = !is_markdown (self) || gtk_switch_get_active (self->combined_switch);
+
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
 
   self->chooser = gtk_file_chooser_native_new (one_file ? _("Export To") : _("Export Into Folder"),
                                                GTK_WINDOW (self),
@@ -324,6 +336,8 @@ export_clicked_cb (GlossExportDialog *self)
 static void
 cancel_clicked_cb (GlossExportDialog *self)
 {
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   /* While exporting, Cancel stops the export; the dialog closes when the
    * export reports back. */
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->export_button)))
@@ -337,6 +351,8 @@ template_response_cb (GlossExportDialog    *self,
                       int                   response,
                       GtkFileChooserNative *chooser)
 {
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autofree char *name = NULL;
@@ -354,6 +370,8 @@ template_response_cb (GlossExportDialog    *self,
 static void
 template_choose_clicked_cb (GlossExportDialog *self)
 {
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   self->chooser = gtk_file_chooser_native_new (_("Choose a Template"),
                                                GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_OPEN,
@@ -367,6 +385,8 @@ template_choose_clicked_cb (GlossExportDialog *self)
 static void
 template_clear_clicked_cb (GlossExportDialog *self)
 {
+  g_assert (GLOSS_IS_EXPORT_DIALOG (self));
+
   g_clear_object (&self->template_file);
   adw_action_row_set_subtitle (self->template_row, _("Built-in"));
   gtk_widget_set_visible (GTK_WIDGET (self->template_clear_button), FALSE);

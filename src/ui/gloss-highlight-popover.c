@@ -68,6 +68,8 @@ color_clicked_cb (GtkButton             *button,
 static void
 add_note_clicked_cb (GlossHighlightPopover *self)
 {
+  g_assert (GLOSS_IS_HIGHLIGHT_POPOVER (self));
+
   gtk_popover_popdown (GTK_POPOVER (self));
   gloss_annotator_highlight_selection (self->annotator, last_color (self), TRUE);
 }
@@ -95,6 +97,8 @@ copy_clicked_cb (GlossHighlightPopover *self)
 {
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
 
+  g_assert (GLOSS_IS_HIGHLIGHT_POPOVER (self));
+
   if (self->id != NULL)
     {
       g_autofree char *markdown = gloss_annotator_dup_markdown (self->annotator, self->id);
@@ -115,6 +119,8 @@ delete_clicked_cb (GlossHighlightPopover *self)
 {
   g_autofree char *id = g_strdup (self->id);
 
+  g_assert (GLOSS_IS_HIGHLIGHT_POPOVER (self));
+
   gtk_popover_popdown (GTK_POPOVER (self));
   if (id != NULL)
     gloss_annotator_delete (self->annotator, id);
@@ -124,6 +130,8 @@ static void
 note_changed_cb (GlossHighlightPopover *self,
                  GtkTextBuffer         *buffer)
 {
+  g_assert (GLOSS_IS_HIGHLIGHT_POPOVER (self));
+
   GtkTextIter start, end;
   g_autofree char *text = NULL;
 
@@ -138,6 +146,8 @@ note_changed_cb (GlossHighlightPopover *self,
 static void
 closed_cb (GlossHighlightPopover *self)
 {
+  g_assert (GLOSS_IS_HIGHLIGHT_POPOVER (self));
+
   /* Nothing typed is lost when the popover goes away. */
   if (self->annotator != NULL)
     gloss_annotator_flush (self->annotator);

@@ -98,6 +98,16 @@ update_page (GlossLibraryView *self)
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
+/* update_page () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_library_view_update_page_cb (GlossLibraryView *self)
+{
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
+  update_page (self);
+}
+
 /* Rows: a title, a line of facts, and (for results) a snippet and the
  * highlights that matched. */
 
@@ -457,6 +467,8 @@ search_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GtkNoSelection *selection;
 
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   results = gloss_index_search_finish (GLOSS_INDEX (object), result, &error);
 
   /* A newer query is on its way, or the view is gone. */
@@ -513,6 +525,8 @@ search_changed_cb (GlossLibraryView *self,
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
 
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   g_free (self->query);
   self->query = g_steal_pointer (&stripped);
 
@@ -543,6 +557,8 @@ static void
 search_activate_cb (GlossLibraryView *self,
                     GtkSearchEntry   *entry)
 {
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   /* Enter opens the best match. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") == 0)
     emit_result (self, 0);
@@ -571,6 +587,8 @@ static void
 stop_search_cb (GlossLibraryView *self,
                 GtkSearchEntry   *entry)
 {
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
@@ -579,6 +597,8 @@ results_view_activate_cb (GlossLibraryView *self,
                           guint             position,
                           GtkListView      *view)
 {
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   emit_result (self, position);
 }
 
@@ -588,6 +608,8 @@ clips_view_activate_cb (GlossLibraryView *self,
                         GtkListView      *view)
 {
   g_autoptr(GlossClip) clip = NULL;
+
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
 
   if (self->library == NULL)
     return;
@@ -602,6 +624,8 @@ index_progress_cb (GlossLibraryView *self)
 {
   gboolean indexing = self->index != NULL && gloss_index_get_indexing (self->index);
 
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   gtk_widget_set_visible (GTK_WIDGET (self->index_progress), indexing);
   if (indexing)
     gtk_progress_bar_set_fraction (self->index_progress, gloss_index_get_progress (self->index));
@@ -613,6 +637,8 @@ static gboolean
 requery_cb (gpointer user_data)
 {
   GlossLibraryView *self = user_data;
+
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
 
   self->requery_id = 0;
   run_search (self);
@@ -626,6 +652,8 @@ requery_cb (gpointer user_data)
 static void
 index_changed_cb (GlossLibraryView *self)
 {
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
   if (self->query == NULL || *self->query == '\0')
     return;
 
@@ -780,9 +808,9 @@ gloss_library_view_set_library (GlossLibraryView *self,
       g_object_unref (selection);
 
       g_signal_connect_object (library, "items-changed",
-                               G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (gloss_library_view_update_page_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (library, "notify::loaded",
-                               G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (gloss_library_view_update_page_cb), self, G_CONNECT_SWAPPED);
     }
   else
     gtk_list_view_set_model (self->clips_view, NULL);

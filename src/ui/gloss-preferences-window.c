@@ -90,11 +90,23 @@ update_folder_row (GlossPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->folder_reset_button), *setting != '\0');
 }
 
+/* update_folder_row () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_preferences_window_update_folder_row_cb (GlossPreferencesWindow *self)
+{
+  g_assert (GLOSS_IS_PREFERENCES_WINDOW (self));
+
+  update_folder_row (self);
+}
+
 static void
 folder_response_cb (GlossPreferencesWindow *self,
                     int                     response,
                     GtkFileChooserNative   *chooser)
 {
+  g_assert (GLOSS_IS_PREFERENCES_WINDOW (self));
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
@@ -109,6 +121,8 @@ folder_response_cb (GlossPreferencesWindow *self,
 static void
 folder_choose_clicked_cb (GlossPreferencesWindow *self)
 {
+  g_assert (GLOSS_IS_PREFERENCES_WINDOW (self));
+
   self->chooser = gtk_file_chooser_native_new (_("Choose the Library Folder"),
                                                GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
@@ -122,6 +136,8 @@ folder_choose_clicked_cb (GlossPreferencesWindow *self)
 static void
 folder_reset_clicked_cb (GlossPreferencesWindow *self)
 {
+  g_assert (GLOSS_IS_PREFERENCES_WINDOW (self));
+
   g_settings_reset (self->settings, "library-folder");
 }
 
@@ -179,7 +195,7 @@ gloss_preferences_window_init (GlossPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (self->settings, "changed::library-folder",
-                           G_CALLBACK (update_folder_row), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_preferences_window_update_folder_row_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

@@ -59,6 +59,16 @@ update_actions (GlossReaderPane *self)
                                  shown && gloss_annotator_can_undo (self->annotator));
 }
 
+/* update_actions () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_reader_pane_update_actions_cb (GlossReaderPane *self)
+{
+  g_assert (GLOSS_IS_READER_PANE (self));
+
+  update_actions (self);
+}
+
 static GlossColor
 last_color (GlossReaderPane *self)
 {
@@ -98,6 +108,8 @@ selection_released_cb (GlossReaderPane *self,
 {
   GdkRectangle rect;
 
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   to_rect (self, x, y, width, height, &rect);
   gloss_highlight_popover_show_selection (GLOSS_HIGHLIGHT_POPOVER (self->popover), &rect);
 }
@@ -112,6 +124,8 @@ mark_activated_cb (GlossReaderPane *self,
                    GlossAnnotator  *annotator)
 {
   GdkRectangle rect;
+
+  g_assert (GLOSS_IS_READER_PANE (self));
 
   to_rect (self, x, y, width, height, &rect);
   gloss_highlight_popover_show_annotation (GLOSS_HIGHLIGHT_POPOVER (self->popover), id, &rect, FALSE);
@@ -158,6 +172,8 @@ note_requested_cb (GlossReaderPane *self,
 {
   RectData *data = g_new0 (RectData, 1);
 
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   data->self = g_object_ref (self);
   data->id = g_strdup (id);
   gloss_annotator_get_mark_rect_async (annotator, id, NULL, gloss_reader_pane_mark_rect_cb, data);
@@ -168,6 +184,8 @@ undo_delete_cb (GlossReaderPane *self,
                 AdwToast        *toast)
 {
   GlossAnnotation *annotation = g_object_get_data (G_OBJECT (toast), "gloss-annotation");
+
+  g_assert (GLOSS_IS_READER_PANE (self));
 
   if (self->annotator != NULL && annotation != NULL)
     gloss_annotator_restore (self->annotator, annotation);
@@ -180,6 +198,8 @@ deleted_cb (GlossReaderPane *self,
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *toast;
+
+  g_assert (GLOSS_IS_READER_PANE (self));
 
   if (overlay == NULL)
     return;
@@ -198,6 +218,8 @@ error_cb (GlossReaderPane *self,
           GlossAnnotator  *annotator)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_assert (GLOSS_IS_READER_PANE (self));
 
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
@@ -259,6 +281,8 @@ caret_browsing_action (GtkWidget  *widget,
 static void
 popover_closed_cb (GlossReaderPane *self)
 {
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   /* Back to reading where the user was. */
   if (self->reader != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_grab_focus (GTK_WIDGET (gloss_reader_view_get_web_view (self->reader)));
@@ -267,6 +291,8 @@ popover_closed_cb (GlossReaderPane *self)
 static void
 close_request_cb (GlossReaderPane *self)
 {
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   if (self->annotator != NULL)
     gloss_annotator_flush (self->annotator);
 }
@@ -277,6 +303,8 @@ toggle_annotations_shortcut_cb (GtkWidget *window,
                                 gpointer   user_data)
 {
   GlossReaderPane *self = GLOSS_READER_PANE (user_data);
+
+  g_assert (GLOSS_IS_READER_PANE (self));
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return FALSE;
@@ -466,6 +494,8 @@ gloss_reader_pane_class_init (GlossReaderPaneClass *klass)
 static void
 flap_revealed_cb (GlossReaderPane *self)
 {
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_ANNOTATIONS]);
 }
 
@@ -512,6 +542,8 @@ context_menu_cb (GlossReaderPane     *self,
   GdkEvent *event = webkit_context_menu_get_event (menu);
   gboolean from_keyboard = event == NULL || gdk_event_get_event_type (event) != GDK_BUTTON_PRESS;
 
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   /* A menu opened with the keyboard is not about the point it shows at,
    * so it offers Highlight whatever that point is. */
   if (self->annotator == NULL || gloss_annotator_get_clip (self->annotator) == NULL ||
@@ -529,6 +561,8 @@ context_menu_cb (GlossReaderPane     *self,
 static void
 clip_shown_cb (GlossReaderPane *self)
 {
+  g_assert (GLOSS_IS_READER_PANE (self));
+
   if (self->popover != NULL)
     gtk_popover_popdown (GTK_POPOVER (self->popover));
 }
@@ -563,9 +597,9 @@ gloss_reader_pane_set_reader (GlossReaderPane *self,
   g_signal_connect_object (self->annotator, "error",
                            G_CALLBACK (error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->annotator, "changed",
-                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_reader_pane_update_actions_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->annotator, "painted",
-                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_reader_pane_update_actions_cb), self, G_CONNECT_SWAPPED);
 
   /* A popover about the clip that was shown goes with it. */
   g_signal_connect_object (reader, "notify::clip",

@@ -71,6 +71,8 @@ static void
 queue_finished_cb (GlossClipQueue *queue,
                    ImportRun      *run)
 {
+  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
+
   const char * const *failures = gloss_clip_queue_get_failures (queue);
   guint n_failed = failures ? g_strv_length ((char **) failures) : 0;
   g_autoptr(GString) message = g_string_new (NULL);

@@ -106,6 +106,16 @@ update_actions (GlossWindow *self)
   gtk_stack_set_visible_child_name (self->reload_stack, loading ? "stop" : "reload");
 }
 
+/* update_actions () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_window_update_actions_cb (GlossWindow *self)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  update_actions (self);
+}
+
 static void
 update_address (GlossWindow *self)
 {
@@ -122,6 +132,16 @@ update_address (GlossWindow *self)
     return;
 
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), uri ? uri : "");
+}
+
+/* update_address () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_window_update_address_cb (GlossWindow *self)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  update_address (self);
 }
 
 static void
@@ -142,11 +162,23 @@ update_title (GlossWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title && *title ? title : _("Gloss"));
 }
 
+/* update_title () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_window_update_title_cb (GlossWindow *self)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  update_title (self);
+}
+
 static void
 progress_cb (GlossWindow *self)
 {
   WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
   double progress = webkit_web_view_get_estimated_load_progress (web_view);
+
+  g_assert (GLOSS_IS_WINDOW (self));
 
   gtk_entry_set_progress_fraction (self->address_entry,
                                    webkit_web_view_is_loading (web_view) && progress < 1.0 ? progress : 0.0);
@@ -179,6 +211,8 @@ trace_realize_cb (GlossWindow *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
+  g_assert (GLOSS_IS_WINDOW (self));
+
   self->trace_paint_id = g_signal_connect (clock, "after-paint",
                                            G_CALLBACK (trace_after_paint_cb), self);
 }
@@ -189,6 +223,8 @@ load_changed_cb (GlossWindow     *self,
                  WebKitWebView   *web_view)
 {
   static gboolean traced_load;
+
+  g_assert (GLOSS_IS_WINDOW (self));
 
   if (event == WEBKIT_LOAD_FINISHED && tracing_startup () && !traced_load)
     {
@@ -217,6 +253,8 @@ load_error_cb (GlossWindow  *self,
                const char   *description,
                GlossBrowser *browser)
 {
+  g_assert (GLOSS_IS_WINDOW (self));
+
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->stack, "error");
@@ -229,6 +267,8 @@ static void
 address_entry_activate_cb (GlossWindow *self,
                            GtkEntry    *entry)
 {
+  g_assert (GLOSS_IS_WINDOW (self));
+
   gloss_window_open (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
@@ -290,6 +330,8 @@ clip_progress_cb (GlossWindow  *self,
                   const char   *what,
                   GlossClipper *clipper)
 {
+  g_assert (GLOSS_IS_WINDOW (self));
+
   gtk_progress_bar_set_fraction (self->clip_progress, fraction);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->clip_progress), what);
 }
@@ -306,6 +348,8 @@ clip_done_cb (GObject      *object,
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
   guint orphans = 0;
+
+  g_assert (GLOSS_IS_WINDOW (self));
 
   clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, &orphans, &error);
 
@@ -524,6 +568,8 @@ reader_open_link_cb (GlossWindow     *self,
 {
   g_autoptr(GError) error = NULL;
 
+  g_assert (GLOSS_IS_WINDOW (self));
+
   if (g_settings_get_boolean (self->settings, "open-links-externally"))
     {
       if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
@@ -539,6 +585,8 @@ dark_changed_cb (GlossWindow     *self,
                  GParamSpec      *pspec,
                  AdwStyleManager *manager)
 {
+  g_assert (GLOSS_IS_WINDOW (self));
+
   if (self->reader != NULL)
     gloss_reader_view_set_dark (self->reader, adw_style_manager_get_dark (manager));
 }
@@ -547,6 +595,8 @@ static gboolean
 prewarm_reader_idle_cb (gpointer user_data)
 {
   GlossWindow *self = user_data;
+
+  g_assert (GLOSS_IS_WINDOW (self));
 
   ensure_reader (self);
   gloss_reader_view_prewarm (self->reader);
@@ -559,6 +609,8 @@ prewarm_reader_idle_cb (gpointer user_data)
 static void
 prewarm_reader_cb (GlossWindow *self)
 {
+  g_assert (GLOSS_IS_WINDOW (self));
+
   if (self->browser == NULL || !gloss_browser_get_readerable (self->browser) ||
       (self->reader != NULL && gloss_reader_view_get_clip (self->reader) != NULL))
     return;
@@ -677,6 +729,8 @@ clip_activated_cb (GlossWindow      *self,
 {
   GlossClip *clip;
 
+  g_assert (GLOSS_IS_WINDOW (self));
+
   if (self->library == NULL || !(clip = gloss_library_lookup (self->library, clip_id)))
     return;
 
@@ -692,6 +746,8 @@ clip_open_original_cb (GlossWindow      *self,
                        GlossLibraryView *view)
 {
   GlossClip *clip;
+
+  g_assert (GLOSS_IS_WINDOW (self));
 
   if (self->library != NULL && (clip = gloss_library_lookup (self->library, clip_id)))
     gloss_window_open (self, gloss_clip_get_url (clip));
@@ -718,6 +774,8 @@ clip_delete_cb (GlossWindow      *self,
   g_autofree char *title = NULL;
   GlossClip *found;
   AdwToast *toast;
+
+  g_assert (GLOSS_IS_WINDOW (self));
 
   if (self->library == NULL || !(found = gloss_library_lookup (self->library, clip_id)))
     return;
@@ -899,11 +957,11 @@ ensure_browser (GlossWindow *self)
   g_signal_connect_object (web_view, "notify::is-loading",
                            G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (web_view, "notify::title",
-                           G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_window_update_title_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::uri",
-                           G_CALLBACK (update_address), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_window_update_address_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::readerable",
-                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_window_update_actions_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::readerable",
                            G_CALLBACK (prewarm_reader_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "load-error",
@@ -934,7 +992,7 @@ gloss_window_init (GlossWindow *self)
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::visible-child-name",
-                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_window_update_actions_cb), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
 }

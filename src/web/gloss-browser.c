@@ -105,6 +105,8 @@ script_message_received_cb (GlossBrowser  *self,
   const char *current;
   gboolean readerable;
 
+  g_assert (GLOSS_IS_BROWSER (self));
+
   /* Only our world can post here, but the page still shapes what our
    * script sees: check the message before believing it. */
   if (g_strcmp0 (type, "readerable") != 0 ||
@@ -131,6 +133,8 @@ load_changed_cb (GlossBrowser    *self,
   WebKitWebResource *resource;
   WebKitURIResponse *response;
   guint status;
+
+  g_assert (GLOSS_IS_BROWSER (self));
 
   switch (event)
     {
@@ -189,6 +193,8 @@ load_failed_cb (GlossBrowser    *self,
   g_autofree char *host = host_of (failing_uri);
   g_autofree char *description = NULL;
   const char *title;
+
+  g_assert (GLOSS_IS_BROWSER (self));
 
   /* The user stopped the load or went elsewhere: nothing failed. */
   if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
@@ -249,6 +255,8 @@ load_failed_with_tls_errors_cb (GlossBrowser         *self,
   g_autofree char *description = NULL;
   const char *reason;
 
+  g_assert (GLOSS_IS_BROWSER (self));
+
   if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
     reason = _("The certificate is not signed by an authority Gloss trusts.");
   else if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
@@ -281,6 +289,8 @@ decide_policy_cb (GlossBrowser             *self,
 {
   WebKitNavigationAction *action;
   WebKitURIRequest *request;
+
+  g_assert (GLOSS_IS_BROWSER (self));
 
   /* Links that ask for a new window open here: Gloss has one view. */
   if (type != WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)

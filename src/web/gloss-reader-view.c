@@ -113,6 +113,8 @@ decide_policy_cb (GlossReaderView          *self,
   WebKitURIRequest *request;
   const char *uri;
 
+  g_assert (GLOSS_IS_READER_VIEW (self));
+
   if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE)
     {
       /* Nothing the reader shows is ever downloaded. */
@@ -157,6 +159,8 @@ script_message_received_cb (GlossReaderView          *self,
   g_autofree char *url = NULL;
   g_autofree char *text = NULL;
 
+  g_assert (GLOSS_IS_READER_VIEW (self));
+
   if (type == NULL)
     return;
 
@@ -196,6 +200,8 @@ gloss_reader_view_load_changed_cb (GlossReaderView *self,
                                    WebKitLoadEvent  event,
                                    WebKitWebView   *web_view)
 {
+  g_assert (GLOSS_IS_READER_VIEW (self));
+
   g_debug ("Load event %d of %s", event, webkit_web_view_get_uri (web_view));
 }
 
@@ -204,6 +210,8 @@ gloss_reader_view_focus_cb (GlossReaderView *self,
                             GParamSpec      *pspec,
                             WebKitWebView   *web_view)
 {
+  g_assert (GLOSS_IS_READER_VIEW (self));
+
   g_debug ("Web view focus: %d", gtk_widget_has_focus (GTK_WIDGET (web_view)));
 }
 
@@ -212,6 +220,8 @@ gloss_reader_view_web_process_terminated_cb (GlossReaderView                   *
                                              WebKitWebProcessTerminationReason  reason,
                                              WebKitWebView                     *web_view)
 {
+  g_assert (GLOSS_IS_READER_VIEW (self));
+
   g_warning ("The reader's web process ended (%d)", reason);
 }
 
@@ -220,6 +230,8 @@ settings_changed_cb (GlossReaderView *self,
                      const char      *key,
                      GSettings       *settings)
 {
+  g_assert (GLOSS_IS_READER_VIEW (self));
+
   if (g_strcmp0 (key, "reader-font") == 0)
     apply_style (self);
 }

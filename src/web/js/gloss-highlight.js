@@ -114,6 +114,47 @@
     return { mark: mark.dataset.id, rect: rectOfMark (mark.dataset.id) };
   }
 
+  /* The passage the user selected, kept across WebKit's X11 primary
+   * selection handling: when the PRIMARY clipboard changes hands (another
+   * program takes it, or WebKit's own quick successive writes of it race
+   * each other) WebKitGTK collapses the page's selection to its end
+   * (WebPage::collapseSelectionInFrame), with no input from the user. A
+   * Ctrl+H that follows then found only a caret and nothing to highlight;
+   * so the last range selected is kept until the user does something that
+   * moves the selection (a press of a mouse button or a key), or we move
+   * it ourselves, and a caret left at its end by such a collapse stands
+   * for it. */
+  let kept = null;
+
+  function forget () {
+    kept = null;
+  }
+
+  document.addEventListener ('selectionchange', () => {
+    const sel = window.getSelection ();
+    if (sel !== null && sel.rangeCount > 0 && !sel.isCollapsed)
+      kept = sel.getRangeAt (0).cloneRange ();
+  });
+  document.addEventListener ('mousedown', forget, true);
+  document.addEventListener ('keydown', forget, true);
+
+  /* A caret exactly where the kept range ends (or starts) was left by
+   * that collapse: the range is selected again, as the user left it. */
+  function restoreKept (sel) {
+    if (kept === null || !sel.isCollapsed || sel.rangeCount === 0)
+      return false;
+    const caret = sel.getRangeAt (0);
+    const atEnd = caret.compareBoundaryPoints (Range.END_TO_END, kept) === 0;
+    const atStart = caret.compareBoundaryPoints (Range.START_TO_START, kept) === 0;
+    if (!atEnd && !atStart)
+      return false;
+    const range = kept;
+    sel.removeAllRanges ();
+    sel.addRange (range);
+    kept = range;
+    return true;
+  }
+
   /* The selection inside the article as code points; for a caret inside
    * a highlight, that highlight; else null. */
   function selection () {
@@ -121,7 +162,7 @@
     const sel = window.getSelection ();
     if (r === null || sel === null || sel.rangeCount === 0)
       return null;
-    if (sel.isCollapsed)
+    if (sel.isCollapsed && !restoreKept (sel))
       return markAtCaret (sel);
 
     const range = sel.getRangeAt (0).cloneRange ();
@@ -350,6 +391,7 @@
     const sel = window.getSelection ();
     sel.removeAllRanges ();
     sel.addRange (range);
+    kept = range.cloneRange ();
     return true;
   }
 
@@ -471,6 +513,7 @@
       const marks = marksOf (id);
       if (sel === null)
         return false;
+      forget ();
       sel.removeAllRanges ();
       if (marks.length === 0)
         return false;
