@@ -37,6 +37,7 @@ struct _GlossReaderView
   guint           text_changed : 1;
   guint           loaded : 1;
   guint           prewarmed : 1;
+  guint           reloaded_after_crash : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GlossReaderView, gloss_reader_view, G_TYPE_OBJECT)
@@ -215,6 +216,9 @@ gloss_reader_view_focus_cb (GlossReaderView *self,
   g_debug ("Web view focus: %d", gtk_widget_has_focus (GTK_WIDGET (web_view)));
 }
 
+/* The web process went away under the page (a crash, or out of memory):
+ * the page is blank and nothing answers; show the clip again, once per
+ * clip shown, so that a process that keeps crashing does not loop. */
 static void
 gloss_reader_view_web_process_terminated_cb (GlossReaderView                   *self,
                                              WebKitWebProcessTerminationReason  reason,
@@ -222,7 +226,14 @@ gloss_reader_view_web_process_terminated_cb (GlossReaderView                   *
 {
   g_assert (GLOSS_IS_READER_VIEW (self));
 
-  g_warning ("The reader's web process ended (%d)", reason);
+  g_message ("The reader's web process ended (reason %d)", reason);
+  if (self->clip != NULL && !self->reloaded_after_crash &&
+      gtk_widget_get_realized (GTK_WIDGET (web_view)) &&
+      reason != WEBKIT_WEB_PROCESS_TERMINATED_BY_API)
+    {
+      self->reloaded_after_crash = TRUE;
+      webkit_web_view_load_uri (self->web_view, self->uri);
+    }
 }
 
 static void
@@ -454,6 +465,7 @@ gloss_reader_view_load_clip (GlossReaderView *self,
     gloss_clip_scheme_unserve (scheme, self->clip);
 
   g_set_object (&self->clip, clip);
+  self->reloaded_after_crash = FALSE;
   g_clear_pointer (&self->article_text, g_free);
   g_clear_pointer (&self->expected_text, g_free);
   self->loaded = FALSE;
