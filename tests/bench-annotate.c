@@ -97,9 +97,15 @@ stall_thread (gpointer user_data)
   g_mutex_lock (&monitor->lock);
   while (!monitor->stop)
     {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
       monitor->answered = FALSE;
       monitor->asked = g_get_monotonic_time ();
-      g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, stall_ping_cb, monitor, NULL);
+      /* An idle of the main thread's context, always: g_main_context_invoke ()
+       * would run it here whenever it can take the context. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, stall_ping_cb, monitor, NULL);
+      g_source_attach (source, g_main_context_default ());
       while (!monitor->answered)
         g_cond_wait (&monitor->cond, &monitor->lock);
       g_mutex_unlock (&monitor->lock);
