@@ -735,6 +735,177 @@ test_cli (void)
   g_assert_nonnull (strstr (err->str, "already in the library"));
 }
 
+/* A host that takes every connection and never says a word, as far-away
+ * ad and analytics servers do when they are overloaded. */
+static GSocketService *tarpit;
+static GPtrArray *tarpit_connections;
+static guint tarpit_port;
+
+static gboolean
+tarpit_incoming_cb (GSocketService    *service,
+                    GSocketConnection *connection,
+                    GObject           *source,
+                    gpointer           user_data)
+{
+  g_ptr_array_add (tarpit_connections, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+tarpit_start (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tarpit_connections = g_ptr_array_new_with_free_func (g_object_unref);
+  tarpit = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (tarpit), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  tarpit_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (tarpit, "incoming", G_CALLBACK (tarpit_incoming_cb), NULL);
+  g_socket_service_start (tarpit);
+}
+
+/* tests/fixtures/clip/fight/tarpit.html, its TARPIT replaced by the
+ * tarpit's address. */
+static void
+tarpit_page_cb (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  g_autofree char *file = gloss_test_source_path ("fixtures/clip/fight/tarpit.html");
+  g_autofree char *contents = gloss_test_read_file (file);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", tarpit_port);
+  g_auto(GStrv) parts = g_strsplit (contents, "TARPIT", -1);
+  char *page = g_strjoinv (host, parts);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
+}
+
+static char *
+read_clip_file (const char *library,
+                const char *id,
+                const char *name)
+{
+  g_autofree char *path = g_build_filename (library, "clips", id, name, NULL);
+
+  return gloss_test_read_file (path);
+}
+
+/* Pages that fight back, each followed by an ordinary page, in one
+ * `gloss --clip` run: dialogs never wait for anyone, a script that never
+ * ends costs that page only (and its web process), far-away hosts that
+ * never answer hold nothing up, and content that arrives late or that
+ * scripts write as text is handled. */
+static void
+test_fight (void)
+{
+  g_autofree char *dir = gloss_test_make_dir ("fight-library");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  const char *names[] = {
+    "dialogs", "plain-1", "endless", "plain-2", "endless-later", "plain-3",
+    "tarpit", "plain-4", "late", "written", "plain-5",
+  };
+  const char *failing[] = { "endless", "endless-later", NULL };
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  g_auto(GStrv) ids = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_ids, id_index = 0;
+  int status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("clip/fight/%s.html", names[i]);
+
+      g_ptr_array_add (urls, gloss_test_server_uri (server, path));
+    }
+
+  status = gloss_cli_clip (folder, (const char * const *) urls->pdata, out, err);
+  g_test_message ("%s", err->str);
+  g_assert_cmpint (status, ==, 1);
+
+  /* One line per page, in order: the two endless pages failed with a
+   * message, every other page was clipped. */
+  lines = g_strsplit (g_strchomp (err->str), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (names));
+  ids = g_strsplit (g_strchomp (out->str), "\n", -1);
+  n_ids = g_strv_length (ids);
+  g_assert_cmpuint (n_ids, ==, G_N_ELEMENTS (names) - (G_N_ELEMENTS (failing) - 1));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      gboolean fails = g_strv_contains (failing, names[i]);
+
+      g_assert_nonnull (strstr (lines[i], g_ptr_array_index (urls, i)));
+      if (fails)
+        g_assert_nonnull (strstr (lines[i], "stopped"));
+      else
+        {
+          g_assert_nonnull (strstr (lines[i], "clipped"));
+          g_hash_table_insert (by_name, (gpointer) names[i], ids[id_index++]);
+        }
+    }
+
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "dialogs"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Bosun"));
+  }
+
+  for (guint i = 1; i <= 5; i++)
+    {
+      static const char *markers[] = { NULL, "Lanternfish", "Cormorant", "Barnacle", "Kittiwake", "Samphire" };
+      g_autofree char *name = g_strdup_printf ("plain-%u", i);
+      g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, name), "article.txt");
+
+      g_assert_nonnull (strstr (text, markers[i]));
+    }
+
+  /* The image that never came keeps its address; no network hint stays. */
+  {
+    const char *id = g_hash_table_lookup (by_name, "tarpit");
+    g_autofree char *html = read_clip_file (dir, id, "article.html");
+    g_autofree char *text = read_clip_file (dir, id, "article.txt");
+    g_autofree char *photo = g_strdup_printf ("http://127.0.0.1:%u/photo.jpg", tarpit_port);
+
+    g_assert_nonnull (strstr (text, "Molasses"));
+    g_assert_nonnull (strstr (html, photo));
+    g_assert_null (strstr (html, "preconnect"));
+    g_assert_null (strstr (html, "dns-prefetch"));
+    g_assert_null (strstr (html, "<link"));
+  }
+
+  /* Content that came after the document was ready is in. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "late"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Driftwood"));
+    g_assert_nonnull (strstr (text, "Flotsam"));
+  }
+
+  /* What the page wrote as markup is in; markup it wrote as text is not. */
+  {
+    const char *id = g_hash_table_lookup (by_name, "written");
+    g_autofree char *html = read_clip_file (dir, id, "article.html");
+    g_autofree char *text = read_clip_file (dir, id, "article.txt");
+
+    g_assert_nonnull (strstr (text, "Inkwell"));
+    g_assert_nonnull (strstr (text, "Quill"));
+    g_assert_null (strstr (text, "<script"));
+    g_assert_null (strstr (text, "showAd"));
+    g_assert_null (strstr (html, "script"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -745,7 +916,13 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
+  /* Images from hosts that never answer are given up quickly. */
+  g_setenv ("GLOSS_IMAGE_TIMEOUT_MS", "500", TRUE);
+
   server = gloss_test_server_new ();
+  tarpit_start ();
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/tarpit.html",
+                           tarpit_page_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/slow.png",
                            slow_image_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/notimage.png",
@@ -763,6 +940,7 @@ main (int   argc,
   g_test_add ("/clipper/limits", Fixture, NULL, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/clipper/update", Fixture, NULL, fixture_set_up, test_update, fixture_tear_down);
   g_test_add_func ("/clipper/cli", test_cli);
+  g_test_add_func ("/clipper/fight", test_fight);
 
   status = g_test_run ();
 
@@ -770,6 +948,9 @@ main (int   argc,
   while (slow_pending > 0)
     g_main_context_iteration (NULL, TRUE);
   gloss_test_server_free (server);
+  g_socket_service_stop (tarpit);
+  g_clear_object (&tarpit);
+  g_clear_pointer (&tarpit_connections, g_ptr_array_unref);
 
   return status;
 }

@@ -401,6 +401,7 @@ gloss_clip_queue_add (GlossClipQueue *self,
     {
       self->clipper = gloss_clipper_new (self->library);
       self->browser = gloss_browser_new ();
+      gloss_clipper_prepare_background_view (gloss_browser_get_web_view (self->browser));
       self->window = GTK_WINDOW (gtk_window_new ());
       gtk_window_set_child (self->window,
                             GTK_WIDGET (gloss_browser_get_web_view (self->browser)));
