@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 /* The SQLite side of the search index: blocking calls, to be made from one
  * thread at a time (GlossIndex's worker). Private to src/core. */
 
-#define GLOSS_INDEX_SCHEMA_VERSION 2
+/* 3: the article text keeps its line-break and block boundaries. */
+#define GLOSS_INDEX_SCHEMA_VERSION 3
 
 typedef struct _GlossIndexDb GlossIndexDb;
 
