@@ -342,6 +342,68 @@ test_images (Fixture       *fixture,
                    webkit_settings_get_user_agent (webkit_web_view_get_settings (gloss_browser_get_web_view (fixture->browser))));
 }
 
+/* Images in every form a page uses are kept (the best srcset candidate up
+ * to the reader's width), and embedded media leave a visible placeholder
+ * with a link. The files are missing, so every image keeps its address,
+ * which says which candidate was chosen. */
+static void
+test_image_forms (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *markdown = NULL;
+  static const char * const kept[] = {
+    "clip/forms/s1600.jpg", "clip/forms/d-big.jpg", "clip/forms/noscript-real.jpg",
+    "clip/forms/noscript-only.jpg", "clip/forms/p-1400.webp",
+  };
+  static const char * const not_kept[] = {
+    "s400.jpg", "s3200.jpg", "d-small.jpg", "p-800.webp", "p-1200.jpg", "data:image/gif",
+    "<video", "<audio", "<iframe", "<source", "<noscript", "<picture", "srcset=",
+  };
+
+  clip = clip_page (fixture, "clip/images-forms.html", GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  check_on_disk (fixture, clip);
+  html = clip_file (clip, "article.html");
+  markdown = clip_file (clip, "article.md");
+  g_test_message ("%s", html);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *url = gloss_test_server_uri (server, kept[i]);
+      g_autofree char *src = g_strdup_printf ("src=\"%s\"", url);
+
+      if (strstr (html, src) == NULL)
+        g_error ("%s is not in the clip", src);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (not_kept); i++)
+    if (strstr (html, not_kept[i]) != NULL)
+      g_error ("%s is in the clip", not_kept[i]);
+
+  /* The video: its poster, linked to the video; the frame and the audio:
+   * a link each. */
+  {
+    g_autofree char *movie = gloss_test_server_uri (server, "clip/forms/movie.mp4");
+    g_autofree char *poster = gloss_test_server_uri (server, "clip/forms/poster.jpg");
+    g_autofree char *player = gloss_test_server_uri (server, "clip/embed/player.html?v=42");
+    g_autofree char *song = gloss_test_server_uri (server, "clip/forms/song.ogg");
+    g_autofree char *movie_link = g_strdup_printf ("href=\"%s\"", movie);
+    g_autofree char *poster_src = g_strdup_printf ("src=\"%s\"", poster);
+    g_autofree char *player_link = g_strdup_printf ("href=\"%s\"", player);
+    g_autofree char *song_link = g_strdup_printf ("href=\"%s\"", song);
+
+    g_assert_nonnull (strstr (html, movie_link));
+    g_assert_nonnull (strstr (html, poster_src));
+    g_assert_nonnull (strstr (html, player_link));
+    g_assert_nonnull (strstr (html, "Harbour film"));
+    g_assert_nonnull (strstr (html, song_link));
+    g_assert_nonnull (strstr (markdown, movie));
+    g_assert_nonnull (strstr (markdown, player));
+  }
+}
+
 static void
 test_rtl (Fixture       *fixture,
           gconstpointer  data)
@@ -931,6 +993,7 @@ main (int   argc,
   g_test_add_func ("/clipper/count-words", test_count_words);
   g_test_add ("/clipper/blog", Fixture, NULL, fixture_set_up, test_blog, fixture_tear_down);
   g_test_add ("/clipper/images", Fixture, NULL, fixture_set_up, test_images, fixture_tear_down);
+  g_test_add ("/clipper/image-forms", Fixture, NULL, fixture_set_up, test_image_forms, fixture_tear_down);
   g_test_add ("/clipper/rtl", Fixture, NULL, fixture_set_up, test_rtl, fixture_tear_down);
   g_test_add ("/clipper/non-latin", Fixture, NULL, fixture_set_up, test_non_latin, fixture_tear_down);
   g_test_add ("/clipper/not-article", Fixture, NULL, fixture_set_up, test_not_article, fixture_tear_down);
