@@ -547,6 +547,35 @@ test_hostile (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
 }
 
+/* A page that hangs in a view a person uses: the clip fails with a
+ * message once its time is up, the web process is replaced, and the next
+ * page clips in the same view. */
+static void
+test_hung_live (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *started = NULL;
+
+  gloss_clipper_set_page_timeout (fixture->clipper, 2000);
+  load_page (fixture, "clip/fight/plain-1.html");
+  /* The page's own script, from now on, never ends. */
+  started = page_eval (fixture, "setTimeout (function () { for (;;) {} }, 0); 'started'", NULL);
+  g_assert_cmpstr (started, ==, "started");
+
+  clip = clip_page (fixture, NULL, GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_null (clip);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "The page stopped responding while it was being clipped");
+  g_clear_error (&error);
+
+  clip = clip_page (fixture, "clip/fight/plain-2.html", GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "The Pier, Part Two");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+}
+
 static void
 test_navigate_away (Fixture       *fixture,
                     gconstpointer  data)
@@ -999,6 +1028,7 @@ main (int   argc,
   g_test_add ("/clipper/not-article", Fixture, NULL, fixture_set_up, test_not_article, fixture_tear_down);
   g_test_add ("/clipper/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/clipper/navigate-away", Fixture, NULL, fixture_set_up, test_navigate_away, fixture_tear_down);
+  g_test_add ("/clipper/hung-live", Fixture, NULL, fixture_set_up, test_hung_live, fixture_tear_down);
   g_test_add ("/clipper/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/clipper/limits", Fixture, NULL, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/clipper/update", Fixture, NULL, fixture_set_up, test_update, fixture_tear_down);

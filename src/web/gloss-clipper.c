@@ -41,6 +41,7 @@ struct _GlossClipper
   gsize           max_image_bytes;
   gsize           max_message_bytes;
   guint           image_timeout_ms;
+  guint           page_timeout_ms;
   GlossClipStats  stats;
 };
 
@@ -79,6 +80,7 @@ typedef struct
   gulong         load_handler;
   gulong         terminated_handler;
   guint          timeout_id;
+  gboolean       evaluated;     /* the page ran our call: its process lives */
   gint64         started;
   gint64         stage_started;
 
@@ -213,6 +215,7 @@ gloss_clipper_init (GlossClipper *self)
   self->max_image_bytes = GLOSS_CLIP_MAX_IMAGE_SIZE;
   self->max_message_bytes = GLOSS_CLIP_MAX_MESSAGE_SIZE;
   self->image_timeout_ms = GLOSS_CLIP_IMAGE_TIMEOUT_MS;
+  self->page_timeout_ms = EXTRACT_TIMEOUT_S * 1000;
 
   if (timeout != NULL)
     {
@@ -423,6 +426,15 @@ gloss_clipper_set_image_limits (GlossClipper *self,
 
   self->max_image_bytes = max_bytes;
   self->image_timeout_ms = timeout_ms;
+}
+
+void
+gloss_clipper_set_page_timeout (GlossClipper *self,
+                                guint         timeout_ms)
+{
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+
+  self->page_timeout_ms = MAX (timeout_ms, 1);
 }
 
 void
@@ -1392,7 +1404,7 @@ extract_timeout_cb (gpointer user_data)
 
   /* A page whose script never ends keeps its process from anything else,
    * the next page included: a fresh process replaces it. */
-  if (!webkit_web_view_get_is_web_process_responsive (web_view))
+  if (!data->evaluated || !webkit_web_view_get_is_web_process_responsive (web_view))
     {
       fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
                                             _("The page stopped responding while it was being clipped")));
@@ -1417,6 +1429,7 @@ evaluate_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+  data->evaluated = TRUE;
 
   /* The message may already have come, or failed the clip. */
   if (data->message_handler == 0)
@@ -1503,11 +1516,14 @@ gloss_clipper_clip_async (GlossClipper        *self,
   data->load_handler = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), task);
   data->terminated_handler = g_signal_connect (web_view, "web-process-terminated",
                                                 G_CALLBACK (web_process_terminated_cb), task);
-  data->timeout_id = g_timeout_add_seconds (EXTRACT_TIMEOUT_S, extract_timeout_cb, task);
+  data->timeout_id = g_timeout_add (self->page_timeout_ms, extract_timeout_cb, task);
   g_object_ref (task);
 
-  call = g_strdup_printf ("glossClip ('%s', '%s');", data->token,
-                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article");
+  /* A background view's page may still be changing: the script waits for
+   * it to settle there. */
+  call = g_strdup_printf ("glossClip ('%s', '%s', %s);", data->token,
+                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article",
+                          g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog") ? "true" : "false");
   webkit_web_view_evaluate_javascript (web_view, call, -1, GLOSS_SCRIPT_WORLD, NULL,
                                        NULL, evaluate_cb, g_object_ref (task));
 }

@@ -69,6 +69,11 @@ void          gloss_clipper_prepare_background_view (WebKitWebView *web_view);
 void          gloss_clipper_set_image_limits (GlossClipper        *self,
                                               gsize                max_bytes,
                                               guint                timeout_ms);
+/* How long the page may take to give up its article (30 s unless a test
+ * lowers it); a page that has not even run the call by then has hung, and
+ * its web process is replaced. */
+void          gloss_clipper_set_page_timeout (GlossClipper        *self,
+                                              guint                timeout_ms);
 /* GLOSS_CLIP_MAX_MESSAGE_SIZE unless a test lowers it. */
 void          gloss_clipper_set_max_message_size (GlossClipper    *self,
                                                   gsize            max_bytes);

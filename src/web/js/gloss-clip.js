@@ -7,7 +7,8 @@
 
 /* Runs in the private script world "gloss", after Readability.js and
  * turndown.js, and defines glossClip (token, mode), which C calls with
- * webkit_web_view_evaluate_javascript() in the same world. It extracts the
+ * webkit_web_view_evaluate_javascript() in the same world (with settle
+ * true for a view nobody looks at: see whenSettled). It extracts the
  * article from a copy of the page and posts exactly one message to the
  * "gloss" handler: {type: 'clip', …} or {type: 'clip-failed', reason}.
  *
@@ -508,25 +509,26 @@
     }
   }
 
-  /* Waits for the document to be parsed and then quiet (see QUIET_MS),
-   * then clips. */
-  function whenSettled (token, mode, called) {
+  /* Waits for the document to be parsed and, for a page nobody is looking
+   * at (@settle), quiet (see QUIET_MS), then clips. A person who presses
+   * Clip has seen the page as they want it. */
+  function whenSettled (token, mode, settle, called) {
     const now = performance.now ();
 
     if (document.readyState === 'loading' && now - called < READY_MS) {
-      setTimeout (whenSettled, 50, token, mode, called);
+      setTimeout (whenSettled, 50, token, mode, settle, called);
       return;
     }
 
-    if (now - lastMutation < QUIET_MS && now - called < SETTLE_MS) {
-      setTimeout (whenSettled, Math.max (10, QUIET_MS - (now - lastMutation)), token, mode, called);
+    if (settle && now - lastMutation < QUIET_MS && now - called < SETTLE_MS) {
+      setTimeout (whenSettled, Math.max (10, QUIET_MS - (now - lastMutation)), token, mode, settle, called);
       return;
     }
 
     run (token, mode);
   }
 
-  window.glossClip = function (token, mode) {
-    whenSettled (String (token), String (mode), performance.now ());
+  window.glossClip = function (token, mode, settle) {
+    whenSettled (String (token), String (mode), settle === true, performance.now ());
   };
 }) ();
