@@ -860,7 +860,7 @@ tarpit_start (void)
   g_socket_service_start (tarpit);
 }
 
-/* tests/fixtures/clip/fight/tarpit.html, its TARPIT replaced by the
+/* tests/fixtures/clip/fight/tarpit*.html, their TARPIT replaced by the
  * tarpit's address. */
 static void
 tarpit_page_cb (SoupServer        *soup,
@@ -869,13 +869,31 @@ tarpit_page_cb (SoupServer        *soup,
                 GHashTable        *query,
                 gpointer           user_data)
 {
-  g_autofree char *file = gloss_test_source_path ("fixtures/clip/fight/tarpit.html");
+  g_autofree char *relative = g_strconcat ("fixtures", path, NULL);
+  g_autofree char *file = gloss_test_source_path (relative);
   g_autofree char *contents = gloss_test_read_file (file);
   g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", tarpit_port);
   g_auto(GStrv) parts = g_strsplit (contents, "TARPIT", -1);
   char *page = g_strjoinv (host, parts);
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
+}
+
+/* A page behind a password nobody will type. */
+static void
+auth_page_cb (SoupServer        *soup,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  g_autofree char *file = gloss_test_source_path ("fixtures/clip/fight/auth.html");
+  char *page = gloss_test_read_file (file);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Basic realm=\"Members\"");
+  soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
 }
 
@@ -903,9 +921,10 @@ test_fight (void)
   g_autoptr(GString) err = g_string_new (NULL);
   const char *names[] = {
     "dialogs", "plain-1", "endless", "plain-2", "endless-later", "plain-3",
-    "tarpit", "plain-4", "late", "written", "plain-5",
+    "tarpit", "plain-4", "tarpit-blocking", "plain-5", "print", "plain-1.html?again",
+    "auth", "plain-2.html?again", "late", "written",
   };
-  const char *failing[] = { "endless", "endless-later", NULL };
+  const char *failing[] = { "endless", "endless-later", "auth", NULL };
   g_autoptr(GPtrArray) urls = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   g_auto(GStrv) ids = NULL;
   g_auto(GStrv) lines = NULL;
@@ -915,7 +934,8 @@ test_fight (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *path = g_strdup_printf ("clip/fight/%s.html", names[i]);
+      g_autofree char *path = g_strdup_printf (strchr (names[i], '.') ? "clip/fight/%s" : "clip/fight/%s.html",
+                                               names[i]);
 
       g_ptr_array_add (urls, gloss_test_server_uri (server, path));
     }
@@ -938,7 +958,7 @@ test_fight (void)
 
       g_assert_nonnull (strstr (lines[i], g_ptr_array_index (urls, i)));
       if (fails)
-        g_assert_nonnull (strstr (lines[i], "stopped"));
+        g_assert_nonnull (strstr (lines[i], g_str_equal (names[i], "auth") ? "401" : "stopped"));
       else
         {
           g_assert_nonnull (strstr (lines[i], "clipped"));
@@ -974,6 +994,27 @@ test_fight (void)
     g_assert_null (strstr (html, "dns-prefetch"));
     g_assert_null (strstr (html, "<link"));
   }
+
+  /* A page whose parser waits for ever on a far-away script is clipped
+   * as far as it got; one that asks to be printed is not held up. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "tarpit-blocking"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Stuckfast"));
+    g_assert_null (strstr (text, "Never parsed"));
+  }
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "print"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Printer"));
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, i == 0 ? "plain-1.html?again" : "plain-2.html?again"),
+                                              "article.txt");
+
+      g_assert_nonnull (strstr (text, i == 0 ? "Lanternfish" : "Cormorant"));
+    }
 
   /* Content that came after the document was ready is in. */
   {
@@ -1014,6 +1055,10 @@ main (int   argc,
   tarpit_start ();
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/tarpit.html",
                            tarpit_page_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/tarpit-blocking.html",
+                           tarpit_page_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/auth.html",
+                           auth_page_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/slow.png",
                            slow_image_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/notimage.png",

@@ -27,6 +27,9 @@
  * may still load before the page is clipped as it is: a far-away server
  * holding one image must not hold up the clip. */
 #define SUBRESOURCE_GRACE_MS 3000
+/* A document whose parser waits on a script from a host that never
+ * answers is clipped as far as it got, this long after it started. */
+#define DOCUMENT_CAP_MS 8000
 
 typedef struct
 {
@@ -74,6 +77,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void next_item (GlossClipQueue *self);
+static gboolean grace_cb (gpointer user_data);
 
 static void
 item_free (Item *item)
@@ -193,6 +197,8 @@ load_changed_cb (WebKitWebView   *web_view,
    * the next one is asked for: only a load seen to start is ours. */
   if (event == WEBKIT_LOAD_STARTED)
     self->started = TRUE;
+  else if (event == WEBKIT_LOAD_COMMITTED && self->started && self->grace_id == 0)
+    self->grace_id = g_timeout_add (DOCUMENT_CAP_MS, grace_cb, self);
   else if (event == WEBKIT_LOAD_FINISHED && self->started)
     page_loaded (self);
 }
@@ -229,8 +235,11 @@ readerable_checked_cb (GlossBrowser   *browser,
                        gboolean        readerable,
                        GlossClipQueue *self)
 {
-  if (self->started && self->grace_id == 0)
-    self->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, self);
+  if (self->started)
+    {
+      g_clear_handle_id (&self->grace_id, g_source_remove);
+      self->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, self);
+    }
 }
 
 static gboolean

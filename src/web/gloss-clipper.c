@@ -315,6 +315,53 @@ background_script_dialog_cb (WebKitWebView      *web_view,
   return TRUE;
 }
 
+/* Nobody is there to print, to log in, to pick a file or to grant a
+ * permission: each is refused at once rather than waited on. */
+static gboolean
+background_print_cb (WebKitWebView        *web_view,
+                     WebKitPrintOperation *operation,
+                     gpointer              user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  return TRUE;
+}
+
+static gboolean
+background_authenticate_cb (WebKitWebView               *web_view,
+                            WebKitAuthenticationRequest *request,
+                            gpointer                     user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  /* On without credentials: the server's "401" then fails the page with
+   * a message, where a cancelled request would leave the view as it was. */
+  webkit_authentication_request_authenticate (request, NULL);
+  return TRUE;
+}
+
+static gboolean
+background_permission_request_cb (WebKitWebView           *web_view,
+                                  WebKitPermissionRequest *request,
+                                  gpointer                 user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  webkit_permission_request_deny (request);
+  return TRUE;
+}
+
+static gboolean
+background_run_file_chooser_cb (WebKitWebView            *web_view,
+                                WebKitFileChooserRequest *request,
+                                gpointer                  user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  webkit_file_chooser_request_cancel (request);
+  return TRUE;
+}
+
 static void
 watchdog_ping_cb (GObject      *object,
                   GAsyncResult *result,
@@ -408,6 +455,10 @@ gloss_clipper_prepare_background_view (WebKitWebView *web_view)
     return;
 
   g_signal_connect (web_view, "script-dialog", G_CALLBACK (background_script_dialog_cb), NULL);
+  g_signal_connect (web_view, "print", G_CALLBACK (background_print_cb), NULL);
+  g_signal_connect (web_view, "authenticate", G_CALLBACK (background_authenticate_cb), NULL);
+  g_signal_connect (web_view, "permission-request", G_CALLBACK (background_permission_request_cb), NULL);
+  g_signal_connect (web_view, "run-file-chooser", G_CALLBACK (background_run_file_chooser_cb), NULL);
   g_signal_connect (web_view, "load-changed", G_CALLBACK (watchdog_load_changed_cb), NULL);
 
   watchdog = g_new0 (Watchdog, 1);

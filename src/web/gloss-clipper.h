@@ -60,7 +60,8 @@ void          gloss_clipper_add_scripts      (WebKitUserContentManager *manager)
 
 /* Makes a web view that clips in the background (nobody sees it) safe
  * from pages that fight back: script dialogs are answered at once, as a
- * person closing them would (a "leave this page?" lets it go), and a web
+ * person closing them would (a "leave this page?" lets it go), printing,
+ * log-in, file and permission requests are refused, and a web
  * process that stops answering for a few seconds is terminated, so that
  * the next page loads in a fresh one ("web-process-terminated" tells).
  * Never for a view a person uses. */

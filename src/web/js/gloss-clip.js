@@ -31,10 +31,11 @@
    * SETTLE_MS after the call, and never for sub-resources (images, frames,
    * far-away scripts) that may never come. A document whose parser is
    * stuck on a script that never arrives is clipped as it stands after
-   * READY_MS. */
+   * READY_MS (the background clipper calls once it has waited long
+   * enough for the document). */
   const QUIET_MS = 1000;
   const SETTLE_MS = 4000;
-  const READY_MS = 5000;
+  const READY_MS = 2000;
   /* The width the reader shows images at, twice over for dense screens:
    * the srcset candidate kept is the largest up to it. */
   const IMAGE_WIDTH = 1600;
