@@ -922,7 +922,7 @@ test_fight (void)
   const char *names[] = {
     "dialogs", "plain-1", "endless", "plain-2", "endless-later", "plain-3",
     "tarpit", "plain-4", "tarpit-blocking", "plain-5", "print", "plain-1.html?again",
-    "auth", "plain-2.html?again", "late", "written",
+    "auth", "plain-2.html?again", "late", "written", "rewritten",
   };
   const char *failing[] = { "endless", "endless-later", "auth", NULL };
   g_autoptr(GPtrArray) urls = g_ptr_array_new_null_terminated (0, g_free, TRUE);
@@ -1015,6 +1015,15 @@ test_fight (void)
 
       g_assert_nonnull (strstr (text, i == 0 ? "Lanternfish" : "Cormorant"));
     }
+
+  /* A page that replaced its article once loaded (a paywall, an overlay)
+   * is clipped as it was parsed. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "rewritten"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Turnstile"));
+    g_assert_null (strstr (text, "Subscribe"));
+  }
 
   /* Content that came after the document was ready is in. */
   {
