@@ -29,7 +29,7 @@
  * article.txt. */
 #define LOOKAHEAD 8
 
-/* Elements whose start or end is a line of its own in a reader. */
+/* Elements whose start or end is a line of its own in a reader; sorted. */
 static const char * const block_elements[] = {
   "address", "article", "aside", "blockquote", "br", "caption", "center",
   "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption",
@@ -39,9 +39,9 @@ static const char * const block_elements[] = {
   "tr", "ul",
 };
 
-/* Elements whose content is text up to their end tag. */
+/* Elements whose content is text up to their end tag; sorted. */
 static const char * const raw_text_elements[] = {
-  "script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes",
+  "noembed", "noframes", "plaintext", "script", "style", "textarea", "title", "xmp",
 };
 
 static const struct { const char *name; gunichar c; } entities[] = {
@@ -67,15 +67,20 @@ typedef struct
   guint       max_mismatches;
 } Aligner;
 
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (a, *(const char * const *) b);
+}
+
+/* @list is sorted. */
 static gboolean
 in_list (const char * const *list,
          gsize               n,
          const char         *name)
 {
-  for (gsize i = 0; i < n; i++)
-    if (strcmp (list[i], name) == 0)
-      return TRUE;
-  return FALSE;
+  return name[0] != '\0' && bsearch (name, list, n, sizeof *list, compare_names) != NULL;
 }
 
 static void
@@ -96,6 +101,13 @@ text_char (Aligner  *al,
 
   if (c == '\r')
     c = '\n';
+
+  /* The common case: the two texts agree, and in ASCII. */
+  if (c < 0x80 && p < al->end && (guchar) *p == c)
+    {
+      al->at = p + 1;
+      return;
+    }
 
   for (guint i = 0; i < LOOKAHEAD && p < al->end; i++, p = g_utf8_next_char (p))
     if (c == ANY_CHAR || g_utf8_get_char (p) == c)
@@ -239,8 +251,19 @@ align (Aligner    *al,
             }
         }
 
-      text_char (al, g_utf8_get_char (p));
-      p = g_utf8_next_char (p);
+      if ((guchar) *p < 0x80 && *p != '\r' && al->at < al->end && *al->at == *p)
+        {
+          /* The common case, kept out of any call. */
+          al->at++;
+          p++;
+        }
+      else if ((guchar) *p < 0x80)
+        text_char (al, (guchar) *p++);
+      else
+        {
+          text_char (al, g_utf8_get_char (p));
+          p = g_utf8_next_char (p);
+        }
     }
 
   return TRUE;
@@ -262,11 +285,11 @@ gloss_search_text_new (const char *text,
 
   marks = g_array_new (FALSE, FALSE, sizeof (gsize));
   al = (Aligner) { text, text, text + strlen (text), marks, 0, 0 };
-  al.max_mismatches = 4 + g_utf8_strlen (text, -1) / 100;
+  /* In bytes rather than characters: near enough, and no second pass. */
+  al.max_mismatches = 4 + (al.end - text) / 100;
   /* Every character of article.txt must have been read in article.html,
    * give or take a few: else it is not that article's source. */
-  if (!align (&al, html) ||
-      al.mismatches + g_utf8_strlen (al.at, al.end - al.at) > al.max_mismatches)
+  if (!align (&al, html) || al.mismatches + (al.end - al.at) > al.max_mismatches)
     return g_strdup (text);
 
   out = g_string_sized_new (strlen (text) + marks->len + 1);
