@@ -225,7 +225,11 @@ gloss_clipper_init (GlossClipper *self)
         self->image_timeout_ms = value;
     }
 
+  /* A host that accepts the connection and then says nothing (an
+   * overloaded ad server) gives up its image after 5 s of silence; one that
+   * sends, however slowly, has the whole image time. */
   self->session = soup_session_new_with_options ("max-conns-per-host", GLOSS_CLIP_PARALLEL_IMAGES,
+                                                 "timeout", 5,
                                                  NULL);
 }
 
