@@ -356,10 +356,11 @@ test_image_forms (Fixture       *fixture,
   g_autofree char *markdown = NULL;
   static const char * const kept[] = {
     "clip/forms/s1600.jpg", "clip/forms/d-big.jpg", "clip/forms/noscript-real.jpg",
-    "clip/forms/noscript-only.jpg", "clip/forms/p-1400.webp",
+    "clip/forms/noscript-only.jpg", "clip/forms/p-1400.webp", "clip/forms/lazy-1200.jpg",
   };
   static const char * const not_kept[] = {
     "s400.jpg", "s3200.jpg", "d-small.jpg", "p-800.webp", "p-1200.jpg", "data:image/gif",
+    "lazy-small.jpg", "lazy-400.jpg",
     "<video", "<audio", "<iframe", "<source", "<noscript", "<picture", "srcset=",
   };
 

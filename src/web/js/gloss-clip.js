@@ -246,9 +246,13 @@
         if (resolved !== null)
           image.setAttribute ('src', resolved);
       }
-      image.removeAttribute ('srcset');
-      image.removeAttribute ('data-srcset');
-      image.removeAttribute ('loading');
+      /* Chosen once: Readability's own lazy-image pass must not swap in a
+       * smaller candidate afterwards. */
+      for (const name of ['srcset', 'data-srcset', 'data-lazy-srcset', 'loading'])
+        image.removeAttribute (name);
+      if (chosen)
+        for (const name of ['data-src', 'data-lazy-src', 'data-original'])
+          image.removeAttribute (name);
     }
   }
 
