@@ -26,11 +26,12 @@
 
 #define EXTRACT_TIMEOUT_S 30
 /* How often a background view's web process is asked for a sign of life,
- * and how long it may stay silent before it is replaced: a page that runs
- * a script that never ends holds the process's only thread, and every page
- * after it would wait behind it. */
+ * and how long it may stay silent before it is replaced (about when a
+ * browser calls a page unresponsive): a page that runs a script that never
+ * ends holds the process's only thread, and every page after it would
+ * wait behind it. */
 #define WATCHDOG_TICK_MS 1000
-#define WATCHDOG_HUNG_MS 8000
+#define WATCHDOG_HUNG_MS 10000
 
 struct _GlossClipper
 {
