@@ -28,7 +28,8 @@
  * holding one image must not hold up the clip. */
 #define SUBRESOURCE_GRACE_MS 3000
 /* A document whose parser waits on a script from a host that never
- * answers is clipped as far as it got, this long after it started. */
+ * answers is clipped as far as it got, this long after it started (the
+ * clip script still waits for a parser that is making progress). */
 #define DOCUMENT_CAP_MS 8000
 
 typedef struct

@@ -29,13 +29,14 @@
   /* How a page settles: once its document is parsed (DOMContentLoaded),
    * the clip waits until the DOM has been quiet for QUIET_MS, at most
    * SETTLE_MS after the call, and never for sub-resources (images, frames,
-   * far-away scripts) that may never come. A document whose parser is
-   * stuck on a script that never arrives is clipped as it stands after
-   * READY_MS (the background clipper calls once it has waited long
-   * enough for the document). */
+   * far-away scripts) that may never come. A document still being parsed
+   * is waited for while the parser adds to it, up to READY_MS; one whose
+   * parser has added nothing for STUCK_MS (stuck on a script that never
+   * arrives) is clipped as it stands. */
   const QUIET_MS = 1000;
   const SETTLE_MS = 4000;
-  const READY_MS = 2000;
+  const STUCK_MS = 3000;
+  const READY_MS = 20000;
   /* The width the reader shows images at, twice over for dense screens:
    * the srcset candidate kept is the largest up to it. */
   const IMAGE_WIDTH = 1600;
@@ -520,7 +521,7 @@
   function whenSettled (token, mode, settle, called) {
     const now = performance.now ();
 
-    if (document.readyState === 'loading' && now - called < READY_MS) {
+    if (document.readyState === 'loading' && now - called < READY_MS && now - lastMutation < STUCK_MS) {
       setTimeout (whenSettled, 50, token, mode, settle, called);
       return;
     }
