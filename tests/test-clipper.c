@@ -886,6 +886,69 @@ tarpit_page_cb (SoupServer        *soup,
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
 }
 
+/* A long page that arrives slowly, a paragraph every 600 ms for 12 s:
+ * longer than the queue waits for a document that makes no progress. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  guint              sent;
+} Trickle;
+
+#define TRICKLE_PARTS 20
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (trickle->msg);
+  g_autofree char *part = NULL;
+
+  if (trickle->sent == 0)
+    part = g_strdup ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                     "<title>A Page That Trickles</title></head><body><article>"
+                     "<h1>A Page That Trickles</h1>");
+  else if (trickle->sent < TRICKLE_PARTS)
+    part = g_strdup_printf ("<p>Paragraph %u of the slow page: the harbour was quiet for most of "
+                            "the winter, and the fishermen who still went out did so early, before "
+                            "the fog came in from the sea.</p>\n", trickle->sent);
+  else
+    part = g_strdup ("<p>Trickled to the very end, word Sandbar.</p></article></body></html>");
+
+  soup_message_body_append (body, SOUP_MEMORY_TAKE, g_steal_pointer (&part), strlen (part));
+  if (trickle->sent == TRICKLE_PARTS)
+    soup_message_body_complete (body);
+  soup_server_message_unpause (trickle->msg);
+
+  if (trickle->sent++ < TRICKLE_PARTS)
+    return G_SOURCE_CONTINUE;
+
+  g_object_unref (trickle->msg);
+  g_free (trickle);
+  slow_pending--;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+trickle_page_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Trickle *trickle = g_new0 (Trickle, 1);
+
+  trickle->msg = g_object_ref (msg);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                         "text/html; charset=utf-8", NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_CHUNKED);
+  soup_server_message_pause (msg);
+  slow_pending++;
+  trickle_cb (trickle);
+  g_timeout_add (600, trickle_cb, trickle);
+}
+
 /* A page behind a password nobody will type. */
 static void
 auth_page_cb (SoupServer        *soup,
@@ -928,7 +991,7 @@ test_fight (void)
   const char *names[] = {
     "dialogs", "plain-1", "endless", "plain-2", "endless-later", "plain-3",
     "tarpit", "plain-4", "tarpit-blocking", "plain-5", "print", "plain-1.html?again",
-    "auth", "plain-2.html?again", "late", "written", "rewritten",
+    "auth", "plain-2.html?again", "late", "written", "rewritten", "trickle",
   };
   const char *failing[] = { "endless", "endless-later", "auth", NULL };
   g_autoptr(GPtrArray) urls = g_ptr_array_new_null_terminated (0, g_free, TRUE);
@@ -1022,6 +1085,14 @@ test_fight (void)
       g_assert_nonnull (strstr (text, i == 0 ? "Lanternfish" : "Cormorant"));
     }
 
+  /* A long page that arrives slowly is clipped whole. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "trickle"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Paragraph 19 of the slow page"));
+    g_assert_nonnull (strstr (text, "Sandbar"));
+  }
+
   /* A page that replaced its article once loaded (a paywall, an overlay)
    * is clipped as it was parsed. */
   {
@@ -1074,6 +1145,8 @@ main (int   argc,
                            tarpit_page_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/auth.html",
                            auth_page_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/trickle.html",
+                           trickle_page_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/slow.png",
                            slow_image_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/notimage.png",
