@@ -589,6 +589,74 @@ test_add_while_unreadable (void)
   g_assert_nonnull (strstr (saved, gloss_annotation_get_id (added)));
 }
 
+/* Issue 15: the strict scanner trusted errno after g_ascii_strtoll(),
+ * which the first calls on several threads at once can leave set (GLib
+ * makes its C locale once, and the threads that wait for it come back
+ * with EAGAIN from the futex): healthy clips then read as "an integer too
+ * large to hold" in one load of five to ten. The race is at the first
+ * number parsed in a process, so each load runs in a fresh one. */
+static char *threaded_library;
+
+static void
+make_threaded_library (void)
+{
+  if (threaded_library != NULL)
+    return;
+
+  threaded_library = gloss_test_make_dir ("threaded");
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("clip-%03u", i);
+      g_autofree char *folder = g_build_filename (threaded_library, "clips", id, NULL);
+      g_autofree char *json = g_strdup_printf (
+        "{\"format\": 1, \"id\": \"%s\", \"url\": \"https://example.org/%u\",\n"
+        " \"title\": \"Clip %u\", \"created\": \"2026-01-01T00:00:00Z\",\n"
+        " \"modified\": \"2026-01-01T00:00:00Z\", \"word_count\": %u,\n"
+        " \"annotations\": [{\"id\": \"a%u\", \"created\": \"2026-01-01T00:00:00Z\",\n"
+        "   \"modified\": \"2026-01-01T00:00:00Z\", \"color\": \"yellow\", \"note\": \"\",\n"
+        "   \"target\": {\"selector\": [{\"type\": \"TextQuoteSelector\", \"exact\": \"Text\"},\n"
+        "     {\"type\": \"TextPositionSelector\", \"start\": 0, \"end\": 4}]}}]}\n",
+        id, i, i, 1000 + i, i);
+
+      gloss_test_write_file (folder, "article.txt", "Text");
+      gloss_test_write_file (folder, "article.html", "<p>Text</p>");
+      gloss_test_write_file (folder, "clip.json", json);
+    }
+}
+
+static void
+threaded_load_child (void)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GlossLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  /* The parent made the library: nothing here parses a number before
+   * the load. */
+  folder = g_file_new_for_path (g_getenv ("GLOSS_TEST_THREADED_LIBRARY"));
+  library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (library));
+  g_assert_cmpuint (n, ==, 200);
+  for (guint i = 0; i < n; i++)
+    g_assert_null (gloss_clip_get_damage (item (library, i)));
+}
+
+static void
+test_threaded_load_same_every_time (void)
+{
+  make_threaded_library ();
+  g_setenv ("GLOSS_TEST_THREADED_LIBRARY", threaded_library, TRUE);
+  for (guint run = 0; run < 50; run++)
+    {
+      g_test_trap_subprocess ("/library/threaded-load/child", 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -605,6 +673,8 @@ main (int    argc,
   g_test_add_func ("/library/external-changes", test_external_changes);
   g_test_add_func ("/library/external-into-empty", test_external_into_empty);
   g_test_add_func ("/library/add-while-unreadable", test_add_while_unreadable);
+  g_test_add_func ("/library/threaded-load", test_threaded_load_same_every_time);
+  g_test_add_func ("/library/threaded-load/child", threaded_load_child);
 
   return g_test_run ();
 }
