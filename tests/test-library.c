@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "gloss-error.h"
+#include "gloss-index-db.h"
+#include "gloss-search-result.h"
 #include "gloss-library.h"
 #include "gloss-test-util.h"
 
@@ -657,6 +659,56 @@ test_threaded_load_same_every_time (void)
     }
 }
 
+/* Issue 15: one clip.json of 100,000 "[" crashed every search and the
+ * window's start-up, because the index parsed it with json-glib, which
+ * recurses once per level. Every reader goes through the strict scanner
+ * (and its depth limit) first: the clip is listed as damaged, the index
+ * is built and answers, nothing crashes. */
+static void
+test_deep_nesting_everywhere (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("deep");
+  g_autofree char *deep_folder = g_build_filename (path, "clips", "deep", NULL);
+  g_autofree char *clips_path = g_build_filename (path, "clips", NULL);
+  g_autofree char *db_path = g_build_filename (path, "index.sqlite", NULL);
+  g_autofree char *brackets = g_strnfill (100000, '[');
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GlossQuery) query = NULL;
+  GlossIndexDb *db;
+  GlossClip *deep;
+
+  write_clip (path, "healthy", "A healthy giraffe", "2026-01-01T00:00:00Z");
+  gloss_test_write_file (deep_folder, "article.txt", "giraffe");
+  gloss_test_write_file (deep_folder, "clip.json", brackets);
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  deep = gloss_library_lookup (library, "deep");
+  g_assert_nonnull (deep);
+  g_assert_nonnull (strstr (gloss_clip_get_damage (deep), "deep"));
+
+  db = gloss_index_db_open (db_path, clips_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_index_db_plan (db, &changed, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_true (gloss_index_db_update (db, (const char **) changed->pdata, changed->len, &error));
+  g_assert_no_error (error);
+
+  query = gloss_query_parse ("giraffe", &error);
+  g_assert_no_error (error);
+  results = gloss_index_db_search (db, query, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpstr (gloss_search_result_get_clip_id (results->pdata[0]), ==, "healthy");
+  gloss_index_db_close (db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -673,6 +725,7 @@ main (int    argc,
   g_test_add_func ("/library/external-changes", test_external_changes);
   g_test_add_func ("/library/external-into-empty", test_external_into_empty);
   g_test_add_func ("/library/add-while-unreadable", test_add_while_unreadable);
+  g_test_add_func ("/library/deep-nesting", test_deep_nesting_everywhere);
   g_test_add_func ("/library/threaded-load", test_threaded_load_same_every_time);
   g_test_add_func ("/library/threaded-load/child", threaded_load_child);
 

@@ -17,14 +17,12 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "gloss-clip-file.h"
 #include "gloss-clip-private.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
-
-/* Far beyond any real clip.json (a few kilobytes); a bigger file is
- * damage or an attack, not something to hold in memory. */
-#define MAX_CLIP_JSON_SIZE (64 * 1024 * 1024)
 
 struct _GlossClip
 {
@@ -221,23 +219,7 @@ guint64
 gloss_clip_hash_data (const char *data,
                       gsize       length)
 {
-  /* Eight bytes at a time, multiply-and-rotate: only to tell "the same
-   * bytes" from "changed", not for security. */
-  guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ length;
-  gsize i = 0;
-
-  for (; i + 8 <= length; i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, data + i, 8);
-      h ^= w * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-      h = ((h << 27) | (h >> 37)) * G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
-    }
-  for (; i < length; i++)
-    h = (h ^ (guchar) data[i]) * G_GUINT64_CONSTANT (1099511628211);
-
-  return h ^ (h >> 33);
+  return gloss_clip_file_hash (data, length);
 }
 
 static gint64
@@ -274,25 +256,25 @@ gloss_write_file_atomic (GFile       *file,
                          GError     **error)
 {
   g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *name = NULL;
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                           _("The library must be a local folder"));
+      return FALSE;
+    }
 
   if (length < 0)
     length = strlen (contents);
 
-  /* CONSISTENT writes a temporary file in the same folder and renames it
-   * over the old one; DURABLE flushes it first, so that a crash leaves
-   * the old file or the new one, never a mix (FORMAT.md). */
-  if (!g_file_set_contents_full (path, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT |
-                                 G_FILE_SET_CONTENTS_DURABLE,
-                                 0666, &local_error))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   _("Could not save “%s”: %s"), path, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  /* A temporary file in the same folder, flushed, renamed over the old
+   * one, so that a crash leaves the old file or the new one, never a mix
+   * (FORMAT.md); never through a link (gloss-fs.h). */
+  folder = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  return gloss_fs_write (folder, name, contents, length, TRUE, error);
 }
 
 /* Tags are trimmed and compared case-insensitively (FORMAT.md): the key a
@@ -338,22 +320,6 @@ normalize_tags (GPtrArray          *out,
 }
 
 /* --- loading ------------------------------------------------------------ */
-
-/* @data need not be NUL-terminated. */
-static gboolean
-is_blank (const char *data,
-          gsize       length)
-{
-  for (gsize i = 0; i < length; i++)
-    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
-      return FALSE;
-  return TRUE;
-}
-
-/* json-glib's parser recurses once per level and overflows the stack on
- * a few hundred thousand "[": the scanner refuses anything deeper than
- * this before json-glib sees it. clip.json needs four levels. */
-#define MAX_JSON_DEPTH 128
 
 GlossClip *
 gloss_clip_new (const char *url,
@@ -404,102 +370,8 @@ gloss_clip_new_damaged (GFile      *folder,
   return self;
 }
 
-static gboolean
-read_optional_string (GlossScanValue  *root,
-                      const char      *member,
-                      char           **field,
-                      GError         **error)
-{
-  const char *value;
-
-  if (!gloss_scan_read_string (root, "clip.json", member,
-                               GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &value, error))
-    return FALSE;
-  *field = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-read_time_member (GlossScanValue  *root,
-                  const char      *member,
-                  char           **field,
-                  GError         **error)
-{
-  const char *value;
-
-  if (!gloss_scan_read_string (root, "clip.json", member, GLOSS_JSON_REQUIRED, &value, error))
-    return FALSE;
-  if (!gloss_time_is_valid (value))
-    {
-      g_autofree char *shown = g_utf8_make_valid (value, MIN (strlen (value), 40));
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   /* Translators: a member name of clip.json, then its value. */
-                   _("“%s” in clip.json is “%s”, not an RFC 3339 UTC time ending in Z"),
-                   member, shown);
-      return FALSE;
-    }
-  *field = g_strdup (value);
-  return TRUE;
-}
-
-/* Checks every annotation (a clip with one bad annotation is damaged as a
- * whole: FORMAT.md never lets the program rewrite what it could not
- * read), and counts them. */
-static gboolean
-check_annotations (GlossClip      *self,
-                   GlossScanValue *root,
-                   GError        **error)
-{
-  GlossScanValue *array = gloss_scan_get_member (root, "annotations");
-  g_autoptr(GHashTable) ids = NULL;
-  guint i = 0;
-
-  if (array == NULL)
-    return TRUE;
-  if (array->type != GLOSS_SCAN_ARRAY)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           _("“annotations” in clip.json is not an array"));
-      return FALSE;
-    }
-
-  ids = g_hash_table_new (g_str_hash, g_str_equal);
-  for (GlossScanValue *element = array->first; element != NULL; element = element->next, i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      const char *id = NULL;
-
-      if (element->type != GLOSS_SCAN_OBJECT)
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       _("annotation %u in clip.json is not an object"), i + 1);
-          return FALSE;
-        }
-
-      if (!gloss_annotation_check_scan (element, &id, &local_error))
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       /* Translators: the annotation's number in clip.json, then
-                        * what is wrong with it. */
-                       _("annotation %u: %s"), i + 1, local_error->message);
-          return FALSE;
-        }
-
-      if (!g_hash_table_add (ids, (gpointer) id))
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       _("annotation id %s is used twice"), id);
-          return FALSE;
-        }
-    }
-
-  self->n_annotations = array->n_children;
-  return TRUE;
-}
-
 /* Builds the annotations from the json-glib tree, for a clip read in
- * full; check_annotations() has already vouched for them. */
+ * full; the reader has already vouched for them. */
 static gboolean
 build_annotations (GlossClip   *self,
                    JsonObject  *root,
@@ -534,219 +406,51 @@ build_annotations (GlossClip   *self,
   return TRUE;
 }
 
-static gboolean
-read_tags (GlossClip       *self,
-           GlossScanValue  *root,
-           GError         **error)
+/* A clip from what the one reader of clip.json (gloss-clip-file.h) found
+ * in the file, keeping as much of it as @mode asks for. */
+static GlossClip *
+clip_new_from_file (GFile              *folder,
+                    GlossClipFile      *file,
+                    GlossClipLoadMode   mode,
+                    GError            **error)
 {
-  GlossScanValue *array = gloss_scan_get_member (root, "tags");
-  g_autoptr(GPtrArray) raw = NULL;
-  g_autoptr(GPtrArray) tags = NULL;
-  guint i = 0;
-
-  if (array == NULL || array->type == GLOSS_SCAN_NULL)
-    return TRUE;
-  if (array->type != GLOSS_SCAN_ARRAY)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           _("“tags” in clip.json is not an array"));
-      return FALSE;
-    }
-
-  raw = g_ptr_array_new ();
-  for (GlossScanValue *element = array->first; element != NULL; element = element->next, i++)
-    {
-      if (element->type != GLOSS_SCAN_STRING)
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       _("tag %u in clip.json is not a string"), i + 1);
-          return FALSE;
-        }
-      g_ptr_array_add (raw, (gpointer) element->s);
-    }
-  g_ptr_array_add (raw, NULL);
-
-  tags = g_ptr_array_new ();
-  normalize_tags (tags, (const char * const *) raw->pdata);
-  g_ptr_array_add (tags, NULL);
-
-  g_strfreev (self->tags);
-  self->tags = (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
-  return TRUE;
-}
-
-static gboolean
-read_root (GlossClip       *self,
-           const char      *folder_name,
-           GlossScanValue  *root,
-           GError         **error)
-{
-  const char *id, *url, *title, *note;
-  gint64 word_count;
-
-  if (!gloss_scan_read_int (root, "clip.json", "format", GLOSS_JSON_REQUIRED, &self->format, error))
-    return FALSE;
-  if (self->format < 1)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   /* Translators: %lld is the “format” number in clip.json. */
-                   _("clip.json has format %lld, which never existed"),
-                   (long long) self->format);
-      return FALSE;
-    }
-  /* A newer Gloss wrote it: show it, never write it. */
-  self->read_only = self->format > GLOSS_FORMAT_VERSION;
-
-  if (!gloss_scan_read_string (root, "clip.json", "id", GLOSS_JSON_REQUIRED, &id, error))
-    return FALSE;
-  if (!gloss_id_check (id, error))
-    return FALSE;
-  if (!g_str_equal (id, folder_name))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID,
-                   _("The id in clip.json (%s) is not the folder's name (%s)"), id, folder_name);
-      return FALSE;
-    }
-  self->id = g_strdup (id);
-
-  if (!gloss_scan_read_string (root, "clip.json", "url", GLOSS_JSON_REQUIRED, &url, error) ||
-      !gloss_scan_read_string (root, "clip.json", "title", GLOSS_JSON_REQUIRED, &title, error))
-    return FALSE;
-  self->url = g_strdup (url);
-  self->title = g_strdup (title);
-
-  if (!read_time_member (root, "created", &self->created, error) ||
-      !read_time_member (root, "modified", &self->modified, error))
-    return FALSE;
-  self->created_usec = time_to_usec (self->created);
-
-  if (!read_optional_string (root, "byline", &self->byline, error) ||
-      !read_optional_string (root, "site_name", &self->site_name, error) ||
-      !read_optional_string (root, "excerpt", &self->excerpt, error) ||
-      !read_optional_string (root, "lang", &self->lang, error) ||
-      !read_optional_string (root, "dir", &self->dir, error) ||
-      !read_optional_string (root, "published", &self->published, error))
-    return FALSE;
-
-  if (!gloss_scan_read_int (root, "clip.json", "word_count",
-                            GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &word_count, error))
-    return FALSE;
-  self->word_count = word_count < 0 ? -1 : word_count;
-
-  if (!gloss_scan_read_string (root, "clip.json", "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
-    return FALSE;
-  self->note = g_strdup (note);
-
-  if (!read_tags (self, root, error))
-    return FALSE;
-
-  return check_annotations (self, root, error);
-}
-
-GlossClip *
-gloss_clip_load_from_data (GFile              *folder,
-                           const char         *data,
-                           gsize               length,
-                           GlossClipLoadMode   mode,
-                           GError            **error)
-{
-  g_autoptr(GlossClip) self = NULL;
+  g_autoptr(GlossClip) self = g_object_new (GLOSS_TYPE_CLIP, NULL);
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *folder_name = NULL;
-  g_autoptr(GlossScan) scan = NULL;
-  GlossScanValue *root;
+  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
 
-  g_return_val_if_fail (G_IS_FILE (folder), NULL);
-  g_return_val_if_fail (data != NULL || length == 0, NULL);
-
-  folder_name = g_file_get_basename (folder);
-  if (!gloss_id_is_valid (folder_name))
-    {
-      g_autofree char *shown = g_utf8_make_valid (folder_name, -1);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID,
-                   _("The folder name “%s” is not a valid clip id"), shown);
-      return NULL;
-    }
-
-  if (length == 0)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("clip.json is empty"));
-      return NULL;
-    }
-
-  if (length > MAX_CLIP_JSON_SIZE)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("clip.json is too large (%zu bytes)"), (size_t) length);
-      return NULL;
-    }
-
-  /* json-glib stops at a NUL byte without a word; say what is wrong. */
-  if (memchr (data, '\0', length) != NULL)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           _("clip.json is not valid JSON: it contains a NUL byte"));
-      return NULL;
-    }
-
-  if (!g_utf8_validate_len (data, length, NULL))
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           _("clip.json is not valid UTF-8"));
-      return NULL;
-    }
-
-  {
-    g_autofree char *reason = NULL;
-
-    scan = gloss_scan_parse (data, length, MAX_JSON_DEPTH, &reason);
-    if (scan == NULL)
-      {
-        if (is_blank (data, length))
-          g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("clip.json is empty"));
-        else
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       _("clip.json is not valid JSON: %s"), reason);
-        return NULL;
-      }
-  }
-
-  root = gloss_scan_get_root (scan);
-  if (root->type != GLOSS_SCAN_OBJECT)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           _("clip.json does not hold a JSON object"));
-      return NULL;
-    }
-
-  self = g_object_new (GLOSS_TYPE_CLIP, NULL);
   self->folder = g_object_ref (folder);
+  self->format = file->format;
+  self->read_only = file->read_only;
+  self->id = g_strdup (file->id);
+  self->url = g_strdup (file->url);
+  self->title = g_strdup (file->title);
+  self->created = g_strdup (file->created);
+  self->modified = g_strdup (file->modified);
+  self->created_usec = file->created_usec;
+  self->byline = g_strdup (file->byline);
+  self->site_name = g_strdup (file->site_name);
+  self->excerpt = g_strdup (file->excerpt);
+  self->lang = g_strdup (file->lang);
+  self->dir = g_strdup (file->dir);
+  self->published = g_strdup (file->published);
+  self->note = g_strdup (file->note);
+  self->word_count = file->word_count;
+  self->n_annotations = file->n_annotations;
+  self->file_hash = file->hash;
 
-  if (!read_root (self, folder_name, root, &local_error))
-    {
-      if (self->format > GLOSS_FORMAT_VERSION)
-        g_prefix_error (&local_error,
-                        /* Translators: %lld is the “format” number in clip.json; the
-                         * reason the clip cannot be read follows. */
-                        _("clip.json has format %lld, newer than this Gloss reads: "),
-                        (long long) self->format);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  self->file_hash = gloss_clip_hash_data (data, length);
+  normalize_tags (tags, (const char * const *) file->tags);
+  g_ptr_array_add (tags, NULL);
+  g_strfreev (self->tags);
+  self->tags = (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
 
   if (mode == GLOSS_CLIP_LOAD_SUMMARY)
     return g_steal_pointer (&self);
 
   if (mode == GLOSS_CLIP_LOAD_CHECK)
     {
-      GlossScanValue *array = gloss_scan_get_member (root, "annotations");
-
       self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-      for (GlossScanValue *e = array ? array->first : NULL; e != NULL; e = e->next)
+      for (GlossScanValue *e = file->annotations ? file->annotations->first : NULL; e != NULL; e = e->next)
         {
           g_autoptr(GlossAnnotation) a = gloss_annotation_new_from_scan (e);
           g_list_store_append (self->annotations, a);
@@ -755,10 +459,10 @@ gloss_clip_load_from_data (GFile              *folder,
     }
 
   /* Opened or about to be saved: the mutable tree, kept so that unknown
-   * members survive. The scanner accepted this document, so json-glib
-   * (which is more lenient) does too. */
+   * members survive. The scanner accepted this document (and its depth),
+   * so json-glib, which is more lenient, does too. */
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!json_parser_load_from_data (parser, file->data, file->length, &local_error))
     {
       /* json-glib quotes the input, and may cut a character in half. */
       g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
@@ -783,21 +487,37 @@ gloss_clip_load_from_data (GFile              *folder,
 }
 
 GlossClip *
+gloss_clip_load_from_data (GFile              *folder,
+                           const char         *data,
+                           gsize               length,
+                           GlossClipLoadMode   mode,
+                           GError            **error)
+{
+  g_autofree char *folder_name = NULL;
+  g_autoptr(GlossClipFile) file = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (folder), NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  folder_name = g_file_get_basename (folder);
+  file = gloss_clip_file_parse (folder_name, data, length, error);
+  if (file == NULL)
+    return NULL;
+
+  return clip_new_from_file (folder, file, mode, error);
+}
+
+GlossClip *
 gloss_clip_load_with_mode (GFile              *folder,
                            GlossClipLoadMode   mode,
                            GError            **error)
 {
-  g_autoptr(GFile) file = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
+  g_autoptr(GlossClipFile) file = NULL;
 
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
 
-  file = g_file_get_child (folder, "clip.json");
-  path = g_file_get_path (file);
-
+  path = g_file_get_path (folder);
   if (path == NULL)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
@@ -805,21 +525,11 @@ gloss_clip_load_with_mode (GFile              *folder,
       return NULL;
     }
 
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                     _("“%s” has no clip.json: an unfinished clip"), path);
-      else if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_ISDIR))
-        g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                             _("clip.json is a folder, not a file"));
-      else
-        g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                     _("Could not read “%s”: %s"), path, local_error->message);
-      return NULL;
-    }
+  file = gloss_clip_file_read (path, error);
+  if (file == NULL)
+    return NULL;
 
-  return gloss_clip_load_from_data (folder, data, length, mode, error);
+  return clip_new_from_file (folder, file, mode, error);
 }
 
 GlossClip *
@@ -1174,14 +884,17 @@ gloss_clip_replace_article (GlossClip   *self,
   return write_articles (self->folder, article_html, article_text, error);
 }
 
+/* Article files are read as clip.json is: never through a link, so that
+ * a link planted in a clip folder cannot make Gloss show, index or export
+ * another file of the disk. */
+#define MAX_ARTICLE_SIZE (256 * 1024 * 1024)
+
 static char *
 load_article (GlossClip   *self,
               const char  *name,
               GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *folder_path = NULL;
   char *contents = NULL;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
@@ -1193,16 +906,9 @@ load_article (GlossClip   *self,
       return NULL;
     }
 
-  file = g_file_get_child (self->folder, name);
-  path = g_file_get_path (file);
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      g_set_error (error, GLOSS_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? GLOSS_ERROR_NOT_FOUND : GLOSS_ERROR_IO,
-                   _("Could not read “%s”: %s"), path, local_error->message);
-      return NULL;
-    }
+  folder_path = g_file_get_path (self->folder);
+  if (!gloss_fs_read (folder_path, name, MAX_ARTICLE_SIZE, &contents, NULL, error))
+    return NULL;
 
   return contents;
 }
