@@ -275,9 +275,9 @@ test_modify_round_trip (void)
 static void
 test_new_clip (void)
 {
-  g_autofree char *library = gloss_test_make_dir ("new");
-  g_autofree char *clips_path = g_build_filename (library, "clips", NULL);
-  g_autoptr(GFile) clips = g_file_new_for_path (clips_path);
+  g_autofree char *library_path = gloss_test_make_dir ("new");
+  g_autoptr(GFile) library_folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (library_folder);
   g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/a", "Ein Titel");
   g_autoptr(GlossClip) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -293,7 +293,7 @@ test_new_clip (void)
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_true (gloss_clip_save_new (clip, clips, "<p>Grüße 😀</p>", "Grüße 😀", &error));
+  g_assert_true (gloss_library_add (library, clip, "<p>Grüße 😀</p>", "Grüße 😀", &error));
   g_assert_no_error (error);
   g_assert_nonnull (gloss_clip_get_folder (clip));
 
@@ -310,7 +310,7 @@ test_new_clip (void)
   g_assert_cmpint (gloss_clip_get_word_count (loaded), ==, -1);
 
   /* Never over an existing clip. */
-  g_assert_false (gloss_clip_save_new (clip, clips, "x", "x", &error));
+  g_assert_false (gloss_library_add (library, clip, "x", "x", &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS);
   g_clear_error (&error);
 

@@ -50,6 +50,25 @@ gint64     gloss_clip_get_created_usec (GlossClip          *self);
 void       gloss_clip_update_from      (GlossClip          *self,
                                         GlossClip          *other);
 
+/* GLOSS_ERROR_READ_ONLY for a damaged or newer-format clip. */
+gboolean   gloss_clip_check_writable   (GlossClip          *self,
+                                        GError            **error);
+/* Where a new clip now lives (the clip writer), or NULL. */
+void       gloss_clip_set_folder       (GlossClip          *self,
+                                        GFile              *folder);
+/* Reads clip.json again and, when another writer changed it since this
+ * clip last read or wrote it, folds those changes in (annotations added
+ * or deleted there, tags, title and note changed there, unknown members).
+ * Call with the clip's lock held (gloss-lock.h). */
+gboolean   gloss_clip_merge_from_disk  (GlossClip          *self,
+                                        GError            **error);
+/* gloss_clip_save(), with the lock taken and the merge done only when
+ * @take_lock; a caller that holds the clip's lock passes FALSE. */
+gboolean   gloss_clip_write            (GlossClip          *self,
+                                        gboolean            touch,
+                                        gboolean            take_lock,
+                                        GError            **error);
+
 /* Writes @contents to @file atomically and durably (FORMAT.md); errors as
  * GLOSS_ERROR_IO naming the path. */
 gboolean   gloss_write_file_atomic     (GFile              *file,

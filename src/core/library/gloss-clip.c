@@ -23,6 +23,7 @@
 #include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
+#include "gloss-lock.h"
 
 struct _GlossClip
 {
@@ -53,6 +54,14 @@ struct _GlossClip
   char        *damage;
   guint64      file_hash;
   guint        read_only : 1;
+
+  /* What the file said when it was last read or written, so that a save
+   * can tell another writer's changes from ours (merge_from_disk()). */
+  char        *base_title;
+  char        *base_note;
+  GStrv        base_tags;
+  GHashTable  *base_annotations;   /* id → modified; NULL when not read */
+  GHashTable  *base_members;       /* member names of the root object */
 };
 
 G_DEFINE_FINAL_TYPE (GlossClip, gloss_clip, G_TYPE_OBJECT)
@@ -107,6 +116,11 @@ gloss_clip_finalize (GObject *object)
   g_free (self->note);
   g_strfreev (self->tags);
   g_free (self->damage);
+  g_free (self->base_title);
+  g_free (self->base_note);
+  g_strfreev (self->base_tags);
+  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
+  g_clear_pointer (&self->base_members, g_hash_table_unref);
 
   G_OBJECT_CLASS (gloss_clip_parent_class)->finalize (object);
 }
@@ -241,12 +255,6 @@ set_string (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
-}
-
-static char *
-file_path_display (GFile *file)
-{
-  return g_file_get_parse_name (file);
 }
 
 gboolean
@@ -406,6 +414,44 @@ build_annotations (GlossClip   *self,
   return TRUE;
 }
 
+/* Remembers what the file holds now as the base of the next merge. */
+static void
+remember_base (GlossClip *self)
+{
+  g_free (self->base_title);
+  self->base_title = g_strdup (self->title);
+  g_free (self->base_note);
+  self->base_note = g_strdup (gloss_clip_get_note (self));
+  g_strfreev (self->base_tags);
+  self->base_tags = g_strdupv (self->tags);
+
+  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
+  if (self->annotations != NULL && self->root != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
+
+      self->base_annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+          g_hash_table_insert (self->base_annotations,
+                               g_strdup (gloss_annotation_get_id (a)),
+                               g_strdup (gloss_annotation_get_modified (a)));
+        }
+    }
+
+  g_clear_pointer (&self->base_members, g_hash_table_unref);
+  if (self->root != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (self->root);
+
+      self->base_members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (GList *l = members; l != NULL; l = l->next)
+        g_hash_table_add (self->base_members, g_strdup (l->data));
+    }
+}
+
 /* A clip from what the one reader of clip.json (gloss-clip-file.h) found
  * in the file, keeping as much of it as @mode asks for. */
 static GlossClip *
@@ -445,7 +491,10 @@ clip_new_from_file (GFile              *folder,
   self->tags = (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
 
   if (mode == GLOSS_CLIP_LOAD_SUMMARY)
-    return g_steal_pointer (&self);
+    {
+      remember_base (self);
+      return g_steal_pointer (&self);
+    }
 
   if (mode == GLOSS_CLIP_LOAD_CHECK)
     {
@@ -483,6 +532,7 @@ clip_new_from_file (GFile              *folder,
   if (!build_annotations (self, self->root, error))
     return NULL;
 
+  remember_base (self);
   return g_steal_pointer (&self);
 }
 
@@ -539,9 +589,10 @@ gloss_clip_load (GFile   *folder,
   return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, error);
 }
 
-static int compare_annotations (gconstpointer a,
-                                gconstpointer b,
-                                gpointer      user_data);
+static int  compare_annotations  (gconstpointer a,
+                                  gconstpointer b,
+                                  gpointer      user_data);
+static void update_n_annotations (GlossClip    *self);
 
 /* A summary-loaded clip reads its JSON and annotations again the first
  * time they are needed. Metadata changed in memory since wins over the
@@ -607,6 +658,13 @@ ensure_full (GlossClip  *self,
     self->annotations = g_steal_pointer (&full->annotations);
   self->n_annotations = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
   self->file_hash = full->file_hash;
+
+  /* The annotations and members as the file has them now are the base;
+   * the metadata changed in memory since stays ours. */
+  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
+  self->base_annotations = g_steal_pointer (&full->base_annotations);
+  g_clear_pointer (&self->base_members, g_hash_table_unref);
+  self->base_members = g_steal_pointer (&full->base_members);
 
   return TRUE;
 }
@@ -710,10 +768,12 @@ clip_to_data (GlossClip  *self,
   return g_string_free (data, FALSE);
 }
 
-static gboolean
-check_writable (GlossClip  *self,
-                GError    **error)
+gboolean
+gloss_clip_check_writable (GlossClip  *self,
+                           GError    **error)
 {
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+
   if (self->damage != NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
@@ -729,6 +789,18 @@ check_writable (GlossClip  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+#define check_writable gloss_clip_check_writable
+
+void
+gloss_clip_set_folder (GlossClip *self,
+                       GFile     *folder)
+{
+  g_return_if_fail (GLOSS_IS_CLIP (self));
+
+  if (g_set_object (&self->folder, folder))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER]);
 }
 
 static gboolean
@@ -747,15 +819,219 @@ write_clip_json (GlossClip  *self,
     return FALSE;
 
   self->file_hash = gloss_clip_hash_data (data, length);
+  remember_base (self);
   return TRUE;
 }
 
+/* --- merging another writer's changes ----------------------------------- */
+
+static gint64
+time_usec (const char *string)
+{
+  g_autoptr(GDateTime) time = gloss_time_parse (string);
+
+  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
+}
+
+static gboolean
+strv_has_tag (const char * const *tags,
+              const char         *tag)
+{
+  g_autofree char *key = tag_key (tag);
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    if (tag_matches (tags[i], key))
+      return TRUE;
+  return FALSE;
+}
+
+static const char * const known_members[] = {
+  "format", "id", "url", "title", "byline", "site_name", "excerpt", "lang", "dir",
+  "published", "created", "modified", "word_count", "tags", "note", "annotations",
+};
+
+static gboolean
+is_known_member (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_members); i++)
+    if (g_str_equal (name, known_members[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Folds @theirs (the file as another writer left it) into @self (ours),
+ * against the base both started from: what either side added is kept,
+ * what either side removed is gone, and an annotation both changed takes
+ * the later "modified". */
+static void
+merge_into (GlossClip *self,
+            GlossClip *theirs)
+{
+  GListModel *ours_model = G_LIST_MODEL (self->annotations);
+  GListModel *theirs_model = G_LIST_MODEL (theirs->annotations);
+  g_autoptr(GHashTable) their_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) our_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
+  g_auto(GStrv) merged_tags = NULL;
+  guint n_theirs = g_list_model_get_n_items (theirs_model);
+  g_autoptr(GList) members = NULL;
+
+  for (guint i = 0; i < n_theirs; i++)
+    {
+      GlossAnnotation *t = g_list_model_get_item (theirs_model, i);
+
+      g_hash_table_insert (their_ids, (gpointer) gloss_annotation_get_id (t), t);
+      g_object_unref (t);   /* the store keeps it */
+    }
+
+  for (guint i = g_list_model_get_n_items (ours_model); i-- > 0;)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (ours_model, i);
+      const char *id = gloss_annotation_get_id (a);
+      GlossAnnotation *t = g_hash_table_lookup (their_ids, id);
+      const char *base_modified = self->base_annotations ? g_hash_table_lookup (self->base_annotations, id) : NULL;
+
+      if (t == NULL)
+        {
+          /* Deleted by them, and not changed by us since. */
+          if (base_modified != NULL && g_strcmp0 (base_modified, gloss_annotation_get_modified (a)) == 0)
+            g_list_store_remove (self->annotations, i);
+          else
+            g_hash_table_add (our_ids, (gpointer) id);
+          continue;
+        }
+
+      g_hash_table_add (our_ids, (gpointer) id);
+      if (time_usec (gloss_annotation_get_modified (t)) > time_usec (gloss_annotation_get_modified (a)))
+        {
+          g_autoptr(GlossAnnotation) copy = gloss_annotation_copy (t);
+
+          g_list_store_splice (self->annotations, i, 1, (gpointer *) &copy, 1);
+        }
+    }
+
+  for (guint i = 0; i < n_theirs; i++)
+    {
+      g_autoptr(GlossAnnotation) t = g_list_model_get_item (theirs_model, i);
+      const char *id = gloss_annotation_get_id (t);
+
+      /* Theirs alone: new there, or deleted here. */
+      if (g_hash_table_contains (our_ids, id) ||
+          (self->base_annotations != NULL && g_hash_table_contains (self->base_annotations, id)))
+        continue;
+
+      {
+        g_autoptr(GlossAnnotation) copy = gloss_annotation_copy (t);
+
+        g_list_store_insert_sorted (self->annotations, copy, compare_annotations, NULL);
+      }
+    }
+  update_n_annotations (self);
+
+  /* Tags: in both, or added by either side. */
+  for (guint i = 0; self->tags[i] != NULL; i++)
+    if (strv_has_tag ((const char * const *) theirs->tags, self->tags[i]) ||
+        !strv_has_tag ((const char * const *) self->base_tags, self->tags[i]))
+      g_strv_builder_add (tags, self->tags[i]);
+  for (guint i = 0; theirs->tags[i] != NULL; i++)
+    if (!strv_has_tag ((const char * const *) self->tags, theirs->tags[i]) &&
+        !strv_has_tag ((const char * const *) self->base_tags, theirs->tags[i]))
+      g_strv_builder_add (tags, theirs->tags[i]);
+  merged_tags = g_strv_builder_end (tags);
+  gloss_clip_set_tags (self, (const char * const *) merged_tags);
+
+  /* A text we left as it was takes theirs. */
+  if (g_strcmp0 (self->title, self->base_title) == 0)
+    gloss_clip_set_title (self, theirs->title);
+  if (g_strcmp0 (gloss_clip_get_note (self), self->base_note ? self->base_note : "") == 0)
+    gloss_clip_set_note (self, gloss_clip_get_note (theirs));
+
+  /* Members this version does not know: added there, or removed there. */
+  members = json_object_get_members (theirs->root);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!is_known_member (l->data) && !json_object_has_member (self->root, l->data) &&
+        (self->base_members == NULL || !g_hash_table_contains (self->base_members, l->data)))
+      json_object_set_member (self->root, l->data,
+                              gloss_json_deep_copy (json_object_get_member (theirs->root, l->data)));
+  g_clear_pointer (&members, g_list_free);
+  members = json_object_get_members (self->root);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!is_known_member (l->data) && !json_object_has_member (theirs->root, l->data) &&
+        self->base_members != NULL && g_hash_table_contains (self->base_members, l->data))
+      json_object_remove_member (self->root, l->data);
+}
+
 gboolean
-gloss_clip_save (GlossClip  *self,
-                 gboolean    touch,
-                 GError    **error)
+gloss_clip_merge_from_disk (GlossClip  *self,
+                            GError    **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GlossClipFile) file = NULL;
+  g_autoptr(GlossClip) theirs = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+
+  if (self->folder == NULL)
+    return TRUE;
+  if (!ensure_full (self, error))
+    return FALSE;
+
+  path = g_file_get_path (self->folder);
+  file = gloss_clip_file_read (path, &local_error);
+  if (file == NULL)
+    {
+      /* Gone, or unreadable just now: what we hold is written whole, as
+       * before there was a merge. */
+      g_debug ("Not merging clip %s: %s", self->id, local_error->message);
+      return TRUE;
+    }
+
+  if (file->hash == self->file_hash)
+    return TRUE;
+
+  theirs = clip_new_from_file (self->folder, file, GLOSS_CLIP_LOAD_FULL, &local_error);
+  if (theirs == NULL)
+    {
+      g_debug ("Not merging clip %s: %s", self->id, local_error->message);
+      return TRUE;
+    }
+
+  if (theirs->read_only)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
+                   _("The clip %s was written by a newer Gloss (format %lld) meanwhile and is read-only"),
+                   self->id, (long long) theirs->format);
+      return FALSE;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  merge_into (self, theirs);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  /* Theirs is now the base of what we write. */
+  self->file_hash = theirs->file_hash;
+  return TRUE;
+}
+
+/* The library folder of a clip folder: <library>/clips/<id>. */
+static char *
+library_path_of (GFile *folder)
+{
+  g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *clips = path ? g_path_get_dirname (path) : NULL;
+
+  return clips ? g_path_get_dirname (clips) : NULL;
+}
+
+gboolean
+gloss_clip_write (GlossClip  *self,
+                  gboolean    touch,
+                  gboolean    take_lock,
+                  GError    **error)
 {
   g_autofree char *old_modified = NULL;
+  g_autoptr(GlossLock) lock = NULL;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -768,6 +1044,20 @@ gloss_clip_save (GlossClip  *self,
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
                    _("The clip %s is not in a library yet"), self->id);
       return FALSE;
+    }
+
+  /* Another process (an import, a second window's app) may write this
+   * clip too: under the clip's lock, read what it wrote and fold it in,
+   * so that neither loses the other's annotations. */
+  if (take_lock)
+    {
+      g_autofree char *library = library_path_of (self->folder);
+      g_autofree char *key = g_strconcat ("clip:", self->id, NULL);
+
+      if (library != NULL)
+        lock = gloss_lock_acquire (library, key);
+      if (!gloss_clip_merge_from_disk (self, error))
+        return FALSE;
     }
 
   if (touch)
@@ -793,6 +1083,14 @@ gloss_clip_save (GlossClip  *self,
   return TRUE;
 }
 
+gboolean
+gloss_clip_save (GlossClip  *self,
+                 gboolean    touch,
+                 GError    **error)
+{
+  return gloss_clip_write (self, touch, TRUE, error);
+}
+
 static gboolean
 write_articles (GFile       *folder,
                 const char  *article_html,
@@ -804,62 +1102,6 @@ write_articles (GFile       *folder,
 
   return gloss_write_file_atomic (html, article_html, -1, error) &&
          gloss_write_file_atomic (text, article_text, -1, error);
-}
-
-gboolean
-gloss_clip_save_new (GlossClip   *self,
-                     GFile       *clips_dir,
-                     const char  *article_html,
-                     const char  *article_text,
-                     GError     **error)
-{
-  g_autoptr(GFile) folder = NULL;
-  g_autoptr(GFile) json = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (clips_dir), FALSE);
-  g_return_val_if_fail (article_html != NULL, FALSE);
-  g_return_val_if_fail (article_text != NULL, FALSE);
-
-  if (!check_writable (self, error) || !gloss_id_check (self->id, error))
-    return FALSE;
-
-  folder = g_file_get_child (clips_dir, self->id);
-  json = g_file_get_child (folder, "clip.json");
-  if (g_file_query_exists (json, NULL))
-    {
-      g_autofree char *path = file_path_display (folder);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
-                   _("A clip already exists in “%s”"), path);
-      return FALSE;
-    }
-
-  if (!g_file_make_directory_with_parents (folder, NULL, &local_error) &&
-      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_autofree char *path = file_path_display (folder);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   _("Could not create “%s”: %s"), path, local_error->message);
-      return FALSE;
-    }
-
-  /* Articles first, clip.json last: until clip.json is there, the folder
-   * is an unfinished clip that the list does not show (FORMAT.md). */
-  if (!write_articles (folder, article_html, article_text, error))
-    return FALSE;
-
-  g_set_object (&self->folder, folder);
-  if (!write_clip_json (self, error))
-    {
-      g_clear_object (&self->folder);
-      return FALSE;
-    }
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER]);
-  return TRUE;
 }
 
 gboolean
@@ -1401,6 +1643,18 @@ gloss_clip_update_from (GlossClip *self,
 
   g_clear_pointer (&self->root, json_object_unref);
   self->root = g_steal_pointer (&other->root);
+
+  /* What the file holds now is the base of the next merge. */
+  g_free (self->base_title);
+  self->base_title = g_steal_pointer (&other->base_title);
+  g_free (self->base_note);
+  self->base_note = g_steal_pointer (&other->base_note);
+  g_strfreev (self->base_tags);
+  self->base_tags = g_steal_pointer (&other->base_tags);
+  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
+  self->base_annotations = g_steal_pointer (&other->base_annotations);
+  g_clear_pointer (&self->base_members, g_hash_table_unref);
+  self->base_members = g_steal_pointer (&other->base_members);
 
   /* Whoever shows the annotations holds the store: refill it rather than
    * replace it. */
