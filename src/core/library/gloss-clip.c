@@ -589,6 +589,7 @@ gloss_clip_load (GFile   *folder,
   return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, error);
 }
 
+static gboolean is_known_member (const char *name);
 static int  compare_annotations  (gconstpointer a,
                                   gconstpointer b,
                                   gpointer      user_data);
@@ -745,6 +746,45 @@ gloss_clip_to_json (GlossClip *self)
     }
 
   return root;
+}
+
+JsonNode *
+gloss_clip_dup_extra_member (GlossClip  *self,
+                             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (is_known_member (name))
+    return NULL;
+  if (!ensure_full (self, &error))
+    return NULL;
+
+  node = json_object_get_member (self->root, name);
+  return node != NULL ? gloss_json_deep_copy (node) : NULL;
+}
+
+gboolean
+gloss_clip_set_extra_member (GlossClip  *self,
+                             const char *name,
+                             JsonNode   *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (is_known_member (name) || !ensure_full (self, &error))
+    return FALSE;
+
+  if (value == NULL)
+    json_object_remove_member (self->root, name);
+  else
+    json_object_set_member (self->root, name, gloss_json_deep_copy (value));
+  return TRUE;
 }
 
 static char *
@@ -1079,6 +1119,15 @@ gloss_clip_write (GlossClip  *self,
 
   if (old_modified != NULL && !g_str_equal (old_modified, self->modified))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+
+  /* Temporary files an interrupted write left here: the ones old enough
+   * that no writer can still be busy with them (gloss-fs.h). */
+  {
+    g_autofree char *path = g_file_get_path (self->folder);
+
+    if (gloss_fs_remove_leftovers (path) > 0)
+      g_debug ("Removed leftover temporary files of clip %s", self->id);
+  }
 
   return TRUE;
 }

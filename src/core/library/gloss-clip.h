@@ -63,6 +63,15 @@ GFile      *gloss_clip_get_folder          (GlossClip    *self);
 gboolean    gloss_clip_get_read_only       (GlossClip    *self);
 /* The reason a damaged clip could not be read, else NULL. */
 const char *gloss_clip_get_damage          (GlossClip    *self);
+/* A member of clip.json that this version has no field for (an import's
+ * mark, a newer Gloss's data), a copy; NULL when absent. Setting one that
+ * is a FORMAT.md field is refused; @value NULL removes it. Written with
+ * the next save. */
+JsonNode   *gloss_clip_dup_extra_member    (GlossClip    *self,
+                                            const char   *name);
+gboolean    gloss_clip_set_extra_member    (GlossClip    *self,
+                                            const char   *name,
+                                            JsonNode     *value);
 /* The clip.json object as it will be written (for export and tests). */
 JsonObject *gloss_clip_to_json             (GlossClip    *self);
 

@@ -342,3 +342,41 @@ gloss_library_save (GlossLibrary  *self,
   _gloss_library_clip_changed (self, clip);
   return TRUE;
 }
+
+GlossLock *
+gloss_library_lock_clip (GlossLibrary  *self,
+                         GlossClip     *clip,
+                         GError       **error)
+{
+  g_autofree char *library = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GlossLock) lock = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), NULL);
+
+  library = g_file_get_path (self->folder);
+  key = g_strconcat ("clip:", gloss_clip_get_id (clip), NULL);
+  lock = gloss_lock_acquire (library, key);
+
+  if (gloss_clip_get_damage (clip) == NULL && !gloss_clip_get_read_only (clip) &&
+      !gloss_clip_merge_from_disk (clip, error))
+    return NULL;
+
+  return g_steal_pointer (&lock);
+}
+
+gboolean
+gloss_library_save_locked (GlossLibrary  *self,
+                           GlossClip     *clip,
+                           GError       **error)
+{
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
+
+  if (!gloss_clip_write (clip, TRUE, FALSE, error))
+    return FALSE;
+
+  _gloss_library_clip_changed (self, clip);
+  return TRUE;
+}
