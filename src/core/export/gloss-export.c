@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gloss-anchor.h"
@@ -410,19 +411,59 @@ write_file (const char  *path,
   return TRUE;
 }
 
-/* Refuses a destination inside a clips folder: the export must never put
- * a file where the library keeps its own. */
+/* @path with every link resolved, as far as it exists (the destination
+ * may be made by the export): realpath() of the longest existing part,
+ * the rest appended. g_canonicalize_filename() alone would leave a link
+ * into clips/ unseen. */
+static char *
+resolve_path (const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  g_autofree char *rest = NULL;
+  g_autofree char *head = g_strdup (canonical);
+
+  for (;;)
+    {
+      g_autofree char *real = realpath (head, NULL);
+      g_autofree char *parent = NULL;
+      g_autofree char *base = NULL;
+
+      if (real != NULL)
+        return rest != NULL ? g_build_filename (real, rest, NULL) : g_steal_pointer (&real);
+
+      parent = g_path_get_dirname (head);
+      if (g_str_equal (parent, head))
+        return g_steal_pointer (&canonical);
+      base = g_path_get_basename (head);
+      if (rest == NULL)
+        rest = g_steal_pointer (&base);
+      else
+        {
+          char *longer = g_build_filename (base, rest, NULL);
+
+          g_free (rest);
+          rest = longer;
+        }
+      g_free (head);
+      head = g_steal_pointer (&parent);
+    }
+}
+
+/* Refuses a destination inside a clips folder, also one reached through
+ * a link: the export must never put a file where the library keeps its
+ * own. */
 static gboolean
 check_destination (Job      *job,
                    GError  **error)
 {
-  g_autofree char *dest = g_canonicalize_filename (job->destination, NULL);
+  g_autofree char *dest = resolve_path (job->destination);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < job->folders->len; i++)
     {
       g_autofree char *folder = g_canonicalize_filename (g_ptr_array_index (job->folders, i), NULL);
-      char *clips = g_path_get_dirname (folder);
+      g_autofree char *clips_path = g_path_get_dirname (folder);
+      char *clips = resolve_path (clips_path);
       g_autofree char *prefix = NULL;
 
       if (!g_hash_table_add (seen, clips))
