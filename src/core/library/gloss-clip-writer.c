@@ -198,8 +198,13 @@ open_folder (GlossClipWriter  *self,
       gloss_fs_set_error (error, errno, TRUE, clips_path);
       return -1;
     }
-  if ((clips_fd = gloss_fs_open_folder (clips_path, error)) < 0)
-    return -1;
+  /* clips/ may be a link, as the library folder may be (a user's own
+   * arrangement); the clip folders inside it never are. */
+  if ((clips_fd = open (clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    {
+      gloss_fs_set_error (error, errno, TRUE, clips_path);
+      return -1;
+    }
 
   /* A new id: a folder already there is not ours to write into. */
   id = g_path_get_basename (self->folder_path);

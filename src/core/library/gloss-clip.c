@@ -490,11 +490,10 @@ clip_new_from_file (GFile              *folder,
   g_strfreev (self->tags);
   self->tags = (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
 
+  /* A summary keeps no base: the clip is read in full (and its base
+   * taken then) before anything of it is written. */
   if (mode == GLOSS_CLIP_LOAD_SUMMARY)
-    {
-      remember_base (self);
-      return g_steal_pointer (&self);
-    }
+    return g_steal_pointer (&self);
 
   if (mode == GLOSS_CLIP_LOAD_CHECK)
     {
@@ -666,6 +665,12 @@ ensure_full (GlossClip  *self,
   self->base_annotations = g_steal_pointer (&full->base_annotations);
   g_clear_pointer (&self->base_members, g_hash_table_unref);
   self->base_members = g_steal_pointer (&full->base_members);
+  g_free (self->base_title);
+  self->base_title = g_steal_pointer (&full->base_title);
+  g_free (self->base_note);
+  self->base_note = g_steal_pointer (&full->base_note);
+  g_strfreev (self->base_tags);
+  self->base_tags = g_steal_pointer (&full->base_tags);
 
   return TRUE;
 }

@@ -94,6 +94,18 @@ gloss_fs_open_folder (const char  *path,
   return fd;
 }
 
+static void
+set_error_at (GError     **error,
+              int          saved_errno,
+              gboolean     writing,
+              const char  *dir_path,
+              const char  *name)
+{
+  g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+  gloss_fs_set_error (error, saved_errno, writing, path);
+}
+
 gboolean
 gloss_fs_read_at (int          dir_fd,
                   const char  *dir_path,
@@ -103,7 +115,6 @@ gloss_fs_read_at (int          dir_fd,
                   gsize       *length,
                   GError     **error)
 {
-  g_autofree char *path = g_build_filename (dir_path, name, NULL);
   g_autofree char *buf = NULL;
   struct stat st;
   gsize size, done = 0;
@@ -118,7 +129,7 @@ gloss_fs_read_at (int          dir_fd,
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     {
-      gloss_fs_set_error (error, errno, FALSE, path);
+      set_error_at (error, errno, FALSE, dir_path, name);
       return FALSE;
     }
 
@@ -127,12 +138,14 @@ gloss_fs_read_at (int          dir_fd,
       int saved_errno = errno;
 
       close (fd);
-      gloss_fs_set_error (error, saved_errno, FALSE, path);
+      set_error_at (error, saved_errno, FALSE, dir_path, name);
       return FALSE;
     }
 
   if (!S_ISREG (st.st_mode))
     {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
       close (fd);
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                    _("Could not read “%s”: it is not a regular file"), path);
@@ -141,6 +154,8 @@ gloss_fs_read_at (int          dir_fd,
 
   if ((guint64) st.st_size > max_size)
     {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
       close (fd);
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
                    /* Translators: a path, then a size in bytes. */
@@ -149,24 +164,14 @@ gloss_fs_read_at (int          dir_fd,
       return FALSE;
     }
 
-  /* The size may change under us (another writer replaces the file by a
-   * rename, so this file does not change; an editor may append): read
-   * what there is, up to the limit. */
+  /* Writers replace files by a rename, so the file opened keeps the size
+   * it had: read that much. */
   size = st.st_size;
   buf = g_malloc (size + 1);
-  for (;;)
+  while (done < size)
     {
-      ssize_t n;
+      ssize_t n = read (fd, buf + done, size - done);
 
-      if (done == size)
-        {
-          if (size >= max_size)
-            break;
-          size = MIN (max_size, MAX (size * 2, 4096));
-          buf = g_realloc (buf, size + 1);
-        }
-
-      n = read (fd, buf + done, size - done);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -174,7 +179,7 @@ gloss_fs_read_at (int          dir_fd,
           int saved_errno = errno;
 
           close (fd);
-          gloss_fs_set_error (error, saved_errno, FALSE, path);
+          set_error_at (error, saved_errno, FALSE, dir_path, name);
           return FALSE;
         }
       if (n == 0)

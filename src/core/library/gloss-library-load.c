@@ -56,19 +56,48 @@ _gloss_library_is_clip_folder (const char *clips_path,
   return lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
+/* The names in clips/ that may be clips: ids, and folders. A link to a
+ * folder elsewhere is not a clip of this library: never listed, so never
+ * written (issue 15); --verify names it. readdir() says which is which
+ * without a stat of each. */
+static GPtrArray *
+list_clip_names (const char  *clips_path,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  struct dirent *entry;
+  DIR *dir;
+
+  if (!(dir = opendir (clips_path)))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s", g_strerror (saved_errno));
+      return NULL;
+    }
+
+  while ((entry = readdir (dir)) != NULL)
+    {
+      if (!gloss_id_is_valid (entry->d_name))
+        continue;
+      if (entry->d_type != DT_DIR &&
+          (entry->d_type != DT_UNKNOWN || !_gloss_library_is_clip_folder (clips_path, entry->d_name)))
+        continue;
+      g_ptr_array_add (names, g_strdup (entry->d_name));
+    }
+  closedir (dir);
+
+  return g_steal_pointer (&names);
+}
+
 static GlossClip *
 load_one (GFile      *clips_folder,
           const char *name)
 {
   g_autoptr(GFile) folder = g_file_get_child (clips_folder, name);
-  g_autofree char *clips_path = g_file_get_path (clips_folder);
   g_autoptr(GError) error = NULL;
   GlossClip *clip;
-
-  /* A link to a folder elsewhere is not a clip of this library: never
-   * listed, so never written (issue 15). --verify names it. */
-  if (!_gloss_library_is_clip_folder (clips_path, name))
-    return NULL;
 
   clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
   if (clip != NULL)
@@ -103,13 +132,11 @@ gloss_library_scan_clips (GFile         *clips_folder,
                           GError       **error)
 {
   g_autofree char *path = g_file_get_path (clips_folder);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GDir) dir = NULL;
   GPtrArray *clips;
   ScanJob job = { 0, };
-  const char *name;
   guint n_threads;
 
   if (path == NULL)
@@ -121,7 +148,9 @@ gloss_library_scan_clips (GFile         *clips_folder,
 
   clips = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!(dir = g_dir_open (path, 0, &local_error)))
+  /* Only names that can be ids can be clips; anything else (a sync
+   * tool's folder, a stray file) is left alone, and --verify says so. */
+  if (!(names = list_clip_names (path, &local_error)))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return clips;
@@ -130,12 +159,6 @@ gloss_library_scan_clips (GFile         *clips_folder,
       g_ptr_array_unref (clips);
       return NULL;
     }
-
-  /* Only names that can be ids can be clips; anything else (a sync
-   * tool's folder, a stray file) is left alone, and --verify says so. */
-  while ((name = g_dir_read_name (dir)))
-    if (gloss_id_is_valid (name))
-      g_ptr_array_add (names, g_strdup (name));
 
   /* GObject types are registered once, before threads race for them. */
   g_type_ensure (GLOSS_TYPE_CLIP);
@@ -265,21 +288,21 @@ void
 _gloss_library_add_new_from_disk (GlossLibrary *self)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) names = NULL;
 
   g_assert (GLOSS_IS_LIBRARY (self));
 
   path = g_file_get_path (self->clips_folder);
-  if (path == NULL || !(dir = g_dir_open (path, 0, NULL)))
+  if (path == NULL || !(names = list_clip_names (path, NULL)))
     return;
 
   /* Reading the names is cheap; only folders we do not know are read. */
-  while ((name = g_dir_read_name (dir)))
+  for (guint i = 0; i < names->len; i++)
     {
+      const char *name = names->pdata[i];
       g_autoptr(GlossClip) clip = NULL;
 
-      if (!gloss_id_is_valid (name) || gloss_library_lookup (self, name) != NULL)
+      if (gloss_library_lookup (self, name) != NULL)
         continue;
       clip = load_one (self->clips_folder, name);
       if (clip != NULL && gloss_clip_get_damage (clip) == NULL)

@@ -175,6 +175,15 @@ sql_error (GlossIndexDb  *self,
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
     self->corrupt = TRUE;
 
+  /* SQLite says "disk I/O error" when a write hit a full disk, and the
+   * action that failed may be a read that needed room: say what it is. */
+  if (code == SQLITE_FULL || sqlite3_system_errno (self->db) == ENOSPC)
+    {
+      message = _("the disk is full");
+      if (what == SQL_READ)
+        what = SQL_UPDATE;
+    }
+
   if (code == SQLITE_INTERRUPT)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The search was cancelled"));
