@@ -48,6 +48,7 @@ struct _GlossClipWriter
   /* What this writer put on the disk for a new clip, to take it back. */
   GMutex         mutex;
   char          *folder_path;      /* clips/<id> */
+  gboolean       folder_ready;
   gboolean       made_folder;
   gboolean       made_assets;
   GHashTable    *saved;            /* url → asset name */
@@ -189,7 +190,7 @@ open_folder (GlossClipWriter  *self,
   g_autofree char *id = NULL;
   int clips_fd, fd;
 
-  if (self->update || self->made_folder)
+  if (self->update || self->folder_ready)
     return gloss_fs_open_folder (self->folder_path, error);
 
   clips_path = g_path_get_dirname (self->folder_path);
@@ -206,24 +207,32 @@ open_folder (GlossClipWriter  *self,
       return -1;
     }
 
-  /* A new id: a folder already there is not ours to write into. */
+  /* A new id. A folder already there without clip.json is an unfinished
+   * clip of this id (a caller that put assets/ in place first): written
+   * into, but only what this writer wrote is taken back. */
   id = g_path_get_basename (self->folder_path);
-  if (mkdirat (clips_fd, id, 0777) != 0)
+  if (mkdirat (clips_fd, id, 0777) == 0)
+    self->made_folder = TRUE;
+  else if (errno != EEXIST)
     {
       int saved_errno = errno;
 
       close (clips_fd);
-      if (saved_errno == EEXIST)
-        g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
-                     _("A clip already exists in “%s”"), self->folder_path);
-      else
-        gloss_fs_set_error (error, saved_errno, TRUE, self->folder_path);
+      gloss_fs_set_error (error, saved_errno, TRUE, self->folder_path);
       return -1;
     }
   close (clips_fd);
-  self->made_folder = TRUE;
 
   fd = gloss_fs_open_folder (self->folder_path, error);
+  if (fd >= 0 && faccessat (fd, "clip.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      close (fd);
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
+                   _("A clip already exists in “%s”"), self->folder_path);
+      return -1;
+    }
+  if (fd >= 0)
+    self->folder_ready = TRUE;
   return fd;
 }
 
@@ -258,6 +267,7 @@ remove_written (GlossClipWriter *self)
   if (self->made_folder)
     rmdir (self->folder_path);
   self->made_folder = FALSE;
+  self->folder_ready = FALSE;
   self->made_assets = FALSE;
 }
 
