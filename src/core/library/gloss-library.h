@@ -59,13 +59,16 @@ GlossClip    *gloss_library_lookup           (GlossLibrary         *self,
 GlossClip    *gloss_library_find_by_url      (GlossLibrary         *self,
                                               const char           *url);
 
-/* Writes a new clip (FORMAT.md order) and adds it to the model. */
+/* Writes a new clip through GlossClipWriter (FORMAT.md order; a folder
+ * of its id that has no clip.json yet, such as one with assets/ put in
+ * place, is written into) and adds it to the model. */
 gboolean      gloss_library_add              (GlossLibrary         *self,
                                               GlossClip            *clip,
                                               const char           *article_html,
                                               const char           *article_text,
                                               GError              **error);
-/* Saves a changed clip (clip.json) and tells the listeners. */
+/* Saves a changed clip (clip.json, under its lock, with what another
+ * writer saved meanwhile folded in) and tells the listeners. */
 gboolean      gloss_library_save             (GlossLibrary         *self,
                                               GlossClip            *clip,
                                               GError              **error);
