@@ -1158,6 +1158,92 @@ test_verify_reports (void)
   g_assert_null (strstr (out->str, "All is well"));
 }
 
+/* Run inside a private mount namespace on a 128 KB tmpfs at @path: a new
+ * clip too large for it, and a save that no longer fits, must each fail
+ * saying the disk is full, leave no half-written folder and keep the old
+ * clip.json. */
+static int
+full_disk_child (const char *path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) small = gloss_clip_new ("https://example.org/small", "Small");
+  g_autoptr(GlossClip) big = gloss_clip_new ("https://example.org/big", "Big");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = g_strnfill (200 * 1024, 'x');
+  g_autofree char *big_folder = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (!gloss_library_load (library, NULL, &error) ||
+      !gloss_library_add (library, small, "<p>a</p>", "a", &error))
+    {
+      g_printerr ("full-disk: %s\n", error->message);
+      return 1;
+    }
+
+  if (gloss_library_add (library, big, huge, huge, &error) ||
+      !g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_IO) ||
+      strstr (error->message, "disk is full") == NULL)
+    {
+      g_printerr ("full-disk: new clip: %s\n", error ? error->message : "written");
+      return 1;
+    }
+  g_clear_error (&error);
+  big_folder = g_build_filename (path, "clips", gloss_clip_get_id (big), NULL);
+  if (g_file_test (big_folder, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("full-disk: the half-written folder is still there\n");
+      return 1;
+    }
+
+  json_path = g_build_filename (path, "clips", gloss_clip_get_id (small), "clip.json", NULL);
+  g_file_get_contents (json_path, &before, NULL, NULL);
+  gloss_clip_set_note (small, huge);
+  if (gloss_library_save (library, small, &error) ||
+      strstr (error->message, "disk is full") == NULL)
+    {
+      g_printerr ("full-disk: save: %s\n", error ? error->message : "written");
+      return 1;
+    }
+  g_file_get_contents (json_path, &after, NULL, NULL);
+  if (g_strcmp0 (before, after) != 0)
+    {
+      g_printerr ("full-disk: clip.json changed\n");
+      return 1;
+    }
+  return 0;
+}
+
+static void
+test_full_disk (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("full-disk");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autoptr(GSubprocess) probe = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A small file system of its own needs a mount namespace. */
+  if (unshare != NULL)
+    probe = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              NULL, unshare, "-rm", "sh", "-c",
+                              "mount -t tmpfs -o size=128k none \"$1\"", "sh", path, NULL);
+  if (probe == NULL || !g_subprocess_wait_check (probe, NULL, NULL))
+    {
+      g_test_skip ("No unprivileged mount namespace to make a full disk in");
+      return;
+    }
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, unshare, "-rm", "sh", "-c",
+                            "mount -t tmpfs -o size=128k none \"$1\" && exec \"$2\" --full-disk-child \"$1\"",
+                            "sh", path, self_path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1167,6 +1253,8 @@ main (int    argc,
     return hammer_annotations (argv[2]);
   if (argc == 3 && g_str_equal (argv[1], "--hammer-create"))
     return hammer_create (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "--full-disk-child"))
+    return full_disk_child (argv[2]);
 
   self_path = argv[0];
   gloss_test_init (&argc, &argv);
@@ -1188,6 +1276,7 @@ main (int    argc,
   g_test_add_func ("/library/symlinks", test_symlinks);
   g_test_add_func ("/library/leftovers", test_leftovers);
   g_test_add_func ("/library/disk-full-message", test_disk_full_message);
+  g_test_add_func ("/library/full-disk", test_full_disk);
   g_test_add_func ("/library/two-processes", test_two_processes);
   g_test_add_func ("/library/verify-reports", test_verify_reports);
   g_test_add_func ("/library/threaded-load", test_threaded_load_same_every_time);
