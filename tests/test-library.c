@@ -1244,6 +1244,63 @@ test_full_disk (void)
   g_assert_no_error (error);
 }
 
+/* Two writers of one clip (two processes: two library objects here): what
+ * each added is kept, what each deleted stays deleted. */
+static void
+test_merge_on_save (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("merge-on-save");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) first = gloss_library_new (folder);
+  g_autoptr(GlossLibrary) second = gloss_library_new (folder);
+  g_autoptr(GlossLibrary) third = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/m", "Merged");
+  g_autoptr(GlossAnnotation) a1 = gloss_annotation_new ("one", "", " two", 0, 3, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) a2 = gloss_annotation_new ("two", "one ", "", 4, 7, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) a3 = gloss_annotation_new ("one two", "", "", 0, 7, GLOSS_COLOR_PINK);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GlossClip *mine, *theirs, *merged;
+
+  gloss_clip_add_annotation (clip, a1);
+  gloss_clip_add_annotation (clip, a2);
+  gloss_clip_add_tag (clip, "x");
+  gloss_clip_add_tag (clip, "y");
+  g_assert_true (gloss_library_load (first, NULL, &error));
+  g_assert_true (gloss_library_add (first, clip, "<p>one two</p>", "one two", &error));
+  g_assert_no_error (error);
+  id = g_strdup (gloss_clip_get_id (clip));
+
+  g_assert_true (gloss_library_load (second, NULL, &error));
+  mine = gloss_library_lookup (first, id);
+  theirs = gloss_library_lookup (second, id);
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (theirs)), ==, 2);
+
+  g_assert_true (gloss_clip_remove_annotation (theirs, gloss_annotation_get_id (a1)));
+  g_assert_true (gloss_clip_remove_tag (theirs, "x"));
+  g_assert_true (gloss_clip_add_tag (theirs, "z"));
+  g_assert_true (gloss_library_save (second, theirs, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_clip_add_annotation (mine, a3));
+  gloss_clip_set_note (mine, "Mine");
+  g_assert_true (gloss_library_save (first, mine, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_library_load (third, NULL, &error));
+  merged = gloss_library_lookup (third, id);
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (merged)), ==, 2);
+  g_assert_null (gloss_clip_find_annotation (merged, gloss_annotation_get_id (a1)));
+  g_assert_nonnull (gloss_clip_find_annotation (merged, gloss_annotation_get_id (a2)));
+  g_assert_nonnull (gloss_clip_find_annotation (merged, gloss_annotation_get_id (a3)));
+  g_assert_false (gloss_clip_has_tag (merged, "x"));
+  g_assert_true (gloss_clip_has_tag (merged, "y"));
+  g_assert_true (gloss_clip_has_tag (merged, "z"));
+  g_assert_cmpstr (gloss_clip_get_note (merged), ==, "Mine");
+  /* The writer that merged holds the result too. */
+  g_assert_cmpuint (gloss_clip_get_n_annotations (mine), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1277,6 +1334,7 @@ main (int    argc,
   g_test_add_func ("/library/leftovers", test_leftovers);
   g_test_add_func ("/library/disk-full-message", test_disk_full_message);
   g_test_add_func ("/library/full-disk", test_full_disk);
+  g_test_add_func ("/library/merge-on-save", test_merge_on_save);
   g_test_add_func ("/library/two-processes", test_two_processes);
   g_test_add_func ("/library/verify-reports", test_verify_reports);
   g_test_add_func ("/library/threaded-load", test_threaded_load_same_every_time);

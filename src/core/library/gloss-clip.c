@@ -1726,6 +1726,18 @@ gloss_clip_update_from (GlossClip *self,
             {
               self->root = g_steal_pointer (&full->root);
               g_set_object (&other->annotations, full->annotations);
+              /* What was read is the base of the next merge. */
+              self->file_hash = full->file_hash;
+              g_free (self->base_title);
+              self->base_title = g_steal_pointer (&full->base_title);
+              g_free (self->base_note);
+              self->base_note = g_steal_pointer (&full->base_note);
+              g_strfreev (self->base_tags);
+              self->base_tags = g_steal_pointer (&full->base_tags);
+              g_clear_pointer (&self->base_annotations, g_hash_table_unref);
+              self->base_annotations = g_steal_pointer (&full->base_annotations);
+              g_clear_pointer (&self->base_members, g_hash_table_unref);
+              self->base_members = g_steal_pointer (&full->base_members);
             }
         }
 
