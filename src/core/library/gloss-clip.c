@@ -5,10 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* One clip: clip.json read strictly and written back atomically, with the
- * JsonObject it was read from changed in place so that members this
- * version does not know survive (FORMAT.md). A clip loaded for the library
- * list keeps only its metadata and reads the rest again when asked. */
+/* One clip: the object, its properties, tags and annotations. Reading it
+ * from clip.json is gloss-clip-load.c, writing it back gloss-clip-save.c;
+ * the three share gloss-clip-private.h. The JsonObject it was read from is
+ * changed in place so that members this version does not know survive
+ * (FORMAT.md). A clip loaded for the library list keeps only its metadata
+ * and reads the rest again when asked. */
 
 #define G_LOG_DOMAIN "gloss-clip"
 
@@ -25,74 +27,14 @@
 #include "gloss-json-private.h"
 #include "gloss-lock.h"
 
-struct _GlossClip
-{
-  GObject      parent_instance;
-
-  GFile       *folder;
-  /* NULL for a summary-loaded clip until the JSON is needed. */
-  JsonObject  *root;
-  GListStore  *annotations;
-
-  char        *id;
-  char        *url;
-  char        *title;
-  char        *byline;
-  char        *site_name;
-  char        *excerpt;
-  char        *lang;
-  char        *dir;
-  char        *published;
-  char        *created;
-  char        *modified;
-  char        *note;
-  GStrv        tags;
-  gint64       word_count;
-  gint64       created_usec;
-  gint64       format;
-  guint        n_annotations;
-  char        *damage;
-  guint64      file_hash;
-  guint        read_only : 1;
-
-  /* What the file said when it was last read or written, so that a save
-   * can tell another writer's changes from ours (merge_from_disk()). */
-  char        *base_title;
-  char        *base_note;
-  GStrv        base_tags;
-  GHashTable  *base_annotations;   /* id → modified; NULL when not read */
-  GHashTable  *base_members;       /* member names of the root object */
-};
 
 G_DEFINE_FINAL_TYPE (GlossClip, gloss_clip, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_ID,
-  PROP_URL,
-  PROP_TITLE,
-  PROP_BYLINE,
-  PROP_SITE_NAME,
-  PROP_EXCERPT,
-  PROP_LANG,
-  PROP_DIR,
-  PROP_PUBLISHED,
-  PROP_CREATED,
-  PROP_MODIFIED,
-  PROP_WORD_COUNT,
-  PROP_NOTE,
-  PROP_TAGS,
-  PROP_N_ANNOTATIONS,
-  PROP_READ_ONLY,
-  PROP_DAMAGE,
-  PROP_FOLDER,
-  N_PROPS
-};
 
-static GParamSpec *properties[N_PROPS];
+GParamSpec *_gloss_clip_properties[GLOSS_CLIP_N_PROPS];
 
-static gboolean ensure_full (GlossClip  *self,
-                             GError    **error);
+#define properties _gloss_clip_properties
+
 
 static void
 gloss_clip_finalize (GObject *object)
@@ -135,24 +77,24 @@ gloss_clip_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ID: g_value_set_string (value, self->id); break;
-    case PROP_URL: g_value_set_string (value, self->url); break;
-    case PROP_TITLE: g_value_set_string (value, self->title); break;
-    case PROP_BYLINE: g_value_set_string (value, self->byline); break;
-    case PROP_SITE_NAME: g_value_set_string (value, self->site_name); break;
-    case PROP_EXCERPT: g_value_set_string (value, self->excerpt); break;
-    case PROP_LANG: g_value_set_string (value, self->lang); break;
-    case PROP_DIR: g_value_set_string (value, self->dir); break;
-    case PROP_PUBLISHED: g_value_set_string (value, self->published); break;
-    case PROP_CREATED: g_value_set_string (value, self->created); break;
-    case PROP_MODIFIED: g_value_set_string (value, self->modified); break;
-    case PROP_WORD_COUNT: g_value_set_int64 (value, self->word_count); break;
-    case PROP_NOTE: g_value_set_string (value, gloss_clip_get_note (self)); break;
-    case PROP_TAGS: g_value_set_boxed (value, self->tags); break;
-    case PROP_N_ANNOTATIONS: g_value_set_uint (value, self->n_annotations); break;
-    case PROP_READ_ONLY: g_value_set_boolean (value, self->read_only); break;
-    case PROP_DAMAGE: g_value_set_string (value, self->damage); break;
-    case PROP_FOLDER: g_value_set_object (value, self->folder); break;
+    case GLOSS_CLIP_PROP_ID: g_value_set_string (value, self->id); break;
+    case GLOSS_CLIP_PROP_URL: g_value_set_string (value, self->url); break;
+    case GLOSS_CLIP_PROP_TITLE: g_value_set_string (value, self->title); break;
+    case GLOSS_CLIP_PROP_BYLINE: g_value_set_string (value, self->byline); break;
+    case GLOSS_CLIP_PROP_SITE_NAME: g_value_set_string (value, self->site_name); break;
+    case GLOSS_CLIP_PROP_EXCERPT: g_value_set_string (value, self->excerpt); break;
+    case GLOSS_CLIP_PROP_LANG: g_value_set_string (value, self->lang); break;
+    case GLOSS_CLIP_PROP_DIR: g_value_set_string (value, self->dir); break;
+    case GLOSS_CLIP_PROP_PUBLISHED: g_value_set_string (value, self->published); break;
+    case GLOSS_CLIP_PROP_CREATED: g_value_set_string (value, self->created); break;
+    case GLOSS_CLIP_PROP_MODIFIED: g_value_set_string (value, self->modified); break;
+    case GLOSS_CLIP_PROP_WORD_COUNT: g_value_set_int64 (value, self->word_count); break;
+    case GLOSS_CLIP_PROP_NOTE: g_value_set_string (value, gloss_clip_get_note (self)); break;
+    case GLOSS_CLIP_PROP_TAGS: g_value_set_boxed (value, self->tags); break;
+    case GLOSS_CLIP_PROP_N_ANNOTATIONS: g_value_set_uint (value, self->n_annotations); break;
+    case GLOSS_CLIP_PROP_READ_ONLY: g_value_set_boolean (value, self->read_only); break;
+    case GLOSS_CLIP_PROP_DAMAGE: g_value_set_string (value, self->damage); break;
+    case GLOSS_CLIP_PROP_FOLDER: g_value_set_object (value, self->folder); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -168,17 +110,17 @@ gloss_clip_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_URL: gloss_clip_set_url (self, g_value_get_string (value)); break;
-    case PROP_TITLE: gloss_clip_set_title (self, g_value_get_string (value)); break;
-    case PROP_BYLINE: gloss_clip_set_byline (self, g_value_get_string (value)); break;
-    case PROP_SITE_NAME: gloss_clip_set_site_name (self, g_value_get_string (value)); break;
-    case PROP_EXCERPT: gloss_clip_set_excerpt (self, g_value_get_string (value)); break;
-    case PROP_LANG: gloss_clip_set_lang (self, g_value_get_string (value)); break;
-    case PROP_DIR: gloss_clip_set_dir (self, g_value_get_string (value)); break;
-    case PROP_PUBLISHED: gloss_clip_set_published (self, g_value_get_string (value)); break;
-    case PROP_WORD_COUNT: gloss_clip_set_word_count (self, g_value_get_int64 (value)); break;
-    case PROP_NOTE: gloss_clip_set_note (self, g_value_get_string (value)); break;
-    case PROP_TAGS: gloss_clip_set_tags (self, g_value_get_boxed (value)); break;
+    case GLOSS_CLIP_PROP_URL: gloss_clip_set_url (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_TITLE: gloss_clip_set_title (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_BYLINE: gloss_clip_set_byline (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_SITE_NAME: gloss_clip_set_site_name (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_EXCERPT: gloss_clip_set_excerpt (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_LANG: gloss_clip_set_lang (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_DIR: gloss_clip_set_dir (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_PUBLISHED: gloss_clip_set_published (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_WORD_COUNT: gloss_clip_set_word_count (self, g_value_get_int64 (value)); break;
+    case GLOSS_CLIP_PROP_NOTE: gloss_clip_set_note (self, g_value_get_string (value)); break;
+    case GLOSS_CLIP_PROP_TAGS: gloss_clip_set_tags (self, g_value_get_boxed (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -195,28 +137,28 @@ gloss_clip_class_init (GlossClipClass *klass)
   object_class->get_property = gloss_clip_get_property;
   object_class->set_property = gloss_clip_set_property;
 
-  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, ro);
-  properties[PROP_URL] = g_param_spec_string ("url", NULL, NULL, NULL, rw);
-  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
-  properties[PROP_BYLINE] = g_param_spec_string ("byline", NULL, NULL, NULL, rw);
-  properties[PROP_SITE_NAME] = g_param_spec_string ("site-name", NULL, NULL, NULL, rw);
-  properties[PROP_EXCERPT] = g_param_spec_string ("excerpt", NULL, NULL, NULL, rw);
-  properties[PROP_LANG] = g_param_spec_string ("lang", NULL, NULL, NULL, rw);
-  properties[PROP_DIR] = g_param_spec_string ("dir", NULL, NULL, NULL, rw);
-  properties[PROP_PUBLISHED] = g_param_spec_string ("published", NULL, NULL, NULL, rw);
-  properties[PROP_CREATED] = g_param_spec_string ("created", NULL, NULL, NULL, ro);
-  properties[PROP_MODIFIED] = g_param_spec_string ("modified", NULL, NULL, NULL, ro);
-  properties[PROP_WORD_COUNT] = g_param_spec_int64 ("word-count", NULL, NULL,
+  properties[GLOSS_CLIP_PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, ro);
+  properties[GLOSS_CLIP_PROP_URL] = g_param_spec_string ("url", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_BYLINE] = g_param_spec_string ("byline", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_SITE_NAME] = g_param_spec_string ("site-name", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_EXCERPT] = g_param_spec_string ("excerpt", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_LANG] = g_param_spec_string ("lang", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_DIR] = g_param_spec_string ("dir", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_PUBLISHED] = g_param_spec_string ("published", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_CREATED] = g_param_spec_string ("created", NULL, NULL, NULL, ro);
+  properties[GLOSS_CLIP_PROP_MODIFIED] = g_param_spec_string ("modified", NULL, NULL, NULL, ro);
+  properties[GLOSS_CLIP_PROP_WORD_COUNT] = g_param_spec_int64 ("word-count", NULL, NULL,
                                                     -1, G_MAXINT64, -1, rw);
-  properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, rw);
-  properties[PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, rw);
-  properties[PROP_N_ANNOTATIONS] = g_param_spec_uint ("n-annotations", NULL, NULL,
+  properties[GLOSS_CLIP_PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, rw);
+  properties[GLOSS_CLIP_PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, rw);
+  properties[GLOSS_CLIP_PROP_N_ANNOTATIONS] = g_param_spec_uint ("n-annotations", NULL, NULL,
                                                       0, G_MAXUINT, 0, ro);
-  properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, ro);
-  properties[PROP_DAMAGE] = g_param_spec_string ("damage", NULL, NULL, NULL, ro);
-  properties[PROP_FOLDER] = g_param_spec_object ("folder", NULL, NULL, G_TYPE_FILE, ro);
+  properties[GLOSS_CLIP_PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, ro);
+  properties[GLOSS_CLIP_PROP_DAMAGE] = g_param_spec_string ("damage", NULL, NULL, NULL, ro);
+  properties[GLOSS_CLIP_PROP_FOLDER] = g_param_spec_object ("folder", NULL, NULL, G_TYPE_FILE, ro);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, GLOSS_CLIP_N_PROPS, properties);
 }
 
 static void
@@ -257,38 +199,10 @@ set_string (char       **field,
   return TRUE;
 }
 
-gboolean
-gloss_write_file_atomic (GFile       *file,
-                         const char  *contents,
-                         gssize       length,
-                         GError     **error)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *folder = NULL;
-  g_autofree char *name = NULL;
-
-  if (path == NULL)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                           _("The library must be a local folder"));
-      return FALSE;
-    }
-
-  if (length < 0)
-    length = strlen (contents);
-
-  /* A temporary file in the same folder, flushed, renamed over the old
-   * one, so that a crash leaves the old file or the new one, never a mix
-   * (FORMAT.md); never through a link (gloss-fs.h). */
-  folder = g_path_get_dirname (path);
-  name = g_path_get_basename (path);
-  return gloss_fs_write (folder, name, contents, length, TRUE, error);
-}
-
 /* Tags are trimmed and compared case-insensitively (FORMAT.md): the key a
  * tag is looked for by, the same for setting, finding and removing. */
-static char *
-tag_key (const char *tag)
+char *
+_gloss_clip_tag_key (const char *tag)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (tag));
 
@@ -296,18 +210,18 @@ tag_key (const char *tag)
 }
 
 /* Whether @tag, one of the clip's, is the one with @key. */
-static gboolean
-tag_matches (const char *tag,
-             const char *key)
+gboolean
+_gloss_clip_tag_matches (const char *tag,
+                         const char *key)
 {
   g_autofree char *other = g_utf8_casefold (tag, -1);
 
   return g_str_equal (key, other);
 }
 
-static void
-normalize_tags (GPtrArray          *out,
-                const char * const *tags)
+void
+_gloss_clip_normalize_tags (GPtrArray          *out,
+                            const char * const *tags)
 {
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
@@ -318,9 +232,9 @@ normalize_tags (GPtrArray          *out,
       if (tag[0] == '\0')
         continue;
 
-      key = tag_key (tag);
+      key = _gloss_clip_tag_key (tag);
       for (guint j = 0; j < out->len && !seen; j++)
-        seen = tag_matches (out->pdata[j], key);
+        seen = _gloss_clip_tag_matches (out->pdata[j], key);
 
       if (!seen)
         g_ptr_array_add (out, g_steal_pointer (&tag));
@@ -376,851 +290,6 @@ gloss_clip_new_damaged (GFile      *folder,
   self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
 
   return self;
-}
-
-/* Builds the annotations from the json-glib tree, for a clip read in
- * full; the reader has already vouched for them. */
-static gboolean
-build_annotations (GlossClip   *self,
-                   JsonObject  *root,
-                   GError     **error)
-{
-  JsonNode *node = json_object_get_member (root, "annotations");
-  JsonArray *array;
-  guint n;
-
-  self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return TRUE;
-
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      g_autoptr(GlossAnnotation) annotation = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          !(annotation = gloss_annotation_new_from_json (json_node_get_object (element), &local_error)))
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED, _("annotation %u: %s"), i + 1,
-                       local_error ? local_error->message : _("not an object"));
-          return FALSE;
-        }
-      g_list_store_append (self->annotations, annotation);
-    }
-
-  return TRUE;
-}
-
-/* Remembers what the file holds now as the base of the next merge. */
-static void
-remember_base (GlossClip *self)
-{
-  g_free (self->base_title);
-  self->base_title = g_strdup (self->title);
-  g_free (self->base_note);
-  self->base_note = g_strdup (gloss_clip_get_note (self));
-  g_strfreev (self->base_tags);
-  self->base_tags = g_strdupv (self->tags);
-
-  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-  if (self->annotations != NULL && self->root != NULL)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-
-      self->base_annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-
-          g_hash_table_insert (self->base_annotations,
-                               g_strdup (gloss_annotation_get_id (a)),
-                               g_strdup (gloss_annotation_get_modified (a)));
-        }
-    }
-
-  g_clear_pointer (&self->base_members, g_hash_table_unref);
-  if (self->root != NULL)
-    {
-      g_autoptr(GList) members = json_object_get_members (self->root);
-
-      self->base_members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      for (GList *l = members; l != NULL; l = l->next)
-        g_hash_table_add (self->base_members, g_strdup (l->data));
-    }
-}
-
-/* A clip from what the one reader of clip.json (gloss-clip-file.h) found
- * in the file, keeping as much of it as @mode asks for. */
-static GlossClip *
-clip_new_from_file (GFile              *folder,
-                    GlossClipFile      *file,
-                    GlossClipLoadMode   mode,
-                    GError            **error)
-{
-  g_autoptr(GlossClip) self = g_object_new (GLOSS_TYPE_CLIP, NULL);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
-
-  self->folder = g_object_ref (folder);
-  self->format = file->format;
-  self->read_only = file->read_only;
-  self->id = g_strdup (file->id);
-  self->url = g_strdup (file->url);
-  self->title = g_strdup (file->title);
-  self->created = g_strdup (file->created);
-  self->modified = g_strdup (file->modified);
-  self->created_usec = file->created_usec;
-  self->byline = g_strdup (file->byline);
-  self->site_name = g_strdup (file->site_name);
-  self->excerpt = g_strdup (file->excerpt);
-  self->lang = g_strdup (file->lang);
-  self->dir = g_strdup (file->dir);
-  self->published = g_strdup (file->published);
-  self->note = g_strdup (file->note);
-  self->word_count = file->word_count;
-  self->n_annotations = file->n_annotations;
-  self->file_hash = file->hash;
-
-  normalize_tags (tags, (const char * const *) file->tags);
-  g_ptr_array_add (tags, NULL);
-  g_strfreev (self->tags);
-  self->tags = (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
-
-  /* A summary keeps no base: the clip is read in full (and its base
-   * taken then) before anything of it is written. */
-  if (mode == GLOSS_CLIP_LOAD_SUMMARY)
-    return g_steal_pointer (&self);
-
-  if (mode == GLOSS_CLIP_LOAD_CHECK)
-    {
-      self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-      for (GlossScanValue *e = file->annotations ? file->annotations->first : NULL; e != NULL; e = e->next)
-        {
-          g_autoptr(GlossAnnotation) a = gloss_annotation_new_from_scan (e);
-          g_list_store_append (self->annotations, a);
-        }
-      return g_steal_pointer (&self);
-    }
-
-  /* Opened or about to be saved: the mutable tree, kept so that unknown
-   * members survive. The scanner accepted this document (and its depth),
-   * so json-glib, which is more lenient, does too. */
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, file->data, file->length, &local_error))
-    {
-      /* json-glib quotes the input, and may cut a character in half. */
-      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("clip.json is not valid JSON: %s"), reason);
-      return NULL;
-    }
-
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                           _("clip.json does not hold a JSON object"));
-      return NULL;
-    }
-
-  self->root = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  if (!build_annotations (self, self->root, error))
-    return NULL;
-
-  remember_base (self);
-  return g_steal_pointer (&self);
-}
-
-GlossClip *
-gloss_clip_load_from_data (GFile              *folder,
-                           const char         *data,
-                           gsize               length,
-                           GlossClipLoadMode   mode,
-                           GError            **error)
-{
-  g_autofree char *folder_name = NULL;
-  g_autoptr(GlossClipFile) file = NULL;
-
-  g_return_val_if_fail (G_IS_FILE (folder), NULL);
-  g_return_val_if_fail (data != NULL || length == 0, NULL);
-
-  folder_name = g_file_get_basename (folder);
-  file = gloss_clip_file_parse (folder_name, data, length, error);
-  if (file == NULL)
-    return NULL;
-
-  return clip_new_from_file (folder, file, mode, error);
-}
-
-GlossClip *
-gloss_clip_load_with_mode (GFile              *folder,
-                           GlossClipLoadMode   mode,
-                           GError            **error)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(GlossClipFile) file = NULL;
-
-  g_return_val_if_fail (G_IS_FILE (folder), NULL);
-
-  path = g_file_get_path (folder);
-  if (path == NULL)
-    {
-      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                           _("The library must be a local folder"));
-      return NULL;
-    }
-
-  file = gloss_clip_file_read (path, error);
-  if (file == NULL)
-    return NULL;
-
-  return clip_new_from_file (folder, file, mode, error);
-}
-
-GlossClip *
-gloss_clip_load (GFile   *folder,
-                 GError **error)
-{
-  return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_FULL, error);
-}
-
-static gboolean is_known_member (const char *name);
-static int  compare_annotations  (gconstpointer a,
-                                  gconstpointer b,
-                                  gpointer      user_data);
-static void update_n_annotations (GlossClip    *self);
-
-/* A summary-loaded clip reads its JSON and annotations again the first
- * time they are needed. Metadata changed in memory since wins over the
- * file, as it will be written back over it. */
-static gboolean
-ensure_full (GlossClip  *self,
-             GError    **error)
-{
-  g_autoptr(GlossClip) full = NULL;
-
-  if (self->root != NULL)
-    return TRUE;
-
-  if (self->damage != NULL || self->folder == NULL)
-    {
-      if (self->annotations == NULL)
-        self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   _("The clip %s could not be read: %s"), self->id,
-                   self->damage ? self->damage : _("it is not saved"));
-      return FALSE;
-    }
-
-  full = gloss_clip_load_with_mode (self->folder, GLOSS_CLIP_LOAD_FULL, error);
-  if (full == NULL)
-    {
-      if (self->annotations == NULL)
-        self->annotations = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-      return FALSE;
-    }
-
-  self->root = g_steal_pointer (&full->root);
-  if (self->annotations != NULL)
-    {
-      /* A stand-in was handed out after a failed read: fill it so that
-       * whoever holds it sees the annotations, keeping any added to it
-       * since (they would be lost in the save that follows). */
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (full->annotations));
-      guint n_added = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
-
-      for (guint i = 0; i < n; i++)
-        {
-          GlossAnnotation *a = g_list_model_get_item (G_LIST_MODEL (full->annotations), i);
-
-          g_hash_table_add (ids, (gpointer) gloss_annotation_get_id (a));
-          g_ptr_array_add (items, a);
-        }
-      for (guint i = 0; i < n_added; i++)
-        {
-          GlossAnnotation *a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-
-          if (g_hash_table_contains (ids, gloss_annotation_get_id (a)))
-            g_object_unref (a);
-          else
-            g_ptr_array_add (items, a);
-        }
-      g_list_store_splice (self->annotations, 0, n_added, items->pdata, items->len);
-      g_list_store_sort (self->annotations, compare_annotations, NULL);
-    }
-  else
-    self->annotations = g_steal_pointer (&full->annotations);
-  self->n_annotations = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-  self->file_hash = full->file_hash;
-
-  /* The annotations and members as the file has them now are the base;
-   * the metadata changed in memory since stays ours. */
-  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-  self->base_annotations = g_steal_pointer (&full->base_annotations);
-  g_clear_pointer (&self->base_members, g_hash_table_unref);
-  self->base_members = g_steal_pointer (&full->base_members);
-  g_free (self->base_title);
-  self->base_title = g_steal_pointer (&full->base_title);
-  g_free (self->base_note);
-  self->base_note = g_steal_pointer (&full->base_note);
-  g_strfreev (self->base_tags);
-  self->base_tags = g_steal_pointer (&full->base_tags);
-
-  return TRUE;
-}
-
-/* --- writing ------------------------------------------------------------ */
-
-static void
-write_optional_string (JsonObject *root,
-                       const char *member,
-                       const char *value)
-{
-  /* Absent and null mean the same; keep whichever the file had. */
-  if (value != NULL || json_object_has_member (root, member))
-    gloss_json_set_string (root, member, value);
-}
-
-JsonObject *
-gloss_clip_to_json (GlossClip *self)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *root;
-  JsonNode *node;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
-
-  if (!ensure_full (self, &error))
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
-
-  root = self->root;
-
-  if (!json_object_has_member (root, "format"))
-    json_object_set_int_member (root, "format", GLOSS_FORMAT_VERSION);
-  json_object_set_string_member (root, "id", self->id);
-  json_object_set_string_member (root, "url", self->url);
-  json_object_set_string_member (root, "title", self->title);
-  write_optional_string (root, "byline", self->byline);
-  write_optional_string (root, "site_name", self->site_name);
-  write_optional_string (root, "excerpt", self->excerpt);
-  write_optional_string (root, "lang", self->lang);
-  write_optional_string (root, "dir", self->dir);
-  write_optional_string (root, "published", self->published);
-  json_object_set_string_member (root, "created", self->created);
-  json_object_set_string_member (root, "modified", self->modified);
-
-  node = json_object_get_member (root, "word_count");
-  if (self->word_count >= 0)
-    json_object_set_int_member (root, "word_count", self->word_count);
-  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    json_object_remove_member (root, "word_count");
-
-  if (self->tags[0] != NULL || json_object_has_member (root, "tags"))
-    {
-      JsonArray *array = json_array_new ();
-
-      for (guint i = 0; self->tags[i] != NULL; i++)
-        json_array_add_string_element (array, self->tags[i]);
-      json_object_set_array_member (root, "tags", array);
-    }
-
-  if ((self->note != NULL && self->note[0] != '\0') || json_object_has_member (root, "note"))
-    json_object_set_string_member (root, "note", gloss_clip_get_note (self));
-
-  if (self->n_annotations > 0 || json_object_has_member (root, "annotations"))
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-      JsonArray *array = json_array_sized_new (n);
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-
-          json_array_add_object_element (array, json_object_ref (gloss_annotation_to_json (a)));
-        }
-      json_object_set_array_member (root, "annotations", array);
-    }
-
-  return root;
-}
-
-JsonNode *
-gloss_clip_dup_extra_member (GlossClip  *self,
-                             const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (is_known_member (name))
-    return NULL;
-  if (!ensure_full (self, &error))
-    return NULL;
-
-  node = json_object_get_member (self->root, name);
-  return node != NULL ? gloss_json_deep_copy (node) : NULL;
-}
-
-gboolean
-gloss_clip_set_extra_member (GlossClip  *self,
-                             const char *name,
-                             JsonNode   *value)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  if (is_known_member (name) || !ensure_full (self, &error))
-    return FALSE;
-
-  if (value == NULL)
-    json_object_remove_member (self->root, name);
-  else
-    json_object_set_member (self->root, name, gloss_json_deep_copy (value));
-  return TRUE;
-}
-
-static char *
-clip_to_data (GlossClip  *self,
-              gsize      *length)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = json_node_alloc ();
-  GString *data;
-  g_autofree char *text = NULL;
-
-  json_node_init_object (node, gloss_clip_to_json (self));
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-
-  data = g_string_new (text);
-  g_string_append_c (data, '\n');
-  *length = data->len;
-  return g_string_free (data, FALSE);
-}
-
-gboolean
-gloss_clip_check_writable (GlossClip  *self,
-                           GError    **error)
-{
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
-
-  if (self->damage != NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   _("The clip %s is damaged and is never written: %s"), self->id, self->damage);
-      return FALSE;
-    }
-  if (self->read_only)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   /* Translators: a clip id and the “format” number in clip.json. */
-                   _("The clip %s was written by a newer Gloss (format %lld) and is read-only"),
-                   self->id, (long long) self->format);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-#define check_writable gloss_clip_check_writable
-
-void
-gloss_clip_set_folder (GlossClip *self,
-                       GFile     *folder)
-{
-  g_return_if_fail (GLOSS_IS_CLIP (self));
-
-  if (g_set_object (&self->folder, folder))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER]);
-}
-
-static gboolean
-write_clip_json (GlossClip  *self,
-                 GError    **error)
-{
-  g_autoptr(GFile) file = g_file_get_child (self->folder, "clip.json");
-  g_autofree char *data = NULL;
-  gsize length;
-
-  if (!ensure_full (self, error))
-    return FALSE;
-
-  data = clip_to_data (self, &length);
-  if (!gloss_write_file_atomic (file, data, length, error))
-    return FALSE;
-
-  self->file_hash = gloss_clip_hash_data (data, length);
-  remember_base (self);
-  return TRUE;
-}
-
-/* --- merging another writer's changes ----------------------------------- */
-
-static gint64
-time_usec (const char *string)
-{
-  g_autoptr(GDateTime) time = gloss_time_parse (string);
-
-  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
-}
-
-static gboolean
-strv_has_tag (const char * const *tags,
-              const char         *tag)
-{
-  g_autofree char *key = tag_key (tag);
-
-  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
-    if (tag_matches (tags[i], key))
-      return TRUE;
-  return FALSE;
-}
-
-static const char * const known_members[] = {
-  "format", "id", "url", "title", "byline", "site_name", "excerpt", "lang", "dir",
-  "published", "created", "modified", "word_count", "tags", "note", "annotations",
-};
-
-static gboolean
-is_known_member (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (known_members); i++)
-    if (g_str_equal (name, known_members[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* Folds @theirs (the file as another writer left it) into @self (ours),
- * against the base both started from: what either side added is kept,
- * what either side removed is gone, and an annotation both changed takes
- * the later "modified". */
-static void
-merge_into (GlossClip *self,
-            GlossClip *theirs)
-{
-  GListModel *ours_model = G_LIST_MODEL (self->annotations);
-  GListModel *theirs_model = G_LIST_MODEL (theirs->annotations);
-  g_autoptr(GHashTable) their_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) our_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
-  g_auto(GStrv) merged_tags = NULL;
-  guint n_theirs = g_list_model_get_n_items (theirs_model);
-  g_autoptr(GList) members = NULL;
-
-  for (guint i = 0; i < n_theirs; i++)
-    {
-      GlossAnnotation *t = g_list_model_get_item (theirs_model, i);
-
-      g_hash_table_insert (their_ids, (gpointer) gloss_annotation_get_id (t), t);
-      g_object_unref (t);   /* the store keeps it */
-    }
-
-  for (guint i = g_list_model_get_n_items (ours_model); i-- > 0;)
-    {
-      g_autoptr(GlossAnnotation) a = g_list_model_get_item (ours_model, i);
-      const char *id = gloss_annotation_get_id (a);
-      GlossAnnotation *t = g_hash_table_lookup (their_ids, id);
-      const char *base_modified = self->base_annotations ? g_hash_table_lookup (self->base_annotations, id) : NULL;
-
-      if (t == NULL)
-        {
-          /* Deleted by them, and not changed by us since. */
-          if (base_modified != NULL && g_strcmp0 (base_modified, gloss_annotation_get_modified (a)) == 0)
-            g_list_store_remove (self->annotations, i);
-          else
-            g_hash_table_add (our_ids, (gpointer) id);
-          continue;
-        }
-
-      g_hash_table_add (our_ids, (gpointer) id);
-      if (time_usec (gloss_annotation_get_modified (t)) > time_usec (gloss_annotation_get_modified (a)))
-        {
-          g_autoptr(GlossAnnotation) copy = gloss_annotation_copy (t);
-
-          g_list_store_splice (self->annotations, i, 1, (gpointer *) &copy, 1);
-        }
-    }
-
-  for (guint i = 0; i < n_theirs; i++)
-    {
-      g_autoptr(GlossAnnotation) t = g_list_model_get_item (theirs_model, i);
-      const char *id = gloss_annotation_get_id (t);
-
-      /* Theirs alone: new there, or deleted here. */
-      if (g_hash_table_contains (our_ids, id) ||
-          (self->base_annotations != NULL && g_hash_table_contains (self->base_annotations, id)))
-        continue;
-
-      {
-        g_autoptr(GlossAnnotation) copy = gloss_annotation_copy (t);
-
-        g_list_store_insert_sorted (self->annotations, copy, compare_annotations, NULL);
-      }
-    }
-  update_n_annotations (self);
-
-  /* Tags: in both, or added by either side. */
-  for (guint i = 0; self->tags[i] != NULL; i++)
-    if (strv_has_tag ((const char * const *) theirs->tags, self->tags[i]) ||
-        !strv_has_tag ((const char * const *) self->base_tags, self->tags[i]))
-      g_strv_builder_add (tags, self->tags[i]);
-  for (guint i = 0; theirs->tags[i] != NULL; i++)
-    if (!strv_has_tag ((const char * const *) self->tags, theirs->tags[i]) &&
-        !strv_has_tag ((const char * const *) self->base_tags, theirs->tags[i]))
-      g_strv_builder_add (tags, theirs->tags[i]);
-  merged_tags = g_strv_builder_end (tags);
-  gloss_clip_set_tags (self, (const char * const *) merged_tags);
-
-  /* A text we left as it was takes theirs. */
-  if (g_strcmp0 (self->title, self->base_title) == 0)
-    gloss_clip_set_title (self, theirs->title);
-  if (g_strcmp0 (gloss_clip_get_note (self), self->base_note ? self->base_note : "") == 0)
-    gloss_clip_set_note (self, gloss_clip_get_note (theirs));
-
-  /* Members this version does not know: added there, or removed there. */
-  members = json_object_get_members (theirs->root);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!is_known_member (l->data) && !json_object_has_member (self->root, l->data) &&
-        (self->base_members == NULL || !g_hash_table_contains (self->base_members, l->data)))
-      json_object_set_member (self->root, l->data,
-                              gloss_json_deep_copy (json_object_get_member (theirs->root, l->data)));
-  g_clear_pointer (&members, g_list_free);
-  members = json_object_get_members (self->root);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!is_known_member (l->data) && !json_object_has_member (theirs->root, l->data) &&
-        self->base_members != NULL && g_hash_table_contains (self->base_members, l->data))
-      json_object_remove_member (self->root, l->data);
-}
-
-gboolean
-gloss_clip_merge_from_disk (GlossClip  *self,
-                            GError    **error)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(GlossClipFile) file = NULL;
-  g_autoptr(GlossClip) theirs = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
-
-  if (self->folder == NULL)
-    return TRUE;
-  if (!ensure_full (self, error))
-    return FALSE;
-
-  path = g_file_get_path (self->folder);
-  file = gloss_clip_file_read (path, &local_error);
-  if (file == NULL)
-    {
-      /* Gone, or unreadable just now: what we hold is written whole, as
-       * before there was a merge. */
-      g_debug ("Not merging clip %s: %s", self->id, local_error->message);
-      return TRUE;
-    }
-
-  if (file->hash == self->file_hash)
-    return TRUE;
-
-  theirs = clip_new_from_file (self->folder, file, GLOSS_CLIP_LOAD_FULL, &local_error);
-  if (theirs == NULL)
-    {
-      g_debug ("Not merging clip %s: %s", self->id, local_error->message);
-      return TRUE;
-    }
-
-  if (theirs->read_only)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
-                   _("The clip %s was written by a newer Gloss (format %lld) meanwhile and is read-only"),
-                   self->id, (long long) theirs->format);
-      return FALSE;
-    }
-
-  g_object_freeze_notify (G_OBJECT (self));
-  merge_into (self, theirs);
-  g_object_thaw_notify (G_OBJECT (self));
-
-  /* Theirs is now the base of what we write. */
-  self->file_hash = theirs->file_hash;
-  return TRUE;
-}
-
-/* The library folder of a clip folder: <library>/clips/<id>. */
-static char *
-library_path_of (GFile *folder)
-{
-  g_autofree char *path = g_file_get_path (folder);
-  g_autofree char *clips = path ? g_path_get_dirname (path) : NULL;
-
-  return clips ? g_path_get_dirname (clips) : NULL;
-}
-
-gboolean
-gloss_clip_write (GlossClip  *self,
-                  gboolean    touch,
-                  gboolean    take_lock,
-                  GError    **error)
-{
-  g_autofree char *old_modified = NULL;
-  g_autoptr(GlossLock) lock = NULL;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return FALSE;
-    }
-
-  /* Another process (an import, a second window's app) may write this
-   * clip too: under the clip's lock, read what it wrote and fold it in,
-   * so that neither loses the other's annotations. */
-  if (take_lock)
-    {
-      g_autofree char *library = library_path_of (self->folder);
-      g_autofree char *key = g_strconcat ("clip:", self->id, NULL);
-
-      if (library != NULL)
-        lock = gloss_lock_acquire (library, key);
-      if (!gloss_clip_merge_from_disk (self, error))
-        return FALSE;
-    }
-
-  if (touch)
-    {
-      old_modified = g_steal_pointer (&self->modified);
-      self->modified = gloss_time_now_string ();
-    }
-
-  if (!write_clip_json (self, error))
-    {
-      /* Memory says what the disk says. */
-      if (old_modified != NULL)
-        {
-          g_free (self->modified);
-          self->modified = g_steal_pointer (&old_modified);
-        }
-      return FALSE;
-    }
-
-  if (old_modified != NULL && !g_str_equal (old_modified, self->modified))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
-
-  /* Temporary files an interrupted write left here: the ones old enough
-   * that no writer can still be busy with them (gloss-fs.h). */
-  {
-    g_autofree char *path = g_file_get_path (self->folder);
-
-    if (gloss_fs_remove_leftovers (path) > 0)
-      g_debug ("Removed leftover temporary files of clip %s", self->id);
-  }
-
-  return TRUE;
-}
-
-gboolean
-gloss_clip_save (GlossClip  *self,
-                 gboolean    touch,
-                 GError    **error)
-{
-  return gloss_clip_write (self, touch, TRUE, error);
-}
-
-static gboolean
-write_articles (GFile       *folder,
-                const char  *article_html,
-                const char  *article_text,
-                GError     **error)
-{
-  g_autoptr(GFile) html = g_file_get_child (folder, "article.html");
-  g_autoptr(GFile) text = g_file_get_child (folder, "article.txt");
-
-  return gloss_write_file_atomic (html, article_html, -1, error) &&
-         gloss_write_file_atomic (text, article_text, -1, error);
-}
-
-gboolean
-gloss_clip_replace_article (GlossClip   *self,
-                            const char  *article_html,
-                            const char  *article_text,
-                            GError     **error)
-{
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
-  g_return_val_if_fail (article_html != NULL, FALSE);
-  g_return_val_if_fail (article_text != NULL, FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return FALSE;
-    }
-
-  return write_articles (self->folder, article_html, article_text, error);
-}
-
-/* Article files are read as clip.json is: never through a link, so that
- * a link planted in a clip folder cannot make Gloss show, index or export
- * another file of the disk. */
-#define MAX_ARTICLE_SIZE (256 * 1024 * 1024)
-
-static char *
-load_article (GlossClip   *self,
-              const char  *name,
-              GError     **error)
-{
-  g_autofree char *folder_path = NULL;
-  char *contents = NULL;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
-
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return NULL;
-    }
-
-  folder_path = g_file_get_path (self->folder);
-  if (!gloss_fs_read (folder_path, name, MAX_ARTICLE_SIZE, &contents, NULL, error))
-    return NULL;
-
-  return contents;
-}
-
-char *
-gloss_clip_load_article_text (GlossClip  *self,
-                              GError    **error)
-{
-  return load_article (self, "article.txt", error);
-}
-
-char *
-gloss_clip_load_article_html (GlossClip  *self,
-                              GError    **error)
-{
-  return load_article (self, "article.html", error);
 }
 
 /* --- accessors ---------------------------------------------------------- */
@@ -1314,7 +383,7 @@ gloss_clip_set_url (GlossClip  *self,
   g_return_if_fail (url != NULL);
 
   if (set_string (&self->url, url))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_URL]);
 }
 
 const char *
@@ -1332,15 +401,15 @@ gloss_clip_set_title (GlossClip  *self,
   g_return_if_fail (title != NULL);
 
   if (set_string (&self->title, title))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_TITLE]);
 }
 
-STRING_ACCESSORS (byline, PROP_BYLINE)
-STRING_ACCESSORS (site_name, PROP_SITE_NAME)
-STRING_ACCESSORS (excerpt, PROP_EXCERPT)
-STRING_ACCESSORS (lang, PROP_LANG)
-STRING_ACCESSORS (dir, PROP_DIR)
-STRING_ACCESSORS (published, PROP_PUBLISHED)
+STRING_ACCESSORS (byline, GLOSS_CLIP_PROP_BYLINE)
+STRING_ACCESSORS (site_name, GLOSS_CLIP_PROP_SITE_NAME)
+STRING_ACCESSORS (excerpt, GLOSS_CLIP_PROP_EXCERPT)
+STRING_ACCESSORS (lang, GLOSS_CLIP_PROP_LANG)
+STRING_ACCESSORS (dir, GLOSS_CLIP_PROP_DIR)
+STRING_ACCESSORS (published, GLOSS_CLIP_PROP_PUBLISHED)
 
 const char *
 gloss_clip_get_created (GlossClip *self)
@@ -1373,7 +442,7 @@ gloss_clip_set_word_count (GlossClip *self,
   if (self->word_count == word_count)
     return;
   self->word_count = word_count;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORD_COUNT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_WORD_COUNT]);
 }
 
 const char *
@@ -1393,7 +462,7 @@ gloss_clip_set_note (GlossClip  *self,
     return;
   g_free (self->note);
   self->note = g_strdup (note ? note : "");
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_NOTE]);
 }
 
 const char * const *
@@ -1411,7 +480,7 @@ gloss_clip_set_tags (GlossClip          *self,
 
   g_return_if_fail (GLOSS_IS_CLIP (self));
 
-  normalize_tags (array, tags);
+  _gloss_clip_normalize_tags (array, tags);
   g_ptr_array_add (array, NULL);
 
   if (g_strv_equal ((const char * const *) array->pdata, (const char * const *) self->tags))
@@ -1422,7 +491,7 @@ gloss_clip_set_tags (GlossClip          *self,
 
   g_strfreev (self->tags);
   self->tags = (GStrv) g_ptr_array_free (g_steal_pointer (&array), FALSE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_TAGS]);
 }
 
 gboolean
@@ -1434,9 +503,9 @@ gloss_clip_has_tag (GlossClip  *self,
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (tag != NULL, FALSE);
 
-  key = tag_key (tag);
+  key = _gloss_clip_tag_key (tag);
   for (guint i = 0; self->tags[i] != NULL; i++)
-    if (tag_matches (self->tags[i], key))
+    if (_gloss_clip_tag_matches (self->tags[i], key))
       return TRUE;
 
   return FALSE;
@@ -1480,11 +549,11 @@ gloss_clip_remove_tag (GlossClip  *self,
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (tag != NULL, FALSE);
 
-  key = tag_key (tag);
+  key = _gloss_clip_tag_key (tag);
   builder = g_strv_builder_new ();
   for (guint i = 0; self->tags[i] != NULL; i++)
     {
-      if (tag_matches (self->tags[i], key))
+      if (_gloss_clip_tag_matches (self->tags[i], key))
         removed = TRUE;
       else
         g_strv_builder_add (builder, self->tags[i]);
@@ -1509,7 +578,7 @@ ensure_annotations (GlossClip *self)
   if (self->annotations != NULL)
     return;
 
-  if (!ensure_full (self, &error) && self->damage == NULL)
+  if (!_gloss_clip_ensure_full (self, &error) && self->damage == NULL)
     g_warning ("Could not read the annotations of clip %s: %s", self->id, error->message);
 }
 
@@ -1565,10 +634,10 @@ gloss_clip_find_annotation (GlossClip  *self,
   return lookup_annotation (self, annotation_id, NULL);
 }
 
-static int
-compare_annotations (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      user_data)
+int
+_gloss_clip_compare_annotations (gconstpointer a,
+                                 gconstpointer b,
+                                 gpointer      user_data)
 {
   GlossAnnotation *aa = (GlossAnnotation *) a;
   GlossAnnotation *bb = (GlossAnnotation *) b;
@@ -1582,15 +651,15 @@ compare_annotations (gconstpointer a,
   return 0;
 }
 
-static void
-update_n_annotations (GlossClip *self)
+void
+_gloss_clip_update_n_annotations (GlossClip *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
 
   if (n != self->n_annotations)
     {
       self->n_annotations = n;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ANNOTATIONS]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_N_ANNOTATIONS]);
     }
 }
 
@@ -1604,8 +673,8 @@ gloss_clip_add_annotation (GlossClip       *self,
   if (gloss_clip_find_annotation (self, gloss_annotation_get_id (annotation)) != NULL)
     return FALSE;
 
-  g_list_store_insert_sorted (self->annotations, annotation, compare_annotations, NULL);
-  update_n_annotations (self);
+  g_list_store_insert_sorted (self->annotations, annotation, _gloss_clip_compare_annotations, NULL);
+  _gloss_clip_update_n_annotations (self);
   return TRUE;
 }
 
@@ -1622,7 +691,7 @@ gloss_clip_remove_annotation (GlossClip  *self,
     return FALSE;
 
   g_list_store_remove (self->annotations, position);
-  update_n_annotations (self);
+  _gloss_clip_update_n_annotations (self);
   return TRUE;
 }
 
@@ -1632,7 +701,7 @@ gloss_clip_sort_annotations (GlossClip *self)
   g_return_if_fail (GLOSS_IS_CLIP (self));
 
   ensure_annotations (self);
-  g_list_store_sort (self->annotations, compare_annotations, NULL);
+  g_list_store_sort (self->annotations, _gloss_clip_compare_annotations, NULL);
 }
 
 /* --- reload ------------------------------------------------------------- */
@@ -1661,31 +730,31 @@ gloss_clip_update_from (GlossClip *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  TAKE_STRING (url, PROP_URL);
-  TAKE_STRING (title, PROP_TITLE);
-  TAKE_STRING (byline, PROP_BYLINE);
-  TAKE_STRING (site_name, PROP_SITE_NAME);
-  TAKE_STRING (excerpt, PROP_EXCERPT);
-  TAKE_STRING (lang, PROP_LANG);
-  TAKE_STRING (dir, PROP_DIR);
-  TAKE_STRING (published, PROP_PUBLISHED);
-  TAKE_STRING (created, PROP_CREATED);
-  TAKE_STRING (modified, PROP_MODIFIED);
-  TAKE_STRING (note, PROP_NOTE);
-  TAKE_STRING (damage, PROP_DAMAGE);
+  TAKE_STRING (url, GLOSS_CLIP_PROP_URL);
+  TAKE_STRING (title, GLOSS_CLIP_PROP_TITLE);
+  TAKE_STRING (byline, GLOSS_CLIP_PROP_BYLINE);
+  TAKE_STRING (site_name, GLOSS_CLIP_PROP_SITE_NAME);
+  TAKE_STRING (excerpt, GLOSS_CLIP_PROP_EXCERPT);
+  TAKE_STRING (lang, GLOSS_CLIP_PROP_LANG);
+  TAKE_STRING (dir, GLOSS_CLIP_PROP_DIR);
+  TAKE_STRING (published, GLOSS_CLIP_PROP_PUBLISHED);
+  TAKE_STRING (created, GLOSS_CLIP_PROP_CREATED);
+  TAKE_STRING (modified, GLOSS_CLIP_PROP_MODIFIED);
+  TAKE_STRING (note, GLOSS_CLIP_PROP_NOTE);
+  TAKE_STRING (damage, GLOSS_CLIP_PROP_DAMAGE);
 
   if (!g_strv_equal ((const char * const *) self->tags, (const char * const *) other->tags))
     {
       g_strfreev (self->tags);
       self->tags = g_steal_pointer (&other->tags);
       other->tags = g_new0 (char *, 1);
-      g_ptr_array_add (changed, properties[PROP_TAGS]);
+      g_ptr_array_add (changed, properties[GLOSS_CLIP_PROP_TAGS]);
     }
 
   if (self->word_count != other->word_count)
     {
       self->word_count = other->word_count;
-      g_ptr_array_add (changed, properties[PROP_WORD_COUNT]);
+      g_ptr_array_add (changed, properties[GLOSS_CLIP_PROP_WORD_COUNT]);
     }
 
   self->created_usec = other->created_usec;
@@ -1693,7 +762,7 @@ gloss_clip_update_from (GlossClip *self,
   self->read_only = other->read_only;
   self->file_hash = other->file_hash;
   if (was_read_only != gloss_clip_get_read_only (self))
-    g_ptr_array_add (changed, properties[PROP_READ_ONLY]);
+    g_ptr_array_add (changed, properties[GLOSS_CLIP_PROP_READ_ONLY]);
 
   g_clear_pointer (&self->root, json_object_unref);
   self->root = g_steal_pointer (&other->root);
@@ -1758,7 +827,7 @@ gloss_clip_update_from (GlossClip *self,
   if (self->n_annotations != other->n_annotations)
     {
       self->n_annotations = other->n_annotations;
-      g_ptr_array_add (changed, properties[PROP_N_ANNOTATIONS]);
+      g_ptr_array_add (changed, properties[GLOSS_CLIP_PROP_N_ANNOTATIONS]);
     }
 
   for (guint i = 0; i < changed->len; i++)
@@ -1766,3 +835,4 @@ gloss_clip_update_from (GlossClip *self,
 
   g_object_thaw_notify (G_OBJECT (self));
 }
+
