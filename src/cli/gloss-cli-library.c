@@ -19,6 +19,7 @@
 #include "gloss-anchor.h"
 #include "gloss-cli-library.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-library-private.h"
 
@@ -599,6 +600,11 @@ check_one (GFile *clips_folder,
   GFileType type;
 
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
+  if (type == G_FILE_TYPE_SYMBOLIC_LINK)
+    {
+      report (check, TRUE, _("a symbolic link, not a clip folder: Gloss neither lists it nor writes through it"));
+      return;
+    }
   if (type != G_FILE_TYPE_DIRECTORY)
     {
       report (check, FALSE, _("not a clip folder; Gloss leaves it alone"));
@@ -614,6 +620,21 @@ check_one (GFile *clips_folder,
 
   check->is_clip = TRUE;
   check_conflicts (check, folder);
+
+  {
+    g_autofree char *path = g_file_get_path (folder);
+    g_auto(GStrv) leftovers = gloss_fs_find_leftovers (path, 0);
+
+    for (guint i = 0; leftovers != NULL && leftovers[i] != NULL; i++)
+      {
+        g_autofree char *shown = one_line (leftovers[i]);
+
+        report (check, TRUE,
+                /* Translators: %s is a file name inside a clip folder. */
+                _("leftover temporary file %s from an interrupted save: the next save of this clip removes it"),
+                shown);
+      }
+  }
 
   clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_CHECK, &error);
   if (clip == NULL)

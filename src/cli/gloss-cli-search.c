@@ -17,10 +17,9 @@
 #include <string.h>
 
 #include "gloss-cli-search.h"
+#include "gloss-annotation.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
-
-static const char * const color_names[] = { "yellow", "green", "blue", "pink", "purple" };
 
 /* Text from web pages on one line, whatever it holds. */
 static char *
@@ -151,8 +150,8 @@ print_json (GListModel *results,
           json_builder_begin_object (builder);
           add_string (builder, "id", a->id);
           add_string (builder, "color",
-                      a->color >= 0 && a->color < (int) G_N_ELEMENTS (color_names)
-                      ? color_names[a->color] : "yellow");
+                      gloss_color_to_string (a->color) != NULL
+                      ? gloss_color_to_string (a->color) : "yellow");
           add_string (builder, "quote", quote);
           add_string (builder, "note", note);
           json_builder_end_object (builder);

@@ -31,13 +31,15 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gloss-clip-file.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
+#include "gloss-id.h"
 #include "gloss-index-db.h"
 #include "gloss-index-highlight.h"
 #include "gloss-search-result.h"
@@ -138,19 +140,6 @@ typedef struct
   gint64 text_mtime;
 } Stamp;
 
-/* Own copy of FORMAT.md's id rule: the index must not build a path from a
- * folder name it does not trust. */
-static gboolean
-id_is_valid (const char *id)
-{
-  gsize len = 0;
-
-  for (const char *p = id; *p; p++, len++)
-    if (!(g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'z') || *p == '-'))
-      return FALSE;
-  return len >= 1 && len <= 64;
-}
-
 char *
 gloss_index_db_path_for_folder (GFile *library_folder)
 {
@@ -185,6 +174,15 @@ sql_error (GlossIndexDb  *self,
 
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
     self->corrupt = TRUE;
+
+  /* SQLite says "disk I/O error" when a write hit a full disk, and the
+   * action that failed may be a read that needed room: say what it is. */
+  if (code == SQLITE_FULL || sqlite3_system_errno (self->db) == ENOSPC)
+    {
+      message = _("the disk is full");
+      if (what == SQL_READ)
+        what = SQL_UPDATE;
+    }
 
   if (code == SQLITE_INTERRUPT)
     {
@@ -646,7 +644,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
           Stamp now;
           Stamp *before;
 
-          if (!id_is_valid (entry->d_name) || !stat_clip (dir_fd, entry->d_name, &now))
+          if (!gloss_id_is_valid (entry->d_name) || !stat_clip (dir_fd, entry->d_name, &now))
             continue;
           before = g_hash_table_lookup (stored, entry->d_name);
           if (before == NULL || memcmp (before, &now, sizeof now) != 0)
@@ -686,29 +684,6 @@ clean_text (char *text)
       *p = ' ';
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static int
-color_from_name (const char *name)
-{
-  static const char * const names[] = { "yellow", "green", "blue", "pink", "purple" };
-
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (names); i++)
-    if (strcmp (name, names[i]) == 0)
-      return i;
-  return -1;
-}
-
 typedef struct
 {
   const char *id;
@@ -718,12 +693,13 @@ typedef struct
   gint64      position;
 } Annotation;
 
-/* The text and the fields of one clip, as read from its folder. */
+/* The text and the fields of one clip, as read from its folder. The
+ * strings point into @file. */
 typedef struct
 {
   Stamp          stamp;
   gboolean       damaged;
-  JsonParser    *parser;
+  GlossClipFile *file;
   char          *body;
   const char    *title;
   const char    *url;
@@ -739,69 +715,26 @@ typedef struct
 static void
 clip_data_clear (ClipData *data)
 {
-  g_clear_object (&data->parser);
+  g_clear_pointer (&data->file, gloss_clip_file_free);
   g_clear_pointer (&data->body, g_free);
   g_clear_pointer (&data->tags, g_ptr_array_unref);
   g_clear_pointer (&data->annotations, g_array_unref);
 }
 
-static void
-read_annotation (JsonObject *object,
-                 ClipData   *data)
-{
-  Annotation annotation = { 0, };
-  JsonObject *target;
-  JsonArray *selectors;
-
-  annotation.id = member_string (object, "id");
-  if (annotation.id == NULL)
-    return;
-  annotation.color = color_from_name (member_string (object, "color"));
-  annotation.note = member_string (object, "note");
-  annotation.exact = "";
-
-  target = json_object_has_member (object, "target") &&
-           JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "target"))
-           ? json_object_get_object_member (object, "target") : NULL;
-  selectors = target && json_object_has_member (target, "selector") &&
-              JSON_NODE_HOLDS_ARRAY (json_object_get_member (target, "selector"))
-              ? json_object_get_array_member (target, "selector") : NULL;
-  for (guint i = 0; selectors && i < json_array_get_length (selectors); i++)
-    {
-      JsonNode *node = json_array_get_element (selectors, i);
-      JsonObject *selector;
-      const char *type;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      selector = json_node_get_object (node);
-      type = member_string (selector, "type");
-      if (g_strcmp0 (type, "TextQuoteSelector") == 0 && member_string (selector, "exact"))
-        annotation.exact = member_string (selector, "exact");
-      else if (g_strcmp0 (type, "TextPositionSelector") == 0 &&
-               JSON_NODE_HOLDS_VALUE (json_object_get_member (selector, "start")))
-        annotation.position = json_object_get_int_member (selector, "start");
-    }
-
-  g_array_append_val (data->annotations, annotation);
-}
-
-/* FALSE when the folder holds no clip.json (any more). A clip.json that
- * cannot be read as a clip makes @data damaged, not an error. */
+/* FALSE when the folder holds no clip.json (any more), or is a link. A
+ * clip.json that cannot be read as a clip makes @data damaged, not an
+ * error. clip.json is read by the library's one reader, whose scanner
+ * refuses deep nesting before anything recurses over it (issue 15: one
+ * file of 100,000 "[" crashed every search). */
 static gboolean
 read_clip (int         dir_fd,
            const char *clips_path,
            const char *id,
            ClipData   *data)
 {
-  g_autofree char *json_path = g_build_filename (clips_path, id, "clip.json", NULL);
-  g_autofree char *text_path = g_build_filename (clips_path, id, "article.txt", NULL);
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *node;
-  const char *created;
+  g_autofree char *folder_path = g_build_filename (clips_path, id, NULL);
+  g_autoptr(GError) error = NULL;
+  GlossClipFile *file;
 
   memset (data, 0, sizeof *data);
   if (!stat_clip (dir_fd, id, &data->stamp))
@@ -810,67 +743,44 @@ read_clip (int         dir_fd,
   data->tags = g_ptr_array_new ();
   data->annotations = g_array_new (FALSE, TRUE, sizeof (Annotation));
 
-  if (!g_file_get_contents (json_path, &contents, &length, NULL))
-    return FALSE;
-  data->parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (data->parser, contents, length, NULL) ||
-      (root = json_parser_get_root (data->parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
+  data->file = file = gloss_clip_file_read (folder_path, &error);
+  if (file == NULL)
     {
+      if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED) &&
+          !g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID))
+        return FALSE;
       data->damaged = TRUE;
       return TRUE;
     }
-  object = json_node_get_object (root);
-  data->title = member_string (object, "title");
-  data->url = member_string (object, "url");
-  if (data->title == NULL || data->url == NULL || g_strcmp0 (member_string (object, "id"), id) != 0)
+
+  data->title = file->title;
+  data->url = file->url;
+  data->byline = file->byline;
+  data->site_name = file->site_name;
+  data->excerpt = file->excerpt;
+  data->note = file->note;
+  data->created = file->created_usec / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < file->n_tags; i++)
+    g_ptr_array_add (data->tags, (gpointer) file->tags[i]);
+
+  for (GlossScanValue *e = file->annotations ? file->annotations->first : NULL; e != NULL; e = e->next)
     {
-      data->damaged = TRUE;
-      return TRUE;
-    }
-  data->byline = member_string (object, "byline");
-  data->site_name = member_string (object, "site_name");
-  data->excerpt = member_string (object, "excerpt");
-  data->note = member_string (object, "note");
-  created = member_string (object, "created");
-  if (created != NULL)
-    {
-      g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (created, NULL);
+      GlossClipFileAnnotation fields;
+      Annotation annotation = { 0, };
 
-      if (time != NULL)
-        data->created = g_date_time_to_unix (time);
-    }
-
-  node = json_object_get_member (object, "tags");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *tag = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (tag) && json_node_get_value_type (tag) == G_TYPE_STRING)
-            g_ptr_array_add (data->tags, (gpointer) json_node_get_string (tag));
-        }
+      gloss_clip_file_get_annotation (e, &fields);
+      annotation.id = fields.id;
+      annotation.color = fields.color;
+      annotation.note = fields.note;
+      annotation.exact = fields.exact;
+      annotation.position = fields.start;
+      g_array_append_val (data->annotations, annotation);
     }
 
-  node = json_object_get_member (object, "annotations");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (element))
-            read_annotation (json_node_get_object (element), data);
-        }
-    }
-
-  /* A clip without article.txt is still found by its title and notes. */
-  if (!g_file_get_contents (text_path, &data->body, NULL, NULL) ||
+  /* A clip without article.txt is still found by its title and notes;
+   * a link in its place is never followed. */
+  if (!gloss_fs_read (folder_path, "article.txt", G_MAXSIZE / 2, &data->body, NULL, NULL) ||
       !g_utf8_validate (data->body, -1, NULL))
     g_clear_pointer (&data->body, g_free);
   clean_text (data->body);
@@ -968,7 +878,7 @@ index_one (GlossIndexDb  *self,
   gint64 rowid;
   gboolean ok = FALSE;
 
-  if (!id_is_valid (id) || !read_clip (dir_fd, self->clips_path, id, &data))
+  if (!gloss_id_is_valid (id) || !read_clip (dir_fd, self->clips_path, id, &data))
     {
       clip_data_clear (&data);
       return remove_one (self, id, error);
@@ -994,7 +904,7 @@ index_one (GlossIndexDb  *self,
       if (a->color >= 0)
         {
           if (!(color_bits & GLOSS_QUERY_COLOR_BIT (a->color)))
-            g_string_append_printf (colors, "%s ", (const char *[]) { "yellow", "green", "blue", "pink", "purple" }[a->color]);
+            g_string_append_printf (colors, "%s ", gloss_color_to_string (a->color));
           color_bits |= GLOSS_QUERY_COLOR_BIT (a->color);
         }
     }
