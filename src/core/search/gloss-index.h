@@ -44,9 +44,11 @@ const char  *gloss_index_get_path           (GlossIndex           *self);
 gboolean     gloss_index_get_indexing       (GlossIndex           *self);
 double       gloss_index_get_progress       (GlossIndex           *self);
 
-/* Re-indexes every clip whose clip.json or article.txt changed (size or
- * mtime) since it was indexed, adds new clips and drops removed ones;
- * rebuilds a missing, stale or corrupt index. Call at start-up. */
+/* Re-indexes every clip whose folder changed since it was indexed (every
+ * write FORMAT.md allows renames a file into the folder, which changes
+ * the folder's mtime), adds new clips and drops removed ones; rebuilds a
+ * missing, stale or corrupt index. Call at start-up. One stat per clip
+ * folder, and a listing of clips/ only when clips/ changed. */
 void         gloss_index_sync_async         (GlossIndex           *self,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
