@@ -54,6 +54,10 @@
 #define SNIPPET_TOKENS 24
 /* See gloss_index_db_search(). */
 #define RANK_BOUND 10000
+/* See "the start-up check" below. GLOSS_INDEX_RACY_SECONDS, a knob for
+ * tests as GLOSS_INDEX_RANK_BOUND is, sets it when an index is opened. */
+#define RACY_SECONDS 2
+static gint64 racy_seconds = RACY_SECONDS;
 
 static const char schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -496,6 +500,8 @@ gloss_index_db_open (const char  *path,
   self->rank_bound = RANK_BOUND;
   if (g_getenv ("GLOSS_INDEX_RANK_BOUND") != NULL)
     self->rank_bound = MAX (1, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RANK_BOUND"), NULL, 10));
+  if (g_getenv ("GLOSS_INDEX_RACY_SECONDS") != NULL)
+    racy_seconds = MAX (0, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RACY_SECONDS"), NULL, 10));
 
   if (!open_or_rebuild (self, &local_rebuilt, error))
     {
@@ -626,7 +632,6 @@ stat_clip (int         dir_fd,
  * were indexed with, as the check did for every clip before, and once it
  * is old enough its stamp is stored as settled. */
 
-#define RACY_SECONDS 2
 
 typedef struct
 {
@@ -651,7 +656,7 @@ folder_stamp_from_stat (const struct stat *st,
   stamp->ino = (gint64) st->st_ino;
   stamp->mtime = mtime_ns (st);
   stamp->ctime = ctime_ns (st);
-  stamp->racy = MAX (st->st_mtim.tv_sec, st->st_ctim.tv_sec) + RACY_SECONDS > now;
+  stamp->racy = MAX (st->st_mtim.tv_sec, st->st_ctim.tv_sec) + racy_seconds > now;
 }
 
 /* FALSE when @name is not a folder (any more). */
