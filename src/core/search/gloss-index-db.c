@@ -803,62 +803,129 @@ typedef struct
   struct stat  st;
 } Folder;
 
+/* The stat of each folder is nearly all that the check costs, so it is
+ * spread over the processors and starts while the folders are still
+ * being read from the index: the reader hands over chunks of
+ * CHECK_CHUNK folders as it fills them. */
 typedef struct
 {
-  int     dir_fd;
-  GArray *folders;
-  gint    next;
+  int        dir_fd;
+  GMutex     mutex;
+  GCond      cond;
+  GPtrArray *chunks;     /* GArray of Folder */
+  guint      n_taken;
+  gboolean   done;
+  GArray    *filling;    /* the reader's; not yet in @chunks */
+  GThread   *threads[3];
+  guint      n_threads;
 } FolderCheck;
 
-/* Folders per turn of a thread. */
 #define CHECK_CHUNK 256
+
+static GArray *
+take_chunk (FolderCheck *check)
+{
+  GArray *chunk = NULL;
+
+  g_mutex_lock (&check->mutex);
+  while (check->n_taken == check->chunks->len && !check->done)
+    g_cond_wait (&check->cond, &check->mutex);
+  if (check->n_taken < check->chunks->len)
+    chunk = check->chunks->pdata[check->n_taken++];
+  g_mutex_unlock (&check->mutex);
+
+  return chunk;
+}
 
 static gpointer
 check_folders_worker (gpointer data)
 {
   FolderCheck *check = data;
-  gint start;
+  GArray *chunk;
 
-  while ((start = g_atomic_int_add (&check->next, CHECK_CHUNK)) < (gint) check->folders->len)
-    {
-      guint end = MIN ((guint) start + CHECK_CHUNK, check->folders->len);
+  while ((chunk = take_chunk (check)) != NULL)
+    for (guint i = 0; i < chunk->len; i++)
+      {
+        Folder *folder = &g_array_index (chunk, Folder, i);
 
-      for (guint i = start; i < end; i++)
-        {
-          Folder *folder = &g_array_index (check->folders, Folder, i);
-
-          if (!stat_folder (check->dir_fd, folder->name, &folder->st))
-            folder->state = FOLDER_GONE;
-          else if (folder->state == FOLDER_NEW)
-            ;
-          else if (!same_stamp (&folder->stored, &folder->st))
-            folder->state = FOLDER_CHANGED;
-          else if (folder->stored.racy)
-            folder->state = FOLDER_RACY;
-        }
-    }
+        if (!stat_folder (check->dir_fd, folder->name, &folder->st))
+          folder->state = FOLDER_GONE;
+        else if (folder->state == FOLDER_NEW)
+          ;
+        else if (!same_stamp (&folder->stored, &folder->st))
+          folder->state = FOLDER_CHANGED;
+        else if (folder->stored.racy)
+          folder->state = FOLDER_RACY;
+      }
 
   return NULL;
 }
 
-/* A stat of each folder, which is nearly all that the check costs:
- * spread over the processors, as a search tool spreads its reads. */
 static void
-check_folders (int     dir_fd,
-               GArray *folders)
+check_begin (FolderCheck *check,
+             int          dir_fd)
 {
-  FolderCheck check = { dir_fd, folders, 0 };
-  GThread *threads[3];
-  guint n_threads = 0;
+  memset (check, 0, sizeof *check);
+  check->dir_fd = dir_fd;
+  g_mutex_init (&check->mutex);
+  g_cond_init (&check->cond);
+  check->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  check->filling = g_array_sized_new (FALSE, FALSE, sizeof (Folder), CHECK_CHUNK);
 
-  if (folders->len >= 4 * CHECK_CHUNK)
-    n_threads = MIN (g_get_num_processors (), G_N_ELEMENTS (threads) + 1) - 1;
+  check->n_threads = MIN (g_get_num_processors (), G_N_ELEMENTS (check->threads) + 1) - 1;
+  for (guint i = 0; i < check->n_threads; i++)
+    check->threads[i] = g_thread_new ("gloss-index-check", check_folders_worker, check);
+}
 
-  for (guint i = 0; i < n_threads; i++)
-    threads[i] = g_thread_new ("gloss-index-check", check_folders_worker, &check);
-  check_folders_worker (&check);
-  for (guint i = 0; i < n_threads; i++)
-    g_thread_join (threads[i]);
+static void
+check_hand_over (FolderCheck *check,
+                 gboolean     last)
+{
+  g_mutex_lock (&check->mutex);
+  if (check->filling != NULL && check->filling->len > 0)
+    {
+      g_ptr_array_add (check->chunks, check->filling);
+      check->filling = NULL;
+    }
+  check->done = last;
+  g_cond_broadcast (&check->cond);
+  g_mutex_unlock (&check->mutex);
+
+  if (check->filling == NULL && !last)
+    check->filling = g_array_sized_new (FALSE, FALSE, sizeof (Folder), CHECK_CHUNK);
+}
+
+static void
+check_add (FolderCheck  *check,
+           const Folder *folder)
+{
+  g_array_append_val (check->filling, *folder);
+  if (check->filling->len == CHECK_CHUNK)
+    check_hand_over (check, FALSE);
+}
+
+/* Every folder handed over is checked when this returns. */
+static void
+check_end (FolderCheck *check)
+{
+  check_hand_over (check, TRUE);
+  g_clear_pointer (&check->filling, g_array_unref);
+  check_folders_worker (check);
+  for (guint i = 0; i < check->n_threads; i++)
+    g_thread_join (check->threads[i]);
+  check->n_threads = 0;
+}
+
+static void
+check_clear (FolderCheck *check)
+{
+  if (check->chunks == NULL)
+    return;
+  if (check->n_threads > 0)
+    check_end (check);
+  g_clear_pointer (&check->chunks, g_ptr_array_unref);
+  g_mutex_clear (&check->mutex);
+  g_cond_clear (&check->cond);
 }
 
 typedef struct
@@ -878,20 +945,23 @@ compare_pending (gconstpointer a,
   return strcmp (x->id, y->id);
 }
 
-/* The folders the index knows, with their stored stamps; with @listing,
- * the folders in the listing of clips/ too (as FOLDER_NEW when the index
- * does not know them). */
+/* Hands the folders the index knows, with their stored stamps, to
+ * @check; with @listing, the folders in the listing of clips/ too (as
+ * FOLDER_NEW when the index does not know them). */
 static gboolean
 collect_folders (GlossIndexDb  *self,
                  int            dir_fd,
                  gboolean       listing,
-                 GArray        *folders,
+                 FolderCheck   *check,
                  GStringChunk  *names,
                  GError       **error)
 {
   g_autoptr(GHashTable) known = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
+
+  if (listing)
+    known = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (sqlite3_prepare_v2 (self->db, "SELECT name, ino, mtime, ctime, racy FROM folders", -1, &stmt, NULL) != SQLITE_OK)
     return sql_error (self, error, SQL_READ);
@@ -906,7 +976,9 @@ collect_folders (GlossIndexDb  *self,
       folder.stored.racy = sqlite3_column_int (stmt, 4);
       folder.state = FOLDER_SAME;
       folder.known = TRUE;
-      g_array_append_val (folders, folder);
+      check_add (check, &folder);
+      if (known != NULL)
+        g_hash_table_add (known, (gpointer) folder.name);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -917,10 +989,6 @@ collect_folders (GlossIndexDb  *self,
       struct dirent *entry;
       DIR *dir;
       int list_fd;
-
-      known = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < folders->len; i++)
-        g_hash_table_add (known, (gpointer) g_array_index (folders, Folder, i).name);
 
       /* fdopendir() takes the descriptor it is given. */
       if ((list_fd = dup (dir_fd)) < 0 || !(dir = fdopendir (list_fd)))
@@ -940,7 +1008,7 @@ collect_folders (GlossIndexDb  *self,
 
             folder.name = g_string_chunk_insert (names, entry->d_name);
             folder.state = FOLDER_NEW;
-            g_array_append_val (folders, folder);
+            check_add (check, &folder);
           }
       closedir (dir);
     }
@@ -957,8 +1025,8 @@ gloss_index_db_plan (GlossIndexDb  *self,
   g_autoptr(GPtrArray) to_update = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) to_remove = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) pending_update = g_array_new (FALSE, FALSE, sizeof (Pending));
-  g_autoptr(GArray) folders = g_array_sized_new (FALSE, FALSE, sizeof (Folder), 1024);
   g_autoptr(GStringChunk) names = g_string_chunk_new (16384);
+  FolderCheck check;
   g_autofree char *stored_clips_stamp = NULL;
   g_autofree char *clips_stamp = NULL;
   struct stat clips_st;
@@ -1002,57 +1070,65 @@ gloss_index_db_plan (GlossIndexDb  *self,
   clips_stamp = clips_stamp_string (&clips_st);
   listing = *clips_stamp == '\0' || g_strcmp0 (stored_clips_stamp, clips_stamp) != 0;
 
-  if (!collect_folders (self, dir_fd, listing, folders, names, error))
+  check_begin (&check, dir_fd);
+  if (!collect_folders (self, dir_fd, listing, &check, names, error))
     {
+      check_clear (&check);
       close (dir_fd);
       return FALSE;
     }
-  check_folders (dir_fd, folders);
+  check_end (&check);
 
-  for (guint i = 0; i < folders->len; i++)
+  for (guint c = 0; c < check.chunks->len; c++)
     {
-      Folder *folder = &g_array_index (folders, Folder, i);
-      FolderStamp now;
+      GArray *chunk = check.chunks->pdata[c];
 
-      switch (folder->state)
+      for (guint i = 0; i < chunk->len; i++)
         {
-        case FOLDER_GONE:
-          /* Neither a folder nor anything else: the index drops it (a
-           * file by a folder's name was never indexed, and stays out). */
-          if (folder->known)
-            g_ptr_array_add (to_remove, g_strdup (folder->name));
-          break;
+          Folder *folder = &g_array_index (chunk, Folder, i);
+          FolderStamp now;
 
-        case FOLDER_RACY:
-          if (clip_files_changed (self, dir_fd, folder->name))
-            folder->state = FOLDER_CHANGED;
-          else
+          switch (folder->state)
             {
-              /* Unchanged: settled once its stamp is old enough. */
-              folder_stamp_from_stat (&folder->st, &now);
-              if (!now.racy)
+            case FOLDER_GONE:
+              /* Neither a folder nor anything else: the index drops it (a
+               * file by a folder's name was never indexed, and stays out). */
+              if (folder->known)
+                g_ptr_array_add (to_remove, g_strdup (folder->name));
+              break;
+
+            case FOLDER_RACY:
+              if (clip_files_changed (self, dir_fd, folder->name))
+                folder->state = FOLDER_CHANGED;
+              else
                 {
-                  if (self->settled == NULL)
-                    self->settled = g_ptr_array_new_with_free_func (g_free);
-                  g_ptr_array_add (self->settled, g_strdup (folder->name));
+                  /* Unchanged: settled once its stamp is old enough. */
+                  folder_stamp_from_stat (&folder->st, &now);
+                  if (!now.racy)
+                    {
+                      if (self->settled == NULL)
+                        self->settled = g_ptr_array_new_with_free_func (g_free);
+                      g_ptr_array_add (self->settled, g_strdup (folder->name));
+                    }
                 }
+              break;
+
+            case FOLDER_SAME:
+            case FOLDER_CHANGED:
+            case FOLDER_NEW:
+            default:
+              break;
             }
-          break;
 
-        case FOLDER_SAME:
-        case FOLDER_CHANGED:
-        case FOLDER_NEW:
-        default:
-          break;
-        }
+          if (folder->state == FOLDER_CHANGED || folder->state == FOLDER_NEW)
+            {
+              Pending p = { g_strdup (folder->name), mtime_ns (&folder->st) };
 
-      if (folder->state == FOLDER_CHANGED || folder->state == FOLDER_NEW)
-        {
-          Pending p = { g_strdup (folder->name), mtime_ns (&folder->st) };
-
-          g_array_append_val (pending_update, p);
+              g_array_append_val (pending_update, p);
+            }
         }
     }
+  check_clear (&check);
   close (dir_fd);
 
   /* Oldest first, so that rowids grow with time and the rank bound
