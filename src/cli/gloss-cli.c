@@ -20,7 +20,11 @@
  *
  *  1. Add its option to `entries` below (G_OPTION_ARG_FILENAME for a
  *     path, so that no encoding conversion can fail before we can say
- *     which argument was wrong; gloss_cli_dup_text() for text).
+ *     which argument was wrong; gloss_cli_dup_text() for text). A
+ *     command that takes several arguments (`--merge-clip BASE OURS
+ *     THEIRS`) is a G_OPTION_ARG_NONE option: its arguments are the
+ *     remaining ones, g_variant_dict_lookup (options, G_OPTION_REMAINING,
+ *     "^aay", &strv).
  *  2. Write `static int run_frobnicate (Run *run)`: read its arguments
  *     from run->options (g_variant_dict_lookup), call core, put the report
  *     into run->out and a one-line message into run->err, and return a
