@@ -310,7 +310,7 @@ gloss_application_set_argv (char **argv)
   program_argv = g_strdupv (argv);
 }
 
-/* `gloss --clip URL…`, and the pages an `gloss --import` found
+/* `gloss --clip URL…`, and the pages a `gloss --import` found
  * (@imported): the web engine needs GTK, but never a window. */
 static int
 run_clip (GFile     *library,
