@@ -357,7 +357,7 @@ dup_remaining (GVariantDict  *options,
   if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &remaining) && remaining != NULL)
     for (guint i = 0; remaining[i] != NULL; i++)
       {
-        char *text = gloss_cli_dup_text (_("an address"), remaining[i], error);
+        char *text = gloss_cli_dup_text (_("An address to open"), remaining[i], error);
 
         if (text == NULL)
           return NULL;

@@ -281,7 +281,7 @@ test_invalid_utf8 (void)
     run (&r, "--export-markdown", export_dir, "tag:\xc3");
     g_assert_cmpint (r.status, ==, 2);
     g_assert_true (g_str_has_prefix (r.err, "gloss: "));
-    g_assert_nonnull (strstr (r.err, "search query"));
+    g_assert_nonnull (strstr (r.err, "The search query"));
     g_assert_false (g_file_test (export_dir, G_FILE_TEST_EXISTS));
   }
 }

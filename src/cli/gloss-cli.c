@@ -147,9 +147,9 @@ gloss_cli_dup_text (const char  *what,
         return g_strdup (argument);
 
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   /* Translators: %s is an option such as “--search”, %u a
-                    * byte offset. */
-                   _("The argument of %s is not valid UTF-8 text (at byte %u)"),
+                   /* Translators: %s names a command-line argument, such as
+                    * “The query given to --search”; %u is a byte offset. */
+                   _("%s is not valid UTF-8 text (at byte %u)"),
                    what, (guint) (bad - argument));
       return NULL;
     }
@@ -157,9 +157,10 @@ gloss_cli_dup_text (const char  *what,
   text = g_locale_to_utf8 (argument, -1, NULL, NULL, &local_error);
   if (text == NULL)
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 /* Translators: %s is an option such as “--search”, then a
-                  * character set name such as ISO-8859-1. */
-                 _("The argument of %s is not valid text in this system’s encoding (%s)"),
+                 /* Translators: %s names a command-line argument, such as
+                  * “The query given to --search”, then a character set
+                  * name such as ISO-8859-1. */
+                 _("%s is not valid text in this system’s encoding (%s)"),
                  what, charset);
   return text;
 }
@@ -347,7 +348,7 @@ run_search (Run *run)
   int limit = 20;
 
   g_variant_dict_lookup (run->options, "search", "^ay", &raw);
-  if (!(query = gloss_cli_dup_text ("--search", raw, &error)))
+  if (!(query = gloss_cli_dup_text (_("The query given to --search"), raw, &error)))
     return gloss_cli_fail (run->err, error);
 
   if (g_variant_dict_lookup (run->options, "limit", "i", &limit) && limit <= 0)
@@ -409,7 +410,7 @@ run_export (Run *run)
   GlossExportFlags flags = GLOSS_EXPORT_NONE;
   gboolean markdown = g_variant_dict_contains (run->options, "export-markdown");
 
-  query = dup_remaining_text (run->options, _("the search query"), &error);
+  query = dup_remaining_text (run->options, _("The search query after the options"), &error);
   if (error != NULL)
     return gloss_cli_fail (run->err, error);
   if (query != NULL && !find_query_ids (run->library, query, &ids, &error))
