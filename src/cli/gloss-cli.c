@@ -141,11 +141,13 @@ gloss_cli_dup_text (const char  *what,
   g_autoptr(GError) local_error = NULL;
   char *text;
 
+  /* UTF-8 whatever the locale says: a script run with LC_ALL=C (cron)
+   * still means "café". */
+  if (g_utf8_validate (argument, -1, &bad))
+    return g_strdup (argument);
+
   if (g_get_charset (&charset))
     {
-      if (g_utf8_validate (argument, -1, &bad))
-        return g_strdup (argument);
-
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    /* Translators: %s names a command-line argument, such as
                     * “The query given to --search”; %u is a byte offset. */

@@ -43,8 +43,8 @@ gboolean            gloss_cli_parse              (int                  argc,
                                                   char               **argv,
                                                   GVariantDict        *options,
                                                   GError             **error);
-/* The text of a command-line argument in UTF-8, converted from the
- * locale's encoding; NULL with an error that starts with @what (such as
+/* The text of a command-line argument in UTF-8: as it is when it is valid
+ * UTF-8, else converted from the locale's encoding; NULL with an error that starts with @what (such as
  * "The query given to --search") when it is not valid in that encoding. */
 char               *gloss_cli_dup_text           (const char          *what,
                                                   const char          *argument,
