@@ -276,6 +276,12 @@ test_invalid_utf8 (void)
     g_assert_null (strstr (r.err, "Invalid byte sequence"));
     g_assert_cmpint (strchr (r.err, '\n') - r.err + 1, ==, strlen (r.err));
   }
+  /* Valid UTF-8 is taken as it is, even where the locale says ASCII. */
+  {
+    g_auto(Result) r = { 0, };
+    run_full (&r, gloss, "LC_ALL", "C", (const char * const[]) { "--search", "zebra OR café", NULL });
+    g_assert_cmpint (r.status, ==, 0);
+  }
   {
     g_auto(Result) r = { 0, };
     run (&r, "--export-markdown", export_dir, "tag:\xc3");
