@@ -87,7 +87,9 @@ library_load_cb (GObject      *object,
 
   gloss_library_set_monitoring (self->library, TRUE);
 
-  /* The list is usable now; the index catches up in its own thread. */
+  /* The list is usable now; the index catches up in its own thread,
+   * with the check that also sees files written in place. */
+  gloss_index_set_thorough_sync (self->index, TRUE);
   gloss_index_sync_async (self->index, self->cancellable, index_sync_cb, g_object_ref (self));
 }
 

@@ -152,6 +152,8 @@ struct _GlossIndexDb
   char         *clips_stamp;
   /* Racy folders the last plan found unchanged and old enough now. */
   GPtrArray    *settled;
+  /* gloss_index_db_set_thorough() */
+  gboolean      thorough;
 };
 
 typedef struct
@@ -756,6 +758,53 @@ clip_files_changed (GlossIndexDb *self,
   return memcmp (&before, &now, sizeof now) != 0;
 }
 
+/* The sizes and mtimes every clip was indexed with, by id. */
+static GHashTable *
+load_clip_stamps (GlossIndexDb *self)
+{
+  GHashTable *stamps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, json_size, json_mtime, text_size, text_mtime FROM clips",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return stamps;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Stamp *stamp = g_new (Stamp, 1);
+
+      stamp->json_size = sqlite3_column_int64 (stmt, 1);
+      stamp->json_mtime = sqlite3_column_int64 (stmt, 2);
+      stamp->text_size = sqlite3_column_int64 (stmt, 3);
+      stamp->text_mtime = sqlite3_column_int64 (stmt, 4);
+      g_hash_table_insert (stamps, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), stamp);
+    }
+  sqlite3_finalize (stmt);
+  return stamps;
+}
+
+/* The thorough check of one folder whose stamp is unchanged: its files
+ * against @stamps (load_clip_stamps()). */
+static gboolean
+clip_files_differ (GHashTable *stamps,
+                   int         dir_fd,
+                   const char *id)
+{
+  const Stamp *before = g_hash_table_lookup (stamps, id);
+  Stamp now;
+  gboolean has_clip = stat_clip (dir_fd, id, &now);
+
+  if (before == NULL || !has_clip)
+    return (before != NULL) != has_clip;
+  return memcmp (before, &now, sizeof now) != 0;
+}
+
+void
+gloss_index_db_set_thorough (GlossIndexDb *self,
+                             gboolean      thorough)
+{
+  self->thorough = thorough;
+}
+
 static char *
 clips_stamp_string (const struct stat *st)
 {
@@ -1026,6 +1075,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
   g_autoptr(GPtrArray) to_remove = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) pending_update = g_array_new (FALSE, FALSE, sizeof (Pending));
   g_autoptr(GStringChunk) names = g_string_chunk_new (16384);
+  g_autoptr(GHashTable) clip_stamps = NULL;
   FolderCheck check;
   g_autofree char *stored_clips_stamp = NULL;
   g_autofree char *clips_stamp = NULL;
@@ -1114,6 +1164,17 @@ gloss_index_db_plan (GlossIndexDb  *self,
               break;
 
             case FOLDER_SAME:
+              /* Writes made in place change no folder: the thorough
+               * check looks at the files as well. */
+              if (self->thorough)
+                {
+                  if (clip_stamps == NULL)
+                    clip_stamps = load_clip_stamps (self);
+                  if (clip_files_differ (clip_stamps, dir_fd, folder->name))
+                    folder->state = FOLDER_CHANGED;
+                }
+              break;
+
             case FOLDER_CHANGED:
             case FOLDER_NEW:
             default:

@@ -50,6 +50,12 @@ gboolean      gloss_index_db_plan           (GlossIndexDb   *self,
                                              GPtrArray     **changed,
                                              GPtrArray     **removed,
                                              GError        **error);
+/* With @thorough, the plan also compares the clip.json and article.txt of
+ * every folder whose stamp is unchanged with the sizes and mtimes they
+ * were indexed with (two more stats per clip): it then sees a write made
+ * into a file in place, which changes no folder. */
+void          gloss_index_db_set_thorough   (GlossIndexDb   *self,
+                                             gboolean        thorough);
 /* After the updates and removals of the last plan are all done: records
  * the listing of clips/ it read as seen. */
 gboolean      gloss_index_db_finish_sync    (GlossIndexDb   *self,

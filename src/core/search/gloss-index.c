@@ -78,6 +78,9 @@ struct _GlossIndex
   /* ensure_db() has just filled a new file: the sync that asked for it
    * has nothing left to do. */
   gboolean      just_filled;
+
+  /* Under @mutex. */
+  gboolean      thorough;
 };
 
 enum {
@@ -278,6 +281,9 @@ do_sync (GlossIndex    *self,
     return FALSE;
   if (self->just_filled)
     return TRUE;
+  g_mutex_lock (&self->mutex);
+  gloss_index_db_set_thorough (self->db, self->thorough);
+  g_mutex_unlock (&self->mutex);
   if (!gloss_index_db_plan (self->db, &changed, &removed, error))
     return FALSE;
 
@@ -664,6 +670,17 @@ gloss_index_new (GFile *library_folder)
   g_return_val_if_fail (G_IS_FILE (library_folder), NULL);
 
   return g_object_new (GLOSS_TYPE_INDEX, "library-folder", library_folder, NULL);
+}
+
+void
+gloss_index_set_thorough_sync (GlossIndex *self,
+                               gboolean    thorough)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+
+  g_mutex_lock (&self->mutex);
+  self->thorough = !!thorough;
+  g_mutex_unlock (&self->mutex);
 }
 
 GFile *

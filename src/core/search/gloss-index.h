@@ -56,6 +56,13 @@ void         gloss_index_sync_async         (GlossIndex           *self,
 gboolean     gloss_index_sync_finish        (GlossIndex           *self,
                                              GAsyncResult         *result,
                                              GError              **error);
+/* With @thorough, a sync also compares the clip.json and article.txt of
+ * each clip with the sizes and mtimes they were indexed with (two more
+ * stats per clip): it then sees a write made into a file in place, which
+ * changes no folder. For the app's start-up sync, which runs in the
+ * background; the command line keeps the quick check. */
+void         gloss_index_set_thorough_sync  (GlossIndex           *self,
+                                             gboolean              thorough);
 /* The same, blocking: for the command line and tests. */
 gboolean     gloss_index_sync               (GlossIndex           *self,
                                              GCancellable         *cancellable,
