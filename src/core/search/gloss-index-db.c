@@ -672,11 +672,18 @@ stat_folder (int          dir_fd,
 
 static gboolean
 same_stamp (const FolderStamp *stored,
-            const struct stat *st)
+            const FolderStamp *now)
 {
-  return stored->ino == (gint64) st->st_ino &&
-         stored->mtime == mtime_ns (st) &&
-         stored->ctime == ctime_ns (st);
+  return stored->ino == now->ino && stored->mtime == now->mtime && stored->ctime == now->ctime;
+}
+
+/* Whether @stamp (of a stat just made) is racy now. */
+static gboolean
+stamp_is_racy (const FolderStamp *stamp)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return MAX (stamp->mtime, stamp->ctime) / G_GINT64_CONSTANT (1000000000) + racy_seconds > now;
 }
 
 static gboolean
@@ -849,7 +856,8 @@ typedef struct
   FolderState  state;
   /* In the index's table. */
   gboolean     known;
-  struct stat  st;
+  /* What the stat found (racy unset). */
+  FolderStamp  now;
 } Folder;
 
 /* The stat of each folder is nearly all that the check costs, so it is
@@ -896,12 +904,20 @@ check_folders_worker (gpointer data)
     for (guint i = 0; i < chunk->len; i++)
       {
         Folder *folder = &g_array_index (chunk, Folder, i);
+        struct stat st;
 
-        if (!stat_folder (check->dir_fd, folder->name, &folder->st))
-          folder->state = FOLDER_GONE;
-        else if (folder->state == FOLDER_NEW)
+        if (!stat_folder (check->dir_fd, folder->name, &st))
+          {
+            folder->state = FOLDER_GONE;
+            continue;
+          }
+
+        folder->now.ino = (gint64) st.st_ino;
+        folder->now.mtime = mtime_ns (&st);
+        folder->now.ctime = ctime_ns (&st);
+        if (folder->state == FOLDER_NEW)
           ;
-        else if (!same_stamp (&folder->stored, &folder->st))
+        else if (!same_stamp (&folder->stored, &folder->now))
           folder->state = FOLDER_CHANGED;
         else if (folder->stored.racy)
           folder->state = FOLDER_RACY;
@@ -1136,7 +1152,6 @@ gloss_index_db_plan (GlossIndexDb  *self,
       for (guint i = 0; i < chunk->len; i++)
         {
           Folder *folder = &g_array_index (chunk, Folder, i);
-          FolderStamp now;
 
           switch (folder->state)
             {
@@ -1153,8 +1168,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
               else
                 {
                   /* Unchanged: settled once its stamp is old enough. */
-                  folder_stamp_from_stat (&folder->st, &now);
-                  if (!now.racy)
+                  if (!stamp_is_racy (&folder->now))
                     {
                       if (self->settled == NULL)
                         self->settled = g_ptr_array_new_with_free_func (g_free);
@@ -1183,7 +1197,7 @@ gloss_index_db_plan (GlossIndexDb  *self,
 
           if (folder->state == FOLDER_CHANGED || folder->state == FOLDER_NEW)
             {
-              Pending p = { g_strdup (folder->name), mtime_ns (&folder->st) };
+              Pending p = { g_strdup (folder->name), folder->now.mtime };
 
               g_array_append_val (pending_update, p);
             }
