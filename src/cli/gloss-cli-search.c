@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-search.h"
 #include "gloss-annotation.h"
 #include "gloss-error.h"
@@ -184,15 +185,15 @@ gloss_cli_search (GFile      *library_folder,
   g_autofree char *path = NULL;
   GFileType type;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   /* Before touching anything, so that a typo costs nothing. */
   parsed = gloss_query_parse (query ? query : "", &error);
   if (parsed == NULL)
     {
       g_string_append_printf (err, _("Bad search: %s\n"), error->message);
-      return 2;
+      return gloss_cli_status_for_error (error);
     }
 
   path = g_file_get_parse_name (library_folder);
@@ -200,26 +201,26 @@ gloss_cli_search (GFile      *library_folder,
   if (type == G_FILE_TYPE_UNKNOWN)
     {
       g_string_append_printf (err, _("There is no library at “%s”\n"), path);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
   if (type != G_FILE_TYPE_DIRECTORY)
     {
       g_string_append_printf (err, _("“%s” is not a folder\n"), path);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   index = gloss_index_new (library_folder);
   if (!gloss_index_sync (index, NULL, &error))
     {
       g_string_append_printf (err, "%s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   results = gloss_index_search_query (index, parsed, limit > 0 ? (guint) limit : 0, NULL, &error);
   if (results == NULL)
     {
       g_string_append_printf (err, "%s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   if (json)
@@ -232,8 +233,8 @@ gloss_cli_search (GFile      *library_folder,
       /* Exit 1 comes with a line that says why (DESIGN.md); --json still
        * prints its empty array for scripts. */
       g_string_append_printf (err, _("No clip matches “%s”\n"), query);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
-  return 0;
+  return GLOSS_CLI_OK;
 }
