@@ -963,6 +963,7 @@ test_leftovers (void)
   g_autofree char *old_asset = g_build_filename (assets, "0123456789abcdef01234567.png.QwErTy", NULL);
   g_autofree char *young = g_build_filename (clip_folder, "article.txt.XyZ789", NULL);
   g_autofree char *not_ours = g_build_filename (clip_folder, "notes.backup", NULL);
+  g_autofree char *old_html = g_build_filename (clip_folder, "article.html.Old123", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (path);
   g_autoptr(GlossLibrary) library = gloss_library_new (folder);
   g_autoptr(GError) error = NULL;
@@ -995,6 +996,17 @@ test_leftovers (void)
   g_assert_false (g_file_test (old_asset, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (young, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (not_ours, G_FILE_TEST_EXISTS));
+
+  /* So does the next full read of the clip (opening it); the list's
+   * summary read changes nothing. */
+  gloss_test_write_file (clip_folder, "article.html.Old123", "half");
+  age_file (old_html);
+  g_clear_object (&library);
+  library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_true (g_file_test (old_html, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (gloss_library_lookup (library, "left"))), ==, 0);
+  g_assert_false (g_file_test (old_html, G_FILE_TEST_EXISTS));
 }
 
 static void

@@ -226,6 +226,13 @@ gloss_clip_load_with_mode (GFile              *folder,
   if (file == NULL)
     return NULL;
 
+  /* A clip read in full is about to be shown or written: the temporary
+   * files an interrupted write left in its folder go now, the ones old
+   * enough that no writer can still be busy with them. The list and
+   * --verify (summary and check) change nothing. */
+  if (mode == GLOSS_CLIP_LOAD_FULL && !file->read_only && gloss_fs_remove_leftovers (path) > 0)
+    g_debug ("Removed leftover temporary files of clip %s", file->id);
+
   return _gloss_clip_new_from_file (folder, file, mode, error);
 }
 

@@ -770,6 +770,9 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
   if (!ok)
     return NULL;
 
+  /* Images still being written on a worker thread now fail. */
+  g_mutex_lock (&self->mutex);
   self->committed = TRUE;
+  g_mutex_unlock (&self->mutex);
   return self->clip;
 }
