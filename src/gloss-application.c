@@ -29,6 +29,7 @@
 #include "gloss-search-result.h"
 #include "gloss-library.h"
 #include "gloss-preferences-window.h"
+#include "gloss-search-provider.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -40,6 +41,7 @@ struct _GlossApplication
   GlossIndex     *index;
   GCancellable   *cancellable;
   GSettings      *settings;
+  GlossSearchProvider *search_provider;
   guint           load_source;
   gboolean        load_pending;
   gboolean        options_parsed;
@@ -176,6 +178,16 @@ gloss_application_get_library (GlossApplication *self)
     }
 
   return self->library;
+}
+
+GlossIndex *
+gloss_application_get_index (GlossApplication *self)
+{
+  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
+
+  gloss_application_get_library (self);
+
+  return self->index;
 }
 
 static void
@@ -761,6 +773,37 @@ gloss_application_local_command_line (GApplication   *app,
   return done;
 }
 
+/* The Shell's search provider lives on the application's own name. */
+static gboolean
+gloss_application_dbus_register (GApplication     *app,
+                                 GDBusConnection  *connection,
+                                 const char       *object_path,
+                                 GError          **error)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+  g_autofree char *provider_path = g_strconcat (object_path, "/SearchProvider", NULL);
+
+  if (!G_APPLICATION_CLASS (gloss_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+
+  self->search_provider = gloss_search_provider_new (self);
+  return gloss_search_provider_register (self->search_provider, connection, provider_path, error);
+}
+
+static void
+gloss_application_dbus_unregister (GApplication    *app,
+                                   GDBusConnection *connection,
+                                   const char      *object_path)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    gloss_search_provider_unregister (self->search_provider);
+  g_clear_object (&self->search_provider);
+
+  G_APPLICATION_CLASS (gloss_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
 static void
 gloss_application_shutdown (GApplication *app)
 {
@@ -795,6 +838,8 @@ gloss_application_class_init (GlossApplicationClass *klass)
   object_class->finalize = gloss_application_finalize;
   app_class->shutdown = gloss_application_shutdown;
   app_class->local_command_line = gloss_application_local_command_line;
+  app_class->dbus_register = gloss_application_dbus_register;
+  app_class->dbus_unregister = gloss_application_dbus_unregister;
 
   app_class->activate = gloss_application_activate;
   app_class->open = gloss_application_open;
