@@ -30,6 +30,7 @@
 #include "gloss-library.h"
 #include "gloss-preferences-window.h"
 #include "gloss-search-provider.h"
+#include "gloss-uri-handler.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -311,6 +312,24 @@ gloss_application_open (GApplication  *app,
       GlossWindow *target = i == 0 ? window : new_window (self);
 
       gtk_window_present (GTK_WINDOW (target));
+
+      /* gloss:clip?url=… from a browser: untrusted, read again here. */
+      if (gloss_uri_is_gloss (uri))
+        {
+          g_autoptr(GError) error = NULL;
+          GlossUriAction action;
+          g_autofree char *url = gloss_uri_parse (uri, &action, &error);
+
+          if (url == NULL)
+            {
+              gloss_uri_handler_refuse (target, error);
+              continue;
+            }
+          gloss_uri_handler_follow (target, action, url);
+          g_free (uri);
+          uri = g_steal_pointer (&url);
+        }
+
       open_in_window (target, uri);
     }
 }
@@ -618,7 +637,18 @@ gloss_application_handle_local_options (GApplication *app,
   files = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; remaining[i] != NULL; i++)
     {
-      g_autofree char *uri = gloss_browser_normalize_uri (remaining[i], &error);
+      g_autofree char *uri = NULL;
+      GlossUriAction action;
+
+      /* A gloss: link goes to the window as it is, once checked. */
+      if (gloss_uri_is_gloss (remaining[i]))
+        {
+          g_autofree char *url = gloss_uri_parse (remaining[i], &action, &error);
+
+          uri = url ? g_strdup (remaining[i]) : NULL;
+        }
+      else
+        uri = gloss_browser_normalize_uri (remaining[i], &error);
 
       if (uri == NULL)
         {
