@@ -29,6 +29,7 @@
 #include "gloss-search-result.h"
 #include "gloss-library.h"
 #include "gloss-preferences-window.h"
+#include "gloss-accessible.h"
 #include "gloss-search-provider.h"
 #include "gloss-uri-handler.h"
 #include "gloss-window.h"
@@ -772,6 +773,7 @@ gloss_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Primary>w", NULL };
 
   G_APPLICATION_CLASS (gloss_application_parent_class)->startup (app);
+  gloss_accessible_init ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
 
