@@ -679,7 +679,8 @@ gloss_clip_load_from_data (GFile              *folder,
   if (length > MAX_CLIP_JSON_SIZE)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("clip.json is too large (%zu bytes)"), (size_t) length);
+                   g_dngettext (GETTEXT_PACKAGE, "clip.json is too large (%zu byte)", "clip.json is too large (%zu bytes)", length),
+                   (size_t) length);
       return NULL;
     }
 
