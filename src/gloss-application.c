@@ -63,7 +63,7 @@ static const GOptionEntry main_entries[] = {
   { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
   { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
-  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see docs/templates.md)"), N_("FILE") },
+  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see man gloss)"), N_("FILE") },
   { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
   { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
   { "json-lines", 0, 0, G_OPTION_ARG_NONE, NULL, N_("One annotation per line (with --export-jsonld)"), NULL },
@@ -887,6 +887,8 @@ gloss_application_init (GlossApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Clip web articles and annotate them."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("Every option, the search language, templates, gloss: links and the exit status are described in the manual page: man gloss"));
 }
 
 GlossApplication *
