@@ -228,6 +228,14 @@ def main():
                                     f'(expected {", ".join(c + " highlight" for c in colours)})')
             count, more = check_buttons(app, 'reader with panel')
             results.append(('reader with panel', count, problems + more))
+
+            # The preferences, as the main menu opens them.
+            gdbus('--dest', app_id, '--object-path', object_path,
+                  '--method', 'org.gtk.Actions.Activate', 'preferences', '[]', '{}')
+            wait_for('the preferences window', lambda: find_named(app, 'Choose…', BUTTON_ROLES),
+                     timeout=30, fail=False)
+            count, problems = check_buttons(app, 'with the preferences')
+            results.append(('with the preferences', count, problems))
         finally:
             subprocess.run(['gdbus', 'call', '--session', '--dest', app_id, '--object-path', object_path,
                             '--method', 'org.gtk.Actions.Activate', 'quit', '[]', '{}'],
