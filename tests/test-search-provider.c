@@ -257,6 +257,32 @@ test_activation (void)
    * stops asking (GApplication's inactivity timeout), without a window. */
   g_assert_true (gloss_test_activation_wait_gone (connection, 60000));
 
+  /* DBusActivatable: the desktop opens a gloss: link from a browser by
+   * org.freedesktop.Application.Open, which starts the program again. */
+  {
+    g_autoptr(GlossTestServer) server = gloss_test_server_new ();
+    g_autofree char *page = gloss_test_server_uri (server, "browser/article.html");
+    g_autofree char *escaped = g_uri_escape_string (page, NULL, FALSE);
+    g_autofree char *link = g_strconcat ("gloss:open?url=", escaped, NULL);
+    g_autofree char *app_path = gloss_test_activation_path ();
+    const char *uris[] = { link, NULL };
+    g_autoptr(GVariant) reply = NULL;
+
+    reply = g_dbus_connection_call_sync (connection, APP_ID, app_path, "org.freedesktop.Application", "Open",
+                                         g_variant_new ("(^asa{sv})", uris, NULL), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, 60000, NULL, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&reply, g_variant_unref);
+    gloss_test_wait_until (gloss_test_server_count (server, "/browser/article.html") > 0, 60000);
+
+    /* A window keeps it running, until Quit. */
+    reply = g_dbus_connection_call_sync (connection, APP_ID, app_path, "org.gtk.Actions", "Activate",
+                                         g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, 60000, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (gloss_test_activation_wait_gone (connection, 60000));
+  }
+
   g_dbus_connection_close_sync (connection, NULL, NULL);
   g_clear_object (&connection);
   g_test_dbus_down (bus);
