@@ -2,8 +2,8 @@
 # po/check-po.sh SOURCE-DIR: builds the message catalogue template from
 # po/POTFILES.in as meson's gloss-pot target would (xgettext with GLib's
 # keywords, the GtkBuilder, metainfo and gschema rules, the desktop file),
-# then makes a test language with three plural forms (Polish) whose every
-# translation is the English text, and checks it with `msgfmt -c`: every
+# then makes a test language with three plural forms (Polish's rule) whose
+# every translation is the English text, and checks it with `msgfmt -c`: every
 # format string, plural form and header must hold up. Also fails on a
 # message with a number in it that has no plural form, unless the number
 # is a position (line, column, byte, character, version), which needs none.
@@ -51,15 +51,30 @@ n=$(grep -c '^msgid ' "$work/gloss.pot")
 echo "# the template has $((n - 1)) messages"
 [ "$n" -gt 100 ] || { echo "not ok: only $n messages: xgettext found too little"; exit 1; }
 
-# A test language with three plural forms, every message "translated".
+# A test language with three plural forms (Polish's rule), every message
+# "translated" with its English text, the plural form in the second and
+# third forms.
 sed 's/charset=CHARSET/charset=UTF-8/' "$work/gloss.pot" > "$work/template.pot"
-msginit --no-translator --no-wrap --locale=pl_PL.UTF-8 --input="$work/template.pot" --output="$work/pl.po" 2>/dev/null
-msgen --no-wrap "$work/pl.po" -o "$work/test.po"
+msgen --no-wrap "$work/template.pot" -o "$work/en.po"
+sed -e '/^msgstr\[1\] /{p;s/^msgstr\[1\]/msgstr[2]/}' \
+    -e 's/^"Language: .*$/"Language: pl\\n"/' \
+    -e 's/^"Last-Translator: .*$/"Last-Translator: po\/check-po.sh\\n"/' \
+    -e 's/^"Language-Team: .*$/"Language-Team: none\\n"/' \
+    -e 's/^"PO-Revision-Date: .*$/"PO-Revision-Date: 2026-01-01 00:00+0000\\n"/' \
+    -e 's/^"Plural-Forms: .*$/"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 \&\& n%10<=4 \&\& (n%100<10 || n%100>=20) ? 1 : 2);\\n"/' \
+    "$work/en.po" > "$work/test.po"
 grep -q '^"Plural-Forms: nplurals=3' "$work/test.po" || { echo "not ok: the test language has no plural forms"; exit 1; }
-if ! msgfmt -c --statistics -o "$work/test.mo" "$work/test.po"; then
-  echo "not ok: msgfmt -c found mistakes"
+if msgattrib --untranslated --no-obsolete "$work/test.po" | grep -q '^msgid "[^"]'; then
+  echo "not ok: the test language leaves messages untranslated"
   exit 1
 fi
+# Any warning counts too.
+if ! msgfmt -c -o "$work/test.mo" "$work/test.po" 2> "$work/msgfmt.log" || [ -s "$work/msgfmt.log" ]; then
+  echo "not ok: msgfmt -c found mistakes:"
+  cat "$work/msgfmt.log"
+  exit 1
+fi
+echo "# $(msgfmt --statistics -o /dev/null "$work/test.po" 2>&1)"
 
 # Counts without plural forms: a number in a message that is not plural.
 msgcat --no-wrap "$work/gloss.pot" | awk '
