@@ -406,6 +406,9 @@ open_target (GlossWindow *window,
     }
 
   annotator = gloss_reader_pane_get_annotator (gloss_window_get_reader_pane (window));
+  /* The last result chosen wins over one whose clip is still loading. */
+  g_signal_handlers_disconnect_matched (annotator, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        gloss_search_provider_painted_cb, NULL);
   if (target->annotation_id != NULL || target->match_offset >= 0)
     g_signal_connect_data (annotator, "painted", G_CALLBACK (gloss_search_provider_painted_cb),
                            target, target_free, 0);
