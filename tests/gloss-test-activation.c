@@ -20,7 +20,8 @@ gloss_test_activation_bus_up (void)
 {
   g_autofree char *template_path = g_build_filename (g_getenv ("GLOSS_SOURCE_DIR"), "data",
                                                      "io.github.glossapp.Gloss.service.in", NULL);
-  g_autofree char *bindir = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", NULL);
+  /* The GUI program of the build folder, where libexecdir would be. */
+  g_autofree char *libexecdir = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", NULL);
   g_autofree char *services = gloss_test_make_dir ("dbus-services");
   g_autofree char *name = g_strconcat (APP_ID, ".service", NULL);
   g_autofree char *contents = NULL;
@@ -33,7 +34,8 @@ gloss_test_activation_bus_up (void)
 
   service = g_string_new (contents);
   g_string_replace (service, "@app_id@", APP_ID, 0);
-  g_string_replace (service, "@bindir@", bindir, 0);
+  g_string_replace (service, "@libexecdir@", libexecdir, 0);
+  g_string_replace (service, "@gui_program@", GUI_PROGRAM_NAME, 0);
   gloss_test_write_file (services, name, service->str);
 
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);

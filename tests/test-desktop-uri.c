@@ -188,25 +188,94 @@ test_refused (void)
   g_assert_cmpuint (gloss_test_server_count (server, "/browser/article.html"), ==, count);
 }
 
-/* The real program: a refused link is a one-line message on stderr and
- * exit status 1, before any window or running instance is involved. */
+/* The real program, `gloss` (no GTK): a refused link is a one-line
+ * message on stderr and exit status 1, before any window or running
+ * instance is involved. The dynamic linker's report (LD_DEBUG=libs) shows
+ * that the GUI program never started: `gloss` hands it over with execv(),
+ * in the same process, so GTK would be in the report. */
 static void
 test_command_line (void)
 {
   g_autofree char *program = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", "gloss", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *message = NULL;
+  gboolean linker_reported = FALSE;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              program, "gloss:clip?url=file%3A%2F%2F%2Fetc%2Fpasswd", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "LD_DEBUG", "libs", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error,
+                                         program, "gloss:clip?url=file%3A%2F%2F%2Fetc%2Fpasswd", NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
-  g_assert_true (g_str_has_prefix (err, "gloss: Gloss opens only web pages"));
+
+  lines = g_strsplit (err, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *init = strstr (lines[i], "calling init: ");
+
+      if (g_str_has_prefix (lines[i], "gloss: "))
+        {
+          g_assert_null (message);
+          message = lines[i];
+        }
+      else if (init != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (init + strlen ("calling init: "));
+
+          linker_reported = TRUE;
+          g_assert_false (g_str_has_prefix (base, "libgtk"));
+          g_assert_false (g_str_has_prefix (base, "libadwaita"));
+          g_assert_false (g_str_has_prefix (base, "libwebkit"));
+        }
+    }
+  g_assert_true (linker_reported);
+  g_assert_nonnull (message);
+  g_assert_true (g_str_has_prefix (message, "gloss: Gloss opens only web pages"));
   g_assert_null (strstr (err, "passwd"));
+}
+
+static void
+communicate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* A good link on the command line: `gloss` hands it to the GUI program,
+ * which gives it to the running instance (this test's) over D-Bus. */
+static void
+test_command_line_hands_over (void)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("GLOSS_BUILD_DIR"), "src", "gloss", NULL);
+  g_autofree char *url = gloss_test_server_uri (server, "browser/isolated.html");
+  g_autofree char *link = gloss_link ("open", url);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  GlossWindow *window;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, program, link, NULL);
+  g_assert_no_error (error);
+  /* This process answers the D-Bus call the other one makes. */
+  g_subprocess_wait_check_async (process, NULL, communicate_cb, &done);
+  gloss_test_wait_until (done, 60000);
+
+  window = active_window ();
+  gloss_test_wait_until (g_strcmp0 (gloss_browser_get_uri (gloss_window_get_browser (window)), url) == 0, 30000);
+  gloss_test_wait_until (g_strcmp0 (gloss_window_get_view (window), "web") == 0, 30000);
 }
 
 int
@@ -226,6 +295,7 @@ main (int   argc,
   g_test_add_func ("/desktop-uri/parse", test_parse);
   g_test_add_func ("/desktop-uri/command-line", test_command_line);
   g_test_add_func ("/desktop-uri/open", test_open);
+  g_test_add_func ("/desktop-uri/command-line-hands-over", test_command_line_hands_over);
   g_test_add_func ("/desktop-uri/clip", test_clip);
   g_test_add_func ("/desktop-uri/refused", test_refused);
 
