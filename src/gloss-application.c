@@ -28,6 +28,9 @@
 #include "gloss-index.h"
 #include "gloss-library.h"
 #include "gloss-preferences-window.h"
+#include "gloss-accessible.h"
+#include "gloss-search-provider.h"
+#include "gloss-uri-handler.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -39,6 +42,7 @@ struct _GlossApplication
   GlossIndex     *index;
   GCancellable   *cancellable;
   GSettings      *settings;
+  GlossSearchProvider *search_provider;
   guint           load_source;
   gboolean        load_pending;
   gboolean        options_parsed;
@@ -140,6 +144,16 @@ gloss_application_get_library (GlossApplication *self)
     }
 
   return self->library;
+}
+
+GlossIndex *
+gloss_application_get_index (GlossApplication *self)
+{
+  g_return_val_if_fail (GLOSS_IS_APPLICATION (self), NULL);
+
+  gloss_application_get_library (self);
+
+  return self->index;
 }
 
 static void
@@ -263,6 +277,24 @@ gloss_application_open (GApplication  *app,
       GlossWindow *target = i == 0 ? window : new_window (self);
 
       gtk_window_present (GTK_WINDOW (target));
+
+      /* gloss:clip?url=… from a browser: untrusted, read again here. */
+      if (gloss_uri_is_gloss (uri))
+        {
+          g_autoptr(GError) error = NULL;
+          GlossUriAction action;
+          g_autofree char *url = gloss_uri_parse (uri, &action, &error);
+
+          if (url == NULL)
+            {
+              gloss_uri_handler_refuse (target, error);
+              continue;
+            }
+          gloss_uri_handler_follow (target, action, url);
+          g_free (uri);
+          uri = g_steal_pointer (&url);
+        }
+
       open_in_window (target, uri);
     }
 }
@@ -419,7 +451,20 @@ gloss_application_handle_local_options (GApplication *app,
   files = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < remaining->len; i++)
     {
-      g_autofree char *uri = gloss_browser_normalize_uri (remaining->pdata[i], &error);
+      const char *argument = remaining->pdata[i];
+      g_autofree char *uri = NULL;
+
+      /* A gloss: link goes to the window as it is, once checked (the
+       * window reads it again: D-Bus may bring it from anywhere). */
+      if (gloss_uri_is_gloss (argument))
+        {
+          GlossUriAction action;
+          g_autofree char *url = gloss_uri_parse (argument, &action, &error);
+
+          uri = url ? g_strdup (argument) : NULL;
+        }
+      else
+        uri = gloss_browser_normalize_uri (argument, &error);
 
       if (uri == NULL)
         {
@@ -543,6 +588,7 @@ gloss_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Primary>w", NULL };
 
   G_APPLICATION_CLASS (gloss_application_parent_class)->startup (app);
+  gloss_accessible_init ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
 
@@ -572,6 +618,37 @@ gloss_application_local_command_line (GApplication   *app,
     *exit_status = GLOSS_CLI_USAGE;
 
   return done;
+}
+
+/* The Shell's search provider lives on the application's own name. */
+static gboolean
+gloss_application_dbus_register (GApplication     *app,
+                                 GDBusConnection  *connection,
+                                 const char       *object_path,
+                                 GError          **error)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+  g_autofree char *provider_path = g_strconcat (object_path, "/SearchProvider", NULL);
+
+  if (!G_APPLICATION_CLASS (gloss_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+
+  self->search_provider = gloss_search_provider_new (self);
+  return gloss_search_provider_register (self->search_provider, connection, provider_path, error);
+}
+
+static void
+gloss_application_dbus_unregister (GApplication    *app,
+                                   GDBusConnection *connection,
+                                   const char      *object_path)
+{
+  GlossApplication *self = GLOSS_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    gloss_search_provider_unregister (self->search_provider);
+  g_clear_object (&self->search_provider);
+
+  G_APPLICATION_CLASS (gloss_application_parent_class)->dbus_unregister (app, connection, object_path);
 }
 
 static void
@@ -608,6 +685,8 @@ gloss_application_class_init (GlossApplicationClass *klass)
   object_class->finalize = gloss_application_finalize;
   app_class->shutdown = gloss_application_shutdown;
   app_class->local_command_line = gloss_application_local_command_line;
+  app_class->dbus_register = gloss_application_dbus_register;
+  app_class->dbus_unregister = gloss_application_dbus_unregister;
 
   app_class->activate = gloss_application_activate;
   app_class->open = gloss_application_open;
@@ -623,6 +702,7 @@ gloss_application_init (GlossApplication *self)
   /* One table for both programs: gloss-cli.c. */
   g_application_add_main_option_entries (G_APPLICATION (self), gloss_cli_get_option_entries ());
   g_application_set_option_context_summary (G_APPLICATION (self), gloss_cli_get_summary ());
+  g_application_set_option_context_description (G_APPLICATION (self), gloss_cli_get_description ());
 }
 
 GlossApplication *

@@ -668,7 +668,7 @@ check_one (GFile *clips_folder,
     {
       check->n_annotations += gloss_clip_get_n_annotations (clip);
       check->by_method[GLOSS_ANCHOR_ORPHAN] += gloss_clip_get_n_annotations (clip);
-      report (check, TRUE, _("%u annotations cannot be anchored without article.txt"),
+      report (check, TRUE, g_dngettext (GETTEXT_PACKAGE, "%u annotation cannot be anchored without article.txt", "%u annotations cannot be anchored without article.txt", gloss_clip_get_n_annotations (clip)),
               gloss_clip_get_n_annotations (clip));
     }
 }
@@ -798,13 +798,25 @@ gloss_cli_verify (GFile   *library_folder,
                                                              by_method[GLOSS_ANCHOR_ORPHAN]),
                                                 by_method[GLOSS_ANCHOR_ORPHAN]);
 
+    /* Translators: of the annotations “gloss --verify” checked, how many
+     * anchor at their saved position. */
+    g_autofree char *at_position = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u at its position", "%u at their position",
+                                                                 by_method[GLOSS_ANCHOR_POSITION]),
+                                                    by_method[GLOSS_ANCHOR_POSITION]);
+    /* Translators: … how many anchor by their quote. */
+    g_autofree char *by_quote = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u by quote", "%u by quote",
+                                                              by_method[GLOSS_ANCHOR_QUOTE]),
+                                                 by_method[GLOSS_ANCHOR_QUOTE]);
+    /* Translators: … how many anchor only approximately. */
+    g_autofree char *fuzzy = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u approximately", "%u approximately",
+                                                           by_method[GLOSS_ANCHOR_FUZZY]),
+                                              by_method[GLOSS_ANCHOR_FUZZY]);
+
     /* Translators: the last line of “gloss --verify”: “%u clip folders”,
      * “%u annotations”, then how many annotations anchor at their saved
      * position, by their quote and approximately, then “%u orphans”. */
-    g_string_append_printf (out, _("Checked %s and %s: %u at their position, %u by quote, %u approximately, %s.\n"),
-                            folders, annotations,
-                            by_method[GLOSS_ANCHOR_POSITION], by_method[GLOSS_ANCHOR_QUOTE],
-                            by_method[GLOSS_ANCHOR_FUZZY], orphans);
+    g_string_append_printf (out, _("Checked %s and %s: %s, %s, %s, %s.\n"),
+                            folders, annotations, at_position, by_quote, fuzzy, orphans);
   }
 
   if (attention > 0)

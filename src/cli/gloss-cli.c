@@ -55,6 +55,7 @@
 #include "gloss-index.h"
 #include "gloss-library.h"
 #include "gloss-search-result.h"
+#include "gloss-uri.h"
 
 static const GOptionEntry entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
@@ -68,7 +69,7 @@ static const GOptionEntry entries[] = {
   { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
   { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
-  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see docs/templates.md)"), N_("FILE") },
+  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see gloss(1))"), N_("FILE") },
   { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
   { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
   { "json-lines", 0, 0, G_OPTION_ARG_NONE, NULL, N_("One annotation per line (with --export-jsonld)"), NULL },
@@ -89,6 +90,12 @@ const char *
 gloss_cli_get_summary (void)
 {
   return _("Clip web articles and annotate them.");
+}
+
+const char *
+gloss_cli_get_description (void)
+{
+  return _("Every option, the search language, templates, gloss: links and the exit status are described in the manual page gloss(1): man gloss");
 }
 
 GlossCliStatus
@@ -212,6 +219,7 @@ gloss_cli_parse (int            argc,
     }
 
   g_option_context_set_summary (context, gloss_cli_get_summary ());
+  g_option_context_set_description (context, gloss_cli_get_description ());
   g_option_context_add_main_entries (context, copy, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
@@ -467,6 +475,34 @@ usage (const char *message)
   return GLOSS_CLI_USAGE;
 }
 
+/* A gloss: link (from a browser) is checked before any window starts:
+ * a bad one is refused here with its message. */
+static int
+check_gloss_uris (GVariantDict *options)
+{
+  g_auto(GStrv) remaining = NULL;
+
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &remaining))
+    return GLOSS_CLI_NEEDS_GUI;
+
+  for (guint i = 0; remaining[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = NULL;
+      GlossUriAction action;
+
+      if (!gloss_uri_is_gloss (remaining[i]))
+        continue;
+      if (!(url = gloss_uri_parse (remaining[i], &action, &error)))
+        {
+          g_printerr ("gloss: %s\n", error->message);
+          return GLOSS_CLI_FAILED;
+        }
+    }
+
+  return GLOSS_CLI_NEEDS_GUI;
+}
+
 int
 gloss_cli_run (GVariantDict  *options,
                GFile        **library_out,
@@ -501,7 +537,7 @@ gloss_cli_run (GVariantDict  *options,
         return usage (_("--limit goes with --search"));
       if (g_variant_dict_contains (options, "json"))
         return usage (_("--json goes with --list or --search"));
-      return GLOSS_CLI_NEEDS_GUI;
+      return check_gloss_uris (options);
     }
 
   if (n_commands > 1)

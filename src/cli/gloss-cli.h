@@ -33,6 +33,8 @@ GlossCliStatus      gloss_cli_fail               (GString             *err,
  * the GUI program gives it to GApplication. */
 const GOptionEntry *gloss_cli_get_option_entries (void);
 const char         *gloss_cli_get_summary        (void);
+/* For --help: where the whole story is, the manual page gloss(1). */
+const char         *gloss_cli_get_description    (void);
 
 /* Parses @argv (with the table above) into @options, as GApplication
  * would: FALSE with a message that starts with "gloss: " in @error on bad

@@ -752,7 +752,7 @@ image_done (GTask *task,
   data->running--;
   data->finished_images++;
 
-  what = g_strdup_printf (_("Saving images (%u of %u)"), data->finished_images, data->images->len);
+  what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saving images (%u of %u)", "Saving images (%u of %u)", data->images->len), data->finished_images, data->images->len);
   emit_progress (self, 0.2 + 0.7 * data->finished_images / MAX (data->images->len, 1), what);
 
   fetch_next_images (task);

@@ -315,7 +315,8 @@ parse_owned (const char  *folder_name,
   if (length > GLOSS_CLIP_FILE_MAX_SIZE)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("clip.json is too large (%zu bytes)"), (size_t) length);
+                   g_dngettext (GETTEXT_PACKAGE, "clip.json is too large (%zu byte)", "clip.json is too large (%zu bytes)", length),
+                   (size_t) length);
       return NULL;
     }
 

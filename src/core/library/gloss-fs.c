@@ -155,12 +155,13 @@ gloss_fs_read_at (int          dir_fd,
   if ((guint64) st.st_size > max_size)
     {
       g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *size_text = g_format_size_full (st.st_size, G_FORMAT_SIZE_LONG_FORMAT);
 
       close (fd);
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                   /* Translators: a path, then a size in bytes. */
-                   _("“%s” is too large (%" G_GUINT64_FORMAT " bytes)"),
-                   path, (guint64) st.st_size);
+                   /* Translators: a path, then a size as GLib writes it,
+                    * such as “21.0 MB (20,971,520 bytes)”. */
+                   _("“%s” is too large (%s)"), path, size_text);
       return FALSE;
     }
 

@@ -356,7 +356,7 @@ parse_container (Parser         *parser,
   char close = object ? '}' : ']';
 
   if (++parser->depth > parser->max_depth)
-    return fail (parser, _("arrays or objects nested more than %u deep"), parser->max_depth);
+    return fail (parser, g_dngettext (GETTEXT_PACKAGE, "arrays or objects nested more than %u level deep", "arrays or objects nested more than %u levels deep", parser->max_depth), parser->max_depth);
 
   value->type = object ? GLOSS_SCAN_OBJECT : GLOSS_SCAN_ARRAY;
   value->first = NULL;

@@ -599,7 +599,7 @@ parse (GlossQuery  *self,
       if (++self->n_terms > GLOSS_QUERY_MAX_TERMS)
         {
           term_free (term);
-          return set_error (error, _("The search has too many words: at most %d"), GLOSS_QUERY_MAX_TERMS);
+          return set_error (error, g_dngettext (GETTEXT_PACKAGE, "The search has too many words: at most %d", "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS), GLOSS_QUERY_MAX_TERMS);
         }
 
       if (join_next)
@@ -864,7 +864,7 @@ gloss_query_parse (const char  *text,
 
   if (strlen (text) > GLOSS_QUERY_MAX_LENGTH)
     {
-      set_error (error, _("The search is too long: at most %d characters"), GLOSS_QUERY_MAX_LENGTH);
+      set_error (error, g_dngettext (GETTEXT_PACKAGE, "The search is too long: at most %d character", "The search is too long: at most %d characters", GLOSS_QUERY_MAX_LENGTH), GLOSS_QUERY_MAX_LENGTH);
       return NULL;
     }
   if (!g_utf8_validate (text, -1, NULL))
