@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "gloss-index.h"
 #include "gloss-library.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,8 @@ GlossApplication *gloss_application_new         (void);
 /* The library of this instance, made on first use and read in the
  * background once the main loop is idle (after the first frame). */
 GlossLibrary     *gloss_application_get_library (GlossApplication *self);
+/* The search index of that library, made with it. */
+GlossIndex       *gloss_application_get_index   (GlossApplication *self);
 
 /* The command line as main() got it, for running it again under a
  * headless X server when --clip or --import finds no display. */

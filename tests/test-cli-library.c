@@ -165,7 +165,7 @@ test_verify_clean (void)
 
   g_assert_cmpint (gloss_cli_verify (folder, out, err), ==, 0);
   g_test_message ("%s", out->str);
-  g_assert_nonnull (strstr (out->str, "Checked 2 clip folders and 1 annotation: 1 at their position"));
+  g_assert_nonnull (strstr (out->str, "Checked 2 clip folders and 1 annotation: 1 at its position"));
   g_assert_nonnull (strstr (out->str, "All is well."));
   g_assert_cmpstr (err->str, ==, "");
 }
@@ -238,7 +238,7 @@ test_verify_problems (void)
   g_assert_nonnull (strstr (out->str, "  clips/cut: article.txt differs from the text of article.html from character 17 on (article.txt is shorter: cut off?)"));
   /* Consistent clips get no such note. */
   g_assert_null (strstr (out->str, "clips/good: article.txt differs"));
-  g_assert_nonnull (strstr (out->str, "clip folders and 4 annotations: 1 at their position"));
+  g_assert_nonnull (strstr (out->str, "clip folders and 4 annotations: 1 at its position"));
   g_assert_nonnull (strstr (out->str, "1 by quote, 1 approximately, 1 orphan."));
   g_assert_nonnull (strstr (out->str, "7 problems need attention"));
 }

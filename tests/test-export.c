@@ -517,9 +517,11 @@ test_cli (void)
 
   g_object_unref (clip);
   g_assert_cmpint (gloss_cli_export_markdown (folder, md_dir, NULL, out, err), ==, 0);
-  g_assert_nonnull (strstr (out->str, "Exported 8 clips (48 highlights)"));
+  g_assert_nonnull (strstr (out->str, "Exported 8 clips to "));
+  g_assert_nonnull (strstr (out->str, "The export holds 48 highlights."));
   g_assert_cmpint (gloss_cli_export_jsonld (folder, ld, ids, out, err), ==, 0);
-  g_assert_nonnull (strstr (out->str, "Exported 1 clips (6 highlights)"));
+  g_assert_nonnull (strstr (out->str, "Exported 1 clip to "));
+  g_assert_nonnull (strstr (out->str, "The export holds 6 highlights."));
   g_assert_cmpstr (err->str, ==, "");
 
   g_assert_cmpint (gloss_cli_export_jsonld (folder, ld, unknown, out, err), ==, 1);

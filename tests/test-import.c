@@ -59,7 +59,7 @@ test_hypothesis (void)
   g_assert_cmpuint (gloss_import_plan_get_n_annotations (plan), ==, 4);
   warnings = gloss_import_plan_get_warnings (plan);
   g_assert_nonnull (warnings[0]);
-  g_assert_nonnull (strstr (warnings[0], "1 replies"));
+  g_assert_nonnull (strstr (warnings[0], "1 reply to another annotation"));
 
   missing = gloss_import_plan_dup_missing_urls (plan, library);
   g_assert_cmpuint (g_strv_length (missing), ==, 1);
@@ -323,16 +323,18 @@ test_cli_import (void)
   g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
   g_test_message ("%s", out->str);
   g_assert_cmpstr (err->str, ==, "");
-  g_assert_true (g_str_has_prefix (out->str, "Imported a Hypothesis file: 2 pages, 4 highlights added, 0 already there"));
-  g_assert_nonnull (strstr (out->str, "Made 1 clips from the imported highlights"));
-  g_assert_nonnull (strstr (out->str, "Note: 1 replies"));
+  g_assert_true (g_str_has_prefix (out->str, "Read a file in the Hypothesis format.\nImported 2 pages.\n"
+                                             "Added 4 highlights.\n0 highlights were already there.\n"));
+  g_assert_nonnull (strstr (out->str, "Made 1 clip from the imported highlights"));
+  g_assert_nonnull (strstr (out->str, "Note: 1 reply to another annotation"));
   g_assert_cmpuint (urls->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (urls, 0), ==, "https://other.example.net/essay");
 
   g_string_truncate (out, 0);
   g_ptr_array_set_size (urls, 0);
   g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
-  g_assert_true (g_str_has_prefix (out->str, "Imported a Hypothesis file: 2 pages, 0 highlights added, 4 already there"));
+  g_assert_true (g_str_has_prefix (out->str, "Read a file in the Hypothesis format.\nImported 2 pages.\n"
+                                             "Added 0 highlights.\n4 highlights were already there.\n"));
 }
 
 /* Shapes no exporter writes: nothing crashes, what cannot be used is

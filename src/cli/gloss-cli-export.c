@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
 #include "gloss-import.h"
@@ -25,7 +26,7 @@ fail (GString *err,
       GError  *error)
 {
   g_string_append_printf (err, "%s\n", error->message);
-  return 1;
+  return gloss_cli_status_for_error (error);
 }
 
 static GlossLibrary *
@@ -62,17 +63,21 @@ static void
 append_summary (GString            *out,
                 GlossExportSummary *summary)
 {
-  /* Translators: the numbers of clips and highlights, then the file or
-   * folder exported to. */
-  g_string_append_printf (out, _("Exported %u clips (%u highlights) to %s"),
-                          summary->clips, summary->annotations, summary->path);
+  /* Translators: %s is the file or folder exported to. */
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Exported %u clip to %s\n", "Exported %u clips to %s\n", summary->clips),
+                          summary->clips, summary->path);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "The export holds %u highlight.\n", "The export holds %u highlights.\n", summary->annotations),
+                          summary->annotations);
   if (summary->files_unchanged > 0)
-    /* Translators: follows “Exported … to FOLDER”. */
-    g_string_append_printf (out, _(": %u files written, %u already up to date"),
-                            summary->files_written, summary->files_unchanged);
-  g_string_append_c (out, '\n');
+    {
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u file was written.\n", "%u files were written.\n", summary->files_written),
+                              summary->files_written);
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u file was already up to date.\n", "%u files were already up to date.\n", summary->files_unchanged),
+                              summary->files_unchanged);
+    }
   if (summary->skipped > 0)
-    g_string_append_printf (out, _("Left out %u damaged clips (see gloss --verify)\n"), summary->skipped);
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Left out %u damaged clip (see gloss --verify)\n", "Left out %u damaged clips (see gloss --verify)\n", summary->skipped),
+                            summary->skipped);
 }
 
 int
@@ -91,8 +96,8 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   g_autoptr(GFile) template_file = NULL;
   g_autoptr(GlossExportSummary) summary = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (dir != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (dir != NULL, GLOSS_CLI_FAILED);
 
   if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
@@ -105,7 +110,7 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   if (summary == NULL)
     return fail (err, error);
   append_summary (out, summary);
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 int
@@ -133,8 +138,8 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   g_autoptr(GFile) destination = NULL;
   g_autoptr(GlossExportSummary) summary = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (file != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
 
   if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
@@ -144,7 +149,7 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   if (summary == NULL)
     return fail (err, error);
   append_summary (out, summary);
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 int
@@ -172,8 +177,8 @@ gloss_cli_import (GFile       *library_folder,
   g_autoptr(GFile) source = NULL;
   const char * const *warnings;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (file != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
 
   /* The file first: a damaged file must not even create the library. */
   source = g_file_new_for_commandline_arg (file);
@@ -187,24 +192,31 @@ gloss_cli_import (GFile       *library_folder,
   if (summary == NULL)
     return fail (err, error);
 
-  /* Translators: the %s is a format name such as “Hypothesis”; then the
-   * numbers of pages, of highlights added and of highlights already in the
-   * library. */
-  g_string_append_printf (out, _("Imported a %s file: %u pages, %u highlights added, %u already there"),
-                          gloss_import_format_to_string (gloss_import_plan_get_format (plan)),
-                          summary->pages, summary->annotations_added, summary->annotations_present);
+  /* Translators: %s is the name of the format or the service the file
+   * comes from, as it is written, such as “Hypothesis” or “Pocket”. */
+  g_string_append_printf (out, _("Read a file in the %s format.\n"),
+                          gloss_import_format_to_string (gloss_import_plan_get_format (plan)));
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Imported %u page.\n", "Imported %u pages.\n", summary->pages),
+                          summary->pages);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Added %u highlight.\n", "Added %u highlights.\n", summary->annotations_added),
+                          summary->annotations_added);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u highlight was already there.\n", "%u highlights were already there.\n", summary->annotations_present),
+                          summary->annotations_present);
   if (summary->orphans > 0)
-    /* Translators: continues “Imported a … file: …” with a number of
-     * highlights. */
-    g_string_append_printf (out, _(", %u not found in their article (kept as orphans)"), summary->orphans);
-  /* Translators: ends the “Imported a … file: …” line. */
-  g_string_append_printf (out, _("; %u tags and %u notes added; %u clips updated\n"),
-                          summary->tags_added, summary->notes_added, summary->clips_updated);
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u highlight was not found in its article and is kept as an orphan.\n", "%u highlights were not found in their articles and are kept as orphans.\n", summary->orphans),
+                            summary->orphans);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Added %u tag.\n", "Added %u tags.\n", summary->tags_added),
+                          summary->tags_added);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Added %u note.\n", "Added %u notes.\n", summary->notes_added),
+                          summary->notes_added);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Updated %u clip.\n", "Updated %u clips.\n", summary->clips_updated),
+                          summary->clips_updated);
   if (summary->placeholders > 0)
-    g_string_append_printf (out, _("Made %u clips from the imported highlights, to be clipped again\n"),
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Made %u clip from the imported highlights, to be clipped again.\n", "Made %u clips from the imported highlights, to be clipped again.\n", summary->placeholders),
                             summary->placeholders);
   if (summary->urls_to_clip->len > 0)
-    g_string_append_printf (out, _("%u pages to clip\n"), summary->urls_to_clip->len);
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u page to clip\n", "%u pages to clip\n", summary->urls_to_clip->len),
+                            summary->urls_to_clip->len);
 
   warnings = gloss_import_plan_get_warnings (plan);
   for (guint i = 0; warnings[i] != NULL; i++)
@@ -213,5 +225,5 @@ gloss_cli_import (GFile       *library_folder,
   if (urls_to_clip_out != NULL)
     for (guint i = 0; i < summary->urls_to_clip->len; i++)
       g_ptr_array_add (urls_to_clip_out, g_strdup (g_ptr_array_index (summary->urls_to_clip, i)));
-  return 0;
+  return GLOSS_CLI_OK;
 }

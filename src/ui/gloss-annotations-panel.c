@@ -201,6 +201,28 @@ bind_row (GtkWidget       *box,
                           g_strdup (gloss_annotation_get_id (annotation)), g_free);
 }
 
+/* What a screen reader says for a highlight: its colour, which the row
+ * shows only as a dot, then its text. */
+static char *
+describe_highlight (GlossAnnotation *annotation,
+                    const char      *quote)
+{
+  switch (gloss_annotation_get_color (annotation))
+    {
+    case GLOSS_COLOR_GREEN:
+      return g_strdup_printf (_("Green highlight: %s"), quote);
+    case GLOSS_COLOR_BLUE:
+      return g_strdup_printf (_("Blue highlight: %s"), quote);
+    case GLOSS_COLOR_PINK:
+      return g_strdup_printf (_("Pink highlight: %s"), quote);
+    case GLOSS_COLOR_PURPLE:
+      return g_strdup_printf (_("Purple highlight: %s"), quote);
+    case GLOSS_COLOR_YELLOW:
+    default:
+      return g_strdup_printf (_("Yellow highlight: %s"), quote);
+    }
+}
+
 static void
 setup_item_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -217,9 +239,11 @@ bind_item_cb (GtkSignalListItemFactory *factory,
   GlossAnnotation *annotation = gtk_list_item_get_item (item);
   g_autofree char *short_quote = shorten (gloss_annotation_get_exact (annotation), QUOTE_CHARS);
 
+  g_autofree char *label = describe_highlight (annotation, short_quote);
+
   bind_row (gtk_list_item_get_child (item), annotation);
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, short_quote,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
 }
 
@@ -231,9 +255,13 @@ create_orphan_row_cb (gpointer item,
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = make_row (self, TRUE);
 
+  g_autofree char *short_quote = shorten (gloss_annotation_get_exact (item), QUOTE_CHARS);
+  g_autofree char *label = describe_highlight (item, short_quote);
+
   g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
 
   bind_row (box, item);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   g_object_set_data_full (G_OBJECT (row), "gloss-id",
@@ -392,6 +420,7 @@ rebuild_tags (GlossAnnotationsPanel *self)
       gtk_button_set_child (GTK_BUTTON (button), box);
       gtk_widget_add_css_class (button, "gloss-tag");
       gtk_widget_set_tooltip_text (button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       g_object_set_data_full (G_OBJECT (button), "gloss-tag", g_strdup (tags[i]), g_free);
       g_signal_connect_object (button, "clicked", G_CALLBACK (remove_tag_clicked_cb), self, 0);
       gtk_flow_box_append (self->tags_box, button);
@@ -597,6 +626,13 @@ static void
 gloss_annotations_panel_init (GlossAnnotationsPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* GTK 4.8 reads the drop-down's own button by its type name. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->color_filter));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Highlight Colour to Show"), -1);
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   {

@@ -147,7 +147,7 @@ progress_cb (guint    done,
     return;
 
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
-  text = g_strdup_printf (_("Exporting %u of %u clips…"), done, total);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exporting %u of %u clip…", "Exporting %u of %u clips…", total), done, total);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 

@@ -79,13 +79,13 @@ queue_finished_cb (GlossClipQueue *queue,
   AdwToast *summary;
 
   g_string_append_printf (message,
-                          g_dngettext (GETTEXT_PACKAGE, "Clipped %u page", "Clipped %u pages",
+                          g_dngettext (GETTEXT_PACKAGE, "Clipped %u page.", "Clipped %u pages.",
                                        gloss_clip_queue_get_clipped (queue)),
                           gloss_clip_queue_get_clipped (queue));
   if (gloss_clip_queue_get_skipped (queue) > 0)
-    g_string_append_printf (message, _(", %u already in the library"), gloss_clip_queue_get_skipped (queue));
+    g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, " %u was already in the library.", " %u were already in the library.", gloss_clip_queue_get_skipped (queue)), gloss_clip_queue_get_skipped (queue));
   if (n_failed > 0)
-    g_string_append_printf (message, _(", %u failed"), n_failed);
+    g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, " %u failed.", " %u failed.", n_failed), n_failed);
 
   if (run->window != NULL)
     {
@@ -126,16 +126,16 @@ apply_done_cb (GObject      *object,
     }
 
   g_string_append_printf (message,
-                          g_dngettext (GETTEXT_PACKAGE, "Imported %u highlight", "Imported %u highlights",
+                          g_dngettext (GETTEXT_PACKAGE, "Imported %u highlight.", "Imported %u highlights.",
                                        summary->annotations_added),
                           summary->annotations_added);
   if (summary->annotations_present > 0)
-    g_string_append_printf (message, _(" (%u were already there)"), summary->annotations_present);
+    g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, " %u was already there.", " %u were already there.", summary->annotations_present), summary->annotations_present);
   if (summary->orphans > 0)
     g_string_append_printf (message,
                             g_dngettext (GETTEXT_PACKAGE,
-                                         "; %u could not be placed in its article and is kept apart",
-                                         "; %u could not be placed in their articles and are kept apart",
+                                         " %u could not be placed in its article and is kept apart.",
+                                         " %u could not be placed in their articles and are kept apart.",
                                          summary->orphans),
                             summary->orphans);
 
@@ -147,7 +147,7 @@ apply_done_cb (GObject      *object,
     }
 
   g_string_append_printf (message,
-                          g_dngettext (GETTEXT_PACKAGE, "; clipping %u page…", "; clipping %u pages…",
+                          g_dngettext (GETTEXT_PACKAGE, " Clipping %u page…", " Clipping %u pages…",
                                        summary->urls_to_clip->len),
                           summary->urls_to_clip->len);
   toast (run, message->str);

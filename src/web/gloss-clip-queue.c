@@ -27,6 +27,10 @@
  * may still load before the page is clipped as it is: a far-away server
  * holding one image must not hold up the clip. */
 #define SUBRESOURCE_GRACE_MS 3000
+/* A document whose parser waits on a script from a host that never
+ * answers is clipped as far as it got, this long after it started (the
+ * clip script still waits for a parser that is making progress). */
+#define DOCUMENT_CAP_MS 8000
 
 typedef struct
 {
@@ -74,6 +78,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void next_item (GlossClipQueue *self);
+static gboolean grace_cb (gpointer user_data);
 
 static void
 item_free (Item *item)
@@ -193,6 +198,8 @@ load_changed_cb (WebKitWebView   *web_view,
    * the next one is asked for: only a load seen to start is ours. */
   if (event == WEBKIT_LOAD_STARTED)
     self->started = TRUE;
+  else if (event == WEBKIT_LOAD_COMMITTED && self->started && self->grace_id == 0)
+    self->grace_id = g_timeout_add (DOCUMENT_CAP_MS, grace_cb, self);
   else if (event == WEBKIT_LOAD_FINISHED && self->started)
     page_loaded (self);
 }
@@ -229,8 +236,11 @@ readerable_checked_cb (GlossBrowser   *browser,
                        gboolean        readerable,
                        GlossClipQueue *self)
 {
-  if (self->started && self->grace_id == 0)
-    self->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, self);
+  if (self->started)
+    {
+      g_clear_handle_id (&self->grace_id, g_source_remove);
+      self->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, self);
+    }
 }
 
 static gboolean
@@ -401,6 +411,7 @@ gloss_clip_queue_add (GlossClipQueue *self,
     {
       self->clipper = gloss_clipper_new (self->library);
       self->browser = gloss_browser_new ();
+      gloss_clipper_prepare_background_view (gloss_browser_get_web_view (self->browser));
       self->window = GTK_WINDOW (gtk_window_new ());
       gtk_window_set_child (self->window,
                             GTK_WIDGET (gloss_browser_get_web_view (self->browser)));

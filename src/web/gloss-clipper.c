@@ -6,9 +6,9 @@
  */
 
 /* Clipping a page: the call into gloss-clip.js, the check of its message,
- * the images saved with libsoup, and the clip written into the library in
- * the order FORMAT.md gives (article files and assets first, clip.json
- * last). An update of a saved clip re-anchors its annotations. */
+ * the images fetched with libsoup; the message and the images go to the
+ * clip writer in core (gloss-clip-writer.h), which writes the folder in
+ * FORMAT.md's order and re-anchors an update's annotations. */
 
 #define G_LOG_DOMAIN "gloss-clipper"
 
@@ -18,14 +18,19 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "gloss-anchor.h"
-#include "gloss-clip-anchor.h"
+#include "gloss-clip-writer.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
-#include "gloss-id.h"
 #include "gloss-web-context.h"
 
 #define EXTRACT_TIMEOUT_S 30
+/* How often a background view's web process is asked for a sign of life,
+ * and how long it may stay silent before it is replaced (about when a
+ * browser calls a page unresponsive): a page that runs a script that never
+ * ends holds the process's only thread, and every page after it would
+ * wait behind it. */
+#define WATCHDOG_TICK_MS 1000
+#define WATCHDOG_HUNG_MS 10000
 
 struct _GlossClipper
 {
@@ -36,6 +41,7 @@ struct _GlossClipper
   gsize           max_image_bytes;
   gsize           max_message_bytes;
   guint           image_timeout_ms;
+  guint           page_timeout_ms;
   GlossClipStats  stats;
 };
 
@@ -51,7 +57,7 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   char   *url;       /* the original address */
-  char   *name;      /* assets/<name> once saved, else NULL */
+  gboolean saved;    /* written into assets/ by the clip writer */
   GBytes *bytes;
   char   *content_type;
   gsize   received;
@@ -72,7 +78,9 @@ typedef struct
   char          *page_uri;
   gulong         message_handler;
   gulong         load_handler;
+  gulong         terminated_handler;
   guint          timeout_id;
+  gboolean       evaluated;     /* the page ran our call: its process lives */
   gint64         started;
   gint64         stage_started;
 
@@ -95,8 +103,7 @@ typedef struct
   guint          running;
   guint          finished_images;
 
-  GlossClip     *clip;          /* the new clip before it is added */
-  GFile         *folder;
+  GlossClipWriter *writer;      /* writes the clip folder (core) */
   guint          n_orphans;
 } ClipData;
 
@@ -111,7 +118,6 @@ image_free (Image *image)
   g_clear_pointer (&image->bytes, g_bytes_unref);
   g_free (image->content_type);
   g_free (image->url);
-  g_free (image->name);
   g_free (image);
 }
 
@@ -120,6 +126,7 @@ disconnect_page (ClipData *data)
 {
   g_clear_signal_handler (&data->message_handler, data->manager);
   g_clear_signal_handler (&data->load_handler, data->web_view);
+  g_clear_signal_handler (&data->terminated_handler, data->web_view);
   g_clear_handle_id (&data->timeout_id, g_source_remove);
 }
 
@@ -131,8 +138,7 @@ clip_data_free (ClipData *data)
   g_clear_object (&data->web_view);
   g_clear_object (&data->manager);
   g_clear_object (&data->update);
-  g_clear_object (&data->clip);
-  g_clear_object (&data->folder);
+  g_clear_object (&data->writer);
   g_clear_pointer (&data->images, g_ptr_array_unref);
   g_free (data->token);
   g_free (data->page_uri);
@@ -206,6 +212,7 @@ gloss_clipper_init (GlossClipper *self)
   self->max_image_bytes = GLOSS_CLIP_MAX_IMAGE_SIZE;
   self->max_message_bytes = GLOSS_CLIP_MAX_MESSAGE_SIZE;
   self->image_timeout_ms = GLOSS_CLIP_IMAGE_TIMEOUT_MS;
+  self->page_timeout_ms = EXTRACT_TIMEOUT_S * 1000;
 
   if (timeout != NULL)
     {
@@ -215,7 +222,11 @@ gloss_clipper_init (GlossClipper *self)
         self->image_timeout_ms = value;
     }
 
+  /* A host that accepts the connection and then says nothing (an
+   * overloaded ad server) gives up its image after 5 s of silence; one that
+   * sends, however slowly, has the whole image time. */
   self->session = soup_session_new_with_options ("max-conns-per-host", GLOSS_CLIP_PARALLEL_IMAGES,
+                                                 "timeout", 5,
                                                  NULL);
 }
 
@@ -256,6 +267,208 @@ gloss_clipper_add_scripts (WebKitUserContentManager *manager)
   webkit_user_content_manager_add_script (manager, script);
 }
 
+/* Pages that fight back, in a view nobody looks at. */
+
+typedef struct
+{
+  guint   tick_id;
+  gint64  ping_sent;   /* monotonic µs of the unanswered ping, or 0 */
+  guint   generation;  /* which ping an answer belongs to */
+  gboolean replaced;   /* we ended the process; no page has loaded since */
+} Watchdog;
+
+static void
+watchdog_free (Watchdog *watchdog)
+{
+  g_clear_handle_id (&watchdog->tick_id, g_source_remove);
+  g_free (watchdog);
+}
+
+/* alert(), confirm(), prompt() and "leave this page?" wait for a person
+ * who is not there: answer them as a person who closes them would, and
+ * let the page go when it asks to stay. */
+static gboolean
+background_script_dialog_cb (WebKitWebView      *web_view,
+                             WebKitScriptDialog *dialog,
+                             gpointer            user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  switch (webkit_script_dialog_get_dialog_type (dialog))
+    {
+    case WEBKIT_SCRIPT_DIALOG_CONFIRM:
+      webkit_script_dialog_confirm_set_confirmed (dialog, FALSE);
+      break;
+
+    case WEBKIT_SCRIPT_DIALOG_BEFORE_UNLOAD_CONFIRM:
+      webkit_script_dialog_confirm_set_confirmed (dialog, TRUE);
+      break;
+
+    case WEBKIT_SCRIPT_DIALOG_ALERT:
+    case WEBKIT_SCRIPT_DIALOG_PROMPT:
+    default:
+      break;
+    }
+
+  g_debug ("Dismissed a script dialog of %s", webkit_web_view_get_uri (web_view));
+
+  /* Handled, and not kept: WebKit closes it when this returns. */
+  return TRUE;
+}
+
+/* Nobody is there to print, to log in, to pick a file or to grant a
+ * permission: each is refused at once rather than waited on. */
+static gboolean
+background_print_cb (WebKitWebView        *web_view,
+                     WebKitPrintOperation *operation,
+                     gpointer              user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  return TRUE;
+}
+
+static gboolean
+background_authenticate_cb (WebKitWebView               *web_view,
+                            WebKitAuthenticationRequest *request,
+                            gpointer                     user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  /* On without credentials: the server's "401" then fails the page with
+   * a message, where a cancelled request would leave the view as it was. */
+  webkit_authentication_request_authenticate (request, NULL);
+  return TRUE;
+}
+
+static gboolean
+background_permission_request_cb (WebKitWebView           *web_view,
+                                  WebKitPermissionRequest *request,
+                                  gpointer                 user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  webkit_permission_request_deny (request);
+  return TRUE;
+}
+
+static gboolean
+background_run_file_chooser_cb (WebKitWebView            *web_view,
+                                WebKitFileChooserRequest *request,
+                                gpointer                  user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  webkit_file_chooser_request_cancel (request);
+  return TRUE;
+}
+
+static void
+watchdog_ping_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  WebKitWebView *web_view = WEBKIT_WEB_VIEW (object);
+  Watchdog *watchdog = g_object_get_data (object, "gloss-clipper-watchdog");
+  g_autoptr(JSCValue) value = NULL;
+
+  /* An error is an answer too: a view between pages has no script to run. */
+  value = webkit_web_view_evaluate_javascript_finish (web_view, result, NULL);
+
+  if (watchdog != NULL && watchdog->generation == GPOINTER_TO_UINT (user_data))
+    watchdog->ping_sent = 0;
+}
+
+static gboolean
+watchdog_tick_cb (gpointer user_data)
+{
+  WebKitWebView *web_view = user_data;
+  Watchdog *watchdog = g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog");
+  gint64 now = g_get_monotonic_time ();
+
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  if (watchdog->ping_sent != 0)
+    {
+      if (now - watchdog->ping_sent >= (gint64) WATCHDOG_HUNG_MS * 1000)
+        {
+          g_debug ("The web process of %s stopped answering; replacing it",
+                   webkit_web_view_get_uri (web_view));
+          /* The next load starts a fresh process; "web-process-terminated"
+           * tells whoever waits on this one. */
+          watchdog->ping_sent = 0;
+          watchdog->generation++;
+          watchdog->replaced = TRUE;
+          webkit_web_view_terminate_web_process (web_view);
+        }
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* A view that never loaded anything, or whose process we ended, has no
+   * process to ask. */
+  if (webkit_web_view_get_uri (web_view) == NULL || watchdog->replaced)
+    return G_SOURCE_CONTINUE;
+
+  watchdog->ping_sent = now;
+  watchdog->generation++;
+  webkit_web_view_evaluate_javascript (web_view, "0", -1, GLOSS_SCRIPT_WORLD, NULL, NULL,
+                                       watchdog_ping_cb, GUINT_TO_POINTER (watchdog->generation));
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* A committed load proves a live process, perhaps a new one (WebKit
+ * swaps processes between sites): a ping sent to the old one says nothing
+ * any more. */
+static void
+watchdog_load_changed_cb (WebKitWebView   *web_view,
+                          WebKitLoadEvent  event,
+                          gpointer         user_data)
+{
+  Watchdog *watchdog = g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog");
+
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  if (watchdog == NULL || event != WEBKIT_LOAD_COMMITTED)
+    return;
+
+  watchdog->ping_sent = 0;
+  watchdog->generation++;
+  watchdog->replaced = FALSE;
+}
+
+static gboolean
+watchdog_replaced (WebKitWebView *web_view)
+{
+  Watchdog *watchdog = g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog");
+
+  return watchdog != NULL && watchdog->replaced;
+}
+
+void
+gloss_clipper_prepare_background_view (WebKitWebView *web_view)
+{
+  Watchdog *watchdog;
+
+  g_return_if_fail (WEBKIT_IS_WEB_VIEW (web_view));
+
+  if (g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog") != NULL)
+    return;
+
+  g_signal_connect (web_view, "script-dialog", G_CALLBACK (background_script_dialog_cb), NULL);
+  g_signal_connect (web_view, "print", G_CALLBACK (background_print_cb), NULL);
+  g_signal_connect (web_view, "authenticate", G_CALLBACK (background_authenticate_cb), NULL);
+  g_signal_connect (web_view, "permission-request", G_CALLBACK (background_permission_request_cb), NULL);
+  g_signal_connect (web_view, "run-file-chooser", G_CALLBACK (background_run_file_chooser_cb), NULL);
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (watchdog_load_changed_cb), NULL);
+
+  watchdog = g_new0 (Watchdog, 1);
+  /* The timer ends with the view: the data's destructor removes it. */
+  watchdog->tick_id = g_timeout_add (WATCHDOG_TICK_MS, watchdog_tick_cb, web_view);
+  g_object_set_data_full (G_OBJECT (web_view), "gloss-clipper-watchdog", watchdog,
+                          (GDestroyNotify) watchdog_free);
+}
+
 void
 gloss_clipper_set_image_limits (GlossClipper *self,
                                 gsize         max_bytes,
@@ -265,6 +478,15 @@ gloss_clipper_set_image_limits (GlossClipper *self,
 
   self->max_image_bytes = max_bytes;
   self->image_timeout_ms = timeout_ms;
+}
+
+void
+gloss_clipper_set_page_timeout (GlossClipper *self,
+                                guint         timeout_ms)
+{
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+
+  self->page_timeout_ms = MAX (timeout_ms, 1);
 }
 
 void
@@ -516,23 +738,6 @@ read_message (ClipData  *data,
 
 /* Saving the images. */
 
-static const char *
-extension_for (const char *content_type)
-{
-  static const struct { const char *type; const char *ext; } types[] = {
-    { "image/jpeg", ".jpg" }, { "image/pjpeg", ".jpg" }, { "image/png", ".png" },
-    { "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/avif", ".avif" },
-    { "image/svg+xml", ".svg" }, { "image/bmp", ".bmp" }, { "image/x-icon", ".ico" },
-    { "image/vnd.microsoft.icon", ".ico" }, { "image/tiff", ".tiff" }, { "image/apng", ".png" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_ascii_strcasecmp (content_type, types[i].type) == 0)
-      return types[i].ext;
-
-  return ".img";
-}
-
 static void fetch_next_images (GTask *task);
 
 static void
@@ -547,65 +752,52 @@ image_done (GTask *task,
   data->running--;
   data->finished_images++;
 
-  what = g_strdup_printf (_("Saving images (%u of %u)"), data->finished_images, data->images->len);
+  what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saving images (%u of %u)", "Saving images (%u of %u)", data->images->len), data->finished_images, data->images->len);
   emit_progress (self, 0.2 + 0.7 * data->finished_images / MAX (data->images->len, 1), what);
 
   fetch_next_images (task);
 }
+
+typedef struct
+{
+  GTask *task;
+  Image *image;
+} SaveImage;
 
 static void
 asset_written_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  ClipData *data = g_task_get_task_data (task);
-  Image *image = g_object_get_data (object, "gloss-image");
+  SaveImage *save = user_data;
+  g_autoptr(GTask) task = save->task;
+  Image *image = save->image;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    {
-      g_warning ("Could not save an image of the clip: %s", error->message);
-      g_clear_pointer (&image->name, g_free);
-    }
+  g_free (save);
+
+  if (gloss_clip_writer_add_image_finish (GLOSS_CLIP_WRITER (object), result, &error))
+    image->saved = TRUE;
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not save an image of the clip: %s", error->message);
 
   g_clear_pointer (&image->bytes, g_bytes_unref);
-  (void)data;
   image_done (task, image);
 }
 
+/* The clip writer (core) names the image by its content and writes it
+ * into assets/ off the main thread. */
 static void
 save_image (GTask *task,
             Image *image)
 {
-  GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *hash = NULL;
-  g_autoptr(GFile) assets = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
+  SaveImage *save = g_new0 (SaveImage, 1);
 
-  hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image->bytes);
-  hash[24] = '\0';
-  image->name = g_strconcat (hash, extension_for (image->content_type), NULL);
-
-  assets = g_file_get_child (data->folder, "assets");
-  if (!g_file_make_directory_with_parents (assets, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_warning ("Could not make the assets folder: %s", error->message);
-      g_clear_pointer (&image->name, g_free);
-      image_done (task, image);
-      return;
-    }
-
-  file = g_file_get_child (assets, image->name);
-  g_object_set_data_full (G_OBJECT (file), "gloss-image", image, NULL);
-  (void)self;
-  g_file_replace_contents_bytes_async (file, image->bytes, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION,
-                                       g_task_get_cancellable (task),
-                                       asset_written_cb, g_object_ref (task));
+  save->task = g_object_ref (task);
+  save->image = image;
+  gloss_clip_writer_add_image_async (data->writer, image->url, image->bytes, image->content_type,
+                                     g_task_get_cancellable (task), asset_written_cb, save);
 }
 
 typedef struct
@@ -828,181 +1020,22 @@ images_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Writing the clip. */
-
-static const char *
-saved_name_for (ClipData *data,
-                guint     index)
-{
-  Image *image = g_ptr_array_index (data->images, index);
-
-  if (image->name != NULL)
-    return image->name;
-
-  /* A repeat: the first image with the same address holds the file. */
-  for (guint i = 0; i < index; i++)
-    {
-      Image *other = g_ptr_array_index (data->images, i);
-
-      if (other->name != NULL && g_str_equal (other->url, image->url))
-        return other->name;
-    }
-
-  return NULL;
-}
-
-/* Swaps each gloss-image-TOKEN-N placeholder for assets/NAME, or for the
- * original address (escaped for @html) when the image was not saved. */
-static char *
-replace_placeholders (ClipData   *data,
-                      const char *input,
-                      gboolean    html)
-{
-  g_autofree char *marker = g_strconcat ("gloss-image-", data->token, "-", NULL);
-  gsize marker_len = strlen (marker);
-  GString *out = g_string_sized_new (strlen (input) + 64);
-  const char *p = input;
-  const char *hit;
-
-  while ((hit = strstr (p, marker)) != NULL)
-    {
-      const char *digits = hit + marker_len;
-      const char *end = digits;
-      guint64 index = G_MAXUINT64;
-
-      while (g_ascii_isdigit (*end) && end - digits < 9)
-        end++;
-
-      g_string_append_len (out, p, hit - p);
-
-      if (end > digits)
-        {
-          g_autofree char *number = g_strndup (digits, end - digits);
-
-          g_ascii_string_to_unsigned (number, 10, 0, G_MAXUINT32, &index, NULL);
-        }
-
-      if (index < data->images->len)
-        {
-          const char *name = saved_name_for (data, index);
-
-          if (name != NULL)
-            {
-              g_string_append (out, "assets/");
-              g_string_append (out, name);
-            }
-          else if (html)
-            {
-              g_autofree char *escaped = g_markup_escape_text (((Image *)g_ptr_array_index (data->images, index))->url, -1);
-              g_string_append (out, escaped);
-            }
-          else
-            g_string_append (out, ((Image *)g_ptr_array_index (data->images, index))->url);
-
-          p = end;
-        }
-      else
-        {
-          g_string_append_len (out, hit, marker_len);
-          p = hit + marker_len;
-        }
-    }
-
-  g_string_append (out, p);
-
-  return g_string_free (out, FALSE);
-}
-
-static void
-apply_metadata (GlossClip *clip,
-                ClipData  *data)
-{
-  gloss_clip_set_title (clip, data->title);
-  gloss_clip_set_byline (clip, data->byline);
-  gloss_clip_set_site_name (clip, data->site_name);
-  gloss_clip_set_excerpt (clip, data->excerpt);
-  gloss_clip_set_lang (clip, data->lang);
-  gloss_clip_set_dir (clip, data->dir);
-  gloss_clip_set_published (clip, data->published);
-  gloss_clip_set_word_count (clip, gloss_count_words (data->text));
-}
-
-static gboolean
-write_markdown (ClipData  *data,
-                GFile     *folder,
-                GError   **error)
-{
-  g_autofree char *markdown = NULL;
-  g_autoptr(GFile) file = NULL;
-
-  if (data->markdown == NULL)
-    return TRUE;
-
-  markdown = replace_placeholders (data, data->markdown, FALSE);
-  file = g_file_get_child (folder, "article.md");
-
-  if (!g_file_make_directory_with_parents (folder, NULL, NULL) && !g_file_query_exists (folder, NULL))
-    return g_file_make_directory_with_parents (folder, NULL, error);
-
-  return g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
-}
-
-/* Re-anchors every annotation of an updated clip against its new text
- * (FORMAT.md "Anchoring"); nothing is dropped, the lost ones are orphans. */
-static guint
-reanchor (GlossClip  *clip,
-          const char *text)
-{
-  g_autoptr(GArray) anchorings = NULL;
-  guint orphans = 0;
-
-  anchorings = gloss_clip_anchor_all (clip, text, NULL, GLOSS_CLIP_ANCHOR_RETARGET, &orphans);
-
-  return orphans;
-}
-
-/* A new clip that was not added leaves no unfinished folder behind: only
- * the files this clip wrote are removed, and folders only when empty. */
-static void
-remove_new_clip_files (ClipData *data)
-{
-  g_autoptr(GFile) assets = NULL;
-  g_autoptr(GFile) markdown = NULL;
-
-  if (data->update != NULL || data->folder == NULL)
-    return;
-
-  assets = g_file_get_child (data->folder, "assets");
-  for (guint i = 0; i < data->images->len; i++)
-    {
-      Image *image = g_ptr_array_index (data->images, i);
-
-      if (image->name != NULL)
-        {
-          g_autoptr(GFile) file = g_file_get_child (assets, image->name);
-
-          g_file_delete (file, NULL, NULL);
-        }
-    }
-  g_file_delete (assets, NULL, NULL);
-
-  markdown = g_file_get_child (data->folder, "article.md");
-  g_file_delete (markdown, NULL, NULL);
-  g_file_delete (data->folder, NULL, NULL);
-}
+/* Writing the clip: handed to the clip writer in core, which writes the
+ * folder in FORMAT.md's order, cleans up after a failure and anchors an
+ * update's annotations again. */
 
 static void
 finish_clip (GTask *task)
 {
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *html = NULL;
   g_autoptr(GError) error = NULL;
+  GlossClipPage page = { 0, };
+  GlossClip *clip;
 
   if (g_task_return_error_if_cancelled (task))
     {
-      remove_new_clip_files (data);
+      gloss_clip_writer_abort (data->writer);
       return;
     }
 
@@ -1010,56 +1043,34 @@ finish_clip (GTask *task)
   self->stats.n_images = data->images->len;
   self->stats.n_images_saved = 0;
   for (guint i = 0; i < data->images->len; i++)
-    if (((Image *)g_ptr_array_index (data->images, i))->name != NULL)
+    if (((Image *)g_ptr_array_index (data->images, i))->saved)
       self->stats.n_images_saved++;
 
   emit_progress (self, 0.95, _("Saving the clip"));
 
-  html = replace_placeholders (data, data->content, TRUE);
+  page.title = data->title;
+  page.byline = data->byline;
+  page.site_name = data->site_name;
+  page.excerpt = data->excerpt;
+  page.lang = data->lang;
+  page.dir = data->dir;
+  page.published = data->published;
+  page.word_count = gloss_count_words (data->text);
+  page.html = data->content;
+  page.text = data->text;
+  page.markdown = data->markdown;
 
-  if (!write_markdown (data, data->folder, &error))
+  clip = gloss_clip_writer_commit (data->writer, &page, &error);
+  if (clip == NULL)
     {
-      /* Optional: an export convenience, never a reason to lose the clip. */
-      g_warning ("Could not write article.md: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  if (data->update != NULL)
-    {
-      if (!gloss_clip_replace_article (data->update, html, data->text, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      apply_metadata (data->update, data);
-      data->n_orphans = reanchor (data->update, data->text);
-
-      if (!gloss_library_save (self->library, data->update, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      self->stats.save_ms = ms_since (&data->stage_started);
-      emit_progress (self, 1.0, _("Clip updated"));
-      g_task_return_pointer (task, g_object_ref (data->update), g_object_unref);
-      return;
-    }
-
-  if (!gloss_library_add (self->library, data->clip, html, data->text, &error))
-    {
-      /* Only when nothing of the clip reached the disk: a failed add may
-       * have left article files that belong to the same folder. */
-      if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS))
-        remove_new_clip_files (data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
+  data->n_orphans = gloss_clip_writer_get_n_orphans (data->writer);
   self->stats.save_ms = ms_since (&data->stage_started);
-  emit_progress (self, 1.0, _("Clipped"));
-  g_task_return_pointer (task, g_object_ref (data->clip), g_object_unref);
+  emit_progress (self, 1.0, data->update != NULL ? _("Clip updated") : _("Clipped"));
+  g_task_return_pointer (task, g_object_ref (clip), g_object_unref);
 }
 
 static void
@@ -1067,28 +1078,24 @@ start_saving (GTask *task)
 {
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
 
-  if (data->update != NULL)
-    {
-      data->folder = gloss_clip_get_folder (data->update);
-      if (data->folder != NULL)
-        g_object_ref (data->folder);
-    }
-  else
-    {
-      GFile *clips = gloss_library_get_clips_folder (self->library);
-
-      data->clip = gloss_clip_new (data->page_uri, data->title);
-      apply_metadata (data->clip, data);
-      data->folder = g_file_get_child (clips, gloss_clip_get_id (data->clip));
-    }
-
-  if (data->folder == NULL)
+  if (data->update != NULL && gloss_clip_get_folder (data->update) == NULL)
     {
       g_task_return_new_error (task, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
                                _("The saved clip to update is no longer in the library"));
       return;
     }
+
+  clip = data->update != NULL ? g_object_ref (data->update)
+                              : gloss_clip_new (data->page_uri, data->title);
+  data->writer = gloss_clip_writer_new (self->library, clip);
+
+  for (guint i = 0; i < data->images->len; i++)
+    g_ptr_array_add (urls, ((Image *)g_ptr_array_index (data->images, i))->url);
+  g_ptr_array_add (urls, NULL);
+  gloss_clip_writer_set_images (data->writer, data->token, (const char * const *) urls->pdata);
 
   if (data->images->len > 0)
     {
@@ -1184,13 +1191,34 @@ load_changed_cb (WebKitWebView   *web_view,
                                              _("The page changed while it was being clipped; clip it again once it has loaded")));
 }
 
+static void
+web_process_terminated_cb (WebKitWebView                     *web_view,
+                           WebKitWebProcessTerminationReason  reason,
+                           gpointer                           user_data)
+{
+  fail_page (user_data, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                             _("The page stopped responding while it was being clipped")));
+}
+
 static gboolean
 extract_timeout_cb (gpointer user_data)
 {
   GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
+  g_autoptr(WebKitWebView) web_view = g_object_ref (data->web_view);
 
   data->timeout_id = 0;
+
+  /* A page whose script never ends keeps its process from anything else,
+   * the next page included: a fresh process replaces it. */
+  if (!data->evaluated || !webkit_web_view_get_is_web_process_responsive (web_view))
+    {
+      fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                            _("The page stopped responding while it was being clipped")));
+      webkit_web_view_terminate_web_process (web_view);
+      return G_SOURCE_REMOVE;
+    }
+
   fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
                                         _("The page took too long to give up its article")));
 
@@ -1208,9 +1236,16 @@ evaluate_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+  data->evaluated = TRUE;
 
   /* The message may already have come, or failed the clip. */
   if (data->message_handler == 0)
+    return;
+
+  /* The answer of a process that was ended comes before WebKit says so:
+   * "web-process-terminated" fails the clip, once that process is gone
+   * for good, so that its news cannot reach the next page. */
+  if (value == NULL && watchdog_replaced (data->web_view))
     return;
 
   if (value == NULL)
@@ -1286,11 +1321,16 @@ gloss_clipper_clip_async (GlossClipper        *self,
   data->message_handler = g_signal_connect (data->manager, "script-message-received::" GLOSS_MESSAGE_HANDLER,
                                             G_CALLBACK (script_message_received_cb), task);
   data->load_handler = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), task);
-  data->timeout_id = g_timeout_add_seconds (EXTRACT_TIMEOUT_S, extract_timeout_cb, task);
+  data->terminated_handler = g_signal_connect (web_view, "web-process-terminated",
+                                                G_CALLBACK (web_process_terminated_cb), task);
+  data->timeout_id = g_timeout_add (self->page_timeout_ms, extract_timeout_cb, task);
   g_object_ref (task);
 
-  call = g_strdup_printf ("glossClip ('%s', '%s');", data->token,
-                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article");
+  /* A background view's page may still be changing: the script waits for
+   * it to settle there. */
+  call = g_strdup_printf ("glossClip ('%s', '%s', %s);", data->token,
+                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article",
+                          g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog") ? "true" : "false");
   webkit_web_view_evaluate_javascript (web_view, call, -1, GLOSS_SCRIPT_WORLD, NULL,
                                        NULL, evaluate_cb, g_object_ref (task));
 }

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "gloss-export-private.h"
@@ -88,7 +89,9 @@ gloss_export_template_names (void)
 }
 
 /* The clip's note and its highlights: the same in a clip's own file and in
- * the combined file, so that a highlight reads alike in both. */
+ * the combined file, so that a highlight reads alike in both. The words
+ * are the user's language: the two %s are "not found in the saved
+ * article" and "Open on the page". */
 #define NOTE_AND_HIGHLIGHTS \
   "{{#note}}\n" \
   "{{note}}\n" \
@@ -97,7 +100,7 @@ gloss_export_template_names (void)
   "{{#highlights}}\n" \
   "{{quote|blockquote}}\n" \
   "\n" \
-  "*{{color}}*{{#orphan}} · not found in the saved article{{/orphan}} · [Open on the page](<{{link}}>)\n" \
+  "*{{color}}*{{#orphan}} · %s{{/orphan}} · [%s](<{{link}}>)\n" \
   "\n" \
   "{{#note}}\n" \
   "{{note}}\n" \
@@ -105,7 +108,8 @@ gloss_export_template_names (void)
   "{{/note}}\n" \
   "{{/highlights}}\n"
 
-static const char default_template[] =
+/* The front matter's keys are for programs and stay as they are. */
+static const char default_template_format[] =
   "---\n"
   "gloss_id: {{gloss_id|yaml}}\n"
   "title: {{title|yaml}}\n"
@@ -124,42 +128,71 @@ static const char default_template[] =
   "{{#article}}\n"
   "---\n"
   "\n"
-  "## Article\n"
+  "## %s\n"
   "\n"
   "{{article}}\n"
   "{{/article}}\n";
 
-static const char combined_template[] =
+static const char combined_template_format[] =
   "## {{title}}\n"
   "\n"
-  "- Page: [{{url|line}}](<{{url}}>)\n"
+  "- %s [{{url|line}}](<{{url}}>)\n"
   "{{#author}}\n"
-  "- Author: {{author}}\n"
+  "- %s {{author}}\n"
   "{{/author}}\n"
   "{{#site}}\n"
-  "- Site: {{site}}\n"
+  "- %s {{site}}\n"
   "{{/site}}\n"
   "{{#published}}\n"
-  "- Published: {{published}}\n"
+  "- %s {{published}}\n"
   "{{/published}}\n"
-  "- Clipped: {{clipped}}\n"
+  "- %s {{clipped}}\n"
   "{{#tags}}\n"
-  "- Tags: {{tags}}\n"
+  "- %s {{tags}}\n"
   "{{/tags}}\n"
-  "- Highlights: {{highlight_count}}\n"
+  "- %s {{highlight_count}}\n"
   "\n"
   NOTE_AND_HIGHLIGHTS
   "{{#article}}\n"
-  "### Article\n"
+  "### %s\n"
   "\n"
   "{{article}}\n"
   "\n"
   "{{/article}}\n";
+
+/* Made once, in the language of the process. */
+static gpointer
+build_templates (gpointer data)
+{
+  char **templates = g_new0 (char *, 2);
+  /* Translators: in a Markdown export, after a highlight whose text is no
+   * longer in the updated article. */
+  const char *orphan = _("not found in the saved article");
+  /* Translators: in a Markdown export, a link to the highlight on the web page. */
+  const char *open = _("Open on the page");
+  /* Translators: in a Markdown export, the heading of the whole article. */
+  const char *article = _("Article");
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  templates[0] = g_strdup_printf (default_template_format, orphan, open, article);
+  templates[1] = g_strdup_printf (combined_template_format,
+                                  /* Translators: labels of a clip's details in a combined Markdown export. */
+                                  _("Page:"), _("Author:"), _("Site:"), _("Published:"),
+                                  _("Clipped:"), _("Tags:"), _("Highlights:"),
+                                  orphan, open, article);
+#pragma GCC diagnostic pop
+
+  return templates;
+}
 
 const char *
 gloss_export_default_template (gboolean combined)
 {
-  return combined ? combined_template : default_template;
+  static GOnce once = G_ONCE_INIT;
+  char **templates = g_once (&once, build_templates, NULL);
+
+  return combined ? templates[1] : templates[0];
 }
 
 static char *

@@ -693,7 +693,7 @@ read_w3c (GlossImportPlan  *plan,
     }
 
   if (skipped > 0)
-    plan_warn (plan, _("%u items were not annotations of a web page and were left out"), skipped);
+    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u item was not an annotation of a web page and was left out", "%u items were not annotations of a web page and were left out", skipped), skipped);
   return TRUE;
 }
 
@@ -804,9 +804,9 @@ read_hypothesis (GlossImportPlan  *plan,
     }
 
   if (replies > 0)
-    plan_warn (plan, _("%u replies to other annotations were left out: Gloss keeps no replies"), replies);
+    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u reply to another annotation was left out: Gloss keeps no replies", "%u replies to other annotations were left out: Gloss keeps no replies", replies), replies);
   if (skipped > 0)
-    plan_warn (plan, _("%u annotations without a page address were left out"), skipped);
+    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u annotation without a page address was left out", "%u annotations without a page address were left out", skipped), skipped);
   return TRUE;
 }
 
@@ -901,7 +901,7 @@ read_omnivore (GlossImportPlan  *plan,
     }
 
   if (skipped > 0)
-    plan_warn (plan, _("%u items without a page address were left out"), skipped);
+    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u item without a page address was left out", "%u items without a page address were left out", skipped), skipped);
   if (plan->pages->len == 0)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
@@ -1183,7 +1183,7 @@ parse_pocket_html (const char  *data,
       return NULL;
     }
   if (skipped > 0)
-    plan_warn (plan, _("%u links that are not web pages were left out"), skipped);
+    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u link that is not a web page was left out", "%u links that are not web pages were left out", skipped), skipped);
   return g_steal_pointer (&plan);
 }
 
@@ -1294,7 +1294,7 @@ parse_csv (const char  *data,
       return NULL;
     }
   if (skipped > 0)
-    plan_warn (plan, _("%u rows without a web page address were left out"), skipped);
+    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u row without a web page address was left out", "%u rows without a web page address were left out", skipped), skipped);
   return g_steal_pointer (&plan);
 }
 
@@ -1406,7 +1406,7 @@ gloss_import_parse (const char  *data,
       if (json_too_deep (start))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       _("“%s” is damaged: its JSON is nested more than %d levels deep"),
+                       g_dngettext (GETTEXT_PACKAGE, "“%s” is damaged: its JSON is nested more than %d level deep", "“%s” is damaged: its JSON is nested more than %d levels deep", MAX_JSON_DEPTH),
                        name, MAX_JSON_DEPTH);
           return NULL;
         }

@@ -7,8 +7,11 @@
 
 /* Saving one clip while it is edited: debounced, written on a worker
  * thread, one write at a time, errors reported. The JSON is made on the
- * main thread (the clip's objects live there); only the durable write,
- * the slow part (an fsync of the file and of its folder), leaves it. */
+ * main thread (the clip's objects live there); the clip's lock, reading
+ * clip.json again, merging what another writer saved meanwhile and the
+ * durable write (an fsync of the file and of its folder) run on the
+ * worker with private copies only; the merged result is folded back into
+ * the clip on the main thread (gloss-clip-private.h, the save job). */
 
 #define G_LOG_DOMAIN "gloss-clip-saver"
 
@@ -28,8 +31,7 @@
 typedef struct
 {
   gatomicrefcount  ref_count;
-  GFile           *file;
-  GBytes          *data;
+  GlossClipSaveJob *job;
   GError          *error;
   gboolean         done;     /* under the saver's lock */
   gboolean         handled;  /* main thread only */
@@ -77,8 +79,7 @@ write_unref (Write *write)
   if (!g_atomic_ref_count_dec (&write->ref_count))
     return;
 
-  g_clear_object (&write->file);
-  g_clear_pointer (&write->data, g_bytes_unref);
+  g_clear_pointer (&write->job, gloss_clip_save_job_free);
   g_clear_error (&write->error);
   g_free (write);
 }
@@ -87,15 +88,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Write, write_unref)
 
 static void start_write (GlossClipSaver *self);
 
+/* What a failed write says to a person, whatever part of the save path
+ * failed (the lock, reading the file again, the write). */
+static GError *
+describe (GlossClipSaver *self,
+          const GError   *error)
+{
+  return g_error_new (GLOSS_ERROR, GLOSS_ERROR_IO,
+                      _("Could not save the changes to “%s”: %s"),
+                      gloss_clip_get_title (self->clip), error->message);
+}
+
 static void
 report (GlossClipSaver *self,
         const GError   *error)
 {
-  g_autoptr(GError) shown = NULL;
+  g_autoptr(GError) shown = describe (self, error);
 
-  shown = g_error_new (GLOSS_ERROR, GLOSS_ERROR_IO,
-                       _("Could not save the changes to “%s”: %s"),
-                       gloss_clip_get_title (self->clip), error->message);
   /* Someone shows it to the user; else at least the log has it. */
   if (g_signal_has_handler_pending (self, signals[ERROR], 0, FALSE))
     g_signal_emit (self, signals[ERROR], 0, shown);
@@ -123,7 +132,7 @@ write_finished (GlossClipSaver *self,
       return;
     }
 
-  gloss_clip_set_written (self->clip, write->data);
+  gloss_clip_save_job_apply (self->clip, write->job);
 
   if (self->library != NULL)
     {
@@ -146,10 +155,9 @@ gloss_clip_saver_write_thread (GTask        *task,
   Write *write = task_data;
   GError *error = NULL;
 
-  gloss_write_file_atomic (write->file,
-                           g_bytes_get_data (write->data, NULL),
-                           g_bytes_get_size (write->data),
-                           &error);
+  /* Only the job's own data: never the clip, nor the saver's fields
+   * other than its lock and condition. */
+  gloss_clip_save_job_run (write->job, &error);
 
   g_mutex_lock (&self->lock);
   write->error = error;
@@ -184,23 +192,22 @@ static Write *
 prepare_write (GlossClipSaver  *self,
                GError         **error)
 {
-  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GlossClipSaveJob) job = NULL;
   Write *write;
   gint64 begin = g_get_monotonic_time ();
 
-  data = gloss_clip_serialize_for_save (self->clip, TRUE, error);
-  if (data == NULL)
+  job = gloss_clip_save_job_new (self->clip, TRUE, error);
+  if (job == NULL)
     return NULL;
 
   write = g_new0 (Write, 1);
   g_atomic_ref_count_init (&write->ref_count);
-  write->file = g_file_get_child (gloss_clip_get_folder (self->clip), "clip.json");
-  write->data = g_steal_pointer (&data);
+  write->job = g_steal_pointer (&job);
 
   self->dirty = FALSE;
   self->first_change = 0;
-  g_debug ("Clip %s: %zu bytes of JSON made in %.1f ms", gloss_clip_get_id (self->clip),
-           g_bytes_get_size (write->data), (g_get_monotonic_time () - begin) / 1000.0);
+  g_debug ("Clip %s: JSON made in %.1f ms", gloss_clip_get_id (self->clip),
+           (g_get_monotonic_time () - begin) / 1000.0);
 
   return write;
 }
@@ -291,7 +298,7 @@ gloss_clip_saver_flush (GlossClipSaver  *self,
 
       write_finished (self, write);
       if (write->error != NULL)
-        local_error = g_error_copy (write->error);
+        local_error = describe (self, write->error);
     }
 
   if (self->dirty)
@@ -308,14 +315,11 @@ gloss_clip_saver_flush (GlossClipSaver  *self,
         }
       else
         {
-          gloss_write_file_atomic (write->file,
-                                   g_bytes_get_data (write->data, NULL),
-                                   g_bytes_get_size (write->data),
-                                   &write->error);
+          gloss_clip_save_job_run (write->job, &write->error);
           write->done = TRUE;
           write_finished (self, write);
           if (write->error != NULL)
-            local_error = g_error_copy (write->error);
+            local_error = describe (self, write->error);
         }
     }
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "gloss-annotation.h"
 #include "gloss-error.h"
 #include "gloss-query.h"
 
@@ -95,11 +96,6 @@ static const struct
   { "before", FIELD_BEFORE },
   { "after", FIELD_AFTER },
   { "sort", FIELD_SORT },
-};
-
-/* In GlossColor order (gloss-annotation.h). */
-static const char * const color_names[] = {
-  "yellow", "green", "blue", "pink", "purple",
 };
 
 static const char * const has_names[] = {
@@ -390,8 +386,8 @@ parse_filter (GlossQuery  *self,
       return TRUE;
 
     case FIELD_COLOR:
-      for (guint i = 0; i < G_N_ELEMENTS (color_names); i++)
-        if (g_strcmp0 (folded, color_names[i]) == 0 ||
+      for (guint i = 0; i < GLOSS_N_COLORS; i++)
+        if (g_strcmp0 (folded, gloss_color_to_string (i)) == 0 ||
             (i == 3 && g_strcmp0 (folded, "red") == 0))
           {
             term->number = GLOSS_QUERY_COLOR_BIT (i);
@@ -603,7 +599,7 @@ parse (GlossQuery  *self,
       if (++self->n_terms > GLOSS_QUERY_MAX_TERMS)
         {
           term_free (term);
-          return set_error (error, _("The search has too many words: at most %d"), GLOSS_QUERY_MAX_TERMS);
+          return set_error (error, g_dngettext (GETTEXT_PACKAGE, "The search has too many words: at most %d", "The search has too many words: at most %d", GLOSS_QUERY_MAX_TERMS), GLOSS_QUERY_MAX_TERMS);
         }
 
       if (join_next)
@@ -868,7 +864,7 @@ gloss_query_parse (const char  *text,
 
   if (strlen (text) > GLOSS_QUERY_MAX_LENGTH)
     {
-      set_error (error, _("The search is too long: at most %d characters"), GLOSS_QUERY_MAX_LENGTH);
+      set_error (error, g_dngettext (GETTEXT_PACKAGE, "The search is too long: at most %d character", "The search is too long: at most %d characters", GLOSS_QUERY_MAX_LENGTH), GLOSS_QUERY_MAX_LENGTH);
       return NULL;
     }
   if (!g_utf8_validate (text, -1, NULL))
@@ -1043,9 +1039,9 @@ append_term_string (GString    *out,
       g_string_append_printf (out, "%s%s", term->text, term->prefix ? "*" : "");
       break;
     case FIELD_COLOR:
-      for (guint i = 0; i < G_N_ELEMENTS (color_names); i++)
+      for (guint i = 0; i < GLOSS_N_COLORS; i++)
         if (term->number & GLOSS_QUERY_COLOR_BIT (i))
-          g_string_append (out, color_names[i]);
+          g_string_append (out, gloss_color_to_string (i));
       break;
     case FIELD_HAS:
       g_string_append (out, has_names[term->number]);
