@@ -18,6 +18,7 @@
 
 #include "gloss-annotation-editor.h"
 #include "gloss-clip-anchor.h"
+#include "gloss-clip-private.h"
 #include "gloss-clip-saver.h"
 #include "gloss-error.h"
 #include "gloss-library.h"
@@ -389,6 +390,144 @@ test_one_saver (Fixture       *fixture,
   }
 }
 
+static gboolean
+has_annotation (GlossClip  *clip,
+                const char *id)
+{
+  return gloss_clip_find_annotation (clip, id) != NULL;
+}
+
+static gboolean
+disk_has (Fixture    *fixture,
+          const char *id)
+{
+  g_autoptr(JsonObject) root = read_disk (fixture);
+  JsonArray *array;
+
+  if (!json_object_has_member (root, "annotations"))
+    return FALSE;
+  array = json_object_get_array_member (root, "annotations");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "id"), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Another writer of the clip (a second library over the same folder, as
+ * another process has): deletes @remove_id when not NULL, adds a
+ * highlight of @quote, saves; returns the new one's id. */
+static char *
+write_elsewhere (Fixture    *fixture,
+                 const char *remove_id,
+                 const char *quote)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->folder);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossAnnotation) added = NULL;
+  g_autoptr(GError) error = NULL;
+  guint start = offset_of (TEXT, quote);
+  GlossClip *clip;
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  clip = gloss_library_lookup (library, gloss_clip_get_id (fixture->clip));
+  g_assert_nonnull (clip);
+  g_assert_true (_gloss_clip_ensure_full (clip, &error));
+  g_assert_no_error (error);
+  if (remove_id != NULL)
+    g_assert_true (gloss_clip_remove_annotation (clip, remove_id));
+  added = gloss_annotation_new (quote, "", "", start, start + strlen (quote), GLOSS_COLOR_BLUE);
+  g_assert_true (gloss_clip_add_annotation (clip, added));
+  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_no_error (error);
+
+  return g_strdup (gloss_annotation_get_id (added));
+}
+
+/* The saver writes through the save path: what another writer saved
+ * meanwhile is merged in, on disk and in the clip being edited. */
+static void
+test_merge_elsewhere (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  guint start = offset_of (TEXT, "yeast");
+  g_autoptr(GlossAnnotation) first = NULL;
+  g_autoptr(GlossAnnotation) ours = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *first_id = NULL;
+
+  gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
+  first = g_object_ref (gloss_annotation_editor_add (fixture->editor, start, start + 5, GLOSS_COLOR_YELLOW, NULL));
+  first_id = g_strdup (gloss_annotation_get_id (first));
+  wait_saved (fixture);
+
+  /* There, the first is deleted and another added; here, a third. */
+  theirs = write_elsewhere (fixture, first_id, "flour mills");
+  start = offset_of (TEXT, "quietly");
+  ours = g_object_ref (gloss_annotation_editor_add (fixture->editor, start, start + 7, GLOSS_COLOR_GREEN, NULL));
+  g_assert_cmpuint (fixture->reanchored, ==, 0);
+  wait_saved (fixture);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+  /* The other writer's highlight is news: anchored (and painted). */
+  g_assert_cmpuint (fixture->reanchored, ==, 1);
+
+  g_assert_false (disk_has (fixture, first_id));
+  g_assert_true (disk_has (fixture, theirs));
+  g_assert_true (disk_has (fixture, gloss_annotation_get_id (ours)));
+  g_assert_cmpuint (disk_count (fixture), ==, 2);
+
+  g_assert_false (has_annotation (fixture->clip, first_id));
+  g_assert_true (has_annotation (fixture->clip, theirs));
+  g_assert_true (has_annotation (fixture->clip, gloss_annotation_get_id (ours)));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (fixture->clip), ==, 2);
+}
+
+/* The save job's three steps by hand: a change made to the clip while
+ * the worker merges and writes is kept, and written by the next save
+ * without losing the other writer's. */
+static void
+test_save_job_during_write (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GlossClipSaveJob) job = NULL;
+  g_autoptr(GlossAnnotation) during = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *theirs = NULL;
+  guint start;
+
+  g_assert_true (_gloss_clip_ensure_full (fixture->clip, NULL));
+  job = gloss_clip_save_job_new (fixture->clip, TRUE, &error);
+  g_assert_no_error (error);
+
+  theirs = write_elsewhere (fixture, NULL, "flour mills");
+
+  start = offset_of (TEXT, "quietly");
+  during = gloss_annotation_new ("quietly", "", "", start, start + 7, GLOSS_COLOR_GREEN);
+  g_assert_true (gloss_clip_add_annotation (fixture->clip, during));
+
+  g_assert_true (gloss_clip_save_job_run (job, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_save_job_get_merged (job));
+  gloss_clip_save_job_apply (fixture->clip, job);
+
+  g_assert_true (disk_has (fixture, theirs));
+  g_assert_false (disk_has (fixture, gloss_annotation_get_id (during)));
+  g_assert_true (has_annotation (fixture->clip, theirs));
+  g_assert_true (has_annotation (fixture->clip, gloss_annotation_get_id (during)));
+
+  /* The next save: nothing to merge, both written. */
+  g_clear_pointer (&job, gloss_clip_save_job_free);
+  job = gloss_clip_save_job_new (fixture->clip, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_save_job_run (job, &error));
+  g_assert_no_error (error);
+  g_assert_false (gloss_clip_save_job_get_merged (job));
+  gloss_clip_save_job_apply (fixture->clip, job);
+  g_assert_true (disk_has (fixture, theirs));
+  g_assert_true (disk_has (fixture, gloss_annotation_get_id (during)));
+  g_assert_cmpuint (disk_count (fixture), ==, 2);
+}
+
 static void
 test_anchor_all (Fixture       *fixture,
                  gconstpointer  data)
@@ -453,6 +592,8 @@ main (int   argc,
   ADD ("read-only", test_read_only);
   ADD ("one-saver", test_one_saver);
   ADD ("anchor-all", test_anchor_all);
+  ADD ("merge-elsewhere", test_merge_elsewhere);
+  ADD ("save-job-during-write", test_save_job_during_write);
 #undef ADD
 
   return g_test_run ();

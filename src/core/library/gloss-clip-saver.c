@@ -136,7 +136,10 @@ write_finished (GlossClipSaver *self,
 
   if (self->library != NULL)
     {
-      self->notifying = TRUE;
+      /* Another writer's changes folded in are news to the editors of
+       * the clip (they anchor and paint again); our own write alone is
+       * not. */
+      self->notifying = !gloss_clip_save_job_get_merged (write->job);
       gloss_library_clip_saved (self->library, self->clip);
       self->notifying = FALSE;
     }
