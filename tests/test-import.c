@@ -57,9 +57,10 @@ test_hypothesis (void)
   g_assert_cmpint (gloss_import_plan_get_format (plan), ==, GLOSS_IMPORT_FORMAT_HYPOTHESIS);
   g_assert_cmpuint (gloss_import_plan_get_n_pages (plan), ==, 2);
   g_assert_cmpuint (gloss_import_plan_get_n_annotations (plan), ==, 4);
+  /* The reply is kept, in the note of the annotation it answers. */
   warnings = gloss_import_plan_get_warnings (plan);
-  g_assert_nonnull (warnings[0]);
-  g_assert_nonnull (strstr (warnings[0], "1 replies"));
+  g_assert_null (warnings[0]);
+  g_assert_null (gloss_import_plan_get_rejected (plan)[0]);
 
   missing = gloss_import_plan_dup_missing_urls (plan, library);
   g_assert_cmpuint (g_strv_length (missing), ==, 1);
@@ -69,7 +70,8 @@ test_hypothesis (void)
   g_assert_no_error (error);
   g_assert_cmpuint (s1->annotations_added, ==, 4);
   g_assert_cmpuint (s1->orphans, ==, 1);
-  g_assert_cmpuint (s1->placeholders, ==, 1);
+  g_assert_cmpuint (s1->clips_added, ==, 1);
+  g_assert_cmpuint (s1->pending, ==, 1);
   g_assert_cmpuint (s1->notes_added, ==, 1);
   g_assert_cmpuint (s1->urls_to_clip->len, ==, 1);
 
@@ -89,8 +91,12 @@ test_hypothesis (void)
         {
           g_assert_cmpuint (gloss_annotation_get_start (a), ==,
                             g_utf8_pointer_to_offset (peace_article, strstr (peace_article, "will not")));
-          g_assert_cmpstr (gloss_annotation_get_note (a), ==, "Why now? Compare with the minerals deal.");
-          g_assert_cmpstr (gloss_annotation_get_created (a), ==, "2026-11-19T09:01:02Z");
+          g_assert_cmpstr (gloss_annotation_get_note (a), ==,
+                           "Why now? Compare with the minerals deal.\n\n"
+                           "Reply from friend@hypothes.is (2026-11-19T09:06:00Z):\nA reply by someone else.");
+          g_assert_true (g_str_has_prefix (gloss_annotation_get_created (a), "2026-11-19T09:01:02"));
+          /* Its own tags stay with it. */
+          g_assert_true (json_object_has_member (gloss_annotation_to_json (a), "tags"));
         }
       else
         {
@@ -103,19 +109,27 @@ test_hypothesis (void)
   g_assert_true (gloss_clip_has_tag (clip, "to-read"));
   g_assert_cmpstr (gloss_clip_get_note (clip), ==, "A page note: read again next week.");
 
-  /* The page with no clip got one made of its quote. */
+  /* The page with no clip is kept, not clipped yet: no article, and its
+   * annotation with the selectors exactly as Hypothesis gave them. */
   other = gloss_library_find_by_url (library, "https://other.example.net/essay");
   g_assert_nonnull (other);
+  g_assert_true (gloss_import_clip_is_pending (other));
   g_assert_cmpstr (gloss_clip_get_title (other), ==, "An essay");
+  g_assert_cmpstr (gloss_clip_get_created (other), ==, "2026-11-18T08:00:00Z");
+  g_assert_true (gloss_clip_has_tag (other, "essay"));
   g_assert_cmpuint (gloss_clip_get_n_annotations (other), ==, 1);
   g_assert_cmpstr (gloss_clip_get_note (other), ==, "");
   {
     g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (other), 0);
     g_autofree char *text = gloss_clip_load_article_text (other, NULL);
 
+    g_assert_null (text);
     g_assert_cmpstr (gloss_annotation_get_note (a), ==, "Not clipped yet.");
-    g_assert_cmpstr (text, ==, "an essay about # headings & *stars*");
-    g_assert_false (gloss_annotation_get_orphan (a));
+    g_assert_cmpstr (gloss_annotation_get_exact (a), ==, "an essay about # headings & *stars*");
+    g_assert_cmpstr (gloss_annotation_get_prefix (a), ==, "This is ");
+    g_assert_cmpstr (gloss_annotation_get_suffix (a), ==, ", nothing more.");
+    g_assert_cmpuint (gloss_annotation_get_start (a), ==, 10);
+    g_assert_cmpuint (gloss_annotation_get_end (a), ==, 40);
   }
 
   /* Twice: nothing added, nothing changed. */
@@ -128,7 +142,7 @@ test_hypothesis (void)
     g_assert_no_error (error);
     g_assert_cmpuint (s2->annotations_added, ==, 0);
     g_assert_cmpuint (s2->annotations_present, ==, 4);
-    g_assert_cmpuint (s2->placeholders, ==, 0);
+    g_assert_cmpuint (s2->clips_added, ==, 0);
     g_assert_cmpuint (s2->clips_updated, ==, 0);
     after = gloss_test_snapshot_tree (lib);
     g_assert_cmpstr (before, ==, after);
@@ -168,9 +182,11 @@ test_url_formats (void)
       g_assert_cmpint (gloss_import_plan_get_format (plan), ==, cases[i].format);
       g_assert_cmpstr (joined, ==, cases[i].urls);
 
-      /* Without a clipper, plain pages are handed back to be clipped. */
+      /* Every page kept at once, each waiting for its article. */
       summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
+      g_assert_cmpuint (summary->clips_added, ==, g_strv_length (urls));
+      g_assert_cmpuint (summary->pending, ==, g_strv_length (urls));
       g_assert_cmpuint (summary->urls_to_clip->len, ==, g_strv_length (urls));
     }
 }
@@ -234,7 +250,8 @@ test_w3c_other (void)
   g_assert_true (gloss_clip_has_tag (clip, "research"));
   first = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
   g_assert_cmpstr (gloss_annotation_get_exact (first), ==, "The secretary o");
-  g_assert_cmpstr (gloss_annotation_get_note (first), ==, "<p>HTML note</p>");
+  /* An HTML body becomes its text. */
+  g_assert_cmpstr (gloss_annotation_get_note (first), ==, "HTML note");
   g_assert_cmpuint (s1->urls_to_clip->len, ==, 1);
 
   s2 = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
@@ -250,11 +267,12 @@ test_damaged (void)
     { "truncated.json", "{\"annotations\": [ {\"uri\": \"https://example.org\", " },
     { "wrong-shape.json", "{\"foo\": 1, \"bar\": [1, 2]}" },
     { "empty.txt", "   \n\n" },
-    { "garbage.txt", "https://example.org/ok\nthis is not a url\n" },
+    { "garbage.txt", "this is not a url\nhttps://example.org/ok\n" },
+    { "broken.zip", "PK\003\004not really a zip archive" },
+    { "unclosed.csv", "title,url\n\"Unclosed,https://example.org/x\n" },
     { "collection.jsonld", "{\"@context\": \"http://www.w3.org/ns/anno.jsonld\", \"type\": \"AnnotationCollection\", \"first\": \"https://example.org/page1\"}" },
     { "numbers.json", "[1, 2, 3]" },
     { "no-links.html", "<html><body><p>Nothing here</p></body></html>" },
-    { "latin1.txt", "https://example.org/caf\xe9\n" },
   };
   g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-damaged");
   g_autofree char *lib = g_file_get_path (gloss_library_get_folder (library));
@@ -304,7 +322,7 @@ test_damaged (void)
     g_autoptr(GString) err = g_string_new (NULL);
     g_autofree char *path = g_build_filename (dir, "missing.json", NULL);
 
-    g_assert_cmpint (gloss_cli_import (gloss_library_get_folder (library), path, NULL, out, err), ==, 1);
+    g_assert_cmpint (gloss_cli_import (gloss_library_get_folder (library), path, NULL, out, err), ==, 2);
     g_assert_nonnull (strstr (err->str, "missing.json"));
   }
 }
@@ -323,16 +341,19 @@ test_cli_import (void)
   g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
   g_test_message ("%s", out->str);
   g_assert_cmpstr (err->str, ==, "");
-  g_assert_true (g_str_has_prefix (out->str, "Imported a Hypothesis file: 2 pages, 4 highlights added, 0 already there"));
-  g_assert_nonnull (strstr (out->str, "Made 1 clips from the imported highlights"));
-  g_assert_nonnull (strstr (out->str, "Note: 1 replies"));
+  g_assert_true (g_str_has_prefix (out->str, "Found a Hypothesis export.\n"));
+  g_assert_nonnull (strstr (out->str, "1 page was kept as a new clip.\n"));
+  g_assert_nonnull (strstr (out->str, "4 highlights were added.\n"));
+  g_assert_nonnull (strstr (out->str, "1 page waits to be clipped"));
   g_assert_cmpuint (urls->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (urls, 0), ==, "https://other.example.net/essay");
 
   g_string_truncate (out, 0);
   g_ptr_array_set_size (urls, 0);
   g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
-  g_assert_true (g_str_has_prefix (out->str, "Imported a Hypothesis file: 2 pages, 0 highlights added, 4 already there"));
+  g_assert_nonnull (strstr (out->str, "4 highlights were already in the library.\n"));
+  g_assert_nonnull (strstr (out->str, "Everything in the file was already in the library.\n"));
+  g_assert_null (strstr (out->str, "new clip"));
 }
 
 /* Shapes no exporter writes: nothing crashes, what cannot be used is
@@ -360,7 +381,7 @@ test_hostile_w3c (void)
   summary = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (summary->annotations_added, ==, 2);
-  g_assert_cmpuint (summary->placeholders, ==, 2);
+  g_assert_cmpuint (summary->clips_added, ==, 2);
 }
 
 static void
@@ -387,7 +408,7 @@ test_async (void)
                             apply_done_cb, &summary);
   while (summary == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (summary->annotations_added, ==, 3);
+  g_assert_cmpuint (summary->annotations_added, ==, 4);
   g_assert_cmpuint (summary->urls_to_clip->len, ==, 1);
   gloss_import_summary_free (summary);
 }
@@ -456,7 +477,7 @@ test_mutations (void)
 static void
 test_csv_without_url_column (void)
 {
-  static const char data[] = "\xef\xbb\xbf \"+00tle,url,time_added,tags,status\n"
+  static const char data[] = "\xef\xbb\xbf\"+00tle,url,time_added,tags,status\n"
                              "\"One, with a comma\",https://example.org/one,1700000000,news,unread\n";
   g_autoptr(GlossImportPlan) plan = NULL;
   g_autoptr(GError) error = NULL;

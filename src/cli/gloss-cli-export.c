@@ -17,7 +17,6 @@
 
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
-#include "gloss-import.h"
 #include "gloss-library.h"
 
 static int
@@ -158,60 +157,4 @@ gloss_cli_export_jsonld (GFile               *library_folder,
                                        GLOSS_EXPORT_NONE, out, err);
 }
 
-int
-gloss_cli_import (GFile       *library_folder,
-                  const char  *file,
-                  GPtrArray   *urls_to_clip_out,
-                  GString     *out,
-                  GString     *err)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GlossLibrary) library = NULL;
-  g_autoptr(GlossImportPlan) plan = NULL;
-  g_autoptr(GlossImportSummary) summary = NULL;
-  g_autoptr(GFile) source = NULL;
-  const char * const *warnings;
-
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (file != NULL, 1);
-
-  /* The file first: a damaged file must not even create the library. */
-  source = g_file_new_for_commandline_arg (file);
-  if ((plan = gloss_import_read (source, NULL, &error)) == NULL)
-    return fail (err, error);
-  if ((library = load_library (library_folder, &error)) == NULL)
-    return fail (err, error);
-
-  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS,
-                                NULL, NULL, NULL, &error);
-  if (summary == NULL)
-    return fail (err, error);
-
-  /* Translators: the %s is a format name such as “Hypothesis”; then the
-   * numbers of pages, of highlights added and of highlights already in the
-   * library. */
-  g_string_append_printf (out, _("Imported a %s file: %u pages, %u highlights added, %u already there"),
-                          gloss_import_format_to_string (gloss_import_plan_get_format (plan)),
-                          summary->pages, summary->annotations_added, summary->annotations_present);
-  if (summary->orphans > 0)
-    /* Translators: continues “Imported a … file: …” with a number of
-     * highlights. */
-    g_string_append_printf (out, _(", %u not found in their article (kept as orphans)"), summary->orphans);
-  /* Translators: ends the “Imported a … file: …” line. */
-  g_string_append_printf (out, _("; %u tags and %u notes added; %u clips updated\n"),
-                          summary->tags_added, summary->notes_added, summary->clips_updated);
-  if (summary->placeholders > 0)
-    g_string_append_printf (out, _("Made %u clips from the imported highlights, to be clipped again\n"),
-                            summary->placeholders);
-  if (summary->urls_to_clip->len > 0)
-    g_string_append_printf (out, _("%u pages to clip\n"), summary->urls_to_clip->len);
-
-  warnings = gloss_import_plan_get_warnings (plan);
-  for (guint i = 0; warnings[i] != NULL; i++)
-    g_string_append_printf (out, _("Note: %s\n"), warnings[i]);
-
-  if (urls_to_clip_out != NULL)
-    for (guint i = 0; i < summary->urls_to_clip->len; i++)
-      g_ptr_array_add (urls_to_clip_out, g_strdup (g_ptr_array_index (summary->urls_to_clip, i)));
-  return 0;
-}
+/* gloss_cli_import() is in gloss-cli-import.c. */

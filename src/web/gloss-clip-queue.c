@@ -131,19 +131,7 @@ clip_done_cb (GObject      *object,
     return;
 
   if (clip != NULL)
-    {
-      self->clipped++;
-
-      /* The stand-in an import made is a real clip now. */
-      if (gloss_import_clip_is_placeholder (clip))
-        {
-          g_autoptr(GError) save_error = NULL;
-
-          gloss_import_clip_clear_placeholder (clip);
-          if (!gloss_library_save (self->library, clip, &save_error))
-            g_warning ("%s", save_error->message);
-        }
-    }
+    self->clipped++;
 
   item_done (self, clip, FALSE, clip == NULL ? error->message : NULL);
 }
@@ -163,9 +151,9 @@ page_loaded (GlossClipQueue *self)
 
   stop_waiting (self);
 
-  if (by_asked != NULL && gloss_import_clip_is_placeholder (by_asked))
+  if (by_asked != NULL && gloss_import_clip_is_pending (by_asked))
     update = by_asked;
-  else if (by_reached != NULL && gloss_import_clip_is_placeholder (by_reached))
+  else if (by_reached != NULL && gloss_import_clip_is_pending (by_reached))
     update = by_reached;
   else if (by_asked != NULL || by_reached != NULL)
     {

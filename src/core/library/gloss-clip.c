@@ -1109,8 +1109,8 @@ gloss_clip_save_new (GlossClip   *self,
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (clips_dir), FALSE);
-  g_return_val_if_fail (article_html != NULL, FALSE);
-  g_return_val_if_fail (article_text != NULL, FALSE);
+  /* Both NULL: a page saved but not clipped yet (FORMAT.md). */
+  g_return_val_if_fail ((article_html == NULL) == (article_text == NULL), FALSE);
 
   if (!check_writable (self, error) || !gloss_id_check (self->id, error))
     return FALSE;
@@ -1138,7 +1138,7 @@ gloss_clip_save_new (GlossClip   *self,
 
   /* Articles first, clip.json last: until clip.json is there, the folder
    * is an unfinished clip that the list does not show (FORMAT.md). */
-  if (!write_articles (folder, article_html, article_text, error))
+  if (article_html != NULL && !write_articles (folder, article_html, article_text, error))
     return FALSE;
 
   g_set_object (&self->folder, folder);

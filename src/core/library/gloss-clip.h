@@ -44,7 +44,8 @@ gboolean    gloss_clip_save                (GlossClip    *self,
                                             gboolean      touch,
                                             GError      **error);
 /* A new clip: writes article.html and article.txt (and expects assets/ to
- * be there already if any) into <clips_dir>/<id>/, then clip.json last. */
+ * be there already if any) into <clips_dir>/<id>/, then clip.json last.
+ * Both articles NULL: a page not clipped yet, clip.json alone. */
 gboolean    gloss_clip_save_new            (GlossClip    *self,
                                             GFile        *clips_dir,
                                             const char   *article_html,
