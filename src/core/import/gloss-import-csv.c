@@ -133,7 +133,7 @@ add_tags (GlossImportPage *page,
 
   for (guint i = 0; tags[i] != NULL; i++)
     {
-      const char *tag = tags[i];
+      char *tag = tags[i];
 
       /* Readwise writes "#tag"; the hash is not part of the name. */
       while (*tag == '#' || g_ascii_isspace (*tag))
@@ -141,7 +141,7 @@ add_tags (GlossImportPage *page,
       if (page != NULL)
         gloss_import_page_add_tag (page, tag);
       if (also != NULL && tag[0] != '\0')
-        g_ptr_array_add (also, gloss_import_clean_text (g_strstrip (tags[i])));
+        g_ptr_array_add (also, gloss_import_clean_text (g_strstrip (tag)));
     }
 }
 

@@ -307,6 +307,14 @@ folder_heading (xmlNodePtr dl)
     {
       if (is_element (prev, "h3"))
         return prev;
+      /* libxml2 closes the <DT> before a <DL>: the heading is inside it. */
+      if (is_element (prev, "dt"))
+        {
+          for (xmlNodePtr child = prev->children; child != NULL; child = child->next)
+            if (is_element (child, "h3"))
+              return child;
+          break;
+        }
       if (prev->type == XML_ELEMENT_NODE && !is_element (prev, "p") && !is_element (prev, "dd"))
         break;
     }

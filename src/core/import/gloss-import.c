@@ -1113,8 +1113,18 @@ gloss_import_parse (const char  *data,
   if (gloss_zip_sniff (data, length))
     {
       g_autoptr(GBytes) bytes = g_bytes_new (data, length);
+      g_autoptr(GError) local_error = NULL;
+      GlossImportPlan *plan = gloss_import_parse_zip (bytes, name, &local_error);
 
-      return finish_plan (gloss_import_parse_zip (bytes, name, error), name, error);
+      /* Every message names the file, also those about an entry in it. */
+      if (plan == NULL && strstr (local_error->message, name) == NULL)
+        g_prefix_error (&local_error, "“%s”: ", name);
+      if (plan == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      return finish_plan (plan, name, error);
     }
 
   /* Any encoding: Windows spreadsheets write CP-1252 or UTF-16. */
