@@ -24,6 +24,12 @@
 #include "gloss-id.h"
 #include "gloss-import-private.h"
 
+/* New clips written together (gloss_import_writes_flush) at most this many
+ * at a time, so that a long import shows its progress. */
+#define WRITE_BATCH 2048
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossImportWrites, gloss_import_writes_free)
+
 void
 gloss_import_summary_free (GlossImportSummary *summary)
 {
@@ -157,8 +163,9 @@ apply_new (GlossImportPlan  *plan,
  * when the library itself cannot be written (a full disk): then nothing
  * more can be kept. */
 static gboolean
-apply_page (Apply   *apply,
-            GError **error)
+apply_page (Apply              *apply,
+            GlossImportWrites  *writes,
+            GError            **error)
 {
   GlossImportPage *page = g_ptr_array_index (apply->plan->pages, apply->next++);
   GlossImportSummary *summary = apply->summary;
@@ -166,7 +173,7 @@ apply_page (Apply   *apply,
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  clip = gloss_import_keep_page (apply->library, existing, apply->plan, page, summary, &local_error);
+  clip = gloss_import_keep_page (apply->library, existing, apply->plan, page, summary, writes, &local_error);
   if (clip == NULL)
     {
       if (g_error_matches (local_error, GLOSS_ERROR, GLOSS_ERROR_IO))
@@ -179,10 +186,6 @@ apply_page (Apply   *apply,
     }
   if (existing == NULL)
     g_hash_table_insert (apply->index, g_strdup (page->url), g_object_ref (clip));
-
-  /* The window's queue (or `gloss --clip-pending`) clips these later. */
-  if (gloss_import_is_web_url (page->url) && gloss_import_clip_is_pending (clip))
-    g_ptr_array_add (summary->urls_to_clip, g_strdup (page->url));
   return TRUE;
 }
 
@@ -196,21 +199,33 @@ gloss_import_apply (GlossImportPlan     *plan,
                     GError             **error)
 {
   g_autoptr(Apply) apply = NULL;
+  g_autoptr(GlossImportWrites) writes = NULL;
 
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
 
   apply = apply_new (plan, library, flags);
+  writes = gloss_import_writes_new ();
   while (apply->next < plan->pages->len)
     {
-      /* G_IO_ERROR_CANCELLED, as GIO reports it: the window shows nothing. */
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      /* G_IO_ERROR_CANCELLED, as GIO reports it: the window shows nothing.
+       * What was read is written first: a page kept is never half kept. */
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          gloss_import_writes_flush (writes, library, plan, apply->summary, NULL);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          return NULL;
+        }
+      if (!apply_page (apply, writes, error))
         return NULL;
-      if (!apply_page (apply, error))
+      if (gloss_import_writes_get_n (writes) >= WRITE_BATCH &&
+          !gloss_import_writes_flush (writes, library, plan, apply->summary, error))
         return NULL;
       if (progress != NULL)
         progress (apply->next, plan->pages->len, progress_data);
     }
+  if (!gloss_import_writes_flush (writes, library, plan, apply->summary, error))
+    return NULL;
   return g_steal_pointer (&apply->summary);
 }
 
@@ -244,7 +259,7 @@ apply_step_cb (gpointer user_data)
 
   if (apply->next < apply->plan->pages->len)
     {
-      if (!apply_page (apply, &error))
+      if (!apply_page (apply, NULL, &error))
         {
           g_task_return_error (task, error);
           return G_SOURCE_REMOVE;

@@ -429,12 +429,140 @@ read_cached_article (GlossImportPage  *page,
   return TRUE;
 }
 
+/* --- new clips written together ------------------------------------------ */
+
+/* Every new clip is written durably (flushed before its rename): one at a
+ * time that is a disk flush per clip, tens of seconds for a large reading
+ * list. Written on several threads the file system commits them together;
+ * each write is still the library's own, atomic and durable. */
+#define WRITE_THREADS 32
+
+typedef struct
+{
+  GlossClip *clip;
+  char      *html;
+  char      *text;
+  char      *url;
+  GError    *error;
+} Write;
+
+struct _GlossImportWrites
+{
+  GPtrArray *writes;  /* Write */
+};
+
+static void
+write_free (Write *write)
+{
+  g_clear_object (&write->clip);
+  g_free (write->html);
+  g_free (write->text);
+  g_free (write->url);
+  g_clear_error (&write->error);
+  g_free (write);
+}
+
+GlossImportWrites *
+gloss_import_writes_new (void)
+{
+  GlossImportWrites *writes = g_new0 (GlossImportWrites, 1);
+
+  writes->writes = g_ptr_array_new_with_free_func ((GDestroyNotify) write_free);
+  return writes;
+}
+
+void
+gloss_import_writes_free (GlossImportWrites *writes)
+{
+  if (writes == NULL)
+    return;
+  g_ptr_array_unref (writes->writes);
+  g_free (writes);
+}
+
+guint
+gloss_import_writes_get_n (GlossImportWrites *writes)
+{
+  return writes->writes->len;
+}
+
+static void
+write_worker (gpointer data,
+              gpointer user_data)
+{
+  Write *write = data;
+  GFile *clips = user_data;
+
+  gloss_clip_save_new (write->clip, clips, write->html, write->text, &write->error);
+}
+
+gboolean
+gloss_import_writes_flush (GlossImportWrites   *writes,
+                           GlossLibrary        *library,
+                           GlossImportPlan     *plan,
+                           GlossImportSummary  *summary,
+                           GError             **error)
+{
+  GFile *clips = gloss_library_get_clips_folder (library);
+  g_autoptr(GError) local_error = NULL;
+  GThreadPool *pool;
+
+  if (writes->writes->len == 0)
+    return TRUE;
+
+  if (!g_file_make_directory_with_parents (clips, NULL, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_autofree char *path = g_file_get_parse_name (clips);
+
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   _("Could not create “%s”: %s"), path, local_error->message);
+      g_ptr_array_set_size (writes->writes, 0);
+      return FALSE;
+    }
+
+  pool = g_thread_pool_new (write_worker, clips, MIN (WRITE_THREADS, writes->writes->len), TRUE, NULL);
+  for (guint i = 0; i < writes->writes->len; i++)
+    g_thread_pool_push (pool, g_ptr_array_index (writes->writes, i), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+
+  /* Into the model on this thread, in the order of the file. */
+  for (guint i = 0; i < writes->writes->len; i++)
+    {
+      Write *write = g_ptr_array_index (writes->writes, i);
+      g_autoptr(GError) add_error = NULL;
+
+      if (write->error != NULL)
+        {
+          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, write->error->message);
+          continue;
+        }
+      if (!gloss_library_add_saved (library, write->clip, &add_error))
+        {
+          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, add_error->message);
+          continue;
+        }
+      summary->clips_added++;
+      if (write->html != NULL)
+        summary->articles++;
+      else
+        {
+          summary->pending++;
+          if (gloss_import_is_web_url (write->url))
+            g_ptr_array_add (summary->urls_to_clip, g_strdup (write->url));
+        }
+    }
+  g_ptr_array_set_size (writes->writes, 0);
+  return TRUE;
+}
+
 GlossClip *
 gloss_import_keep_page (GlossLibrary        *library,
                         GlossClip           *existing,
                         GlossImportPlan     *plan,
                         GlossImportPage     *page,
                         GlossImportSummary  *summary,
+                        GlossImportWrites   *writes,
                         GError             **error)
 {
   g_autoptr(GlossClip) clip = NULL;
@@ -489,6 +617,18 @@ gloss_import_keep_page (GlossLibrary        *library,
   for (guint i = 0; i < page->annotations->len; i++)
     changed |= add_annotation (clip, text, g_ptr_array_index (page->annotations, i), summary, plan);
 
+  if (existing == NULL && writes != NULL)
+    {
+      Write *write = g_new0 (Write, 1);
+
+      write->clip = g_object_ref (clip);
+      write->html = g_steal_pointer (&html);
+      write->text = g_steal_pointer (&article);
+      write->url = g_strdup (page->url);
+      g_ptr_array_add (writes->writes, write);
+      return g_steal_pointer (&clip);
+    }
+
   if (existing == NULL)
     {
       if (!gloss_library_add (library, clip, html, article, &local_error))
@@ -501,7 +641,11 @@ gloss_import_keep_page (GlossLibrary        *library,
       if (html != NULL)
         summary->articles++;
       else
-        summary->pending++;
+        {
+          summary->pending++;
+          if (gloss_import_is_web_url (page->url))
+            g_ptr_array_add (summary->urls_to_clip, g_strdup (page->url));
+        }
       return g_steal_pointer (&clip);
     }
 
@@ -518,6 +662,9 @@ gloss_import_keep_page (GlossLibrary        *library,
       summary->articles++;
       changed = TRUE;
     }
+
+  if (gloss_import_clip_is_pending (clip) && gloss_import_is_web_url (page->url))
+    g_ptr_array_add (summary->urls_to_clip, g_strdup (page->url));
 
   if (changed)
     {

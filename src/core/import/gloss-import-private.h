@@ -180,12 +180,26 @@ gboolean gloss_import_html_article (const char  *html,
  * clip for @page when @existing is NULL, else what @existing lacks. The
  * clip, or NULL with @error (GLOSS_ERROR_IO when the library cannot be
  * written at all). */
+typedef struct _GlossImportWrites GlossImportWrites;
+
 GlossClip *gloss_import_keep_page (GlossLibrary        *library,
                                    GlossClip           *existing,
                                    GlossImportPlan     *plan,
                                    GlossImportPage     *page,
                                    GlossImportSummary  *summary,
+                                   GlossImportWrites   *writes,
                                    GError             **error);
+/* With @writes, new clips are gathered there and written together by
+ * gloss_import_writes_flush() (several at a time), which adds them to the
+ * library and counts them. */
+GlossImportWrites *gloss_import_writes_new   (void);
+void               gloss_import_writes_free  (GlossImportWrites  *writes);
+guint              gloss_import_writes_get_n (GlossImportWrites  *writes);
+gboolean           gloss_import_writes_flush (GlossImportWrites  *writes,
+                                              GlossLibrary       *library,
+                                              GlossImportPlan    *plan,
+                                              GlossImportSummary *summary,
+                                              GError            **error);
 
 /* The textContent of an HTML fragment (a W3C body in text/html). */
 char    *gloss_import_html_text    (const char  *html);

@@ -758,6 +758,25 @@ gloss_library_add (GlossLibrary  *self,
 }
 
 gboolean
+gloss_library_add_saved (GlossLibrary  *self,
+                         GlossClip     *clip,
+                         GError       **error)
+{
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
+
+  if (gloss_library_lookup (self, gloss_clip_get_id (clip)) != NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
+                   _("The library already has a clip %s"), gloss_clip_get_id (clip));
+      return FALSE;
+    }
+
+  insert_clip (self, clip);
+  return TRUE;
+}
+
+gboolean
 gloss_library_save (GlossLibrary  *self,
                     GlossClip     *clip,
                     GError       **error)

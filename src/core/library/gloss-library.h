@@ -64,6 +64,12 @@ gboolean      gloss_library_add              (GlossLibrary         *self,
                                               const char           *article_html,
                                               const char           *article_text,
                                               GError              **error);
+/* Adds to the model a new clip that gloss_clip_save_new() has written into
+ * the clips folder (an import writes many on several threads, then adds
+ * them here, on the library's thread). */
+gboolean      gloss_library_add_saved        (GlossLibrary         *self,
+                                              GlossClip            *clip,
+                                              GError              **error);
 /* Saves a changed clip (clip.json) and tells the listeners. */
 gboolean      gloss_library_save             (GlossLibrary         *self,
                                               GlossClip            *clip,
