@@ -21,6 +21,7 @@
 #include "gloss-application.h"
 #include "gloss-browser.h"
 #include "gloss-cli-clip.h"
+#include "gloss-cli-clip-pending.h"
 #include "gloss-cli-export.h"
 #include "gloss-cli-library.h"
 #include "gloss-cli-search.h"
@@ -56,9 +57,10 @@ static const GOptionEntry main_entries[] = {
   { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
   { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
+  { "clip-pending", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip every page an import kept that is not clipped yet, without showing a window"), NULL },
   { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
   { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
-  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import FILE: Pocket, Omnivore, Instapaper, wallabag, bookmarks, Hypothesis, W3C, Readwise or a list of URLs"), N_("FILE") },
   { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see docs/templates.md)"), N_("FILE") },
   { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
   { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
@@ -442,52 +444,18 @@ run_export (GFile        *library,
   return finish_tool (status, out, err);
 }
 
+/* Keep first, clip later: every item is kept at once with no network and
+ * no display; `gloss --clip-pending` clips the pages later. */
 static int
 run_import (GFile        *library,
             GVariantDict *options,
             GString      *out,
             GString      *err)
 {
-  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *file = NULL;
-  gboolean display;
-  int status;
-
-  /* Before the import: a re-run under xvfb-run starts it over. */
-  display = ensure_display ();
 
   g_variant_dict_lookup (options, "import", "^ay", &file);
-  status = gloss_cli_import (library, file, urls, out, err);
-
-  if (status != 0 || urls->len == 0)
-    return finish_tool (status, out, err);
-
-  /* The pages themselves are clipped as `gloss --clip` would, when there
-   * is a display for the web engine; otherwise the import data is kept
-   * and the user is told which pages still need clipping. */
-  if (!display)
-    {
-      /* The import itself worked; `gloss --clip URL` later gives those
-       * stand-in clips their article. */
-      g_string_append_printf (err,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "gloss: %u page was not clipped yet: there is no display for the web engine. Clip it later with gloss --clip.\n",
-                                           "gloss: %u pages were not clipped yet: there is no display for the web engine. Clip them later with gloss --clip.\n",
-                                           urls->len),
-                              urls->len);
-      return finish_tool (0, out, err);
-    }
-
-  g_ptr_array_add (urls, NULL);
-  /* The import's own summary first, then one line per page as it goes.
-   * The clips the import made from its own data get their real article
-   * (GlossClipQueue finds them by their mark); other clips are left alone. */
-  finish_tool (0, out, err);
-  g_string_truncate (out, 0);
-  g_string_truncate (err, 0);
-
-  return finish_tool (gloss_cli_clip_full (library, (const char * const *) urls->pdata, TRUE, out, err),
-                      out, err);
+  return finish_tool (gloss_cli_import (library, file, NULL, out, err), out, err);
 }
 
 /* Options that work without a window; -1 when none was given. */
@@ -504,6 +472,7 @@ run_tool (GVariantDict *options)
   n_tools += g_variant_dict_contains (options, "verify");
   n_tools += g_variant_dict_contains (options, "search");
   n_tools += g_variant_dict_contains (options, "clip");
+  n_tools += g_variant_dict_contains (options, "clip-pending");
   n_tools += g_variant_dict_contains (options, "export-markdown");
   n_tools += g_variant_dict_contains (options, "export-jsonld");
   n_tools += g_variant_dict_contains (options, "import");
@@ -525,7 +494,7 @@ run_tool (GVariantDict *options)
 
   if (n_tools > 1)
     {
-      g_printerr ("gloss: %s\n", _("Give one of --list, --verify, --search, --export-markdown, --export-jsonld, --import or --clip at a time"));
+      g_printerr ("gloss: %s\n", _("Give one of --list, --verify, --search, --export-markdown, --export-jsonld, --import, --clip or --clip-pending at a time"));
       return 2;
     }
 
@@ -545,6 +514,16 @@ run_tool (GVariantDict *options)
 
       g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
       return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, out, err), out, err);
+    }
+
+  if (g_variant_dict_contains (options, "clip-pending"))
+    {
+      if (!ensure_display ())
+        {
+          g_printerr ("gloss: %s\n", _("--clip-pending needs a display to run the web engine on, or xvfb-run (package xvfb) to make one"));
+          return 1;
+        }
+      return finish_tool (gloss_cli_clip_pending (library, out, err), out, err);
     }
 
   if (g_variant_dict_contains (options, "export-markdown") ||

@@ -165,6 +165,75 @@ test_pending_gets_article (void)
   g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 1);
 }
 
+/* Never two pages of one site at once; pages of other sites meanwhile. */
+static void
+test_one_page_per_site (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autofree char *a = gloss_test_server_uri (server, "browser/article.html");
+  g_autofree char *b = gloss_test_server_uri (server, "clip/rtl.html");
+  g_autofree char *c = gloss_test_server_uri (server, "clip/blog.html");
+  g_autofree char *other_site = NULL;
+  gboolean finished = FALSE;
+  guint max_loading = 0;
+  GString *elsewhere = g_string_new (c);
+
+  /* The same server under another name is another site. */
+  g_string_replace (elsewhere, "127.0.0.1", "localhost", 1);
+  other_site = g_string_free (elsewhere, FALSE);
+
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  gloss_clip_queue_add (queue, a, FALSE);
+  gloss_clip_queue_add (queue, b, FALSE);
+  gloss_clip_queue_add (queue, other_site, FALSE);
+
+  /* Started together: the first page of each site. */
+  while (gloss_clip_queue_get_n_loading (queue) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (gloss_clip_queue_get_n_loading (queue), ==, 2);
+  g_assert_true (gloss_clip_queue_has_url (queue, a));
+  g_assert_true (gloss_clip_queue_has_url (queue, other_site));
+
+  while (!finished)
+    {
+      max_loading = MAX (max_loading, gloss_clip_queue_get_n_loading (queue));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (max_loading, ==, 2);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 3);
+}
+
+/* What waited when the queue went away (a quit) is taken up again by the
+ * next one, less what is clipped by then. */
+static void
+test_resume (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  GlossClipQueue *first = gloss_clip_queue_new (library);
+  g_autoptr(GlossClipQueue) second = gloss_clip_queue_new (library);
+  g_autofree char *a = gloss_test_server_uri (server, "browser/article.html");
+  g_autofree char *b = gloss_test_server_uri (server, "clip/blog.html");
+  gboolean finished = FALSE;
+
+  gloss_clip_queue_add (first, a, FALSE);
+  gloss_clip_queue_add (first, b, FALSE);
+  g_object_unref (first);
+
+  g_signal_connect (second, "finished", G_CALLBACK (finished_cb), &finished);
+  g_assert_cmpuint (gloss_clip_queue_resume (second), ==, 2);
+  gloss_test_wait_until (finished, 60000);
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (second), ==, 2);
+  g_clear_object (&second);
+
+  {
+    g_autoptr(GlossClipQueue) third = gloss_clip_queue_new (library);
+
+    g_assert_cmpuint (gloss_clip_queue_resume (third), ==, 0);
+  }
+}
+
 static void
 test_bad_address (void)
 {
@@ -196,6 +265,8 @@ main (int   argc,
   g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
   g_test_add_func ("/clip-queue/pending-gets-article", test_pending_gets_article);
   g_test_add_func ("/clip-queue/bad-address", test_bad_address);
+  g_test_add_func ("/clip-queue/one-page-per-site", test_one_page_per_site);
+  g_test_add_func ("/clip-queue/resume", test_resume);
 
   return g_test_run ();
 }
