@@ -341,7 +341,7 @@ test_cli_import (void)
   g_assert_cmpint (gloss_cli_import (folder, path, urls, out, err), ==, 0);
   g_test_message ("%s", out->str);
   g_assert_cmpstr (err->str, ==, "");
-  g_assert_true (g_str_has_prefix (out->str, "Found a Hypothesis export.\n"));
+  g_assert_true (g_str_has_prefix (out->str, "Format found: Hypothesis export.\n"));
   g_assert_nonnull (strstr (out->str, "1 page was kept as a new clip.\n"));
   g_assert_nonnull (strstr (out->str, "4 highlights were added.\n"));
   g_assert_nonnull (strstr (out->str, "1 page waits to be clipped"));
@@ -893,7 +893,7 @@ test_cli_partial (void)
 
   g_assert_cmpint (gloss_cli_import (folder, path, NULL, out, err), ==, 1);
   g_test_message ("%s%s", out->str, err->str);
-  g_assert_true (g_str_has_prefix (out->str, "Found a Pocket CSV export.\n"));
+  g_assert_true (g_str_has_prefix (out->str, "Format found: Pocket CSV export.\n"));
   g_assert_nonnull (strstr (out->str, "2 pages were kept as new clips.\n"));
   g_assert_nonnull (strstr (err->str, "not kept: Line 4 (“Broken”): “not a url” is not a web address"));
   g_assert_nonnull (strstr (err->str, "1 item could not be kept."));

@@ -77,7 +77,7 @@ gloss_cli_import (GFile       *library_folder,
   }
 
   /* Translators: %s is the format found, such as “Pocket CSV export”. */
-  g_string_append_printf (out, _("Found a %s."), gloss_import_plan_get_found (plan));
+  g_string_append_printf (out, _("Format found: %s."), gloss_import_plan_get_found (plan));
   g_string_append_c (out, '\n');
 
   summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
