@@ -23,6 +23,7 @@
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-import-private.h"
+#include "gloss-url.h"
 
 /* New clips written together (gloss_import_writes_flush) at most this many
  * at a time, so that a long import shows its progress. */
@@ -48,11 +49,18 @@ summary_new (void)
   return summary;
 }
 
+/* The key two addresses of one page share (gloss_url_match_key: default
+ * port, trailing slash, host case, tracking parameters); other addresses
+ * (urn:, …) as they are, without their fragment. */
 static char *
-strip_fragment (const char *url)
+page_key (const char *url)
 {
-  const char *hash = strchr (url, '#');
+  char *key = gloss_url_match_key (url);
+  const char *hash;
 
+  if (key != NULL)
+    return key;
+  hash = strchr (url, '#');
   return hash != NULL ? g_strndup (url, hash - url) : g_strdup (url);
 }
 
@@ -75,7 +83,7 @@ index_by_url (GlossLibrary *library)
       if (gloss_clip_get_damage (clip) != NULL || url == NULL)
         continue;
       /* The first clip of a page wins, whatever its fragment. */
-      key = strip_fragment (url);
+      key = page_key (url);
       if (!g_hash_table_contains (index, key))
         g_hash_table_insert (index, g_steal_pointer (&key), g_object_ref (clip));
     }
@@ -93,11 +101,17 @@ find_clip (GlossLibrary    *library,
   if (page->clip_id != NULL && (clip = gloss_library_lookup (library, page->clip_id)) != NULL &&
       gloss_clip_get_damage (clip) == NULL)
     {
-      g_autofree char *url = strip_fragment (gloss_clip_get_url (clip));
-      if (g_str_equal (url, page->url))
+      g_autofree char *url = page_key (gloss_clip_get_url (clip));
+      g_autofree char *key = page_key (page->url);
+
+      if (g_str_equal (url, key))
         return clip;
     }
-  return g_hash_table_lookup (index, page->url);
+  {
+    g_autofree char *key = page_key (page->url);
+
+    return g_hash_table_lookup (index, key);
+  }
 }
 
 GStrv
@@ -185,7 +199,7 @@ apply_page (Apply              *apply,
       return TRUE;
     }
   if (existing == NULL)
-    g_hash_table_insert (apply->index, g_strdup (page->url), g_object_ref (clip));
+    g_hash_table_insert (apply->index, page_key (page->url), g_object_ref (clip));
   return TRUE;
 }
 
