@@ -16,6 +16,7 @@
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
 #include "gloss-import.h"
+#include "gloss-import-private.h"
 #include "gloss-test-export-clips.h"
 #include "gloss-test-util.h"
 
@@ -899,6 +900,36 @@ test_cli_partial (void)
   g_assert_nonnull (strstr (err->str, "1 item could not be kept."));
 }
 
+/* article.txt of an export's article is what the reader's textContent
+ * gives for article.html: every text node, nothing added, nothing lost. */
+static void
+test_article_text (void)
+{
+  static const char * const cases[][2] = {
+    { "<p>a</p>\n<p>b</p>", "a\nb" },
+    { "  lead <b>bold</b> <i>it</i> tail", "  lead bold it tail" },
+    { "<table><tr><td>x</td> <td>y</td></tr></table>", "x y" },
+    { "<img src=x> <span>after an image</span>", " after an image" },
+    { "<pre>\nline one\n  two</pre>", "line one\n  two" },
+    { "a &amp; b&nbsp;c &eacute;", "a & b\u00a0c \u00e9" },
+    { "<p>one<br>two</p><!-- gone -->", "onetwo" },
+    { "<script>alert(1)</script><style>p{}</style><p onclick=\"x()\">kept</p>", "kept" },
+    { "line\r\nbreak\rhere", "line\nbreak\nhere" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *html = NULL;
+      g_autofree char *text = NULL;
+
+      g_test_message ("%s", cases[i][0]);
+      g_assert_true (gloss_import_html_article (cases[i][0], &html, &text));
+      g_assert_cmpstr (text, ==, cases[i][1]);
+      g_assert_null (strstr (html, "script"));
+      g_assert_null (strstr (html, "onclick"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -930,6 +961,7 @@ main (int   argc,
   g_test_add_func ("/import/upper-case-scheme", test_upper_case_scheme);
   g_test_add_func ("/import/w3c-tagging", test_w3c_tagging);
   g_test_add_func ("/import/cli-partial", test_cli_partial);
+  g_test_add_func ("/import/article-text", test_article_text);
 
   return g_test_run ();
 }
