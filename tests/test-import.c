@@ -317,6 +317,26 @@ test_damaged (void)
     g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED);
   }
 
+  /* Not an export at all: the message says what Gloss reads. */
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr(GString) err = g_string_new (NULL);
+    g_autofree char *path = g_build_filename (dir, "garbage.txt", NULL);
+
+    g_assert_cmpint (gloss_cli_import (gloss_library_get_folder (library), path, NULL, out, err), ==, 1);
+    g_assert_nonnull (strstr (err->str, "Pocket"));
+    g_assert_nonnull (strstr (err->str, "Omnivore"));
+    g_assert_nonnull (strstr (err->str, "Hypothesis"));
+  }
+
+  /* No file: bad usage. */
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr(GString) err = g_string_new (NULL);
+
+    g_assert_cmpint (gloss_cli_import (gloss_library_get_folder (library), NULL, NULL, out, err), ==, 2);
+  }
+
   /* A file that is not there. */
   {
     g_autoptr(GString) out = g_string_new (NULL);

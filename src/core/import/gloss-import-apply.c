@@ -28,6 +28,9 @@
 /* New clips written together (gloss_import_writes_flush) at most this many
  * at a time, so that a long import shows its progress. */
 #define WRITE_BATCH 2048
+/* In the window: at most this many new clips, or this long, per turn. */
+#define ASYNC_BATCH 64
+#define ASYNC_STEP_US (10 * 1000)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossImportWrites, gloss_import_writes_free)
 
@@ -273,7 +276,25 @@ apply_step_cb (gpointer user_data)
 
   if (apply->next < apply->plan->pages->len)
     {
-      if (!apply_page (apply, NULL, &error))
+      g_autoptr(GlossImportWrites) writes = gloss_import_writes_new ();
+      gint64 start = g_get_monotonic_time ();
+
+      /* A few pages per turn of the main loop, their new clips written
+       * together: the window stays responsive, and a long list does not
+       * pay a disk flush per page one after another. */
+      do
+        {
+          if (!apply_page (apply, writes, &error))
+            {
+              gloss_import_writes_flush (writes, apply->library, apply->plan, apply->summary, NULL);
+              g_task_return_error (task, error);
+              return G_SOURCE_REMOVE;
+            }
+        }
+      while (apply->next < apply->plan->pages->len &&
+             gloss_import_writes_get_n (writes) < ASYNC_BATCH &&
+             g_get_monotonic_time () - start < ASYNC_STEP_US);
+      if (!gloss_import_writes_flush (writes, apply->library, apply->plan, apply->summary, &error))
         {
           g_task_return_error (task, error);
           return G_SOURCE_REMOVE;
