@@ -286,7 +286,12 @@ read_w3c (GlossImportPlan  *plan,
     }
 
   if (skipped > 0)
-    gloss_import_plan_warn (plan, _("%u items were not annotations of a web page and were left out"), skipped);
+    gloss_import_plan_warn (plan,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "%u item was not an annotation of a web page and was left out",
+                                         "%u items were not annotations of a web page and were left out",
+                                         skipped),
+                            skipped);
   return TRUE;
 }
 
