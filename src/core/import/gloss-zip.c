@@ -35,12 +35,17 @@ typedef struct
   guint32  offset;        /* of the local header */
 } Entry;
 
+/* All entries read from one archive together: a zip bomb of many entries,
+ * each under its own bound, is refused once past this. */
+#define MAX_TOTAL_BYTES (G_GUINT64_CONSTANT (1) << 30)
+
 struct _GlossZip
 {
-  GBytes *bytes;
-  Entry  *entries;
-  guint   n_entries;
-  guint   n_refused;
+  GBytes  *bytes;
+  Entry   *entries;
+  guint    n_entries;
+  guint    n_refused;
+  guint64  total_read;
 };
 
 static guint16
@@ -294,6 +299,13 @@ gloss_zip_read (GlossZip  *zip,
                    _("The zip archive has an entry Gloss does not read"));
       return NULL;
     }
+  if (zip->total_read + entry->size > MAX_TOTAL_BYTES)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
+                   _("The zip archive unpacks to more than %u MB, more than any export"),
+                   (guint) (MAX_TOTAL_BYTES >> 20));
+      return NULL;
+    }
   if (entry->size > max_size)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
@@ -307,6 +319,7 @@ gloss_zip_read (GlossZip  *zip,
       return NULL;
     }
   p = data + entry->offset;
+  zip->total_read += entry->size;
   start = (gsize) entry->offset + 30 + u16 (p + 26) + u16 (p + 28);
   if (start > length || entry->compressed > length - start)
     {
