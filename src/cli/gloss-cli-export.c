@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
 #include "gloss-library.h"
@@ -24,7 +25,7 @@ fail (GString *err,
       GError  *error)
 {
   g_string_append_printf (err, "%s\n", error->message);
-  return 1;
+  return gloss_cli_status_for_error (error);
 }
 
 static GlossLibrary *
@@ -90,8 +91,8 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   g_autoptr(GFile) template_file = NULL;
   g_autoptr(GlossExportSummary) summary = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (dir != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (dir != NULL, GLOSS_CLI_FAILED);
 
   if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
@@ -104,7 +105,7 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   if (summary == NULL)
     return fail (err, error);
   append_summary (out, summary);
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 int
@@ -132,8 +133,8 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   g_autoptr(GFile) destination = NULL;
   g_autoptr(GlossExportSummary) summary = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (file != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
 
   if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
@@ -143,7 +144,7 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   if (summary == NULL)
     return fail (err, error);
   append_summary (out, summary);
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 int

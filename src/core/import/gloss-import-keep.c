@@ -29,6 +29,7 @@
 
 #include "gloss-anchor.h"
 #include "gloss-clip-private.h"
+#include "gloss-clip-writer.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-import-private.h"
@@ -327,6 +328,7 @@ new_clip (GlossLibrary     *library,
   g_autofree char *id = gloss_id_new ();
   g_autofree char *now = gloss_time_now_string ();
   g_autofree char *data = NULL;
+  GlossClip *clip;
   gsize length = 0;
 
   json_object_set_int_member (root, "format", GLOSS_FORMAT_VERSION);
@@ -359,7 +361,26 @@ new_clip (GlossLibrary     *library,
   data = json_generator_to_data (generator, &length);
 
   folder = g_file_get_child (gloss_library_get_clips_folder (library), id);
-  return gloss_clip_load_from_data (folder, data, length, GLOSS_CLIP_LOAD_FULL, error);
+  clip = gloss_clip_load_from_data (folder, data, length, GLOSS_CLIP_LOAD_FULL, error);
+  /* Not on disk yet: the clip writer gives it its folder. */
+  if (clip != NULL)
+    gloss_clip_set_folder (clip, NULL);
+  return clip;
+}
+
+/* The one place an import writes a new clip: core's clip writer, with the
+ * article the export carries, or none (not clipped yet). */
+static gboolean
+write_new_clip (GlossLibrary  *library,
+                GlossClip     *clip,
+                const char    *html,
+                const char    *text,
+                GError       **error)
+{
+  g_autoptr(GlossClipWriter) writer = gloss_clip_writer_new (library, clip);
+  GlossClipPage page = { .word_count = -1, .html = html, .text = text, };
+
+  return gloss_clip_writer_commit (writer, &page, error) != NULL;
 }
 
 /* Re-anchors every annotation of @clip in @text, as the clipper's update
@@ -429,13 +450,10 @@ read_cached_article (GlossImportPage  *page,
   return TRUE;
 }
 
-/* --- new clips written together ------------------------------------------ */
+/* --- new clips gathered, then written --------------------------------------- */
 
-/* Every new clip is written durably (flushed before its rename): one at a
- * time that is a disk flush per clip, tens of seconds for a large reading
- * list. Written on several threads the file system commits them together;
- * each write is still the library's own, atomic and durable. */
-#define WRITE_THREADS 32
+/* New clips are gathered and written in a batch by the clip writer, on
+ * the library's thread (the writer adds each to the model). */
 
 typedef struct
 {
@@ -486,16 +504,6 @@ gloss_import_writes_get_n (GlossImportWrites *writes)
   return writes->writes->len;
 }
 
-static void
-write_worker (gpointer data,
-              gpointer user_data)
-{
-  Write *write = data;
-  GFile *clips = user_data;
-
-  gloss_clip_save_new (write->clip, clips, write->html, write->text, &write->error);
-}
-
 gboolean
 gloss_import_writes_flush (GlossImportWrites   *writes,
                            GlossLibrary        *library,
@@ -503,43 +511,21 @@ gloss_import_writes_flush (GlossImportWrites   *writes,
                            GlossImportSummary  *summary,
                            GError             **error)
 {
-  GFile *clips = gloss_library_get_clips_folder (library);
-  g_autoptr(GError) local_error = NULL;
-  GThreadPool *pool;
-
-  if (writes->writes->len == 0)
-    return TRUE;
-
-  if (!g_file_make_directory_with_parents (clips, NULL, &local_error) &&
-      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_autofree char *path = g_file_get_parse_name (clips);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   _("Could not create “%s”: %s"), path, local_error->message);
-      g_ptr_array_set_size (writes->writes, 0);
-      return FALSE;
-    }
-
-  pool = g_thread_pool_new (write_worker, clips, MIN (WRITE_THREADS, writes->writes->len), TRUE, NULL);
-  for (guint i = 0; i < writes->writes->len; i++)
-    g_thread_pool_push (pool, g_ptr_array_index (writes->writes, i), NULL);
-  g_thread_pool_free (pool, FALSE, TRUE);
-
-  /* Into the model on this thread, in the order of the file. */
   for (guint i = 0; i < writes->writes->len; i++)
     {
       Write *write = g_ptr_array_index (writes->writes, i);
-      g_autoptr(GError) add_error = NULL;
+      g_autoptr(GError) local_error = NULL;
 
-      if (write->error != NULL)
+      if (!write_new_clip (library, write->clip, write->html, write->text, &local_error))
         {
-          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, write->error->message);
-          continue;
-        }
-      if (!gloss_library_add_saved (library, write->clip, &add_error))
-        {
-          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, add_error->message);
+          /* A full disk stops the import; anything else is this page's. */
+          if (g_error_matches (local_error, GLOSS_ERROR, GLOSS_ERROR_IO))
+            {
+              g_ptr_array_set_size (writes->writes, 0);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, local_error->message);
           continue;
         }
       summary->clips_added++;
@@ -631,7 +617,7 @@ gloss_import_keep_page (GlossLibrary        *library,
 
   if (existing == NULL)
     {
-      if (!gloss_library_add (library, clip, html, article, &local_error))
+      if (!write_new_clip (library, clip, html, article, &local_error))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                        _("%s could not be kept: %s"), page->url, local_error->message);
