@@ -452,8 +452,9 @@ read_cached_article (GlossImportPage  *page,
 
 /* --- new clips gathered, then written --------------------------------------- */
 
-/* New clips are gathered and written in a batch by the clip writer, on
- * the library's thread (the writer adds each to the model). */
+/* New clips are gathered and written in a batch, by clip writers on
+ * several threads, then added to the model on the library's thread. */
+#define WRITE_THREADS 32
 
 typedef struct
 {
@@ -504,6 +505,19 @@ gloss_import_writes_get_n (GlossImportWrites *writes)
   return writes->writes->len;
 }
 
+static void
+write_worker (gpointer data,
+              gpointer user_data)
+{
+  Write *write = data;
+  GlossLibrary *library = user_data;
+  g_autoptr(GlossClipWriter) writer = gloss_clip_writer_new (library, write->clip);
+  GlossClipPage page = { .word_count = -1, .html = write->html, .text = write->text, };
+
+  gloss_clip_writer_set_add_later (writer, TRUE);
+  gloss_clip_writer_commit (writer, &page, &write->error);
+}
+
 gboolean
 gloss_import_writes_flush (GlossImportWrites   *writes,
                            GlossLibrary        *library,
@@ -511,23 +525,29 @@ gloss_import_writes_flush (GlossImportWrites   *writes,
                            GlossImportSummary  *summary,
                            GError             **error)
 {
+  GThreadPool *pool;
+
+  if (writes->writes->len == 0)
+    return TRUE;
+
+  /* Several writers at once, the library's thread waiting: their disk
+   * flushes go together. Each write is the clip writer's own, atomic and
+   * durable; the model is only touched below, on this thread. */
+  pool = g_thread_pool_new (write_worker, library, MIN (WRITE_THREADS, writes->writes->len), TRUE, NULL);
+  for (guint i = 0; i < writes->writes->len; i++)
+    g_thread_pool_push (pool, g_ptr_array_index (writes->writes, i), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+
   for (guint i = 0; i < writes->writes->len; i++)
     {
       Write *write = g_ptr_array_index (writes->writes, i);
-      g_autoptr(GError) local_error = NULL;
 
-      if (!write_new_clip (library, write->clip, write->html, write->text, &local_error))
+      if (write->error != NULL)
         {
-          /* A full disk stops the import; anything else is this page's. */
-          if (g_error_matches (local_error, GLOSS_ERROR, GLOSS_ERROR_IO))
-            {
-              g_ptr_array_set_size (writes->writes, 0);
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, local_error->message);
+          gloss_import_plan_reject (plan, _("%s could not be kept: %s"), write->url, write->error->message);
           continue;
         }
+      gloss_library_add_written (library, write->clip);
       summary->clips_added++;
       if (write->html != NULL)
         summary->articles++;

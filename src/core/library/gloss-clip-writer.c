@@ -38,6 +38,7 @@ struct _GlossClipWriter
   GlossClip     *existing;
   gboolean       update;
   gboolean       unique_url;
+  gboolean       no_insert;     /* the caller adds the new clip to the model */
   gboolean       committed;
   guint          n_orphans;
 
@@ -141,6 +142,14 @@ gloss_clip_writer_set_unique_url (GlossClipWriter *self,
 {
   g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
   self->unique_url = !!unique;
+}
+
+void
+gloss_clip_writer_set_add_later (GlossClipWriter *self,
+                                 gboolean         later)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
+  self->no_insert = !!later;
 }
 
 GlossClip *
@@ -727,7 +736,8 @@ commit_new (GlossClipWriter  *self,
       return FALSE;
     }
 
-  _gloss_library_insert_clip (self->library, self->clip);
+  if (!self->no_insert)
+    _gloss_library_insert_clip (self->library, self->clip);
   return TRUE;
 }
 

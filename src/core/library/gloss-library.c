@@ -329,6 +329,17 @@ gloss_library_add (GlossLibrary  *self,
   return gloss_clip_writer_commit (writer, &page, error) != NULL;
 }
 
+void
+gloss_library_add_written (GlossLibrary *self,
+                           GlossClip    *clip)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+  g_return_if_fail (gloss_library_lookup (self, gloss_clip_get_id (clip)) == NULL);
+
+  _gloss_library_insert_clip (self, clip);
+}
+
 gboolean
 gloss_library_save (GlossLibrary  *self,
                     GlossClip     *clip,
