@@ -27,7 +27,7 @@ packages="
   xvfb xauth dbus dbus-x11 at-spi2-core
   desktop-file-utils appstream
   clang libclang-rt-14-dev
-  libcmark-dev libyaml-dev python3-jsonschema
+  libcmark-dev cmark-gfm libyaml-dev python3-jsonschema
   ripgrep
 "
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 
 #include "gloss-anchor.h"
 #include "gloss-test-util.h"
@@ -394,6 +395,100 @@ test_fuzzy_speed (void)
   g_assert_cmpfloat (per_call, <, 20000);
 }
 
+static char *
+repeat_string (const char *unit,
+               guint       times)
+{
+  GString *out = g_string_sized_new (strlen (unit) * times + 1);
+
+  for (guint i = 0; i < times; i++)
+    g_string_append (out, unit);
+
+  return g_string_free (out, FALSE);
+}
+
+/* A quote of half a million code points, edited so that only the
+ * approximate search could find it, in an article of more: anchoring
+ * must stay within memory in proportion to the inputs (the search asked
+ * for 31 GB once). Run with the address space capped at 1 GB. */
+static void
+test_long_quote_memory (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { 1024 * 1024 * 1024, 1024 * 1024 * 1024 };
+      g_autoptr(GString) quote = g_string_new (NULL);
+      g_autoptr(GString) article_text = g_string_new (NULL);
+      g_autoptr(GlossText) text = NULL;
+      guint s = 0, e = 0;
+
+      g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+
+      /* Many distinct code points, as in a long passage of Chinese. */
+      for (guint i = 0; i < 500000; i++)
+        g_string_append_unichar (quote, 0x4e00 + (i * 7919) % 20000);
+      g_string_append (article_text, "Before. ");
+      g_string_append (article_text, quote->str);
+      g_string_append (article_text, " After.");
+      /* One character of the quote changed: not an exact match. */
+      memcpy (quote->str + 3 * 250000, "\xe4\xb8\x80", 3);
+
+      text = gloss_text_new (article_text->str, -1);
+      g_assert_cmpint (gloss_anchor_quote (text, quote->str, "Before. ", " After.", 8, 500008, &s, &e),
+                       ==, GLOSS_ANCHOR_ORPHAN);
+
+      /* Unedited, it is found by its text. */
+      memcpy (quote->str + 3 * 250000, article_text->str + 8 + 3 * 250000, 3);
+      g_assert_cmpint (gloss_anchor_quote (text, quote->str, "Before. ", " After.", 0, 0, &s, &e),
+                       ==, GLOSS_ANCHOR_QUOTE);
+      g_assert_cmpuint (s, ==, 8);
+      g_assert_cmpuint (e, ==, 500008);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* Quotes that repeat themselves overlap themselves in the article at
+ * every period: each occurrence costs its period, not the whole quote
+ * (500,000 identical characters took minutes). The context still picks
+ * the occurrence. */
+static void
+test_repetitive_quote (void)
+{
+  g_autofree char *as = repeat_string ("a", 600000);
+  g_autofree char *quote = repeat_string ("a", 500000);
+  g_autofree char *abs = repeat_string ("ab", 300000);
+  g_autofree char *ab_quote = repeat_string ("ab", 250000);
+  g_autofree char *with_context = g_strconcat ("xyz", as, "q", NULL);
+  g_autoptr(GlossText) text = gloss_text_new (with_context, -1);
+  g_autoptr(GlossText) ab_text = NULL;
+  g_autofree char *ab_article = g_strconcat ("start ", abs, " end", NULL);
+  guint s = 0, e = 0;
+
+  /* The prefix "xyz" puts it at the start, the suffix "q" at the end. */
+  g_assert_cmpint (gloss_anchor_quote (text, quote, "xyz", "", 50000, 50000, &s, &e), ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, 3);
+  g_assert_cmpuint (e, ==, 500003);
+  g_assert_cmpint (gloss_anchor_quote (text, quote, "", "q", 0, 0, &s, &e), ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, 100003);
+  /* No context: the nearest to the stored start. */
+  g_assert_cmpint (gloss_anchor_quote (text, quote, "", "", 77777, 77777, &s, &e), ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, 77777);
+
+  ab_text = gloss_text_new (ab_article, -1);
+  g_assert_cmpint (gloss_anchor_quote (ab_text, ab_quote, "", " end", 0, 0, &s, &e), ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, 6 + 100000);
+  /* Odd positions hold "ba…": never an occurrence. */
+  g_assert_cmpint (gloss_anchor_quote (ab_text, ab_quote, "", "", 1001, 1001, &s, &e), ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint ((s - 6) % 2, ==, 0);
+
+  /* Too long for the approximate search, and not in the text. */
+  quote[250000] = 'b';
+  g_assert_cmpint (gloss_anchor_quote (text, quote, "xyz", "", 3, 500003, &s, &e), ==, GLOSS_ANCHOR_ORPHAN);
+}
+
 static void
 test_method_names (void)
 {
@@ -421,6 +516,8 @@ main (int    argc,
   g_test_add_func ("/anchor/fuzzy-brute-force", test_fuzzy_against_brute_force);
   g_test_add_func ("/anchor/fuzzy-speed", test_fuzzy_speed);
   g_test_add_func ("/anchor/method-names", test_method_names);
+  g_test_add_func ("/anchor/long-quote-memory", test_long_quote_memory);
+  g_test_add_func ("/anchor/repetitive-quote", test_repetitive_quote);
 
   return g_test_run ();
 }

@@ -342,6 +342,69 @@ test_images (Fixture       *fixture,
                    webkit_settings_get_user_agent (webkit_web_view_get_settings (gloss_browser_get_web_view (fixture->browser))));
 }
 
+/* Images in every form a page uses are kept (the best srcset candidate up
+ * to the reader's width), and embedded media leave a visible placeholder
+ * with a link. The files are missing, so every image keeps its address,
+ * which says which candidate was chosen. */
+static void
+test_image_forms (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *markdown = NULL;
+  static const char * const kept[] = {
+    "clip/forms/s1600.jpg", "clip/forms/d-big.jpg", "clip/forms/noscript-real.jpg",
+    "clip/forms/noscript-only.jpg", "clip/forms/p-1400.webp", "clip/forms/lazy-1200.jpg",
+  };
+  static const char * const not_kept[] = {
+    "s400.jpg", "s3200.jpg", "d-small.jpg", "p-800.webp", "p-1200.jpg", "data:image/gif",
+    "lazy-small.jpg", "lazy-400.jpg",
+    "<video", "<audio", "<iframe", "<source", "<noscript", "<picture", "srcset=",
+  };
+
+  clip = clip_page (fixture, "clip/images-forms.html", GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  check_on_disk (fixture, clip);
+  html = clip_file (clip, "article.html");
+  markdown = clip_file (clip, "article.md");
+  g_test_message ("%s", html);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *url = gloss_test_server_uri (server, kept[i]);
+      g_autofree char *src = g_strdup_printf ("src=\"%s\"", url);
+
+      if (strstr (html, src) == NULL)
+        g_error ("%s is not in the clip", src);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (not_kept); i++)
+    if (strstr (html, not_kept[i]) != NULL)
+      g_error ("%s is in the clip", not_kept[i]);
+
+  /* The video: its poster, linked to the video; the frame and the audio:
+   * a link each. */
+  {
+    g_autofree char *movie = gloss_test_server_uri (server, "clip/forms/movie.mp4");
+    g_autofree char *poster = gloss_test_server_uri (server, "clip/forms/poster.jpg");
+    g_autofree char *player = gloss_test_server_uri (server, "clip/embed/player.html?v=42");
+    g_autofree char *song = gloss_test_server_uri (server, "clip/forms/song.ogg");
+    g_autofree char *movie_link = g_strdup_printf ("href=\"%s\"", movie);
+    g_autofree char *poster_src = g_strdup_printf ("src=\"%s\"", poster);
+    g_autofree char *player_link = g_strdup_printf ("href=\"%s\"", player);
+    g_autofree char *song_link = g_strdup_printf ("href=\"%s\"", song);
+
+    g_assert_nonnull (strstr (html, movie_link));
+    g_assert_nonnull (strstr (html, poster_src));
+    g_assert_nonnull (strstr (html, player_link));
+    g_assert_nonnull (strstr (html, "Harbour film"));
+    g_assert_nonnull (strstr (html, song_link));
+    g_assert_nonnull (strstr (markdown, movie));
+    g_assert_nonnull (strstr (markdown, player));
+  }
+}
+
 static void
 test_rtl (Fixture       *fixture,
           gconstpointer  data)
@@ -485,6 +548,35 @@ test_hostile (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
 }
 
+/* A page that hangs in a view a person uses: the clip fails with a
+ * message once its time is up, the web process is replaced, and the next
+ * page clips in the same view. */
+static void
+test_hung_live (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *started = NULL;
+
+  gloss_clipper_set_page_timeout (fixture->clipper, 2000);
+  load_page (fixture, "clip/fight/plain-1.html");
+  /* The page's own script, from now on, never ends. */
+  started = page_eval (fixture, "setTimeout (function () { for (;;) {} }, 0); 'started'", NULL);
+  g_assert_cmpstr (started, ==, "started");
+
+  clip = clip_page (fixture, NULL, GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_null (clip);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "The page stopped responding while it was being clipped");
+  g_clear_error (&error);
+
+  clip = clip_page (fixture, "clip/fight/plain-2.html", GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "The Pier, Part Two");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+}
+
 static void
 test_navigate_away (Fixture       *fixture,
                     gconstpointer  data)
@@ -517,12 +609,17 @@ test_navigate_away (Fixture       *fixture,
       g_clear_error (&res.error);
     }
 
-  /* A page that runs away by itself right after loading. */
+  /* A page that runs away by itself right after loading (to the blog).
+   * A load only shows in is-loading once it has started: wait until the
+   * view has left the page of the first part. */
   gloss_browser_load (fixture->browser, runaway);
-  gloss_test_wait_until (!webkit_web_view_is_loading (web_view), 20000);
+  gloss_test_wait_until (!webkit_web_view_is_loading (web_view) &&
+                         (g_strcmp0 (webkit_web_view_get_uri (web_view), runaway) == 0 ||
+                          g_strcmp0 (webkit_web_view_get_uri (web_view), other) == 0), 20000);
   clip = clip_page (fixture, NULL, GLOSS_CLIP_MODE_ARTICLE, NULL, NULL, &error);
   if (clip != NULL)
     {
+      g_test_message ("The runaway page clipped as “%s” at %s", gloss_clip_get_title (clip), gloss_clip_get_url (clip));
       g_assert_true (g_str_equal (gloss_clip_get_title (clip), "Runaway") ||
                      g_str_equal (gloss_clip_get_title (clip), "The Night the Bridge Held"));
       g_assert_cmpstr (gloss_clip_get_url (clip), ==, webkit_web_view_get_uri (web_view));
@@ -735,6 +832,298 @@ test_cli (void)
   g_assert_nonnull (strstr (err->str, "already in the library"));
 }
 
+/* A host that takes every connection and never says a word, as far-away
+ * ad and analytics servers do when they are overloaded. */
+static GSocketService *tarpit;
+static GPtrArray *tarpit_connections;
+static guint tarpit_port;
+
+static gboolean
+tarpit_incoming_cb (GSocketService    *service,
+                    GSocketConnection *connection,
+                    GObject           *source,
+                    gpointer           user_data)
+{
+  g_ptr_array_add (tarpit_connections, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+tarpit_start (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tarpit_connections = g_ptr_array_new_with_free_func (g_object_unref);
+  tarpit = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (tarpit), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  tarpit_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (tarpit, "incoming", G_CALLBACK (tarpit_incoming_cb), NULL);
+  g_socket_service_start (tarpit);
+}
+
+/* tests/fixtures/clip/fight/tarpit*.html, their TARPIT replaced by the
+ * tarpit's address. */
+static void
+tarpit_page_cb (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  g_autofree char *relative = g_strconcat ("fixtures", path, NULL);
+  g_autofree char *file = gloss_test_source_path (relative);
+  g_autofree char *contents = gloss_test_read_file (file);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", tarpit_port);
+  g_auto(GStrv) parts = g_strsplit (contents, "TARPIT", -1);
+  char *page = g_strjoinv (host, parts);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
+}
+
+/* A long page that arrives slowly, a paragraph every 600 ms for 12 s:
+ * longer than the queue waits for a document that makes no progress. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  guint              sent;
+} Trickle;
+
+#define TRICKLE_PARTS 20
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (trickle->msg);
+  g_autofree char *part = NULL;
+
+  if (trickle->sent == 0)
+    part = g_strdup ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                     "<title>A Page That Trickles</title></head><body><article>"
+                     "<h1>A Page That Trickles</h1>");
+  else if (trickle->sent < TRICKLE_PARTS)
+    part = g_strdup_printf ("<p>Paragraph %u of the slow page: the harbour was quiet for most of "
+                            "the winter, and the fishermen who still went out did so early, before "
+                            "the fog came in from the sea.</p>\n", trickle->sent);
+  else
+    part = g_strdup ("<p>Trickled to the very end, word Sandbar.</p></article></body></html>");
+
+  soup_message_body_append (body, SOUP_MEMORY_TAKE, g_steal_pointer (&part), strlen (part));
+  if (trickle->sent == TRICKLE_PARTS)
+    soup_message_body_complete (body);
+  soup_server_message_unpause (trickle->msg);
+
+  if (trickle->sent++ < TRICKLE_PARTS)
+    return G_SOURCE_CONTINUE;
+
+  g_object_unref (trickle->msg);
+  g_free (trickle);
+  slow_pending--;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+trickle_page_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Trickle *trickle = g_new0 (Trickle, 1);
+
+  trickle->msg = g_object_ref (msg);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                         "text/html; charset=utf-8", NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_CHUNKED);
+  soup_server_message_pause (msg);
+  slow_pending++;
+  trickle_cb (trickle);
+  g_timeout_add (600, trickle_cb, trickle);
+}
+
+/* A page behind a password nobody will type. */
+static void
+auth_page_cb (SoupServer        *soup,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  g_autofree char *file = gloss_test_source_path ("fixtures/clip/fight/auth.html");
+  char *page = gloss_test_read_file (file);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Basic realm=\"Members\"");
+  soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
+}
+
+static char *
+read_clip_file (const char *library,
+                const char *id,
+                const char *name)
+{
+  g_autofree char *path = g_build_filename (library, "clips", id, name, NULL);
+
+  return gloss_test_read_file (path);
+}
+
+/* Pages that fight back, each followed by an ordinary page, in one
+ * `gloss --clip` run: dialogs never wait for anyone, a script that never
+ * ends costs that page only (and its web process), far-away hosts that
+ * never answer hold nothing up, and content that arrives late or that
+ * scripts write as text is handled. */
+static void
+test_fight (void)
+{
+  g_autofree char *dir = gloss_test_make_dir ("fight-library");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  const char *names[] = {
+    "dialogs", "plain-1", "endless", "plain-2", "endless-later", "plain-3",
+    "tarpit", "plain-4", "tarpit-blocking", "plain-5", "print", "plain-1.html?again",
+    "auth", "plain-2.html?again", "late", "written", "rewritten", "trickle",
+  };
+  const char *failing[] = { "endless", "endless-later", "auth", NULL };
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  g_auto(GStrv) ids = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_ids, id_index = 0;
+  int status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_strdup_printf (strchr (names[i], '.') ? "clip/fight/%s" : "clip/fight/%s.html",
+                                               names[i]);
+
+      g_ptr_array_add (urls, gloss_test_server_uri (server, path));
+    }
+
+  status = gloss_cli_clip (folder, (const char * const *) urls->pdata, out, err);
+  g_test_message ("%s", err->str);
+  g_assert_cmpint (status, ==, 1);
+
+  /* One line per page, in order: the two endless pages failed with a
+   * message, every other page was clipped. */
+  lines = g_strsplit (g_strchomp (err->str), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (names));
+  ids = g_strsplit (g_strchomp (out->str), "\n", -1);
+  n_ids = g_strv_length (ids);
+  g_assert_cmpuint (n_ids, ==, G_N_ELEMENTS (names) - (G_N_ELEMENTS (failing) - 1));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      gboolean fails = g_strv_contains (failing, names[i]);
+
+      g_assert_nonnull (strstr (lines[i], g_ptr_array_index (urls, i)));
+      if (fails)
+        g_assert_nonnull (strstr (lines[i], g_str_equal (names[i], "auth") ? "401" : "stopped"));
+      else
+        {
+          g_assert_nonnull (strstr (lines[i], "clipped"));
+          g_hash_table_insert (by_name, (gpointer) names[i], ids[id_index++]);
+        }
+    }
+
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "dialogs"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Bosun"));
+  }
+
+  for (guint i = 1; i <= 5; i++)
+    {
+      static const char *markers[] = { NULL, "Lanternfish", "Cormorant", "Barnacle", "Kittiwake", "Samphire" };
+      g_autofree char *name = g_strdup_printf ("plain-%u", i);
+      g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, name), "article.txt");
+
+      g_assert_nonnull (strstr (text, markers[i]));
+    }
+
+  /* The image that never came keeps its address; no network hint stays. */
+  {
+    const char *id = g_hash_table_lookup (by_name, "tarpit");
+    g_autofree char *html = read_clip_file (dir, id, "article.html");
+    g_autofree char *text = read_clip_file (dir, id, "article.txt");
+    g_autofree char *photo = g_strdup_printf ("http://127.0.0.1:%u/photo.jpg", tarpit_port);
+
+    g_assert_nonnull (strstr (text, "Molasses"));
+    g_assert_nonnull (strstr (html, photo));
+    g_assert_null (strstr (html, "preconnect"));
+    g_assert_null (strstr (html, "dns-prefetch"));
+    g_assert_null (strstr (html, "<link"));
+  }
+
+  /* A page whose parser waits for ever on a far-away script is clipped
+   * as far as it got; one that asks to be printed is not held up. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "tarpit-blocking"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Stuckfast"));
+    g_assert_null (strstr (text, "Never parsed"));
+  }
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "print"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Printer"));
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, i == 0 ? "plain-1.html?again" : "plain-2.html?again"),
+                                              "article.txt");
+
+      g_assert_nonnull (strstr (text, i == 0 ? "Lanternfish" : "Cormorant"));
+    }
+
+  /* A long page that arrives slowly is clipped whole. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "trickle"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Paragraph 19 of the slow page"));
+    g_assert_nonnull (strstr (text, "Sandbar"));
+  }
+
+  /* A page that replaced its article once loaded (a paywall, an overlay)
+   * is clipped as it was parsed. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "rewritten"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Turnstile"));
+    g_assert_null (strstr (text, "Subscribe"));
+  }
+
+  /* Content that came after the document was ready is in. */
+  {
+    g_autofree char *text = read_clip_file (dir, g_hash_table_lookup (by_name, "late"), "article.txt");
+
+    g_assert_nonnull (strstr (text, "Driftwood"));
+    g_assert_nonnull (strstr (text, "Flotsam"));
+  }
+
+  /* What the page wrote as markup is in; markup it wrote as text is not. */
+  {
+    const char *id = g_hash_table_lookup (by_name, "written");
+    g_autofree char *html = read_clip_file (dir, id, "article.html");
+    g_autofree char *text = read_clip_file (dir, id, "article.txt");
+
+    g_assert_nonnull (strstr (text, "Inkwell"));
+    g_assert_nonnull (strstr (text, "Quill"));
+    g_assert_null (strstr (text, "<script"));
+    g_assert_null (strstr (text, "showAd"));
+    g_assert_null (strstr (html, "script"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -745,7 +1134,19 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
+  /* Images from hosts that never answer are given up quickly. */
+  g_setenv ("GLOSS_IMAGE_TIMEOUT_MS", "500", TRUE);
+
   server = gloss_test_server_new ();
+  tarpit_start ();
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/tarpit.html",
+                           tarpit_page_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/tarpit-blocking.html",
+                           tarpit_page_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/auth.html",
+                           auth_page_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/clip/fight/trickle.html",
+                           trickle_page_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/slow.png",
                            slow_image_cb, NULL, NULL);
   soup_server_add_handler (gloss_test_server_get_server (server), "/clip/images/notimage.png",
@@ -754,15 +1155,18 @@ main (int   argc,
   g_test_add_func ("/clipper/count-words", test_count_words);
   g_test_add ("/clipper/blog", Fixture, NULL, fixture_set_up, test_blog, fixture_tear_down);
   g_test_add ("/clipper/images", Fixture, NULL, fixture_set_up, test_images, fixture_tear_down);
+  g_test_add ("/clipper/image-forms", Fixture, NULL, fixture_set_up, test_image_forms, fixture_tear_down);
   g_test_add ("/clipper/rtl", Fixture, NULL, fixture_set_up, test_rtl, fixture_tear_down);
   g_test_add ("/clipper/non-latin", Fixture, NULL, fixture_set_up, test_non_latin, fixture_tear_down);
   g_test_add ("/clipper/not-article", Fixture, NULL, fixture_set_up, test_not_article, fixture_tear_down);
   g_test_add ("/clipper/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
   g_test_add ("/clipper/navigate-away", Fixture, NULL, fixture_set_up, test_navigate_away, fixture_tear_down);
+  g_test_add ("/clipper/hung-live", Fixture, NULL, fixture_set_up, test_hung_live, fixture_tear_down);
   g_test_add ("/clipper/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/clipper/limits", Fixture, NULL, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/clipper/update", Fixture, NULL, fixture_set_up, test_update, fixture_tear_down);
   g_test_add_func ("/clipper/cli", test_cli);
+  g_test_add_func ("/clipper/fight", test_fight);
 
   status = g_test_run ();
 
@@ -770,6 +1174,9 @@ main (int   argc,
   while (slow_pending > 0)
     g_main_context_iteration (NULL, TRUE);
   gloss_test_server_free (server);
+  g_socket_service_stop (tarpit);
+  g_clear_object (&tarpit);
+  g_clear_pointer (&tarpit_connections, g_ptr_array_unref);
 
   return status;
 }

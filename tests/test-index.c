@@ -802,6 +802,69 @@ test_cancel (void)
   g_clear_error (&error);
 }
 
+/* article.txt runs the words on either side of a <br> or a paragraph
+ * edge together (it is the article's textContent); the index keeps them
+ * apart, and a match's position is still one in article.txt. */
+static void
+test_boundaries (void)
+{
+  static const char html[] =
+    "<h2>The interview</h2><p>An exclusive interview<br>Mr Okafor spoke from "
+    "Washington</p><p>Nine people &amp; a dog listened.</p><ul><li>first"
+    "</li><li>second</li></ul><p>Caf\xc3\xa9<br/>cr\xc3\xa8me &lt;b&gt; and "
+    "<b>bold</b>text</p>";
+  static const char text[] =
+    "The interviewAn exclusive interviewMr Okafor spoke from WashingtonNine people "
+    "& a dog listened.firstsecondCaf\xc3\xa9" "cr\xc3\xa8me <b> and boldtext";
+  const TestClip clip = {
+    .id = "boundaries",
+    .title = "Glued words",
+    .url = "https://example.org/glued",
+    .text = text,
+  };
+  g_autofree char *dir = g_build_filename (library, "clips", "boundaries", NULL);
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GlossSearchResult) result = NULL;
+  const char *at;
+
+  write_all ();
+  test_write_clip (library, &clip);
+  gloss_test_write_file (dir, "article.html", html);
+  index = new_synced_index ();
+
+  assert_finds (index, "interview", "boundaries");
+  assert_finds (index, "Mr", "boundaries");
+  assert_finds (index, "Okafor", "boundaries");
+  assert_finds (index, "Washington", "boundaries");
+  assert_finds (index, "nine", "boundaries");
+  assert_finds (index, "first", "boundaries");
+  assert_finds (index, "second", "boundaries");
+  assert_finds (index, "café", "boundaries");
+  assert_finds (index, "crème", "boundaries");
+  /* Inline elements part nothing. */
+  assert_finds (index, "boldtext", "boundaries");
+  assert_finds (index, "\"interview mr okafor\"", "boundaries");
+  assert_finds (index, "interviewMr", "");
+
+  results = search (index, "Washington");
+  result = g_list_model_get_item (results, 0);
+  at = strstr (text, "Washington");
+  g_assert_cmpint (gloss_search_result_get_match_offset (result), ==, g_utf8_pointer_to_offset (text, at));
+  g_assert_null (strchr (gloss_search_result_get_snippet (result), '\x1f'));
+  g_assert_nonnull (strstr (gloss_search_result_get_snippet (result), "Washington" GLOSS_SEARCH_MATCH_END " Nine"));
+  g_clear_object (&result);
+  g_clear_object (&results);
+
+  /* An article.html that is not article.txt's source changes nothing. */
+  gloss_test_write_file (dir, "article.html", "<p>something else entirely</p>");
+  gloss_test_write_file (dir, "article.txt", "An interviewMr Okafor and more text than the page.");
+  g_clear_object (&index);
+  index = new_synced_index ();
+  assert_finds (index, "interviewMr", "boundaries");
+  assert_finds (index, "Mr", "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -814,6 +877,7 @@ main (int   argc,
   g_test_add_func ("/index/ranking", test_ranking);
   g_test_add_func ("/index/diacritics", test_diacritics);
   g_test_add_func ("/index/snippets", test_snippets);
+  g_test_add_func ("/index/boundaries", test_boundaries);
   g_test_add_func ("/index/limit", test_limit);
   g_test_add_func ("/index/rank-bound", test_rank_bound);
   g_test_add_func ("/index/in-step", test_in_step);

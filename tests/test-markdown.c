@@ -28,6 +28,9 @@ static const char * const hostile[] = {
   "***", "___", "- item", "+ item", "* item", "title\n===", "a\n---",
   "&amp; &copy; &#35; &#x41;", "back\\slash\\", "x\\", "\\", "    indented code",
   "\tTab", "https://example.org/a_b_c", "two spaces  \nnext", "$x$",
+  "snake_case_name and __init__ and _lead and trail_", "a_*b*_c", "x_~y~_z",
+  "==highlight== and %%comment%% and 50% and a=b", "===", "%%", "a == b",
+  "AT&T &amp;x &#38; &", "C# #tag a #b", "https://x.org/p#s?a=1&b=2&c_d=3~e",
   "Ünïcödé — “quotes” and 🎉", "=", "- ", "#", ">", "1.", "a\xe2\x80\xa8" "b",
   "first paragraph\n\nsecond paragraph\n\n\nthird", "  \n  \n", "",
   "line\r\nwindows", "<script>alert(1)</script>", "foo <!-- x --> bar",
@@ -224,6 +227,69 @@ test_text_fragment (void)
   g_assert_cmpuint (gloss_count_occurrences ("abc", "", 10), ==, 0);
 }
 
+/* What GitHub-flavoured Markdown (cmark-gfm with its autolink extension,
+ * as GitHub and, alike, Obsidian read it) makes of an escaped line. */
+static char *
+gfm_html (const char *markdown)
+{
+  const char *argv[] = { "cmark-gfm", "-e", "autolink", "-e", "strikethrough", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *html = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, markdown, NULL, &html, NULL, &error);
+  g_assert_no_error (error);
+
+  return html;
+}
+
+/* Underscores inside a word stay as they are: an escape there would end
+ * up in the address of a GFM or Obsidian autolink (a%5C_b). Obsidian's
+ * ==highlight== and %%comment%% are escaped. */
+static void
+test_gfm (void)
+{
+  static const struct { const char *text; const char *want; } cases[] = {
+    { "see https://example.org/a_b_c/x_y.html now", "<a href=\"https://example.org/a_b_c/x_y.html\">" },
+    { "https://x.org/p#s?a=1&b=2&c_d=3~e", "<a href=\"https://x.org/p#s?a=1&amp;b=2&amp;c_d=3~e\">" },
+    { "www.example.org/snake_case", "<a href=\"http://www.example.org/snake_case\">" },
+    { "mail first_last@example.org", "<a href=\"mailto:first_last@example.org\">" },
+    { "snake_case_name", "<p>snake_case_name</p>" },
+    { "_not emphasis_", "<p>_not emphasis_</p>" },
+    { "~~not struck~~", "<p>~~not struck~~</p>" },
+  };
+  g_autofree char *path = g_find_program_in_path ("cmark-gfm");
+
+  if (path == NULL)
+    {
+      g_test_skip ("cmark-gfm is not installed (Debian package cmark-gfm)");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *md = gloss_markdown_escape_line (cases[i].text);
+      g_autofree char *html = gfm_html (md);
+
+      g_test_message ("%s → %s → %s", cases[i].text, md, html);
+      g_assert_nonnull (strstr (html, cases[i].want));
+      g_assert_null (strstr (html, "%5C"));
+    }
+
+  {
+    g_autofree char *md = gloss_markdown_escape_line ("==marked== and %%hidden%% and 50% a=b");
+
+    g_assert_cmpstr (md, ==, "\\=\\=marked\\=\\= and \\%\\%hidden\\%\\% and 50% a=b");
+  }
+  {
+    g_autofree char *md = gloss_markdown_escape_line ("a_b_c");
+
+    g_assert_cmpstr (md, ==, "a_b_c");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +302,7 @@ main (int   argc,
   g_test_add_func ("/markdown/yaml-quote", test_yaml_quote);
   g_test_add_func ("/markdown/slug", test_slug);
   g_test_add_func ("/markdown/text-fragment", test_text_fragment);
+  g_test_add_func ("/markdown/gfm", test_gfm);
 
   return g_test_run ();
 }

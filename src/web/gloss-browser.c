@@ -272,6 +272,24 @@ load_failed_with_tls_errors_cb (GlossBrowser         *self,
   return TRUE;
 }
 
+static void
+web_process_terminated_cb (GlossBrowser                      *self,
+                           WebKitWebProcessTerminationReason  reason,
+                           WebKitWebView                     *web_view)
+{
+  const char *uri = self->uri ? self->uri : webkit_web_view_get_uri (web_view);
+  g_autofree char *description = NULL;
+
+  /* A crashed or replaced page shows nothing and loads nothing: say so,
+   * and let Retry load it in a fresh process. */
+  if (reason == WEBKIT_WEB_PROCESS_EXCEEDED_MEMORY_LIMIT)
+    description = g_strdup_printf (_("The page %s used too much memory and was closed."), uri ? uri : "");
+  else
+    description = g_strdup_printf (_("The page %s stopped responding and was closed."), uri ? uri : "");
+
+  emit_load_error (self, uri, _("The Page Stopped Working"), description);
+}
+
 static gboolean
 decide_policy_cb (GlossBrowser             *self,
                   WebKitPolicyDecision     *decision,
@@ -443,6 +461,8 @@ gloss_browser_init (GlossBrowser *self)
                            G_CALLBACK (load_failed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->web_view, "load-failed-with-tls-errors",
                            G_CALLBACK (load_failed_with_tls_errors_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_view, "web-process-terminated",
+                           G_CALLBACK (web_process_terminated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->web_view, "decide-policy",
                            G_CALLBACK (decide_policy_cb), self, G_CONNECT_SWAPPED);
 }

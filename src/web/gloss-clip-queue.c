@@ -32,6 +32,10 @@
  * may still load before the page is clipped as it is: a far-away server
  * holding one image must not hold up the clip. */
 #define SUBRESOURCE_GRACE_MS 3000
+/* A document whose parser waits on a script from a host that never
+ * answers is clipped as far as it got, this long after it started (the
+ * clip script still waits for a parser that is making progress). */
+#define DOCUMENT_CAP_MS 8000
 
 /* Pages of different sites load side by side, each in its own hidden
  * web view; never two of one site at once, so that no site sees Gloss
@@ -97,6 +101,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void next_items (GlossClipQueue *self);
+static gboolean grace_cb (gpointer user_data);
 static void schedule_save (GlossClipQueue *self);
 
 static void
@@ -149,6 +154,7 @@ worker_new (GlossClipQueue *self)
   worker->queue = self;
   worker->clipper = gloss_clipper_new (self->library);
   worker->browser = gloss_browser_new ();
+  gloss_clipper_prepare_background_view (gloss_browser_get_web_view (worker->browser));
   worker->cancellable = g_cancellable_new ();
   worker->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_child (worker->window, GTK_WIDGET (gloss_browser_get_web_view (worker->browser)));
@@ -252,6 +258,8 @@ load_changed_cb (WebKitWebView   *web_view,
    * the next one is asked for: only a load seen to start is ours. */
   if (event == WEBKIT_LOAD_STARTED)
     worker->started = TRUE;
+  else if (event == WEBKIT_LOAD_COMMITTED && worker->started && worker->grace_id == 0)
+    worker->grace_id = g_timeout_add (DOCUMENT_CAP_MS, grace_cb, worker);
   else if (event == WEBKIT_LOAD_FINISHED && worker->started)
     page_loaded (worker);
 }
@@ -290,8 +298,11 @@ readerable_checked_cb (GlossBrowser *browser,
                        gboolean      readerable,
                        Worker       *worker)
 {
-  if (worker->started && worker->grace_id == 0)
-    worker->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, worker);
+  if (worker->started)
+    {
+      g_clear_handle_id (&worker->grace_id, g_source_remove);
+      worker->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, worker);
+    }
 }
 
 static gboolean

@@ -24,6 +24,13 @@
 #include "gloss-web-context.h"
 
 #define EXTRACT_TIMEOUT_S 30
+/* How often a background view's web process is asked for a sign of life,
+ * and how long it may stay silent before it is replaced (about when a
+ * browser calls a page unresponsive): a page that runs a script that never
+ * ends holds the process's only thread, and every page after it would
+ * wait behind it. */
+#define WATCHDOG_TICK_MS 1000
+#define WATCHDOG_HUNG_MS 10000
 
 struct _GlossClipper
 {
@@ -34,6 +41,7 @@ struct _GlossClipper
   gsize           max_image_bytes;
   gsize           max_message_bytes;
   guint           image_timeout_ms;
+  guint           page_timeout_ms;
   GlossClipStats  stats;
 };
 
@@ -70,7 +78,9 @@ typedef struct
   char          *page_uri;
   gulong         message_handler;
   gulong         load_handler;
+  gulong         terminated_handler;
   guint          timeout_id;
+  gboolean       evaluated;     /* the page ran our call: its process lives */
   gint64         started;
   gint64         stage_started;
 
@@ -116,6 +126,7 @@ disconnect_page (ClipData *data)
 {
   g_clear_signal_handler (&data->message_handler, data->manager);
   g_clear_signal_handler (&data->load_handler, data->web_view);
+  g_clear_signal_handler (&data->terminated_handler, data->web_view);
   g_clear_handle_id (&data->timeout_id, g_source_remove);
 }
 
@@ -201,6 +212,7 @@ gloss_clipper_init (GlossClipper *self)
   self->max_image_bytes = GLOSS_CLIP_MAX_IMAGE_SIZE;
   self->max_message_bytes = GLOSS_CLIP_MAX_MESSAGE_SIZE;
   self->image_timeout_ms = GLOSS_CLIP_IMAGE_TIMEOUT_MS;
+  self->page_timeout_ms = EXTRACT_TIMEOUT_S * 1000;
 
   if (timeout != NULL)
     {
@@ -210,7 +222,11 @@ gloss_clipper_init (GlossClipper *self)
         self->image_timeout_ms = value;
     }
 
+  /* A host that accepts the connection and then says nothing (an
+   * overloaded ad server) gives up its image after 5 s of silence; one that
+   * sends, however slowly, has the whole image time. */
   self->session = soup_session_new_with_options ("max-conns-per-host", GLOSS_CLIP_PARALLEL_IMAGES,
+                                                 "timeout", 5,
                                                  NULL);
 }
 
@@ -251,6 +267,208 @@ gloss_clipper_add_scripts (WebKitUserContentManager *manager)
   webkit_user_content_manager_add_script (manager, script);
 }
 
+/* Pages that fight back, in a view nobody looks at. */
+
+typedef struct
+{
+  guint   tick_id;
+  gint64  ping_sent;   /* monotonic µs of the unanswered ping, or 0 */
+  guint   generation;  /* which ping an answer belongs to */
+  gboolean replaced;   /* we ended the process; no page has loaded since */
+} Watchdog;
+
+static void
+watchdog_free (Watchdog *watchdog)
+{
+  g_clear_handle_id (&watchdog->tick_id, g_source_remove);
+  g_free (watchdog);
+}
+
+/* alert(), confirm(), prompt() and "leave this page?" wait for a person
+ * who is not there: answer them as a person who closes them would, and
+ * let the page go when it asks to stay. */
+static gboolean
+background_script_dialog_cb (WebKitWebView      *web_view,
+                             WebKitScriptDialog *dialog,
+                             gpointer            user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  switch (webkit_script_dialog_get_dialog_type (dialog))
+    {
+    case WEBKIT_SCRIPT_DIALOG_CONFIRM:
+      webkit_script_dialog_confirm_set_confirmed (dialog, FALSE);
+      break;
+
+    case WEBKIT_SCRIPT_DIALOG_BEFORE_UNLOAD_CONFIRM:
+      webkit_script_dialog_confirm_set_confirmed (dialog, TRUE);
+      break;
+
+    case WEBKIT_SCRIPT_DIALOG_ALERT:
+    case WEBKIT_SCRIPT_DIALOG_PROMPT:
+    default:
+      break;
+    }
+
+  g_debug ("Dismissed a script dialog of %s", webkit_web_view_get_uri (web_view));
+
+  /* Handled, and not kept: WebKit closes it when this returns. */
+  return TRUE;
+}
+
+/* Nobody is there to print, to log in, to pick a file or to grant a
+ * permission: each is refused at once rather than waited on. */
+static gboolean
+background_print_cb (WebKitWebView        *web_view,
+                     WebKitPrintOperation *operation,
+                     gpointer              user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  return TRUE;
+}
+
+static gboolean
+background_authenticate_cb (WebKitWebView               *web_view,
+                            WebKitAuthenticationRequest *request,
+                            gpointer                     user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  /* On without credentials: the server's "401" then fails the page with
+   * a message, where a cancelled request would leave the view as it was. */
+  webkit_authentication_request_authenticate (request, NULL);
+  return TRUE;
+}
+
+static gboolean
+background_permission_request_cb (WebKitWebView           *web_view,
+                                  WebKitPermissionRequest *request,
+                                  gpointer                 user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  webkit_permission_request_deny (request);
+  return TRUE;
+}
+
+static gboolean
+background_run_file_chooser_cb (WebKitWebView            *web_view,
+                                WebKitFileChooserRequest *request,
+                                gpointer                  user_data)
+{
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  webkit_file_chooser_request_cancel (request);
+  return TRUE;
+}
+
+static void
+watchdog_ping_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  WebKitWebView *web_view = WEBKIT_WEB_VIEW (object);
+  Watchdog *watchdog = g_object_get_data (object, "gloss-clipper-watchdog");
+  g_autoptr(JSCValue) value = NULL;
+
+  /* An error is an answer too: a view between pages has no script to run. */
+  value = webkit_web_view_evaluate_javascript_finish (web_view, result, NULL);
+
+  if (watchdog != NULL && watchdog->generation == GPOINTER_TO_UINT (user_data))
+    watchdog->ping_sent = 0;
+}
+
+static gboolean
+watchdog_tick_cb (gpointer user_data)
+{
+  WebKitWebView *web_view = user_data;
+  Watchdog *watchdog = g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog");
+  gint64 now = g_get_monotonic_time ();
+
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  if (watchdog->ping_sent != 0)
+    {
+      if (now - watchdog->ping_sent >= (gint64) WATCHDOG_HUNG_MS * 1000)
+        {
+          g_debug ("The web process of %s stopped answering; replacing it",
+                   webkit_web_view_get_uri (web_view));
+          /* The next load starts a fresh process; "web-process-terminated"
+           * tells whoever waits on this one. */
+          watchdog->ping_sent = 0;
+          watchdog->generation++;
+          watchdog->replaced = TRUE;
+          webkit_web_view_terminate_web_process (web_view);
+        }
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* A view that never loaded anything, or whose process we ended, has no
+   * process to ask. */
+  if (webkit_web_view_get_uri (web_view) == NULL || watchdog->replaced)
+    return G_SOURCE_CONTINUE;
+
+  watchdog->ping_sent = now;
+  watchdog->generation++;
+  webkit_web_view_evaluate_javascript (web_view, "0", -1, GLOSS_SCRIPT_WORLD, NULL, NULL,
+                                       watchdog_ping_cb, GUINT_TO_POINTER (watchdog->generation));
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* A committed load proves a live process, perhaps a new one (WebKit
+ * swaps processes between sites): a ping sent to the old one says nothing
+ * any more. */
+static void
+watchdog_load_changed_cb (WebKitWebView   *web_view,
+                          WebKitLoadEvent  event,
+                          gpointer         user_data)
+{
+  Watchdog *watchdog = g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog");
+
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+
+  if (watchdog == NULL || event != WEBKIT_LOAD_COMMITTED)
+    return;
+
+  watchdog->ping_sent = 0;
+  watchdog->generation++;
+  watchdog->replaced = FALSE;
+}
+
+static gboolean
+watchdog_replaced (WebKitWebView *web_view)
+{
+  Watchdog *watchdog = g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog");
+
+  return watchdog != NULL && watchdog->replaced;
+}
+
+void
+gloss_clipper_prepare_background_view (WebKitWebView *web_view)
+{
+  Watchdog *watchdog;
+
+  g_return_if_fail (WEBKIT_IS_WEB_VIEW (web_view));
+
+  if (g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog") != NULL)
+    return;
+
+  g_signal_connect (web_view, "script-dialog", G_CALLBACK (background_script_dialog_cb), NULL);
+  g_signal_connect (web_view, "print", G_CALLBACK (background_print_cb), NULL);
+  g_signal_connect (web_view, "authenticate", G_CALLBACK (background_authenticate_cb), NULL);
+  g_signal_connect (web_view, "permission-request", G_CALLBACK (background_permission_request_cb), NULL);
+  g_signal_connect (web_view, "run-file-chooser", G_CALLBACK (background_run_file_chooser_cb), NULL);
+  g_signal_connect (web_view, "load-changed", G_CALLBACK (watchdog_load_changed_cb), NULL);
+
+  watchdog = g_new0 (Watchdog, 1);
+  /* The timer ends with the view: the data's destructor removes it. */
+  watchdog->tick_id = g_timeout_add (WATCHDOG_TICK_MS, watchdog_tick_cb, web_view);
+  g_object_set_data_full (G_OBJECT (web_view), "gloss-clipper-watchdog", watchdog,
+                          (GDestroyNotify) watchdog_free);
+}
+
 void
 gloss_clipper_set_image_limits (GlossClipper *self,
                                 gsize         max_bytes,
@@ -260,6 +478,15 @@ gloss_clipper_set_image_limits (GlossClipper *self,
 
   self->max_image_bytes = max_bytes;
   self->image_timeout_ms = timeout_ms;
+}
+
+void
+gloss_clipper_set_page_timeout (GlossClipper *self,
+                                guint         timeout_ms)
+{
+  g_return_if_fail (GLOSS_IS_CLIPPER (self));
+
+  self->page_timeout_ms = MAX (timeout_ms, 1);
 }
 
 void
@@ -964,13 +1191,34 @@ load_changed_cb (WebKitWebView   *web_view,
                                              _("The page changed while it was being clipped; clip it again once it has loaded")));
 }
 
+static void
+web_process_terminated_cb (WebKitWebView                     *web_view,
+                           WebKitWebProcessTerminationReason  reason,
+                           gpointer                           user_data)
+{
+  fail_page (user_data, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                             _("The page stopped responding while it was being clipped")));
+}
+
 static gboolean
 extract_timeout_cb (gpointer user_data)
 {
   GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
+  g_autoptr(WebKitWebView) web_view = g_object_ref (data->web_view);
 
   data->timeout_id = 0;
+
+  /* A page whose script never ends keeps its process from anything else,
+   * the next page included: a fresh process replaces it. */
+  if (!data->evaluated || !webkit_web_view_get_is_web_process_responsive (web_view))
+    {
+      fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
+                                            _("The page stopped responding while it was being clipped")));
+      webkit_web_view_terminate_web_process (web_view);
+      return G_SOURCE_REMOVE;
+    }
+
   fail_page (task, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
                                         _("The page took too long to give up its article")));
 
@@ -988,9 +1236,16 @@ evaluate_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+  data->evaluated = TRUE;
 
   /* The message may already have come, or failed the clip. */
   if (data->message_handler == 0)
+    return;
+
+  /* The answer of a process that was ended comes before WebKit says so:
+   * "web-process-terminated" fails the clip, once that process is gone
+   * for good, so that its news cannot reach the next page. */
+  if (value == NULL && watchdog_replaced (data->web_view))
     return;
 
   if (value == NULL)
@@ -1066,11 +1321,16 @@ gloss_clipper_clip_async (GlossClipper        *self,
   data->message_handler = g_signal_connect (data->manager, "script-message-received::" GLOSS_MESSAGE_HANDLER,
                                             G_CALLBACK (script_message_received_cb), task);
   data->load_handler = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), task);
-  data->timeout_id = g_timeout_add_seconds (EXTRACT_TIMEOUT_S, extract_timeout_cb, task);
+  data->terminated_handler = g_signal_connect (web_view, "web-process-terminated",
+                                                G_CALLBACK (web_process_terminated_cb), task);
+  data->timeout_id = g_timeout_add (self->page_timeout_ms, extract_timeout_cb, task);
   g_object_ref (task);
 
-  call = g_strdup_printf ("glossClip ('%s', '%s');", data->token,
-                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article");
+  /* A background view's page may still be changing: the script waits for
+   * it to settle there. */
+  call = g_strdup_printf ("glossClip ('%s', '%s', %s);", data->token,
+                          mode == GLOSS_CLIP_MODE_WHOLE_PAGE ? "whole-page" : "article",
+                          g_object_get_data (G_OBJECT (web_view), "gloss-clipper-watchdog") ? "true" : "false");
   webkit_web_view_evaluate_javascript (web_view, call, -1, GLOSS_SCRIPT_WORLD, NULL,
                                        NULL, evaluate_cb, g_object_ref (task));
 }

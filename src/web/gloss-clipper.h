@@ -58,8 +58,22 @@ GlossLibrary *gloss_clipper_get_library      (GlossClipper        *self);
  * user content manager, in the gloss world. */
 void          gloss_clipper_add_scripts      (WebKitUserContentManager *manager);
 
+/* Makes a web view that clips in the background (nobody sees it) safe
+ * from pages that fight back: script dialogs are answered at once, as a
+ * person closing them would (a "leave this page?" lets it go), printing,
+ * log-in, file and permission requests are refused, and a web
+ * process that stops answering for a few seconds is terminated, so that
+ * the next page loads in a fresh one ("web-process-terminated" tells).
+ * Never for a view a person uses. */
+void          gloss_clipper_prepare_background_view (WebKitWebView *web_view);
+
 void          gloss_clipper_set_image_limits (GlossClipper        *self,
                                               gsize                max_bytes,
+                                              guint                timeout_ms);
+/* How long the page may take to give up its article (30 s unless a test
+ * lowers it); a page that has not even run the call by then has hung, and
+ * its web process is replaced. */
+void          gloss_clipper_set_page_timeout (GlossClipper        *self,
                                               guint                timeout_ms);
 /* GLOSS_CLIP_MAX_MESSAGE_SIZE unless a test lowers it. */
 void          gloss_clipper_set_max_message_size (GlossClipper    *self,

@@ -81,6 +81,42 @@ split_lines (const char *text)
   return lines;
 }
 
+/* Whether the character before @p (in @line) or at @p is a letter or
+ * digit, in any script. */
+static gboolean
+is_word_char_before (const char *line,
+                     const char *p)
+{
+  const char *prev = g_utf8_find_prev_char (line, p);
+
+  return prev != NULL && g_unichar_isalnum (g_utf8_get_char_validated (prev, p - prev));
+}
+
+static gboolean
+is_word_char_at (const char *p)
+{
+  return *p != '\0' && g_unichar_isalnum (g_utf8_get_char_validated (p, -1));
+}
+
+/* "&name;", "&#123;" or "&#x1F;": what CommonMark reads as a reference. */
+static gboolean
+starts_entity (const char *p)
+{
+  const char *q = p + 1;
+  guint n = 0;
+
+  if (*q == '#')
+    {
+      q++;
+      if (*q == 'x' || *q == 'X')
+        q++;
+    }
+  while (g_ascii_isalnum (q[n]) && n < 32)
+    n++;
+
+  return n > 0 && q[n] == ';';
+}
+
 /* Escapes one trimmed line. Backslash escapes are defined for every ASCII
  * punctuation character in CommonMark, so escaping too much is harmless;
  * escaping too little turns the user's text into structure. */
@@ -116,14 +152,58 @@ append_escaped_line (GString    *out,
     {
       switch (*p)
         {
-        case '\\': case '`': case '*': case '_': case '[': case ']':
-        case '<': case '>': case '&': case '|': case '~': case '#':
-        case '$':
-          g_string_append_c (out, '\\');
-          G_GNUC_FALLTHROUGH;
+        case '_':
+        case '~':
+          /* Inside a word they can never open or close emphasis (nor GFM's
+           * strikethrough), and an escape there ends up in the address of
+           * a GitHub or Obsidian autolink (a%5C_b). */
+          if (p > line && is_word_char_before (line, p) && is_word_char_at (p + 1))
+            {
+              g_string_append_c (out, *p);
+              continue;
+            }
+          break;
+
+        case '#':
+          /* Only a heading at the start of a line, or an Obsidian tag
+           * (#word after a space), is structure. */
+          if (p > line && !g_ascii_isspace (p[-1]))
+            {
+              g_string_append_c (out, *p);
+              continue;
+            }
+          break;
+
+        case '&':
+          /* Only an entity or character reference (&amp; &#38;) is. */
+          if (!starts_entity (p))
+            {
+              g_string_append_c (out, *p);
+              continue;
+            }
+          break;
+
+        case '=':
+        case '%':
+          /* Obsidian's ==highlight== and %%hidden comment%%. */
+          if (p[1] != *p && (p == line || p[-1] != *p))
+            {
+              g_string_append_c (out, *p);
+              continue;
+            }
+          break;
+
+        case '\\': case '`': case '*': case '[': case ']':
+        case '<': case '>': case '|': case '$':
+          break;
+
         default:
           g_string_append_c (out, *p);
+          continue;
         }
+
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
     }
 }
 

@@ -27,6 +27,11 @@
 #define CONTEXT_LENGTH 32
 /* Local minima kept from the approximate search before scoring. */
 #define MAX_FUZZY_CANDIDATES 256
+/* Quotes longer than this (in code points) are anchored by their exact
+ * text and context only: the approximate search costs time and memory in
+ * proportion to the quote's length times the article's, and nobody edits
+ * a passage of thousands of characters and expects it found again. */
+#define MAX_FUZZY_QUOTE 4096
 
 struct _GlossText
 {
@@ -209,6 +214,33 @@ code_point_at_byte (GlossText *text,
   return lo;
 }
 
+/* The smallest p > 0 such that @s[i] == @s[i + p] for every i: the
+ * shortest shift at which the string can overlap itself (@len when it
+ * cannot). Knuth–Morris–Pratt's failure function, in linear time. */
+static gsize
+smallest_period (const char *s,
+                 gsize       len)
+{
+  g_autofree gsize *fail = NULL;
+  gsize k = 0;
+
+  if (len == 0)
+    return 1;
+
+  fail = g_new (gsize, len);
+  fail[0] = 0;
+  for (gsize i = 1; i < len; i++)
+    {
+      while (k > 0 && s[i] != s[k])
+        k = fail[k - 1];
+      if (s[i] == s[k])
+        k++;
+      fail[i] = k;
+    }
+
+  return len - fail[len - 1];
+}
+
 /* A quote, prefix or suffix as code points; invalid UTF-8 (from a damaged
  * file) is repaired rather than trusted. */
 static gunichar *
@@ -347,52 +379,6 @@ typedef struct
 } Pattern;
 
 static void
-pattern_init (Pattern        *pat,
-              const gunichar *chars,
-              guint           m,
-              gboolean        reversed)
-{
-  guint n_others = 0, size = 16;
-
-  pat->m = m;
-  pat->n_blocks = (m + 63) / 64;
-  pat->ascii = g_new0 (guint64, 256 * pat->n_blocks);
-  pat->zero = g_new0 (guint64, pat->n_blocks);
-
-  while (size < 2 * m)
-    size *= 2;
-  pat->mask = size - 1;
-  pat->keys = g_new (gunichar, size);
-  pat->slots = g_new (guint, size);
-  memset (pat->keys, 0xff, size * sizeof (gunichar));
-  pat->others = g_new0 (guint64, (gsize) m * pat->n_blocks);
-
-  for (guint i = 0; i < m; i++)
-    {
-      gunichar c = chars[reversed ? m - 1 - i : i];
-      guint64 *vec;
-
-      if (c < 256)
-        vec = pat->ascii + (gsize) c * pat->n_blocks;
-      else
-        {
-          guint h = (c * 2654435761u) & pat->mask;
-
-          while (pat->keys[h] != c && pat->keys[h] != (gunichar) -1)
-            h = (h + 1) & pat->mask;
-          if (pat->keys[h] == (gunichar) -1)
-            {
-              pat->keys[h] = c;
-              pat->slots[h] = n_others++;
-            }
-          vec = pat->others + (gsize) pat->slots[h] * pat->n_blocks;
-        }
-
-      vec[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
-    }
-}
-
-static void
 pattern_clear (Pattern *pat)
 {
   g_free (pat->ascii);
@@ -420,6 +406,61 @@ pattern_peq (const Pattern *pat,
     }
 
   return pat->zero;
+}
+
+static void
+pattern_init (Pattern        *pat,
+              const gunichar *chars,
+              guint           m,
+              gboolean        reversed)
+{
+  guint n_others = 0, size = 16;
+
+  pat->m = m;
+  pat->n_blocks = (m + 63) / 64;
+  pat->ascii = g_new0 (guint64, 256 * pat->n_blocks);
+  pat->zero = g_new0 (guint64, pat->n_blocks);
+
+  while (size < 2 * m)
+    size *= 2;
+  pat->mask = size - 1;
+  pat->keys = g_new (gunichar, size);
+  pat->slots = g_new (guint, size);
+  memset (pat->keys, 0xff, size * sizeof (gunichar));
+
+  /* One vector per distinct code point above 255, not per position: the
+   * table grows with the alphabet of the quote, never with its square. */
+  for (guint i = 0; i < m; i++)
+    {
+      gunichar c = chars[i];
+      guint h;
+
+      if (c < 256)
+        continue;
+
+      h = (c * 2654435761u) & pat->mask;
+      while (pat->keys[h] != c && pat->keys[h] != (gunichar) -1)
+        h = (h + 1) & pat->mask;
+      if (pat->keys[h] == (gunichar) -1)
+        {
+          pat->keys[h] = c;
+          pat->slots[h] = n_others++;
+        }
+    }
+  pat->others = g_new0 (guint64, (gsize) MAX (n_others, 1) * pat->n_blocks);
+
+  for (guint i = 0; i < m; i++)
+    {
+      gunichar c = chars[reversed ? m - 1 - i : i];
+      guint64 *vec;
+
+      if (c < 256)
+        vec = pat->ascii + (gsize) c * pat->n_blocks;
+      else
+        vec = (guint64 *) pattern_peq (pat, c);
+
+      vec[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+    }
 }
 
 /* One column of one 64-row block; @hin is the horizontal delta entering
@@ -767,7 +808,7 @@ anchor_fuzzy (GlossText      *text,
   guint n = text->n_chars;
   guint reach, from, to, k_out;
 
-  if (k == 0 || n == 0)
+  if (k == 0 || n == 0 || m > MAX_FUZZY_QUOTE)
     return FALSE;
 
   pattern_init (&forward, pat_chars, m, FALSE);
@@ -830,6 +871,7 @@ gloss_anchor_quote (GlossText  *text,
   const char *hay, *hay_end, *p;
   gboolean found = FALSE;
   guint best_score = 0, best_start = 0, s = 0, e = 0;
+  gsize period = 0;
 
   g_return_val_if_fail (text != NULL, GLOSS_ANCHOR_ORPHAN);
 
@@ -862,19 +904,35 @@ gloss_anchor_quote (GlossText  *text,
   while (hay < hay_end &&
          (p = memmem (hay, hay_end - hay, exact_valid, exact_bytes)) != NULL)
     {
-      guint at = code_point_at_byte (text, p - text->utf8);
-      guint score = context_agreement (text, pre, pre_len, at, TRUE) +
-                    context_agreement (text, suf, suf_len, at + m, FALSE);
+      /* Occurrences of a quote that repeats itself ("aaaa…", "abab…")
+       * overlap, and searching again from each one would compare the whole
+       * quote each time: quadratic. Two occurrences are never closer than
+       * the quote's smallest period, and the next one at that distance
+       * only needs the period's bytes compared. */
+      if (period == 0)
+        period = smallest_period (exact_valid, exact_bytes);
 
-      if (!found || score > best_score ||
-          (score == best_score && distance (at, start) < distance (best_start, start)))
+      for (;;)
         {
-          found = TRUE;
-          best_score = score;
-          best_start = at;
+          guint at = code_point_at_byte (text, p - text->utf8);
+          guint score = context_agreement (text, pre, pre_len, at, TRUE) +
+                        context_agreement (text, suf, suf_len, at + m, FALSE);
+
+          if (!found || score > best_score ||
+              (score == best_score && distance (at, start) < distance (best_start, start)))
+            {
+              found = TRUE;
+              best_score = score;
+              best_start = at;
+            }
+
+          if (period >= exact_bytes || (gsize) (hay_end - p) < exact_bytes + period ||
+              memcmp (p + exact_bytes, exact_valid + exact_bytes - period, period) != 0)
+            break;
+          p += period;
         }
 
-      hay = g_utf8_next_char (p);
+      hay = p + period;
     }
 
   if (found)

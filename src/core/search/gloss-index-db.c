@@ -49,6 +49,7 @@
 #include "gloss-index-db.h"
 #include "gloss-index-highlight.h"
 #include "gloss-search-result.h"
+#include "gloss-search-text.h"
 
 /* Title, tags, quotes and notes count more than the body text. */
 #define RANK_FUNCTION "bm25(10.0, 2.0, 3.0, 1.0, 8.0, 5.0, 5.0, 0.5, 1.0)"
@@ -1381,6 +1382,20 @@ read_clip (int         dir_fd,
     g_clear_pointer (&data->body, g_free);
   clean_text (data->body);
 
+  /* Words on either side of a <br> or a block edge are one word in
+   * article.txt: article.html says where they part. */
+  if (data->body != NULL)
+    {
+      g_autofree char *html = NULL;
+      char *marked;
+
+      /* Missing, a link or unreadable: the text stays as it is. */
+      gloss_fs_read (folder_path, "article.html", G_MAXSIZE / 2, &html, NULL, NULL);
+      marked = gloss_search_text_new (data->body, html);
+      g_free (data->body);
+      data->body = marked;
+    }
+
   return TRUE;
 }
 
@@ -1733,14 +1748,14 @@ make_snippet (GlossIndexDb      *self,
 
               snippet = gloss_highlighter_snippet (highlighter, "body", text, SNIPPET_TOKENS, &first);
               if (snippet != NULL)
-                *match_offset = g_utf8_pointer_to_offset (text, text + first);
+                *match_offset = gloss_search_text_to_article_offset (text, first);
             }
           else if (strlen (text) > 240)
             snippet = gloss_highlighter_snippet (highlighter, content_columns[i], text, SNIPPET_TOKENS, NULL);
           else
             snippet = gloss_highlighter_mark (highlighter, content_columns[i], text);
           if (snippet != NULL)
-            g_strdelimit (snippet, "\n\t", ' ');
+            g_strdelimit (snippet, "\n\t" "\x1f", ' ');
         }
 
       if (snippet == NULL && excerpt != NULL && *excerpt != '\0')
@@ -1757,7 +1772,7 @@ make_snippet (GlossIndexDb      *self,
             }
           else
             snippet = g_strdup (body ? body : "");
-          g_strdelimit (snippet, "\n\t", ' ');
+          g_strdelimit (snippet, "\n\t" "\x1f", ' ');
         }
     }
   sqlite3_reset (stmt);

@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 /* The SQLite side of the search index: blocking calls, to be made from one
  * thread at a time (GlossIndex's worker). Private to src/core. */
 
-#define GLOSS_INDEX_SCHEMA_VERSION 3
+/* 4: the folders table of the start-up freshness check, and article text
+ * that keeps its line-break and block boundaries (each was a "3" on its own
+ * branch, so every older index is rebuilt once). */
+#define GLOSS_INDEX_SCHEMA_VERSION 4
 
 typedef struct _GlossIndexDb GlossIndexDb;
 
