@@ -66,9 +66,10 @@ static const GOptionEntry entries[] = {
   { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
   { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
+  { "clip-pending", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip every page an import kept that is not clipped yet, without showing a window"), NULL },
   { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
   { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
-  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import FILE: Pocket, Omnivore, Instapaper, wallabag, bookmarks, Hypothesis, W3C, Readwise or a list of URLs"), N_("FILE") },
   { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see gloss(1))"), N_("FILE") },
   { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
   { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
@@ -446,16 +447,15 @@ run_export (Run *run)
                                        flags, run->out, run->err);
 }
 
-/* The import's data goes into the library here; the pages it names are
- * clipped by the GUI program afterwards, as `gloss --clip` would. */
+/* Keep first, clip later (docs/import.md): every item is kept here, with
+ * no network and no display; `gloss --clip-pending` clips the pages. */
 static int
 run_import (Run *run)
 {
   g_autofree char *file = NULL;
 
   g_variant_dict_lookup (run->options, "import", "^ay", &file);
-  run->clip_urls = g_ptr_array_new_with_free_func (g_free);
-  return gloss_cli_import (run->library, file, run->clip_urls, run->out, run->err);
+  return gloss_cli_import (run->library, file, NULL, run->out, run->err);
 }
 
 static const Command commands[] = {
@@ -466,6 +466,7 @@ static const Command commands[] = {
   { "export-jsonld", run_export },
   { "import", run_import },
   { "clip", NULL },
+  { "clip-pending", NULL },
 };
 
 static int

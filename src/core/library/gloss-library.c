@@ -311,7 +311,8 @@ gloss_library_add (GlossLibrary  *self,
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
   g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
-  g_return_val_if_fail (article_html != NULL && article_text != NULL, FALSE);
+  /* Both NULL: a page not clipped yet (FORMAT.md). */
+  g_return_val_if_fail ((article_html == NULL) == (article_text == NULL), FALSE);
 
   if (gloss_clip_get_folder (clip) != NULL)
     {
@@ -326,6 +327,17 @@ gloss_library_add (GlossLibrary  *self,
   page.html = article_html;
   page.text = article_text;
   return gloss_clip_writer_commit (writer, &page, error) != NULL;
+}
+
+void
+gloss_library_add_written (GlossLibrary *self,
+                           GlossClip    *clip)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+  g_return_if_fail (gloss_library_lookup (self, gloss_clip_get_id (clip)) == NULL);
+
+  _gloss_library_insert_clip (self, clip);
 }
 
 gboolean

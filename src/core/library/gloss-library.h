@@ -67,6 +67,10 @@ gboolean      gloss_library_add              (GlossLibrary         *self,
                                               const char           *article_html,
                                               const char           *article_text,
                                               GError              **error);
+/* Adds to the model a new clip a GlossClipWriter committed with
+ * gloss_clip_writer_set_add_later(). */
+void          gloss_library_add_written      (GlossLibrary         *self,
+                                              GlossClip            *clip);
 /* Saves a changed clip (clip.json, under its lock, with what another
  * writer saved meanwhile folded in) and tells the listeners. */
 gboolean      gloss_library_save             (GlossLibrary         *self,
