@@ -62,17 +62,21 @@ static void
 append_summary (GString            *out,
                 GlossExportSummary *summary)
 {
-  /* Translators: the numbers of clips and highlights, then the file or
-   * folder exported to. */
-  g_string_append_printf (out, _("Exported %u clips (%u highlights) to %s"),
-                          summary->clips, summary->annotations, summary->path);
+  /* Translators: %s is the file or folder exported to. */
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Exported %u clip to %s\n", "Exported %u clips to %s\n", summary->clips),
+                          summary->clips, summary->path);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "The export holds %u highlight.\n", "The export holds %u highlights.\n", summary->annotations),
+                          summary->annotations);
   if (summary->files_unchanged > 0)
-    /* Translators: follows “Exported … to FOLDER”. */
-    g_string_append_printf (out, _(": %u files written, %u already up to date"),
-                            summary->files_written, summary->files_unchanged);
-  g_string_append_c (out, '\n');
+    {
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u file was written.\n", "%u files were written.\n", summary->files_written),
+                              summary->files_written);
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u file was already up to date.\n", "%u files were already up to date.\n", summary->files_unchanged),
+                              summary->files_unchanged);
+    }
   if (summary->skipped > 0)
-    g_string_append_printf (out, _("Left out %u damaged clips (see gloss --verify)\n"), summary->skipped);
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Left out %u damaged clip (see gloss --verify)\n", "Left out %u damaged clips (see gloss --verify)\n", summary->skipped),
+                            summary->skipped);
 }
 
 int

@@ -1013,7 +1013,10 @@ gloss_import_parse_json_text (const char  *start,
   if (json_too_deep (start))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("“%s” is damaged: its JSON is nested more than %d levels deep"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” is damaged: its JSON is nested more than %d level deep",
+                                "“%s” is damaged: its JSON is nested more than %d levels deep",
+                                MAX_JSON_DEPTH),
                    name, MAX_JSON_DEPTH);
       return NULL;
     }
