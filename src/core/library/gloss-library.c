@@ -31,6 +31,7 @@
 #include "gloss-id.h"
 #include "gloss-library.h"
 #include "gloss-library-private.h"
+#include "gloss-merge.h"
 
 /* Changes arrive as bursts (a temporary file, a rename, an attribute
  * change): wait this long after the first event, then reload once. */
@@ -64,6 +65,7 @@ struct _GlossLibrary
 
   guint         loaded : 1;
   guint         monitoring : 1;
+  guint         merging : 1;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -326,15 +328,29 @@ typedef struct
   GlossClip    **results;
   GCancellable  *cancellable;
   gint           next;
+  gboolean       merge;
 } ScanJob;
 
 static GlossClip *
 load_one (GFile      *clips_folder,
-          const char *name)
+          const char *name,
+          gboolean    merge)
 {
   g_autoptr(GFile) folder = g_file_get_child (clips_folder, name);
   g_autoptr(GError) error = NULL;
   GlossClip *clip;
+
+  /* A sync tool's conflict copies are merged before the clip is read
+   * (FORMAT.md "Several machines"), in the scan that reads it anyway. */
+  if (merge && gloss_merge_folder_has_copies (folder))
+    {
+      g_autoptr(GFile) library_folder = g_file_get_parent (clips_folder);
+      g_autoptr(GlossMergeReport) report = gloss_merge_clip_folder (library_folder, folder, &error);
+
+      if (report == NULL)
+        g_debug ("%s", error->message);
+      g_clear_error (&error);
+    }
 
   clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
   if (clip != NULL)
@@ -357,16 +373,31 @@ scan_worker (gpointer data)
     {
       if (g_cancellable_is_cancelled (job->cancellable))
         break;
-      job->results[i] = load_one (job->clips_folder, job->names->pdata[i]);
+      job->results[i] = load_one (job->clips_folder, job->names->pdata[i], job->merge);
     }
 
   return NULL;
 }
 
+static GPtrArray *
+scan_clips (GFile         *clips_folder,
+            gboolean       merge,
+            GCancellable  *cancellable,
+            GError       **error);
+
 GPtrArray *
 gloss_library_scan_clips (GFile         *clips_folder,
                           GCancellable  *cancellable,
                           GError       **error)
+{
+  return scan_clips (clips_folder, FALSE, cancellable, error);
+}
+
+static GPtrArray *
+scan_clips (GFile         *clips_folder,
+            gboolean       merge,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autofree char *path = g_file_get_path (clips_folder);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -411,6 +442,7 @@ gloss_library_scan_clips (GFile         *clips_folder,
   job.names = names;
   job.results = g_new0 (GlossClip *, MAX (names->len, 1));
   job.cancellable = cancellable;
+  job.merge = merge;
 
   /* Twice the processors: a thread waiting for a file to be read leaves
    * its processor to another that parses. */
@@ -473,9 +505,9 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  GFile *clips_folder = task_data;
+  GlossLibrary *self = source_object;
   GError *error = NULL;
-  GPtrArray *clips = gloss_library_scan_clips (clips_folder, cancellable, &error);
+  GPtrArray *clips = scan_clips (self->clips_folder, self->merging, cancellable, &error);
 
   if (clips == NULL)
     g_task_return_error (task, error);
@@ -545,7 +577,7 @@ gloss_library_load (GlossLibrary  *self,
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
 
-  clips = gloss_library_scan_clips (self->clips_folder, cancellable, error);
+  clips = scan_clips (self->clips_folder, self->merging, cancellable, error);
   if (clips == NULL)
     return FALSE;
 
@@ -1123,6 +1155,18 @@ reload_one (GlossLibrary *self,
   g_autoptr(GlossClip) fresh = NULL;
   GlossClip *existing = gloss_library_lookup (self, id);
 
+  /* A conflict copy that came while the app runs: merged, then the clip
+   * is read as usual (the merge's own write brings it back here, and
+   * finds nothing left to merge). */
+  if (self->merging && gloss_merge_folder_has_copies (folder))
+    {
+      g_autoptr(GlossMergeReport) report = gloss_merge_clip_folder (self->folder, folder, &error);
+
+      if (report == NULL)
+        g_debug ("%s", error->message);
+      g_clear_error (&error);
+    }
+
   fresh = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
   if (fresh == NULL)
     {
@@ -1467,4 +1511,13 @@ gloss_library_set_monitoring (GlossLibrary *self,
       g_hash_table_remove_all (self->id_to_wd);
       g_hash_table_remove_all (self->wd_to_id);
     }
+}
+
+void
+gloss_library_set_merging (GlossLibrary *self,
+                           gboolean      merging)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+
+  self->merging = !!merging;
 }
