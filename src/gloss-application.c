@@ -23,6 +23,7 @@
 #include "gloss-cli-clip.h"
 #include "gloss-cli-export.h"
 #include "gloss-cli-library.h"
+#include "gloss-cli-merge.h"
 #include "gloss-cli-search.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
@@ -52,6 +53,8 @@ static const GOptionEntry main_entries[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
   { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
+  { "merge-conflicts", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge the conflict copies that sync tools left in the library"), NULL },
+  { "merge-clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge BASE, OURS and THEIRS versions of a clip.json into OURS (git’s merge driver)"), NULL },
   { "search", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Search the library and print the ranked results"), N_("QUERY") },
   { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
@@ -134,6 +137,7 @@ load_library_cb (gpointer user_data)
   GlossApplication *self = user_data;
 
   self->load_source = 0;
+  gloss_library_set_merging (self->library, TRUE);
   gloss_library_load_async (self->library, self->cancellable, library_load_cb, g_object_ref (self));
 
   return G_SOURCE_REMOVE;
@@ -502,6 +506,8 @@ run_tool (GVariantDict *options)
 
   n_tools += g_variant_dict_contains (options, "list");
   n_tools += g_variant_dict_contains (options, "verify");
+  n_tools += g_variant_dict_contains (options, "merge-conflicts");
+  n_tools += g_variant_dict_contains (options, "merge-clip");
   n_tools += g_variant_dict_contains (options, "search");
   n_tools += g_variant_dict_contains (options, "clip");
   n_tools += g_variant_dict_contains (options, "export-markdown");
@@ -529,7 +535,23 @@ run_tool (GVariantDict *options)
       return 2;
     }
 
+  if (g_variant_dict_contains (options, "merge-clip"))
+    {
+      g_autofree const char **files = NULL;
+
+      g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &files);
+      if (files == NULL || g_strv_length ((char **) files) != 3)
+        {
+          g_printerr ("gloss: %s\n", _("--merge-clip takes three files: BASE OURS THEIRS"));
+          return 2;
+        }
+      return finish_tool (gloss_cli_merge_clip (files[0], files[1], files[2], out, err), out, err);
+    }
+
   library = resolve_library_folder (options);
+
+  if (g_variant_dict_contains (options, "merge-conflicts"))
+    return finish_tool (gloss_cli_merge_conflicts (library, out, err), out, err);
 
   if (g_variant_dict_contains (options, "clip"))
     {
