@@ -993,6 +993,91 @@ test_merge_folder_damaged_clip (void)
   g_assert_cmpstr (after, ==, "{\"format\": 1, \"id\": \"c1\"");
 }
 
+/* --- the app's edits keep the fields ------------------------------------ */
+
+static JsonObject *
+saved_json (GlossClip *clip)
+{
+  g_autoptr(GFile) file = g_file_get_child (gloss_clip_get_folder (clip), "clip.json");
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *data = gloss_test_read_file (path);
+
+  return read_clip (data);
+}
+
+static void
+test_edits (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("edits");
+  g_autofree char *clips = g_build_filename (library, "clips", NULL);
+  g_autoptr(GFile) clips_dir = g_file_new_for_path (clips);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/a", "Title");
+  g_autoptr(GlossAnnotation) a = gloss_annotation_new ("quote", "", "", 0, 5, GLOSS_COLOR_YELLOW);
+  g_autoptr(GlossAnnotation) b = gloss_annotation_new ("other", "", "", 10, 15, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) undone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) m = NULL;
+  JsonObject *changed, *removed, *removed_tags;
+  const char *id_a = gloss_annotation_get_id (a);
+  g_autofree char *id_b = g_strdup (gloss_annotation_get_id (b));
+  g_autofree char *tags = NULL;
+
+  gloss_clip_add_tag (clip, "Keep");
+  gloss_clip_add_tag (clip, "Drop Me");
+  gloss_clip_add_annotation (clip, a);
+  gloss_clip_add_annotation (clip, b);
+  g_assert_true (gloss_clip_save_new (clip, clips_dir, "<p>quote other</p>", "quote other", &error));
+  g_assert_no_error (error);
+  before = saved_json (clip);
+
+  gloss_clip_set_title (clip, "New title");
+  gloss_clip_set_note (clip, "A page note");
+  gloss_clip_remove_tag (clip, "drop me");
+  gloss_clip_remove_annotation (clip, id_b);
+  /* Delete and Undo, at once: the restored highlight is later than its
+   * deletion. */
+  undone = g_object_ref (gloss_clip_find_annotation (clip, id_a));
+  gloss_clip_remove_annotation (clip, id_a);
+  gloss_clip_add_annotation (clip, undone);
+  g_assert_true (gloss_clip_save (clip, TRUE, &error));
+  g_assert_no_error (error);
+  after = saved_json (clip);
+
+  changed = json_object_get_object_member (after, "changed");
+  removed = json_object_get_object_member (after, "removed");
+  removed_tags = json_object_get_object_member (after, "removed_tags");
+  g_assert_true (json_object_has_member (changed, "title"));
+  g_assert_true (json_object_has_member (changed, "note"));
+  g_assert_true (json_object_has_member (changed, "tags"));
+  g_assert_true (json_object_has_member (removed, id_b));
+  g_assert_true (json_object_has_member (removed, id_a));
+  g_assert_true (json_object_has_member (removed_tags, "drop me"));
+  g_assert_cmpint (gloss_merge_compare_times (gloss_annotation_get_modified (undone),
+                                              json_object_get_string_member (removed, id_a)), >, 0);
+
+  /* Merged with the version from before (another machine that did not
+   * see these edits), the edits win: b and the tag stay deleted, the
+   * restored a stays. */
+  m = merged (before, after);
+  g_assert_cmpstr (member_string (m, "title"), ==, "New title");
+  g_assert_cmpstr (member_string (m, "note"), ==, "A page note");
+  g_assert_cmpuint (n_annotations (m), ==, 1);
+  g_assert_cmpstr (member_string (annotation_at (m, 0), "id"), ==, id_a);
+  tags = tags_joined (m);
+  g_assert_cmpstr (tags, ==, "Keep");
+
+  /* A clip that was never changed has none of the maps. */
+  {
+    g_autoptr(GlossClip) fresh = gloss_clip_new ("https://example.org/b", "B");
+    JsonObject *root = gloss_clip_to_json (fresh);
+
+    g_assert_false (json_object_has_member (root, "changed"));
+    g_assert_false (json_object_has_member (root, "removed"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1016,6 +1101,7 @@ main (int   argc,
   g_test_add_func ("/merge/random/pairs", test_random_pairs);
   g_test_add_func ("/merge/random/triples", test_random_triples);
   g_test_add_func ("/merge/random/self", test_random_histories);
+  g_test_add_func ("/merge/edits", test_edits);
   g_test_add_func ("/merge/copies/names", test_copy_names);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);

@@ -544,6 +544,20 @@ touch (GlossAnnotation *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
+void
+gloss_annotation_set_modified (GlossAnnotation *self,
+                               const char      *modified)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATION (self));
+  g_return_if_fail (gloss_time_is_valid (modified));
+
+  if (g_str_equal (self->modified, modified))
+    return;
+  g_free (self->modified);
+  self->modified = g_strdup (modified);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
 GlossColor
 gloss_annotation_get_color (GlossAnnotation *self)
 {
