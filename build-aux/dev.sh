@@ -28,6 +28,7 @@ packages="
   desktop-file-utils appstream
   clang libclang-rt-14-dev
   libcmark-dev libyaml-dev python3-jsonschema
+  syncthing
 "
 
 missing=""

@@ -770,10 +770,16 @@ merge_two (JsonObject  *a,
               {
                 JsonObject *in_base = ann_base ? g_hash_table_lookup (ann_base, key) : NULL;
 
+                /* Without a base: the loser's note is one a person
+                 * wrote if that highlight was changed at all since it
+                 * was made (a note that merely came along from the
+                 * common past was not). */
                 if (text_was_lost (note_of (winner), note_of (loser),
                                    in_base ? note_of (in_base) : NULL,
                                    has_base && in_base != NULL,
-                                   note_of (loser)[0] != '\0'))
+                                   note_of (loser)[0] != '\0' &&
+                                   gloss_merge_compare_times (get_string (loser, "modified"),
+                                                              get_string (loser, "created")) > 0))
                   add_lost_note (lost, key, note_of (loser), get_string (winner, "modified"));
               }
 
