@@ -53,6 +53,37 @@ print_lost (GString    *out,
     }
 }
 
+typedef struct
+{
+  GFile              *library_folder;
+  GFile              *clips_folder;
+  GPtrArray          *names;
+  GlossMergeReport  **reports;
+  char              **errors;
+  gint                next;
+} MergeJob;
+
+static gpointer
+merge_worker (gpointer data)
+{
+  MergeJob *job = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->names->len)
+    {
+      g_autoptr(GFile) folder = g_file_get_child (job->clips_folder, job->names->pdata[i]);
+      g_autoptr(GError) error = NULL;
+
+      if (!gloss_merge_folder_has_copies (folder))
+        continue;
+      job->reports[i] = gloss_merge_clip_folder (job->library_folder, folder, &error);
+      if (job->reports[i] == NULL)
+        job->errors[i] = g_strdup (error->message);
+    }
+
+  return NULL;
+}
+
 int
 gloss_cli_merge_conflicts (GFile   *library_folder,
                            GString *out,
@@ -63,7 +94,9 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
-  guint n_copies = 0, n_clips = 0, n_left = 0;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  MergeJob job = { 0, };
+  guint n_copies = 0, n_clips = 0, n_left = 0, n_threads;
   const char *name;
 
   g_return_val_if_fail (G_IS_FILE (library_folder), 1);
@@ -95,21 +128,38 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
       g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names_cb);
 
+  job.library_folder = library_folder;
+  job.clips_folder = clips_folder;
+  job.names = names;
+  job.reports = g_new0 (GlossMergeReport *, MAX (names->len, 1));
+  job.errors = g_new0 (char *, MAX (names->len, 1));
+
+  /* As --verify: most of the time is waiting for the disk (each merge is
+   * a durable write), so several folders at once. */
+  g_type_ensure (GLOSS_TYPE_CLIP);
+  g_type_ensure (GLOSS_TYPE_ANNOTATION);
+  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
+  if (names->len < 32)
+    n_threads = 1;
+  for (guint i = 1; i < n_threads; i++)
+    g_ptr_array_add (threads, g_thread_new ("gloss-merge", merge_worker, &job));
+  merge_worker (&job);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (threads->pdata[i]);
+
   for (guint i = 0; i < names->len; i++)
     {
-      g_autoptr(GFile) folder = g_file_get_child (clips_folder, names->pdata[i]);
-      g_autoptr(GlossMergeReport) report = NULL;
+      g_autoptr(GlossMergeReport) report = g_steal_pointer (&job.reports[i]);
+      g_autofree char *failed = g_steal_pointer (&job.errors[i]);
 
-      if (!gloss_merge_folder_has_copies (folder))
-        continue;
-
-      g_clear_error (&error);
-      if (!(report = gloss_merge_clip_folder (library_folder, folder, &error)))
+      if (failed != NULL)
         {
-          g_string_append_printf (out, "! clips/%s: %s\n", (const char *) names->pdata[i], error->message);
+          g_string_append_printf (out, "! clips/%s: %s\n", (const char *) names->pdata[i], failed);
           n_left++;
           continue;
         }
+      if (report == NULL)
+        continue;
 
       if (report->merged->len > 0)
         {
@@ -130,6 +180,8 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
           n_left++;
         }
     }
+  g_free (job.reports);
+  g_free (job.errors);
 
   if (n_copies == 0 && n_left == 0)
     {

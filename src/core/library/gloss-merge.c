@@ -13,9 +13,19 @@
 
 #define G_LOG_DOMAIN "gloss-merge"
 
+/* getdents64() */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "gloss-clip-private.h"
@@ -1336,14 +1346,65 @@ gloss_merge_is_sync_file (const char *name)
          g_str_has_prefix (name, ".dropbox");
 }
 
+#ifdef __linux__
+/* The start-up check reads each of 10,000 clip folders: three system calls
+ * each (open, one getdents64 for the handful of names a clip has, close)
+ * instead of GDir's five. */
+static gboolean
+folder_has_copies_fast (const char *path,
+                        gboolean   *has)
+{
+  char buf[8192] __attribute__ ((aligned (8)));
+  gboolean done = FALSE;
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+
+  *has = FALSE;
+  while (!done && !*has)
+    {
+      ssize_t n = getdents64 (fd, buf, sizeof buf);
+
+      if (n <= 0)
+        break;
+      for (ssize_t off = 0; off < n && !*has;)
+        {
+          const struct dirent64 *entry = (const struct dirent64 *) (buf + off);
+
+          off += entry->d_reclen;
+          if (entry->d_name[0] == 'c' || entry->d_name[0] == 'a')
+            *has = gloss_merge_conflict_copy_of (entry->d_name, NULL) != GLOSS_SYNC_TOOL_NONE;
+        }
+      /* A buffer far from full held the whole folder. */
+      done = n < (ssize_t) sizeof buf - 1024;
+    }
+
+  close (fd);
+  return TRUE;
+}
+#endif
+
 gboolean
 gloss_merge_folder_has_copies (GFile *clip_folder)
 {
-  g_autofree char *path = g_file_get_path (clip_folder);
+  const char *path = g_file_peek_path (clip_folder);
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  if (path == NULL || !(dir = g_dir_open (path, 0, NULL)))
+  if (path == NULL)
+    return FALSE;
+
+#ifdef __linux__
+  {
+    gboolean has;
+
+    if (folder_has_copies_fast (path, &has))
+      return has;
+  }
+#endif
+
+  if (!(dir = g_dir_open (path, 0, NULL)))
     return FALSE;
   while ((name = g_dir_read_name (dir)))
     if (gloss_merge_conflict_copy_of (name, NULL) != GLOSS_SYNC_TOOL_NONE)
@@ -1378,9 +1439,28 @@ trash_copy (GFile       *library_folder,
   g_autoptr(GFile) trash = NULL;
   g_autoptr(GFile) dest = NULL;
 
-  if (g_file_trash (copy, NULL, &local_error))
-    return TRUE;
-  g_debug ("No desktop trash for a conflict copy (%s); using the library's own", local_error->message);
+  /* Named after its clip in the trash: a sync tool gives the copies of
+   * many clips the same name, and a trash that finds a name taken tries
+   * the next one by one (thousands of copies would take minutes). */
+  name = g_file_get_basename (copy);
+  {
+    g_autofree char *trash_name = g_strconcat (clip_id, ".", name, NULL);
+    g_autoptr(GFile) parent = g_file_get_parent (copy);
+    g_autoptr(GFile) named = g_file_get_child (parent, trash_name);
+
+    if (g_rename (g_file_peek_path (copy), g_file_peek_path (named)) == 0)
+      {
+        if (g_file_trash (named, NULL, &local_error))
+          return TRUE;
+        /* Back as it was, for the library's own trash below. */
+        if (g_rename (g_file_peek_path (named), g_file_peek_path (copy)) != 0)
+          g_warning ("Could not rename %s back", g_file_peek_path (named));
+      }
+    else if (g_file_trash (copy, NULL, &local_error))
+      return TRUE;
+  }
+  g_debug ("No desktop trash for a conflict copy (%s); using the library's own",
+           local_error ? local_error->message : g_strerror (errno));
   g_clear_error (&local_error);
 
   folder_name = g_strconcat (clip_id, ".conflict-copies", NULL);
@@ -1396,7 +1476,6 @@ trash_copy (GFile       *library_folder,
     }
   g_clear_error (&local_error);
 
-  name = g_file_get_basename (copy);
   dest = g_file_get_child (trash, name);
   for (guint n = 1; g_file_query_exists (dest, NULL); n++)
     {
