@@ -16,6 +16,8 @@
 #include "gloss-clip-private.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
+#include "gloss-library.h"
+#include "gloss-library-private.h"
 #include "gloss-merge.h"
 #include "gloss-test-util.h"
 
@@ -1078,6 +1080,94 @@ test_edits (void)
   }
 }
 
+/* --- the app's library: at start-up and while it runs -------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+n_annotations_cb (GObject    *object,
+                  GParamSpec *pspec,
+                  gpointer    data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_library_merges (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("library-merges");
+  g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
+  g_autofree char *other_dir = g_build_filename (library, "clips", "c2", NULL);
+  g_autofree char *x = annotation ("a1", "2026-01-02T00:00:00Z", "yellow", "", 10);
+  g_autofree char *y = annotation ("a2", "2026-01-03T00:00:00Z", "green", "", 20);
+  g_autofree char *z = annotation ("a3", "2026-01-04T00:00:00Z", "blue", "", 30);
+  g_autofree char *ma = g_strdup_printf ("\"annotations\": [%s]", x);
+  g_autofree char *mb = g_strdup_printf ("\"annotations\": [%s]", y);
+  g_autofree char *mc = g_strdup_printf ("\"annotations\": [%s], \"modified\": \"2026-01-04T00:00:00Z\"", z);
+  g_autoptr(JsonObject) a = clip_with (ma);
+  g_autoptr(JsonObject) b = clip_with (mb);
+  g_autoptr(JsonObject) c = clip_with (mc);
+  g_autoptr(JsonObject) c2 = clip_with ("\"id\": \"c2\", \"title\": \"Untouched\"");
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GlossLibrary) lib = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip;
+  gboolean changed = FALSE, timed_out = FALSE;
+  guint timeout;
+
+  write_clip_file (clip_dir, "clip.json", a);
+  write_clip_file (clip_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
+  write_clip_file (other_dir, "clip.json", c2);
+
+  /* --list and --verify's scan never writes: the copy stays. */
+  {
+    g_autofree char *clips = g_build_filename (library, "clips", NULL);
+    g_autoptr(GFile) clips_folder = g_file_new_for_path (clips);
+    g_autoptr(GPtrArray) scanned = gloss_library_scan_clips (clips_folder, NULL, &error);
+    g_autoptr(GFile) c1 = g_file_new_for_path (clip_dir);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (scanned->len, ==, 2);
+    g_assert_true (gloss_merge_folder_has_copies (c1));
+  }
+
+  /* At start-up, in the load. */
+  gloss_library_set_merging (lib, TRUE);
+  g_assert_true (gloss_library_load (lib, NULL, &error));
+  g_assert_no_error (error);
+  clip = gloss_library_lookup (lib, "c1");
+  g_assert_nonnull (clip);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
+  {
+    g_autoptr(GFile) c1 = g_file_new_for_path (clip_dir);
+
+    g_assert_false (gloss_merge_folder_has_copies (c1));
+  }
+
+  /* While it runs: a copy that appears is merged and the clip reloads. */
+  gloss_library_set_monitoring (lib, TRUE);
+  g_signal_connect (clip, "notify::n-annotations", G_CALLBACK (n_annotations_cb), &changed);
+  write_clip_file (clip_dir, "clip (conflicted copy 2026-11-29 223802).json", c);
+  timeout = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (!changed && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 3);
+  {
+    g_autoptr(GFile) c1 = g_file_new_for_path (clip_dir);
+
+    g_assert_false (gloss_merge_folder_has_copies (c1));
+  }
+  gloss_library_set_monitoring (lib, FALSE);
+  g_signal_handlers_disconnect_by_func (clip, n_annotations_cb, &changed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1103,6 +1193,7 @@ main (int   argc,
   g_test_add_func ("/merge/random/self", test_random_histories);
   g_test_add_func ("/merge/edits", test_edits);
   g_test_add_func ("/merge/copies/names", test_copy_names);
+  g_test_add_func ("/merge/copies/library", test_library_merges);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
 
