@@ -16,7 +16,11 @@
 # Copyright 2026 The Gloss developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: test-merge-syncthing.py PATH-TO-GLOSS
+# Then a second round with the app's library running on Ada's side
+# (gloss-test-watch: the library as the app loads and watches it): its file
+# monitor merges the copies as they come, and Bob does nothing at all.
+#
+# Usage: test-merge-syncthing.py PATH-TO-GLOSS [PATH-TO-GLOSS-TEST-WATCH]
 
 import json
 import os
@@ -34,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import merge_fixtures as fx  # noqa: E402
 
 GLOSS = os.path.abspath(sys.argv[1])
+WATCH = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 FOLDER = 'gloss-library'
 TIMEOUT = 120
 failures = []
@@ -214,6 +219,80 @@ def has_copies(a, b):
         len(fx.conflict_copies(a.library)) == len(fx.conflict_copies(b.library))
 
 
+def second_round(a, b, wait, ids):
+    watcher = subprocess.Popen([WATCH, a.library], env=a.env, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        ready = watcher.stdout.readline().strip()
+        check(ready == 'ready', 'the app’s library is loaded and watching: %r' % ready)
+
+        a.post('/rest/system/pause?device=' + b.device_id)
+        b.post('/rest/system/pause?device=' + a.device_id)
+        wait.until('the devices are apart again', lambda: not connected(a, b) and not connected(b, a))
+
+        new_a, new_b = fx.new_id(), fx.new_id()
+        with fx.Edit(a.library, 'c1') as e:
+            e.recolor(ids['c1'][0], 'blue')
+        with fx.Edit(a.library, 'c2') as e:
+            e.add_tag('ada-2')
+        with fx.Edit(a.library, 'c3') as e:
+            e.title('Ada’s title')
+        with fx.Edit(a.library, 'c4') as e:
+            e.add(fx.annotation(new_a, 100, 110, 'green'))
+        with fx.Edit(a.library, 'c5') as e:
+            e.page_note('Ada, second round')
+        with fx.Edit(b.library, 'c1') as e:
+            e.page_note('Bob, second round')
+        with fx.Edit(b.library, 'c2') as e:
+            e.delete(ids['c2'][1])
+        with fx.Edit(b.library, 'c3') as e:
+            e.annotation_note(ids['c3'][0], 'Bob’s second note')
+        with fx.Edit(b.library, 'c4') as e:
+            e.add(fx.annotation(new_b, 120, 130, 'pink'))
+        with fx.Edit(b.library, 'c5') as e:
+            e.page_note('Bob, second round')
+        a.scan()
+        b.scan()
+
+        a.post('/rest/system/resume?device=' + b.device_id)
+        b.post('/rest/system/resume?device=' + a.device_id)
+        wait.until('the devices meet again', lambda: connected(a, b) and connected(b, a))
+
+        # Ada's library merges each copy as Syncthing writes it; scans
+        # (the folder watcher is off in this test) carry the merges over.
+        def settled():
+            a.scan()
+            b.scan()
+            return in_sync(a, b) and not fx.conflict_copies(a.library) and not fx.conflict_copies(b.library)
+
+        wait.until('the watching library merges and the sync settles, Bob doing nothing', settled)
+        check(watcher.poll() is None, 'the app’s library is still running')
+    finally:
+        watcher.stdin.close()
+        watcher.wait(timeout=30)
+
+    check(fx.tree(a.library) == fx.tree(b.library), 'second round: the two libraries are identical')
+
+    def clip(clip_id):
+        return fx.read_clip(b.library, clip_id)
+
+    def ann(clip_id, ann_id):
+        found = [x for x in clip(clip_id)['annotations'] if x['id'] == ann_id]
+        return found[0] if found else None
+
+    check(ann('c1', ids['c1'][0])['color'] == 'blue' and clip('c1').get('note') == 'Bob, second round',
+          'second round c1: Ada’s colour, Bob’s page note')
+    check('ada-2' in clip('c2')['tags'] and ann('c2', ids['c2'][1]) is None,
+          'second round c2: Ada’s tag, Bob’s deletion')
+    check(clip('c3')['title'] == 'Ada’s title' and ann('c3', ids['c3'][0])['note'] == 'Bob’s second note',
+          'second round c3: Ada’s title, Bob’s note')
+    check(ann('c4', new_a) is not None and ann('c4', new_b) is not None, 'second round c4: both highlights')
+    check(clip('c5').get('note') == 'Bob, second round', 'second round c5: the later page note')
+    trash = os.path.join(a.env['XDG_DATA_HOME'], 'Trash', 'files')
+    print('second round: the watching library merged; Ada’s trash holds %d copies' % len(os.listdir(trash)),
+          flush=True)
+
+
 def main():
     if shutil.which('syncthing') is None:
         print('syncthing is not installed (Debian package syncthing): skipped')
@@ -340,6 +419,9 @@ def main():
               'the page note that lost is reported')
         verify = a.gloss('--verify', check=False)
         check('not merged yet' not in verify.stdout, 'gloss --verify: nothing left to merge')
+
+        if WATCH is not None:
+            second_round(a, b, wait, ids)
     finally:
         a.stop()
         b.stop()
