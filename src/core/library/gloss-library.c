@@ -84,6 +84,7 @@ enum {
   CLIP_ADDED,
   CLIP_CHANGED,
   CLIP_REMOVED,
+  COPIES_MERGED,
   N_SIGNALS
 };
 
@@ -227,6 +228,11 @@ gloss_library_class_init (GlossLibraryClass *klass)
   signals[CLIP_REMOVED] =
     g_signal_new ("clip-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, GLOSS_TYPE_CLIP);
+  /* Conflict copies were merged into this many clips (the clip when it is
+   * one, else NULL), at load or while watching: for a toast. */
+  signals[COPIES_MERGED] =
+    g_signal_new ("copies-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, GLOSS_TYPE_CLIP);
 }
 
 static void
@@ -340,6 +346,8 @@ load_one (GFile      *clips_folder,
   g_autoptr(GError) error = NULL;
   GlossClip *clip;
 
+  gboolean merged = FALSE;
+
   /* A sync tool's conflict copies are merged before the clip is read
    * (FORMAT.md "Several machines"), in the scan that reads it anyway. */
   if (merge && gloss_merge_folder_has_copies (folder))
@@ -349,12 +357,17 @@ load_one (GFile      *clips_folder,
 
       if (report == NULL)
         g_debug ("%s", error->message);
+      merged = report != NULL && report->changed;
       g_clear_error (&error);
     }
 
   clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
   if (clip != NULL)
-    return clip;
+    {
+      if (merged)
+        g_object_set_data (G_OBJECT (clip), "gloss-copies-merged", GINT_TO_POINTER (TRUE));
+      return clip;
+    }
 
   /* A folder without clip.json is a clip being written: not shown. */
   if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND))
@@ -491,6 +504,20 @@ set_clips (GlossLibrary *self,
       watch_folder (self, gloss_clip_get_id (clips->pdata[i]));
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, clips->len);
+
+  {
+    GlossClip *one = NULL;
+    guint n_merged = 0;
+
+    for (guint i = 0; i < clips->len; i++)
+      if (g_object_steal_data (clips->pdata[i], "gloss-copies-merged") != NULL)
+        {
+          one = clips->pdata[i];
+          n_merged++;
+        }
+    if (n_merged > 0)
+      g_signal_emit (self, signals[COPIES_MERGED], 0, n_merged, n_merged == 1 ? one : NULL);
+  }
 
   if (!self->loaded)
     {
@@ -1164,6 +1191,8 @@ reload_one (GlossLibrary *self,
 
       if (report == NULL)
         g_debug ("%s", error->message);
+      else if (report->changed)
+        g_signal_emit (self, signals[COPIES_MERGED], 0, 1, existing);
       g_clear_error (&error);
     }
 
