@@ -151,9 +151,9 @@ test_times (void)
   g_assert_cmpint (gloss_merge_compare_times (NULL, NULL), ==, 0);
 
   after = gloss_merge_time_after ("2999-01-01T00:00:00Z");
-  g_assert_cmpstr (after, ==, "2999-01-01T00:00:00.001Z");
+  g_assert_cmpstr (after, ==, "2999-01-01T00:00:01Z");
   after2 = gloss_merge_time_after ("2999-12-31T23:59:59.9995Z");
-  g_assert_cmpstr (after2, ==, "3000-01-01T00:00:00.000Z");
+  g_assert_cmpstr (after2, ==, "3000-01-01T00:00:00Z");
   g_assert_cmpint (gloss_merge_compare_times (after2, "2999-12-31T23:59:59.9995Z"), >, 0);
   now = gloss_merge_time_after ("2000-01-01T00:00:00Z");
   g_assert_true (gloss_time_is_valid (now));

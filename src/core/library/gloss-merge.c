@@ -167,24 +167,17 @@ char *
 gloss_merge_time_after (const char *time)
 {
   g_autofree char *now = gloss_time_now_string ();
-  g_autoptr(GDateTime) then = NULL;
   g_autoptr(GDateTime) later = NULL;
-  g_autofree char *seconds = NULL;
   Instant instant;
-  gint64 usec = 0;
 
   if (!parse_instant (time, &instant) || gloss_merge_compare_times (now, time) > 0)
     return g_steal_pointer (&now);
 
-  /* A millisecond later, written with milliseconds: later than @time
-   * whatever the length of its fraction. */
-  for (gsize i = 0; i < 6; i++)
-    usec = usec * 10 + (i < instant.fraction_len ? instant.fraction[i] - '0' : 0);
-  usec += 1000;
-  then = g_date_time_new_from_unix_utc (instant.seconds);
-  later = g_date_time_add_seconds (then, (double) (usec / G_USEC_PER_SEC));
-  seconds = g_date_time_format (later, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf ("%s.%03dZ", seconds, (int) ((usec % G_USEC_PER_SEC) / 1000));
+  /* The next whole second: later than @time whatever its fraction, and
+   * written as every other time the app writes (whole seconds), so that
+   * even a reader that compares the strings sees it later. */
+  later = g_date_time_new_from_unix_utc (instant.seconds + 1);
+  return gloss_time_to_string (later);
 }
 
 /* --- JSON helpers ------------------------------------------------------- */

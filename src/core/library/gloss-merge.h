@@ -51,7 +51,7 @@ char       *gloss_merge_to_data         (JsonObject   *clip,
 int         gloss_merge_compare_times   (const char   *a,
                                          const char   *b);
 /* Now, or when now is not later than @time (a clock that went back, or
- * the same second), a time a millisecond after @time. */
+ * the same second), the whole second after @time. */
 char       *gloss_merge_time_after      (const char   *time);
 
 /* --- texts that lost ------------------------------------------------------
