@@ -507,6 +507,31 @@ build_lost_box (GlossAnnotationsPanel *self)
   gtk_box_insert_child_after (GTK_BOX (box), self->lost_box, scrolled);
 }
 
+/* The note changed on disk (another machine's, merged): shown at once,
+ * unless the person is typing one, which is then saved over it as the
+ * later change. */
+static void
+clip_note_changed_cb (GlossAnnotationsPanel *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->page_note_view);
+  GtkTextIter start, end;
+  g_autofree char *shown = NULL;
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  if (self->clip == NULL || self->note_source != 0)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (!g_str_equal (shown, gloss_clip_get_note (self->clip)))
+    {
+      self->loading = TRUE;
+      gtk_text_buffer_set_text (buffer, gloss_clip_get_note (self->clip), -1);
+      self->loading = FALSE;
+      update_lost (self);
+    }
+}
+
 static void
 load_clip (GlossAnnotationsPanel *self)
 {
@@ -515,7 +540,12 @@ load_clip (GlossAnnotationsPanel *self)
   if (clip != self->clip)
     {
       gloss_annotations_panel_flush (self);
+      if (self->clip != NULL)
+        g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
       g_set_object (&self->clip, clip);
+      if (clip != NULL)
+        g_signal_connect_object (clip, "notify::note", G_CALLBACK (clip_note_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
 
       self->loading = TRUE;
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view),
@@ -651,6 +681,8 @@ gloss_annotations_panel_dispose (GObject *object)
 
   g_clear_object (&self->annotator);
   g_clear_object (&self->library);
+  if (self->clip != NULL)
+    g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
   g_clear_object (&self->clip);
   g_clear_object (&self->shown);
   g_clear_object (&self->orphan_model);
