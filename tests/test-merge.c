@@ -364,6 +364,27 @@ test_unknown_members_kept (void)
 }
 
 static void
+test_hostile_maps (void)
+{
+  /* Maps of the wrong type, entries that are not times: never a crash,
+   * the same answer both ways, and a valid time wins over garbage. */
+  g_autoptr(JsonObject) a = clip_with ("\"removed\": 5, \"changed\": [1, 2],"
+                                       " \"removed_tags\": {\"web\": 3, \"go\": \"yesterday\"}, \"tags\": [\"web\", \"go\"]");
+  g_autoptr(JsonObject) b = clip_with ("\"removed\": {\"a1\": null, \"a2\": {}},"
+                                       " \"changed\": {\"title\": \"2026-13-45T00:00:00Z\", \"note\": \"2026-01-05T00:00:00Z\"},"
+                                       " \"removed_tags\": {\"web\": \"2026-01-09T00:00:00Z\"}");
+  g_autoptr(JsonObject) m = merged (a, b);
+  g_autofree char *tags = tags_joined (m);
+  JsonObject *removed_tags = json_object_get_object_member (m, "removed_tags");
+
+  /* "web" is removed by b's valid time, later than a's tags (created). */
+  g_assert_cmpstr (tags, ==, "go");
+  g_assert_cmpstr (member_string (removed_tags, "web"), ==, "2026-01-09T00:00:00Z");
+  g_assert_cmpstr (member_string (json_object_get_object_member (m, "changed"), "note"),
+                   ==, "2026-01-05T00:00:00Z");
+}
+
+static void
 test_different_ids (void)
 {
   g_autoptr(JsonObject) a = clip_with ("");
@@ -1186,6 +1207,7 @@ main (int   argc,
   g_test_add_func ("/merge/created-modified-others", test_created_modified_and_others);
   g_test_add_func ("/merge/unknown-members", test_unknown_members_kept);
   g_test_add_func ("/merge/different-ids", test_different_ids);
+  g_test_add_func ("/merge/hostile-maps", test_hostile_maps);
   g_test_add_func ("/merge/three-way", test_three_way);
   g_test_add_func ("/merge/read-refuses", test_read_refuses);
   g_test_add_func ("/merge/random/pairs", test_random_pairs);
