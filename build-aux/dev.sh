@@ -29,6 +29,7 @@ packages="
   clang libclang-rt-14-dev
   libcmark-dev libyaml-dev python3-jsonschema
   syncthing
+  ripgrep
 "
 
 missing=""

@@ -5,8 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The application: one instance per user, the command line, app actions.
- * Options that need no window run here, before GTK starts, and exit. */
+/* The application: one instance per user, app actions, and the part of
+ * the command line that needs GTK (windows, `gloss URL`, --clip). The
+ * commands that need no window are src/cli/gloss-cli.c's; `gloss` runs
+ * them without ever starting this program. */
 
 #define G_LOG_DOMAIN "gloss-application"
 
@@ -20,14 +22,10 @@
 
 #include "gloss-application.h"
 #include "gloss-browser.h"
+#include "gloss-cli.h"
 #include "gloss-cli-clip.h"
-#include "gloss-cli-export.h"
-#include "gloss-cli-library.h"
-#include "gloss-cli-merge.h"
-#include "gloss-cli-search.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
-#include "gloss-search-result.h"
 #include "gloss-library.h"
 #include "gloss-preferences-window.h"
 #include "gloss-window.h"
@@ -47,44 +45,6 @@ struct _GlossApplication
 };
 
 G_DEFINE_FINAL_TYPE (GlossApplication, gloss_application, ADW_TYPE_APPLICATION)
-
-static const GOptionEntry main_entries[] = {
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
-  { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
-  { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
-  { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
-  { "merge-conflicts", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge the conflict copies that sync tools left in the library"), NULL },
-  { "merge-clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge BASE, OURS and THEIRS versions of a clip.json into OURS (git’s merge driver)"), NULL },
-  { "search", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Search the library and print the ranked results"), N_("QUERY") },
-  { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
-  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
-  { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
-  { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
-  { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
-  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
-  { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see docs/templates.md)"), N_("FILE") },
-  { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
-  { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
-  { "json-lines", 0, 0, G_OPTION_ARG_NONE, NULL, N_("One annotation per line (with --export-jsonld)"), NULL },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL…]") },
-  { NULL }
-};
-
-/* The library-folder setting, when the schema is installed: the command
- * line must work from a build folder too, where it may not be. */
-static char *
-dup_library_setting (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
-    return NULL;
-
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_string (settings, "library-folder");
-}
 
 static void
 show_library_error (GlossApplication *self,
@@ -127,7 +87,9 @@ library_load_cb (GObject      *object,
 
   gloss_library_set_monitoring (self->library, TRUE);
 
-  /* The list is usable now; the index catches up in its own thread. */
+  /* The list is usable now; the index catches up in its own thread,
+   * with the check that also sees files written in place. */
+  gloss_index_set_thorough_sync (self->index, TRUE);
   gloss_index_sync_async (self->index, self->cancellable, index_sync_cb, g_object_ref (self));
 }
 
@@ -162,8 +124,7 @@ gloss_application_get_library (GlossApplication *self)
 
   if (self->library == NULL)
     {
-      g_autofree char *setting = dup_library_setting ();
-      g_autoptr(GFile) folder = gloss_library_resolve_folder (self->library_option, setting);
+      g_autoptr(GFile) folder = gloss_cli_resolve_library_folder (self->library_option);
 
       self->library = gloss_library_new (folder);
       self->index = gloss_index_new (folder);
@@ -307,34 +268,6 @@ gloss_application_open (GApplication  *app,
     }
 }
 
-static GFile *
-resolve_library_folder (GVariantDict *options)
-{
-  g_autofree char *command_line = NULL;
-  g_autofree char *setting = NULL;
-
-  g_variant_dict_lookup (options, "library", "^ay", &command_line);
-  setting = dup_library_setting ();
-
-  return gloss_library_resolve_folder (command_line, setting);
-}
-
-static int
-finish_tool (int      status,
-             GString *out,
-             GString *err)
-{
-  if (out->len > 0)
-    {
-      fputs (out->str, stdout);
-      fflush (stdout);
-    }
-  if (err->len > 0)
-    fputs (err->str, stderr);
-
-  return status;
-}
-
 static char **program_argv;
 
 /* The web engine needs a display even for a view never shown. With none
@@ -380,260 +313,119 @@ gloss_application_set_argv (char **argv)
   program_argv = g_strdupv (argv);
 }
 
-/* The ids of the clips @query finds, through the search index (brought
- * up to date first). 2 (bad usage) for a query with a mistake in it. */
+/* `gloss --clip URL…`, and the pages a `gloss --import` found
+ * (@imported): the web engine needs GTK, but never a window. */
 static int
-find_query_ids (GFile       *library,
-                const char  *query,
-                GStrv       *out_ids,
-                GString     *err)
-{
-  g_autoptr(GlossIndex) index = gloss_index_new (library);
-  g_autoptr(GListModel) results = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!gloss_index_sync (index, NULL, &error) ||
-      !(results = gloss_index_search (index, query, 0, NULL, &error)))
-    {
-      g_string_append_printf (err, "gloss: %s\n", error->message);
-      return g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_BAD_QUERY) ? 2 : 1;
-    }
-
-  *out_ids = gloss_search_results_dup_clip_ids (results);
-  return 0;
-}
-
-static int
-run_export (GFile        *library,
-            GVariantDict *options,
-            GString      *out,
-            GString      *err)
-{
-  g_autofree const char **remaining = NULL;
-  g_autofree char *query = NULL;
-  g_autofree char *destination = NULL;
-  g_autofree char *template_path = NULL;
-  g_auto(GStrv) ids = NULL;
-  GlossExportFlags flags = GLOSS_EXPORT_NONE;
-  int status;
-
-  /* Whatever follows the options is the query: `--export-markdown DIR
-   * tag:work has:notes` exports what that search finds. */
-  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) && remaining != NULL)
-    query = g_strjoinv (" ", (char **) remaining);
-
-  if (query != NULL && (status = find_query_ids (library, query, &ids, err)) != 0)
-    return finish_tool (status, out, err);
-
-  if (g_variant_dict_contains (options, "combined"))
-    flags |= GLOSS_EXPORT_COMBINED;
-  if (g_variant_dict_contains (options, "with-article"))
-    flags |= GLOSS_EXPORT_WITH_ARTICLE;
-  if (g_variant_dict_contains (options, "json-lines"))
-    flags |= GLOSS_EXPORT_JSON_LINES;
-  g_variant_dict_lookup (options, "template", "^ay", &template_path);
-
-  if (g_variant_dict_lookup (options, "export-markdown", "^ay", &destination))
-    status = gloss_cli_export_markdown_full (library, destination, (const char * const *) ids,
-                                             template_path, flags, out, err);
-  else
-    {
-      g_variant_dict_lookup (options, "export-jsonld", "^ay", &destination);
-      status = gloss_cli_export_jsonld_full (library, destination, (const char * const *) ids,
-                                             flags, out, err);
-    }
-
-  return finish_tool (status, out, err);
-}
-
-static int
-run_import (GFile        *library,
-            GVariantDict *options,
-            GString      *out,
-            GString      *err)
-{
-  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *file = NULL;
-  gboolean display;
-  int status;
-
-  /* Before the import: a re-run under xvfb-run starts it over. */
-  display = ensure_display ();
-
-  g_variant_dict_lookup (options, "import", "^ay", &file);
-  status = gloss_cli_import (library, file, urls, out, err);
-
-  if (status != 0 || urls->len == 0)
-    return finish_tool (status, out, err);
-
-  /* The pages themselves are clipped as `gloss --clip` would, when there
-   * is a display for the web engine; otherwise the import data is kept
-   * and the user is told which pages still need clipping. */
-  if (!display)
-    {
-      /* The import itself worked; `gloss --clip URL` later gives those
-       * stand-in clips their article. */
-      g_string_append_printf (err,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "gloss: %u page was not clipped yet: there is no display for the web engine. Clip it later with gloss --clip.\n",
-                                           "gloss: %u pages were not clipped yet: there is no display for the web engine. Clip them later with gloss --clip.\n",
-                                           urls->len),
-                              urls->len);
-      return finish_tool (0, out, err);
-    }
-
-  g_ptr_array_add (urls, NULL);
-  /* The import's own summary first, then one line per page as it goes.
-   * The clips the import made from its own data get their real article
-   * (GlossClipQueue finds them by their mark); other clips are left alone. */
-  finish_tool (0, out, err);
-  g_string_truncate (out, 0);
-  g_string_truncate (err, 0);
-
-  return finish_tool (gloss_cli_clip_full (library, (const char * const *) urls->pdata, TRUE, out, err),
-                      out, err);
-}
-
-/* Options that work without a window; -1 when none was given. */
-static int
-run_tool (GVariantDict *options)
+run_clip (GFile     *library,
+          GPtrArray *urls,
+          gboolean   imported)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) err = g_string_new (NULL);
-  g_autoptr(GFile) library = NULL;
-  gboolean json = g_variant_dict_contains (options, "json");
-  guint n_tools = 0;
 
-  n_tools += g_variant_dict_contains (options, "list");
-  n_tools += g_variant_dict_contains (options, "verify");
-  n_tools += g_variant_dict_contains (options, "merge-conflicts");
-  n_tools += g_variant_dict_contains (options, "merge-clip");
-  n_tools += g_variant_dict_contains (options, "search");
-  n_tools += g_variant_dict_contains (options, "clip");
-  n_tools += g_variant_dict_contains (options, "export-markdown");
-  n_tools += g_variant_dict_contains (options, "export-jsonld");
-  n_tools += g_variant_dict_contains (options, "import");
-
-  if (n_tools == 0)
+  if (!ensure_display ())
     {
-      if (g_variant_dict_contains (options, "limit"))
-        {
-          g_printerr ("gloss: %s\n", _("--limit goes with --search"));
-          return 2;
-        }
-      if (json)
-        {
-          g_printerr ("gloss: %s\n", _("--json goes with --list or --search"));
-          return 2;
-        }
-      return -1;
-    }
-
-  if (n_tools > 1)
-    {
-      g_printerr ("gloss: %s\n", _("Give one of --list, --verify, --search, --export-markdown, --export-jsonld, --import or --clip at a time"));
-      return 2;
-    }
-
-  if (g_variant_dict_contains (options, "merge-clip"))
-    {
-      g_autofree const char **files = NULL;
-
-      g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &files);
-      if (files == NULL || g_strv_length ((char **) files) != 3)
-        {
-          g_printerr ("gloss: %s\n", _("--merge-clip takes three files: BASE OURS THEIRS"));
-          return 2;
-        }
-      return finish_tool (gloss_cli_merge_clip (files[0], files[1], files[2], out, err), out, err);
-    }
-
-  library = resolve_library_folder (options);
-
-  if (g_variant_dict_contains (options, "merge-conflicts"))
-    return finish_tool (gloss_cli_merge_conflicts (library, out, err), out, err);
-
-  if (g_variant_dict_contains (options, "clip"))
-    {
-      g_autofree const char **urls = NULL;
-      static const char *none[] = { NULL };
-
-      /* Clipping needs a web view, so GTK, but never a window. */
-      if (!ensure_display ())
+      if (!imported)
         {
           g_printerr ("gloss: %s\n", _("--clip needs a display to run the web engine on, or xvfb-run (package xvfb) to make one"));
-          return 1;
+          return GLOSS_CLI_FAILED;
         }
 
-      g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &urls);
-      return finish_tool (gloss_cli_clip_full (library, urls ? urls : none, TRUE, out, err), out, err);
+      /* The import itself worked; `gloss --clip URL` later gives those
+       * stand-in clips their article. */
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "gloss: %u page was not clipped yet: there is no display for the web engine. Clip it later with gloss --clip.\n",
+                               "gloss: %u pages were not clipped yet: there is no display for the web engine. Clip them later with gloss --clip.\n",
+                               urls->len),
+                  urls->len);
+      return GLOSS_CLI_OK;
     }
 
-  if (g_variant_dict_contains (options, "export-markdown") ||
-      g_variant_dict_contains (options, "export-jsonld"))
-    return run_export (library, options, out, err);
+  g_ptr_array_add (urls, NULL);
+  /* The clips an import made from its own data get their real article
+   * (GlossClipQueue finds them by their mark); other clips are left
+   * alone. */
+  return gloss_cli_finish (gloss_cli_clip_full (library, (const char * const *) urls->pdata, TRUE, out, err),
+                           out, err);
+}
 
-  if (g_variant_dict_contains (options, "import"))
-    return run_import (library, options, out, err);
+/* The arguments after the options, as UTF-8. */
+static GPtrArray *
+dup_remaining (GVariantDict  *options,
+               GError       **error)
+{
+  g_auto(GStrv) remaining = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
 
-  if (g_variant_dict_contains (options, "list"))
-    return finish_tool (gloss_cli_list (library, json, out, err), out, err);
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &remaining) && remaining != NULL)
+    for (guint i = 0; remaining[i] != NULL; i++)
+      {
+        char *text = gloss_cli_dup_text (_("An address to open"), remaining[i], error);
 
-  if (g_variant_dict_contains (options, "search"))
-    {
-      const char *query = NULL;
-      int limit = 20;
+        if (text == NULL)
+          return NULL;
+        g_ptr_array_add (texts, text);
+      }
 
-      g_variant_dict_lookup (options, "search", "&s", &query);
-      if (g_variant_dict_lookup (options, "limit", "i", &limit) && limit <= 0)
-        {
-          g_printerr ("gloss: %s\n", _("--limit takes a number greater than 0"));
-          return 2;
-        }
-
-      return finish_tool (gloss_cli_search (library, query, json, limit, out, err), out, err);
-    }
-
-  return finish_tool (gloss_cli_verify (library, out, err), out, err);
+  return g_steal_pointer (&texts);
 }
 
 static int
 gloss_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
-  g_autofree const char **remaining = NULL;
+  g_autoptr(GPtrArray) remaining = NULL;
   g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) clip_urls = NULL;
+  g_autoptr(GFile) library = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   GLOSS_APPLICATION (app)->options_parsed = TRUE;
 
-  if (g_variant_dict_contains (options, "version"))
+  /* The commands that need no window: `gloss` runs them itself and never
+   * starts this program for them, but they work here too. */
+  status = gloss_cli_run (options, &library, &clip_urls);
+  if (status != GLOSS_CLI_NEEDS_GUI)
+    return status;
+
+  if (clip_urls != NULL)
+    return run_clip (library, clip_urls, TRUE);
+
+  if (!(remaining = dup_remaining (options, &error)))
     {
-      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-      return 0;
+      g_printerr ("gloss: %s\n", error->message);
+      return gloss_cli_status_for_error (error);
     }
 
-  if ((status = run_tool (options)) != -1)
-    return status;
+  if (g_variant_dict_contains (options, "clip"))
+    {
+      if (remaining->len == 0)
+        {
+          g_printerr ("gloss: %s\n", _("--clip needs at least one URL"));
+          return GLOSS_CLI_USAGE;
+        }
+      library = gloss_cli_resolve_library (options);
+      return run_clip (library, remaining, g_variant_dict_contains (options, "clip-imported"));
+    }
 
   /* Kept for the window's library, read after the first frame. */
   g_variant_dict_lookup (options, "library", "^ay", &GLOSS_APPLICATION (app)->library_option);
 
-  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining) || remaining == NULL)
+  if (remaining->len == 0)
     return -1;
 
   /* Addresses are normalised here, before they travel to the running
    * instance: "example.org" is a web page, not a file in this folder. */
   files = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; remaining[i] != NULL; i++)
+  for (guint i = 0; i < remaining->len; i++)
     {
-      g_autofree char *uri = gloss_browser_normalize_uri (remaining[i], &error);
+      g_autofree char *uri = gloss_browser_normalize_uri (remaining->pdata[i], &error);
 
       if (uri == NULL)
         {
           g_printerr ("gloss: %s\n", error->message);
-          return 1;
+          return GLOSS_CLI_FAILED;
         }
 
       g_ptr_array_add (files, g_file_new_for_uri (uri));
@@ -642,13 +434,13 @@ gloss_application_handle_local_options (GApplication *app,
   if (!g_application_register (app, NULL, &error))
     {
       g_printerr ("gloss: %s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   g_application_open (app, (GFile **)files->pdata, files->len, "");
 
   /* A running instance took them; otherwise this one goes on to run. */
-  return g_application_get_is_remote (app) ? 0 : -1;
+  return g_application_get_is_remote (app) ? GLOSS_CLI_OK : -1;
 }
 
 static void
@@ -778,7 +570,7 @@ gloss_application_local_command_line (GApplication   *app,
   done = G_APPLICATION_CLASS (gloss_application_parent_class)->local_command_line (app, arguments, exit_status);
 
   if (done && *exit_status == EXIT_FAILURE && !GLOSS_APPLICATION (app)->options_parsed)
-    *exit_status = 2;
+    *exit_status = GLOSS_CLI_USAGE;
 
   return done;
 }
@@ -829,9 +621,9 @@ gloss_application_init (GlossApplication *self)
 {
   self->cancellable = g_cancellable_new ();
 
-  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
-  g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Clip web articles and annotate them."));
+  /* One table for both programs: gloss-cli.c. */
+  g_application_add_main_option_entries (G_APPLICATION (self), gloss_cli_get_option_entries ());
+  g_application_set_option_context_summary (G_APPLICATION (self), gloss_cli_get_summary ());
 }
 
 GlossApplication *

@@ -23,6 +23,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* The GUI program, started by `gloss` (src/cli/gloss-main.c) from
+   * libexecdir: its windows still belong to "gloss". */
+  g_set_prgname (PACKAGE_NAME);
   g_set_application_name (_("Gloss"));
 
   app = gloss_application_new ();

@@ -9,9 +9,13 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gloss-cli-search.h"
+#include "gloss-index.h"
 #include "gloss-test-clips.h"
 
 static const TestClip clips[] = {
@@ -167,6 +171,66 @@ test_status (void)
   }
 }
 
+static gboolean
+index_finds (GlossIndex *index,
+             const char *query)
+{
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = gloss_index_search (index, query, 0, NULL, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (results) > 0;
+}
+
+/* A write into article.txt in place (no rename: `cat > article.txt`)
+ * changes no folder. The thorough check of the app's start-up compares
+ * the files too and sees it; the quick one of --search looks at the
+ * folders only. Settled stamps (GLOSS_INDEX_RACY_SECONDS=0), so that the
+ * file-by-file look at folders changed a moment ago plays no part. */
+static void
+test_written_in_place (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("in-place");
+  g_autofree char *dir = g_build_filename (path, "clips", "okapi", NULL);
+  g_autofree char *text = g_build_filename (dir, "article.txt", NULL);
+  g_autoptr(GFile) library = g_file_new_for_path (path);
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClip clip = { .id = "okapi", .title = "Okapi", .text = "A forest giraffe." };
+  const char *edited = "A striped giraffe of the forest.";
+  struct stat before, now;
+  int fd;
+
+  g_setenv ("GLOSS_INDEX_RACY_SECONDS", "0", TRUE);
+  test_write_clip (path, &clip);
+  index = gloss_index_new (library);
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (index_finds (index, "forest"));
+  g_assert_false (index_finds (index, "striped"));
+
+  /* Past the file system's clock tick of the first write, so that the
+   * write below gives article.txt another mtime. */
+  g_assert_cmpint (stat (text, &before), ==, 0);
+  do
+    {
+      fd = open (text, O_WRONLY | O_TRUNC);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, edited, strlen (edited)), ==, (int) strlen (edited));
+      g_assert_cmpint (fstat (fd, &now), ==, 0);
+      close (fd);
+    }
+  while (now.st_mtim.tv_sec == before.st_mtim.tv_sec && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+
+  gloss_index_set_thorough_sync (index, TRUE);
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (index_finds (index, "striped"));
+
+  g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +246,7 @@ main (int   argc,
   g_test_add_func ("/cli-search/text", test_text);
   g_test_add_func ("/cli-search/json", test_json);
   g_test_add_func ("/cli-search/status", test_status);
+  g_test_add_func ("/cli-search/written-in-place", test_written_in_place);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 
 #include "gloss-clip-private.h"
 #include "gloss-error.h"
+#include "gloss-json-scan.h"
 #include "gloss-id.h"
 #include "gloss-library.h"
 #include "gloss-test-util.h"
@@ -274,9 +275,9 @@ test_modify_round_trip (void)
 static void
 test_new_clip (void)
 {
-  g_autofree char *library = gloss_test_make_dir ("new");
-  g_autofree char *clips_path = g_build_filename (library, "clips", NULL);
-  g_autoptr(GFile) clips = g_file_new_for_path (clips_path);
+  g_autofree char *library_path = gloss_test_make_dir ("new");
+  g_autoptr(GFile) library_folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (library_folder);
   g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/a", "Ein Titel");
   g_autoptr(GlossClip) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -292,7 +293,7 @@ test_new_clip (void)
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_true (gloss_clip_save_new (clip, clips, "<p>Grüße 😀</p>", "Grüße 😀", &error));
+  g_assert_true (gloss_library_add (library, clip, "<p>Grüße 😀</p>", "Grüße 😀", &error));
   g_assert_no_error (error);
   g_assert_nonnull (gloss_clip_get_folder (clip));
 
@@ -309,7 +310,7 @@ test_new_clip (void)
   g_assert_cmpint (gloss_clip_get_word_count (loaded), ==, -1);
 
   /* Never over an existing clip. */
-  g_assert_false (gloss_clip_save_new (clip, clips, "x", "x", &error));
+  g_assert_false (gloss_library_add (library, clip, "x", "x", &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS);
   g_clear_error (&error);
 
@@ -831,6 +832,42 @@ test_annotation_copy (void)
   g_assert_cmpuint (gloss_annotation_get_start (a), ==, 1);
 }
 
+/* The scanner's integers, summed by hand since issue 15: the limits of
+ * gint64 are read exactly, one past them is refused. */
+static void
+test_scan_integers (void)
+{
+  static const struct { const char *text; gboolean ok; gint64 value; } cases[] = {
+    { "0", TRUE, 0 },
+    { "-0", TRUE, 0 },
+    { "42", TRUE, 42 },
+    { "-42", TRUE, -42 },
+    { "9223372036854775807", TRUE, G_MAXINT64 },
+    { "-9223372036854775808", TRUE, G_MININT64 },
+    { "9223372036854775808", FALSE, 0 },
+    { "-9223372036854775809", FALSE, 0 },
+    { "99999999999999999999", FALSE, 0 },
+    { "00", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *doc = g_strdup_printf ("[%s]", cases[i].text);
+      g_autofree char *reason = NULL;
+      g_autoptr(GlossScan) scan = gloss_scan_parse (doc, strlen (doc), 8, &reason);
+
+      if (!cases[i].ok)
+        {
+          g_assert_null (scan);
+          g_assert_nonnull (reason);
+          continue;
+        }
+      g_assert_nonnull (scan);
+      g_assert_cmpint (gloss_scan_get_root (scan)->first->type, ==, GLOSS_SCAN_INT);
+      g_assert_cmpint (gloss_scan_get_root (scan)->first->i, ==, cases[i].value);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -842,6 +879,7 @@ main (int    argc,
   g_test_add_func ("/clip/new", test_new_clip);
   g_test_add_func ("/clip/damaged", test_damaged);
   g_test_add_func ("/clip/lenient-empties", test_lenient_empties);
+  g_test_add_func ("/clip/scan-integers", test_scan_integers);
   g_test_add_func ("/clip/huge-strings", test_huge_strings);
   g_test_add_func ("/clip/newer-format", test_newer_format);
   g_test_add_func ("/clip/folder-names", test_folder_names);

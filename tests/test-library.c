@@ -11,10 +11,20 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
 
+#include "gloss-cli-library.h"
+#include "gloss-clip-writer.h"
 #include "gloss-error.h"
+#include "gloss-export.h"
+#include "gloss-fs.h"
+#include "gloss-index-db.h"
+#include "gloss-search-result.h"
 #include "gloss-library.h"
 #include "gloss-test-util.h"
 
@@ -589,10 +599,733 @@ test_add_while_unreadable (void)
   g_assert_nonnull (strstr (saved, gloss_annotation_get_id (added)));
 }
 
+/* Issue 15: the strict scanner trusted errno after g_ascii_strtoll(),
+ * which the first calls on several threads at once can leave set (GLib
+ * makes its C locale once, and the threads that wait for it come back
+ * with EAGAIN from the futex): healthy clips then read as "an integer too
+ * large to hold" in one load of five to ten. The race is at the first
+ * number parsed in a process, so each load runs in a fresh one. */
+static char *threaded_library;
+
+static void
+make_threaded_library (void)
+{
+  if (threaded_library != NULL)
+    return;
+
+  threaded_library = gloss_test_make_dir ("threaded");
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("clip-%03u", i);
+      g_autofree char *folder = g_build_filename (threaded_library, "clips", id, NULL);
+      g_autofree char *json = g_strdup_printf (
+        "{\"format\": 1, \"id\": \"%s\", \"url\": \"https://example.org/%u\",\n"
+        " \"title\": \"Clip %u\", \"created\": \"2026-01-01T00:00:00Z\",\n"
+        " \"modified\": \"2026-01-01T00:00:00Z\", \"word_count\": %u,\n"
+        " \"annotations\": [{\"id\": \"a%u\", \"created\": \"2026-01-01T00:00:00Z\",\n"
+        "   \"modified\": \"2026-01-01T00:00:00Z\", \"color\": \"yellow\", \"note\": \"\",\n"
+        "   \"target\": {\"selector\": [{\"type\": \"TextQuoteSelector\", \"exact\": \"Text\"},\n"
+        "     {\"type\": \"TextPositionSelector\", \"start\": 0, \"end\": 4}]}}]}\n",
+        id, i, i, 1000 + i, i);
+
+      gloss_test_write_file (folder, "article.txt", "Text");
+      gloss_test_write_file (folder, "article.html", "<p>Text</p>");
+      gloss_test_write_file (folder, "clip.json", json);
+    }
+}
+
+static void
+threaded_load_child (void)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GlossLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  /* The parent made the library: nothing here parses a number before
+   * the load. */
+  folder = g_file_new_for_path (g_getenv ("GLOSS_TEST_THREADED_LIBRARY"));
+  library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (library));
+  g_assert_cmpuint (n, ==, 200);
+  for (guint i = 0; i < n; i++)
+    g_assert_null (gloss_clip_get_damage (item (library, i)));
+}
+
+static void
+test_threaded_load_same_every_time (void)
+{
+  make_threaded_library ();
+  g_setenv ("GLOSS_TEST_THREADED_LIBRARY", threaded_library, TRUE);
+  for (guint run = 0; run < 50; run++)
+    {
+      g_test_trap_subprocess ("/library/threaded-load/child", 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+    }
+}
+
+/* Issue 15: one clip.json of 100,000 "[" crashed every search and the
+ * window's start-up, because the index parsed it with json-glib, which
+ * recurses once per level. Every reader goes through the strict scanner
+ * (and its depth limit) first: the clip is listed as damaged, the index
+ * is built and answers, nothing crashes. */
+static void
+test_deep_nesting_everywhere (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("deep");
+  g_autofree char *deep_folder = g_build_filename (path, "clips", "deep", NULL);
+  g_autofree char *clips_path = g_build_filename (path, "clips", NULL);
+  g_autofree char *db_path = g_build_filename (path, "index.sqlite", NULL);
+  g_autofree char *brackets = g_strnfill (100000, '[');
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GlossQuery) query = NULL;
+  GlossIndexDb *db;
+  GlossClip *deep;
+
+  write_clip (path, "healthy", "A healthy giraffe", "2026-01-01T00:00:00Z");
+  gloss_test_write_file (deep_folder, "article.txt", "giraffe");
+  gloss_test_write_file (deep_folder, "clip.json", brackets);
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  deep = gloss_library_lookup (library, "deep");
+  g_assert_nonnull (deep);
+  g_assert_nonnull (strstr (gloss_clip_get_damage (deep), "deep"));
+
+  db = gloss_index_db_open (db_path, clips_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_index_db_plan (db, &changed, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_true (gloss_index_db_update (db, (const char **) changed->pdata, changed->len, &error));
+  g_assert_no_error (error);
+
+  query = gloss_query_parse ("giraffe", &error);
+  g_assert_no_error (error);
+  results = gloss_index_db_search (db, query, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpstr (gloss_search_result_get_clip_id (results->pdata[0]), ==, "healthy");
+  gloss_index_db_close (db);
+}
+
+/* --- the one clip writer ---------------------------------------------- */
+
+static char *
+read_in (const char *folder,
+         const char *name)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+static void
+test_writer_new_clip (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writer-new");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/pics", "Pictures");
+  g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GBytes) png = g_bytes_new_static ("not really a png", 16);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *asset_name = NULL;
+  g_autofree char *clip_folder = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *md = NULL;
+  g_autofree char *asset = NULL;
+  const char * const urls[] = { "https://example.org/a.png", "https://example.org/b&c.png",
+                                "https://example.org/a.png", NULL };
+  GlossClipPage page = { .word_count = 3, };
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  writer = gloss_clip_writer_new (library, clip);
+  gloss_clip_writer_set_images (writer, "tok", urls);
+  g_assert_true (gloss_clip_writer_add_image (writer, urls[0], png, "image/png", &error));
+  g_assert_no_error (error);
+
+  page.byline = "Ada";
+  page.html = "<p><img src=\"gloss-image-tok-0\"><img src=\"gloss-image-tok-1\">"
+              "<img src=\"gloss-image-tok-2\"> Three small words</p>";
+  page.text = " Three small words";
+  page.markdown = "![](gloss-image-tok-0) ![](gloss-image-tok-1) Three small words";
+  g_assert_true (gloss_clip_writer_commit (writer, &page, &error) == clip);
+  g_assert_no_error (error);
+
+  /* Assets are named by their content; an image not saved keeps its
+   * address (escaped in HTML), a repeat shares the file. */
+  hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  hash[24] = '\0';
+  asset_name = g_strconcat ("assets/", hash, ".png", NULL);
+  clip_folder = g_build_filename (path, "clips", gloss_clip_get_id (clip), NULL);
+  asset = read_in (clip_folder, asset_name);
+  g_assert_cmpstr (asset, ==, "not really a png");
+  html = read_in (clip_folder, "article.html");
+  g_assert_nonnull (strstr (html, asset_name));
+  g_assert_nonnull (strstr (html, "https://example.org/b&amp;c.png"));
+  g_assert_null (strstr (html, "gloss-image-tok"));
+  md = read_in (clip_folder, "article.md");
+  g_assert_nonnull (strstr (md, asset_name));
+  g_assert_nonnull (strstr (md, "https://example.org/b&c.png"));
+
+  g_assert_true (gloss_library_lookup (library, gloss_clip_get_id (clip)) == clip);
+  g_assert_cmpstr (gloss_clip_get_byline (clip), ==, "Ada");
+  g_assert_cmpint (gloss_clip_get_word_count (clip), ==, 3);
+}
+
+/* A new clip that is not finished leaves nothing behind. */
+static void
+test_writer_abort (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writer-abort");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/gone", "Gone");
+  g_autoptr(GBytes) png = g_bytes_new_static ("x", 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip_folder = g_build_filename (path, "clips", gloss_clip_get_id (clip), NULL);
+  GlossClipWriter *writer;
+
+  writer = gloss_clip_writer_new (library, clip);
+  g_assert_true (gloss_clip_writer_add_image (writer, "https://example.org/x.png", png, "image/png", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (clip_folder, G_FILE_TEST_IS_DIR));
+  g_object_unref (writer);
+  g_assert_false (g_file_test (clip_folder, G_FILE_TEST_EXISTS));
+  g_assert_null (gloss_clip_get_folder (clip));
+}
+
+static void
+test_writer_update (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writer-update");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/u", "Before");
+  g_autoptr(GlossAnnotation) kept = gloss_annotation_new ("three", "two ", " four", 8, 13, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) lost = gloss_annotation_new ("one", "", " two", 0, 3, GLOSS_COLOR_PINK);
+  g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GlossClip) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GlossClipPage page = { .word_count = -1, };
+  GlossAnnotation *a;
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  gloss_clip_add_annotation (clip, kept);
+  gloss_clip_add_annotation (clip, lost);
+  gloss_clip_add_tag (clip, "Kept");
+  gloss_clip_set_note (clip, "A page note");
+  g_assert_true (gloss_library_add (library, clip, "<p>one two three four</p>", "one two three four", &error));
+  g_assert_no_error (error);
+  id = g_strdup (gloss_clip_get_id (clip));
+
+  writer = gloss_clip_writer_new (library, clip);
+  page.title = "After";
+  page.html = "<p>zero, two, three four</p>";
+  page.text = "zero, two, three four";
+  g_assert_true (gloss_clip_writer_commit (writer, &page, &error) == clip);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gloss_clip_writer_get_n_orphans (writer), ==, 1);
+
+  again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_id (again), ==, id);
+  g_assert_cmpstr (gloss_clip_get_title (again), ==, "After");
+  g_assert_cmpstr (gloss_clip_get_note (again), ==, "A page note");
+  g_assert_true (gloss_clip_has_tag (again, "kept"));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 2);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
+  g_assert_cmpuint (gloss_annotation_get_end (a), ==, 16);
+  g_assert_nonnull (gloss_clip_find_annotation (again, gloss_annotation_get_id (lost)));
+}
+
+/* --- symbolic links ------------------------------------------------------ */
+
+static void
+test_symlinks (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("links");
+  g_autofree char *outside = gloss_test_make_dir ("links-outside/elsewhere");
+  g_autofree char *secret = gloss_test_make_dir ("links-secret");
+  g_autofree char *secret_txt = g_build_filename (secret, "notes.txt", NULL);
+  g_autofree char *outside_json = clip_json ("elsewhere", "Outside", "2026-01-01T00:00:00Z", NULL);
+  g_autofree char *outside_json_path = g_build_filename (outside, "clip.json", NULL);
+  g_autofree char *link = g_build_filename (path, "clips", "elsewhere", NULL);
+  g_autofree char *healthy = g_build_filename (path, "clips", "healthy", NULL);
+  g_autofree char *linked_txt = g_build_filename (healthy, "article.txt", NULL);
+  g_autofree char *clips_path = g_build_filename (path, "clips", NULL);
+  g_autofree char *db_path = g_build_filename (path, "index.sqlite", NULL);
+  g_autofree char *export_link = g_build_filename (path, "export-here", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GFile) export_dest = g_file_new_for_path (export_link);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) clips = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GlossQuery) query = NULL;
+  g_autoptr(GlossExportSummary) summary = NULL;
+  g_autofree char *text = NULL;
+  GlossIndexDb *db;
+  GlossClip *clip;
+
+  gloss_test_write_file (outside, "clip.json", outside_json);
+  gloss_test_write_file (outside, "article.txt", "An outside giraffe");
+  gloss_test_write_file (secret, "notes.txt", "secret okapi");
+  write_clip (path, "healthy", "Healthy", "2026-01-01T00:00:00Z");
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  g_assert_cmpint (g_unlink (linked_txt), ==, 0);
+  g_assert_cmpint (symlink (secret_txt, linked_txt), ==, 0);
+  before = gloss_test_read_file (outside_json_path);
+
+  /* A clip folder that is a link is not a clip of this library. */
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
+  g_assert_null (gloss_library_lookup (library, "elsewhere"));
+
+  /* A linked article.txt is not read, nor indexed. */
+  clip = gloss_library_lookup (library, "healthy");
+  text = gloss_clip_load_article_text (clip, &error);
+  g_assert_null (text);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_clear_error (&error);
+
+  db = gloss_index_db_open (db_path, clips_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_index_db_plan (db, &changed, &removed, &error));
+  g_assert_true (gloss_index_db_update (db, (const char **) changed->pdata, changed->len, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      query = gloss_query_parse (i == 0 ? "okapi" : "giraffe", &error);
+      g_assert_no_error (error);
+      results = gloss_index_db_search (db, query, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (results->len, ==, 0);
+      g_clear_pointer (&results, g_ptr_array_unref);
+      g_clear_pointer (&query, gloss_query_unref);
+    }
+  gloss_index_db_close (db);
+
+  /* Saving the clip writes into its own folder only. */
+  gloss_clip_set_note (clip, "changed");
+  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_no_error (error);
+  after = gloss_test_read_file (outside_json_path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* An export reached through a link into clips/ is refused. */
+  g_assert_cmpint (symlink (healthy, export_link), ==, 0);
+  g_ptr_array_add (clips, g_object_ref (clip));
+  summary = gloss_export_markdown (clips, export_dest, NULL, GLOSS_EXPORT_NONE,
+                                   NULL, NULL, NULL, &error);
+  g_assert_null (summary);
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);
+}
+
+/* --- leftovers and messages ---------------------------------------------- */
+
+static void
+age_file (const char *path)
+{
+  struct utimbuf times = { time (NULL) - 3600, time (NULL) - 3600 };
+
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+static void
+test_leftovers (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("leftovers");
+  g_autofree char *clip_folder = g_build_filename (path, "clips", "left", NULL);
+  g_autofree char *assets = g_build_filename (clip_folder, "assets", NULL);
+  g_autofree char *old_json = g_build_filename (clip_folder, "clip.json.AbC123", NULL);
+  g_autofree char *old_asset = g_build_filename (assets, "0123456789abcdef01234567.png.QwErTy", NULL);
+  g_autofree char *young = g_build_filename (clip_folder, "article.txt.XyZ789", NULL);
+  g_autofree char *not_ours = g_build_filename (clip_folder, "notes.backup", NULL);
+  g_autofree char *old_html = g_build_filename (clip_folder, "article.html.Old123", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) found = NULL;
+  g_auto(GStrv) stale = NULL;
+
+  write_clip (path, "left", "Left", "2026-01-01T00:00:00Z");
+  gloss_test_write_file (clip_folder, "clip.json.AbC123", "{\"half");
+  gloss_test_write_file (assets, "0123456789abcdef01234567.png.QwErTy", "half an image");
+  gloss_test_write_file (clip_folder, "article.txt.XyZ789", "being written");
+  gloss_test_write_file (clip_folder, "notes.backup", "the user's");
+  age_file (old_json);
+  age_file (old_asset);
+  age_file (not_ours);
+
+  found = gloss_fs_find_leftovers (clip_folder, 0);
+  g_assert_cmpuint (g_strv_length (found), ==, 3);
+  g_assert_cmpstr (found[0], ==, "article.txt.XyZ789");
+  g_assert_cmpstr (found[1], ==, "assets/0123456789abcdef01234567.png.QwErTy");
+  g_assert_cmpstr (found[2], ==, "clip.json.AbC123");
+  stale = gloss_fs_find_leftovers (clip_folder, GLOSS_FS_STALE_AGE_S);
+  g_assert_cmpuint (g_strv_length (stale), ==, 2);
+
+  /* The next write removes the stale ones; one that may belong to a
+   * writer still at work stays, and so does what is not ours. */
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_true (gloss_library_save (library, gloss_library_lookup (library, "left"), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (old_json, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_asset, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (young, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (not_ours, G_FILE_TEST_EXISTS));
+
+  /* So does the next full read of the clip (opening it); the list's
+   * summary read changes nothing. */
+  gloss_test_write_file (clip_folder, "article.html.Old123", "half");
+  age_file (old_html);
+  g_clear_object (&library);
+  library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_true (g_file_test (old_html, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (gloss_library_lookup (library, "left"))), ==, 0);
+  g_assert_false (g_file_test (old_html, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_disk_full_message (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  gloss_fs_set_error (&error, ENOSPC, TRUE, "/some/clip.json");
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "/some/clip.json"));
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+}
+
+/* --- two processes at once ------------------------------------------------ */
+
+#define HAMMER_ROUNDS 25
+#define HAMMER_CLIPS 3
+#define HAMMER_URLS 20
+
+/* Run as a separate process: adds HAMMER_ROUNDS annotations to each
+ * shared clip, saving after each, as an import or the app would. */
+static int
+hammer_annotations (const char *library_path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_library_load (library, NULL, &error))
+    return 1;
+
+  for (guint round = 0; round < HAMMER_ROUNDS; round++)
+    for (guint k = 0; k < HAMMER_CLIPS; k++)
+      {
+        g_autofree char *id = g_strdup_printf ("shared-%u", k);
+        GlossClip *clip = gloss_library_lookup (library, id);
+        g_autoptr(GlossAnnotation) a = gloss_annotation_new ("Text", "", "", 0, 4, GLOSS_COLOR_GREEN);
+
+        if (clip == NULL || !gloss_clip_add_annotation (clip, a) ||
+            !gloss_library_save (library, clip, &error))
+          {
+            g_printerr ("hammer: %s\n", error ? error->message : "no clip");
+            return 1;
+          }
+      }
+  return 0;
+}
+
+/* Run as a separate process: a clip for each of HAMMER_URLS addresses
+ * unless there is one, as two imports of one file at once do. */
+static int
+hammer_create (const char *library_path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  if (!gloss_library_load (library, NULL, &error))
+    return 1;
+
+  for (guint i = 0; i < HAMMER_URLS; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("https://example.org/page/%u", i);
+      g_autoptr(GlossClip) clip = gloss_clip_new (url, "Page");
+      g_autoptr(GlossClipWriter) writer = gloss_clip_writer_new (library, clip);
+      GlossClipPage page = { .word_count = -1, .html = "<p>Text</p>", .text = "Text" };
+
+      gloss_clip_writer_set_unique_url (writer, TRUE);
+      if (gloss_clip_writer_commit (writer, &page, &error) == NULL)
+        {
+          if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS))
+            {
+              g_printerr ("hammer: %s\n", error->message);
+              return 1;
+            }
+          g_clear_error (&error);
+        }
+    }
+  return 0;
+}
+
+static const char *self_path;
+
+static void
+run_two (const char *mode,
+         const char *library_path)
+{
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_path, mode, library_path, NULL);
+  g_assert_no_error (error);
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_path, mode, library_path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Issue 15: two imports at once lost annotations (27 of 40 trials) and
+ * made duplicate clips (25 of 25). */
+static void
+test_two_processes (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("two-processes");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_pages = 0;
+
+  for (guint k = 0; k < HAMMER_CLIPS; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("shared-%u", k);
+
+      write_clip (path, id, "Shared", "2026-01-01T00:00:00Z");
+    }
+
+  run_two ("--hammer-annotations", path);
+  run_two ("--hammer-create", path);
+
+  library = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  for (guint k = 0; k < HAMMER_CLIPS; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("shared-%u", k);
+      GlossClip *clip = gloss_library_lookup (library, id);
+
+      g_assert_nonnull (clip);
+      g_assert_null (gloss_clip_get_damage (clip));
+      g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2 * HAMMER_ROUNDS);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (library)); i++)
+    if (g_str_has_prefix (gloss_clip_get_url (item (library, i)), "https://example.org/page/"))
+      n_pages++;
+  g_assert_cmpuint (n_pages, ==, HAMMER_URLS);
+}
+
+/* --verify said "All is well" beside leftover temporary files (issue 15). */
+static void
+test_verify_reports (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("verify-leftovers");
+  g_autofree char *clip_folder = g_build_filename (path, "clips", "left", NULL);
+  g_autofree char *outside = gloss_test_make_dir ("verify-outside");
+  g_autofree char *link = g_build_filename (path, "clips", "linked", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+
+  write_clip (path, "left", "Left", "2026-01-01T00:00:00Z");
+  gloss_test_write_file (clip_folder, "clip.json.AbC123", "{\"half");
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+
+  g_assert_cmpint (gloss_cli_verify (folder, out, err), ==, 1);
+  g_assert_nonnull (strstr (out->str, "clip.json.AbC123"));
+  g_assert_nonnull (strstr (out->str, "symbolic link"));
+  g_assert_null (strstr (out->str, "All is well"));
+}
+
+/* Run inside a private mount namespace on a 128 KB tmpfs at @path: a new
+ * clip too large for it, and a save that no longer fits, must each fail
+ * saying the disk is full, leave no half-written folder and keep the old
+ * clip.json. */
+static int
+full_disk_child (const char *path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) small = gloss_clip_new ("https://example.org/small", "Small");
+  g_autoptr(GlossClip) big = gloss_clip_new ("https://example.org/big", "Big");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = g_strnfill (200 * 1024, 'x');
+  g_autofree char *big_folder = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (!gloss_library_load (library, NULL, &error) ||
+      !gloss_library_add (library, small, "<p>a</p>", "a", &error))
+    {
+      g_printerr ("full-disk: %s\n", error->message);
+      return 1;
+    }
+
+  if (gloss_library_add (library, big, huge, huge, &error) ||
+      !g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_IO) ||
+      strstr (error->message, "disk is full") == NULL)
+    {
+      g_printerr ("full-disk: new clip: %s\n", error ? error->message : "written");
+      return 1;
+    }
+  g_clear_error (&error);
+  big_folder = g_build_filename (path, "clips", gloss_clip_get_id (big), NULL);
+  if (g_file_test (big_folder, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("full-disk: the half-written folder is still there\n");
+      return 1;
+    }
+
+  json_path = g_build_filename (path, "clips", gloss_clip_get_id (small), "clip.json", NULL);
+  g_file_get_contents (json_path, &before, NULL, NULL);
+  gloss_clip_set_note (small, huge);
+  if (gloss_library_save (library, small, &error) ||
+      strstr (error->message, "disk is full") == NULL)
+    {
+      g_printerr ("full-disk: save: %s\n", error ? error->message : "written");
+      return 1;
+    }
+  g_file_get_contents (json_path, &after, NULL, NULL);
+  if (g_strcmp0 (before, after) != 0)
+    {
+      g_printerr ("full-disk: clip.json changed\n");
+      return 1;
+    }
+  return 0;
+}
+
+static void
+test_full_disk (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("full-disk");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autoptr(GSubprocess) probe = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A small file system of its own needs a mount namespace. */
+  if (unshare != NULL)
+    probe = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              NULL, unshare, "-rm", "sh", "-c",
+                              "mount -t tmpfs -o size=128k none \"$1\"", "sh", path, NULL);
+  if (probe == NULL || !g_subprocess_wait_check (probe, NULL, NULL))
+    {
+      g_test_skip ("No unprivileged mount namespace to make a full disk in");
+      return;
+    }
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, unshare, "-rm", "sh", "-c",
+                            "mount -t tmpfs -o size=128k none \"$1\" && exec \"$2\" --full-disk-child \"$1\"",
+                            "sh", path, self_path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Two writers of one clip (two processes: two library objects here): what
+ * each added is kept, what each deleted stays deleted. */
+static void
+test_merge_on_save (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("merge-on-save");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) first = gloss_library_new (folder);
+  g_autoptr(GlossLibrary) second = gloss_library_new (folder);
+  g_autoptr(GlossLibrary) third = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/m", "Merged");
+  g_autoptr(GlossAnnotation) a1 = gloss_annotation_new ("one", "", " two", 0, 3, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) a2 = gloss_annotation_new ("two", "one ", "", 4, 7, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) a3 = gloss_annotation_new ("one two", "", "", 0, 7, GLOSS_COLOR_PINK);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GlossClip *mine, *theirs, *merged;
+
+  gloss_clip_add_annotation (clip, a1);
+  gloss_clip_add_annotation (clip, a2);
+  gloss_clip_add_tag (clip, "x");
+  gloss_clip_add_tag (clip, "y");
+  g_assert_true (gloss_library_load (first, NULL, &error));
+  g_assert_true (gloss_library_add (first, clip, "<p>one two</p>", "one two", &error));
+  g_assert_no_error (error);
+  id = g_strdup (gloss_clip_get_id (clip));
+
+  g_assert_true (gloss_library_load (second, NULL, &error));
+  mine = gloss_library_lookup (first, id);
+  theirs = gloss_library_lookup (second, id);
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (theirs)), ==, 2);
+
+  g_assert_true (gloss_clip_remove_annotation (theirs, gloss_annotation_get_id (a1)));
+  g_assert_true (gloss_clip_remove_tag (theirs, "x"));
+  g_assert_true (gloss_clip_add_tag (theirs, "z"));
+  g_assert_true (gloss_library_save (second, theirs, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_clip_add_annotation (mine, a3));
+  gloss_clip_set_note (mine, "Mine");
+  g_assert_true (gloss_library_save (first, mine, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_library_load (third, NULL, &error));
+  merged = gloss_library_lookup (third, id);
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (merged)), ==, 2);
+  g_assert_null (gloss_clip_find_annotation (merged, gloss_annotation_get_id (a1)));
+  g_assert_nonnull (gloss_clip_find_annotation (merged, gloss_annotation_get_id (a2)));
+  g_assert_nonnull (gloss_clip_find_annotation (merged, gloss_annotation_get_id (a3)));
+  g_assert_false (gloss_clip_has_tag (merged, "x"));
+  g_assert_true (gloss_clip_has_tag (merged, "y"));
+  g_assert_true (gloss_clip_has_tag (merged, "z"));
+  g_assert_cmpstr (gloss_clip_get_note (merged), ==, "Mine");
+  /* The writer that merged holds the result too. */
+  g_assert_cmpuint (gloss_clip_get_n_annotations (mine), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  /* The other process of /library/two-processes. */
+  if (argc == 3 && g_str_equal (argv[1], "--hammer-annotations"))
+    return hammer_annotations (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "--hammer-create"))
+    return hammer_create (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "--full-disk-child"))
+    return full_disk_child (argv[2]);
+
+  self_path = argv[0];
   gloss_test_init (&argc, &argv);
 
   g_test_add_func ("/library/load-order", test_load_order);
@@ -605,6 +1338,19 @@ main (int    argc,
   g_test_add_func ("/library/external-changes", test_external_changes);
   g_test_add_func ("/library/external-into-empty", test_external_into_empty);
   g_test_add_func ("/library/add-while-unreadable", test_add_while_unreadable);
+  g_test_add_func ("/library/deep-nesting", test_deep_nesting_everywhere);
+  g_test_add_func ("/library/writer/new-clip", test_writer_new_clip);
+  g_test_add_func ("/library/writer/abort", test_writer_abort);
+  g_test_add_func ("/library/writer/update", test_writer_update);
+  g_test_add_func ("/library/symlinks", test_symlinks);
+  g_test_add_func ("/library/leftovers", test_leftovers);
+  g_test_add_func ("/library/disk-full-message", test_disk_full_message);
+  g_test_add_func ("/library/full-disk", test_full_disk);
+  g_test_add_func ("/library/merge-on-save", test_merge_on_save);
+  g_test_add_func ("/library/two-processes", test_two_processes);
+  g_test_add_func ("/library/verify-reports", test_verify_reports);
+  g_test_add_func ("/library/threaded-load", test_threaded_load_same_every_time);
+  g_test_add_func ("/library/threaded-load/child", threaded_load_child);
 
   return g_test_run ();
 }

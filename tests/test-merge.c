@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gloss-clip-private.h"
+#include "gloss-clip-writer.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-library.h"
@@ -1032,9 +1033,11 @@ static void
 test_edits (void)
 {
   g_autofree char *library = gloss_test_make_dir ("edits");
-  g_autofree char *clips = g_build_filename (library, "clips", NULL);
-  g_autoptr(GFile) clips_dir = g_file_new_for_path (clips);
+  g_autoptr(GFile) library_dir = g_file_new_for_path (library);
+  g_autoptr(GlossLibrary) gloss_library = gloss_library_new (library_dir);
+  g_autoptr(GlossClipWriter) writer = NULL;
   g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/a", "Title");
+  GlossClipPage page = { .word_count = 2, .html = "<p>quote other</p>", .text = "quote other" };
   g_autoptr(GlossAnnotation) a = gloss_annotation_new ("quote", "", "", 0, 5, GLOSS_COLOR_YELLOW);
   g_autoptr(GlossAnnotation) b = gloss_annotation_new ("other", "", "", 10, 15, GLOSS_COLOR_BLUE);
   g_autoptr(GlossAnnotation) undone = NULL;
@@ -1051,7 +1054,8 @@ test_edits (void)
   gloss_clip_add_tag (clip, "Drop Me");
   gloss_clip_add_annotation (clip, a);
   gloss_clip_add_annotation (clip, b);
-  g_assert_true (gloss_clip_save_new (clip, clips_dir, "<p>quote other</p>", "quote other", &error));
+  writer = gloss_clip_writer_new (gloss_library, clip);
+  g_assert_true (gloss_clip_writer_commit (writer, &page, &error) == clip);
   g_assert_no_error (error);
   before = saved_json (clip);
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-clip.h"
 #include "gloss-clip-queue.h"
 
@@ -114,21 +115,21 @@ gloss_cli_clip_full (GFile              *library_folder,
   g_autoptr(GError) error = NULL;
   Run run = { out, err, 0, FALSE, live };
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (urls != NULL, 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (urls != NULL, GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   if (urls[0] == NULL)
     {
       g_string_append_printf (err, "gloss: %s\n", _("--clip needs at least one URL"));
-      return 2;
+      return GLOSS_CLI_USAGE;
     }
 
   library = gloss_library_new (library_folder);
   if (!gloss_library_load (library, NULL, &error))
     {
       g_string_append_printf (err, "gloss: %s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   queue = gloss_clip_queue_new (library);
@@ -141,5 +142,5 @@ gloss_cli_clip_full (GFile              *library_folder,
   while (!run.finished)
     g_main_context_iteration (NULL, TRUE);
 
-  return run.failed > 0 ? 1 : 0;
+  return run.failed > 0 ? GLOSS_CLI_FAILED : GLOSS_CLI_OK;
 }

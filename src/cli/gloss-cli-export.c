@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
 #include "gloss-import.h"
@@ -25,7 +26,7 @@ fail (GString *err,
       GError  *error)
 {
   g_string_append_printf (err, "%s\n", error->message);
-  return 1;
+  return gloss_cli_status_for_error (error);
 }
 
 static GlossLibrary *
@@ -91,8 +92,8 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   g_autoptr(GFile) template_file = NULL;
   g_autoptr(GlossExportSummary) summary = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (dir != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (dir != NULL, GLOSS_CLI_FAILED);
 
   if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
@@ -105,7 +106,7 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
   if (summary == NULL)
     return fail (err, error);
   append_summary (out, summary);
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 int
@@ -133,8 +134,8 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   g_autoptr(GFile) destination = NULL;
   g_autoptr(GlossExportSummary) summary = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (file != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
 
   if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
     return fail (err, error);
@@ -144,7 +145,7 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
   if (summary == NULL)
     return fail (err, error);
   append_summary (out, summary);
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 int
@@ -172,8 +173,8 @@ gloss_cli_import (GFile       *library_folder,
   g_autoptr(GFile) source = NULL;
   const char * const *warnings;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (file != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
 
   /* The file first: a damaged file must not even create the library. */
   source = g_file_new_for_commandline_arg (file);
@@ -213,5 +214,5 @@ gloss_cli_import (GFile       *library_folder,
   if (urls_to_clip_out != NULL)
     for (guint i = 0; i < summary->urls_to_clip->len; i++)
       g_ptr_array_add (urls_to_clip_out, g_strdup (g_ptr_array_index (summary->urls_to_clip, i)));
-  return 0;
+  return GLOSS_CLI_OK;
 }

@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "gloss-anchor.h"
+#include "gloss-cli.h"
 #include "gloss-cli-library.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-library-private.h"
 #include "gloss-merge.h"
@@ -191,18 +193,18 @@ gloss_cli_list (GFile    *library_folder,
   g_autoptr(GPtrArray) clips = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   if (!check_library_folder (library_folder, err))
-    return 1;
+    return GLOSS_CLI_FAILED;
 
   clips_folder = g_file_get_child (library_folder, "clips");
   clips = gloss_library_scan_clips (clips_folder, NULL, &error);
   if (clips == NULL)
     {
       g_string_append_printf (err, "%s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   if (json)
@@ -210,7 +212,7 @@ gloss_cli_list (GFile    *library_folder,
   else
     list_text (clips, out);
 
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 /* --- verify ------------------------------------------------------------- */
@@ -397,7 +399,7 @@ next_squeezed (const char **p,
       gunichar c;
 
       if (b == '\0')
-        return 0;
+        return GLOSS_CLI_OK;
 
       if (b < 0x80)
         {
@@ -600,6 +602,11 @@ check_one (GFile *clips_folder,
   GFileType type;
 
   type = g_file_query_file_type (folder, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
+  if (type == G_FILE_TYPE_SYMBOLIC_LINK)
+    {
+      report (check, TRUE, _("a symbolic link, not a clip folder: Gloss neither lists it nor writes through it"));
+      return;
+    }
   if (type != G_FILE_TYPE_DIRECTORY)
     {
       report (check, FALSE, _("not a clip folder; Gloss leaves it alone"));
@@ -615,6 +622,21 @@ check_one (GFile *clips_folder,
 
   check->is_clip = TRUE;
   check_conflicts (check, folder);
+
+  {
+    g_autofree char *path = g_file_get_path (folder);
+    g_auto(GStrv) leftovers = gloss_fs_find_leftovers (path, 0);
+
+    for (guint i = 0; leftovers != NULL && leftovers[i] != NULL; i++)
+      {
+        g_autofree char *shown = one_line (leftovers[i]);
+
+        report (check, TRUE,
+                /* Translators: %s is a file name inside a clip folder. */
+                _("leftover temporary file %s from an interrupted save: the next save of this clip removes it"),
+                shown);
+      }
+  }
 
   clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_CHECK, &error);
   if (clip == NULL)
@@ -699,11 +721,11 @@ gloss_cli_verify (GFile   *library_folder,
   const char *name;
   guint n_threads;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   if (!check_library_folder (library_folder, err))
-    return 1;
+    return GLOSS_CLI_FAILED;
 
   library_path = g_file_get_parse_name (library_folder);
   clips_folder = g_file_get_child (library_folder, "clips");
@@ -716,10 +738,10 @@ gloss_cli_verify (GFile   *library_folder,
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
           g_string_append (out, _("No clips yet. All is well.\n"));
-          return 0;
+          return GLOSS_CLI_OK;
         }
       g_string_append_printf (err, _("Could not read “%s”: %s\n"), clips_path, error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   checks = g_ptr_array_new_with_free_func ((GDestroyNotify) check_free);
@@ -792,9 +814,9 @@ gloss_cli_verify (GFile   *library_folder,
       g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u problem needs attention (marked !).\n",
                                                 "%u problems need attention (marked !).\n", attention),
                               attention);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   g_string_append (out, _("All is well.\n"));
-  return 0;
+  return GLOSS_CLI_OK;
 }

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-merge.h"
 #include "gloss-clip-private.h"
 #include "gloss-error.h"
@@ -99,15 +100,15 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
   guint n_copies = 0, n_clips = 0, n_left = 0, n_threads;
   const char *name;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   if (g_file_query_file_type (library_folder, 0, NULL) != G_FILE_TYPE_DIRECTORY)
     {
       g_autofree char *path = g_file_get_parse_name (library_folder);
 
       g_string_append_printf (err, _("There is no library at “%s”\n"), path);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   clips_folder = g_file_get_child (library_folder, "clips");
@@ -117,10 +118,10 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
           g_string_append (out, _("No conflict copies to merge.\n"));
-          return 0;
+          return GLOSS_CLI_OK;
         }
       g_string_append_printf (err, _("Could not read “%s”: %s\n"), clips_path, error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   while ((name = g_dir_read_name (dir)))
@@ -186,7 +187,7 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
   if (n_copies == 0 && n_left == 0)
     {
       g_string_append (out, _("No conflict copies to merge.\n"));
-      return 0;
+      return GLOSS_CLI_OK;
     }
 
   if (n_copies > 0)
@@ -208,10 +209,10 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
                                                 "%u conflict copies could not be merged (marked !).\n",
                                                 n_left),
                               n_left);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
-  return 0;
+  return GLOSS_CLI_OK;
 }
 
 static gboolean
@@ -264,22 +265,22 @@ gloss_cli_merge_clip (const char *base,
   g_autoptr(GFile) ours_file = NULL;
   gsize base_length = 0, ours_length = 0, theirs_length = 0, merged_length;
 
-  g_return_val_if_fail (base != NULL && ours != NULL && theirs != NULL, 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (base != NULL && ours != NULL && theirs != NULL, GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   if (!read_file (ours, &ours_data, &ours_length, err) ||
       !read_file (theirs, &theirs_data, &theirs_length, err))
-    return 1;
+    return GLOSS_CLI_FAILED;
 
   if (!(ours_clip = gloss_merge_read (ours_data, ours_length, NULL, &error)))
     {
       g_string_append_printf (err, _("Could not read “%s” as a clip: %s\n"), ours, error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
   if (!(theirs_clip = gloss_merge_read (theirs_data, theirs_length, NULL, &error)))
     {
       g_string_append_printf (err, _("Could not read “%s” as a clip: %s\n"), theirs, error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   /* No base (a clip added on both sides) or a base that is not a clip: a
@@ -291,7 +292,7 @@ gloss_cli_merge_clip (const char *base,
   if (merged == NULL)
     {
       g_string_append_printf (err, _("“%s” and “%s” are two different clips\n"), ours, theirs);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   merged_data = gloss_merge_to_data (merged, &merged_length);
@@ -299,7 +300,7 @@ gloss_cli_merge_clip (const char *base,
   if (!gloss_write_file_atomic (ours_file, merged_data, merged_length, &error))
     {
       g_string_append_printf (err, "%s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   if (lost != NULL)
@@ -312,5 +313,5 @@ gloss_cli_merge_clip (const char *base,
       print_lost (err, id, lost);
     }
 
-  return 0;
+  return GLOSS_CLI_OK;
 }

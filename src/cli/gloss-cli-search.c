@@ -16,11 +16,11 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-search.h"
+#include "gloss-annotation.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
-
-static const char * const color_names[] = { "yellow", "green", "blue", "pink", "purple" };
 
 /* Text from web pages on one line, whatever it holds. */
 static char *
@@ -151,8 +151,8 @@ print_json (GListModel *results,
           json_builder_begin_object (builder);
           add_string (builder, "id", a->id);
           add_string (builder, "color",
-                      a->color >= 0 && a->color < (int) G_N_ELEMENTS (color_names)
-                      ? color_names[a->color] : "yellow");
+                      gloss_color_to_string (a->color) != NULL
+                      ? gloss_color_to_string (a->color) : "yellow");
           add_string (builder, "quote", quote);
           add_string (builder, "note", note);
           json_builder_end_object (builder);
@@ -185,15 +185,15 @@ gloss_cli_search (GFile      *library_folder,
   g_autofree char *path = NULL;
   GFileType type;
 
-  g_return_val_if_fail (G_IS_FILE (library_folder), 1);
-  g_return_val_if_fail (out != NULL && err != NULL, 1);
+  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
+  g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
   /* Before touching anything, so that a typo costs nothing. */
   parsed = gloss_query_parse (query ? query : "", &error);
   if (parsed == NULL)
     {
       g_string_append_printf (err, _("Bad search: %s\n"), error->message);
-      return 2;
+      return gloss_cli_status_for_error (error);
     }
 
   path = g_file_get_parse_name (library_folder);
@@ -201,26 +201,26 @@ gloss_cli_search (GFile      *library_folder,
   if (type == G_FILE_TYPE_UNKNOWN)
     {
       g_string_append_printf (err, _("There is no library at “%s”\n"), path);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
   if (type != G_FILE_TYPE_DIRECTORY)
     {
       g_string_append_printf (err, _("“%s” is not a folder\n"), path);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   index = gloss_index_new (library_folder);
   if (!gloss_index_sync (index, NULL, &error))
     {
       g_string_append_printf (err, "%s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   results = gloss_index_search_query (index, parsed, limit > 0 ? (guint) limit : 0, NULL, &error);
   if (results == NULL)
     {
       g_string_append_printf (err, "%s\n", error->message);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
   if (json)
@@ -233,8 +233,8 @@ gloss_cli_search (GFile      *library_folder,
       /* Exit 1 comes with a line that says why (DESIGN.md); --json still
        * prints its empty array for scripts. */
       g_string_append_printf (err, _("No clip matches “%s”\n"), query);
-      return 1;
+      return GLOSS_CLI_FAILED;
     }
 
-  return 0;
+  return GLOSS_CLI_OK;
 }

@@ -6,9 +6,9 @@
  */
 
 /* Clipping a page: the call into gloss-clip.js, the check of its message,
- * the images saved with libsoup, and the clip written into the library in
- * the order FORMAT.md gives (article files and assets first, clip.json
- * last). An update of a saved clip re-anchors its annotations. */
+ * the images fetched with libsoup; the message and the images go to the
+ * clip writer in core (gloss-clip-writer.h), which writes the folder in
+ * FORMAT.md's order and re-anchors an update's annotations. */
 
 #define G_LOG_DOMAIN "gloss-clipper"
 
@@ -18,10 +18,9 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "gloss-anchor.h"
+#include "gloss-clip-writer.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
-#include "gloss-id.h"
 #include "gloss-web-context.h"
 
 #define EXTRACT_TIMEOUT_S 30
@@ -50,7 +49,7 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   char   *url;       /* the original address */
-  char   *name;      /* assets/<name> once saved, else NULL */
+  gboolean saved;    /* written into assets/ by the clip writer */
   GBytes *bytes;
   char   *content_type;
   gsize   received;
@@ -94,8 +93,7 @@ typedef struct
   guint          running;
   guint          finished_images;
 
-  GlossClip     *clip;          /* the new clip before it is added */
-  GFile         *folder;
+  GlossClipWriter *writer;      /* writes the clip folder (core) */
   guint          n_orphans;
 } ClipData;
 
@@ -110,7 +108,6 @@ image_free (Image *image)
   g_clear_pointer (&image->bytes, g_bytes_unref);
   g_free (image->content_type);
   g_free (image->url);
-  g_free (image->name);
   g_free (image);
 }
 
@@ -130,8 +127,7 @@ clip_data_free (ClipData *data)
   g_clear_object (&data->web_view);
   g_clear_object (&data->manager);
   g_clear_object (&data->update);
-  g_clear_object (&data->clip);
-  g_clear_object (&data->folder);
+  g_clear_object (&data->writer);
   g_clear_pointer (&data->images, g_ptr_array_unref);
   g_free (data->token);
   g_free (data->page_uri);
@@ -515,23 +511,6 @@ read_message (ClipData  *data,
 
 /* Saving the images. */
 
-static const char *
-extension_for (const char *content_type)
-{
-  static const struct { const char *type; const char *ext; } types[] = {
-    { "image/jpeg", ".jpg" }, { "image/pjpeg", ".jpg" }, { "image/png", ".png" },
-    { "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/avif", ".avif" },
-    { "image/svg+xml", ".svg" }, { "image/bmp", ".bmp" }, { "image/x-icon", ".ico" },
-    { "image/vnd.microsoft.icon", ".ico" }, { "image/tiff", ".tiff" }, { "image/apng", ".png" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_ascii_strcasecmp (content_type, types[i].type) == 0)
-      return types[i].ext;
-
-  return ".img";
-}
-
 static void fetch_next_images (GTask *task);
 
 static void
@@ -552,59 +531,46 @@ image_done (GTask *task,
   fetch_next_images (task);
 }
 
+typedef struct
+{
+  GTask *task;
+  Image *image;
+} SaveImage;
+
 static void
 asset_written_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  ClipData *data = g_task_get_task_data (task);
-  Image *image = g_object_get_data (object, "gloss-image");
+  SaveImage *save = user_data;
+  g_autoptr(GTask) task = save->task;
+  Image *image = save->image;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    {
-      g_warning ("Could not save an image of the clip: %s", error->message);
-      g_clear_pointer (&image->name, g_free);
-    }
+  g_free (save);
+
+  if (gloss_clip_writer_add_image_finish (GLOSS_CLIP_WRITER (object), result, &error))
+    image->saved = TRUE;
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not save an image of the clip: %s", error->message);
 
   g_clear_pointer (&image->bytes, g_bytes_unref);
-  (void)data;
   image_done (task, image);
 }
 
+/* The clip writer (core) names the image by its content and writes it
+ * into assets/ off the main thread. */
 static void
 save_image (GTask *task,
             Image *image)
 {
-  GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *hash = NULL;
-  g_autoptr(GFile) assets = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
+  SaveImage *save = g_new0 (SaveImage, 1);
 
-  hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image->bytes);
-  hash[24] = '\0';
-  image->name = g_strconcat (hash, extension_for (image->content_type), NULL);
-
-  assets = g_file_get_child (data->folder, "assets");
-  if (!g_file_make_directory_with_parents (assets, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_warning ("Could not make the assets folder: %s", error->message);
-      g_clear_pointer (&image->name, g_free);
-      image_done (task, image);
-      return;
-    }
-
-  file = g_file_get_child (assets, image->name);
-  g_object_set_data_full (G_OBJECT (file), "gloss-image", image, NULL);
-  (void)self;
-  g_file_replace_contents_bytes_async (file, image->bytes, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION,
-                                       g_task_get_cancellable (task),
-                                       asset_written_cb, g_object_ref (task));
+  save->task = g_object_ref (task);
+  save->image = image;
+  gloss_clip_writer_add_image_async (data->writer, image->url, image->bytes, image->content_type,
+                                     g_task_get_cancellable (task), asset_written_cb, save);
 }
 
 typedef struct
@@ -827,211 +793,22 @@ images_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Writing the clip. */
-
-static const char *
-saved_name_for (ClipData *data,
-                guint     index)
-{
-  Image *image = g_ptr_array_index (data->images, index);
-
-  if (image->name != NULL)
-    return image->name;
-
-  /* A repeat: the first image with the same address holds the file. */
-  for (guint i = 0; i < index; i++)
-    {
-      Image *other = g_ptr_array_index (data->images, i);
-
-      if (other->name != NULL && g_str_equal (other->url, image->url))
-        return other->name;
-    }
-
-  return NULL;
-}
-
-/* Swaps each gloss-image-TOKEN-N placeholder for assets/NAME, or for the
- * original address (escaped for @html) when the image was not saved. */
-static char *
-replace_placeholders (ClipData   *data,
-                      const char *input,
-                      gboolean    html)
-{
-  g_autofree char *marker = g_strconcat ("gloss-image-", data->token, "-", NULL);
-  gsize marker_len = strlen (marker);
-  GString *out = g_string_sized_new (strlen (input) + 64);
-  const char *p = input;
-  const char *hit;
-
-  while ((hit = strstr (p, marker)) != NULL)
-    {
-      const char *digits = hit + marker_len;
-      const char *end = digits;
-      guint64 index = G_MAXUINT64;
-
-      while (g_ascii_isdigit (*end) && end - digits < 9)
-        end++;
-
-      g_string_append_len (out, p, hit - p);
-
-      if (end > digits)
-        {
-          g_autofree char *number = g_strndup (digits, end - digits);
-
-          g_ascii_string_to_unsigned (number, 10, 0, G_MAXUINT32, &index, NULL);
-        }
-
-      if (index < data->images->len)
-        {
-          const char *name = saved_name_for (data, index);
-
-          if (name != NULL)
-            {
-              g_string_append (out, "assets/");
-              g_string_append (out, name);
-            }
-          else if (html)
-            {
-              g_autofree char *escaped = g_markup_escape_text (((Image *)g_ptr_array_index (data->images, index))->url, -1);
-              g_string_append (out, escaped);
-            }
-          else
-            g_string_append (out, ((Image *)g_ptr_array_index (data->images, index))->url);
-
-          p = end;
-        }
-      else
-        {
-          g_string_append_len (out, hit, marker_len);
-          p = hit + marker_len;
-        }
-    }
-
-  g_string_append (out, p);
-
-  return g_string_free (out, FALSE);
-}
-
-static void
-apply_metadata (GlossClip *clip,
-                ClipData  *data)
-{
-  gloss_clip_set_title (clip, data->title);
-  gloss_clip_set_byline (clip, data->byline);
-  gloss_clip_set_site_name (clip, data->site_name);
-  gloss_clip_set_excerpt (clip, data->excerpt);
-  gloss_clip_set_lang (clip, data->lang);
-  gloss_clip_set_dir (clip, data->dir);
-  gloss_clip_set_published (clip, data->published);
-  gloss_clip_set_word_count (clip, gloss_count_words (data->text));
-}
-
-static gboolean
-write_markdown (ClipData  *data,
-                GFile     *folder,
-                GError   **error)
-{
-  g_autofree char *markdown = NULL;
-  g_autoptr(GFile) file = NULL;
-
-  if (data->markdown == NULL)
-    return TRUE;
-
-  markdown = replace_placeholders (data, data->markdown, FALSE);
-  file = g_file_get_child (folder, "article.md");
-
-  if (!g_file_make_directory_with_parents (folder, NULL, NULL) && !g_file_query_exists (folder, NULL))
-    return g_file_make_directory_with_parents (folder, NULL, error);
-
-  return g_file_replace_contents (file, markdown, strlen (markdown), NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
-}
-
-/* Re-anchors every annotation of an updated clip against its new text
- * (FORMAT.md "Anchoring"); nothing is dropped, the lost ones are orphans. */
-static guint
-reanchor (GlossClip  *clip,
-          const char *text)
-{
-  g_autoptr(GlossText) gtext = gloss_text_new (text, -1);
-  GListModel *annotations = gloss_clip_get_annotations (clip);
-  guint n = g_list_model_get_n_items (annotations);
-  guint orphans = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
-      guint start = 0, end = 0;
-      GlossAnchorMethod method = gloss_anchor_annotation (gtext, annotation, &start, &end);
-
-      if (method == GLOSS_ANCHOR_ORPHAN)
-        {
-          gloss_annotation_set_orphan (annotation, TRUE);
-          orphans++;
-          continue;
-        }
-
-      gloss_annotation_set_orphan (annotation, FALSE);
-
-      if (method != GLOSS_ANCHOR_POSITION ||
-          start != gloss_annotation_get_start (annotation) ||
-          end != gloss_annotation_get_end (annotation))
-        {
-          g_autofree char *exact = gloss_text_substring (gtext, start, end);
-          g_autofree char *prefix = NULL;
-          g_autofree char *suffix = NULL;
-
-          gloss_text_get_context (gtext, start, end, &prefix, &suffix);
-          gloss_annotation_set_target (annotation, exact, prefix, suffix, start, end);
-        }
-    }
-
-  gloss_clip_sort_annotations (clip);
-
-  return orphans;
-}
-
-/* A new clip that was not added leaves no unfinished folder behind: only
- * the files this clip wrote are removed, and folders only when empty. */
-static void
-remove_new_clip_files (ClipData *data)
-{
-  g_autoptr(GFile) assets = NULL;
-  g_autoptr(GFile) markdown = NULL;
-
-  if (data->update != NULL || data->folder == NULL)
-    return;
-
-  assets = g_file_get_child (data->folder, "assets");
-  for (guint i = 0; i < data->images->len; i++)
-    {
-      Image *image = g_ptr_array_index (data->images, i);
-
-      if (image->name != NULL)
-        {
-          g_autoptr(GFile) file = g_file_get_child (assets, image->name);
-
-          g_file_delete (file, NULL, NULL);
-        }
-    }
-  g_file_delete (assets, NULL, NULL);
-
-  markdown = g_file_get_child (data->folder, "article.md");
-  g_file_delete (markdown, NULL, NULL);
-  g_file_delete (data->folder, NULL, NULL);
-}
+/* Writing the clip: handed to the clip writer in core, which writes the
+ * folder in FORMAT.md's order, cleans up after a failure and anchors an
+ * update's annotations again. */
 
 static void
 finish_clip (GTask *task)
 {
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *html = NULL;
   g_autoptr(GError) error = NULL;
+  GlossClipPage page = { 0, };
+  GlossClip *clip;
 
   if (g_task_return_error_if_cancelled (task))
     {
-      remove_new_clip_files (data);
+      gloss_clip_writer_abort (data->writer);
       return;
     }
 
@@ -1039,56 +816,34 @@ finish_clip (GTask *task)
   self->stats.n_images = data->images->len;
   self->stats.n_images_saved = 0;
   for (guint i = 0; i < data->images->len; i++)
-    if (((Image *)g_ptr_array_index (data->images, i))->name != NULL)
+    if (((Image *)g_ptr_array_index (data->images, i))->saved)
       self->stats.n_images_saved++;
 
   emit_progress (self, 0.95, _("Saving the clip"));
 
-  html = replace_placeholders (data, data->content, TRUE);
+  page.title = data->title;
+  page.byline = data->byline;
+  page.site_name = data->site_name;
+  page.excerpt = data->excerpt;
+  page.lang = data->lang;
+  page.dir = data->dir;
+  page.published = data->published;
+  page.word_count = gloss_count_words (data->text);
+  page.html = data->content;
+  page.text = data->text;
+  page.markdown = data->markdown;
 
-  if (!write_markdown (data, data->folder, &error))
+  clip = gloss_clip_writer_commit (data->writer, &page, &error);
+  if (clip == NULL)
     {
-      /* Optional: an export convenience, never a reason to lose the clip. */
-      g_warning ("Could not write article.md: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  if (data->update != NULL)
-    {
-      if (!gloss_clip_replace_article (data->update, html, data->text, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      apply_metadata (data->update, data);
-      data->n_orphans = reanchor (data->update, data->text);
-
-      if (!gloss_library_save (self->library, data->update, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      self->stats.save_ms = ms_since (&data->stage_started);
-      emit_progress (self, 1.0, _("Clip updated"));
-      g_task_return_pointer (task, g_object_ref (data->update), g_object_unref);
-      return;
-    }
-
-  if (!gloss_library_add (self->library, data->clip, html, data->text, &error))
-    {
-      /* Only when nothing of the clip reached the disk: a failed add may
-       * have left article files that belong to the same folder. */
-      if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS))
-        remove_new_clip_files (data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
+  data->n_orphans = gloss_clip_writer_get_n_orphans (data->writer);
   self->stats.save_ms = ms_since (&data->stage_started);
-  emit_progress (self, 1.0, _("Clipped"));
-  g_task_return_pointer (task, g_object_ref (data->clip), g_object_unref);
+  emit_progress (self, 1.0, data->update != NULL ? _("Clip updated") : _("Clipped"));
+  g_task_return_pointer (task, g_object_ref (clip), g_object_unref);
 }
 
 static void
@@ -1096,28 +851,24 @@ start_saving (GTask *task)
 {
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
 
-  if (data->update != NULL)
-    {
-      data->folder = gloss_clip_get_folder (data->update);
-      if (data->folder != NULL)
-        g_object_ref (data->folder);
-    }
-  else
-    {
-      GFile *clips = gloss_library_get_clips_folder (self->library);
-
-      data->clip = gloss_clip_new (data->page_uri, data->title);
-      apply_metadata (data->clip, data);
-      data->folder = g_file_get_child (clips, gloss_clip_get_id (data->clip));
-    }
-
-  if (data->folder == NULL)
+  if (data->update != NULL && gloss_clip_get_folder (data->update) == NULL)
     {
       g_task_return_new_error (task, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
                                _("The saved clip to update is no longer in the library"));
       return;
     }
+
+  clip = data->update != NULL ? g_object_ref (data->update)
+                              : gloss_clip_new (data->page_uri, data->title);
+  data->writer = gloss_clip_writer_new (self->library, clip);
+
+  for (guint i = 0; i < data->images->len; i++)
+    g_ptr_array_add (urls, ((Image *)g_ptr_array_index (data->images, i))->url);
+  g_ptr_array_add (urls, NULL);
+  gloss_clip_writer_set_images (data->writer, data->token, (const char * const *) urls->pdata);
 
   if (data->images->len > 0)
     {

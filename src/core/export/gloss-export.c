@@ -21,10 +21,13 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gloss-anchor.h"
+#include "gloss-clip-file.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
 #include "gloss-export.h"
 #include "gloss-export-private.h"
 #include "gloss-id.h"
@@ -210,17 +213,15 @@ copy_clip (GlossClip  *clip,
   return copy;
 }
 
+/* Never through a link: a link planted in a clip folder must not carry
+ * another file of the disk into an export. */
 static char *
 read_optional (const char *folder,
                const char *name)
 {
-  g_autofree char *path = NULL;
   char *contents = NULL;
 
-  if (folder == NULL)
-    return NULL;
-  path = g_build_filename (folder, name, NULL);
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
+  if (folder == NULL || !gloss_fs_read (folder, name, G_MAXSIZE / 2, &contents, NULL, NULL))
     return NULL;
   if (!g_utf8_validate (contents, -1, NULL))
     {
@@ -229,38 +230,6 @@ read_optional (const char *folder,
       contents = valid;
     }
   return contents;
-}
-
-/* clip.json needs four levels; the scanner refuses more than this. */
-#define MAX_JSON_DEPTH 64
-
-static const char *
-get_string (GlossScanValue *object,
-            const char     *member)
-{
-  GlossScanValue *value = gloss_scan_get_member (object, member);
-
-  return value != NULL && value->type == GLOSS_SCAN_STRING ? value->s : NULL;
-}
-
-static gboolean
-get_uint (GlossScanValue *object,
-          const char     *member,
-          guint          *out)
-{
-  GlossScanValue *value = gloss_scan_get_member (object, member);
-
-  if (value == NULL || value->type != GLOSS_SCAN_INT || value->i < 0 || value->i > G_MAXUINT32)
-    return FALSE;
-  *out = (guint) value->i;
-  return TRUE;
-}
-
-static char *
-dup_optional (GlossScanValue *object,
-              const char     *member)
-{
-  return g_strdup (get_string (object, member));
 }
 
 static int
@@ -273,121 +242,57 @@ compare_starts (gconstpointer a,
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* The export's copy read straight from clip.json (FORMAT.md) with the
- * core's arena scanner, without building the json-glib tree and the
+/* The export's copy read straight from clip.json by the library's one
+ * reader (gloss-clip-file.h), without building the json-glib tree and the
  * GlossClip and GlossAnnotation objects that the window needs: reading
- * is most of an export's cost. NULL for anything unexpected, and the
- * caller then goes through gloss_clip_load(), which says what is wrong
- * with the file. */
+ * is most of an export's cost. NULL with @error for a clip that cannot
+ * be read, with the same reason the library gives. */
 static GlossExportClip *
-read_clip_fast (const char *folder_path,
-                const char *article_text)
+read_clip_fast (const char  *folder_path,
+                const char  *article_text,
+                GError     **error)
 {
-  g_autofree char *path = g_build_filename (folder_path, "clip.json", NULL);
-  g_autofree char *data = NULL;
-  g_autofree char *scan_error = NULL;
-  g_autoptr(GlossScan) scan = NULL;
+  g_autoptr(GlossClipFile) file = NULL;
   g_autoptr(GlossExportClip) clip = NULL;
   g_autoptr(GlossText) text = NULL;
-  g_autofree char *folder_name = g_path_get_basename (folder_path);
-  GlossScanValue *root;
-  GlossScanValue *node;
-  gsize length = 0;
-  guint format = 0;
-  const char *id;
 
-  if (!g_file_get_contents (path, &data, &length, NULL) ||
-      !g_utf8_validate (data, length, NULL))
-    return NULL;
-  scan = gloss_scan_parse (data, length, MAX_JSON_DEPTH, &scan_error);
-  if (scan == NULL || (root = gloss_scan_get_root (scan)) == NULL || root->type != GLOSS_SCAN_OBJECT)
-    return NULL;
-
-  id = get_string (root, "id");
-  if (!get_uint (root, "format", &format) || format < 1 ||
-      id == NULL || !gloss_id_is_valid (id) || !g_str_equal (id, folder_name) ||
-      get_string (root, "url") == NULL || get_string (root, "title") == NULL ||
-      get_string (root, "created") == NULL || get_string (root, "modified") == NULL)
+  file = gloss_clip_file_read (folder_path, error);
+  if (file == NULL)
     return NULL;
 
   clip = gloss_export_clip_new ();
-  clip->id = g_strdup (id);
-  clip->url = dup_optional (root, "url");
-  clip->title = dup_optional (root, "title");
-  clip->byline = dup_optional (root, "byline");
-  clip->site_name = dup_optional (root, "site_name");
-  clip->published = dup_optional (root, "published");
-  clip->created = dup_optional (root, "created");
-  clip->modified = dup_optional (root, "modified");
-  clip->excerpt = dup_optional (root, "excerpt");
-  clip->lang = dup_optional (root, "lang");
-  clip->note = dup_optional (root, "note");
+  clip->id = g_strdup (file->id);
+  clip->url = g_strdup (file->url);
+  clip->title = g_strdup (file->title);
+  clip->byline = g_strdup (file->byline);
+  clip->site_name = g_strdup (file->site_name);
+  clip->published = g_strdup (file->published);
+  clip->created = g_strdup (file->created);
+  clip->modified = g_strdup (file->modified);
+  clip->excerpt = g_strdup (file->excerpt);
+  clip->lang = g_strdup (file->lang);
+  clip->note = g_strdup (file->note);
   clip->folder = g_strdup (folder_path);
+  if (file->n_tags > 0)
+    clip->tags = g_strdupv ((char **) file->tags);
 
-  node = gloss_scan_get_member (root, "tags");
-  if (node != NULL && node->type == GLOSS_SCAN_ARRAY)
+  for (GlossScanValue *item = file->annotations ? file->annotations->first : NULL; item != NULL; item = item->next)
     {
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      GlossExportAnnotation *a = gloss_export_annotation_new ();
+      GlossClipFileAnnotation fields;
 
-      for (GlossScanValue *tag = node->first; tag != NULL; tag = tag->next)
-        {
-          if (tag->type != GLOSS_SCAN_STRING)
-            return NULL;
-          g_strv_builder_add (builder, tag->s);
-        }
-      clip->tags = g_strv_builder_end (builder);
-    }
-  else if (node != NULL && node->type != GLOSS_SCAN_NULL)
-    return NULL;
-
-  node = gloss_scan_get_member (root, "annotations");
-  if (node != NULL && node->type != GLOSS_SCAN_ARRAY)
-    return NULL;
-  for (GlossScanValue *item = node != NULL ? node->first : NULL; item != NULL; item = item->next)
-    {
-      GlossScanValue *target;
-      GlossScanValue *selectors;
-      GlossExportAnnotation *a;
-      GlossColor color;
-      gboolean has_position = FALSE;
-
-      if (item->type != GLOSS_SCAN_OBJECT)
-        return NULL;
-      target = gloss_scan_get_member (item, "target");
-      selectors = target != NULL && target->type == GLOSS_SCAN_OBJECT
-                  ? gloss_scan_get_member (target, "selector") : NULL;
-      if (get_string (item, "id") == NULL || !gloss_id_is_valid (get_string (item, "id")) ||
-          get_string (item, "color") == NULL ||
-          !gloss_color_from_string (get_string (item, "color"), &color) ||
-          selectors == NULL || selectors->type != GLOSS_SCAN_ARRAY)
-        return NULL;
-
-      a = gloss_export_annotation_new ();
+      gloss_clip_file_get_annotation (item, &fields);
       g_ptr_array_add (clip->annotations, a);
-      a->id = dup_optional (item, "id");
-      a->created = dup_optional (item, "created");
-      a->modified = dup_optional (item, "modified");
-      a->color = g_strdup (gloss_color_to_string (color));
-      a->note = g_strdup (get_string (item, "note") != NULL ? get_string (item, "note") : "");
-
-      for (GlossScanValue *sel = selectors->first; sel != NULL; sel = sel->next)
-        {
-          const char *type;
-
-          if (sel->type != GLOSS_SCAN_OBJECT)
-            continue;
-          type = get_string (sel, "type");
-          if (g_strcmp0 (type, "TextQuoteSelector") == 0 && a->exact == NULL)
-            {
-              a->exact = dup_optional (sel, "exact");
-              a->prefix = dup_optional (sel, "prefix");
-              a->suffix = dup_optional (sel, "suffix");
-            }
-          else if (g_strcmp0 (type, "TextPositionSelector") == 0 && !has_position)
-            has_position = get_uint (sel, "start", &a->start) && get_uint (sel, "end", &a->end);
-        }
-      if (a->exact == NULL || !has_position)
-        return NULL;
+      a->id = g_strdup (fields.id);
+      a->created = g_strdup (fields.created);
+      a->modified = g_strdup (fields.modified);
+      a->color = g_strdup (gloss_color_to_string (fields.color));
+      a->note = g_strdup (fields.note);
+      a->exact = g_strdup (fields.exact);
+      a->prefix = g_strdup (fields.prefix);
+      a->suffix = g_strdup (fields.suffix);
+      a->start = fields.start;
+      a->end = fields.end;
 
       /* A quote found as it is anchors; only the others need the search. */
       if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
@@ -414,8 +319,6 @@ job_load_clip (Job    *job,
                char  **article_markdown)
 {
   const char *folder_path;
-  g_autoptr(GFile) folder = NULL;
-  g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
   GlossExportClip *copy;
 
@@ -437,19 +340,14 @@ job_load_clip (Job    *job,
   if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
     *article_markdown = read_optional (folder_path, "article.md");
 
-  if ((copy = read_clip_fast (folder_path, *article_text)) != NULL)
-    return copy;
-
-  folder = g_file_new_for_path (folder_path);
-  clip = gloss_clip_load (folder, &error);
-  if (clip == NULL)
+  copy = read_clip_fast (folder_path, *article_text, &error);
+  if (copy == NULL)
     {
       g_debug ("Leaving out %s: %s", folder_path, error->message);
       g_clear_pointer (article_text, g_free);
       g_clear_pointer (article_markdown, g_free);
-      return NULL;
     }
-  return copy_clip (clip, *article_text);
+  return copy;
 }
 
 static guint
@@ -513,19 +411,59 @@ write_file (const char  *path,
   return TRUE;
 }
 
-/* Refuses a destination inside a clips folder: the export must never put
- * a file where the library keeps its own. */
+/* @path with every link resolved, as far as it exists (the destination
+ * may be made by the export): realpath() of the longest existing part,
+ * the rest appended. g_canonicalize_filename() alone would leave a link
+ * into clips/ unseen. */
+static char *
+resolve_path (const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  g_autofree char *rest = NULL;
+  g_autofree char *head = g_strdup (canonical);
+
+  for (;;)
+    {
+      g_autofree char *real = realpath (head, NULL);
+      g_autofree char *parent = NULL;
+      g_autofree char *base = NULL;
+
+      if (real != NULL)
+        return rest != NULL ? g_build_filename (real, rest, NULL) : g_steal_pointer (&real);
+
+      parent = g_path_get_dirname (head);
+      if (g_str_equal (parent, head))
+        return g_steal_pointer (&canonical);
+      base = g_path_get_basename (head);
+      if (rest == NULL)
+        rest = g_steal_pointer (&base);
+      else
+        {
+          char *longer = g_build_filename (base, rest, NULL);
+
+          g_free (rest);
+          rest = longer;
+        }
+      g_free (head);
+      head = g_steal_pointer (&parent);
+    }
+}
+
+/* Refuses a destination inside a clips folder, also one reached through
+ * a link: the export must never put a file where the library keeps its
+ * own. */
 static gboolean
 check_destination (Job      *job,
                    GError  **error)
 {
-  g_autofree char *dest = g_canonicalize_filename (job->destination, NULL);
+  g_autofree char *dest = resolve_path (job->destination);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < job->folders->len; i++)
     {
       g_autofree char *folder = g_canonicalize_filename (g_ptr_array_index (job->folders, i), NULL);
-      char *clips = g_path_get_dirname (folder);
+      g_autofree char *clips_path = g_path_get_dirname (folder);
+      char *clips = resolve_path (clips_path);
       g_autofree char *prefix = NULL;
 
       if (!g_hash_table_add (seen, clips))

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "gloss-anchor.h"
+#include "gloss-clip-writer.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-import-private.h"
@@ -356,16 +357,13 @@ build_stub_article (GlossImportPage  *page,
 gboolean
 gloss_import_clip_is_placeholder (GlossClip *clip)
 {
-  JsonObject *root;
-  JsonNode *mark;
+  g_autoptr(JsonNode) mark = NULL;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
 
-  if (gloss_clip_get_damage (clip) != NULL || !(root = gloss_clip_to_json (clip)))
-    return FALSE;
-
-  mark = json_object_get_member (root, "gloss_import");
-  if (mark == NULL || !JSON_NODE_HOLDS_OBJECT (mark))
+  if (gloss_clip_get_damage (clip) != NULL ||
+      !(mark = gloss_clip_dup_extra_member (clip, "gloss_import")) ||
+      !JSON_NODE_HOLDS_OBJECT (mark))
     return FALSE;
 
   return json_object_get_boolean_member_with_default (json_node_get_object (mark), "placeholder", FALSE);
@@ -374,58 +372,85 @@ gloss_import_clip_is_placeholder (GlossClip *clip)
 void
 gloss_import_clip_clear_placeholder (GlossClip *clip)
 {
-  JsonObject *root;
-
   g_return_if_fail (GLOSS_IS_CLIP (clip));
 
-  if ((root = gloss_clip_to_json (clip)) != NULL && json_object_has_member (root, "gloss_import"))
-    json_object_remove_member (root, "gloss_import");
+  gloss_clip_set_extra_member (clip, "gloss_import", NULL);
 }
 
+/* A new clip for @page, written by the one clip writer, unless another
+ * writer (a second import at the same time) made one of the same address
+ * first: then NULL, with @existing set to that clip. */
 static GlossClip *
 create_placeholder (GlossImportPlan     *plan,
                     GlossLibrary        *library,
                     GlossImportPage     *page,
                     GlossImportSummary  *summary,
+                    GlossClip          **existing,
                     GError             **error)
 {
   g_autoptr(GlossClip) clip = gloss_clip_new (page->url, page->title != NULL ? page->title : page->url);
+  g_autoptr(GlossClipWriter) writer = NULL;
   g_autoptr(GlossText) text = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *html = NULL;
   g_autofree char *article = NULL;
   g_autofree char *now = gloss_time_now_string ();
+  GlossClipPage clip_page = { .word_count = -1, };
+  GlossImportSummary scratch = { 0, };
   gboolean cached;
-  JsonObject *root;
+
+  *existing = NULL;
 
   gloss_clip_set_byline (clip, page->byline);
   gloss_clip_set_site_name (clip, page->site_name);
   gloss_clip_set_published (clip, page->published);
   gloss_clip_set_excerpt (clip, page->excerpt);
   gloss_clip_set_lang (clip, page->lang);
-  merge_page_data (clip, page, summary);
+  /* Counted only once the clip is written: it may turn out to exist. */
+  merge_page_data (clip, page, &scratch);
 
   cached = read_cached_article (page, &html, &article);
   if (!cached)
     build_stub_article (page, &html, &article);
   text = gloss_text_new (article, -1);
   for (guint i = 0; i < page->annotations->len; i++)
-    merge_annotation (clip, text, g_ptr_array_index (page->annotations, i), summary, plan->warnings);
+    merge_annotation (clip, text, g_ptr_array_index (page->annotations, i), &scratch, plan->warnings);
 
   /* Marks the clip for the window: its article is to be fetched. Unknown
    * members are kept by every reader of clip.json (FORMAT.md). */
-  root = gloss_clip_to_json (clip);
-  if (root != NULL && !cached)
+  if (!cached)
     {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
       JsonObject *mark = json_object_new ();
 
       json_object_set_boolean_member (mark, "placeholder", TRUE);
       json_object_set_string_member (mark, "format", gloss_import_format_to_string (plan->format));
       json_object_set_string_member (mark, "imported", now);
-      json_object_set_object_member (root, "gloss_import", mark);
+      json_node_take_object (node, mark);
+      gloss_clip_set_extra_member (clip, "gloss_import", node);
     }
 
-  if (!gloss_library_add (library, clip, html, article, error))
-    return NULL;
+  writer = gloss_clip_writer_new (library, clip);
+  gloss_clip_writer_set_unique_url (writer, TRUE);
+  clip_page.html = html;
+  clip_page.text = article;
+  if (gloss_clip_writer_commit (writer, &clip_page, &local_error) == NULL)
+    {
+      if (g_error_matches (local_error, GLOSS_ERROR, GLOSS_ERROR_EXISTS) &&
+          gloss_clip_writer_get_existing (writer) != NULL)
+        {
+          *existing = gloss_clip_writer_get_existing (writer);
+          return NULL;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  summary->annotations_added += scratch.annotations_added;
+  summary->annotations_present += scratch.annotations_present;
+  summary->orphans += scratch.orphans;
+  summary->tags_added += scratch.tags_added;
+  summary->notes_added += scratch.notes_added;
   return g_steal_pointer (&clip);
 }
 
@@ -476,11 +501,14 @@ apply_page (Apply   *apply,
   GlossClip *clip = find_clip (apply->library, apply->index, page);
   g_autoptr(GlossText) text = NULL;
   g_autofree char *article = NULL;
+  g_autoptr(GlossLock) lock = NULL;
+  g_autoptr(GError) lock_error = NULL;
   gboolean changed;
 
   if (clip == NULL)
     {
       g_autoptr(GError) local_error = NULL;
+      GlossClip *existing = NULL;
       GlossClip *made;
 
       if (!(apply->flags & GLOSS_IMPORT_CREATE_PLACEHOLDERS) || !gloss_import_page_has_data (page))
@@ -490,8 +518,14 @@ apply_page (Apply   *apply,
           return TRUE;
         }
 
-      made = create_placeholder (apply->plan, apply->library, page, summary, &local_error);
-      if (made == NULL)
+      made = create_placeholder (apply->plan, apply->library, page, summary, &existing, &local_error);
+      if (made == NULL && existing != NULL)
+        {
+          /* Another import made it meanwhile: add to that one. */
+          g_hash_table_insert (apply->index, g_strdup (page->url), g_object_ref (existing));
+          clip = existing;
+        }
+      else if (made == NULL)
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                        _("Could not save a clip for %s: %s"), page->url, local_error->message);
@@ -502,9 +536,23 @@ apply_page (Apply   *apply,
       g_ptr_array_add (summary->placeholder_ids, g_strdup (gloss_clip_get_id (made)));
       /* A clip made from the saved article a Gloss export points at is
        * already exact: clipping the live page again could only lose it. */
-      if (is_web_url (page->url) && gloss_import_clip_is_placeholder (made))
-        g_ptr_array_add (summary->urls_to_clip, g_strdup (page->url));
-      return TRUE;
+      if (made != NULL)
+        {
+          if (is_web_url (page->url) && gloss_import_clip_is_placeholder (made))
+            g_ptr_array_add (summary->urls_to_clip, g_strdup (page->url));
+          return TRUE;
+        }
+    }
+
+  /* What is already in the clip is decided under its lock, after reading
+   * what other writers (a second import, the app) saved: two imports at
+   * once neither lose nor double an annotation. */
+  lock = gloss_library_lock_clip (apply->library, clip, &lock_error);
+  if (lock == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                   _("Could not save the clip of %s: %s"), page->url, lock_error->message);
+      return FALSE;
     }
 
   if (gloss_clip_get_read_only (clip))
@@ -531,7 +579,7 @@ apply_page (Apply   *apply,
     {
       g_autoptr(GError) local_error = NULL;
 
-      if (!gloss_library_save (apply->library, clip, &local_error))
+      if (!gloss_library_save_locked (apply->library, clip, &local_error))
         {
           g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                        _("Could not save the clip of %s: %s"), page->url, local_error->message);

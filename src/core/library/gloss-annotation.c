@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "gloss-annotation.h"
+#include "gloss-clip-file.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
@@ -687,24 +688,6 @@ gloss_annotation_set_orphan (GlossAnnotation *self,
 
 /* --- the same checks on the fast scanner's tree (library loading) ------- */
 
-static GlossScanValue *
-scan_find_selector (GlossScanValue *selectors,
-                    const char     *type)
-{
-  for (GlossScanValue *sel = selectors->first; sel != NULL; sel = sel->next)
-    {
-      GlossScanValue *t;
-
-      if (sel->type != GLOSS_SCAN_OBJECT)
-        continue;
-      t = gloss_scan_get_member (sel, "type");
-      if (t != NULL && t->type == GLOSS_SCAN_STRING && g_str_equal (t->s, type))
-        return sel;
-    }
-
-  return NULL;
-}
-
 static gboolean
 scan_check_time (GlossScanValue  *object,
                  const char      *where,
@@ -774,7 +757,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       return FALSE;
     }
 
-  if (!(quote = scan_find_selector (selectors, "TextQuoteSelector")))
+  if (!(quote = gloss_scan_find_selector (selectors, "TextQuoteSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                    _("%s has no TextQuoteSelector"), where);
@@ -785,7 +768,7 @@ gloss_annotation_check_scan (GlossScanValue  *object,
       !gloss_scan_read_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &suffix, error))
     return FALSE;
 
-  if (!(position = scan_find_selector (selectors, "TextPositionSelector")))
+  if (!(position = gloss_scan_find_selector (selectors, "TextPositionSelector")))
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                    _("%s has no TextPositionSelector"), where);
@@ -807,28 +790,19 @@ GlossAnnotation *
 gloss_annotation_new_from_scan (GlossScanValue *object)
 {
   GlossAnnotation *self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
-  GlossScanValue *selectors = gloss_scan_get_member (gloss_scan_get_member (object, "target"), "selector");
-  GlossScanValue *quote = scan_find_selector (selectors, "TextQuoteSelector");
-  GlossScanValue *position = scan_find_selector (selectors, "TextPositionSelector");
-  GlossScanValue *v;
+  GlossClipFileAnnotation fields;
 
-#define STRING_MEMBER(obj, name) \
-  ((v = gloss_scan_get_member ((obj), (name))) != NULL && v->type == GLOSS_SCAN_STRING ? v->s : "")
-
-  self->id = g_strdup (STRING_MEMBER (object, "id"));
-  self->created = g_strdup (STRING_MEMBER (object, "created"));
-  self->modified = g_strdup (STRING_MEMBER (object, "modified"));
-  self->note = g_strdup (STRING_MEMBER (object, "note"));
-  gloss_color_from_string (STRING_MEMBER (object, "color"), &self->color);
-  self->exact = g_strdup (STRING_MEMBER (quote, "exact"));
-  self->prefix = g_strdup (STRING_MEMBER (quote, "prefix"));
-  self->suffix = g_strdup (STRING_MEMBER (quote, "suffix"));
-  if ((v = gloss_scan_get_member (position, "start")) != NULL && v->type == GLOSS_SCAN_INT)
-    self->start = (guint) v->i;
-  if ((v = gloss_scan_get_member (position, "end")) != NULL && v->type == GLOSS_SCAN_INT)
-    self->end = (guint) v->i;
-
-#undef STRING_MEMBER
+  gloss_clip_file_get_annotation (object, &fields);
+  self->id = g_strdup (fields.id);
+  self->created = g_strdup (fields.created);
+  self->modified = g_strdup (fields.modified);
+  self->note = g_strdup (fields.note);
+  self->color = fields.color;
+  self->exact = g_strdup (fields.exact);
+  self->prefix = g_strdup (fields.prefix);
+  self->suffix = g_strdup (fields.suffix);
+  self->start = fields.start;
+  self->end = fields.end;
 
   return self;
 }

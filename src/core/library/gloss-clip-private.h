@@ -11,6 +11,7 @@
 #pragma once
 
 #include "gloss-clip.h"
+#include "gloss-clip-file.h"
 
 G_BEGIN_DECLS
 
@@ -50,11 +51,121 @@ gint64     gloss_clip_get_created_usec (GlossClip          *self);
 void       gloss_clip_update_from      (GlossClip          *self,
                                         GlossClip          *other);
 
+/* GLOSS_ERROR_READ_ONLY for a damaged or newer-format clip. */
+gboolean   gloss_clip_check_writable   (GlossClip          *self,
+                                        GError            **error);
+/* Where a new clip now lives (the clip writer), or NULL. */
+void       gloss_clip_set_folder       (GlossClip          *self,
+                                        GFile              *folder);
+/* Reads clip.json again and, when another writer changed it since this
+ * clip last read or wrote it, folds those changes in (annotations added
+ * or deleted there, tags, title and note changed there, unknown members).
+ * Call with the clip's lock held (gloss-lock.h). */
+gboolean   gloss_clip_merge_from_disk  (GlossClip          *self,
+                                        GError            **error);
+/* gloss_clip_save(), with the lock taken and the merge done only when
+ * @take_lock; a caller that holds the clip's lock passes FALSE. */
+gboolean   gloss_clip_write            (GlossClip          *self,
+                                        gboolean            touch,
+                                        gboolean            take_lock,
+                                        GError            **error);
+
 /* Writes @contents to @file atomically and durably (FORMAT.md); errors as
  * GLOSS_ERROR_IO naming the path. */
 gboolean   gloss_write_file_atomic     (GFile              *file,
                                         const char         *contents,
                                         gssize              length,
                                         GError            **error);
+
+/* --- shared by the siblings gloss-clip.c (the object), gloss-clip-load.c
+ * and gloss-clip-save.c ---------------------------------------------- */
+
+struct _GlossClip
+{
+  GObject      parent_instance;
+
+  GFile       *folder;
+  /* NULL for a summary-loaded clip until the JSON is needed. */
+  JsonObject  *root;
+  GListStore  *annotations;
+
+  char        *id;
+  char        *url;
+  char        *title;
+  char        *byline;
+  char        *site_name;
+  char        *excerpt;
+  char        *lang;
+  char        *dir;
+  char        *published;
+  char        *created;
+  char        *modified;
+  char        *note;
+  GStrv        tags;
+  gint64       word_count;
+  gint64       created_usec;
+  gint64       format;
+  guint        n_annotations;
+  char        *damage;
+  guint64      file_hash;
+  guint        read_only : 1;
+
+  /* What the file said when it was last read or written, so that a save
+   * can tell another writer's changes from ours (merge_from_disk()). */
+  /* The whole object, the base of gloss_merge_clips3() (FORMAT.md
+   * "Several machines"); NULL when not read in full. */
+  JsonObject  *base;
+};
+
+enum {
+  GLOSS_CLIP_PROP_0,
+  GLOSS_CLIP_PROP_ID,
+  GLOSS_CLIP_PROP_URL,
+  GLOSS_CLIP_PROP_TITLE,
+  GLOSS_CLIP_PROP_BYLINE,
+  GLOSS_CLIP_PROP_SITE_NAME,
+  GLOSS_CLIP_PROP_EXCERPT,
+  GLOSS_CLIP_PROP_LANG,
+  GLOSS_CLIP_PROP_DIR,
+  GLOSS_CLIP_PROP_PUBLISHED,
+  GLOSS_CLIP_PROP_CREATED,
+  GLOSS_CLIP_PROP_MODIFIED,
+  GLOSS_CLIP_PROP_WORD_COUNT,
+  GLOSS_CLIP_PROP_NOTE,
+  GLOSS_CLIP_PROP_TAGS,
+  GLOSS_CLIP_PROP_N_ANNOTATIONS,
+  GLOSS_CLIP_PROP_READ_ONLY,
+  GLOSS_CLIP_PROP_DAMAGE,
+  GLOSS_CLIP_PROP_FOLDER,
+  GLOSS_CLIP_N_PROPS
+};
+
+extern GParamSpec *_gloss_clip_properties[GLOSS_CLIP_N_PROPS];
+
+/* gloss-clip.c */
+char      *_gloss_clip_tag_key              (const char          *tag);
+gboolean   _gloss_clip_tag_matches          (const char          *tag,
+                                             const char          *key);
+void       _gloss_clip_normalize_tags       (GPtrArray           *out,
+                                             const char * const  *tags);
+int        _gloss_clip_compare_annotations  (gconstpointer        a,
+                                             gconstpointer        b,
+                                             gpointer             user_data);
+void       _gloss_clip_update_n_annotations (GlossClip           *self);
+
+/* gloss-clip-load.c */
+GlossClip *_gloss_clip_new_from_file        (GFile               *folder,
+                                             GlossClipFile       *file,
+                                             GlossClipLoadMode    mode,
+                                             GError             **error);
+/* A summary-loaded clip reads its JSON and annotations the first time
+ * they are needed. */
+gboolean   _gloss_clip_ensure_full          (GlossClip           *self,
+                                             GError             **error);
+/* Remembers what the file holds now as the base of the next merge. */
+void       _gloss_clip_remember_base        (GlossClip           *self);
+
+/* gloss-clip-save.c */
+gboolean   _gloss_clip_is_known_member      (const char          *name);
 
 G_END_DECLS

@@ -36,22 +36,19 @@ GlossClip  *gloss_clip_load                (GFile        *folder,
 GlossClip  *gloss_clip_new_damaged         (GFile        *folder,
                                             const char   *reason);
 
-/* Writes clip.json atomically (temporary file, flushed, renamed). Fails
+/* Writes clip.json atomically (temporary file, flushed, renamed), under
+ * the clip's lock and after folding in what another writer saved since
+ * this clip read the file (nothing either wrote is lost). Fails
  * with GLOSS_ERROR_READ_ONLY for a damaged or newer-format clip, and with
  * GLOSS_ERROR_IO naming the path and the reason when the disk refuses; the
  * old file is then left as it was. Sets "modified" to now when @touch. */
 gboolean    gloss_clip_save                (GlossClip    *self,
                                             gboolean      touch,
                                             GError      **error);
-/* A new clip: writes article.html and article.txt (and expects assets/ to
- * be there already if any) into <clips_dir>/<id>/, then clip.json last. */
-gboolean    gloss_clip_save_new            (GlossClip    *self,
-                                            GFile        *clips_dir,
-                                            const char   *article_html,
-                                            const char   *article_text,
-                                            GError      **error);
-/* Replaces article.html and article.txt of a saved clip (an update), each
- * atomically, before the caller re-anchors and saves clip.json. */
+/* Replaces article.html and article.txt of a saved clip, each atomically.
+ * Clips are written through GlossClipWriter (gloss-clip-writer.h), which
+ * also anchors the annotations again; this is for tests that need an
+ * article changed under a clip. */
 gboolean    gloss_clip_replace_article     (GlossClip    *self,
                                             const char   *article_html,
                                             const char   *article_text,
@@ -66,6 +63,15 @@ GFile      *gloss_clip_get_folder          (GlossClip    *self);
 gboolean    gloss_clip_get_read_only       (GlossClip    *self);
 /* The reason a damaged clip could not be read, else NULL. */
 const char *gloss_clip_get_damage          (GlossClip    *self);
+/* A member of clip.json that this version has no field for (an import's
+ * mark, a newer Gloss's data), a copy; NULL when absent. Setting one that
+ * is a FORMAT.md field is refused; @value NULL removes it. Written with
+ * the next save. */
+JsonNode   *gloss_clip_dup_extra_member    (GlossClip    *self,
+                                            const char   *name);
+gboolean    gloss_clip_set_extra_member    (GlossClip    *self,
+                                            const char   *name,
+                                            JsonNode     *value);
 /* The clip.json object as it will be written (for export and tests). */
 JsonObject *gloss_clip_to_json             (GlossClip    *self);
 

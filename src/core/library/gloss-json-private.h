@@ -61,6 +61,10 @@ gboolean gloss_scan_read_int    (GlossScanValue  *object,
                                  gint64          *out,
                                  GError         **error);
 
+/* The first selector of @type in a "selector" array, or NULL. */
+GlossScanValue *gloss_scan_find_selector (GlossScanValue *selectors,
+                                          const char     *type);
+
 /* Checks one member of "annotations" as gloss_annotation_new_from_json()
  * would, without building it; sets @id to its id. */
 gboolean gloss_annotation_check_scan (GlossScanValue  *object,

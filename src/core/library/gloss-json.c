@@ -286,3 +286,24 @@ gloss_scan_read_int (GlossScanValue  *object,
   *out = value->i;
   return TRUE;
 }
+
+GlossScanValue *
+gloss_scan_find_selector (GlossScanValue *selectors,
+                          const char     *type)
+{
+  if (selectors == NULL || selectors->type != GLOSS_SCAN_ARRAY)
+    return NULL;
+
+  for (GlossScanValue *sel = selectors->first; sel != NULL; sel = sel->next)
+    {
+      GlossScanValue *t;
+
+      if (sel->type != GLOSS_SCAN_OBJECT)
+        continue;
+      t = gloss_scan_get_member (sel, "type");
+      if (t != NULL && t->type == GLOSS_SCAN_STRING && g_str_equal (t->s, type))
+        return sel;
+    }
+
+  return NULL;
+}

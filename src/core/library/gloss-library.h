@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "gloss-clip.h"
+#include "gloss-lock.h"
 
 G_BEGIN_DECLS
 
@@ -64,14 +65,28 @@ GlossClip    *gloss_library_lookup           (GlossLibrary         *self,
 GlossClip    *gloss_library_find_by_url      (GlossLibrary         *self,
                                               const char           *url);
 
-/* Writes a new clip (FORMAT.md order) and adds it to the model. */
+/* Writes a new clip through GlossClipWriter (FORMAT.md order; a folder
+ * of its id that has no clip.json yet, such as one with assets/ put in
+ * place, is written into) and adds it to the model. */
 gboolean      gloss_library_add              (GlossLibrary         *self,
                                               GlossClip            *clip,
                                               const char           *article_html,
                                               const char           *article_text,
                                               GError              **error);
-/* Saves a changed clip (clip.json) and tells the listeners. */
+/* Saves a changed clip (clip.json, under its lock, with what another
+ * writer saved meanwhile folded in) and tells the listeners. */
 gboolean      gloss_library_save             (GlossLibrary         *self,
+                                              GlossClip            *clip,
+                                              GError              **error);
+/* For a change that must be decided and saved as one step (an import
+ * that adds an annotation unless it is there): takes the clip's lock
+ * across processes and folds in what other writers saved since; then
+ * gloss_library_save_locked() writes, and freeing the lock lets the next
+ * writer in. NULL with @error for a clip that cannot be read. */
+GlossLock    *gloss_library_lock_clip        (GlossLibrary         *self,
+                                              GlossClip            *clip,
+                                              GError              **error);
+gboolean      gloss_library_save_locked      (GlossLibrary         *self,
                                               GlossClip            *clip,
                                               GError              **error);
 /* Moves the clip's folder to the desktop trash, or <library>/.trash/ where

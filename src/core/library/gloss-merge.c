@@ -1343,16 +1343,12 @@ gloss_merge_is_sync_file (const char *name)
 /* The start-up check reads each of 10,000 clip folders: three system calls
  * each (open, one getdents64 for the handful of names a clip has, close)
  * instead of GDir's five. */
-static gboolean
-folder_has_copies_fast (const char *path,
-                        gboolean   *has)
+static void
+fd_has_copies (int       fd,
+               gboolean *has)
 {
   char buf[8192] __attribute__ ((aligned (8)));
   gboolean done = FALSE;
-  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd < 0)
-    return FALSE;
 
   *has = FALSE;
   while (!done && !*has)
@@ -1372,11 +1368,49 @@ folder_has_copies_fast (const char *path,
       /* A buffer far from full held the whole folder. */
       done = n < (ssize_t) sizeof buf - 1024;
     }
+}
 
+static gboolean
+folder_has_copies_fast (const char *path,
+                        gboolean   *has)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  fd_has_copies (fd, has);
   close (fd);
   return TRUE;
 }
 #endif
+
+gboolean
+gloss_merge_folder_fd_has_copies (int         dir_fd,
+                                  const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_return_val_if_fail (dir_fd >= 0, FALSE);
+
+#ifdef __linux__
+  {
+    gboolean has;
+
+    /* The descriptor is fresh (at the start of the folder); only the
+     * names are read, one getdents64 for a clip's handful. */
+    fd_has_copies (dir_fd, &has);
+    return has;
+  }
+#endif
+
+  if (path == NULL || !(dir = g_dir_open (path, 0, NULL)))
+    return FALSE;
+  while ((name = g_dir_read_name (dir)))
+    if (gloss_merge_conflict_copy_of (name, NULL) != GLOSS_SYNC_TOOL_NONE)
+      return TRUE;
+  return FALSE;
+}
 
 gboolean
 gloss_merge_folder_has_copies (GFile *clip_folder)

@@ -107,6 +107,12 @@ GlossSyncTool gloss_merge_conflict_copy_of (const char  *name,
 gboolean    gloss_merge_is_sync_file    (const char   *name);
 /* Whether a clip folder holds a conflict copy: one read of the folder. */
 gboolean    gloss_merge_folder_has_copies (GFile      *clip_folder);
+/* The same through a descriptor of the folder just opened (by the
+ * library's scan, which reads clip.json through it next): one system call
+ * more than reading the clip, none to open or close. @path is for systems
+ * without getdents64. */
+gboolean    gloss_merge_folder_fd_has_copies (int         dir_fd,
+                                              const char *path);
 
 typedef struct
 {

@@ -12,15 +12,21 @@
  * library's objects, which belong to the main thread.
  *
  * Schema (PRAGMA user_version = GLOSS_INDEX_SCHEMA_VERSION):
- *   clips        one row per clip folder: file sizes and mtimes for change
- *                detection, the fields a result row shows, and the columns
- *                that filters use (created, colors, has_*, host, site_key)
+ *   folders      one row per folder in clips/ that was looked at, clip or
+ *                not: its inode, mtime and ctime when it was indexed, and
+ *                whether that was racy (the start-up check,
+ *                gloss_index_db_plan())
+ *   clips        one row per clip folder: the file sizes and mtimes it was
+ *                indexed from, the fields a result row shows, and the
+ *                columns that filters use (created, colors, has_*, host,
+ *                site_key)
  *   clip_tags    (clip, folded tag) for tag:
  *   annotations  (clip, annotation id, colour, position, quote, note),
  *                for listing the highlights that match a result
  *   clip_fts     FTS5 over title byline site url tags note quotes colors
  *                body; rowid = clips.rowid; BM25 weights as the rank
- *   meta         the library path the file belongs to */
+ *   meta         the library path the file belongs to; the stamp of the
+ *                clips/ folder when its listing was last read */
 
 #define G_LOG_DOMAIN "gloss-index"
 
@@ -31,13 +37,15 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gloss-clip-file.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
+#include "gloss-id.h"
 #include "gloss-index-db.h"
 #include "gloss-index-highlight.h"
 #include "gloss-search-result.h"
@@ -48,9 +56,18 @@
 #define SNIPPET_TOKENS 24
 /* See gloss_index_db_search(). */
 #define RANK_BOUND 10000
+/* See "the start-up check" below. GLOSS_INDEX_RACY_SECONDS, a knob for
+ * tests as GLOSS_INDEX_RANK_BOUND is, sets it when an index is opened. */
+#define RACY_SECONDS 2
+static gint64 racy_seconds = RACY_SECONDS;
 
 static const char schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+  "CREATE TABLE folders ("
+  "  name TEXT PRIMARY KEY,"
+  "  ino INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL,"
+  "  racy INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
   "CREATE TABLE clips ("
   "  rowid INTEGER PRIMARY KEY,"
   "  id TEXT NOT NULL UNIQUE,"
@@ -94,6 +111,8 @@ typedef enum
   STMT_CLIP_ROW,
   STMT_VOCAB_TERM,
   STMT_VOCAB_PREFIX,
+  STMT_STORE_FOLDER,
+  STMT_FORGET_FOLDER,
   N_STMTS
 } Stmt;
 
@@ -117,6 +136,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_VOCAB_TERM] = "SELECT doc FROM temp.clip_vocab WHERE term = ?",
   [STMT_VOCAB_PREFIX] = "SELECT coalesce(sum(doc), 0) FROM temp.clip_vocab WHERE term >= ? AND term < ?",
   [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
+  [STMT_STORE_FOLDER] = "INSERT OR REPLACE INTO folders (name, ino, mtime, ctime, racy) VALUES (?, ?, ?, ?, ?)",
+  [STMT_FORGET_FOLDER] = "DELETE FROM folders WHERE name = ?",
 };
 
 struct _GlossIndexDb
@@ -128,6 +149,13 @@ struct _GlossIndexDb
   sqlite3_stmt *stmts[N_STMTS];
   GCancellable *cancellable;
   gint64        rank_bound;
+  /* The stamp of clips/ that the last plan read the listing at, to be
+   * stored once the sync it planned is done; "" for none. */
+  char         *clips_stamp;
+  /* Racy folders the last plan found unchanged and old enough now. */
+  GPtrArray    *settled;
+  /* gloss_index_db_set_thorough() */
+  gboolean      thorough;
 };
 
 typedef struct
@@ -137,19 +165,6 @@ typedef struct
   gint64 text_size;
   gint64 text_mtime;
 } Stamp;
-
-/* Own copy of FORMAT.md's id rule: the index must not build a path from a
- * folder name it does not trust. */
-static gboolean
-id_is_valid (const char *id)
-{
-  gsize len = 0;
-
-  for (const char *p = id; *p; p++, len++)
-    if (!(g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'z') || *p == '-'))
-      return FALSE;
-  return len >= 1 && len <= 64;
-}
 
 char *
 gloss_index_db_path_for_folder (GFile *library_folder)
@@ -185,6 +200,15 @@ sql_error (GlossIndexDb  *self,
 
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
     self->corrupt = TRUE;
+
+  /* SQLite says "disk I/O error" when a write hit a full disk, and the
+   * action that failed may be a read that needed room: say what it is. */
+  if (code == SQLITE_FULL || sqlite3_system_errno (self->db) == ENOSPC)
+    {
+      message = _("the disk is full");
+      if (what == SQL_READ)
+        what = SQL_UPDATE;
+    }
 
   if (code == SQLITE_INTERRUPT)
     {
@@ -476,6 +500,8 @@ gloss_index_db_open (const char  *path,
   self->rank_bound = RANK_BOUND;
   if (g_getenv ("GLOSS_INDEX_RANK_BOUND") != NULL)
     self->rank_bound = MAX (1, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RANK_BOUND"), NULL, 10));
+  if (g_getenv ("GLOSS_INDEX_RACY_SECONDS") != NULL)
+    racy_seconds = MAX (0, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RACY_SECONDS"), NULL, 10));
 
   if (!open_or_rebuild (self, &local_rebuilt, error))
     {
@@ -495,6 +521,8 @@ gloss_index_db_close (GlossIndexDb *self)
   close_db (self);
   g_free (self->path);
   g_free (self->clips_path);
+  g_free (self->clips_stamp);
+  g_clear_pointer (&self->settled, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -584,6 +612,385 @@ stat_clip (int         dir_fd,
   return TRUE;
 }
 
+/* --- the start-up check --------------------------------------------------
+ *
+ * Every write in a clip folder that FORMAT.md allows replaces a file by
+ * renaming a temporary file over it, and a rename changes the mtime (and
+ * ctime) of the folder it happens in; so does a file created or deleted
+ * there. A folder added to or taken out of clips/ (a new clip, a delete,
+ * a sync tool's or git's checkout) changes the mtime of clips/. So the
+ * check compares the stamp (inode, mtime, ctime) of each clip folder with
+ * the one it had when it was indexed, and reads the listing of clips/
+ * only when the stamp of clips/ changed: one stat per clip rather than
+ * one per file, and no readdir.
+ *
+ * A file system's clock moves in ticks (milliseconds on ext4, up to 2 s
+ * on others): a change in the same tick as the stat that was stored
+ * leaves the folder's stamp as it was. A folder changed less than
+ * RACY_SECONDS before its stat is "racy": while it is, the check also
+ * compares its clip.json and article.txt with the sizes and mtimes they
+ * were indexed with, as the check did for every clip before, and once it
+ * is old enough its stamp is stored as settled. */
+
+
+typedef struct
+{
+  gint64   ino;
+  gint64   mtime;
+  gint64   ctime;
+  gboolean racy;
+} FolderStamp;
+
+static gint64
+ctime_ns (const struct stat *st)
+{
+  return (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec;
+}
+
+static void
+folder_stamp_from_stat (const struct stat *st,
+                        FolderStamp       *stamp)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  stamp->ino = (gint64) st->st_ino;
+  stamp->mtime = mtime_ns (st);
+  stamp->ctime = ctime_ns (st);
+  stamp->racy = MAX (st->st_mtim.tv_sec, st->st_ctim.tv_sec) + racy_seconds > now;
+}
+
+/* FALSE when @name is not a folder (any more). */
+static gboolean
+stat_folder (int          dir_fd,
+             const char  *name,
+             struct stat *st)
+{
+  return fstatat (dir_fd, name, st, 0) == 0 && S_ISDIR (st->st_mode);
+}
+
+static gboolean
+same_stamp (const FolderStamp *stored,
+            const FolderStamp *now)
+{
+  return stored->ino == now->ino && stored->mtime == now->mtime && stored->ctime == now->ctime;
+}
+
+/* Whether @stamp (of a stat just made) is racy now. */
+static gboolean
+stamp_is_racy (const FolderStamp *stamp)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return MAX (stamp->mtime, stamp->ctime) / G_GINT64_CONSTANT (1000000000) + racy_seconds > now;
+}
+
+static gboolean
+write_folder (GlossIndexDb       *self,
+              const char         *name,
+              const FolderStamp  *stamp,
+              GError            **error)
+{
+  sqlite3_stmt *stmt = get_stmt (self, STMT_STORE_FOLDER, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, stamp->ino);
+  sqlite3_bind_int64 (stmt, 3, stamp->mtime);
+  sqlite3_bind_int64 (stmt, 4, stamp->ctime);
+  sqlite3_bind_int (stmt, 5, stamp->racy);
+  return run (self, stmt, error);
+}
+
+/* After a folder was (re)indexed or dropped: remembers its stamp as
+ * taken before it was read (@st; NULL when it is no folder any more),
+ * or, with @look_again, that the next check has to index it whatever its
+ * stamp. */
+static gboolean
+store_folder (GlossIndexDb       *self,
+              const char         *name,
+              const struct stat  *st,
+              gboolean            look_again,
+              GError            **error)
+{
+  FolderStamp stamp;
+  sqlite3_stmt *stmt;
+
+  if (st == NULL)
+    {
+      if (!(stmt = get_stmt (self, STMT_FORGET_FOLDER, error)))
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      return run (self, stmt, error);
+    }
+
+  folder_stamp_from_stat (st, &stamp);
+  if (look_again)
+    stamp.mtime = stamp.ctime = -1;
+  return write_folder (self, name, &stamp, error);
+}
+
+/* Whether a racy folder changed after all: its files against the sizes
+ * and mtimes they were indexed with (a folder without clip.json has no
+ * row: it changed when it has one now). */
+static gboolean
+clip_files_changed (GlossIndexDb *self,
+                    int           dir_fd,
+                    const char   *id)
+{
+  sqlite3_stmt *stmt = NULL;
+  Stamp before;
+  Stamp now;
+  gboolean has_clip = stat_clip (dir_fd, id, &now);
+  gboolean indexed = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT json_size, json_mtime, text_size, text_mtime FROM clips WHERE id = ?",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      indexed = TRUE;
+      before.json_size = sqlite3_column_int64 (stmt, 0);
+      before.json_mtime = sqlite3_column_int64 (stmt, 1);
+      before.text_size = sqlite3_column_int64 (stmt, 2);
+      before.text_mtime = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_finalize (stmt);
+
+  if (!indexed || !has_clip)
+    return indexed != has_clip;
+  return memcmp (&before, &now, sizeof now) != 0;
+}
+
+/* The sizes and mtimes every clip was indexed with, by id. */
+static GHashTable *
+load_clip_stamps (GlossIndexDb *self)
+{
+  GHashTable *stamps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, json_size, json_mtime, text_size, text_mtime FROM clips",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return stamps;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Stamp *stamp = g_new (Stamp, 1);
+
+      stamp->json_size = sqlite3_column_int64 (stmt, 1);
+      stamp->json_mtime = sqlite3_column_int64 (stmt, 2);
+      stamp->text_size = sqlite3_column_int64 (stmt, 3);
+      stamp->text_mtime = sqlite3_column_int64 (stmt, 4);
+      g_hash_table_insert (stamps, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), stamp);
+    }
+  sqlite3_finalize (stmt);
+  return stamps;
+}
+
+/* The thorough check of one folder whose stamp is unchanged: its files
+ * against @stamps (load_clip_stamps()). */
+static gboolean
+clip_files_differ (GHashTable *stamps,
+                   int         dir_fd,
+                   const char *id)
+{
+  const Stamp *before = g_hash_table_lookup (stamps, id);
+  Stamp now;
+  gboolean has_clip = stat_clip (dir_fd, id, &now);
+
+  if (before == NULL || !has_clip)
+    return (before != NULL) != has_clip;
+  return memcmp (before, &now, sizeof now) != 0;
+}
+
+void
+gloss_index_db_set_thorough (GlossIndexDb *self,
+                             gboolean      thorough)
+{
+  self->thorough = thorough;
+}
+
+static char *
+clips_stamp_string (const struct stat *st)
+{
+  FolderStamp stamp;
+
+  folder_stamp_from_stat (st, &stamp);
+  if (stamp.racy)
+    return g_strdup ("");
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                          stamp.ino, stamp.mtime, stamp.ctime);
+}
+
+static char *
+dup_meta (GlossIndexDb *self,
+          const char   *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+typedef enum
+{
+  FOLDER_SAME,
+  FOLDER_CHANGED,
+  FOLDER_GONE,
+  FOLDER_RACY,     /* the same stamp, but it was racy */
+  FOLDER_NEW,
+} FolderState;
+
+typedef struct
+{
+  const char  *name;
+  FolderStamp  stored;
+  FolderState  state;
+  /* In the index's table. */
+  gboolean     known;
+  /* What the stat found (racy unset). */
+  FolderStamp  now;
+} Folder;
+
+/* The stat of each folder is nearly all that the check costs, so it is
+ * spread over the processors and starts while the folders are still
+ * being read from the index: the reader hands over chunks of
+ * CHECK_CHUNK folders as it fills them. */
+typedef struct
+{
+  int        dir_fd;
+  GMutex     mutex;
+  GCond      cond;
+  GPtrArray *chunks;     /* GArray of Folder */
+  guint      n_taken;
+  gboolean   done;
+  GArray    *filling;    /* the reader's; not yet in @chunks */
+  GThread   *threads[3];
+  guint      n_threads;
+} FolderCheck;
+
+#define CHECK_CHUNK 256
+
+static GArray *
+take_chunk (FolderCheck *check)
+{
+  GArray *chunk = NULL;
+
+  g_mutex_lock (&check->mutex);
+  while (check->n_taken == check->chunks->len && !check->done)
+    g_cond_wait (&check->cond, &check->mutex);
+  if (check->n_taken < check->chunks->len)
+    chunk = check->chunks->pdata[check->n_taken++];
+  g_mutex_unlock (&check->mutex);
+
+  return chunk;
+}
+
+static gpointer
+check_folders_worker (gpointer data)
+{
+  FolderCheck *check = data;
+  GArray *chunk;
+
+  while ((chunk = take_chunk (check)) != NULL)
+    for (guint i = 0; i < chunk->len; i++)
+      {
+        Folder *folder = &g_array_index (chunk, Folder, i);
+        struct stat st;
+
+        if (!stat_folder (check->dir_fd, folder->name, &st))
+          {
+            folder->state = FOLDER_GONE;
+            continue;
+          }
+
+        folder->now.ino = (gint64) st.st_ino;
+        folder->now.mtime = mtime_ns (&st);
+        folder->now.ctime = ctime_ns (&st);
+        if (folder->state == FOLDER_NEW)
+          ;
+        else if (!same_stamp (&folder->stored, &folder->now))
+          folder->state = FOLDER_CHANGED;
+        else if (folder->stored.racy)
+          folder->state = FOLDER_RACY;
+      }
+
+  return NULL;
+}
+
+static void
+check_begin (FolderCheck *check,
+             int          dir_fd)
+{
+  memset (check, 0, sizeof *check);
+  check->dir_fd = dir_fd;
+  g_mutex_init (&check->mutex);
+  g_cond_init (&check->cond);
+  check->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  check->filling = g_array_sized_new (FALSE, FALSE, sizeof (Folder), CHECK_CHUNK);
+
+  check->n_threads = MIN (g_get_num_processors (), G_N_ELEMENTS (check->threads) + 1) - 1;
+  for (guint i = 0; i < check->n_threads; i++)
+    check->threads[i] = g_thread_new ("gloss-index-check", check_folders_worker, check);
+}
+
+static void
+check_hand_over (FolderCheck *check,
+                 gboolean     last)
+{
+  g_mutex_lock (&check->mutex);
+  if (check->filling != NULL && check->filling->len > 0)
+    {
+      g_ptr_array_add (check->chunks, check->filling);
+      check->filling = NULL;
+    }
+  check->done = last;
+  g_cond_broadcast (&check->cond);
+  g_mutex_unlock (&check->mutex);
+
+  if (check->filling == NULL && !last)
+    check->filling = g_array_sized_new (FALSE, FALSE, sizeof (Folder), CHECK_CHUNK);
+}
+
+static void
+check_add (FolderCheck  *check,
+           const Folder *folder)
+{
+  g_array_append_val (check->filling, *folder);
+  if (check->filling->len == CHECK_CHUNK)
+    check_hand_over (check, FALSE);
+}
+
+/* Every folder handed over is checked when this returns. */
+static void
+check_end (FolderCheck *check)
+{
+  check_hand_over (check, TRUE);
+  g_clear_pointer (&check->filling, g_array_unref);
+  check_folders_worker (check);
+  for (guint i = 0; i < check->n_threads; i++)
+    g_thread_join (check->threads[i]);
+  check->n_threads = 0;
+}
+
+static void
+check_clear (FolderCheck *check)
+{
+  if (check->chunks == NULL)
+    return;
+  if (check->n_threads > 0)
+    check_end (check);
+  g_clear_pointer (&check->chunks, g_ptr_array_unref);
+  g_mutex_clear (&check->mutex);
+  g_cond_clear (&check->cond);
+}
+
 typedef struct
 {
   char   *id;
@@ -601,65 +1008,201 @@ compare_pending (gconstpointer a,
   return strcmp (x->id, y->id);
 }
 
+/* Hands the folders the index knows, with their stored stamps, to
+ * @check; with @listing, the folders in the listing of clips/ too (as
+ * FOLDER_NEW when the index does not know them). */
+static gboolean
+collect_folders (GlossIndexDb  *self,
+                 int            dir_fd,
+                 gboolean       listing,
+                 FolderCheck   *check,
+                 GStringChunk  *names,
+                 GError       **error)
+{
+  g_autoptr(GHashTable) known = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (listing)
+    known = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT name, ino, mtime, ctime, racy FROM folders", -1, &stmt, NULL) != SQLITE_OK)
+    return sql_error (self, error, SQL_READ);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Folder folder = { 0, };
+
+      folder.name = g_string_chunk_insert (names, (const char *) sqlite3_column_text (stmt, 0));
+      folder.stored.ino = sqlite3_column_int64 (stmt, 1);
+      folder.stored.mtime = sqlite3_column_int64 (stmt, 2);
+      folder.stored.ctime = sqlite3_column_int64 (stmt, 3);
+      folder.stored.racy = sqlite3_column_int (stmt, 4);
+      folder.state = FOLDER_SAME;
+      folder.known = TRUE;
+      check_add (check, &folder);
+      if (known != NULL)
+        g_hash_table_add (known, (gpointer) folder.name);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, error, SQL_READ);
+
+  if (listing)
+    {
+      struct dirent *entry;
+      DIR *dir;
+      int list_fd;
+
+      /* fdopendir() takes the descriptor it is given. */
+      if ((list_fd = dup (dir_fd)) < 0 || !(dir = fdopendir (list_fd)))
+        {
+          int saved_errno = errno;
+
+          if (list_fd >= 0)
+            close (list_fd);
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO, _("Could not read the folder %s: %s"),
+                       self->clips_path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      while ((entry = readdir (dir)) != NULL)
+        if (gloss_id_is_valid (entry->d_name) && !g_hash_table_contains (known, entry->d_name))
+          {
+            Folder folder = { 0, };
+
+            folder.name = g_string_chunk_insert (names, entry->d_name);
+            folder.state = FOLDER_NEW;
+            check_add (check, &folder);
+          }
+      closedir (dir);
+    }
+
+  return TRUE;
+}
+
 gboolean
 gloss_index_db_plan (GlossIndexDb  *self,
                      GPtrArray    **changed,
                      GPtrArray    **removed,
                      GError       **error)
 {
-  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) to_update = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) to_remove = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) pending_update = g_array_new (FALSE, FALSE, sizeof (Pending));
-  sqlite3_stmt *stmt = NULL;
-  GHashTableIter iter;
-  gpointer key;
-  DIR *dir;
-  int rc;
+  g_autoptr(GStringChunk) names = g_string_chunk_new (16384);
+  g_autoptr(GHashTable) clip_stamps = NULL;
+  FolderCheck check;
+  g_autofree char *stored_clips_stamp = NULL;
+  g_autofree char *clips_stamp = NULL;
+  struct stat clips_st;
+  gboolean listing;
+  int dir_fd;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, json_size, json_mtime, text_size, text_mtime FROM clips",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return sql_error (self, error, SQL_READ);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  g_clear_pointer (&self->clips_stamp, g_free);
+  g_clear_pointer (&self->settled, g_ptr_array_unref);
+
+  dir_fd = open (self->clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0 && fstat (dir_fd, &clips_st) != 0)
     {
-      Stamp *stamp = g_new (Stamp, 1);
-
-      stamp->json_size = sqlite3_column_int64 (stmt, 1);
-      stamp->json_mtime = sqlite3_column_int64 (stmt, 2);
-      stamp->text_size = sqlite3_column_int64 (stmt, 3);
-      stamp->text_mtime = sqlite3_column_int64 (stmt, 4);
-      g_hash_table_insert (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), stamp);
+      close (dir_fd);
+      dir_fd = -1;
     }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return sql_error (self, error, SQL_READ);
 
-  /* A library without a clips folder yet has no clips. */
-  dir = opendir (self->clips_path);
-  if (dir != NULL)
+  if (dir_fd < 0)
     {
-      struct dirent *entry;
-      int dir_fd = dirfd (dir);
+      sqlite3_stmt *stmt = NULL;
+      int rc;
 
-      while ((entry = readdir (dir)) != NULL)
+      /* A library without a clips folder (yet, or any more) has no
+       * clips: drop whatever the index holds. */
+      if (sqlite3_prepare_v2 (self->db, "SELECT id FROM clips UNION SELECT name FROM folders",
+                              -1, &stmt, NULL) != SQLITE_OK)
+        return sql_error (self, error, SQL_READ);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (to_remove, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return sql_error (self, error, SQL_READ);
+      self->clips_stamp = g_strdup ("");
+      *changed = g_steal_pointer (&to_update);
+      *removed = g_steal_pointer (&to_remove);
+      return TRUE;
+    }
+
+  /* The listing is read when clips/ changed (or is racy): otherwise only
+   * the folders in it can have changed. */
+  stored_clips_stamp = dup_meta (self, "clips_stamp");
+  clips_stamp = clips_stamp_string (&clips_st);
+  listing = *clips_stamp == '\0' || g_strcmp0 (stored_clips_stamp, clips_stamp) != 0;
+
+  check_begin (&check, dir_fd);
+  if (!collect_folders (self, dir_fd, listing, &check, names, error))
+    {
+      check_clear (&check);
+      close (dir_fd);
+      return FALSE;
+    }
+  check_end (&check);
+
+  for (guint c = 0; c < check.chunks->len; c++)
+    {
+      GArray *chunk = check.chunks->pdata[c];
+
+      for (guint i = 0; i < chunk->len; i++)
         {
-          Stamp now;
-          Stamp *before;
+          Folder *folder = &g_array_index (chunk, Folder, i);
 
-          if (!id_is_valid (entry->d_name) || !stat_clip (dir_fd, entry->d_name, &now))
-            continue;
-          before = g_hash_table_lookup (stored, entry->d_name);
-          if (before == NULL || memcmp (before, &now, sizeof now) != 0)
+          switch (folder->state)
             {
-              Pending pending = { g_strdup (entry->d_name), now.json_mtime };
+            case FOLDER_GONE:
+              /* Neither a folder nor anything else: the index drops it (a
+               * file by a folder's name was never indexed, and stays out). */
+              if (folder->known)
+                g_ptr_array_add (to_remove, g_strdup (folder->name));
+              break;
 
-              g_array_append_val (pending_update, pending);
+            case FOLDER_RACY:
+              if (clip_files_changed (self, dir_fd, folder->name))
+                folder->state = FOLDER_CHANGED;
+              else
+                {
+                  /* Unchanged: settled once its stamp is old enough. */
+                  if (!stamp_is_racy (&folder->now))
+                    {
+                      if (self->settled == NULL)
+                        self->settled = g_ptr_array_new_with_free_func (g_free);
+                      g_ptr_array_add (self->settled, g_strdup (folder->name));
+                    }
+                }
+              break;
+
+            case FOLDER_SAME:
+              /* Writes made in place change no folder: the thorough
+               * check looks at the files as well. */
+              if (self->thorough)
+                {
+                  if (clip_stamps == NULL)
+                    clip_stamps = load_clip_stamps (self);
+                  if (clip_files_differ (clip_stamps, dir_fd, folder->name))
+                    folder->state = FOLDER_CHANGED;
+                }
+              break;
+
+            case FOLDER_CHANGED:
+            case FOLDER_NEW:
+            default:
+              break;
             }
-          if (before != NULL)
-            g_hash_table_remove (stored, entry->d_name);
+
+          if (folder->state == FOLDER_CHANGED || folder->state == FOLDER_NEW)
+            {
+              Pending p = { g_strdup (folder->name), folder->now.mtime };
+
+              g_array_append_val (pending_update, p);
+            }
         }
-      closedir (dir);
     }
+  check_clear (&check);
+  close (dir_fd);
 
   /* Oldest first, so that rowids grow with time and the rank bound
    * (gloss_index_db_search()) keeps the newest clips. */
@@ -667,12 +1210,63 @@ gloss_index_db_plan (GlossIndexDb  *self,
   for (guint i = 0; i < pending_update->len; i++)
     g_ptr_array_add (to_update, g_array_index (pending_update, Pending, i).id);
 
-  g_hash_table_iter_init (&iter, stored);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (to_remove, g_strdup (key));
+  /* Kept when it differs from what is stored, for
+   * gloss_index_db_finish_sync(). */
+  if (g_strcmp0 (stored_clips_stamp, clips_stamp) != 0)
+    self->clips_stamp = g_steal_pointer (&clips_stamp);
 
   *changed = g_steal_pointer (&to_update);
   *removed = g_steal_pointer (&to_remove);
+  return TRUE;
+}
+
+gboolean
+gloss_index_db_finish_sync (GlossIndexDb  *self,
+                            GError       **error)
+{
+  g_autofree char *stamp = g_steal_pointer (&self->clips_stamp);
+  g_autoptr(GPtrArray) settled = g_steal_pointer (&self->settled);
+  sqlite3_stmt *stmt = NULL;
+  int dir_fd;
+  int rc;
+
+  /* Racy folders that did not change and are old enough now: their
+   * stamp, taken again, is final. */
+  if (settled != NULL &&
+      (dir_fd = open (self->clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+    {
+      gboolean ok = exec (self, "BEGIN IMMEDIATE", error);
+
+      for (guint i = 0; ok && i < settled->len; i++)
+        {
+          struct stat st;
+
+          /* Changed since the check: it stays racy, and the next check
+           * sees its new stamp. */
+          if (stat_folder (dir_fd, settled->pdata[i], &st))
+            ok = store_folder (self, settled->pdata[i], &st, FALSE, error);
+        }
+      close (dir_fd);
+      if (!ok)
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      if (!exec (self, "COMMIT", error))
+        return FALSE;
+    }
+
+  if (stamp == NULL)
+    return TRUE;
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clips_stamp', ?)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return sql_error (self, error, SQL_UPDATE);
+  sqlite3_bind_text (stmt, 1, stamp, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, error, SQL_UPDATE);
   return TRUE;
 }
 
@@ -686,29 +1280,6 @@ clean_text (char *text)
       *p = ' ';
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static int
-color_from_name (const char *name)
-{
-  static const char * const names[] = { "yellow", "green", "blue", "pink", "purple" };
-
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (names); i++)
-    if (strcmp (name, names[i]) == 0)
-      return i;
-  return -1;
-}
-
 typedef struct
 {
   const char *id;
@@ -718,12 +1289,13 @@ typedef struct
   gint64      position;
 } Annotation;
 
-/* The text and the fields of one clip, as read from its folder. */
+/* The text and the fields of one clip, as read from its folder. The
+ * strings point into @file. */
 typedef struct
 {
   Stamp          stamp;
   gboolean       damaged;
-  JsonParser    *parser;
+  GlossClipFile *file;
   char          *body;
   const char    *title;
   const char    *url;
@@ -739,69 +1311,26 @@ typedef struct
 static void
 clip_data_clear (ClipData *data)
 {
-  g_clear_object (&data->parser);
+  g_clear_pointer (&data->file, gloss_clip_file_free);
   g_clear_pointer (&data->body, g_free);
   g_clear_pointer (&data->tags, g_ptr_array_unref);
   g_clear_pointer (&data->annotations, g_array_unref);
 }
 
-static void
-read_annotation (JsonObject *object,
-                 ClipData   *data)
-{
-  Annotation annotation = { 0, };
-  JsonObject *target;
-  JsonArray *selectors;
-
-  annotation.id = member_string (object, "id");
-  if (annotation.id == NULL)
-    return;
-  annotation.color = color_from_name (member_string (object, "color"));
-  annotation.note = member_string (object, "note");
-  annotation.exact = "";
-
-  target = json_object_has_member (object, "target") &&
-           JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "target"))
-           ? json_object_get_object_member (object, "target") : NULL;
-  selectors = target && json_object_has_member (target, "selector") &&
-              JSON_NODE_HOLDS_ARRAY (json_object_get_member (target, "selector"))
-              ? json_object_get_array_member (target, "selector") : NULL;
-  for (guint i = 0; selectors && i < json_array_get_length (selectors); i++)
-    {
-      JsonNode *node = json_array_get_element (selectors, i);
-      JsonObject *selector;
-      const char *type;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      selector = json_node_get_object (node);
-      type = member_string (selector, "type");
-      if (g_strcmp0 (type, "TextQuoteSelector") == 0 && member_string (selector, "exact"))
-        annotation.exact = member_string (selector, "exact");
-      else if (g_strcmp0 (type, "TextPositionSelector") == 0 &&
-               JSON_NODE_HOLDS_VALUE (json_object_get_member (selector, "start")))
-        annotation.position = json_object_get_int_member (selector, "start");
-    }
-
-  g_array_append_val (data->annotations, annotation);
-}
-
-/* FALSE when the folder holds no clip.json (any more). A clip.json that
- * cannot be read as a clip makes @data damaged, not an error. */
+/* FALSE when the folder holds no clip.json (any more), or is a link. A
+ * clip.json that cannot be read as a clip makes @data damaged, not an
+ * error. clip.json is read by the library's one reader, whose scanner
+ * refuses deep nesting before anything recurses over it (issue 15: one
+ * file of 100,000 "[" crashed every search). */
 static gboolean
 read_clip (int         dir_fd,
            const char *clips_path,
            const char *id,
            ClipData   *data)
 {
-  g_autofree char *json_path = g_build_filename (clips_path, id, "clip.json", NULL);
-  g_autofree char *text_path = g_build_filename (clips_path, id, "article.txt", NULL);
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *node;
-  const char *created;
+  g_autofree char *folder_path = g_build_filename (clips_path, id, NULL);
+  g_autoptr(GError) error = NULL;
+  GlossClipFile *file;
 
   memset (data, 0, sizeof *data);
   if (!stat_clip (dir_fd, id, &data->stamp))
@@ -810,67 +1339,44 @@ read_clip (int         dir_fd,
   data->tags = g_ptr_array_new ();
   data->annotations = g_array_new (FALSE, TRUE, sizeof (Annotation));
 
-  if (!g_file_get_contents (json_path, &contents, &length, NULL))
-    return FALSE;
-  data->parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (data->parser, contents, length, NULL) ||
-      (root = json_parser_get_root (data->parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
+  data->file = file = gloss_clip_file_read (folder_path, &error);
+  if (file == NULL)
     {
+      if (!g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED) &&
+          !g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID))
+        return FALSE;
       data->damaged = TRUE;
       return TRUE;
     }
-  object = json_node_get_object (root);
-  data->title = member_string (object, "title");
-  data->url = member_string (object, "url");
-  if (data->title == NULL || data->url == NULL || g_strcmp0 (member_string (object, "id"), id) != 0)
+
+  data->title = file->title;
+  data->url = file->url;
+  data->byline = file->byline;
+  data->site_name = file->site_name;
+  data->excerpt = file->excerpt;
+  data->note = file->note;
+  data->created = file->created_usec / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < file->n_tags; i++)
+    g_ptr_array_add (data->tags, (gpointer) file->tags[i]);
+
+  for (GlossScanValue *e = file->annotations ? file->annotations->first : NULL; e != NULL; e = e->next)
     {
-      data->damaged = TRUE;
-      return TRUE;
-    }
-  data->byline = member_string (object, "byline");
-  data->site_name = member_string (object, "site_name");
-  data->excerpt = member_string (object, "excerpt");
-  data->note = member_string (object, "note");
-  created = member_string (object, "created");
-  if (created != NULL)
-    {
-      g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (created, NULL);
+      GlossClipFileAnnotation fields;
+      Annotation annotation = { 0, };
 
-      if (time != NULL)
-        data->created = g_date_time_to_unix (time);
-    }
-
-  node = json_object_get_member (object, "tags");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *tag = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (tag) && json_node_get_value_type (tag) == G_TYPE_STRING)
-            g_ptr_array_add (data->tags, (gpointer) json_node_get_string (tag));
-        }
+      gloss_clip_file_get_annotation (e, &fields);
+      annotation.id = fields.id;
+      annotation.color = fields.color;
+      annotation.note = fields.note;
+      annotation.exact = fields.exact;
+      annotation.position = fields.start;
+      g_array_append_val (data->annotations, annotation);
     }
 
-  node = json_object_get_member (object, "annotations");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (element))
-            read_annotation (json_node_get_object (element), data);
-        }
-    }
-
-  /* A clip without article.txt is still found by its title and notes. */
-  if (!g_file_get_contents (text_path, &data->body, NULL, NULL) ||
+  /* A clip without article.txt is still found by its title and notes;
+   * a link in its place is never followed. */
+  if (!gloss_fs_read (folder_path, "article.txt", G_MAXSIZE / 2, &data->body, NULL, NULL) ||
       !g_utf8_validate (data->body, -1, NULL))
     g_clear_pointer (&data->body, g_free);
   clean_text (data->body);
@@ -968,7 +1474,7 @@ index_one (GlossIndexDb  *self,
   gint64 rowid;
   gboolean ok = FALSE;
 
-  if (!id_is_valid (id) || !read_clip (dir_fd, self->clips_path, id, &data))
+  if (!gloss_id_is_valid (id) || !read_clip (dir_fd, self->clips_path, id, &data))
     {
       clip_data_clear (&data);
       return remove_one (self, id, error);
@@ -994,7 +1500,7 @@ index_one (GlossIndexDb  *self,
       if (a->color >= 0)
         {
           if (!(color_bits & GLOSS_QUERY_COLOR_BIT (a->color)))
-            g_string_append_printf (colors, "%s ", (const char *[]) { "yellow", "green", "blue", "pink", "purple" }[a->color]);
+            g_string_append_printf (colors, "%s ", gloss_color_to_string (a->color));
           color_bits |= GLOSS_QUERY_COLOR_BIT (a->color);
         }
     }
@@ -1103,8 +1609,7 @@ in_transaction (GlossIndexDb  *self,
   int dir_fd = -1;
   gboolean ok = TRUE;
 
-  if (update)
-    dir_fd = open (self->clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dir_fd = open (self->clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     {
@@ -1115,10 +1620,22 @@ in_transaction (GlossIndexDb  *self,
 
   for (guint i = 0; ok && i < n_ids; i++)
     {
+      struct stat st;
+      gboolean is_folder = FALSE;
+
+      /* The folder's stamp before its files are read: a change while they
+       * are read makes the next check look at it again. */
+      if (dir_fd >= 0 && gloss_id_is_valid (ids[i]))
+        is_folder = stat_folder (dir_fd, ids[i], &st);
+
       if (update && dir_fd >= 0)
         ok = index_one (self, dir_fd, ids[i], error);
       else
         ok = remove_one (self, ids[i], error);
+
+      /* A folder dropped while it is still there is looked at again. */
+      if (ok)
+        ok = store_folder (self, ids[i], is_folder ? &st : NULL, !update, error);
     }
 
   if (dir_fd >= 0)

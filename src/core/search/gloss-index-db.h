@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 /* The SQLite side of the search index: blocking calls, to be made from one
  * thread at a time (GlossIndex's worker). Private to src/core. */
 
-#define GLOSS_INDEX_SCHEMA_VERSION 2
+#define GLOSS_INDEX_SCHEMA_VERSION 3
 
 typedef struct _GlossIndexDb GlossIndexDb;
 
@@ -42,12 +42,23 @@ GlossIndexDb *gloss_index_db_reset          (GlossIndexDb   *self,
                                              GError        **error);
 guint         gloss_index_db_count          (GlossIndexDb   *self);
 
-/* Compares the clip folders with what the index holds (sizes and mtimes
- * of clip.json and article.txt): @changed gets the ids to (re)index,
+/* Compares the clip folders with what the index holds (the stamps of the
+ * clip folders, and of clips/ for the listing; gloss-index-db.c explains
+ * why that sees every change): @changed gets the ids to (re)index,
  * @removed the ids to drop. */
 gboolean      gloss_index_db_plan           (GlossIndexDb   *self,
                                              GPtrArray     **changed,
                                              GPtrArray     **removed,
+                                             GError        **error);
+/* With @thorough, the plan also compares the clip.json and article.txt of
+ * every folder whose stamp is unchanged with the sizes and mtimes they
+ * were indexed with (two more stats per clip): it then sees a write made
+ * into a file in place, which changes no folder. */
+void          gloss_index_db_set_thorough   (GlossIndexDb   *self,
+                                             gboolean        thorough);
+/* After the updates and removals of the last plan are all done: records
+ * the listing of clips/ it read as seen. */
+gboolean      gloss_index_db_finish_sync    (GlossIndexDb   *self,
                                              GError        **error);
 /* Indexes (or re-indexes, or drops when the folder or its clip.json is
  * gone) the clips @ids[0 .. @n_ids) in one transaction. */

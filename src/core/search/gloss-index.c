@@ -75,6 +75,12 @@ struct _GlossIndex
   /* Worker only. */
   GlossIndexDb *db;
   gboolean      synced;
+  /* ensure_db() has just filled a new file: the sync that asked for it
+   * has nothing left to do. */
+  gboolean      just_filled;
+
+  /* Under @mutex. */
+  gboolean      thorough;
 };
 
 enum {
@@ -270,15 +276,21 @@ do_sync (GlossIndex    *self,
   gboolean ok = TRUE;
   gboolean bulk;
 
+  self->just_filled = FALSE;
   if (!ensure_db (self, error))
     return FALSE;
+  if (self->just_filled)
+    return TRUE;
+  g_mutex_lock (&self->mutex);
+  gloss_index_db_set_thorough (self->db, self->thorough);
+  g_mutex_unlock (&self->mutex);
   if (!gloss_index_db_plan (self->db, &changed, &removed, error))
     return FALSE;
 
   self->synced = TRUE;
   total = changed->len + removed->len;
   if (total == 0)
-    return TRUE;
+    return gloss_index_db_finish_sync (self->db, error);
 
   g_debug ("Indexing %u clips, dropping %u", changed->len, removed->len);
   post (self, TRUE, TRUE, 0.0, FALSE);
@@ -311,6 +323,9 @@ do_sync (GlossIndex    *self,
    * again from nothing. */
   if (ok && bulk)
     ok = gloss_index_db_end_bulk (self->db, error);
+  /* Only now: a sync cut short must read the listing of clips/ again. */
+  if (ok)
+    ok = gloss_index_db_finish_sync (self->db, error);
 
   post (self, TRUE, FALSE, 1.0, TRUE);
   return ok;
@@ -348,7 +363,7 @@ ensure_db (GlossIndex  *self,
 
   /* A new file: whatever asked for it, fill it from the library first. */
   if (rebuilt)
-    return do_sync (self, NULL, error);
+    return (self->just_filled = do_sync (self, NULL, error));
   return TRUE;
 }
 
@@ -655,6 +670,17 @@ gloss_index_new (GFile *library_folder)
   g_return_val_if_fail (G_IS_FILE (library_folder), NULL);
 
   return g_object_new (GLOSS_TYPE_INDEX, "library-folder", library_folder, NULL);
+}
+
+void
+gloss_index_set_thorough_sync (GlossIndex *self,
+                               gboolean    thorough)
+{
+  g_return_if_fail (GLOSS_IS_INDEX (self));
+
+  g_mutex_lock (&self->mutex);
+  self->thorough = !!thorough;
+  g_mutex_unlock (&self->mutex);
 }
 
 GFile *

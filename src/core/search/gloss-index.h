@@ -44,9 +44,11 @@ const char  *gloss_index_get_path           (GlossIndex           *self);
 gboolean     gloss_index_get_indexing       (GlossIndex           *self);
 double       gloss_index_get_progress       (GlossIndex           *self);
 
-/* Re-indexes every clip whose clip.json or article.txt changed (size or
- * mtime) since it was indexed, adds new clips and drops removed ones;
- * rebuilds a missing, stale or corrupt index. Call at start-up. */
+/* Re-indexes every clip whose folder changed since it was indexed (every
+ * write FORMAT.md allows renames a file into the folder, which changes
+ * the folder's mtime), adds new clips and drops removed ones; rebuilds a
+ * missing, stale or corrupt index. Call at start-up. One stat per clip
+ * folder, and a listing of clips/ only when clips/ changed. */
 void         gloss_index_sync_async         (GlossIndex           *self,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
@@ -54,6 +56,13 @@ void         gloss_index_sync_async         (GlossIndex           *self,
 gboolean     gloss_index_sync_finish        (GlossIndex           *self,
                                              GAsyncResult         *result,
                                              GError              **error);
+/* With @thorough, a sync also compares the clip.json and article.txt of
+ * each clip with the sizes and mtimes they were indexed with (two more
+ * stats per clip): it then sees a write made into a file in place, which
+ * changes no folder. For the app's start-up sync, which runs in the
+ * background; the command line keeps the quick check. */
+void         gloss_index_set_thorough_sync  (GlossIndex           *self,
+                                             gboolean              thorough);
 /* The same, blocking: for the command line and tests. */
 gboolean     gloss_index_sync               (GlossIndex           *self,
                                              GCancellable         *cancellable,

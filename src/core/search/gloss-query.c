@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "gloss-annotation.h"
 #include "gloss-error.h"
 #include "gloss-query.h"
 
@@ -95,11 +96,6 @@ static const struct
   { "before", FIELD_BEFORE },
   { "after", FIELD_AFTER },
   { "sort", FIELD_SORT },
-};
-
-/* In GlossColor order (gloss-annotation.h). */
-static const char * const color_names[] = {
-  "yellow", "green", "blue", "pink", "purple",
 };
 
 static const char * const has_names[] = {
@@ -390,8 +386,8 @@ parse_filter (GlossQuery  *self,
       return TRUE;
 
     case FIELD_COLOR:
-      for (guint i = 0; i < G_N_ELEMENTS (color_names); i++)
-        if (g_strcmp0 (folded, color_names[i]) == 0 ||
+      for (guint i = 0; i < GLOSS_N_COLORS; i++)
+        if (g_strcmp0 (folded, gloss_color_to_string (i)) == 0 ||
             (i == 3 && g_strcmp0 (folded, "red") == 0))
           {
             term->number = GLOSS_QUERY_COLOR_BIT (i);
@@ -1043,9 +1039,9 @@ append_term_string (GString    *out,
       g_string_append_printf (out, "%s%s", term->text, term->prefix ? "*" : "");
       break;
     case FIELD_COLOR:
-      for (guint i = 0; i < G_N_ELEMENTS (color_names); i++)
+      for (guint i = 0; i < GLOSS_N_COLORS; i++)
         if (term->number & GLOSS_QUERY_COLOR_BIT (i))
-          g_string_append (out, color_names[i]);
+          g_string_append (out, gloss_color_to_string (i));
       break;
     case FIELD_HAS:
       g_string_append (out, has_names[term->number]);

@@ -1,0 +1,568 @@
+/* gloss-clip-save.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* A GlossClip written back: clip.json serialised from the tree it was
+ * read from, merged with what another writer saved meanwhile under the
+ * clip's lock, and replaced atomically. */
+
+#define G_LOG_DOMAIN "gloss-clip"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "gloss-clip-file.h"
+#include "gloss-clip-private.h"
+#include "gloss-error.h"
+#include "gloss-fs.h"
+#include "gloss-id.h"
+#include "gloss-json-private.h"
+#include "gloss-lock.h"
+#include "gloss-merge.h"
+
+#define properties _gloss_clip_properties
+
+gboolean
+gloss_write_file_atomic (GFile       *file,
+                         const char  *contents,
+                         gssize       length,
+                         GError     **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *folder = NULL;
+  g_autofree char *name = NULL;
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                           _("The library must be a local folder"));
+      return FALSE;
+    }
+
+  if (length < 0)
+    length = strlen (contents);
+
+  /* A temporary file in the same folder, flushed, renamed over the old
+   * one, so that a crash leaves the old file or the new one, never a mix
+   * (FORMAT.md); never through a link (gloss-fs.h). */
+  folder = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  return gloss_fs_write (folder, name, contents, length, TRUE, error);
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+static void
+write_optional_string (JsonObject *root,
+                       const char *member,
+                       const char *value)
+{
+  /* Absent and null mean the same; keep whichever the file had. */
+  if (value != NULL || json_object_has_member (root, member))
+    gloss_json_set_string (root, member, value);
+}
+
+JsonObject *
+gloss_clip_to_json (GlossClip *self)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonNode *node;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+
+  if (!_gloss_clip_ensure_full (self, &error))
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+
+  root = self->root;
+
+  if (!json_object_has_member (root, "format"))
+    json_object_set_int_member (root, "format", GLOSS_FORMAT_VERSION);
+  json_object_set_string_member (root, "id", self->id);
+  json_object_set_string_member (root, "url", self->url);
+  json_object_set_string_member (root, "title", self->title);
+  write_optional_string (root, "byline", self->byline);
+  write_optional_string (root, "site_name", self->site_name);
+  write_optional_string (root, "excerpt", self->excerpt);
+  write_optional_string (root, "lang", self->lang);
+  write_optional_string (root, "dir", self->dir);
+  write_optional_string (root, "published", self->published);
+  json_object_set_string_member (root, "created", self->created);
+  json_object_set_string_member (root, "modified", self->modified);
+
+  node = json_object_get_member (root, "word_count");
+  if (self->word_count >= 0)
+    json_object_set_int_member (root, "word_count", self->word_count);
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    json_object_remove_member (root, "word_count");
+
+  if (self->tags[0] != NULL || json_object_has_member (root, "tags"))
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; self->tags[i] != NULL; i++)
+        json_array_add_string_element (array, self->tags[i]);
+      json_object_set_array_member (root, "tags", array);
+    }
+
+  if ((self->note != NULL && self->note[0] != '\0') || json_object_has_member (root, "note"))
+    json_object_set_string_member (root, "note", gloss_clip_get_note (self));
+
+  if (self->n_annotations > 0 || json_object_has_member (root, "annotations"))
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
+      JsonArray *array = json_array_sized_new (n);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+          json_array_add_object_element (array, json_object_ref (gloss_annotation_to_json (a)));
+        }
+      json_object_set_array_member (root, "annotations", array);
+    }
+
+  return root;
+}
+
+JsonNode *
+gloss_clip_dup_extra_member (GlossClip  *self,
+                             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (_gloss_clip_is_known_member (name))
+    return NULL;
+  if (!_gloss_clip_ensure_full (self, &error))
+    return NULL;
+
+  node = json_object_get_member (self->root, name);
+  return node != NULL ? gloss_json_deep_copy (node) : NULL;
+}
+
+gboolean
+gloss_clip_set_extra_member (GlossClip  *self,
+                             const char *name,
+                             JsonNode   *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (_gloss_clip_is_known_member (name) || !_gloss_clip_ensure_full (self, &error))
+    return FALSE;
+
+  if (value == NULL)
+    json_object_remove_member (self->root, name);
+  else
+    json_object_set_member (self->root, name, gloss_json_deep_copy (value));
+  return TRUE;
+}
+
+static char *
+clip_to_data (GlossClip  *self,
+              gsize      *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_alloc ();
+  GString *data;
+  g_autofree char *text = NULL;
+
+  json_node_init_object (node, gloss_clip_to_json (self));
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+
+  data = g_string_new (text);
+  g_string_append_c (data, '\n');
+  *length = data->len;
+  return g_string_free (data, FALSE);
+}
+
+gboolean
+gloss_clip_check_writable (GlossClip  *self,
+                           GError    **error)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+
+  if (self->damage != NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
+                   _("The clip %s is damaged and is never written: %s"), self->id, self->damage);
+      return FALSE;
+    }
+  if (self->read_only)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
+                   /* Translators: a clip id and the “format” number in clip.json. */
+                   _("The clip %s was written by a newer Gloss (format %lld) and is read-only"),
+                   self->id, (long long) self->format);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define check_writable gloss_clip_check_writable
+
+void
+gloss_clip_set_folder (GlossClip *self,
+                       GFile     *folder)
+{
+  g_return_if_fail (GLOSS_IS_CLIP (self));
+
+  if (g_set_object (&self->folder, folder))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_FOLDER]);
+}
+
+static gboolean
+write_clip_json (GlossClip  *self,
+                 GError    **error)
+{
+  g_autoptr(GFile) file = g_file_get_child (self->folder, "clip.json");
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!_gloss_clip_ensure_full (self, error))
+    return FALSE;
+
+  data = clip_to_data (self, &length);
+  if (!gloss_write_file_atomic (file, data, length, error))
+    return FALSE;
+
+  self->file_hash = gloss_clip_hash_data (data, length);
+  _gloss_clip_remember_base (self);
+  return TRUE;
+}
+
+/* --- merging another writer's changes ----------------------------------- */
+
+static const char * const known_members[] = {
+  "format", "id", "url", "title", "byline", "site_name", "excerpt", "lang", "dir",
+  "published", "created", "modified", "word_count", "tags", "note", "annotations",
+};
+
+gboolean
+_gloss_clip_is_known_member (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_members); i++)
+    if (g_str_equal (name, known_members[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @a and @b say the same of one annotation: the merge gave back
+ * ours, so whoever holds that object (the annotations panel) keeps it. */
+static gboolean
+same_annotation (GlossAnnotation *a,
+                 GlossAnnotation *b)
+{
+  return g_str_equal (gloss_annotation_get_modified (a), gloss_annotation_get_modified (b)) &&
+         g_strcmp0 (gloss_annotation_get_note (a), gloss_annotation_get_note (b)) == 0 &&
+         gloss_annotation_get_color (a) == gloss_annotation_get_color (b) &&
+         gloss_annotation_get_start (a) == gloss_annotation_get_start (b) &&
+         gloss_annotation_get_end (a) == gloss_annotation_get_end (b) &&
+         g_strcmp0 (gloss_annotation_get_exact (a), gloss_annotation_get_exact (b)) == 0;
+}
+
+/* The library folder of a clip folder: <library>/clips/<id>. */
+static char *library_path_of (GFile *folder);
+
+gboolean
+gloss_clip_merge_from_disk (GlossClip  *self,
+                            GError    **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *merged_data = NULL;
+  g_autoptr(GlossClipFile) file = NULL;
+  g_autoptr(GlossClipFile) merged_file = NULL;
+  g_autoptr(GlossClip) theirs = NULL;
+  g_autoptr(GlossClip) merged_clip = NULL;
+  g_autoptr(JsonObject) theirs_root = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autoptr(JsonObject) lost = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *ours_root;
+  guint64 theirs_hash;
+  gsize merged_length;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+
+  if (self->folder == NULL)
+    return TRUE;
+  if (!_gloss_clip_ensure_full (self, error))
+    return FALSE;
+
+  path = g_file_get_path (self->folder);
+  file = gloss_clip_file_read (path, &local_error);
+  if (file == NULL)
+    {
+      /* Gone, or unreadable just now: what we hold is written whole, as
+       * before there was a merge. */
+      g_debug ("Not merging clip %s: %s", self->id, local_error->message);
+      return TRUE;
+    }
+
+  if (file->hash == self->file_hash)
+    return TRUE;
+  theirs_hash = file->hash;
+
+  theirs = _gloss_clip_new_from_file (self->folder, file, GLOSS_CLIP_LOAD_FULL, &local_error);
+  if (theirs == NULL)
+    {
+      g_debug ("Not merging clip %s: %s", self->id, local_error->message);
+      return TRUE;
+    }
+
+  if (theirs->read_only)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_READ_ONLY,
+                   _("The clip %s was written by a newer Gloss (format %lld) meanwhile and is read-only"),
+                   self->id, (long long) theirs->format);
+      return FALSE;
+    }
+
+  /* The one merge of FORMAT.md "Several machines": what this clip was
+   * when last read or written is the base, the clip in memory is ours,
+   * the file as the other writer left it is theirs. "removed", "changed"
+   * and "removed_tags" decide, so that a deletion made there is not
+   * undone here, nor an edit made there lost. */
+  theirs_root = json_object_ref (gloss_clip_to_json (theirs));
+  ours_root = gloss_clip_to_json (self);
+  if (theirs_root == NULL || ours_root == NULL)
+    return TRUE;
+  merged = gloss_merge_clips3 (self->base, ours_root, theirs_root, &lost);
+  if (merged == NULL)
+    {
+      /* Another clip's file in this folder: the reader checks the id
+       * against the folder, so this is never reached; keep ours. */
+      g_debug ("Not merging clip %s: the file on disk is another clip", self->id);
+      return TRUE;
+    }
+
+  merged_data = gloss_merge_to_data (merged, &merged_length);
+  merged_file = gloss_clip_file_parse (self->id, merged_data, merged_length, &local_error);
+  if (merged_file != NULL)
+    merged_clip = _gloss_clip_new_from_file (self->folder, merged_file, GLOSS_CLIP_LOAD_FULL, &local_error);
+  if (merged_clip == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   _("The clip %s could not be merged with the version saved meanwhile: %s"),
+                   self->id, local_error->message);
+      return FALSE;
+    }
+
+  /* An annotation the merge left as ours stays the same object. */
+  if (self->annotations != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (merged_clip->annotations));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GlossAnnotation) m = g_list_model_get_item (G_LIST_MODEL (merged_clip->annotations), i);
+          GlossAnnotation *mine = gloss_clip_find_annotation (self, gloss_annotation_get_id (m));
+
+          if (mine != NULL && same_annotation (mine, m))
+            g_list_store_splice (merged_clip->annotations, i, 1, (gpointer *) &mine, 1);
+        }
+    }
+
+  gloss_clip_update_from (self, merged_clip);
+
+  /* Theirs is now the base of what we write. */
+  self->file_hash = theirs_hash;
+  g_clear_pointer (&self->base, json_object_unref);
+  self->base = g_steal_pointer (&theirs_root);
+
+  /* Our text that lost to theirs is kept aside, as for conflict copies. */
+  if (lost != NULL)
+    {
+      g_autofree char *library = library_path_of (self->folder);
+      g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
+
+      if (library_folder != NULL &&
+          !gloss_merge_lost_remember (library_folder, self->id, lost, &local_error))
+        g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
+                   self->id, local_error->message);
+    }
+
+  return TRUE;
+}
+
+/* The library folder of a clip folder: <library>/clips/<id>. */
+static char *
+library_path_of (GFile *folder)
+{
+  g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *clips = path ? g_path_get_dirname (path) : NULL;
+
+  return clips ? g_path_get_dirname (clips) : NULL;
+}
+
+gboolean
+gloss_clip_write (GlossClip  *self,
+                  gboolean    touch,
+                  gboolean    take_lock,
+                  GError    **error)
+{
+  g_autofree char *old_modified = NULL;
+  g_autoptr(GlossLock) lock = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+
+  if (self->folder == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+                   _("The clip %s is not in a library yet"), self->id);
+      return FALSE;
+    }
+
+  /* Another process (an import, a second window's app) may write this
+   * clip too: under the clip's lock, read what it wrote and fold it in,
+   * so that neither loses the other's annotations. */
+  if (take_lock)
+    {
+      g_autofree char *library = library_path_of (self->folder);
+      g_autofree char *key = g_strconcat ("clip:", self->id, NULL);
+
+      if (library != NULL)
+        lock = gloss_lock_acquire (library, key);
+      if (!gloss_clip_merge_from_disk (self, error))
+        return FALSE;
+    }
+
+  if (touch)
+    {
+      old_modified = g_steal_pointer (&self->modified);
+      self->modified = gloss_time_now_string ();
+    }
+
+  if (!write_clip_json (self, error))
+    {
+      /* Memory says what the disk says. */
+      if (old_modified != NULL)
+        {
+          g_free (self->modified);
+          self->modified = g_steal_pointer (&old_modified);
+        }
+      return FALSE;
+    }
+
+  if (old_modified != NULL && !g_str_equal (old_modified, self->modified))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_MODIFIED]);
+
+  /* Temporary files an interrupted write left here: the ones old enough
+   * that no writer can still be busy with them (gloss-fs.h). */
+  {
+    g_autofree char *path = g_file_get_path (self->folder);
+
+    if (gloss_fs_remove_leftovers (path) > 0)
+      g_debug ("Removed leftover temporary files of clip %s", self->id);
+  }
+
+  return TRUE;
+}
+
+gboolean
+gloss_clip_save (GlossClip  *self,
+                 gboolean    touch,
+                 GError    **error)
+{
+  return gloss_clip_write (self, touch, TRUE, error);
+}
+
+static gboolean
+write_articles (GFile       *folder,
+                const char  *article_html,
+                const char  *article_text,
+                GError     **error)
+{
+  g_autoptr(GFile) html = g_file_get_child (folder, "article.html");
+  g_autoptr(GFile) text = g_file_get_child (folder, "article.txt");
+
+  return gloss_write_file_atomic (html, article_html, -1, error) &&
+         gloss_write_file_atomic (text, article_text, -1, error);
+}
+
+gboolean
+gloss_clip_replace_article (GlossClip   *self,
+                            const char  *article_html,
+                            const char  *article_text,
+                            GError     **error)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+  g_return_val_if_fail (article_html != NULL, FALSE);
+  g_return_val_if_fail (article_text != NULL, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  if (self->folder == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+                   _("The clip %s is not in a library yet"), self->id);
+      return FALSE;
+    }
+
+  return write_articles (self->folder, article_html, article_text, error);
+}
+
+/* Article files are read as clip.json is: never through a link, so that
+ * a link planted in a clip folder cannot make Gloss show, index or export
+ * another file of the disk. */
+#define MAX_ARTICLE_SIZE (256 * 1024 * 1024)
+
+static char *
+load_article (GlossClip   *self,
+              const char  *name,
+              GError     **error)
+{
+  g_autofree char *folder_path = NULL;
+  char *contents = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+
+  if (self->folder == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+                   _("The clip %s is not in a library yet"), self->id);
+      return NULL;
+    }
+
+  folder_path = g_file_get_path (self->folder);
+  if (!gloss_fs_read (folder_path, name, MAX_ARTICLE_SIZE, &contents, NULL, error))
+    return NULL;
+
+  return contents;
+}
+
+char *
+gloss_clip_load_article_text (GlossClip  *self,
+                              GError    **error)
+{
+  return load_article (self, "article.txt", error);
+}
+
+char *
+gloss_clip_load_article_html (GlossClip  *self,
+                              GError    **error)
+{
+  return load_article (self, "article.html", error);
+}
+

@@ -1,0 +1,106 @@
+/* gloss-clip-writer.h
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The one API that writes a clip folder (DESIGN.md "Each job has one
+ * owner"). The clipper hands over what the page sent and the images it
+ * fetched; an import hands over the clip it built. The writer names and
+ * writes assets/ (by their content), article.md, article.html,
+ * article.txt and clip.json last, in FORMAT.md's order; removes what it
+ * wrote of a new clip when the clip is not finished (a failure, a
+ * cancel, a writer dropped before its commit); and for an update keeps
+ * the clip's id, tags, notes and annotations and anchors them again in
+ * the new text. Every write is atomic, none goes through a link, and
+ * writers of one library in other threads and processes are waited for
+ * (gloss-lock.h). */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gloss-library.h"
+
+G_BEGIN_DECLS
+
+/* What a clipped page gives the clip. NULL strings leave the clip's own
+ * value as it is (an import's clip already holds its metadata). */
+typedef struct
+{
+  const char *title;
+  const char *byline;
+  const char *site_name;
+  const char *excerpt;
+  const char *lang;
+  const char *dir;
+  const char *published;
+  gint64      word_count;   /* -1: leave as it is */
+  /* The article, with image placeholders (gloss_clip_writer_set_images());
+   * @html and @text are required, @markdown is optional. */
+  const char *html;
+  const char *text;
+  const char *markdown;
+} GlossClipPage;
+
+#define GLOSS_TYPE_CLIP_WRITER (gloss_clip_writer_get_type ())
+
+G_DECLARE_FINAL_TYPE (GlossClipWriter, gloss_clip_writer, GLOSS, CLIP_WRITER, GObject)
+
+/* A writer for @clip in @library: a clip that is in the library is
+ * updated, any other (gloss_clip_new(), perhaps with tags and
+ * annotations already) is written as a new clip. */
+GlossClipWriter *gloss_clip_writer_new          (GlossLibrary     *library,
+                                                 GlossClip        *clip);
+GlossClip       *gloss_clip_writer_get_clip     (GlossClipWriter  *self);
+
+/* A new clip is refused (GLOSS_ERROR_EXISTS, and
+ * gloss_clip_writer_get_existing() says which) when the library already
+ * holds a clip of the same address, looked for under a lock so that two
+ * processes never both make it. Off by default. */
+void             gloss_clip_writer_set_unique_url (GlossClipWriter *self,
+                                                   gboolean         unique);
+GlossClip       *gloss_clip_writer_get_existing (GlossClipWriter  *self);
+
+/* The article's images: "gloss-image-@token-N" in the page's HTML and
+ * Markdown stands for @urls[N]. At commit each becomes "assets/NAME" when
+ * its bytes were added, else its address. */
+void             gloss_clip_writer_set_images   (GlossClipWriter  *self,
+                                                 const char       *token,
+                                                 const char * const *urls);
+
+/* Writes the bytes of the image at @url into assets/, named by their
+ * content and @content_type. Safe from any thread. */
+gboolean         gloss_clip_writer_add_image    (GlossClipWriter  *self,
+                                                 const char       *url,
+                                                 GBytes           *bytes,
+                                                 const char       *content_type,
+                                                 GError          **error);
+/* The same on a worker thread. */
+void             gloss_clip_writer_add_image_async  (GlossClipWriter     *self,
+                                                     const char          *url,
+                                                     GBytes              *bytes,
+                                                     const char          *content_type,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         gloss_clip_writer_add_image_finish (GlossClipWriter     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+/* Writes the article files and clip.json, adds a new clip to the library
+ * or saves the updated one, and returns the clip (owned by the writer).
+ * On failure a new clip's files are removed and an update's clip.json is
+ * left as it was. A writer commits once. */
+GlossClip       *gloss_clip_writer_commit       (GlossClipWriter     *self,
+                                                 const GlossClipPage *page,
+                                                 GError             **error);
+/* After committing an update: how many annotations no longer anchor. */
+guint            gloss_clip_writer_get_n_orphans (GlossClipWriter *self);
+
+/* Removes what was written of a new clip that is not committed (also done
+ * when the writer is finalised uncommitted). Nothing for an update. */
+void             gloss_clip_writer_abort        (GlossClipWriter  *self);
+
+G_END_DECLS

@@ -1,0 +1,179 @@
+/* gloss-library-model.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* GlossLibrary as a GListModel: the clips newest first, and the changes
+ * to that list with the signals that tell the index what to redo. The
+ * model changes on the main thread only. */
+
+#define G_LOG_DOMAIN "gloss-library"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gloss-library-private.h"
+
+static GType
+gloss_library_get_item_type (GListModel *model)
+{
+  return GLOSS_TYPE_CLIP;
+}
+
+static guint
+gloss_library_get_n_items (GListModel *model)
+{
+  return GLOSS_LIBRARY (model)->clips->len;
+}
+
+static gpointer
+gloss_library_get_item (GListModel *model,
+                        guint       position)
+{
+  GlossLibrary *self = GLOSS_LIBRARY (model);
+
+  if (position >= self->clips->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->clips, position));
+}
+
+void
+_gloss_library_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = gloss_library_get_item_type;
+  iface->get_n_items = gloss_library_get_n_items;
+  iface->get_item = gloss_library_get_item;
+}
+
+void
+_gloss_library_set_clips (GlossLibrary *self,
+                          GPtrArray    *clips)
+{
+  guint old_n = self->clips->len;
+
+  g_hash_table_remove_all (self->by_id);
+  g_ptr_array_unref (self->clips);
+  self->clips = g_ptr_array_ref (clips);
+
+  for (guint i = 0; i < clips->len; i++)
+    g_hash_table_insert (self->by_id,
+                         (gpointer) gloss_clip_get_id (clips->pdata[i]),
+                         clips->pdata[i]);
+
+  if (self->monitoring)
+    for (guint i = 0; i < clips->len; i++)
+      _gloss_library_watch_folder (self, gloss_clip_get_id (clips->pdata[i]));
+
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, clips->len);
+
+  /* The scan merged conflict copies into these (gloss-library-load.c). */
+  {
+    GlossClip *one = NULL;
+    guint n_merged = 0;
+
+    for (guint i = 0; i < clips->len; i++)
+      if (g_object_steal_data (clips->pdata[i], "gloss-copies-merged") != NULL)
+        {
+          one = clips->pdata[i];
+          n_merged++;
+        }
+    if (n_merged > 0)
+      g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED], 0,
+                     n_merged, n_merged == 1 ? one : NULL);
+  }
+
+  _gloss_library_notify_loaded (self);
+}
+
+static guint
+find_position (GlossLibrary *self,
+               GlossClip    *clip)
+{
+  guint i;
+
+  if (g_ptr_array_find (self->clips, clip, &i))
+    return i;
+  return G_MAXUINT;
+}
+
+static guint
+sorted_position (GlossLibrary *self,
+                 GlossClip    *clip)
+{
+  guint lo = 0, hi = self->clips->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (gloss_library_compare (&self->clips->pdata[mid], &clip) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+void
+_gloss_library_insert_clip (GlossLibrary *self,
+                            GlossClip    *clip)
+{
+  guint pos = sorted_position (self, clip);
+
+  g_ptr_array_insert (self->clips, pos, g_object_ref (clip));
+  g_hash_table_insert (self->by_id, (gpointer) gloss_clip_get_id (clip), clip);
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
+
+  if (self->monitoring)
+    _gloss_library_watch_folder (self, gloss_clip_get_id (clip));
+
+  g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_CLIP_ADDED], 0, clip);
+}
+
+void
+_gloss_library_remove_clip (GlossLibrary *self,
+                            GlossClip    *clip)
+{
+  g_autoptr(GlossClip) hold = g_object_ref (clip);
+  guint pos = find_position (self, clip);
+
+  if (pos == G_MAXUINT)
+    return;
+
+  g_hash_table_remove (self->by_id, gloss_clip_get_id (clip));
+  _gloss_library_unwatch_folder (self, gloss_clip_get_id (clip));
+  g_ptr_array_remove_index (self->clips, pos);
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 0);
+
+  g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_CLIP_REMOVED], 0, hold);
+}
+
+void
+_gloss_library_clip_changed (GlossLibrary *self,
+                             GlossClip    *clip)
+{
+  guint pos = find_position (self, clip);
+
+  if (pos == G_MAXUINT)
+    return;
+
+  g_ptr_array_steal_index (self->clips, pos);
+  {
+    guint new_pos = sorted_position (self, clip);
+
+    g_ptr_array_insert (self->clips, new_pos, clip);
+    if (new_pos == pos)
+      g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
+    else
+      {
+        g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 0);
+        g_list_model_items_changed (G_LIST_MODEL (self), new_pos, 0, 1);
+      }
+  }
+
+  g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_CLIP_CHANGED], 0, clip);
+}
