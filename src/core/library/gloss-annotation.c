@@ -20,6 +20,7 @@
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
+#include "gloss-merge.h"
 #include <string.h>
 
 struct _GlossAnnotation
@@ -540,8 +541,14 @@ gloss_annotation_get_modified (GlossAnnotation *self)
 static void
 touch (GlossAnnotation *self)
 {
+  char *modified;
+
+  /* Later than the time it replaces, even in the second the highlight
+   * was made: a merge takes the later "modified" (FORMAT.md "Several
+   * machines"), and at the same instant the edit could lose. */
+  modified = self->modified != NULL ? gloss_merge_time_after (self->modified) : gloss_time_now_string ();
   g_free (self->modified);
-  self->modified = gloss_time_now_string ();
+  self->modified = modified;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 

@@ -375,7 +375,12 @@ mark_time (GlossClip  *self,
     json_object_set_object_member (self->root, map, json_object_new ());
   object = json_object_get_object_member (self->root, map);
 
-  time = gloss_merge_time_after (after != NULL ? after : map_time (object, key));
+  /* An absent entry counts as the clip's "created" (FORMAT.md). */
+  if (after == NULL)
+    after = map_time (object, key);
+  if (after == NULL && g_str_equal (map, "changed"))
+    after = self->created;
+  time = gloss_merge_time_after (after);
   json_object_set_string_member (object, key, time);
   return map_time (object, key);
 }
