@@ -20,7 +20,6 @@
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
-#include "gloss-merge.h"
 #include <string.h>
 
 struct _GlossAnnotation
@@ -538,6 +537,24 @@ gloss_annotation_get_modified (GlossAnnotation *self)
   return self->modified;
 }
 
+/* Now, or when now is not later than @time, the whole second after it:
+ * gloss_merge_time_after(), kept here so that the annotation (and the
+ * fuzz targets built from a few files) needs no merge code. */
+static char *
+time_after (const char *time)
+{
+  g_autofree char *now = gloss_time_now_string ();
+  g_autoptr(GDateTime) then = time != NULL ? gloss_time_parse (time) : NULL;
+  g_autoptr(GDateTime) now_time = gloss_time_parse (now);
+  g_autoptr(GDateTime) later = NULL;
+
+  if (then == NULL || now_time == NULL || g_date_time_compare (now_time, then) > 0)
+    return g_steal_pointer (&now);
+
+  later = g_date_time_new_from_unix_utc (g_date_time_to_unix (then) + 1);
+  return gloss_time_to_string (later);
+}
+
 static void
 touch (GlossAnnotation *self)
 {
@@ -546,7 +563,7 @@ touch (GlossAnnotation *self)
   /* Later than the time it replaces, even in the second the highlight
    * was made: a merge takes the later "modified" (FORMAT.md "Several
    * machines"), and at the same instant the edit could lose. */
-  modified = self->modified != NULL ? gloss_merge_time_after (self->modified) : gloss_time_now_string ();
+  modified = time_after (self->modified);
   g_free (self->modified);
   self->modified = modified;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);

@@ -378,6 +378,12 @@ _gloss_library_add_new_from_disk (GlossLibrary *self)
         continue;
       clip = load_one (self->clips_folder, name, self->merging);
       if (clip != NULL && gloss_clip_get_damage (clip) == NULL)
-        _gloss_library_insert_clip (self, clip);
+        {
+          gboolean merged = g_object_steal_data (G_OBJECT (clip), "gloss-copies-merged") != NULL;
+
+          _gloss_library_insert_clip (self, clip);
+          if (merged)
+            g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED], 0, 1, clip);
+        }
     }
 }
