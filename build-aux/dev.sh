@@ -28,7 +28,7 @@ packages="
   desktop-file-utils appstream
   clang libclang-rt-14-dev
   libcmark-dev cmark-gfm libyaml-dev python3-jsonschema
-  python3-pyatspi scdoc
+  python3-pyatspi scdoc syncthing
   ripgrep
 "
 

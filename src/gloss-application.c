@@ -104,6 +104,7 @@ load_library_cb (gpointer user_data)
   GlossApplication *self = user_data;
 
   self->load_source = 0;
+  gloss_library_set_merging (self->library, TRUE);
   gloss_library_load_async (self->library, self->cancellable, library_load_cb, g_object_ref (self));
 
   return G_SOURCE_REMOVE;

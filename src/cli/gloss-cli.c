@@ -50,6 +50,7 @@
 #include "gloss-cli.h"
 #include "gloss-cli-export.h"
 #include "gloss-cli-library.h"
+#include "gloss-cli-merge.h"
 #include "gloss-cli-search.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
@@ -62,6 +63,8 @@ static const GOptionEntry entries[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
   { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
+  { "merge-conflicts", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge the conflict copies that sync tools left in the library"), NULL },
+  { "merge-clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge BASE, OURS and THEIRS versions of a clip.json into OURS (git’s merge driver)"), NULL },
   { "search", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Search the library and print the ranked results"), N_("QUERY") },
   { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
@@ -372,6 +375,29 @@ run_search (Run *run)
                            limit, run->out, run->err);
 }
 
+static int
+run_merge_conflicts (Run *run)
+{
+  return gloss_cli_merge_conflicts (run->library, run->out, run->err);
+}
+
+/* git's merge driver: `gloss --merge-clip %O %A %B`. The three are paths,
+ * handed on as they are (no library: git runs it in the work tree). */
+static int
+run_merge_clip (Run *run)
+{
+  g_auto(GStrv) files = NULL;
+
+  if (!g_variant_dict_lookup (run->options, G_OPTION_REMAINING, "^aay", &files) ||
+      files == NULL || g_strv_length (files) != 3)
+    {
+      g_string_append_printf (run->err, "gloss: %s\n", _("--merge-clip takes three files: BASE OURS THEIRS"));
+      return GLOSS_CLI_USAGE;
+    }
+
+  return gloss_cli_merge_clip (files[0], files[1], files[2], run->out, run->err);
+}
+
 /* The ids of the clips @query finds, through the search index (brought
  * up to date first). */
 static gboolean
@@ -461,6 +487,8 @@ run_import (Run *run)
 static const Command commands[] = {
   { "list", run_list },
   { "verify", run_verify },
+  { "merge-conflicts", run_merge_conflicts },
+  { "merge-clip", run_merge_clip },
   { "search", run_search },
   { "export-markdown", run_export },
   { "export-jsonld", run_export },

@@ -135,6 +135,11 @@ gloss_library_class_init (GlossLibraryClass *klass)
   _gloss_library_signals[GLOSS_LIBRARY_CLIP_REMOVED] =
     g_signal_new ("clip-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, GLOSS_TYPE_CLIP);
+  /* Conflict copies were merged into this many clips (the clip when it is
+   * one, else NULL), at load or while watching: for a toast. */
+  _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED] =
+    g_signal_new ("copies-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, GLOSS_TYPE_CLIP);
 }
 
 static void
@@ -391,4 +396,13 @@ gloss_library_save_locked (GlossLibrary  *self,
 
   _gloss_library_clip_changed (self, clip);
   return TRUE;
+}
+
+void
+gloss_library_set_merging (GlossLibrary *self,
+                           gboolean      merging)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+
+  self->merging = !!merging;
 }

@@ -53,6 +53,12 @@ gboolean      gloss_library_get_loaded       (GlossLibrary         *self);
 void          gloss_library_set_monitoring   (GlossLibrary         *self,
                                               gboolean              monitoring);
 
+/* Merges sync tools' conflict copies (FORMAT.md "Several machines") when
+ * loading, and when one appears while monitoring: what the app does. The
+ * command line's readers (--list, --export-…) leave the library as it is. */
+void          gloss_library_set_merging      (GlossLibrary         *self,
+                                              gboolean              merging);
+
 GlossClip    *gloss_library_lookup           (GlossLibrary         *self,
                                               const char           *clip_id);
 /* The clip saved from @url (compared after dropping the fragment), or NULL. */
