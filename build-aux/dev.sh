@@ -22,13 +22,13 @@ build=${GLOSS_BUILD:-_build}
 packages="
   meson ninja-build pkg-config gcc gettext git
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
-  libwebkitgtk-6.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev
+  libwebkitgtk-6.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libxml2-dev
   glib-networking gsettings-desktop-schemas adwaita-icon-theme fonts-dejavu-core
   xvfb xauth dbus dbus-x11 at-spi2-core
   desktop-file-utils appstream
   clang libclang-rt-14-dev
   libcmark-dev cmark-gfm libyaml-dev python3-jsonschema
-  python3-pyatspi scdoc
+  python3-pyatspi scdoc syncthing
   ripgrep
 "
 

@@ -24,6 +24,7 @@
 #include "gloss-browser.h"
 #include "gloss-cli.h"
 #include "gloss-cli-clip.h"
+#include "gloss-cli-clip-pending.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
 #include "gloss-library.h"
@@ -103,6 +104,7 @@ load_library_cb (gpointer user_data)
   GlossApplication *self = user_data;
 
   self->load_source = 0;
+  gloss_library_set_merging (self->library, TRUE);
   gloss_library_load_async (self->library, self->cancellable, library_load_cb, g_object_ref (self));
 
   return G_SOURCE_REMOVE;
@@ -427,6 +429,20 @@ gloss_application_handle_local_options (GApplication *app,
     {
       g_printerr ("gloss: %s\n", error->message);
       return gloss_cli_status_for_error (error);
+    }
+
+  if (g_variant_dict_contains (options, "clip-pending"))
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GString) err = g_string_new (NULL);
+
+      if (!ensure_display ())
+        {
+          g_printerr ("gloss: %s\n", _("--clip-pending needs a display to run the web engine on, or xvfb-run (package xvfb) to make one"));
+          return GLOSS_CLI_FAILED;
+        }
+      library = gloss_cli_resolve_library (options);
+      return gloss_cli_finish (gloss_cli_clip_pending (library, out, err), out, err);
     }
 
   if (g_variant_dict_contains (options, "clip"))

@@ -22,6 +22,7 @@
 #include "gloss-clip-saver.h"
 #include "gloss-error.h"
 #include "gloss-library.h"
+#include "gloss-merge.h"
 #include "gloss-test-util.h"
 
 #define TEXT "The first paragraph talks about bread and flour mills in the valley." \
@@ -148,6 +149,9 @@ wait_saved (Fixture *fixture)
     }
 }
 
+static gboolean disk_has (Fixture    *fixture,
+                          const char *id);
+
 static void
 test_add (Fixture       *fixture,
           gconstpointer  data)
@@ -249,6 +253,7 @@ test_delete_restore (Fixture       *fixture,
   g_autoptr(GlossAnnotation) a = NULL;
   g_autofree char *id = NULL;
   g_autofree char *markdown = NULL;
+  g_autofree char *removed = NULL;
 
   gloss_annotation_editor_set_clip (fixture->editor, fixture->clip, TEXT, NULL);
   a = gloss_annotation_editor_add (fixture->editor, start, start + 12, GLOSS_COLOR_PINK, NULL);
@@ -263,12 +268,30 @@ test_delete_restore (Fixture       *fixture,
   g_assert_false (gloss_annotation_editor_get_range (fixture->editor, id, NULL, NULL));
   g_assert_true (gloss_annotation_editor_flush (fixture->editor, NULL));
   g_assert_cmpuint (disk_count (fixture), ==, 0);
+  /* FORMAT.md "Several machines": the deletion is recorded, so that a
+   * merge with another copy does not bring the highlight back. */
+  {
+    g_autoptr(JsonObject) root = read_disk (fixture);
+
+    g_assert_true (json_object_has_member (root, "removed"));
+    removed = g_strdup (json_object_get_string_member (json_object_get_object_member (root, "removed"), id));
+    g_assert_nonnull (removed);
+  }
 
   g_assert_true (gloss_annotation_editor_restore (fixture->editor, a));
   g_assert_false (gloss_annotation_editor_restore (fixture->editor, a));
   g_assert_true (gloss_annotation_editor_get_range (fixture->editor, id, NULL, NULL));
   g_assert_true (gloss_annotation_editor_flush (fixture->editor, NULL));
   g_assert_cmpuint (disk_count (fixture), ==, 1);
+  /* Undo: back with a "modified" later than the deletion, which a merge
+   * keeps. */
+  g_assert_true (disk_has (fixture, id));
+  {
+    GlossAnnotation *back = gloss_clip_find_annotation (fixture->clip, id);
+
+    g_assert_nonnull (back);
+    g_assert_cmpint (gloss_merge_compare_times (gloss_annotation_get_modified (back), removed), >, 0);
+  }
 }
 
 /* The text shown is not article.txt: a new highlight is stored where its

@@ -140,6 +140,13 @@ test_no_gui_libraries (void)
   g_autofree char *export_file = g_build_filename (gloss_test_get_root (), "export.jsonld", NULL);
   g_autofree char *urls = g_build_filename (gloss_test_get_root (), "import-nothing.txt", NULL);
   g_autofree char *app = program_path (GUI_PROGRAM_NAME);
+  g_autofree char *clips_path = g_build_filename (library, "clips", NULL);
+  g_autoptr(GDir) clips_dir = g_dir_open (clips_path, 0, NULL);
+  g_autofree char *clip_json = NULL;
+  g_autofree char *merge_base = g_build_filename (gloss_test_get_root (), "merge-base.json", NULL);
+  g_autofree char *ours = g_build_filename (gloss_test_get_root (), "merge-ours.json", NULL);
+  g_autofree char *theirs = g_build_filename (gloss_test_get_root (), "merge-theirs.json", NULL);
+  g_autofree char *contents = NULL;
   g_autoptr(GPtrArray) gui = NULL;
   g_autoptr(GError) error = NULL;
   gboolean gtk = FALSE;
@@ -147,6 +154,17 @@ test_no_gui_libraries (void)
   /* A list whose only page is in the library already: nothing to clip,
    * so the import stays in this process from start to end. */
   g_file_set_contents (urls, "https://example.org/zebra\n", -1, &error);
+  g_assert_no_error (error);
+  /* git's merge driver on three versions of one clip. */
+  g_assert_nonnull (clips_dir);
+  clip_json = g_build_filename (clips_path, g_dir_read_name (clips_dir), "clip.json", NULL);
+  g_file_get_contents (clip_json, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (merge_base, contents, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (ours, contents, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (theirs, contents, -1, &error);
   g_assert_no_error (error);
 
   assert_maps_no_gui ((const char * const[]) { "--version", NULL });
@@ -157,6 +175,8 @@ test_no_gui_libraries (void)
   assert_maps_no_gui ((const char * const[]) { "--export-markdown", export_dir, NULL });
   assert_maps_no_gui ((const char * const[]) { "--export-jsonld", export_file, "zebra", NULL });
   assert_maps_no_gui ((const char * const[]) { "--import", urls, NULL });
+  assert_maps_no_gui ((const char * const[]) { "--merge-conflicts", NULL });
+  assert_maps_no_gui ((const char * const[]) { "--merge-clip", merge_base, ours, theirs, NULL });
   assert_maps_no_gui ((const char * const[]) { "--help", NULL });
 
   /* And the check can tell: the GUI program does map GTK. */

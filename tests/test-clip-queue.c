@@ -105,31 +105,35 @@ test_clips_skips_and_reports (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
 }
 
-/* A clip an import made from its own data gets the real article, keeps
- * its id and highlights, and loses the stand-in mark; the queue needs no
- * "update" for that. */
+/* A page kept by an import but not clipped yet (no article files) gets
+ * its article, keeps its id, tags, note, `import` and highlights, and the
+ * highlights are anchored in the article; the queue needs no "update" for
+ * that. */
 static void
-test_placeholder_gets_article (void)
+test_pending_gets_article (void)
 {
   g_autoptr(GlossLibrary) library = new_library ();
   g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
   g_autofree char *uri = gloss_test_server_uri (server, "browser/article.html");
-  g_autoptr(GlossClip) stand_in = gloss_clip_new (uri, "Imported page");
+  g_autoptr(GlossClip) pending = gloss_clip_new (uri, "Imported page");
   g_autoptr(GlossAnnotation) highlight = NULL;
   static const char *pages[] = { "browser/article.html", NULL };
   const char *quote = "the ovens start before four in the morning";
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_strdup (gloss_clip_get_id (stand_in));
-  JsonObject *mark = json_object_new ();
+  g_autofree char *id = g_strdup (gloss_clip_get_id (pending));
+  JsonObject *import = json_object_new ();
   GlossClip *clip;
 
-  highlight = gloss_annotation_new (quote, "", "", 0, strlen (quote), GLOSS_COLOR_GREEN);
-  gloss_clip_add_annotation (stand_in, highlight);
-  json_object_set_boolean_member (mark, "placeholder", TRUE);
-  json_object_set_object_member (gloss_clip_to_json (stand_in), "gloss_import", mark);
-  gloss_library_add (library, stand_in, "<p>the ovens start before four in the morning</p>", quote, &error);
+  /* As an import keeps it: the quote, no place in any text yet. */
+  highlight = gloss_annotation_new (quote, "", "", 0, 0, GLOSS_COLOR_GREEN);
+  gloss_clip_add_annotation (pending, highlight);
+  gloss_clip_add_tag (pending, "bread");
+  gloss_clip_set_note (pending, "Read this one.");
+  json_object_set_string_member (import, "status", "unread");
+  json_object_set_object_member (gloss_clip_to_json (pending), "import", import);
+  gloss_library_add (library, pending, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (gloss_import_clip_is_placeholder (stand_in));
+  g_assert_true (gloss_import_clip_is_pending (pending));
 
   run_queue (queue, pages, FALSE);
 
@@ -138,20 +142,96 @@ test_placeholder_gets_article (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 1);
   clip = gloss_library_lookup (library, id);
   g_assert_nonnull (clip);
-  g_assert_false (gloss_import_clip_is_placeholder (clip));
+  g_assert_false (gloss_import_clip_is_pending (clip));
+  g_assert_true (gloss_clip_has_tag (clip, "bread"));
+  g_assert_cmpstr (gloss_clip_get_note (clip), ==, "Read this one.");
+  g_assert_true (json_object_has_member (gloss_clip_to_json (clip), "import"));
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
 
   {
     g_autofree char *text = gloss_clip_load_article_text (clip, &error);
+    g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
 
     g_assert_no_error (error);
     g_assert_nonnull (strstr (text, "older varieties of wheat"));
+    g_assert_false (gloss_annotation_get_orphan (a));
+    g_assert_cmpuint (gloss_annotation_get_start (a), ==,
+                      g_utf8_pointer_to_offset (text, strstr (text, quote)));
   }
 
   /* Clipped again: a real clip now, so left alone. */
   gloss_clip_queue_reset (queue);
   run_queue (queue, pages, FALSE);
   g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 1);
+}
+
+/* Never two pages of one site at once; pages of other sites meanwhile. */
+static void
+test_one_page_per_site (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autofree char *a = gloss_test_server_uri (server, "browser/article.html");
+  g_autofree char *b = gloss_test_server_uri (server, "clip/rtl.html");
+  g_autofree char *c = gloss_test_server_uri (server, "clip/blog.html");
+  g_autofree char *other_site = NULL;
+  gboolean finished = FALSE;
+  guint max_loading = 0;
+  GString *elsewhere = g_string_new (c);
+
+  /* The same server under another name is another site. */
+  g_string_replace (elsewhere, "127.0.0.1", "localhost", 1);
+  other_site = g_string_free (elsewhere, FALSE);
+
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  gloss_clip_queue_add (queue, a, FALSE);
+  gloss_clip_queue_add (queue, b, FALSE);
+  gloss_clip_queue_add (queue, other_site, FALSE);
+
+  /* Started together: the first page of each site. */
+  while (gloss_clip_queue_get_n_loading (queue) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (gloss_clip_queue_get_n_loading (queue), ==, 2);
+  g_assert_true (gloss_clip_queue_has_url (queue, a));
+  g_assert_true (gloss_clip_queue_has_url (queue, other_site));
+
+  while (!finished)
+    {
+      max_loading = MAX (max_loading, gloss_clip_queue_get_n_loading (queue));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (max_loading, ==, 2);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (queue), ==, 3);
+}
+
+/* What waited when the queue went away (a quit) is taken up again by the
+ * next one, less what is clipped by then. */
+static void
+test_resume (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  GlossClipQueue *first = gloss_clip_queue_new (library);
+  g_autoptr(GlossClipQueue) second = gloss_clip_queue_new (library);
+  g_autofree char *a = gloss_test_server_uri (server, "browser/article.html");
+  g_autofree char *b = gloss_test_server_uri (server, "clip/blog.html");
+  gboolean finished = FALSE;
+
+  gloss_clip_queue_add (first, a, FALSE);
+  gloss_clip_queue_add (first, b, FALSE);
+  g_object_unref (first);
+
+  g_signal_connect (second, "finished", G_CALLBACK (finished_cb), &finished);
+  g_assert_cmpuint (gloss_clip_queue_resume (second), ==, 2);
+  gloss_test_wait_until (finished, 60000);
+  g_assert_cmpuint (gloss_clip_queue_get_clipped (second), ==, 2);
+  g_clear_object (&second);
+
+  {
+    g_autoptr(GlossClipQueue) third = gloss_clip_queue_new (library);
+
+    g_assert_cmpuint (gloss_clip_queue_resume (third), ==, 0);
+  }
 }
 
 static void
@@ -183,8 +263,10 @@ main (int   argc,
   the_server = server = gloss_test_server_new ();
 
   g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
-  g_test_add_func ("/clip-queue/placeholder-gets-article", test_placeholder_gets_article);
+  g_test_add_func ("/clip-queue/pending-gets-article", test_pending_gets_article);
   g_test_add_func ("/clip-queue/bad-address", test_bad_address);
+  g_test_add_func ("/clip-queue/one-page-per-site", test_one_page_per_site);
+  g_test_add_func ("/clip-queue/resume", test_resume);
 
   return g_test_run ();
 }

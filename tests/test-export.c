@@ -427,7 +427,7 @@ test_jsonld_round_trip (gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (s1->annotations_added, ==, G_N_ELEMENTS (titles) * G_N_ELEMENTS (highlights));
   g_assert_cmpuint (s1->orphans, ==, 0);
-  g_assert_cmpuint (s1->placeholders, ==, G_N_ELEMENTS (titles));
+  g_assert_cmpuint (s1->clips_added, ==, G_N_ELEMENTS (titles));
 
   for (guint i = 0; i < clips->len; i++)
     {
@@ -463,7 +463,7 @@ test_jsonld_round_trip (gconstpointer data)
   s2 = gloss_import_apply (plan, empty, GLOSS_IMPORT_CREATE_PLACEHOLDERS, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s2->annotations_added, ==, 0);
-  g_assert_cmpuint (s2->placeholders, ==, 0);
+  g_assert_cmpuint (s2->clips_added, ==, 0);
   g_assert_cmpuint (s2->tags_added, ==, 0);
   g_assert_cmpuint (s2->notes_added, ==, 0);
   g_assert_cmpuint (s2->clips_updated, ==, 0);

@@ -1313,6 +1313,116 @@ test_merge_on_save (void)
   g_assert_cmpuint (gloss_clip_get_n_annotations (mine), ==, 2);
 }
 
+/* Run as a separate process: another Gloss deletes one annotation of
+ * @clip_id (which writes its "removed" entry) and retitles the clip. */
+static int
+delete_annotation_child (const char *library_path,
+                         const char *clip_id,
+                         const char *annotation_id)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library_path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip;
+
+  if (!gloss_library_load (library, NULL, &error) ||
+      !(clip = gloss_library_lookup (library, clip_id)) ||
+      !gloss_clip_remove_annotation (clip, annotation_id))
+    return 1;
+  gloss_clip_set_title (clip, "Their title");
+  if (!gloss_library_save (library, clip, &error))
+    {
+      g_printerr ("delete-annotation: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
+static JsonObject *
+read_clip_json (const char *library_path,
+                const char *clip_id)
+{
+  g_autofree char *file = g_build_filename (library_path, "clips", clip_id, "clip.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Another process deleted an annotation (FORMAT.md: with its "removed"
+ * entry) while the app, which still shows it, edits another one: the
+ * app's save never brings the deleted one back, and keeps both edits. */
+static void
+test_merge_on_save_removed (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("merge-on-save-removed");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) app = gloss_library_new (folder);
+  g_autoptr(GlossLibrary) check = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/r", "Our title");
+  g_autoptr(GlossAnnotation) a1 = gloss_annotation_new ("one", "", " two", 0, 3, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) a2 = gloss_annotation_new ("two", "one ", "", 4, 7, GLOSS_COLOR_BLUE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *a1_id = g_strdup (gloss_annotation_get_id (a1));
+  g_autofree char *a2_id = g_strdup (gloss_annotation_get_id (a2));
+  JsonObject *removed;
+  GlossClip *mine, *merged;
+
+  gloss_clip_add_annotation (clip, a1);
+  gloss_clip_add_annotation (clip, a2);
+  g_assert_true (gloss_library_load (app, NULL, &error));
+  g_assert_true (gloss_library_add (app, clip, "<p>one two</p>", "one two", &error));
+  g_assert_no_error (error);
+  id = g_strdup (gloss_clip_get_id (clip));
+  mine = gloss_library_lookup (app, id);
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_clip_get_annotations (mine)), ==, 2);
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_path,
+                            "--delete-annotation", path, id, a1_id, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The other process left its deletion written down. */
+  theirs = read_clip_json (path, id);
+  g_assert_true (json_object_has_member (theirs, "removed"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (theirs, "removed"), a1_id));
+
+  /* The app still holds the deleted annotation, and edits the other. */
+  g_assert_nonnull (gloss_clip_find_annotation (mine, a1_id));
+  gloss_annotation_set_note (gloss_clip_find_annotation (mine, a2_id), "Edited here");
+  g_assert_true (gloss_library_save (app, mine, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_library_load (check, NULL, &error));
+  merged = gloss_library_lookup (check, id);
+  g_assert_null (gloss_clip_find_annotation (merged, a1_id));
+  g_assert_nonnull (gloss_clip_find_annotation (merged, a2_id));
+  g_assert_cmpstr (gloss_annotation_get_note (gloss_clip_find_annotation (merged, a2_id)), ==, "Edited here");
+  g_assert_cmpstr (gloss_clip_get_title (merged), ==, "Their title");
+
+  saved = read_clip_json (path, id);
+  removed = json_object_get_object_member (saved, "removed");
+  g_assert_nonnull (removed);
+  g_assert_true (json_object_has_member (removed, a1_id));
+
+  /* The app holds the merge too; a second save changes nothing. */
+  g_assert_null (gloss_clip_find_annotation (mine, a1_id));
+  g_assert_cmpstr (gloss_clip_get_title (mine), ==, "Their title");
+  g_assert_true (gloss_library_save (app, mine, &error));
+  g_assert_no_error (error);
+  g_clear_object (&check);
+  check = gloss_library_new (folder);
+  g_assert_true (gloss_library_load (check, NULL, &error));
+  g_assert_null (gloss_clip_find_annotation (gloss_library_lookup (check, id), a1_id));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1322,6 +1432,8 @@ main (int    argc,
     return hammer_annotations (argv[2]);
   if (argc == 3 && g_str_equal (argv[1], "--hammer-create"))
     return hammer_create (argv[2]);
+  if (argc == 5 && g_str_equal (argv[1], "--delete-annotation"))
+    return delete_annotation_child (argv[2], argv[3], argv[4]);
   if (argc == 3 && g_str_equal (argv[1], "--full-disk-child"))
     return full_disk_child (argv[2]);
 
@@ -1348,6 +1460,7 @@ main (int    argc,
   g_test_add_func ("/library/full-disk", test_full_disk);
   g_test_add_func ("/library/merge-on-save", test_merge_on_save);
   g_test_add_func ("/library/two-processes", test_two_processes);
+  g_test_add_func ("/library/merge-on-save-removed", test_merge_on_save_removed);
   g_test_add_func ("/library/verify-reports", test_verify_reports);
   g_test_add_func ("/library/threaded-load", test_threaded_load_same_every_time);
   g_test_add_func ("/library/threaded-load/child", threaded_load_child);

@@ -18,7 +18,6 @@
 #include "gloss-cli.h"
 #include "gloss-cli-export.h"
 #include "gloss-error.h"
-#include "gloss-import.h"
 #include "gloss-library.h"
 
 static int
@@ -163,67 +162,4 @@ gloss_cli_export_jsonld (GFile               *library_folder,
                                        GLOSS_EXPORT_NONE, out, err);
 }
 
-int
-gloss_cli_import (GFile       *library_folder,
-                  const char  *file,
-                  GPtrArray   *urls_to_clip_out,
-                  GString     *out,
-                  GString     *err)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GlossLibrary) library = NULL;
-  g_autoptr(GlossImportPlan) plan = NULL;
-  g_autoptr(GlossImportSummary) summary = NULL;
-  g_autoptr(GFile) source = NULL;
-  const char * const *warnings;
-
-  g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
-  g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
-
-  /* The file first: a damaged file must not even create the library. */
-  source = g_file_new_for_commandline_arg (file);
-  if ((plan = gloss_import_read (source, NULL, &error)) == NULL)
-    return fail (err, error);
-  if ((library = load_library (library_folder, &error)) == NULL)
-    return fail (err, error);
-
-  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS,
-                                NULL, NULL, NULL, &error);
-  if (summary == NULL)
-    return fail (err, error);
-
-  /* Translators: %s is the name of the format or the service the file
-   * comes from, as it is written, such as “Hypothesis” or “Pocket”. */
-  g_string_append_printf (out, _("Read a file in the %s format.\n"),
-                          gloss_import_format_to_string (gloss_import_plan_get_format (plan)));
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Imported %u page.\n", "Imported %u pages.\n", summary->pages),
-                          summary->pages);
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Added %u highlight.\n", "Added %u highlights.\n", summary->annotations_added),
-                          summary->annotations_added);
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u highlight was already there.\n", "%u highlights were already there.\n", summary->annotations_present),
-                          summary->annotations_present);
-  if (summary->orphans > 0)
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u highlight was not found in its article and is kept as an orphan.\n", "%u highlights were not found in their articles and are kept as orphans.\n", summary->orphans),
-                            summary->orphans);
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Added %u tag.\n", "Added %u tags.\n", summary->tags_added),
-                          summary->tags_added);
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Added %u note.\n", "Added %u notes.\n", summary->notes_added),
-                          summary->notes_added);
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Updated %u clip.\n", "Updated %u clips.\n", summary->clips_updated),
-                          summary->clips_updated);
-  if (summary->placeholders > 0)
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Made %u clip from the imported highlights, to be clipped again.\n", "Made %u clips from the imported highlights, to be clipped again.\n", summary->placeholders),
-                            summary->placeholders);
-  if (summary->urls_to_clip->len > 0)
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u page to clip\n", "%u pages to clip\n", summary->urls_to_clip->len),
-                            summary->urls_to_clip->len);
-
-  warnings = gloss_import_plan_get_warnings (plan);
-  for (guint i = 0; warnings[i] != NULL; i++)
-    g_string_append_printf (out, _("Note: %s\n"), warnings[i]);
-
-  if (urls_to_clip_out != NULL)
-    for (guint i = 0; i < summary->urls_to_clip->len; i++)
-      g_ptr_array_add (urls_to_clip_out, g_strdup (g_ptr_array_index (summary->urls_to_clip, i)));
-  return GLOSS_CLI_OK;
-}
+/* gloss_cli_import() is in gloss-cli-import.c. */

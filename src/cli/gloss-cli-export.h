@@ -44,11 +44,11 @@ int gloss_cli_export_jsonld_full   (GFile               *library_folder,
                                     GlossExportFlags     flags,
                                     GString             *out,
                                     GString             *err);
-/* Imports @file. Pages with highlights or notes but no clip get a clip
- * made from the import data (docs/import.md), so nothing is lost without a
- * clipper. The web pages that still need clipping (those with no clip,
- * and those whose clip was made from the import data) are added to
- * @urls_to_clip_out (char *, owned by the array) for the app's clipper. */
+/* `gloss --import FILE` (gloss-cli-import.c): keeps every item of @file as
+ * a clip, with no network (docs/import.md). The web pages whose clip waits
+ * for its article are added to @urls_to_clip_out (char *, owned by the
+ * array) when not NULL. 0 when every item was kept, 1 when some item could
+ * not be kept (each with its reason in @err), 2 for bad usage. */
 int gloss_cli_import               (GFile               *library_folder,
                                     const char          *file,
                                     GPtrArray           *urls_to_clip_out,

@@ -24,6 +24,7 @@
 #include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-library-private.h"
+#include "gloss-merge.h"
 
 static gboolean
 check_library_folder (GFile   *library_folder,
@@ -574,7 +575,7 @@ check_conflicts (Check *check,
     return;
 
   while ((name = g_dir_read_name (dir)))
-    if (g_str_has_prefix (name, "clip.sync-conflict-") && g_str_has_suffix (name, ".json"))
+    if (gloss_merge_conflict_copy_of (name, NULL) != GLOSS_SYNC_TOOL_NONE)
       g_ptr_array_add (names, g_strdup (name));
 
   g_ptr_array_sort (names, compare_names);
@@ -584,7 +585,7 @@ check_conflicts (Check *check,
 
       report (check, TRUE,
               /* Translators: %s is the file name of a sync tool's conflict copy. */
-              _("sync conflict copy %s: compare it with clip.json, keep what you want in clip.json, then remove the copy"),
+              _("sync conflict copy %s is not merged yet: gloss --merge-conflicts (or starting Gloss) merges it"),
               shown);
     }
 }
@@ -749,8 +750,9 @@ gloss_cli_verify (GFile   *library_folder,
     {
       Check *check;
 
-      /* A sync tool's own folders and files (.stversions, .stfolder). */
-      if (name[0] == '.')
+      /* A sync tool's own folders and files (.stversions, .stfolder,
+       * ~syncthing~….tmp). */
+      if (name[0] == '.' || gloss_merge_is_sync_file (name))
         continue;
 
       check = g_new0 (Check, 1);

@@ -50,6 +50,7 @@
 #include "gloss-cli.h"
 #include "gloss-cli-export.h"
 #include "gloss-cli-library.h"
+#include "gloss-cli-merge.h"
 #include "gloss-cli-search.h"
 #include "gloss-error.h"
 #include "gloss-index.h"
@@ -62,13 +63,16 @@ static const GOptionEntry entries[] = {
   { "library", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use the library in DIR"), N_("DIR") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the clips in the library"), NULL },
   { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Check every file of the library and report what needs attention"), NULL },
+  { "merge-conflicts", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge the conflict copies that sync tools left in the library"), NULL },
+  { "merge-clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Merge BASE, OURS and THEIRS versions of a clip.json into OURS (git’s merge driver)"), NULL },
   { "search", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Search the library and print the ranked results"), N_("QUERY") },
   { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Print at most N results (with --search)"), N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON (with --list or --search)"), NULL },
   { "clip", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip the pages at URL… into the library without showing a window"), NULL },
+  { "clip-pending", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Clip every page an import kept that is not clipped yet, without showing a window"), NULL },
   { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export highlights and notes as Markdown files into DIR (of the clips QUERY finds, or all)"), N_("DIR") },
   { "export-jsonld", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Export annotations as W3C Web Annotation JSON-LD into FILE (of the clips QUERY finds, or all)"), N_("FILE") },
-  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import a Hypothesis or W3C JSON export, a list of URLs, or a Pocket or Omnivore export"), N_("FILE") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Import FILE: Pocket, Omnivore, Instapaper, wallabag, bookmarks, Hypothesis, W3C, Readwise or a list of URLs"), N_("FILE") },
   { "template", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Markdown template file (with --export-markdown; see gloss(1))"), N_("FILE") },
   { "combined", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Write one combined Markdown file (with --export-markdown)"), NULL },
   { "with-article", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Add the whole article after the highlights (with --export-markdown)"), NULL },
@@ -371,6 +375,29 @@ run_search (Run *run)
                            limit, run->out, run->err);
 }
 
+static int
+run_merge_conflicts (Run *run)
+{
+  return gloss_cli_merge_conflicts (run->library, run->out, run->err);
+}
+
+/* git's merge driver: `gloss --merge-clip %O %A %B`. The three are paths,
+ * handed on as they are (no library: git runs it in the work tree). */
+static int
+run_merge_clip (Run *run)
+{
+  g_auto(GStrv) files = NULL;
+
+  if (!g_variant_dict_lookup (run->options, G_OPTION_REMAINING, "^aay", &files) ||
+      files == NULL || g_strv_length (files) != 3)
+    {
+      g_string_append_printf (run->err, "gloss: %s\n", _("--merge-clip takes three files: BASE OURS THEIRS"));
+      return GLOSS_CLI_USAGE;
+    }
+
+  return gloss_cli_merge_clip (files[0], files[1], files[2], run->out, run->err);
+}
+
 /* The ids of the clips @query finds, through the search index (brought
  * up to date first). */
 static gboolean
@@ -446,26 +473,28 @@ run_export (Run *run)
                                        flags, run->out, run->err);
 }
 
-/* The import's data goes into the library here; the pages it names are
- * clipped by the GUI program afterwards, as `gloss --clip` would. */
+/* Keep first, clip later (docs/import.md): every item is kept here, with
+ * no network and no display; `gloss --clip-pending` clips the pages. */
 static int
 run_import (Run *run)
 {
   g_autofree char *file = NULL;
 
   g_variant_dict_lookup (run->options, "import", "^ay", &file);
-  run->clip_urls = g_ptr_array_new_with_free_func (g_free);
-  return gloss_cli_import (run->library, file, run->clip_urls, run->out, run->err);
+  return gloss_cli_import (run->library, file, NULL, run->out, run->err);
 }
 
 static const Command commands[] = {
   { "list", run_list },
   { "verify", run_verify },
+  { "merge-conflicts", run_merge_conflicts },
+  { "merge-clip", run_merge_clip },
   { "search", run_search },
   { "export-markdown", run_export },
   { "export-jsonld", run_export },
   { "import", run_import },
   { "clip", NULL },
+  { "clip-pending", NULL },
 };
 
 static int

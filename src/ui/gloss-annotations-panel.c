@@ -16,6 +16,7 @@
 
 #include "gloss-annotations-panel.h"
 #include "gloss-clip-saver.h"
+#include "gloss-merge.h"
 
 #define QUOTE_CHARS 160
 
@@ -41,6 +42,11 @@ struct _GlossAnnotationsPanel
   GtkLabel       *empty_label;
   GtkWidget      *orphans_box;
   GtkListBox     *orphans;
+
+  /* "Changed on another machine too": the page note that lost a merge
+   * (FORMAT.md "Several machines"), built in code below the note. */
+  GtkWidget      *lost_box;
+  GtkLabel       *lost_label;
 
   /* A mirror of the clip's annotations that changes only where they did
    * (a colour, a note, one added): the list view then rebinds just those
@@ -462,6 +468,127 @@ tag_entry_activate_cb (GlossAnnotationsPanel *self)
   update_completion (self);
 }
 
+/* The library a clip is in: clips/<id>/ two folders down. */
+static GFile *
+library_folder_of (GlossClip *clip)
+{
+  GFile *folder = gloss_clip_get_folder (clip);
+  g_autoptr(GFile) clips = folder ? g_file_get_parent (folder) : NULL;
+
+  return clips ? g_file_get_parent (clips) : NULL;
+}
+
+static void
+update_lost (GlossAnnotationsPanel *self)
+{
+  g_autoptr(GFile) library = NULL;
+  g_autoptr(JsonObject) lost = NULL;
+  JsonObject *note;
+
+  if (self->clip != NULL && !gloss_clip_get_read_only (self->clip) &&
+      (library = library_folder_of (self->clip)) != NULL)
+    lost = gloss_merge_lost_lookup (library, gloss_clip_get_id (self->clip),
+                                    gloss_clip_to_json (self->clip));
+
+  note = lost != NULL && json_object_has_member (lost, "note")
+         ? json_object_get_object_member (lost, "note") : NULL;
+  if (note != NULL)
+    gtk_label_set_text (self->lost_label, json_object_get_string_member (note, "text"));
+  gtk_widget_set_visible (self->lost_box, note != NULL);
+}
+
+static void
+lost_dismiss_cb (GlossAnnotationsPanel *self)
+{
+  g_autoptr(GFile) library = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  if (self->clip != NULL && (library = library_folder_of (self->clip)) != NULL &&
+      !gloss_merge_lost_dismiss (library, gloss_clip_get_id (self->clip), "note", &error))
+    g_warning ("%s", error->message);
+  gtk_widget_set_visible (self->lost_box, FALSE);
+}
+
+static void
+lost_use_cb (GlossAnnotationsPanel *self)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  /* As if typed: saved like any change to the note. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view),
+                            gtk_label_get_text (self->lost_label), -1);
+  lost_dismiss_cb (self);
+}
+
+static void
+build_lost_box (GlossAnnotationsPanel *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_parent (GTK_WIDGET (self->page_note_view));
+  GtkWidget *box = gtk_widget_get_parent (scrolled);
+  GtkWidget *heading, *buttons, *use, *dismiss;
+
+  self->lost_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class (self->lost_box, "card");
+  gtk_widget_set_visible (self->lost_box, FALSE);
+
+  heading = gtk_label_new (_("Changed on another machine too"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_margin_top (heading, 6);
+  gtk_widget_set_margin_start (heading, 6);
+  gtk_widget_set_margin_end (heading, 6);
+  gtk_box_append (GTK_BOX (self->lost_box), heading);
+
+  self->lost_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->lost_label, 0);
+  gtk_label_set_wrap (self->lost_label, TRUE);
+  gtk_label_set_selectable (self->lost_label, TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->lost_label), 6);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->lost_label), 6);
+  gtk_box_append (GTK_BOX (self->lost_box), GTK_WIDGET (self->lost_label));
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_widget_set_margin_bottom (buttons, 6);
+  gtk_widget_set_margin_end (buttons, 6);
+  use = gtk_button_new_with_mnemonic (_("_Use This Note"));
+  dismiss = gtk_button_new_with_mnemonic (_("_Dismiss"));
+  g_signal_connect_object (use, "clicked", G_CALLBACK (lost_use_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dismiss, "clicked", G_CALLBACK (lost_dismiss_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (buttons), dismiss);
+  gtk_box_append (GTK_BOX (buttons), use);
+  gtk_box_append (GTK_BOX (self->lost_box), buttons);
+
+  gtk_box_insert_child_after (GTK_BOX (box), self->lost_box, scrolled);
+}
+
+/* The note changed on disk (another machine's, merged): shown at once.
+ * What is typed goes into the clip at each change, so our own typing
+ * never differs from the clip here. */
+static void
+clip_note_changed_cb (GlossAnnotationsPanel *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->page_note_view);
+  GtkTextIter start, end;
+  g_autofree char *shown = NULL;
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  if (self->clip == NULL)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (!g_str_equal (shown, gloss_clip_get_note (self->clip)))
+    {
+      self->loading = TRUE;
+      gtk_text_buffer_set_text (buffer, gloss_clip_get_note (self->clip), -1);
+      self->loading = FALSE;
+      update_lost (self);
+    }
+}
+
 static void
 load_clip (GlossAnnotationsPanel *self)
 {
@@ -469,10 +596,16 @@ load_clip (GlossAnnotationsPanel *self)
 
   if (clip != self->clip)
     {
+      /* The saver writes what is pending when its last user lets go. */
       g_clear_object (&self->saver);
+      if (self->clip != NULL)
+        g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
       g_set_object (&self->clip, clip);
       if (clip != NULL && self->library != NULL)
         self->saver = gloss_clip_saver_get_for_clip (self->library, clip);
+      if (clip != NULL)
+        g_signal_connect_object (clip, "notify::note", G_CALLBACK (clip_note_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
 
       self->loading = TRUE;
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view),
@@ -487,6 +620,7 @@ load_clip (GlossAnnotationsPanel *self)
 
   rebuild_tags (self);
   rebuild_lists (self);
+  update_lost (self);
 }
 
 static gboolean
@@ -587,6 +721,8 @@ gloss_annotations_panel_dispose (GObject *object)
   g_clear_object (&self->annotator);
   g_clear_object (&self->saver);
   g_clear_object (&self->library);
+  if (self->clip != NULL)
+    g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
   g_clear_object (&self->clip);
   g_clear_object (&self->shown);
   g_clear_object (&self->orphan_model);
@@ -675,6 +811,7 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
                              create_orphan_row_cb, self, NULL);
   }
 
+  build_lost_box (self);
   update_visibility (self);
   rebuild_tags (self);
 }

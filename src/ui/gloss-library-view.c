@@ -14,7 +14,9 @@
 
 #include <glib/gi18n.h>
 
+#include "gloss-clip-queue.h"
 #include "gloss-error.h"
+#include "gloss-import.h"
 #include "gloss-library-view.h"
 #include "gloss-search-result.h"
 
@@ -32,6 +34,15 @@ struct _GlossLibraryView
   char           *query;
   guint           requery_id;
 
+  /* Clips not clipped yet (an import's reading list) and the background
+   * queue that clips them. */
+  GlossClipQueue *queue;
+  GHashTable     *failures;       /* url → why it could not be clipped */
+  GHashTable     *bound;          /* GtkListItem: the clip rows on screen */
+  guint           pending_id;
+  guint           n_pending;
+  gboolean        resumed;
+
   /* Template widgets */
   GtkWidget      *box;
   GtkSearchEntry *search_entry;
@@ -40,6 +51,9 @@ struct _GlossLibraryView
   GtkListView    *clips_view;
   GtkListView    *results_view;
   AdwStatusPage  *no_results_page;
+  GtkWidget      *pending_bar;
+  GtkLabel       *pending_label;
+  GtkButton      *clip_all_button;
 };
 
 G_DEFINE_FINAL_TYPE (GlossLibraryView, gloss_library_view, GTK_TYPE_WIDGET)
@@ -77,6 +91,198 @@ gloss_library_view_format_date (gint64 unix_time)
 
   /* Translators: a date in another year, see g_date_time_format() */
   return g_date_time_format (when, _("%-d %B %Y"));
+}
+
+/* Whether a clip is not clipped yet, asked of the disk once per clip and
+ * kept on it until the library says the clip changed. */
+static gboolean
+clip_is_pending (GlossClip *clip)
+{
+  gpointer cached = g_object_get_data (G_OBJECT (clip), "gloss-pending");
+
+  if (cached == NULL)
+    {
+      cached = GINT_TO_POINTER (gloss_import_clip_is_pending (clip) ? 2 : 1);
+      g_object_set_data (G_OBJECT (clip), "gloss-pending", cached);
+    }
+  return GPOINTER_TO_INT (cached) == 2;
+}
+
+static gboolean
+is_web_page (GlossClip *clip)
+{
+  const char *url = gloss_clip_get_url (clip);
+
+  return url != NULL && (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://"));
+}
+
+static void
+update_pending_bar (GlossLibraryView *self)
+{
+  g_autofree char *text = NULL;
+  guint loading = self->queue != NULL ? gloss_clip_queue_get_n_loading (self->queue) : 0;
+
+  gtk_widget_set_visible (self->pending_bar, self->n_pending > 0);
+  if (self->n_pending == 0)
+    return;
+
+  if (loading > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u page not clipped yet; clipping…",
+                                         "%u pages not clipped yet; clipping…", self->n_pending),
+                            self->n_pending);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u page not clipped yet",
+                                         "%u pages not clipped yet", self->n_pending),
+                            self->n_pending);
+  gtk_label_set_text (self->pending_label, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->clip_all_button), loading == 0);
+}
+
+static gboolean
+count_pending_cb (gpointer user_data)
+{
+  GlossLibraryView *self = user_data;
+  GListModel *model;
+  guint n = 0;
+
+  self->pending_id = 0;
+  if (self->library == NULL)
+    return G_SOURCE_REMOVE;
+
+  model = G_LIST_MODEL (self->library);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GlossClip) clip = g_list_model_get_item (model, i);
+
+      if (gloss_clip_get_damage (clip) == NULL && is_web_page (clip) && clip_is_pending (clip))
+        n++;
+    }
+  self->n_pending = n;
+  update_pending_bar (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once after a burst of changes (an import adds thousands). */
+static void
+schedule_count_pending (GlossLibraryView *self)
+{
+  if (self->pending_id == 0)
+    self->pending_id = g_timeout_add (100, count_pending_cb, self);
+}
+
+static void
+clip_changed_cb (GlossLibraryView *self,
+                 GlossClip        *clip)
+{
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
+  g_object_set_data (G_OBJECT (clip), "gloss-pending", NULL);
+  schedule_count_pending (self);
+}
+
+static void clip_bind_cb (GtkSignalListItemFactory *factory,
+                          GtkListItem              *item,
+                          gpointer                  user_data);
+
+/* Binds again the rows on screen of the clip of @url (or all). */
+static void
+refresh_rows (GlossLibraryView *self,
+              const char       *url)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GlossClip *clip = gtk_list_item_get_item (item);
+
+      if (clip != NULL && (url == NULL || g_strcmp0 (gloss_clip_get_url (clip), url) == 0))
+        clip_bind_cb (NULL, item, self);
+    }
+}
+
+static void
+queue_item_done_cb (GlossLibraryView *self,
+                    const char       *url,
+                    GlossClip        *clip,
+                    gboolean          skipped,
+                    const char       *failure,
+                    GlossClipQueue   *queue)
+{
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
+  if (failure != NULL)
+    g_hash_table_replace (self->failures, g_strdup (url), g_strdup (failure));
+  else
+    g_hash_table_remove (self->failures, url);
+  if (clip != NULL)
+    g_object_set_data (G_OBJECT (clip), "gloss-pending", NULL);
+
+  /* The row says how it went: clipped, or why not. */
+  refresh_rows (self, url);
+  schedule_count_pending (self);
+}
+
+static GlossClipQueue *
+ensure_queue (GlossLibraryView *self)
+{
+  if (self->queue == NULL && self->library != NULL)
+    {
+      self->queue = gloss_clip_queue_new (self->library);
+      g_signal_connect_object (self->queue, "item-done", G_CALLBACK (queue_item_done_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->queue, "finished", G_CALLBACK (update_pending_bar),
+                               self, G_CONNECT_SWAPPED);
+    }
+  return self->queue;
+}
+
+/* What a quit interrupted goes on by itself, once the library is read. */
+static void
+library_loaded_cb (GlossLibraryView *self)
+{
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
+  if (self->resumed || self->library == NULL || !gloss_library_get_loaded (self->library))
+    return;
+  self->resumed = TRUE;
+  gloss_clip_queue_resume (ensure_queue (self));
+  schedule_count_pending (self);
+}
+
+static void
+clip_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  GlossLibraryView *self = GLOSS_LIBRARY_VIEW (widget);
+  GlossClip *clip;
+
+  if (self->library == NULL ||
+      (clip = gloss_library_lookup (self->library, g_variant_get_string (param, NULL))) == NULL)
+    return;
+  g_hash_table_remove (self->failures, gloss_clip_get_url (clip));
+  gloss_clip_queue_add (ensure_queue (self), gloss_clip_get_url (clip), FALSE);
+  refresh_rows (self, gloss_clip_get_url (clip));
+  update_pending_bar (self);
+}
+
+static void
+clip_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  GlossLibraryView *self = GLOSS_LIBRARY_VIEW (widget);
+
+  if (self->library == NULL)
+    return;
+  g_hash_table_remove_all (self->failures);
+  gloss_clip_queue_add_pending (ensure_queue (self));
+  refresh_rows (self, NULL);
+  update_pending_bar (self);
 }
 
 static void
@@ -286,6 +492,28 @@ delete_action (GtkWidget  *widget,
   g_signal_emit (widget, signals[CLIP_DELETE], 0, g_variant_get_string (param, NULL));
 }
 
+/* The row's Clip Now: the row's clip, through the view's action. */
+static void
+clip_now_clicked_cb (GtkButton   *button,
+                     GtkListItem *item)
+{
+  GlossClip *clip = gtk_list_item_get_item (item);
+
+  g_assert (GTK_IS_BUTTON (button));
+
+  if (GLOSS_IS_CLIP (clip))
+    gtk_widget_activate_action (GTK_WIDGET (button), "library.clip-now", "s", gloss_clip_get_id (clip));
+}
+
+static void
+clip_all_clicked_cb (GlossLibraryView *self,
+                     GtkButton        *button)
+{
+  g_assert (GLOSS_IS_LIBRARY_VIEW (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "library.clip-all-pending", NULL);
+}
+
 static void
 row_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -307,6 +535,19 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), facts);
   gtk_box_append (GTK_BOX (box), extra);
   gtk_box_append (GTK_BOX (box), annotations);
+
+  /* Shown on a clip not clipped yet. */
+  {
+    GtkWidget *clip_now = gtk_button_new_with_label (_("Clip Now"));
+
+    gtk_widget_set_halign (clip_now, GTK_ALIGN_START);
+    gtk_widget_add_css_class (clip_now, "flat");
+    gtk_widget_set_margin_start (clip_now, -6);
+    gtk_widget_set_visible (clip_now, FALSE);
+    gtk_widget_set_tooltip_text (clip_now, _("Load the page and clip its article, keeping tags, notes and highlights"));
+    g_signal_connect (clip_now, "clicked", G_CALLBACK (clip_now_clicked_cb), item);
+    gtk_box_append (GTK_BOX (box), clip_now);
+  }
 
   /* The row's menu: right click or long press here, the Menu key or
    * Shift+F10 on the list. */
@@ -344,11 +585,17 @@ set_row (GtkListItem *item,
 }
 
 static GtkWidget *
-row_annotations_box (GtkListItem *item)
+row_clip_now_button (GtkListItem *item)
 {
   GtkWidget *box = gtk_list_item_get_child (item);
 
   return gtk_widget_get_last_child (box);
+}
+
+static GtkWidget *
+row_annotations_box (GtkListItem *item)
+{
+  return gtk_widget_get_prev_sibling (row_clip_now_button (item));
 }
 
 static void
@@ -362,11 +609,26 @@ clear_annotations (GtkWidget *box)
 }
 
 static void
+clip_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                GlossLibraryView         *self)
+{
+  if (self->bound != NULL)
+    g_hash_table_remove (self->bound, item);
+}
+
+static void
 clip_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
+  GlossLibraryView *self = user_data;
   GlossClip *clip = gtk_list_item_get_item (item);
+  GtkWidget *clip_now = row_clip_now_button (item);
+  gboolean pending = FALSE;
+
+  if (self->bound != NULL)
+    g_hash_table_add (self->bound, item);
   g_autoptr(GString) facts = g_string_new (NULL);
   g_autofree char *date = gloss_library_view_format_date (gloss_clip_get_created_unix (clip));
   g_autofree char *tags_markup = NULL;
@@ -377,6 +639,7 @@ clip_bind_cb (GtkSignalListItemFactory *factory,
   const char *title = gloss_clip_get_title (clip);
 
   clear_annotations (row_annotations_box (item));
+  gtk_widget_set_visible (clip_now, FALSE);
 
   if (damage != NULL)
     {
@@ -387,6 +650,12 @@ clip_bind_cb (GtkSignalListItemFactory *factory,
       return;
     }
 
+  pending = clip_is_pending (clip);
+  if (pending)
+    {
+      g_string_append (facts, _("Not clipped yet"));
+      g_string_append (facts, " · ");
+    }
   if (site != NULL && *site != '\0')
     g_string_append_printf (facts, "%s · ", site);
   g_string_append (facts, date);
@@ -407,6 +676,29 @@ clip_bind_cb (GtkSignalListItemFactory *factory,
           g_string_append_printf (markup, "%s#%s", i > 0 ? "  " : "", escaped);
         }
       tags_markup = g_string_free (g_steal_pointer (&markup), FALSE);
+    }
+
+  if (pending && is_web_page (clip))
+    {
+      const char *failure = self->failures != NULL ? g_hash_table_lookup (self->failures, gloss_clip_get_url (clip)) : NULL;
+      gboolean queued = self->queue != NULL && gloss_clip_queue_has_url (self->queue, gloss_clip_get_url (clip));
+
+      /* Why the last try failed, so that the person can tell a page gone
+       * from a network down. */
+      if (failure != NULL)
+        {
+          g_autofree char *escaped = g_markup_escape_text (failure, -1);
+          g_autofree char *markup = g_strdup_printf ("<span foreground=\"#c01c28\">%s</span>%s%s",
+                                                     escaped, tags_markup ? "\n" : "",
+                                                     tags_markup ? tags_markup : "");
+
+          g_free (tags_markup);
+          tags_markup = g_steal_pointer (&markup);
+        }
+      /* No mnemonic: rows come and go, a mnemonic would outlive them. */
+      gtk_button_set_label (GTK_BUTTON (clip_now), queued ? _("Clipping…") : _("Clip Now"));
+      gtk_widget_set_sensitive (clip_now, !queued);
+      gtk_widget_set_visible (clip_now, TRUE);
     }
 
   set_row (item, title && *title ? title : gloss_clip_get_url (clip), facts->str, tags_markup);
@@ -615,7 +907,10 @@ clips_view_activate_cb (GlossLibraryView *self,
     return;
 
   clip = g_list_model_get_item (G_LIST_MODEL (self->library), position);
-  if (clip != NULL)
+  /* A page not clipped yet has no article to read: its live page opens. */
+  if (clip != NULL && gloss_clip_get_damage (clip) == NULL && is_web_page (clip) && clip_is_pending (clip))
+    g_signal_emit (self, signals[CLIP_OPEN_ORIGINAL], 0, gloss_clip_get_id (clip));
+  else if (clip != NULL)
     g_signal_emit (self, signals[CLIP_ACTIVATED], 0, gloss_clip_get_id (clip), NULL);
 }
 
@@ -667,6 +962,8 @@ gloss_library_view_dispose (GObject *object)
   GlossLibraryView *self = (GlossLibraryView *)object;
 
   g_clear_handle_id (&self->requery_id, g_source_remove);
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_object (&self->queue);
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
@@ -682,6 +979,9 @@ gloss_library_view_dispose (GObject *object)
   g_clear_pointer (&self->query, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_LIBRARY_VIEW);
+  /* After the rows are gone: unbinding them looks at these. */
+  g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
 
   G_OBJECT_CLASS (gloss_library_view_parent_class)->dispose (object);
 }
@@ -732,6 +1032,8 @@ gloss_library_view_class_init (GlossLibraryViewClass *klass)
   gtk_widget_class_install_action (widget_class, "library.open", "s", open_action);
   gtk_widget_class_install_action (widget_class, "library.open-original", "s", open_original_action);
   gtk_widget_class_install_action (widget_class, "library.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "library.clip-now", "s", clip_now_action);
+  gtk_widget_class_install_action (widget_class, "library.clip-all-pending", NULL, clip_all_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, row_menu_shortcut_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, row_menu_shortcut_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, row_delete_shortcut_cb, NULL);
@@ -746,10 +1048,14 @@ gloss_library_view_class_init (GlossLibraryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, clips_view);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, results_view);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, pending_bar);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, clip_all_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, clips_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clip_all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, results_view_activate_cb);
 }
 
@@ -759,6 +1065,8 @@ gloss_library_view_init (GlossLibraryView *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->bound = g_hash_table_new (NULL, NULL);
 
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
@@ -769,7 +1077,8 @@ gloss_library_view_init (GlossLibraryView *self)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (clip_bind_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (clip_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (clip_unbind_cb), self);
   gtk_list_view_set_factory (self->clips_view, factory);
   g_object_unref (factory);
 
@@ -799,6 +1108,12 @@ gloss_library_view_set_library (GlossLibraryView *self,
 
   if (self->library != NULL)
     g_signal_handlers_disconnect_by_data (self->library, self);
+  if (self->library != library)
+    {
+      g_clear_object (&self->queue);
+      self->resumed = FALSE;
+      self->n_pending = 0;
+    }
   g_set_object (&self->library, library);
 
   if (library != NULL)
@@ -811,10 +1126,18 @@ gloss_library_view_set_library (GlossLibraryView *self,
                                G_CALLBACK (gloss_library_view_update_page_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (library, "notify::loaded",
                                G_CALLBACK (gloss_library_view_update_page_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (library, "notify::loaded",
+                               G_CALLBACK (library_loaded_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (library, "items-changed",
+                               G_CALLBACK (schedule_count_pending), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (library, "clip-changed",
+                               G_CALLBACK (clip_changed_cb), self, G_CONNECT_SWAPPED);
+      library_loaded_cb (self);
     }
   else
     gtk_list_view_set_model (self->clips_view, NULL);
 
+  update_pending_bar (self);
   update_page (self);
 }
 

@@ -1079,6 +1079,27 @@ gloss_window_show_toast (GlossWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+static void
+copies_merged_cb (GlossWindow *self,
+                  guint        n_clips,
+                  GlossClip   *clip)
+{
+  g_autofree char *message = NULL;
+
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  if (clip != NULL)
+    message = g_strdup_printf (_("Changes from another machine were merged into “%s”"),
+                               gloss_clip_get_title (clip));
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Changes from another machine were merged into %u clip",
+                                            "Changes from another machine were merged into %u clips",
+                                            n_clips),
+                               n_clips);
+  gloss_window_show_toast (self, message);
+}
+
 void
 gloss_window_set_library (GlossWindow  *self,
                           GlossLibrary *library,
@@ -1093,8 +1114,15 @@ gloss_window_set_library (GlossWindow  *self,
   if (self->library != library)
     g_cancellable_cancel (self->clip_cancellable);
 
+  if (self->library != NULL && self->library != library)
+    g_signal_handlers_disconnect_by_func (self->library, copies_merged_cb, self);
   if (g_set_object (&self->library, library))
-    g_clear_object (&self->clipper);
+    {
+      g_clear_object (&self->clipper);
+      if (library != NULL)
+        g_signal_connect_object (library, "copies-merged", G_CALLBACK (copies_merged_cb),
+                                 self, G_CONNECT_SWAPPED);
+    }
   g_set_object (&self->index, index);
 
   gloss_library_view_set_library (self->library_view, library);

@@ -5,21 +5,26 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* A background clipper for lists of pages (imports). The pages load in a
- * GlossBrowser inside a window that is never shown, so that the user's
- * own view is left alone, and are clipped by GlossClipper exactly as the
- * Clip button does. */
+/* A background clipper for lists of pages (imports, pages not clipped
+ * yet). The pages load in GlossBrowsers inside windows that are never
+ * shown, so that the user's own view is left alone, and are clipped by
+ * GlossClipper exactly as the Clip button does. Pages of different sites
+ * load side by side, at most one page per site at a time; the waiting list
+ * is kept in the cache, so that what a quit interrupted is resumed
+ * (gloss_clip_queue_resume()). */
 
 #define G_LOG_DOMAIN "gloss-clip-queue"
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <gtk/gtk.h>
 
 #include "gloss-browser.h"
 #include "gloss-clip-queue.h"
 #include "gloss-clipper.h"
+#include "gloss-error.h"
 #include "gloss-import.h"
 
 #define DEFAULT_TIMEOUT_S 60
@@ -32,32 +37,50 @@
  * clip script still waits for a parser that is making progress). */
 #define DOCUMENT_CAP_MS 8000
 
+/* Pages of different sites load side by side, each in its own hidden
+ * web view; never two of one site at once, so that no site sees Gloss
+ * as more than one reader. */
+#define DEFAULT_WORKERS 3
+/* The waiting list is written to the cache at most this often. */
+#define SAVE_DELAY_MS 500
+
 typedef struct
 {
   char     *url;
+  char     *site;
   gboolean  update_existing;
 } Item;
+
+typedef struct
+{
+  GlossClipQueue *queue;
+  GlossClipper   *clipper;
+  GlossBrowser   *browser;
+  GtkWindow      *window;       /* never shown: WebKit wants a toplevel */
+  GCancellable   *cancellable;
+  Item           *current;
+  guint           timeout_id;
+  guint           grace_id;
+  gboolean        started;      /* our load has begun */
+  gulong          load_changed_id;
+  gulong          load_error_id;
+  gulong          checked_id;
+} Worker;
 
 struct _GlossClipQueue
 {
   GObject        parent_instance;
 
   GlossLibrary  *library;
-  GlossClipper  *clipper;
-  GlossBrowser  *browser;
-  GtkWindow     *window;       /* never shown: WebKit wants a toplevel */
-  GCancellable  *cancellable;
+  GlossClipper  *last_clipper;  /* of the page done last, for its stats */
+  GPtrArray     *workers;       /* Worker */
+  guint          max_workers;
 
   GQueue         items;
-  Item          *current;
   guint          timeout_s;
-  guint          timeout_id;
-  guint          grace_id;
   guint          start_id;
-  gboolean       started;      /* our load has begun */
-  gulong         load_changed_id;
-  gulong         load_error_id;
-  gulong         checked_id;
+  guint          save_id;
+  char          *save_path;     /* the waiting list in the cache */
 
   guint          done;
   guint          total;
@@ -77,48 +100,94 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void next_item (GlossClipQueue *self);
+static void next_items (GlossClipQueue *self);
 static gboolean grace_cb (gpointer user_data);
+static void schedule_save (GlossClipQueue *self);
 
 static void
 item_free (Item *item)
 {
   g_free (item->url);
+  g_free (item->site);
   g_free (item);
 }
 
-static void
-stop_waiting (GlossClipQueue *self)
+/* The site a page is on: its host, in lower case. */
+static char *
+site_of (const char *url)
 {
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  g_clear_handle_id (&self->grace_id, g_source_remove);
-  g_clear_signal_handler (&self->load_changed_id, gloss_browser_get_web_view (self->browser));
-  g_clear_signal_handler (&self->load_error_id, self->browser);
-  g_clear_signal_handler (&self->checked_id, self->browser);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_PARSE_RELAXED, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_ascii_strdown (url, -1);
+  return g_ascii_strdown (g_uri_get_host (uri), -1);
+}
+
+static void
+stop_waiting (Worker *worker)
+{
+  g_clear_handle_id (&worker->timeout_id, g_source_remove);
+  g_clear_handle_id (&worker->grace_id, g_source_remove);
+  g_clear_signal_handler (&worker->load_changed_id, gloss_browser_get_web_view (worker->browser));
+  g_clear_signal_handler (&worker->load_error_id, worker->browser);
+  g_clear_signal_handler (&worker->checked_id, worker->browser);
+}
+
+static void
+worker_free (Worker *worker)
+{
+  g_cancellable_cancel (worker->cancellable);
+  stop_waiting (worker);
+  g_clear_pointer (&worker->current, item_free);
+  g_clear_pointer (&worker->window, gtk_window_destroy);
+  g_clear_object (&worker->browser);
+  g_clear_object (&worker->clipper);
+  g_clear_object (&worker->cancellable);
+  g_free (worker);
+}
+
+static Worker *
+worker_new (GlossClipQueue *self)
+{
+  Worker *worker = g_new0 (Worker, 1);
+
+  worker->queue = self;
+  worker->clipper = gloss_clipper_new (self->library);
+  worker->browser = gloss_browser_new ();
+  gloss_clipper_prepare_background_view (gloss_browser_get_web_view (worker->browser));
+  worker->cancellable = g_cancellable_new ();
+  worker->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (worker->window, GTK_WIDGET (gloss_browser_get_web_view (worker->browser)));
+  return worker;
 }
 
 /* @clip: the new or updated clip, or the one already there when skipped. */
 static void
-item_done (GlossClipQueue *self,
-           GlossClip      *clip,
-           gboolean        skipped,
-           const char     *failure)
+item_done (Worker     *worker,
+           GlossClip  *clip,
+           gboolean    skipped,
+           const char *failure)
 {
+  GlossClipQueue *self = worker->queue;
   g_autofree char *url = NULL;
 
-  stop_waiting (self);
+  stop_waiting (worker);
 
   if (failure != NULL)
-    g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", self->current->url, failure));
+    g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", worker->current->url, failure));
 
-  url = g_steal_pointer (&self->current->url);
-  g_clear_pointer (&self->current, item_free);
+  url = g_steal_pointer (&worker->current->url);
+  g_clear_pointer (&worker->current, item_free);
   self->done++;
+  self->last_clipper = worker->clipper;
+  schedule_save (self);
 
+  g_object_ref (self);
   g_signal_emit (self, signals[ITEM_DONE], 0, url, clip, skipped, failure);
   g_signal_emit (self, signals[PROGRESS], 0, self->done, self->total);
 
-  next_item (self);
+  next_items (self);
+  g_object_unref (self);
 }
 
 static void
@@ -126,171 +195,301 @@ clip_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GlossClipQueue) self = user_data;
+  Worker *worker = user_data;
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
 
   clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, NULL, &error);
 
-  if (self->current == NULL)
+  /* Cancelled: the worker is gone or has moved on. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_CANCELLED) || worker->current == NULL)
     return;
 
   if (clip != NULL)
-    {
-      self->clipped++;
+    worker->queue->clipped++;
 
-      /* The stand-in an import made is a real clip now. */
-      if (gloss_import_clip_is_placeholder (clip))
-        {
-          g_autoptr(GError) save_error = NULL;
-
-          gloss_import_clip_clear_placeholder (clip);
-          if (!gloss_library_save (self->library, clip, &save_error))
-            g_warning ("%s", save_error->message);
-        }
-    }
-
-  item_done (self, clip, FALSE, clip == NULL ? error->message : NULL);
+  item_done (worker, clip, FALSE, clip == NULL ? error->message : NULL);
 }
 
-/* What to do with a loaded page: a clip that an import made from its own
- * data (by the address asked for, else the one reached) gets the real
- * article; any other clip of the page is left alone, unless the item asks
- * to update it; else the page becomes a new clip. */
+/* What to do with a loaded page: a clip not clipped yet (an import's, by
+ * the address asked for, else the one reached) gets its article; any other
+ * clip of the page is left alone, unless the item asks to update it; else
+ * the page becomes a new clip. */
 static void
-page_loaded (GlossClipQueue *self)
+page_loaded (Worker *worker)
 {
-  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
-  g_autofree char *asked = gloss_browser_normalize_uri (self->current->url, NULL);
+  GlossClipQueue *self = worker->queue;
+  WebKitWebView *web_view = gloss_browser_get_web_view (worker->browser);
+  g_autofree char *asked = gloss_browser_normalize_uri (worker->current->url, NULL);
   GlossClip *by_asked = asked ? gloss_library_find_by_url (self->library, asked) : NULL;
   GlossClip *by_reached = gloss_library_find_by_url (self->library, webkit_web_view_get_uri (web_view));
   GlossClip *update = NULL;
 
-  stop_waiting (self);
+  stop_waiting (worker);
 
-  if (by_asked != NULL && gloss_import_clip_is_placeholder (by_asked))
+  if (by_asked != NULL && gloss_import_clip_is_pending (by_asked))
     update = by_asked;
-  else if (by_reached != NULL && gloss_import_clip_is_placeholder (by_reached))
+  else if (by_reached != NULL && gloss_import_clip_is_pending (by_reached))
     update = by_reached;
   else if (by_asked != NULL || by_reached != NULL)
     {
       GlossClip *existing = by_reached ? by_reached : by_asked;
 
-      if (!self->current->update_existing)
+      if (!worker->current->update_existing)
         {
           self->skipped++;
-          item_done (self, existing, TRUE, NULL);
+          item_done (worker, existing, TRUE, NULL);
           return;
         }
       update = existing;
     }
 
-  gloss_clipper_clip_async (self->clipper, web_view, GLOSS_CLIP_MODE_ARTICLE, update,
-                            self->cancellable, clip_done_cb, g_object_ref (self));
+  gloss_clipper_clip_async (worker->clipper, web_view, GLOSS_CLIP_MODE_ARTICLE, update,
+                            worker->cancellable, clip_done_cb, worker);
 }
 
 static void
 load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
-                 GlossClipQueue  *self)
+                 Worker          *worker)
 {
   /* The end of the previous page's load can still be on its way when
    * the next one is asked for: only a load seen to start is ours. */
   if (event == WEBKIT_LOAD_STARTED)
-    self->started = TRUE;
-  else if (event == WEBKIT_LOAD_COMMITTED && self->started && self->grace_id == 0)
-    self->grace_id = g_timeout_add (DOCUMENT_CAP_MS, grace_cb, self);
-  else if (event == WEBKIT_LOAD_FINISHED && self->started)
-    page_loaded (self);
+    worker->started = TRUE;
+  else if (event == WEBKIT_LOAD_COMMITTED && worker->started && worker->grace_id == 0)
+    worker->grace_id = g_timeout_add (DOCUMENT_CAP_MS, grace_cb, worker);
+  else if (event == WEBKIT_LOAD_FINISHED && worker->started)
+    page_loaded (worker);
 }
 
 static void
-load_error_cb (GlossBrowser   *browser,
-               const char     *uri,
-               const char     *title,
-               const char     *description,
-               GlossClipQueue *self)
+load_error_cb (GlossBrowser *browser,
+               const char   *uri,
+               const char   *title,
+               const char   *description,
+               Worker       *worker)
 {
   /* One line: the headline says what (often the HTTP status), the
    * description why. */
   g_autofree char *failure = g_strdup_printf ("%s: %s", title, description ? description : "");
 
-  webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
-  item_done (self, NULL, FALSE, failure);
+  g_assert (GLOSS_IS_BROWSER (browser));
+
+  webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
+  item_done (worker, NULL, FALSE, failure);
 }
 
 static gboolean
 grace_cb (gpointer user_data)
 {
-  GlossClipQueue *self = user_data;
+  Worker *worker = user_data;
 
-  self->grace_id = 0;
-  page_loaded (self);
+  worker->grace_id = 0;
+  page_loaded (worker);
 
   return G_SOURCE_REMOVE;
 }
 
 /* The readerable check runs once the document has been parsed. */
 static void
-readerable_checked_cb (GlossBrowser   *browser,
-                       gboolean        readerable,
-                       GlossClipQueue *self)
+readerable_checked_cb (GlossBrowser *browser,
+                       gboolean      readerable,
+                       Worker       *worker)
 {
-  if (self->started)
+  if (worker->started)
     {
-      g_clear_handle_id (&self->grace_id, g_source_remove);
-      self->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, self);
+      g_clear_handle_id (&worker->grace_id, g_source_remove);
+      worker->grace_id = g_timeout_add (SUBRESOURCE_GRACE_MS, grace_cb, worker);
     }
 }
 
 static gboolean
 timeout_cb (gpointer user_data)
 {
-  GlossClipQueue *self = user_data;
+  Worker *worker = user_data;
 
-  self->timeout_id = 0;
-  webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
-  item_done (self, NULL, FALSE, _("The page took too long to load"));
+  worker->timeout_id = 0;
+  webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
+  item_done (worker, NULL, FALSE, _("The page took too long to load"));
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-next_item (GlossClipQueue *self)
+worker_start (Worker *worker,
+              Item   *item)
 {
+  GlossClipQueue *self = worker->queue;
+  WebKitWebView *web_view = gloss_browser_get_web_view (worker->browser);
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
 
-  if (self->current != NULL)
-    return;
-
-  if ((self->current = g_queue_pop_head (&self->items)) == NULL)
+  worker->current = item;
+  if (!(uri = gloss_browser_normalize_uri (item->url, &error)))
     {
-      g_signal_emit (self, signals[FINISHED], 0);
+      item_done (worker, NULL, FALSE, error->message);
       return;
     }
 
-  if (!(uri = gloss_browser_normalize_uri (self->current->url, &error)))
-    {
-      item_done (self, NULL, FALSE, error->message);
-      return;
-    }
-
-  self->load_changed_id = g_signal_connect (gloss_browser_get_web_view (self->browser), "load-changed",
-                                            G_CALLBACK (load_changed_cb), self);
-  self->load_error_id = g_signal_connect (self->browser, "load-error",
-                                          G_CALLBACK (load_error_cb), self);
-  self->checked_id = g_signal_connect (self->browser, "readerable-checked",
-                                       G_CALLBACK (readerable_checked_cb), self);
-  self->timeout_id = g_timeout_add_seconds (self->timeout_s, timeout_cb, self);
-  self->started = FALSE;
+  worker->load_changed_id = g_signal_connect (web_view, "load-changed", G_CALLBACK (load_changed_cb), worker);
+  worker->load_error_id = g_signal_connect (worker->browser, "load-error", G_CALLBACK (load_error_cb), worker);
+  worker->checked_id = g_signal_connect (worker->browser, "readerable-checked",
+                                         G_CALLBACK (readerable_checked_cb), worker);
+  worker->timeout_id = g_timeout_add_seconds (self->timeout_s, timeout_cb, worker);
+  worker->started = FALSE;
 
   /* Asking again for the page already shown could answer from the old
    * document; a reload always brings a fresh one. */
-  if (g_strcmp0 (webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser)), uri) == 0)
-    webkit_web_view_reload_bypass_cache (gloss_browser_get_web_view (self->browser));
+  if (g_strcmp0 (webkit_web_view_get_uri (web_view), uri) == 0)
+    webkit_web_view_reload_bypass_cache (web_view);
   else
-    gloss_browser_load (self->browser, uri);
+    gloss_browser_load (worker->browser, uri);
+}
+
+static gboolean
+site_busy (GlossClipQueue *self,
+           const char     *site)
+{
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->workers, i);
+
+      if (worker->current != NULL && g_str_equal (worker->current->site, site))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static Worker *
+idle_worker (GlossClipQueue *self)
+{
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->workers, i);
+
+      if (worker->current == NULL)
+        return worker;
+    }
+  /* Web views are made as pages need them: most windows never import. */
+  if (self->workers->len < self->max_workers)
+    {
+      g_ptr_array_add (self->workers, worker_new (self));
+      return g_ptr_array_index (self->workers, self->workers->len - 1);
+    }
+  return NULL;
+}
+
+static gboolean
+get_busy (GlossClipQueue *self)
+{
+  for (guint i = 0; i < self->workers->len; i++)
+    if (((Worker *) g_ptr_array_index (self->workers, i))->current != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Gives each idle web view the first waiting page of a site no other one
+ * is loading. */
+static void
+next_items (GlossClipQueue *self)
+{
+  gboolean started = TRUE;
+
+  while (started)
+    {
+      started = FALSE;
+      for (GList *l = self->items.head; l != NULL; l = l->next)
+        {
+          Item *item = l->data;
+          Worker *worker;
+
+          if (site_busy (self, item->site))
+            continue;
+          if ((worker = idle_worker (self)) == NULL)
+            break;
+          g_queue_delete_link (&self->items, l);
+          worker_start (worker, item);
+          started = TRUE;
+          break;
+        }
+    }
+
+  if (self->items.length == 0 && !get_busy (self))
+    g_signal_emit (self, signals[FINISHED], 0);
+}
+
+/* --- the waiting list, kept across a restart ------------------------------ */
+
+static gboolean
+save_cb (gpointer user_data)
+{
+  GlossClipQueue *self = user_data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *library = g_file_get_path (gloss_library_get_folder (self->library));
+
+  self->save_id = 0;
+  if (self->save_path == NULL)
+    return G_SOURCE_REMOVE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "library");
+  json_builder_add_string_value (builder, library != NULL ? library : "");
+  json_builder_set_member_name (builder, "pages");
+  json_builder_begin_array (builder);
+  /* The pages being loaded first: they are not done until they are. */
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->workers, i);
+
+      if (worker->current != NULL)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "url");
+          json_builder_add_string_value (builder, worker->current->url);
+          json_builder_set_member_name (builder, "update");
+          json_builder_add_boolean_value (builder, worker->current->update_existing);
+          json_builder_end_object (builder);
+        }
+    }
+  for (GList *l = self->items.head; l != NULL; l = l->next)
+    {
+      Item *item = l->data;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, item->url);
+      json_builder_set_member_name (builder, "update");
+      json_builder_add_boolean_value (builder, item->update_existing);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, NULL);
+
+  /* A cache: losing it loses a list of pages to clip, never a clip. */
+  dir = g_path_get_dirname (self->save_path);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (self->save_path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_debug ("Could not keep the list of pages to clip: %s", error ? error->message : g_strerror (errno));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (GlossClipQueue *self)
+{
+  if (self->save_id == 0 && self->save_path != NULL)
+    self->save_id = g_timeout_add (SAVE_DELAY_MS, save_cb, self);
 }
 
 static void
@@ -298,19 +497,16 @@ gloss_clip_queue_dispose (GObject *object)
 {
   GlossClipQueue *self = (GlossClipQueue *)object;
 
-  g_cancellable_cancel (self->cancellable);
+  /* What is still to do is written down for the next start. */
+  if (self->save_id != 0)
+    {
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      save_cb (self);
+    }
   g_clear_handle_id (&self->start_id, g_source_remove);
-
-  if (self->browser != NULL)
-    stop_waiting (self);
-
+  g_clear_pointer (&self->workers, g_ptr_array_unref);
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
-  g_clear_pointer (&self->current, item_free);
-  g_clear_pointer (&self->window, gtk_window_destroy);
-  g_clear_object (&self->browser);
-  g_clear_object (&self->clipper);
   g_clear_object (&self->library);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->dispose (object);
 }
@@ -321,6 +517,7 @@ gloss_clip_queue_finalize (GObject *object)
   GlossClipQueue *self = (GlossClipQueue *)object;
 
   g_clear_pointer (&self->failures, g_ptr_array_unref);
+  g_free (self->save_path);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->finalize (object);
 }
@@ -368,8 +565,9 @@ gloss_clip_queue_init (GlossClipQueue *self)
 {
   g_queue_init (&self->items);
   self->timeout_s = DEFAULT_TIMEOUT_S;
+  self->max_workers = DEFAULT_WORKERS;
+  self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   self->failures = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-  self->cancellable = g_cancellable_new ();
 }
 
 GlossClipQueue *
@@ -382,6 +580,15 @@ gloss_clip_queue_new (GlossLibrary *library)
   self = g_object_new (GLOSS_TYPE_CLIP_QUEUE, NULL);
   self->library = g_object_ref (library);
 
+  /* One list per library, in the cache (FORMAT.md: outside the library). */
+  {
+    g_autofree char *path = g_file_get_path (gloss_library_get_folder (library));
+    g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path != NULL ? path : "", -1);
+    g_autofree char *name = g_strconcat (key, ".json", NULL);
+
+    self->save_path = g_build_filename (g_get_user_cache_dir (), "gloss", "clip-queue", name, NULL);
+  }
+
   return self;
 }
 
@@ -391,7 +598,7 @@ start_cb (gpointer user_data)
   GlossClipQueue *self = user_data;
 
   self->start_id = 0;
-  next_item (self);
+  next_items (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -406,27 +613,90 @@ gloss_clip_queue_add (GlossClipQueue *self,
   g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
   g_return_if_fail (url != NULL);
 
-  /* The web view is made on first use: most windows never import. */
-  if (self->browser == NULL)
-    {
-      self->clipper = gloss_clipper_new (self->library);
-      self->browser = gloss_browser_new ();
-      gloss_clipper_prepare_background_view (gloss_browser_get_web_view (self->browser));
-      self->window = GTK_WINDOW (gtk_window_new ());
-      gtk_window_set_child (self->window,
-                            GTK_WIDGET (gloss_browser_get_web_view (self->browser)));
-    }
+  /* A page waiting already waits once. */
+  for (GList *l = self->items.head; l != NULL; l = l->next)
+    if (g_str_equal (((Item *) l->data)->url, url))
+      return;
 
   item = g_new0 (Item, 1);
   item->url = g_strdup (url);
+  item->site = site_of (url);
   item->update_existing = !!update_existing;
   g_queue_push_tail (&self->items, item);
   self->total++;
+  schedule_save (self);
 
   /* From the main loop, so that a caller adding several pages has added
    * them all before the first one can finish (and "finished" come early). */
-  if (self->current == NULL && self->start_id == 0)
+  if (self->start_id == 0)
     self->start_id = g_idle_add (start_cb, self);
+}
+
+guint
+gloss_clip_queue_resume (GlossClipQueue *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *pages;
+  guint added = 0;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), 0);
+
+  if (self->save_path == NULL || !json_parser_load_from_file (parser, self->save_path, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return 0;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (root, "pages") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "pages")))
+    return 0;
+  pages = json_object_get_array_member (root, "pages");
+  for (guint i = 0; i < json_array_get_length (pages); i++)
+    {
+      JsonNode *node = json_array_get_element (pages, i);
+      JsonObject *page;
+      const char *url;
+      GlossClip *clip;
+      gboolean update;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      page = json_node_get_object (node);
+      url = json_object_get_string_member_with_default (page, "url", NULL);
+      update = json_object_get_boolean_member_with_default (page, "update", FALSE);
+      if (url == NULL)
+        continue;
+      /* Done since (by another window, or by hand): nothing to resume. */
+      clip = gloss_library_find_by_url (self->library, url);
+      if (clip != NULL && !update && !gloss_import_clip_is_pending (clip))
+        continue;
+      gloss_clip_queue_add (self, url, update);
+      added++;
+    }
+  return added;
+}
+
+guint
+gloss_clip_queue_add_pending (GlossClipQueue *self)
+{
+  GListModel *model;
+  guint added = 0;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), 0);
+
+  model = G_LIST_MODEL (self->library);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GlossClip) clip = g_list_model_get_item (model, i);
+      const char *url = gloss_clip_get_url (clip);
+
+      if (gloss_import_clip_is_pending (clip) &&
+          (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")))
+        {
+          gloss_clip_queue_add (self, url, FALSE);
+          added++;
+        }
+    }
+  return added;
 }
 
 void
@@ -435,14 +705,19 @@ gloss_clip_queue_cancel (GlossClipQueue *self)
   g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
 
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+  schedule_save (self);
 
-  if (self->current != NULL)
+  for (guint i = 0; i < self->workers->len; i++)
     {
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      self->cancellable = g_cancellable_new ();
-      webkit_web_view_stop_loading (gloss_browser_get_web_view (self->browser));
-      item_done (self, NULL, FALSE, _("Cancelled"));
+      Worker *worker = g_ptr_array_index (self->workers, i);
+
+      if (worker->current == NULL)
+        continue;
+      g_cancellable_cancel (worker->cancellable);
+      g_clear_object (&worker->cancellable);
+      worker->cancellable = g_cancellable_new ();
+      webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
+      item_done (worker, NULL, FALSE, _("Cancelled"));
     }
 }
 
@@ -451,7 +726,38 @@ gloss_clip_queue_get_busy (GlossClipQueue *self)
 {
   g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
 
-  return self->current != NULL;
+  return get_busy (self);
+}
+
+gboolean
+gloss_clip_queue_has_url (GlossClipQueue *self,
+                          const char     *url)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->workers, i);
+
+      if (worker->current != NULL && g_str_equal (worker->current->url, url))
+        return TRUE;
+    }
+  for (GList *l = self->items.head; l != NULL; l = l->next)
+    if (g_str_equal (((Item *) l->data)->url, url))
+      return TRUE;
+  return FALSE;
+}
+
+guint
+gloss_clip_queue_get_n_loading (GlossClipQueue *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), 0);
+
+  for (guint i = 0; i < self->workers->len; i++)
+    n += ((Worker *) g_ptr_array_index (self->workers, i))->current != NULL;
+  return n;
 }
 
 guint
@@ -473,9 +779,11 @@ gloss_clip_queue_get_skipped (GlossClipQueue *self)
 const char * const *
 gloss_clip_queue_get_failures (GlossClipQueue *self)
 {
+  static const char * const none[] = { NULL };
+
   g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), NULL);
 
-  return (const char * const *) self->failures->pdata;
+  return self->failures->pdata != NULL ? (const char * const *) self->failures->pdata : none;
 }
 
 void
@@ -492,7 +800,16 @@ gloss_clip_queue_get_clipper (GlossClipQueue *self)
 {
   g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), NULL);
 
-  return self->clipper;
+  return self->last_clipper;
+}
+
+void
+gloss_clip_queue_set_max_loading (GlossClipQueue *self,
+                                  guint           n)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  self->max_workers = MAX (n, 1);
 }
 
 void

@@ -16,10 +16,14 @@ G_BEGIN_DECLS
 
 #define GLOSS_TYPE_CLIP_QUEUE (gloss_clip_queue_get_type ())
 
-/* Clips pages in the background, one after another, in a web view that is
- * never shown: for imports of URL lists and `gloss --clip`. Emits
- * "item-done" (url, clip, skipped, failure) and "progress" (done, total)
- * after each page, and "finished" when the queue is empty. */
+/* Clips pages in the background, in web views that are never shown: for
+ * imports, pages not clipped yet, and `gloss --clip`. Pages of different
+ * sites load side by side, never two of one site at once. The waiting
+ * list is kept in the cache; gloss_clip_queue_resume() takes it up again
+ * after a restart. Emits "item-done" (url, clip, skipped, failure) and
+ * "progress" (done, total) after each page, and "finished" when the queue
+ * is empty. A clip not clipped yet gets its article (same id, tags, notes,
+ * annotations anchored in it). */
 G_DECLARE_FINAL_TYPE (GlossClipQueue, gloss_clip_queue, GLOSS, CLIP_QUEUE, GObject)
 
 GlossClipQueue *gloss_clip_queue_new          (GlossLibrary   *library);
@@ -28,15 +32,28 @@ GlossClipQueue *gloss_clip_queue_new          (GlossLibrary   *library);
 void            gloss_clip_queue_add          (GlossClipQueue *self,
                                                const char     *url,
                                                gboolean        update_existing);
+/* Adds the web page of every clip not clipped yet; how many. */
+guint           gloss_clip_queue_add_pending  (GlossClipQueue *self);
+/* Adds again what was waiting when the last queue of this library went
+ * away (a quit), less what has been clipped since; how many. */
+guint           gloss_clip_queue_resume       (GlossClipQueue *self);
 void            gloss_clip_queue_cancel       (GlossClipQueue *self);
 gboolean        gloss_clip_queue_get_busy     (GlossClipQueue *self);
+/* Whether @url waits or is being clipped. */
+gboolean        gloss_clip_queue_has_url      (GlossClipQueue *self,
+                                               const char     *url);
+/* Pages loading now (each of another site). */
+guint           gloss_clip_queue_get_n_loading (GlossClipQueue *self);
+/* At most @n pages at once (3 by default). */
+void            gloss_clip_queue_set_max_loading (GlossClipQueue *self,
+                                               guint           n);
 guint           gloss_clip_queue_get_clipped  (GlossClipQueue *self);
 guint           gloss_clip_queue_get_skipped  (GlossClipQueue *self);
 /* "URL: reason" for each page that failed. */
 const char * const *gloss_clip_queue_get_failures (GlossClipQueue *self);
 /* Forgets the counts and failures of the last run. */
 void            gloss_clip_queue_reset        (GlossClipQueue *self);
-/* The clipper, made with the first page (NULL before): for its stats. */
+/* The clipper of the page done last (NULL before): for its stats. */
 GlossClipper   *gloss_clip_queue_get_clipper  (GlossClipQueue *self);
 /* Per-page limit, for tests. */
 void            gloss_clip_queue_set_timeout  (GlossClipQueue *self,

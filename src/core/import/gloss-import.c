@@ -5,8 +5,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Reads an import file (W3C Web Annotation JSON-LD, Hypothesis JSON, a
- * URL list, Pocket's HTML or CSV, Omnivore's JSON) into a plan. Every byte
+/* Reads an import file into a plan: finds its format, and reads the JSON
+ * ones (W3C Web Annotation JSON-LD, Hypothesis, Omnivore's metadata,
+ * wallabag) and URL lists here; CSV, HTML and zip have files of their own. Every byte
  * of the file is untrusted: wrong shapes are skipped with a warning or end
  * in a message that names the file, never in a crash, and nothing is
  * written until the plan is applied. */
@@ -23,453 +24,11 @@
 #include "gloss-export-private.h"
 #include "gloss-id.h"
 #include "gloss-import-private.h"
+#include "gloss-import-text.h"
+#include "gloss-zip.h"
 
 /* Far more than any real export; beyond it a file is refused whole rather
  * than read into memory. */
-#define MAX_IMPORT_BYTES (512 * 1024 * 1024)
-#define MAX_FIELD_CHARS (1024 * 1024)
-
-const char *
-gloss_import_format_to_string (GlossImportFormat format)
-{
-  switch (format)
-    {
-    case GLOSS_IMPORT_FORMAT_W3C:
-      return "W3C Web Annotation";
-    case GLOSS_IMPORT_FORMAT_HYPOTHESIS:
-      return "Hypothesis";
-    case GLOSS_IMPORT_FORMAT_URL_LIST:
-      return "URL list";
-    case GLOSS_IMPORT_FORMAT_POCKET:
-      return "Pocket";
-    case GLOSS_IMPORT_FORMAT_OMNIVORE:
-      return "Omnivore";
-    default:
-      return "unknown";
-    }
-}
-
-static void
-import_annotation_free (GlossImportAnnotation *a)
-{
-  g_free (a->id);
-  g_free (a->created);
-  g_free (a->modified);
-  g_free (a->color);
-  g_free (a->note);
-  g_free (a->exact);
-  g_free (a->prefix);
-  g_free (a->suffix);
-  g_free (a);
-}
-
-static void
-import_page_free (GlossImportPage *page)
-{
-  g_free (page->url);
-  g_free (page->clip_id);
-  g_free (page->title);
-  g_free (page->byline);
-  g_free (page->site_name);
-  g_free (page->published);
-  g_free (page->excerpt);
-  g_free (page->lang);
-  g_free (page->note);
-  g_ptr_array_unref (page->tags);
-  g_ptr_array_unref (page->annotations);
-  g_free (page->cached);
-  g_free (page);
-}
-
-gboolean
-gloss_import_page_has_data (GlossImportPage *page)
-{
-  return page->annotations->len > 0 || page->note[0] != '\0';
-}
-
-static GlossImportPlan *
-plan_new (GlossImportFormat format)
-{
-  GlossImportPlan *plan = g_new0 (GlossImportPlan, 1);
-
-  plan->format = format;
-  plan->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) import_page_free);
-  plan->by_url = g_hash_table_new (g_str_hash, g_str_equal);
-  plan->warnings = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (plan->warnings, NULL);
-  return plan;
-}
-
-void
-gloss_import_plan_free (GlossImportPlan *plan)
-{
-  if (plan == NULL)
-    return;
-  g_hash_table_unref (plan->by_url);
-  g_ptr_array_unref (plan->pages);
-  g_ptr_array_unref (plan->warnings);
-  g_free (plan);
-}
-
-G_GNUC_PRINTF (2, 3)
-static void
-plan_warn (GlossImportPlan *plan,
-           const char      *format,
-           ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_ptr_array_insert (plan->warnings, plan->warnings->len - 1, g_strdup_vprintf (format, args));
-  va_end (args);
-}
-
-GlossImportFormat
-gloss_import_plan_get_format (GlossImportPlan *plan)
-{
-  return plan->format;
-}
-
-guint
-gloss_import_plan_get_n_pages (GlossImportPlan *plan)
-{
-  return plan->pages->len;
-}
-
-guint
-gloss_import_plan_get_n_annotations (GlossImportPlan *plan)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < plan->pages->len; i++)
-    n += ((GlossImportPage *) g_ptr_array_index (plan->pages, i))->annotations->len;
-  return n;
-}
-
-GStrv
-gloss_import_plan_dup_urls (GlossImportPlan *plan)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; i < plan->pages->len; i++)
-    g_strv_builder_add (builder, ((GlossImportPage *) g_ptr_array_index (plan->pages, i))->url);
-  return g_strv_builder_end (builder);
-}
-
-const char * const *
-gloss_import_plan_get_warnings (GlossImportPlan *plan)
-{
-  return (const char * const *) plan->warnings->pdata;
-}
-
-/* Text from the file, made safe to keep: valid UTF-8, bounded. */
-static char *
-clean_text (const char *text)
-{
-  char *valid;
-
-  if (text == NULL)
-    return g_strdup ("");
-  valid = g_utf8_make_valid (text, -1);
-  if (g_utf8_strlen (valid, -1) > MAX_FIELD_CHARS)
-    {
-      char *cut = g_utf8_substring (valid, 0, MAX_FIELD_CHARS);
-      g_free (valid);
-      valid = cut;
-    }
-  return valid;
-}
-
-static char *
-clean_optional (const char *text)
-{
-  if (text == NULL || text[0] == '\0')
-    return NULL;
-  return g_strstrip (clean_text (text));
-}
-
-/* A page's address, as the library compares them: without the fragment.
- * NULL when it is not an absolute URI. */
-static char *
-normalize_url (const char *url)
-{
-  g_autofree char *trimmed = NULL;
-  char *hash;
-
-  if (url == NULL)
-    return NULL;
-  trimmed = g_strstrip (g_strdup (url));
-  if ((hash = strchr (trimmed, '#')) != NULL)
-    *hash = '\0';
-  if (trimmed[0] == '\0' || strlen (trimmed) > 8192 ||
-      !g_uri_is_valid (trimmed, G_URI_FLAGS_PARSE_RELAXED, NULL))
-    return NULL;
-  return g_steal_pointer (&trimmed);
-}
-
-static GlossImportPage *
-plan_page (GlossImportPlan *plan,
-           const char      *url)
-{
-  GlossImportPage *page = g_hash_table_lookup (plan->by_url, url);
-
-  if (page == NULL)
-    {
-      page = g_new0 (GlossImportPage, 1);
-      page->url = g_strdup (url);
-      page->note = g_strdup ("");
-      page->tags = g_ptr_array_new_with_free_func (g_free);
-      page->annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) import_annotation_free);
-      g_ptr_array_add (plan->pages, page);
-      g_hash_table_insert (plan->by_url, page->url, page);
-    }
-  return page;
-}
-
-static void
-page_add_tag (GlossImportPage *page,
-              const char      *tag)
-{
-  g_autofree char *clean = clean_optional (tag);
-
-  if (clean == NULL)
-    return;
-  for (guint i = 0; i < page->tags->len; i++)
-    if (g_utf8_collate (g_ptr_array_index (page->tags, i), clean) == 0 ||
-        g_ascii_strcasecmp (g_ptr_array_index (page->tags, i), clean) == 0)
-      return;
-  g_ptr_array_add (page->tags, g_steal_pointer (&clean));
-}
-
-static void
-page_add_note (GlossImportPage *page,
-               const char      *note)
-{
-  g_autofree char *clean = clean_optional (note);
-  char *joined;
-
-  if (clean == NULL || strstr (page->note, clean) != NULL)
-    return;
-  joined = page->note[0] != '\0' ? g_strconcat (page->note, "\n\n", clean, NULL) : g_strdup (clean);
-  g_free (page->note);
-  page->note = joined;
-}
-
-static void
-set_if_unset (char       **field,
-              const char  *value)
-{
-  if (*field == NULL)
-    *field = clean_optional (value);
-}
-
-static char *
-valid_time (const char *value)
-{
-  if (value != NULL && gloss_time_is_valid (value))
-    return g_strdup (value);
-  if (value != NULL)
-    {
-      /* Hypothesis writes "+00:00" offsets; the library keeps UTC "Z". */
-      g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (value, NULL);
-      if (time != NULL)
-        return gloss_time_to_string (time);
-    }
-  return gloss_time_now_string ();
-}
-
-/* An annotation id that is the same every time the same file is imported,
- * so that a second import recognises what the first one added. */
-static char *
-stable_id (const char *source,
-           const char *key)
-{
-  g_autofree char *text = g_strconcat (source, "\n", key, NULL);
-  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA1, text, -1);
-
-  return g_strconcat ("imported-", sha, NULL);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static gboolean
-member_uint (JsonObject *object,
-             const char *member,
-             guint      *out)
-{
-  JsonNode *node;
-  gint64 value;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  value = json_node_get_int (node);
-  if (value < 0 || value > G_MAXINT32)
-    return FALSE;
-  *out = (guint) value;
-  return TRUE;
-}
-
-static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
-/* A member that may be one value or an array of them, as JSON-LD allows:
- * always handed out as a list of nodes (not owned). */
-static GPtrArray *
-member_list (JsonObject *object,
-             const char *member)
-{
-  GPtrArray *list = g_ptr_array_new ();
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return list;
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        g_ptr_array_add (list, json_array_get_element (array, i));
-    }
-  else if (!JSON_NODE_HOLDS_NULL (node))
-    g_ptr_array_add (list, node);
-  return list;
-}
-
-static gboolean
-has_type (JsonObject *object,
-          const char *type)
-{
-  g_autoptr(GPtrArray) types = member_list (object, "type");
-
-  if (types->len == 0)
-    {
-      g_ptr_array_unref (types);
-      types = member_list (object, "@type");
-    }
-  for (guint i = 0; i < types->len; i++)
-    {
-      JsonNode *node = g_ptr_array_index (types, i);
-      const char *value;
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        continue;
-      value = json_node_get_string (node);
-      if (g_str_equal (value, type) || (g_str_has_prefix (value, "oa:") && g_str_equal (value + 3, type)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static const char *
-color_or_default (const char *color)
-{
-  GlossColor value;
-
-  if (color != NULL && gloss_color_from_string (color, &value))
-    return gloss_color_to_string (value);
-  return "yellow";
-}
-
-static GlossImportAnnotation *
-import_annotation_new (const char *id,
-                       const char *created,
-                       const char *modified,
-                       const char *color,
-                       const char *note,
-                       const char *exact,
-                       const char *prefix,
-                       const char *suffix)
-{
-  GlossImportAnnotation *a = g_new0 (GlossImportAnnotation, 1);
-
-  a->id = g_strdup (id);
-  a->created = valid_time (created);
-  a->modified = modified != NULL ? valid_time (modified) : g_strdup (a->created);
-  a->color = g_strdup (color_or_default (color));
-  a->note = clean_text (note);
-  a->exact = clean_text (exact);
-  a->prefix = clean_text (prefix);
-  a->suffix = clean_text (suffix);
-  return a;
-}
-
-/* Takes the offsets of a TextPositionSelector (W3C's, which Hypothesis uses
- * too) when there is one and it is whole and in order; otherwise the
- * annotation has no position and is anchored by its quote alone. */
-static void
-take_position (GlossImportAnnotation *a,
-               JsonObject            *position)
-{
-  if (position != NULL &&
-      member_uint (position, "start", &a->start) &&
-      member_uint (position, "end", &a->end) &&
-      a->start <= a->end)
-    a->has_position = TRUE;
-  else
-    a->start = a->end = 0;
-}
-
-static void
-page_add_annotation (GlossImportPage       *page,
-                     GlossImportAnnotation *a)
-{
-  /* A file that lists one annotation twice adds it once. */
-  for (guint i = 0; i < page->annotations->len; i++)
-    if (g_str_equal (((GlossImportAnnotation *) g_ptr_array_index (page->annotations, i))->id, a->id))
-      {
-        import_annotation_free (a);
-        return;
-      }
-  g_ptr_array_add (page->annotations, a);
-}
-
-/* Finds the quote and position selectors, also inside refinedBy. */
-static void
-find_selectors (JsonNode    *node,
-                JsonObject **quote,
-                JsonObject **position,
-                guint        depth)
-{
-  JsonObject *object;
-
-  if (node == NULL || depth > 8)
-    return;
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        find_selectors (json_array_get_element (array, i), quote, position, depth + 1);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return;
-  object = json_node_get_object (node);
-  if (*quote == NULL && has_type (object, "TextQuoteSelector") && member_string (object, "exact") != NULL)
-    *quote = object;
-  if (*position == NULL && has_type (object, "TextPositionSelector"))
-    *position = object;
-  find_selectors (json_object_get_member (object, "refinedBy"), quote, position, depth + 1);
-}
 
 /* The W3C ids Gloss writes: urn:gloss:<clip> and urn:gloss:<clip>:<id>. */
 static void
@@ -498,9 +57,9 @@ gloss_member (JsonObject *object,
 {
   g_autofree char *prefixed = g_strconcat ("gloss:", name, NULL);
   g_autofree char *full = g_strconcat (GLOSS_JSONLD_NAMESPACE, name, NULL);
-  const char *value = member_string (object, prefixed);
+  const char *value = gloss_import_member_string (object, prefixed);
 
-  return value != NULL ? value : member_string (object, full);
+  return value != NULL ? value : gloss_import_member_string (object, full);
 }
 
 static void
@@ -508,8 +67,8 @@ read_w3c_annotation (GlossImportPlan *plan,
                      JsonObject      *object,
                      guint           *skipped)
 {
-  g_autoptr(GPtrArray) targets = member_list (object, "target");
-  g_autoptr(GPtrArray) bodies = member_list (object, "body");
+  g_autoptr(GPtrArray) targets = gloss_import_member_list (object, "target");
+  g_autoptr(GPtrArray) bodies = gloss_import_member_list (object, "body");
   g_autoptr(GString) note = g_string_new (NULL);
   g_autofree char *url = NULL;
   g_autofree char *clip_id = NULL;
@@ -517,9 +76,12 @@ read_w3c_annotation (GlossImportPlan *plan,
   JsonObject *target = NULL;
   JsonObject *quote = NULL;
   JsonObject *position = NULL;
+  JsonNode *selectors = NULL;
   GlossImportPage *page;
   const char *source = NULL;
   const char *body_value;
+  gboolean tagging;
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < targets->len && quote == NULL; i++)
     {
@@ -537,55 +99,83 @@ read_w3c_annotation (GlossImportPlan *plan,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       t = json_node_get_object (node);
-      find_selectors (json_object_get_member (t, "selector"), &q, &p, 0);
+      gloss_import_find_selectors (json_object_get_member (t, "selector"), &q, &p, 0);
       if (source == NULL || q != NULL)
         {
-          source = member_string (t, "source");
+          source = gloss_import_member_string (t, "source");
           if (source == NULL)
-            source = member_string (t, "id");
+            source = gloss_import_member_string (t, "id");
           target = t;
           quote = q;
           position = p;
+          selectors = json_object_get_member (t, "selector");
         }
     }
 
-  if ((url = normalize_url (source)) == NULL)
+  if ((url = gloss_import_normalize_url (source)) == NULL)
     {
+      const char *id = gloss_import_member_string (object, "id");
+
       (*skipped)++;
+      gloss_import_plan_reject (plan, _("Annotation %s: it names no page address"),
+                                id != NULL ? id : "?");
       return;
     }
 
-  parse_gloss_id (member_string (object, "id"), &clip_id, &annotation_id);
-  page = plan_page (plan, url);
+  parse_gloss_id (gloss_import_member_string (object, "id"), &clip_id, &annotation_id);
+  page = gloss_import_plan_page (plan, url);
   if (page->clip_id == NULL)
     page->clip_id = g_strdup (clip_id);
 
   if (target != NULL && page->cached == NULL)
     {
-      const char *cached = member_string (member_object (target, "state"), "cached");
+      const char *cached = gloss_import_member_string (gloss_import_member_object (target, "state"), "cached");
       if (cached != NULL && g_str_has_prefix (cached, "file:"))
         page->cached = g_strdup (cached);
     }
 
-  body_value = member_string (object, "bodyValue");
-  if (body_value != NULL)
+  tagging = gloss_import_has_motivation (object, "tagging");
+  body_value = gloss_import_member_string (object, "bodyValue");
+  if (body_value != NULL && tagging)
+    {
+      gloss_import_page_add_tag (page, body_value);
+      g_ptr_array_add (tags, g_strdup (body_value));
+    }
+  else if (body_value != NULL)
     g_string_append (note, body_value);
   for (guint i = 0; i < bodies->len; i++)
     {
       JsonNode *node = g_ptr_array_index (bodies, i);
+      g_autofree char *html_text = NULL;
       JsonObject *body;
       const char *value;
       const char *purpose;
+      const char *format;
 
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING && tagging)
+        {
+          /* A tagging annotation may give its tags as plain strings. */
+          gloss_import_page_add_tag (page, json_node_get_string (node));
+          g_ptr_array_add (tags, g_strdup (json_node_get_string (node)));
+          continue;
+        }
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       body = json_node_get_object (node);
-      value = member_string (body, "value");
+      value = gloss_import_member_string (body, "value");
+      if (value == NULL)
+        value = gloss_import_member_string (body, "chars");
       if (value == NULL)
         continue;
-      purpose = member_string (body, "purpose");
-      if (g_strcmp0 (purpose, "tagging") == 0 || g_strcmp0 (purpose, "oa:tagging") == 0)
-        page_add_tag (page, value);
+      format = gloss_import_member_string (body, "format");
+      if (format != NULL && g_ascii_strncasecmp (format, "text/html", 9) == 0)
+        value = html_text = gloss_import_html_text (value);
+      purpose = gloss_import_member_string (body, "purpose");
+      if (tagging || g_strcmp0 (purpose, "tagging") == 0 || g_strcmp0 (purpose, "oa:tagging") == 0)
+        {
+          gloss_import_page_add_tag (page, value);
+          g_ptr_array_add (tags, g_strdup (value));
+        }
       else
         {
           if (note->len > 0)
@@ -597,41 +187,44 @@ read_w3c_annotation (GlossImportPlan *plan,
   if (quote == NULL)
     {
       /* No passage: the annotation is about the page (Gloss's bookmark). */
-      page_add_note (page, note->str);
-      set_if_unset (&page->title, gloss_member (object, "title"));
-      set_if_unset (&page->byline, gloss_member (object, "author"));
-      set_if_unset (&page->site_name, gloss_member (object, "site"));
-      set_if_unset (&page->published, gloss_member (object, "published"));
-      set_if_unset (&page->excerpt, gloss_member (object, "excerpt"));
-      set_if_unset (&page->lang, gloss_member (object, "lang"));
+      gloss_import_page_add_note (page, note->str);
+      gloss_import_set_if_unset (&page->title, gloss_member (object, "title"));
+      gloss_import_set_if_unset (&page->byline, gloss_member (object, "author"));
+      gloss_import_set_if_unset (&page->site_name, gloss_member (object, "site"));
+      gloss_import_set_if_unset (&page->published, gloss_member (object, "published"));
+      gloss_import_set_if_unset (&page->excerpt, gloss_member (object, "excerpt"));
+      gloss_import_set_if_unset (&page->lang, gloss_member (object, "lang"));
       return;
     }
 
   {
     g_autofree char *id = NULL;
-    const char *w3c_id = member_string (object, "id");
+    const char *w3c_id = gloss_import_member_string (object, "id");
     GlossImportAnnotation *a;
 
     if (annotation_id != NULL)
       id = g_strdup (annotation_id);
     else if (w3c_id != NULL)
-      id = stable_id ("w3c", w3c_id);
+      id = gloss_import_stable_id ("w3c", w3c_id);
     else
       {
-        g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, member_string (quote, "exact"), note->str);
-        id = stable_id ("w3c-anonymous", key);
+        g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, gloss_import_member_string (quote, "exact"), note->str);
+        id = gloss_import_stable_id ("w3c-anonymous", key);
       }
 
-    a = import_annotation_new (id,
-                               member_string (object, "created"),
-                               member_string (object, "modified"),
+    a = gloss_import_annotation_new (id,
+                               gloss_import_member_string (object, "created"),
+                               gloss_import_member_string (object, "modified"),
                                gloss_member (object, "color"),
                                note->str,
-                               member_string (quote, "exact"),
-                               member_string (quote, "prefix"),
-                               member_string (quote, "suffix"));
-    take_position (a, position);
-    page_add_annotation (page, a);
+                               gloss_import_member_string (quote, "exact"),
+                               gloss_import_member_string (quote, "prefix"),
+                               gloss_import_member_string (quote, "suffix"));
+    gloss_import_take_position (a, position);
+    gloss_import_annotation_keep_selectors (a, selectors);
+    if (tags->len > 0)
+      a->tags = g_ptr_array_ref (tags);
+    gloss_import_page_add_annotation (page, a);
   }
 }
 
@@ -654,26 +247,26 @@ read_w3c (GlossImportPlan  *plan,
     {
       JsonObject *object = json_node_get_object (root);
 
-      if (has_type (object, "AnnotationCollection"))
+      if (gloss_import_has_type (object, "AnnotationCollection"))
         {
-          JsonObject *page = member_object (object, "first");
+          JsonObject *page = gloss_import_member_object (object, "first");
           guint pages = 0;
 
-          if (page == NULL && member_string (object, "first") != NULL)
+          if (page == NULL && gloss_import_member_string (object, "first") != NULL)
             {
               g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
                            _("“%s” is an annotation collection whose pages are not in the file"), name);
               return FALSE;
             }
-          for (; page != NULL && pages < 100000; page = member_object (page, "next"), pages++)
+          for (; page != NULL && pages < 100000; page = gloss_import_member_object (page, "next"), pages++)
             {
-              g_autoptr(GPtrArray) list = member_list (page, "items");
+              g_autoptr(GPtrArray) list = gloss_import_member_list (page, "items");
               g_ptr_array_extend (items, list, NULL, NULL);
             }
         }
-      else if (has_type (object, "AnnotationPage"))
+      else if (gloss_import_has_type (object, "AnnotationPage"))
         {
-          g_autoptr(GPtrArray) list = member_list (object, "items");
+          g_autoptr(GPtrArray) list = gloss_import_member_list (object, "items");
           g_ptr_array_extend (items, list, NULL, NULL);
         }
       else
@@ -684,7 +277,7 @@ read_w3c (GlossImportPlan  *plan,
     {
       JsonNode *node = g_ptr_array_index (items, i);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node) || !has_type (json_node_get_object (node), "Annotation"))
+      if (!JSON_NODE_HOLDS_OBJECT (node) || !gloss_import_has_type (json_node_get_object (node), "Annotation"))
         {
           skipped++;
           continue;
@@ -693,92 +286,192 @@ read_w3c (GlossImportPlan  *plan,
     }
 
   if (skipped > 0)
-    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u item was not an annotation of a web page and was left out", "%u items were not annotations of a web page and were left out", skipped), skipped);
+    gloss_import_plan_warn (plan,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "%u item was not an annotation of a web page and was left out",
+                                         "%u items were not annotations of a web page and were left out",
+                                         skipped),
+                            skipped);
   return TRUE;
+}
+
+/* Who wrote a Hypothesis annotation, as a person reads it. */
+static const char *
+hypothesis_user (JsonObject *row)
+{
+  const char *name = gloss_import_member_string (gloss_import_member_object (row, "user_info"), "display_name");
+  const char *user = gloss_import_member_string (row, "user");
+
+  if (name != NULL && name[0] != '\0')
+    return name;
+  if (user != NULL && g_str_has_prefix (user, "acct:"))
+    return user + 5;
+  return user;
 }
 
 static void
 read_hypothesis_row (GlossImportPlan *plan,
                      JsonObject      *row,
-                     guint           *replies,
+                     GHashTable      *by_id,
+                     guint            index,
                      guint           *skipped)
 {
-  g_autoptr(GPtrArray) targets = member_list (row, "target");
-  g_autoptr(GPtrArray) references = member_list (row, "references");
-  g_autoptr(GPtrArray) tags = member_list (row, "tags");
-  g_autoptr(GPtrArray) titles = member_list (member_object (row, "document"), "title");
+  g_autoptr(GPtrArray) targets = gloss_import_member_list (row, "target");
+  g_autoptr(GPtrArray) tags = gloss_import_member_list (row, "tags");
+  g_autoptr(GPtrArray) titles = gloss_import_member_list (gloss_import_member_object (row, "document"), "title");
   g_autofree char *url = NULL;
   JsonObject *quote = NULL;
   JsonObject *position = NULL;
-  const char *source = member_string (row, "uri");
-  const char *text = member_string (row, "text");
-  const char *h_id = member_string (row, "id");
+  JsonNode *selectors = NULL;
+  const char *source = gloss_import_member_string (row, "uri");
+  const char *text = gloss_import_member_string (row, "text");
+  const char *h_id = gloss_import_member_string (row, "id");
   GlossImportPage *page;
-
-  if (references->len > 0)
-    {
-      (*replies)++;
-      return;
-    }
 
   for (guint i = 0; i < targets->len; i++)
     {
       JsonNode *node = g_ptr_array_index (targets, i);
+      JsonObject *q = NULL;
+
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       if (source == NULL)
-        source = member_string (json_node_get_object (node), "source");
-      find_selectors (json_object_get_member (json_node_get_object (node), "selector"),
-                      &quote, &position, 0);
+        source = gloss_import_member_string (json_node_get_object (node), "source");
+      gloss_import_find_selectors (json_object_get_member (json_node_get_object (node), "selector"),
+                                   &q, &position, 0);
+      if (q != NULL && quote == NULL)
+        {
+          quote = q;
+          selectors = json_object_get_member (json_node_get_object (node), "selector");
+        }
     }
 
-  if ((url = normalize_url (source)) == NULL)
+  if ((url = gloss_import_normalize_url (source)) == NULL)
     {
       (*skipped)++;
+      gloss_import_plan_reject (plan, _("Annotation %u (%s): it names no page address"),
+                                index + 1, h_id != NULL ? h_id : "?");
       return;
     }
-  page = plan_page (plan, url);
+  page = gloss_import_plan_page (plan, url);
+  gloss_import_page_set_created (page, gloss_import_member_string (row, "created"));
 
   for (guint i = 0; i < titles->len; i++)
     {
       JsonNode *node = g_ptr_array_index (titles, i);
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
         {
-          set_if_unset (&page->title, json_node_get_string (node));
+          gloss_import_set_if_unset (&page->title, json_node_get_string (node));
           break;
         }
-    }
-  /* Hypothesis tags each annotation; Gloss tags the clip. */
-  for (guint i = 0; i < tags->len; i++)
-    {
-      JsonNode *node = g_ptr_array_index (tags, i);
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        page_add_tag (page, json_node_get_string (node));
     }
 
   if (quote == NULL)
     {
       /* A page note. */
-      page_add_note (page, text);
-      return;
+      gloss_import_page_add_note (page, text);
+      if (h_id != NULL)
+        g_hash_table_insert (by_id, g_strdup (h_id), page);
+    }
+  else
+    {
+      g_autofree char *id = NULL;
+      GlossImportAnnotation *a;
+
+      if (h_id != NULL)
+        id = gloss_import_stable_id ("hypothesis", h_id);
+      else
+        {
+          g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, gloss_import_member_string (quote, "exact"), text);
+          id = gloss_import_stable_id ("hypothesis-anonymous", key);
+        }
+      a = gloss_import_annotation_new (id, gloss_import_member_string (row, "created"),
+                                       gloss_import_member_string (row, "updated"),
+                                       NULL, text, gloss_import_member_string (quote, "exact"),
+                                       gloss_import_member_string (quote, "prefix"),
+                                       gloss_import_member_string (quote, "suffix"));
+      gloss_import_take_position (a, position);
+      /* Kept as they came (RangeSelector too) until anchored in a clip. */
+      gloss_import_annotation_keep_selectors (a, selectors);
+      for (guint i = 0; i < tags->len; i++)
+        {
+          JsonNode *node = g_ptr_array_index (tags, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            {
+              if (a->tags == NULL)
+                a->tags = g_ptr_array_new_with_free_func (g_free);
+              g_ptr_array_add (a->tags, gloss_import_clean_text (json_node_get_string (node)));
+            }
+        }
+      a = gloss_import_page_add_annotation (page, a);
+      if (h_id != NULL)
+        g_hash_table_insert (by_id, g_strdup (h_id), a);
     }
 
-  {
-    g_autofree char *id = NULL;
-    GlossImportAnnotation *a;
+  /* Hypothesis tags each annotation; Gloss tags the clip too. */
+  for (guint i = 0; i < tags->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (tags, i);
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        gloss_import_page_add_tag (page, json_node_get_string (node));
+    }
+}
 
-    if (h_id != NULL)
-      id = stable_id ("hypothesis", h_id);
-    else
-      {
-        g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, member_string (quote, "exact"), text);
-        id = stable_id ("hypothesis-anonymous", key);
-      }
-    a = import_annotation_new (id, member_string (row, "created"), member_string (row, "updated"),
-                               NULL, text, member_string (quote, "exact"),
-                               member_string (quote, "prefix"), member_string (quote, "suffix"));
-    take_position (a, position);
-    page_add_annotation (page, a);
+/* A reply is kept in the note of the annotation its thread starts from,
+ * with who wrote it and when; a reply whose thread is not in the file
+ * becomes a note of its page. */
+static void
+read_hypothesis_reply (GlossImportPlan *plan,
+                       JsonObject      *row,
+                       GHashTable      *by_id,
+                       GHashTable      *pages,
+                       guint            index)
+{
+  g_autoptr(GPtrArray) references = gloss_import_member_list (row, "references");
+  g_autofree char *url = gloss_import_normalize_url (gloss_import_member_string (row, "uri"));
+  g_autofree char *reply = NULL;
+  g_autofree char *when = NULL;
+  const char *text = gloss_import_member_string (row, "text");
+  const char *user = hypothesis_user (row);
+  gpointer target = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  for (guint i = 0; i < references->len && target == NULL; i++)
+    {
+      JsonNode *node = g_ptr_array_index (references, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        target = g_hash_table_lookup (by_id, json_node_get_string (node));
+    }
+
+  when = gloss_import_parse_time (gloss_import_member_string (row, "created"));
+  /* Translators: heads a reply kept in a note: who wrote it, and when. */
+  reply = g_strdup_printf (_("Reply from %s (%s):"), user != NULL ? user : _("someone"),
+                           when != NULL ? when : "?");
+
+  if (target != NULL && !g_hash_table_contains (pages, target))
+    {
+      GlossImportAnnotation *a = target;
+      g_autofree char *clean = gloss_import_clean_text (text);
+      char *joined = g_strconcat (a->note, a->note[0] != '\0' ? "\n\n" : "", reply, "\n", clean, NULL);
+
+      g_free (a->note);
+      a->note = joined;
+      return;
+    }
+  if (target == NULL && url != NULL)
+    target = gloss_import_plan_page (plan, url);
+  if (target == NULL)
+    {
+      gloss_import_plan_reject (plan, _("Annotation %u: a reply whose thread and page are not in the file"),
+                                index + 1);
+      return;
+    }
+  {
+    g_autofree char *note = g_strconcat (reply, "\n", text, NULL);
+    gloss_import_page_add_note (target, note);
   }
 }
 
@@ -788,25 +481,39 @@ read_hypothesis (GlossImportPlan  *plan,
                  const char       *name,
                  GError          **error)
 {
-  guint replies = 0;
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) pages = g_hash_table_new (NULL, NULL);
   guint skipped = 0;
 
+  /* Annotations first, then the replies, which may come before them. */
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
+      g_autoptr(GPtrArray) references = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           skipped++;
+          gloss_import_plan_reject (plan, _("Annotation %u: it is not an object"), i + 1);
           continue;
         }
-      read_hypothesis_row (plan, json_node_get_object (node), &replies, &skipped);
+      references = gloss_import_member_list (json_node_get_object (node), "references");
+      if (references->len == 0)
+        read_hypothesis_row (plan, json_node_get_object (node), by_id, i, &skipped);
     }
+  for (guint i = 0; i < plan->pages->len; i++)
+    g_hash_table_add (pages, g_ptr_array_index (plan->pages, i));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *node = json_array_get_element (rows, i);
+      g_autoptr(GPtrArray) references = NULL;
 
-  if (replies > 0)
-    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u reply to another annotation was left out: Gloss keeps no replies", "%u replies to other annotations were left out: Gloss keeps no replies", replies), replies);
-  if (skipped > 0)
-    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u annotation without a page address was left out", "%u annotations without a page address were left out", skipped), skipped);
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      references = gloss_import_member_list (json_node_get_object (node), "references");
+      if (references->len > 0)
+        read_hypothesis_reply (plan, json_node_get_object (node), by_id, pages, i);
+    }
   return TRUE;
 }
 
@@ -824,12 +531,17 @@ omnivore_color (const char *color)
   return "yellow";
 }
 
-static gboolean
-read_omnivore (GlossImportPlan  *plan,
-               JsonArray        *items,
-               const char       *name,
-               GError          **error)
+gboolean
+gloss_import_read_omnivore (GlossImportPlan  *plan,
+                            JsonArray        *items,
+                            const char       *name,
+                            GError          **error)
 {
+  static const char * const kept[] = {
+    "id", "slug", "state", "readingProgress", "readingProgressPercent", "savedAt", "updatedAt",
+    "archivedAt", "thumbnail", "siteName", "wordsCount", "isArchived", "contentReader",
+  };
+
   guint skipped = 0;
 
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -842,29 +554,40 @@ read_omnivore (GlossImportPlan  *plan,
       GlossImportPage *page;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          (url = normalize_url (member_string ((item = json_node_get_object (node)), "url"))) == NULL)
+          (url = gloss_import_normalize_url (gloss_import_member_string ((item = json_node_get_object (node)), "url"))) == NULL)
         {
+          const char *title = JSON_NODE_HOLDS_OBJECT (node)
+                              ? gloss_import_member_string (json_node_get_object (node), "title") : NULL;
+          g_autofree char *shown = gloss_import_clean_text (title != NULL ? title : "?");
+
           skipped++;
+          gloss_import_plan_reject (plan, _("%s, item %u (“%s”): it has no page address"),
+                                    name, i + 1, shown);
           continue;
         }
-      page = plan_page (plan, url);
-      set_if_unset (&page->title, member_string (item, "title"));
-      set_if_unset (&page->byline, member_string (item, "author"));
-      set_if_unset (&page->excerpt, member_string (item, "description"));
-      set_if_unset (&page->published, member_string (item, "publishedAt"));
+      page = gloss_import_plan_page (plan, url);
+      gloss_import_page_set_created (page, gloss_import_member_string (item, "savedAt"));
+      gloss_import_page_set_created (page, gloss_import_member_string (item, "createdAt"));
+      gloss_import_set_if_unset (&page->site_name, gloss_import_member_string (item, "siteName"));
+      for (guint k = 0; k < G_N_ELEMENTS (kept); k++)
+        gloss_import_page_keep_member (page, item, kept[k]);
+      gloss_import_set_if_unset (&page->title, gloss_import_member_string (item, "title"));
+      gloss_import_set_if_unset (&page->byline, gloss_import_member_string (item, "author"));
+      gloss_import_set_if_unset (&page->excerpt, gloss_import_member_string (item, "description"));
+      gloss_import_set_if_unset (&page->published, gloss_import_member_string (item, "publishedAt"));
 
-      labels = member_list (item, "labels");
+      labels = gloss_import_member_list (item, "labels");
       for (guint j = 0; j < labels->len; j++)
         {
           JsonNode *label = g_ptr_array_index (labels, j);
           if (JSON_NODE_HOLDS_OBJECT (label))
-            page_add_tag (page, member_string (json_node_get_object (label), "name"));
+            gloss_import_page_add_tag (page, gloss_import_member_string (json_node_get_object (label), "name"));
           else if (JSON_NODE_HOLDS_VALUE (label) && json_node_get_value_type (label) == G_TYPE_STRING)
-            page_add_tag (page, json_node_get_string (label));
+            gloss_import_page_add_tag (page, json_node_get_string (label));
         }
 
       /* Exports made through Omnivore's API carry the highlights too. */
-      highlights = member_list (item, "highlights");
+      highlights = gloss_import_member_list (item, "highlights");
       for (guint j = 0; j < highlights->len; j++)
         {
           JsonNode *hnode = g_ptr_array_index (highlights, j);
@@ -876,39 +599,141 @@ read_omnivore (GlossImportPlan  *plan,
           if (!JSON_NODE_HOLDS_OBJECT (hnode))
             continue;
           h = json_node_get_object (hnode);
-          quote = member_string (h, "quote");
+          quote = gloss_import_member_string (h, "quote");
           if (quote == NULL || quote[0] == '\0')
             {
-              page_add_note (page, member_string (h, "annotation"));
+              gloss_import_page_add_note (page, gloss_import_member_string (h, "annotation"));
               continue;
             }
-          h_id = member_string (h, "id");
+          h_id = gloss_import_member_string (h, "id");
           if (h_id != NULL)
-            id = stable_id ("omnivore", h_id);
+            id = gloss_import_stable_id ("omnivore", h_id);
           else
             {
               g_autofree char *key = g_strdup_printf ("%s\n%s", url, quote);
-              id = stable_id ("omnivore-anonymous", key);
+              id = gloss_import_stable_id ("omnivore-anonymous", key);
             }
-          page_add_annotation (page,
-                               import_annotation_new (id, member_string (h, "createdAt"),
-                                                      member_string (h, "updatedAt"),
-                                                      omnivore_color (member_string (h, "color")),
-                                                      member_string (h, "annotation"), quote,
-                                                      member_string (h, "prefix"),
-                                                      member_string (h, "suffix")));
+          gloss_import_page_add_annotation (page,
+                               gloss_import_annotation_new (id, gloss_import_member_string (h, "createdAt"),
+                                                      gloss_import_member_string (h, "updatedAt"),
+                                                      omnivore_color (gloss_import_member_string (h, "color")),
+                                                      gloss_import_member_string (h, "annotation"), quote,
+                                                      gloss_import_member_string (h, "prefix"),
+                                                      gloss_import_member_string (h, "suffix")));
         }
     }
 
-  if (skipped > 0)
-    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u item without a page address was left out", "%u items without a page address were left out", skipped), skipped);
-  if (plan->pages->len == 0)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   _("“%s” holds no page addresses"), name);
-      return FALSE;
-    }
   return TRUE;
+}
+
+static void
+read_wallabag_entry (GlossImportPlan *plan,
+                     JsonObject      *entry,
+                     guint            index)
+{
+  static const char * const kept[] = {
+    "id", "is_archived", "is_starred", "reading_time", "domain_name", "preview_picture",
+    "mimetype", "http_status", "origin_url", "given_url", "updated_at", "archived_at", "starred_at",
+  };
+  g_autoptr(GPtrArray) tags = gloss_import_member_list (entry, "tags");
+  g_autoptr(GPtrArray) authors = gloss_import_member_list (entry, "published_by");
+  g_autoptr(GPtrArray) annotations = gloss_import_member_list (entry, "annotations");
+  g_autofree char *url = gloss_import_normalize_url (gloss_import_member_string (entry, "url"));
+  const char *content = gloss_import_member_string (entry, "content");
+  GlossImportPage *page;
+
+  if (url == NULL)
+    {
+      g_autofree char *title = gloss_import_clean_text (gloss_import_member_string (entry, "title"));
+
+      gloss_import_plan_reject (plan, _("Entry %u (“%s”): it has no page address"), index + 1, title);
+      return;
+    }
+  page = gloss_import_plan_page (plan, url);
+  gloss_import_set_if_unset (&page->title, gloss_import_member_string (entry, "title"));
+  gloss_import_set_if_unset (&page->lang, gloss_import_member_string (entry, "language"));
+  gloss_import_set_if_unset (&page->published, gloss_import_member_string (entry, "published_at"));
+  gloss_import_set_if_unset (&page->site_name, gloss_import_member_string (entry, "domain_name"));
+  gloss_import_page_set_created (page, gloss_import_member_string (entry, "created_at"));
+  for (guint k = 0; k < G_N_ELEMENTS (kept); k++)
+    gloss_import_page_keep_member (page, entry, kept[k]);
+
+  if (authors->len > 0 && page->byline == NULL)
+    {
+      g_autoptr(GString) byline = g_string_new (NULL);
+
+      for (guint i = 0; i < authors->len; i++)
+        {
+          JsonNode *node = g_ptr_array_index (authors, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+            continue;
+          if (byline->len > 0)
+            g_string_append (byline, ", ");
+          g_string_append (byline, json_node_get_string (node));
+        }
+      gloss_import_set_if_unset (&page->byline, byline->str);
+    }
+
+  for (guint i = 0; i < tags->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (tags, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        gloss_import_page_add_tag (page, json_node_get_string (node));
+      else if (JSON_NODE_HOLDS_OBJECT (node))
+        gloss_import_page_add_tag (page, gloss_import_member_string (json_node_get_object (node), "label"));
+    }
+
+  if (content != NULL && page->article_html == NULL && content[0] != '\0')
+    page->article_html = gloss_import_clean_text (content);
+
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (annotations, i);
+      JsonObject *object;
+      const char *quote;
+      const char *text;
+      g_autofree char *id = NULL;
+      g_autofree char *key = NULL;
+      GlossImportAnnotation *a;
+      JsonNode *ranges;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      object = json_node_get_object (node);
+      quote = gloss_import_member_string (object, "quote");
+      text = gloss_import_member_string (object, "text");
+      if (quote == NULL || quote[0] == '\0')
+        {
+          gloss_import_page_add_note (page, text);
+          continue;
+        }
+      key = g_strdup_printf ("%s\n%s\n%s", url, quote, text != NULL ? text : "");
+      id = gloss_import_stable_id ("wallabag", key);
+      a = gloss_import_annotation_new (id, gloss_import_member_string (object, "created_at"),
+                                       gloss_import_member_string (object, "updated_at"),
+                                       NULL, text, quote, NULL, NULL);
+      /* The ranges (XPaths into wallabag's own copy) stay with the quote. */
+      if ((ranges = json_object_get_member (object, "ranges")) != NULL && JSON_NODE_HOLDS_ARRAY (ranges))
+        {
+          JsonObject *range = json_object_new ();
+
+          json_object_set_string_member (range, "type", "WallabagRanges");
+          json_object_set_member (range, "ranges", json_node_copy (ranges));
+          a->selectors = json_array_new ();
+          json_array_add_object_element (a->selectors, range);
+        }
+      gloss_import_page_add_annotation (page, a);
+    }
+}
+
+static gboolean
+looks_like_wallabag (JsonObject *first)
+{
+  return json_object_has_member (first, "url") &&
+         (json_object_has_member (first, "is_archived") || json_object_has_member (first, "is_starred") ||
+          json_object_has_member (first, "reading_time") || json_object_has_member (first, "domain_name"));
 }
 
 /* Which JSON export this is, by its shape. */
@@ -930,17 +755,38 @@ parse_json (JsonNode    *root,
         rows = json_object_get_member (object, "rows");
       if (rows != NULL && JSON_NODE_HOLDS_ARRAY (rows))
         {
-          plan = plan_new (GLOSS_IMPORT_FORMAT_HYPOTHESIS);
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_HYPOTHESIS);
+          plan->found = g_strdup (json_object_has_member (object, "export_date")
+                                  ? _("Hypothesis export") : _("Hypothesis API search result"));
           if (!read_hypothesis (plan, json_node_get_array (rows), name, error))
             return NULL;
           return g_steal_pointer (&plan);
         }
-      if (json_object_has_member (object, "@context") || has_type (object, "Annotation") ||
-          has_type (object, "AnnotationCollection") || has_type (object, "AnnotationPage"))
+      if (json_object_has_member (object, "@context") || gloss_import_has_type (object, "Annotation") ||
+          gloss_import_has_type (object, "AnnotationCollection") || gloss_import_has_type (object, "AnnotationPage"))
         {
-          plan = plan_new (GLOSS_IMPORT_FORMAT_W3C);
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_W3C);
           if (!read_w3c (plan, root, name, error))
             return NULL;
+          return g_steal_pointer (&plan);
+        }
+      if ((json_object_has_member (object, "uri") && json_object_has_member (object, "target")) ||
+          (json_object_has_member (object, "uri") && json_object_has_member (object, "user")))
+        {
+          /* One annotation, as the Hypothesis API returns it. */
+          g_autoptr(JsonArray) one = json_array_new ();
+
+          json_array_add_element (one, json_node_copy (root));
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_HYPOTHESIS);
+          plan->found = g_strdup (_("Hypothesis annotation"));
+          if (!read_hypothesis (plan, one, name, error))
+            return NULL;
+          return g_steal_pointer (&plan);
+        }
+      if (looks_like_wallabag (object))
+        {
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_WALLABAG);
+          read_wallabag_entry (plan, object, 0);
           return g_steal_pointer (&plan);
         }
     }
@@ -957,31 +803,48 @@ parse_json (JsonNode    *root,
                        _("“%s” holds no annotations or pages"), name);
           return NULL;
         }
-      if (has_type (first, "Annotation"))
+      if (gloss_import_has_type (first, "Annotation"))
         {
-          plan = plan_new (GLOSS_IMPORT_FORMAT_W3C);
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_W3C);
           if (!read_w3c (plan, root, name, error))
             return NULL;
           return g_steal_pointer (&plan);
         }
       if (json_object_has_member (first, "uri") || json_object_has_member (first, "target"))
         {
-          plan = plan_new (GLOSS_IMPORT_FORMAT_HYPOTHESIS);
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_HYPOTHESIS);
           if (!read_hypothesis (plan, array, name, error))
             return NULL;
           return g_steal_pointer (&plan);
         }
+      if (looks_like_wallabag (first))
+        {
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_WALLABAG);
+          plan->found = g_strdup (_("wallabag export"));
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              JsonNode *node = json_array_get_element (array, i);
+
+              if (JSON_NODE_HOLDS_OBJECT (node))
+                read_wallabag_entry (plan, json_node_get_object (node), i);
+              else
+                gloss_import_plan_reject (plan, _("Entry %u: it is not an object"), i + 1);
+            }
+          return g_steal_pointer (&plan);
+        }
       if (json_object_has_member (first, "url"))
         {
-          plan = plan_new (GLOSS_IMPORT_FORMAT_OMNIVORE);
-          if (!read_omnivore (plan, array, name, error))
+          plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_OMNIVORE);
+          plan->found = g_strdup (_("Omnivore metadata"));
+          if (!gloss_import_read_omnivore (plan, array, name, error))
             return NULL;
           return g_steal_pointer (&plan);
         }
     }
 
   g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-               _("“%s” is JSON, but not a W3C Web Annotation, Hypothesis or Omnivore export"), name);
+               _("“%s” is JSON, but not an export Gloss reads. It reads: %s"),
+               name, gloss_import_get_expected_formats ());
   return NULL;
 }
 
@@ -1074,228 +937,25 @@ looks_like_json_lines (const char *data)
          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser));
 }
 
-/* The few entities Pocket writes in attributes and titles. */
-static char *
-html_unescape (const char *text)
+const char *
+gloss_import_get_expected_formats (void)
 {
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      static const char * const entities[][2] = {
-        { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
-        { "&quot;", "\"" }, { "&#39;", "'" }, { "&apos;", "'" }, { "&nbsp;", " " },
-      };
-      gboolean done = FALSE;
-
-      if (*p != '&')
-        {
-          g_string_append_c (out, *p);
-          continue;
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (entities) && !done; i++)
-        if (g_str_has_prefix (p, entities[i][0]))
-          {
-            g_string_append (out, entities[i][1]);
-            p += strlen (entities[i][0]) - 1;
-            done = TRUE;
-          }
-      if (!done && p[1] == '#')
-        {
-          char *end = NULL;
-          guint64 c = p[2] == 'x' || p[2] == 'X'
-                      ? g_ascii_strtoull (p + 3, &end, 16)
-                      : g_ascii_strtoull (p + 2, &end, 10);
-
-          if (end != NULL && *end == ';' && c > 0 && g_unichar_validate ((gunichar) c) && c <= 0x10ffff)
-            {
-              g_string_append_unichar (out, (gunichar) c);
-              p = end;
-              done = TRUE;
-            }
-        }
-      if (!done)
-        g_string_append_c (out, '&');
-    }
-  return g_string_free (out, FALSE);
+  /* Translators: the list of formats an import reads, in messages. */
+  return _("a Pocket export (zip, CSV or ril_export.html), an Omnivore export (zip or "
+           "metadata JSON), an Instapaper CSV, a wallabag JSON export, a bookmarks HTML file "
+           "(Firefox, Chrome, Safari, Pinboard, Raindrop.io, Shaarli), a Hypothesis or W3C "
+           "Web Annotation JSON export, a Readwise CSV, or a list of web addresses");
 }
 
 static gboolean
-is_web_url (const char *url)
+unrecognised (GError     **error,
+              const char  *name)
 {
-  return g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://");
-}
-
-static GlossImportPlan *
-parse_pocket_html (const char  *data,
-                   const char  *name,
-                   GError     **error)
-{
-  g_autoptr(GlossImportPlan) plan = plan_new (GLOSS_IMPORT_FORMAT_POCKET);
-  g_autoptr(GRegex) link = g_regex_new ("<a\\s([^>]*)>(.*?)</a>",
-                                        G_REGEX_CASELESS | G_REGEX_DOTALL, 0, NULL);
-  g_autoptr(GRegex) href = g_regex_new ("\\bhref\\s*=\\s*\"([^\"]*)\"", G_REGEX_CASELESS, 0, NULL);
-  g_autoptr(GRegex) tags = g_regex_new ("\\btags\\s*=\\s*\"([^\"]*)\"", G_REGEX_CASELESS, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  guint skipped = 0;
-
-  g_regex_match (link, data, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      g_autofree char *attrs = g_match_info_fetch (match, 1);
-      g_autofree char *title = g_match_info_fetch (match, 2);
-      g_autoptr(GMatchInfo) href_match = NULL;
-      g_autoptr(GMatchInfo) tags_match = NULL;
-
-      if (g_regex_match (href, attrs, 0, &href_match))
-        {
-          g_autofree char *raw = g_match_info_fetch (href_match, 1);
-          g_autofree char *unescaped = html_unescape (raw);
-          g_autofree char *url = normalize_url (unescaped);
-
-          if (url != NULL && is_web_url (url))
-            {
-              GlossImportPage *page = plan_page (plan, url);
-              g_autofree char *plain_title = html_unescape (title);
-
-              if (g_strcmp0 (plain_title, url) != 0)
-                set_if_unset (&page->title, plain_title);
-              if (g_regex_match (tags, attrs, 0, &tags_match))
-                {
-                  g_autofree char *list = g_match_info_fetch (tags_match, 1);
-                  g_autofree char *plain = html_unescape (list);
-                  g_auto(GStrv) each = g_strsplit (plain, ",", -1);
-
-                  for (guint i = 0; each[i] != NULL; i++)
-                    page_add_tag (page, each[i]);
-                }
-            }
-          else
-            skipped++;
-        }
-      g_match_info_next (match, NULL);
-    }
-
-  if (plan->pages->len == 0)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   _("“%s” is HTML, but holds no links to web pages"), name);
-      return NULL;
-    }
-  if (skipped > 0)
-    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u link that is not a web page was left out", "%u links that are not web pages were left out", skipped), skipped);
-  return g_steal_pointer (&plan);
-}
-
-/* One CSV record (RFC 4180) starting at *p; moves *p past it. */
-static GPtrArray *
-csv_record (const char **p)
-{
-  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) field = g_string_new (NULL);
-  const char *s = *p;
-  gboolean quoted = FALSE;
-
-  for (;; s++)
-    {
-      if (quoted)
-        {
-          if (*s == '\0')
-            break;
-          if (*s == '"' && s[1] == '"')
-            {
-              g_string_append_c (field, '"');
-              s++;
-            }
-          else if (*s == '"')
-            quoted = FALSE;
-          else
-            g_string_append_c (field, *s);
-          continue;
-        }
-      if (*s == '"' && field->len == 0)
-        quoted = TRUE;
-      else if (*s == ',')
-        {
-          g_ptr_array_add (fields, g_strdup (field->str));
-          g_string_truncate (field, 0);
-        }
-      else if (*s == '\n' || *s == '\0')
-        break;
-      else if (*s != '\r')
-        g_string_append_c (field, *s);
-    }
-  g_ptr_array_add (fields, g_strdup (field->str));
-  *p = *s == '\0' ? s : s + 1;
-  return fields;
-}
-
-static GlossImportPlan *
-parse_csv (const char  *data,
-           const char  *name,
-           GError     **error)
-{
-  g_autoptr(GlossImportPlan) plan = plan_new (GLOSS_IMPORT_FORMAT_POCKET);
-  g_autoptr(GPtrArray) header = NULL;
-  const char *p = data;
-  int url_col = -1, title_col = -1, tags_col = -1;
-  guint skipped = 0;
-
-  header = csv_record (&p);
-  for (guint i = 0; i < header->len; i++)
-    {
-      g_autofree char *h = g_ascii_strdown (g_strstrip ((char *) g_ptr_array_index (header, i)), -1);
-      if (g_str_equal (h, "url"))
-        url_col = i;
-      else if (g_str_equal (h, "title"))
-        title_col = i;
-      else if (g_str_equal (h, "tags") || g_str_equal (h, "labels"))
-        tags_col = i;
-    }
-  /* The format was guessed from a first line that names a url column;
-   * a quoted header can still read otherwise here. */
-  if (url_col < 0)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   _("%s has no url column in its first line"), name);
-      return NULL;
-    }
-
-  while (*p != '\0')
-    {
-      g_autoptr(GPtrArray) record = csv_record (&p);
-      g_autofree char *url = NULL;
-      GlossImportPage *page;
-
-      if (record->len == 1 && ((char *) g_ptr_array_index (record, 0))[0] == '\0')
-        continue;
-      if ((guint) url_col >= record->len ||
-          (url = normalize_url (g_ptr_array_index (record, url_col))) == NULL ||
-          !is_web_url (url))
-        {
-          skipped++;
-          continue;
-        }
-      page = plan_page (plan, url);
-      if (title_col >= 0 && (guint) title_col < record->len)
-        set_if_unset (&page->title, g_ptr_array_index (record, title_col));
-      if (tags_col >= 0 && (guint) tags_col < record->len)
-        {
-          g_auto(GStrv) each = g_strsplit_set (g_ptr_array_index (record, tags_col), "|,", -1);
-          for (guint i = 0; each[i] != NULL; i++)
-            page_add_tag (page, each[i]);
-        }
-    }
-
-  if (plan->pages->len == 0)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   _("“%s” is a table, but holds no web page addresses"), name);
-      return NULL;
-    }
-  if (skipped > 0)
-    plan_warn (plan, g_dngettext (GETTEXT_PACKAGE, "%u row without a web page address was left out", "%u rows without a web page address were left out", skipped), skipped);
-  return g_steal_pointer (&plan);
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+               /* Translators: %s is a file name, then the list of formats. */
+               _("“%s” is not a file Gloss can import. It reads: %s"),
+               name, gloss_import_get_expected_formats ());
+  return FALSE;
 }
 
 static GlossImportPlan *
@@ -1303,8 +963,9 @@ parse_url_list (const char  *data,
                 const char  *name,
                 GError     **error)
 {
-  g_autoptr(GlossImportPlan) plan = plan_new (GLOSS_IMPORT_FORMAT_URL_LIST);
+  g_autoptr(GlossImportPlan) plan = gloss_import_plan_new (GLOSS_IMPORT_FORMAT_URL_LIST);
   g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+  gboolean seen_one = FALSE;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -1313,15 +974,22 @@ parse_url_list (const char  *data,
 
       if (line[0] == '\0' || line[0] == '#')
         continue;
-      url = normalize_url (line);
-      if (url == NULL || !is_web_url (url))
+      url = gloss_import_normalize_url (line);
+      if (url == NULL || !gloss_import_is_web_url (url))
         {
           g_autofree char *shown = g_utf8_substring (line, 0, MIN (g_utf8_strlen (line, -1), 60));
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                       _("Line %u of “%s” is not a web address: “%s”"), i + 1, name, shown);
-          return NULL;
+
+          /* A file whose first line is no address is no list of them. */
+          if (!seen_one)
+            {
+              unrecognised (error, name);
+              return NULL;
+            }
+          gloss_import_plan_reject (plan, _("Line %u: “%s” is not a web address"), i + 1, shown);
+          continue;
         }
-      plan_page (plan, url);
+      seen_one = TRUE;
+      gloss_import_plan_page (plan, url);
     }
 
   if (plan->pages->len == 0)
@@ -1333,28 +1001,99 @@ parse_url_list (const char  *data,
   return g_steal_pointer (&plan);
 }
 
+GlossImportPlan *
+gloss_import_parse_json_text (const char  *start,
+                              const char  *name,
+                              GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) json_error = NULL;
+  g_autoptr(JsonNode) lines = NULL;
+
+  if (json_too_deep (start))
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” is damaged: its JSON is nested more than %d level deep",
+                                "“%s” is damaged: its JSON is nested more than %d levels deep",
+                                MAX_JSON_DEPTH),
+                   name, MAX_JSON_DEPTH);
+      return NULL;
+    }
+
+  /* JSON Lines first: a JSON parser may read the first line alone and
+   * never see the rest. */
+  if (looks_like_json_lines (start) &&
+      (lines = parse_json_lines (start, strlen (start))) != NULL)
+    return parse_json (lines, name, error);
+  if (json_parser_load_from_data (parser, start, -1, &json_error))
+    return parse_json (json_parser_get_root (parser), name, error);
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+               _("“%s” is damaged: it is not valid JSON (%s)"), name, json_error->message);
+  return NULL;
+}
+
 static gboolean
 looks_like_html (const char *data)
 {
   g_autofree char *head = g_ascii_strdown (data, MIN (strlen (data), 4096));
 
-  return strstr (head, "<!doctype html") != NULL || strstr (head, "<html") != NULL ||
-         strstr (head, "<a href") != NULL || strstr (head, "<ul") != NULL;
+  return strstr (head, "<!doctype") != NULL || strstr (head, "<html") != NULL ||
+         strstr (head, "<a href") != NULL || strstr (head, "<ul") != NULL ||
+         strstr (head, "<dl") != NULL || strstr (head, "<dt") != NULL;
 }
 
+/* A first line with a comma and a column a table export names. */
 static gboolean
 looks_like_csv (const char *data)
 {
-  const char *nl = strchr (data, '\n');
+  const char *nl = strpbrk (data, "\r\n");
   g_autofree char *first = g_ascii_strdown (data, nl != NULL ? nl - data : (gssize) strlen (data));
   g_auto(GStrv) fields = g_strsplit (first, ",", -1);
 
   if (g_strv_length (fields) < 2)
     return FALSE;
   for (guint i = 0; fields[i] != NULL; i++)
-    if (g_str_equal (g_strstrip (fields[i]), "url"))
-      return TRUE;
+    {
+      char *f = g_strstrip (fields[i]);
+
+      if (f[0] == '"')
+        f++;
+      if (g_str_has_prefix (f, "url") || g_str_has_prefix (f, "highlight") ||
+          g_str_has_prefix (f, "title") || g_str_has_prefix (f, "source url"))
+        return TRUE;
+    }
   return FALSE;
+}
+
+/* Every parser ends here: a file that gave no page at all changes
+ * nothing, whatever it is. */
+static GlossImportPlan *
+finish_plan (GlossImportPlan  *plan,
+             const char       *name,
+             GError          **error)
+{
+  g_autoptr(GlossImportPlan) owned = plan;
+
+  if (owned == NULL)
+    return NULL;
+  if (owned->pages->len == 0)
+    {
+      const char * const *rejected = gloss_import_plan_get_rejected (owned);
+
+      if (rejected[0] != NULL)
+        g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                     /* Translators: a file name, a format name, then why the first item was not kept. */
+                     _("“%s” is a %s file, but none of its items can be kept: %s"),
+                     name, gloss_import_plan_get_found (owned), rejected[0]);
+      else
+        g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                     _("“%s” is a %s file, but holds no pages"),
+                     name, gloss_import_plan_get_found (owned));
+      return NULL;
+    }
+  return g_steal_pointer (&owned);
 }
 
 GlossImportPlan *
@@ -1365,29 +1104,40 @@ gloss_import_parse (const char  *data,
 {
   g_autofree char *text = NULL;
   const char *start;
+  gboolean converted = FALSE;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
   if (name == NULL)
     /* Translators: stands for a file name in messages such as ““%s” is empty”. */
     name = _("the file");
-  if (length > MAX_IMPORT_BYTES)
+  if (length > GLOSS_IMPORT_MAX_BYTES)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_TOO_LARGE,
-                   _("“%s” is too large to import (more than %u MB)"), name, MAX_IMPORT_BYTES >> 20);
-      return NULL;
-    }
-  if (memchr (data, '\0', length) != NULL || !g_utf8_validate_len (data, length, NULL))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
-                   _("“%s” is not a text file (it is not UTF-8)"), name);
+                   _("“%s” is too large to import (more than %u MB)"), name, GLOSS_IMPORT_MAX_BYTES >> 20);
       return NULL;
     }
 
-  text = g_strndup (data, length);
+  if (gloss_zip_sniff (data, length))
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (data, length);
+      g_autoptr(GError) local_error = NULL;
+      GlossImportPlan *plan = gloss_import_parse_zip (bytes, name, &local_error);
+
+      /* Every message names the file, also those about an entry in it. */
+      if (plan == NULL && strstr (local_error->message, name) == NULL)
+        g_prefix_error (&local_error, "“%s”: ", name);
+      if (plan == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      return finish_plan (plan, name, error);
+    }
+
+  /* Any encoding: Windows spreadsheets write CP-1252 or UTF-16. */
+  text = gloss_import_text_to_utf8 (data, length, &converted);
   start = text;
-  if (g_str_has_prefix (start, "\xef\xbb\xbf"))
-    start += 3;
   while (g_ascii_isspace (*start))
     start++;
 
@@ -1398,37 +1148,12 @@ gloss_import_parse (const char  *data,
     }
 
   if (*start == '{' || *start == '[')
-    {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      g_autoptr(GError) json_error = NULL;
-      g_autoptr(JsonNode) lines = NULL;
-
-      if (json_too_deep (start))
-        {
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                       g_dngettext (GETTEXT_PACKAGE, "“%s” is damaged: its JSON is nested more than %d level deep", "“%s” is damaged: its JSON is nested more than %d levels deep", MAX_JSON_DEPTH),
-                       name, MAX_JSON_DEPTH);
-          return NULL;
-        }
-
-      /* JSON Lines first: a JSON parser may read the first line alone and
-       * never see the rest. */
-      if (looks_like_json_lines (start) &&
-          (lines = parse_json_lines (start, strlen (start))) != NULL)
-        return parse_json (lines, name, error);
-      if (json_parser_load_from_data (parser, start, -1, &json_error))
-        return parse_json (json_parser_get_root (parser), name, error);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("“%s” is damaged: it is not valid JSON (%s)"), name, json_error->message);
-      return NULL;
-    }
-
+    return finish_plan (gloss_import_parse_json_text (start, name, error), name, error);
   if (*start == '<' || looks_like_html (start))
-    return parse_pocket_html (start, name, error);
+    return finish_plan (gloss_import_parse_html (start, strlen (start), name, error), name, error);
   if (looks_like_csv (start))
-    return parse_csv (start, name, error);
-  return parse_url_list (start, name, error);
+    return finish_plan (gloss_import_parse_csv (start, name, error), name, error);
+  return finish_plan (parse_url_list (start, name, error), name, error);
 }
 
 GlossImportPlan *

@@ -14,16 +14,19 @@
 
 G_BEGIN_DECLS
 
-/* Import runs in two phases because clipping a page needs the web view:
+/* Keep first, clip later:
  *
  * 1. gloss_import_read() parses the whole file into a plan (pages grouped
- *    by URL with their annotations, notes and tags, and plain URLs). A
- *    damaged file fails here, before anything is written.
- * 2. gloss_import_plan_dup_missing_urls() says which pages have no clip;
- *    the window clips them (the command line cannot).
- * 3. gloss_import_apply() merges the plan into the library: it never
- *    changes or removes an annotation that is there, and an annotation
+ *    by URL with their annotations, notes, tags, saved time and articles).
+ *    A damaged or unrecognised file fails here, before anything is
+ *    written, saying which formats Gloss reads.
+ * 2. gloss_import_apply() keeps every page as a clip at once, with no
+ *    network: with the article an export carries, or "not clipped yet"
+ *    (FORMAT.md). It never changes or removes what is there, and what was
  *    imported before is recognised, so importing twice adds nothing.
+ * 3. The pages not clipped yet are clipped later (GlossClipQueue, the
+ *    library's Clip Now, `gloss --clip-pending`), keeping the clip's id,
+ *    tags, notes and annotations.
  *
  * See docs/import.md. */
 
@@ -33,7 +36,12 @@ typedef enum
   GLOSS_IMPORT_FORMAT_HYPOTHESIS,  /* Hypothesis's JSON export or API rows */
   GLOSS_IMPORT_FORMAT_URL_LIST,    /* one URL a line */
   GLOSS_IMPORT_FORMAT_POCKET,      /* Pocket's HTML export or its CSV */
-  GLOSS_IMPORT_FORMAT_OMNIVORE,    /* Omnivore's metadata JSON */
+  GLOSS_IMPORT_FORMAT_OMNIVORE,    /* Omnivore's export zip or its metadata JSON */
+  GLOSS_IMPORT_FORMAT_INSTAPAPER,  /* Instapaper's CSV */
+  GLOSS_IMPORT_FORMAT_WALLABAG,    /* wallabag's JSON export */
+  GLOSS_IMPORT_FORMAT_BOOKMARKS,   /* Netscape bookmark HTML (browsers, Pinboard, Raindrop, Shaarli) */
+  GLOSS_IMPORT_FORMAT_READWISE,    /* Readwise's CSV of highlights */
+  GLOSS_IMPORT_FORMAT_CSV,         /* any other CSV with a url column */
 } GlossImportFormat;
 
 const char *gloss_import_format_to_string (GlossImportFormat format);
@@ -63,6 +71,13 @@ guint              gloss_import_plan_get_n_annotations (GlossImportPlan   *plan)
 GStrv              gloss_import_plan_dup_urls        (GlossImportPlan     *plan);
 /* Things in the file that the import leaves out, as sentences. */
 const char * const *gloss_import_plan_get_warnings   (GlossImportPlan     *plan);
+/* The items of the file that could not be kept, each with its reason
+ * ("Row 7: …"): an import that has any exits with status 1. */
+const char * const *gloss_import_plan_get_rejected   (GlossImportPlan     *plan);
+/* The format found, as a person names it (“Pocket CSV export”). */
+const char         *gloss_import_plan_get_found      (GlossImportPlan     *plan);
+/* The formats an import reads, for a message about a file it does not. */
+const char         *gloss_import_get_expected_formats (void);
 /* The web pages (http and https) of the plan that have no clip in
  * @library yet: what the window should clip before applying. */
 GStrv              gloss_import_plan_dup_missing_urls (GlossImportPlan    *plan,
@@ -71,25 +86,23 @@ GStrv              gloss_import_plan_dup_missing_urls (GlossImportPlan    *plan,
 typedef enum
 {
   GLOSS_IMPORT_NONE                = 0,
-  /* A page with highlights or a note but no clip gets a clip made from the
-   * import data (its quotes as the article), so that nothing is lost when
-   * no clipper is at hand. Without it such a page is only listed in
-   * urls_to_clip. */
+  /* Kept for callers of the first version: every page is kept now. */
   GLOSS_IMPORT_CREATE_PLACEHOLDERS = 1 << 0,
 } GlossImportFlags;
 
 typedef struct
 {
   guint      pages;                /* pages in the plan */
+  guint      clips_added;          /* new clips */
+  guint      pending;              /* of them, not clipped yet (no article) */
+  guint      articles;             /* clips given the article the export carries */
   guint      clips_updated;        /* existing clips that gained something */
-  guint      placeholders;         /* clips made from the import data */
   guint      annotations_added;
   guint      annotations_present;  /* already in the library: left alone */
-  guint      orphans;              /* added, but not found in the article */
+  guint      orphans;              /* added to an article, but not found in it */
   guint      tags_added;
   guint      notes_added;
-  GPtrArray *urls_to_clip;         /* char *: pages to clip (web pages only) */
-  GPtrArray *placeholder_ids;      /* char *: ids of the clips made */
+  GPtrArray *urls_to_clip;         /* char *: web pages whose clip waits for its article */
 } GlossImportSummary;
 
 void                gloss_import_summary_free        (GlossImportSummary  *summary);
@@ -119,12 +132,9 @@ void                gloss_import_apply_async         (GlossImportPlan     *plan,
 GlossImportSummary *gloss_import_apply_finish        (GAsyncResult        *result,
                                                       GError             **error);
 
-/* TRUE for a clip an import made from its own data (its quotes as the
- * article), marked "gloss_import": {"placeholder": true} in clip.json:
- * clipping its page replaces that stand-in with the real article. */
-gboolean            gloss_import_clip_is_placeholder (GlossClip          *clip);
-/* Drops that mark once the real article is in (the caller saves). */
-void                gloss_import_clip_clear_placeholder (GlossClip       *clip);
+/* TRUE for a clip that is "not clipped yet" (FORMAT.md): on disk, with
+ * neither article.html nor article.txt. */
+gboolean            gloss_import_clip_is_pending     (GlossClip          *clip);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossImportPlan, gloss_import_plan_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossImportSummary, gloss_import_summary_free)

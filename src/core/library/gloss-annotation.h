@@ -52,6 +52,10 @@ GlossAnnotation *gloss_annotation_copy             (GlossAnnotation  *self);
 const char      *gloss_annotation_get_id           (GlossAnnotation  *self);
 const char      *gloss_annotation_get_created      (GlossAnnotation  *self);
 const char      *gloss_annotation_get_modified     (GlossAnnotation  *self);
+/* For Undo of a deletion: a "modified" later than the clip's "removed"
+ * entry, so that a merge keeps it (FORMAT.md "Several machines"). */
+void             gloss_annotation_set_modified     (GlossAnnotation  *self,
+                                                    const char       *modified);
 GlossColor       gloss_annotation_get_color        (GlossAnnotation  *self);
 void             gloss_annotation_set_color        (GlossAnnotation  *self,
                                                     GlossColor        color);

@@ -387,18 +387,26 @@ gloss_clip_file_parse (const char  *folder_name,
   return parse_owned (folder_name, copy, length, error);
 }
 
-GlossClipFile *
-gloss_clip_file_read (const char  *folder_path,
-                      GError     **error)
+static GlossClipFile *
+read_file (int          dir_fd,
+           const char  *folder_path,
+           GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *folder_name = NULL;
   char *data = NULL;
   gsize length = 0;
+  gboolean ok;
 
   g_return_val_if_fail (folder_path != NULL, NULL);
 
-  if (!gloss_fs_read (folder_path, "clip.json", GLOSS_CLIP_FILE_MAX_SIZE, &data, &length, &local_error))
+  if (dir_fd >= 0)
+    ok = gloss_fs_read_at (dir_fd, folder_path, "clip.json", GLOSS_CLIP_FILE_MAX_SIZE,
+                           &data, &length, &local_error);
+  else
+    ok = gloss_fs_read (folder_path, "clip.json", GLOSS_CLIP_FILE_MAX_SIZE, &data, &length, &local_error);
+
+  if (!ok)
     {
       g_autofree char *path = g_build_filename (folder_path, "clip.json", NULL);
 
@@ -418,6 +426,23 @@ gloss_clip_file_read (const char  *folder_path,
 
   folder_name = g_path_get_basename (folder_path);
   return parse_owned (folder_name, data, length, error);
+}
+
+GlossClipFile *
+gloss_clip_file_read (const char  *folder_path,
+                      GError     **error)
+{
+  return read_file (-1, folder_path, error);
+}
+
+GlossClipFile *
+gloss_clip_file_read_at (int          dir_fd,
+                         const char  *folder_path,
+                         GError     **error)
+{
+  g_return_val_if_fail (dir_fd >= 0, NULL);
+
+  return read_file (dir_fd, folder_path, error);
 }
 
 void

@@ -86,6 +86,12 @@ typedef struct
  * GLOSS_ERROR_IO. */
 GlossClipFile *gloss_clip_file_read      (const char               *folder_path,
                                           GError                  **error);
+/* The same in the folder already open as @dir_fd (O_DIRECTORY|O_NOFOLLOW,
+ * gloss_fs_open_folder()), which is @folder_path: the library's scan reads
+ * the folder's names through the same descriptor. */
+GlossClipFile *gloss_clip_file_read_at   (int                       dir_fd,
+                                          const char               *folder_path,
+                                          GError                  **error);
 /* The same checks on bytes already read; @folder_name is the id the file
  * must hold. The bytes are copied. */
 GlossClipFile *gloss_clip_file_parse     (const char               *folder_name,

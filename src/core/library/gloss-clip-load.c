@@ -66,37 +66,13 @@ build_annotations (GlossClip   *self,
 void
 _gloss_clip_remember_base (GlossClip *self)
 {
-  g_free (self->base_title);
-  self->base_title = g_strdup (self->title);
-  g_free (self->base_note);
-  self->base_note = g_strdup (gloss_clip_get_note (self));
-  g_strfreev (self->base_tags);
-  self->base_tags = g_strdupv (self->tags);
-
-  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-  if (self->annotations != NULL && self->root != NULL)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-
-      self->base_annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-
-          g_hash_table_insert (self->base_annotations,
-                               g_strdup (gloss_annotation_get_id (a)),
-                               g_strdup (gloss_annotation_get_modified (a)));
-        }
-    }
-
-  g_clear_pointer (&self->base_members, g_hash_table_unref);
+  g_clear_pointer (&self->base, json_object_unref);
   if (self->root != NULL)
     {
-      g_autoptr(GList) members = json_object_get_members (self->root);
+      g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), self->root);
+      g_autoptr(JsonNode) copy = gloss_json_deep_copy (root);
 
-      self->base_members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      for (GList *l = members; l != NULL; l = l->next)
-        g_hash_table_add (self->base_members, g_strdup (l->data));
+      self->base = json_object_ref (json_node_get_object (copy));
     }
 }
 
@@ -309,18 +285,10 @@ _gloss_clip_ensure_full (GlossClip  *self,
   self->n_annotations = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
   self->file_hash = full->file_hash;
 
-  /* The annotations and members as the file has them now are the base;
-   * the metadata changed in memory since stays ours. */
-  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-  self->base_annotations = g_steal_pointer (&full->base_annotations);
-  g_clear_pointer (&self->base_members, g_hash_table_unref);
-  self->base_members = g_steal_pointer (&full->base_members);
-  g_free (self->base_title);
-  self->base_title = g_steal_pointer (&full->base_title);
-  g_free (self->base_note);
-  self->base_note = g_steal_pointer (&full->base_note);
-  g_strfreev (self->base_tags);
-  self->base_tags = g_steal_pointer (&full->base_tags);
+  /* The file as it is now is the base; the metadata changed in memory
+   * since stays ours (gloss_merge_clips3() sees it differ). */
+  g_clear_pointer (&self->base, json_object_unref);
+  self->base = g_steal_pointer (&full->base);
 
   return TRUE;
 }

@@ -137,11 +137,9 @@ struct _GlossClip
 
   /* What the file said when it was last read or written, so that a save
    * can tell another writer's changes from ours (merge_from_disk()). */
-  char        *base_title;
-  char        *base_note;
-  GStrv        base_tags;
-  GHashTable  *base_annotations;   /* id → modified; NULL when not read */
-  GHashTable  *base_members;       /* member names of the root object */
+  /* The whole object, the base of gloss_merge_clips3() (FORMAT.md
+   * "Several machines"); NULL when not read in full. */
+  JsonObject  *base;
 };
 
 enum {

@@ -23,6 +23,7 @@
 #include "gloss-id.h"
 #include "gloss-json-private.h"
 #include "gloss-lock.h"
+#include "gloss-merge.h"
 
 #define properties _gloss_clip_properties
 
@@ -249,26 +250,6 @@ write_clip_json (GlossClip  *self,
 
 /* --- merging another writer's changes ----------------------------------- */
 
-static gint64
-time_usec (const char *string)
-{
-  g_autoptr(GDateTime) time = gloss_time_parse (string);
-
-  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
-}
-
-static gboolean
-strv_has_tag (const char * const *tags,
-              const char         *tag)
-{
-  g_autofree char *key = _gloss_clip_tag_key (tag);
-
-  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
-    if (_gloss_clip_tag_matches (tags[i], key))
-      return TRUE;
-  return FALSE;
-}
-
 static const char * const known_members[] = {
   "format", "id", "url", "title", "byline", "site_name", "excerpt", "lang", "dir",
   "published", "created", "modified", "word_count", "tags", "note", "annotations",
@@ -283,116 +264,40 @@ _gloss_clip_is_known_member (const char *name)
   return FALSE;
 }
 
-/* Folds @theirs (the file as another writer left it) into @self (ours),
- * against the base both started from: what either side added is kept,
- * what either side removed is gone, and an annotation both changed takes
- * the later "modified". */
-static void
-merge_into (GlossClip *self,
-            GlossClip *theirs)
+/* Whether @a and @b say the same of one annotation: the merge gave back
+ * ours, so whoever holds that object (the annotations panel) keeps it. */
+static gboolean
+same_annotation (GlossAnnotation *a,
+                 GlossAnnotation *b)
 {
-  GListModel *ours_model = G_LIST_MODEL (self->annotations);
-  GListModel *theirs_model = G_LIST_MODEL (theirs->annotations);
-  g_autoptr(GHashTable) their_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) our_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
-  g_auto(GStrv) merged_tags = NULL;
-  guint n_theirs = g_list_model_get_n_items (theirs_model);
-  g_autoptr(GList) members = NULL;
-
-  for (guint i = 0; i < n_theirs; i++)
-    {
-      GlossAnnotation *t = g_list_model_get_item (theirs_model, i);
-
-      g_hash_table_insert (their_ids, (gpointer) gloss_annotation_get_id (t), t);
-      g_object_unref (t);   /* the store keeps it */
-    }
-
-  for (guint i = g_list_model_get_n_items (ours_model); i-- > 0;)
-    {
-      g_autoptr(GlossAnnotation) a = g_list_model_get_item (ours_model, i);
-      const char *id = gloss_annotation_get_id (a);
-      GlossAnnotation *t = g_hash_table_lookup (their_ids, id);
-      const char *base_modified = self->base_annotations ? g_hash_table_lookup (self->base_annotations, id) : NULL;
-
-      if (t == NULL)
-        {
-          /* Deleted by them, and not changed by us since. */
-          if (base_modified != NULL && g_strcmp0 (base_modified, gloss_annotation_get_modified (a)) == 0)
-            g_list_store_remove (self->annotations, i);
-          else
-            g_hash_table_add (our_ids, (gpointer) id);
-          continue;
-        }
-
-      g_hash_table_add (our_ids, (gpointer) id);
-      if (time_usec (gloss_annotation_get_modified (t)) > time_usec (gloss_annotation_get_modified (a)))
-        {
-          g_autoptr(GlossAnnotation) copy = gloss_annotation_copy (t);
-
-          g_list_store_splice (self->annotations, i, 1, (gpointer *) &copy, 1);
-        }
-    }
-
-  for (guint i = 0; i < n_theirs; i++)
-    {
-      g_autoptr(GlossAnnotation) t = g_list_model_get_item (theirs_model, i);
-      const char *id = gloss_annotation_get_id (t);
-
-      /* Theirs alone: new there, or deleted here. */
-      if (g_hash_table_contains (our_ids, id) ||
-          (self->base_annotations != NULL && g_hash_table_contains (self->base_annotations, id)))
-        continue;
-
-      {
-        g_autoptr(GlossAnnotation) copy = gloss_annotation_copy (t);
-
-        g_list_store_insert_sorted (self->annotations, copy, _gloss_clip_compare_annotations, NULL);
-      }
-    }
-  _gloss_clip_update_n_annotations (self);
-
-  /* Tags: in both, or added by either side. */
-  for (guint i = 0; self->tags[i] != NULL; i++)
-    if (strv_has_tag ((const char * const *) theirs->tags, self->tags[i]) ||
-        !strv_has_tag ((const char * const *) self->base_tags, self->tags[i]))
-      g_strv_builder_add (tags, self->tags[i]);
-  for (guint i = 0; theirs->tags[i] != NULL; i++)
-    if (!strv_has_tag ((const char * const *) self->tags, theirs->tags[i]) &&
-        !strv_has_tag ((const char * const *) self->base_tags, theirs->tags[i]))
-      g_strv_builder_add (tags, theirs->tags[i]);
-  merged_tags = g_strv_builder_end (tags);
-  gloss_clip_set_tags (self, (const char * const *) merged_tags);
-
-  /* A text we left as it was takes theirs. */
-  if (g_strcmp0 (self->title, self->base_title) == 0)
-    gloss_clip_set_title (self, theirs->title);
-  if (g_strcmp0 (gloss_clip_get_note (self), self->base_note ? self->base_note : "") == 0)
-    gloss_clip_set_note (self, gloss_clip_get_note (theirs));
-
-  /* Members this version does not know: added there, or removed there. */
-  members = json_object_get_members (theirs->root);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!_gloss_clip_is_known_member (l->data) && !json_object_has_member (self->root, l->data) &&
-        (self->base_members == NULL || !g_hash_table_contains (self->base_members, l->data)))
-      json_object_set_member (self->root, l->data,
-                              gloss_json_deep_copy (json_object_get_member (theirs->root, l->data)));
-  g_clear_pointer (&members, g_list_free);
-  members = json_object_get_members (self->root);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!_gloss_clip_is_known_member (l->data) && !json_object_has_member (theirs->root, l->data) &&
-        self->base_members != NULL && g_hash_table_contains (self->base_members, l->data))
-      json_object_remove_member (self->root, l->data);
+  return g_str_equal (gloss_annotation_get_modified (a), gloss_annotation_get_modified (b)) &&
+         g_strcmp0 (gloss_annotation_get_note (a), gloss_annotation_get_note (b)) == 0 &&
+         gloss_annotation_get_color (a) == gloss_annotation_get_color (b) &&
+         gloss_annotation_get_start (a) == gloss_annotation_get_start (b) &&
+         gloss_annotation_get_end (a) == gloss_annotation_get_end (b) &&
+         g_strcmp0 (gloss_annotation_get_exact (a), gloss_annotation_get_exact (b)) == 0;
 }
+
+/* The library folder of a clip folder: <library>/clips/<id>. */
+static char *library_path_of (GFile *folder);
 
 gboolean
 gloss_clip_merge_from_disk (GlossClip  *self,
                             GError    **error)
 {
   g_autofree char *path = NULL;
+  g_autofree char *merged_data = NULL;
   g_autoptr(GlossClipFile) file = NULL;
+  g_autoptr(GlossClipFile) merged_file = NULL;
   g_autoptr(GlossClip) theirs = NULL;
+  g_autoptr(GlossClip) merged_clip = NULL;
+  g_autoptr(JsonObject) theirs_root = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autoptr(JsonObject) lost = NULL;
   g_autoptr(GError) local_error = NULL;
+  JsonObject *ours_root;
+  guint64 theirs_hash;
+  gsize merged_length;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
 
@@ -413,6 +318,7 @@ gloss_clip_merge_from_disk (GlossClip  *self,
 
   if (file->hash == self->file_hash)
     return TRUE;
+  theirs_hash = file->hash;
 
   theirs = _gloss_clip_new_from_file (self->folder, file, GLOSS_CLIP_LOAD_FULL, &local_error);
   if (theirs == NULL)
@@ -429,12 +335,70 @@ gloss_clip_merge_from_disk (GlossClip  *self,
       return FALSE;
     }
 
-  g_object_freeze_notify (G_OBJECT (self));
-  merge_into (self, theirs);
-  g_object_thaw_notify (G_OBJECT (self));
+  /* The one merge of FORMAT.md "Several machines": what this clip was
+   * when last read or written is the base, the clip in memory is ours,
+   * the file as the other writer left it is theirs. "removed", "changed"
+   * and "removed_tags" decide, so that a deletion made there is not
+   * undone here, nor an edit made there lost. */
+  theirs_root = json_object_ref (gloss_clip_to_json (theirs));
+  ours_root = gloss_clip_to_json (self);
+  if (theirs_root == NULL || ours_root == NULL)
+    return TRUE;
+  merged = gloss_merge_clips3 (self->base, ours_root, theirs_root, &lost);
+  if (merged == NULL)
+    {
+      /* Another clip's file in this folder: the reader checks the id
+       * against the folder, so this is never reached; keep ours. */
+      g_debug ("Not merging clip %s: the file on disk is another clip", self->id);
+      return TRUE;
+    }
+
+  merged_data = gloss_merge_to_data (merged, &merged_length);
+  merged_file = gloss_clip_file_parse (self->id, merged_data, merged_length, &local_error);
+  if (merged_file != NULL)
+    merged_clip = _gloss_clip_new_from_file (self->folder, merged_file, GLOSS_CLIP_LOAD_FULL, &local_error);
+  if (merged_clip == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   _("The clip %s could not be merged with the version saved meanwhile: %s"),
+                   self->id, local_error->message);
+      return FALSE;
+    }
+
+  /* An annotation the merge left as ours stays the same object. */
+  if (self->annotations != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (merged_clip->annotations));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GlossAnnotation) m = g_list_model_get_item (G_LIST_MODEL (merged_clip->annotations), i);
+          GlossAnnotation *mine = gloss_clip_find_annotation (self, gloss_annotation_get_id (m));
+
+          if (mine != NULL && same_annotation (mine, m))
+            g_list_store_splice (merged_clip->annotations, i, 1, (gpointer *) &mine, 1);
+        }
+    }
+
+  gloss_clip_update_from (self, merged_clip);
 
   /* Theirs is now the base of what we write. */
-  self->file_hash = theirs->file_hash;
+  self->file_hash = theirs_hash;
+  g_clear_pointer (&self->base, json_object_unref);
+  self->base = g_steal_pointer (&theirs_root);
+
+  /* Our text that lost to theirs is kept aside, as for conflict copies. */
+  if (lost != NULL)
+    {
+      g_autofree char *library = library_path_of (self->folder);
+      g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
+
+      if (library_folder != NULL &&
+          !gloss_merge_lost_remember (library_folder, self->id, lost, &local_error))
+        g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
+                   self->id, local_error->message);
+    }
+
   return TRUE;
 }
 
@@ -526,96 +490,21 @@ gloss_clip_save (GlossClip  *self,
 
 /* --- saving on a worker thread (GlossClipSaver) --------------------------- */
 
-/* What a merge compares against: the clip as the file held it. */
-typedef struct
-{
-  char       *title;
-  char       *note;
-  GStrv       tags;
-  GHashTable *annotations;   /* id → modified */
-  GHashTable *members;
-} Base;
-
 struct _GlossClipSaveJob
 {
-  char      *id;
-  GFile     *folder;
-  GBytes    *data;          /* ours, as serialised on the main thread */
-  guint64    file_hash;     /* of the file ours was based on */
-  Base       base;          /* the base of that file, for the merge */
-  Base       sent_base;     /* the base once ours is what the file holds */
+  char       *id;
+  GFile      *folder;
+  GBytes     *data;          /* ours, as serialised on the main thread */
+  guint64     file_hash;     /* of the file ours was based on */
+  JsonObject *base;          /* that file's object: the merge base */
 
   /* Results of the run. */
-  gboolean   merged;
-  guint64    written_hash;
-  GlossClip *written;       /* private: the merged file, when merged */
+  gboolean    merged;
+  guint64     written_hash;
+  JsonObject *sent;          /* ours, as read back from @data */
+  JsonObject *written;       /* what clip.json now holds */
+  JsonObject *lost;          /* our texts that lost to theirs */
 };
-
-static void
-base_clear (Base *base)
-{
-  g_clear_pointer (&base->title, g_free);
-  g_clear_pointer (&base->note, g_free);
-  g_clear_pointer (&base->tags, g_strfreev);
-  g_clear_pointer (&base->annotations, g_hash_table_unref);
-  g_clear_pointer (&base->members, g_hash_table_unref);
-}
-
-static GHashTable *
-copy_table (GHashTable *table,
-            gboolean    values)
-{
-  GHashTable *copy;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (table == NULL)
-    return NULL;
-
-  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, values ? g_free : NULL);
-  g_hash_table_iter_init (&iter, table);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (copy, g_strdup (key), values ? g_strdup (value) : NULL);
-  return copy;
-}
-
-static void
-base_copy_from_clip (Base      *base,
-                     GlossClip *clip)
-{
-  base->title = g_strdup (clip->base_title);
-  base->note = g_strdup (clip->base_note);
-  base->tags = g_strdupv (clip->base_tags);
-  base->annotations = copy_table (clip->base_annotations, TRUE);
-  base->members = copy_table (clip->base_members, FALSE);
-}
-
-static void
-base_steal_from_clip (Base      *base,
-                      GlossClip *clip)
-{
-  base->title = g_steal_pointer (&clip->base_title);
-  base->note = g_steal_pointer (&clip->base_note);
-  base->tags = g_steal_pointer (&clip->base_tags);
-  base->annotations = g_steal_pointer (&clip->base_annotations);
-  base->members = g_steal_pointer (&clip->base_members);
-}
-
-static void
-base_give_to_clip (Base      *base,
-                   GlossClip *clip)
-{
-  g_free (clip->base_title);
-  clip->base_title = g_steal_pointer (&base->title);
-  g_free (clip->base_note);
-  clip->base_note = g_steal_pointer (&base->note);
-  g_strfreev (clip->base_tags);
-  clip->base_tags = g_steal_pointer (&base->tags);
-  g_clear_pointer (&clip->base_annotations, g_hash_table_unref);
-  clip->base_annotations = g_steal_pointer (&base->annotations);
-  g_clear_pointer (&clip->base_members, g_hash_table_unref);
-  clip->base_members = g_steal_pointer (&base->members);
-}
 
 void
 gloss_clip_save_job_free (GlossClipSaveJob *job)
@@ -626,10 +515,25 @@ gloss_clip_save_job_free (GlossClipSaveJob *job)
   g_free (job->id);
   g_clear_object (&job->folder);
   g_clear_pointer (&job->data, g_bytes_unref);
-  base_clear (&job->base);
-  base_clear (&job->sent_base);
-  g_clear_object (&job->written);
+  g_clear_pointer (&job->base, json_object_unref);
+  g_clear_pointer (&job->sent, json_object_unref);
+  g_clear_pointer (&job->written, json_object_unref);
+  g_clear_pointer (&job->lost, json_object_unref);
   g_free (job);
+}
+
+static JsonObject *
+deep_copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_node_init_object (json_node_alloc (), object);
+  copy = gloss_json_deep_copy (node);
+  return json_object_ref (json_node_get_object (copy));
 }
 
 GlossClipSaveJob *
@@ -638,7 +542,6 @@ gloss_clip_save_job_new (GlossClip  *self,
                          GError    **error)
 {
   GlossClipSaveJob *job;
-  Base kept = { 0 };
   char *data;
   gsize length;
 
@@ -671,14 +574,8 @@ gloss_clip_save_job_new (GlossClip  *self,
   job->folder = g_file_dup (self->folder);
   job->data = g_bytes_new_take (data, length);
   job->file_hash = self->file_hash;
-  base_copy_from_clip (&job->base, self);
-
-  /* The base once this is written, unless another writer's changes are
-   * folded in: what it says now. The clip keeps its own base until then. */
-  base_steal_from_clip (&kept, self);
-  _gloss_clip_remember_base (self);
-  base_steal_from_clip (&job->sent_base, self);
-  base_give_to_clip (&kept, self);
+  /* The worker's own copy: the clip's base changes with its next read. */
+  job->base = deep_copy_object (self->base);
 
   return job;
 }
@@ -687,24 +584,34 @@ gboolean
 gloss_clip_save_job_run (GlossClipSaveJob  *job,
                          GError           **error)
 {
-  g_autofree char *path = g_file_get_path (job->folder);
-  g_autofree char *library = library_path_of (job->folder);
-  g_autofree char *key = g_strconcat ("clip:", job->id, NULL);
-  g_autoptr(GFile) file = g_file_get_child (job->folder, "clip.json");
+  g_autofree char *path = NULL;
+  g_autofree char *library = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GlossLock) lock = NULL;
   g_autoptr(GlossClipFile) on_disk = NULL;
-  g_autoptr(GBytes) out = g_bytes_ref (job->data);
+  g_autoptr(GBytes) out = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (job != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  path = g_file_get_path (job->folder);
   if (path == NULL)
     {
       g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                            _("The library must be a local folder"));
       return FALSE;
     }
+  library = library_path_of (job->folder);
+  key = g_strconcat ("clip:", job->id, NULL);
+  file = g_file_get_child (job->folder, "clip.json");
+  out = g_bytes_ref (job->data);
+
+  job->sent = gloss_merge_read (g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
+                                job->id, error);
+  if (job->sent == NULL)
+    return FALSE;
 
   /* As gloss_clip_write(), but every object here is this thread's own. */
   if (library != NULL)
@@ -736,27 +643,23 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
         }
       else
         {
-          g_autoptr(GlossClipFile) ours_file = NULL;
-          g_autoptr(GlossClip) ours = NULL;
-          char *merged;
-          gsize length;
+          JsonObject *theirs_root = gloss_clip_to_json (theirs);
+          g_autoptr(JsonObject) merged = NULL;
 
-          ours_file = gloss_clip_file_parse (job->id,
-                                             g_bytes_get_data (job->data, NULL),
-                                             g_bytes_get_size (job->data),
-                                             error);
-          if (ours_file == NULL)
-            return FALSE;
-          ours = _gloss_clip_new_from_file (job->folder, ours_file, GLOSS_CLIP_LOAD_FULL, error);
-          if (ours == NULL)
-            return FALSE;
+          /* The one merge of FORMAT.md "Several machines", as in
+           * gloss_clip_merge_from_disk(). */
+          if (theirs_root != NULL)
+            merged = gloss_merge_clips3 (job->base, job->sent, theirs_root, &job->lost);
+          if (merged != NULL)
+            {
+              char *merged_data;
+              gsize length;
 
-          base_give_to_clip (&job->base, ours);
-          merge_into (ours, theirs);
-          merged = clip_to_data (ours, &length);
-          g_clear_pointer (&out, g_bytes_unref);
-          out = g_bytes_new_take (merged, length);
-          job->merged = TRUE;
+              merged_data = gloss_merge_to_data (merged, &length);
+              g_clear_pointer (&out, g_bytes_unref);
+              out = g_bytes_new_take (merged_data, length);
+              job->merged = TRUE;
+            }
         }
     }
 
@@ -764,21 +667,19 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
     return FALSE;
 
   job->written_hash = gloss_clip_hash_data (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-
   if (job->merged)
     {
-      g_autoptr(GlossClipFile) written_file = NULL;
-
-      /* What the main thread folds into the clip: read from the bytes
-       * written, with their own base. */
-      written_file = gloss_clip_file_parse (job->id, g_bytes_get_data (out, NULL),
-                                            g_bytes_get_size (out), &local_error);
-      if (written_file != NULL)
-        job->written = _gloss_clip_new_from_file (job->folder, written_file,
-                                                  GLOSS_CLIP_LOAD_FULL, &local_error);
+      /* The base of the next merge, and what the main thread folds in. */
+      job->written = gloss_merge_read (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                                       job->id, &local_error);
       if (job->written == NULL)
-        g_warning ("Could not read back clip %s as merged: %s", job->id, local_error->message);
+        {
+          g_warning ("Could not read back clip %s as merged: %s", job->id, local_error->message);
+          g_clear_error (&local_error);
+        }
     }
+  else
+    job->written = json_object_ref (job->sent);
 
   if (gloss_fs_remove_leftovers (path) > 0)
     g_debug ("Removed leftover temporary files of clip %s", job->id);
@@ -794,6 +695,65 @@ gloss_clip_save_job_get_merged (GlossClipSaveJob *job)
   return job->merged;
 }
 
+/* Makes @self say what @merged (a whole clip.json object) says, keeping
+ * the annotation objects the merge left as they were, so that whoever
+ * holds them (the annotations panel) keeps them. */
+static gboolean
+update_from_merged (GlossClip   *self,
+                    JsonObject  *merged,
+                    GError     **error)
+{
+  g_autofree char *merged_data = NULL;
+  g_autoptr(GlossClipFile) merged_file = NULL;
+  g_autoptr(GlossClip) merged_clip = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize merged_length;
+
+  merged_data = gloss_merge_to_data (merged, &merged_length);
+  merged_file = gloss_clip_file_parse (self->id, merged_data, merged_length, &local_error);
+  if (merged_file != NULL)
+    merged_clip = _gloss_clip_new_from_file (self->folder, merged_file, GLOSS_CLIP_LOAD_FULL, &local_error);
+  if (merged_clip == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   _("The clip %s could not be merged with the version saved meanwhile: %s"),
+                   self->id, local_error->message);
+      return FALSE;
+    }
+
+  if (self->annotations != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (merged_clip->annotations));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GlossAnnotation) m = g_list_model_get_item (G_LIST_MODEL (merged_clip->annotations), i);
+          GlossAnnotation *mine = gloss_clip_find_annotation (self, gloss_annotation_get_id (m));
+
+          if (mine != NULL && same_annotation (mine, m))
+            g_list_store_splice (merged_clip->annotations, i, 1, (gpointer *) &mine, 1);
+        }
+    }
+
+  gloss_clip_update_from (self, merged_clip);
+  return TRUE;
+}
+
+static void
+remember_lost (GlossClip  *self,
+               JsonObject *lost)
+{
+  g_autofree char *library = library_path_of (self->folder);
+  g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lost == NULL || library_folder == NULL)
+    return;
+  if (!gloss_merge_lost_remember (library_folder, self->id, lost, &error))
+    g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
+               self->id, error->message);
+}
+
 void
 gloss_clip_save_job_apply (GlossClip        *self,
                            GlossClipSaveJob *job)
@@ -801,11 +761,25 @@ gloss_clip_save_job_apply (GlossClip        *self,
   g_return_if_fail (GLOSS_IS_CLIP (self));
   g_return_if_fail (job != NULL);
 
-  if (!job->merged)
+  if (job->merged && job->written != NULL)
     {
-      base_give_to_clip (&job->sent_base, self);
-      self->file_hash = job->written_hash;
-      return;
+      g_autoptr(JsonObject) merged = NULL;
+      g_autoptr(JsonObject) lost = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonObject *ours = gloss_clip_to_json (self);
+
+      /* Three ways again, here: against what was sent, the file (ours
+       * merged with theirs) is "theirs", and the clip as it is now,
+       * changes made while the file was written included, is "ours". */
+      if (ours != NULL)
+        merged = gloss_merge_clips3 (job->sent, ours, job->written, &lost);
+      if (merged != NULL && !update_from_merged (self, merged, &error))
+        g_warning ("%s", error->message);
+
+      /* Texts the worker's merge (ours lost to the other writer's) or this
+       * one set aside, for the panel's notice. */
+      remember_lost (self, job->lost);
+      remember_lost (self, lost);
     }
 
   if (job->written == NULL)
@@ -815,21 +789,10 @@ gloss_clip_save_job_apply (GlossClip        *self,
       return;
     }
 
-  /* Three ways again: against what was sent, the file (ours merged with
-   * theirs) is "theirs", and the clip as it is now, changes made while
-   * the file was written included, is "ours". */
-  base_give_to_clip (&job->sent_base, self);
-  g_object_freeze_notify (G_OBJECT (self));
-  merge_into (self, job->written);
-  g_object_thaw_notify (G_OBJECT (self));
-
-  {
-    Base written_base = { 0 };
-
-    base_steal_from_clip (&written_base, job->written);
-    base_give_to_clip (&written_base, self);
-  }
+  /* What the disk holds now is the base of the next merge. */
   self->file_hash = job->written_hash;
+  g_clear_pointer (&self->base, json_object_unref);
+  self->base = g_steal_pointer (&job->written);
 }
 
 static gboolean

@@ -39,6 +39,7 @@ struct _GlossClipWriter
   GlossClip     *existing;
   gboolean       update;
   gboolean       unique_url;
+  gboolean       no_insert;     /* the caller adds the new clip to the model */
   gboolean       committed;
   guint          n_orphans;
 
@@ -142,6 +143,14 @@ gloss_clip_writer_set_unique_url (GlossClipWriter *self,
 {
   g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
   self->unique_url = !!unique;
+}
+
+void
+gloss_clip_writer_set_add_later (GlossClipWriter *self,
+                                 gboolean         later)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
+  self->no_insert = !!later;
 }
 
 GlossClip *
@@ -684,7 +693,7 @@ commit_new (GlossClipWriter  *self,
 
   /* Articles first, clip.json last: until clip.json is there, the folder
    * is an unfinished clip that the list does not show (FORMAT.md). */
-  ok = write_articles (self, folder_fd, html, text, markdown, error);
+  ok = html == NULL || write_articles (self, folder_fd, html, text, markdown, error);
   close (folder_fd);
   if (!ok)
     return FALSE;
@@ -697,7 +706,8 @@ commit_new (GlossClipWriter  *self,
       return FALSE;
     }
 
-  _gloss_library_insert_clip (self->library, self->clip);
+  if (!self->no_insert)
+    _gloss_library_insert_clip (self->library, self->clip);
   return TRUE;
 }
 
@@ -712,10 +722,14 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
 
   g_return_val_if_fail (GLOSS_IS_CLIP_WRITER (self), NULL);
   g_return_val_if_fail (page != NULL, NULL);
-  g_return_val_if_fail (page->html != NULL && page->text != NULL, NULL);
+  /* No article at all: a new clip of a page not clipped yet (FORMAT.md),
+   * clip.json alone; an import keeps its reading list so. */
+  g_return_val_if_fail ((page->html != NULL && page->text != NULL) ||
+                        (page->html == NULL && page->text == NULL && !self->update), NULL);
   g_return_val_if_fail (!self->committed, NULL);
 
-  html = replace_placeholders (self, page->html, TRUE);
+  if (page->html != NULL)
+    html = replace_placeholders (self, page->html, TRUE);
   if (page->markdown != NULL)
     markdown = replace_placeholders (self, page->markdown, FALSE);
 

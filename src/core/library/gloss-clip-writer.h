@@ -63,6 +63,13 @@ void             gloss_clip_writer_set_unique_url (GlossClipWriter *self,
                                                    gboolean         unique);
 GlossClip       *gloss_clip_writer_get_existing (GlossClipWriter  *self);
 
+/* A new clip is left out of the library's model at commit, so that
+ * writers may commit on several threads (an import writing thousands of
+ * clips: their disk flushes then go together); the caller adds it on the
+ * library's thread with gloss_library_add_written(). Off by default. */
+void             gloss_clip_writer_set_add_later (GlossClipWriter *self,
+                                                  gboolean         later);
+
 /* The article's images: "gloss-image-@token-N" in the page's HTML and
  * Markdown stands for @urls[N]. At commit each becomes "assets/NAME" when
  * its bytes were added, else its address. */

@@ -25,6 +25,7 @@
 #include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
+#include "gloss-merge.h"
 #include "gloss-lock.h"
 
 
@@ -58,11 +59,7 @@ gloss_clip_finalize (GObject *object)
   g_free (self->note);
   g_strfreev (self->tags);
   g_free (self->damage);
-  g_free (self->base_title);
-  g_free (self->base_note);
-  g_strfreev (self->base_tags);
-  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-  g_clear_pointer (&self->base_members, g_hash_table_unref);
+  g_clear_pointer (&self->base, json_object_unref);
 
   G_OBJECT_CLASS (gloss_clip_parent_class)->finalize (object);
 }
@@ -343,6 +340,51 @@ gloss_clip_get_created_unix (GlossClip *self)
   return self->created_usec / G_USEC_PER_SEC;
 }
 
+/* FORMAT.md "Several machines": every change a person makes is written
+ * into "changed", "removed" or "removed_tags" (kept in the JSON object,
+ * as members this reader does not otherwise use), so that a merge with
+ * another machine's version loses nothing. The time is now, or just
+ * after the entry's last time if the clock says otherwise. */
+/* A time in one of those maps, or NULL (absent, or not a string). */
+static const char *
+map_time (JsonObject *object,
+          const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static const char *
+mark_time (GlossClip  *self,
+           const char *map,
+           const char *key,
+           const char *after)
+{
+  JsonNode *node;
+  JsonObject *object;
+  g_autofree char *time = NULL;
+
+  if (self->damage != NULL || self->read_only || !_gloss_clip_ensure_full (self, NULL))
+    return NULL;
+
+  node = json_object_get_member (self->root, map);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    json_object_set_object_member (self->root, map, json_object_new ());
+  object = json_object_get_object_member (self->root, map);
+
+  /* An absent entry counts as the clip's "created" (FORMAT.md). */
+  if (after == NULL)
+    after = map_time (object, key);
+  if (after == NULL && g_str_equal (map, "changed"))
+    after = self->created;
+  time = gloss_merge_time_after (after);
+  json_object_set_string_member (object, key, time);
+  return map_time (object, key);
+}
+
 #define STRING_ACCESSORS(field, PROP)                                       \
 const char *                                                                \
 gloss_clip_get_##field (GlossClip *self)                                    \
@@ -401,7 +443,10 @@ gloss_clip_set_title (GlossClip  *self,
   g_return_if_fail (title != NULL);
 
   if (set_string (&self->title, title))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_TITLE]);
+    {
+      mark_time (self, "changed", "title", NULL);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_TITLE]);
+    }
 }
 
 STRING_ACCESSORS (byline, GLOSS_CLIP_PROP_BYLINE)
@@ -462,6 +507,7 @@ gloss_clip_set_note (GlossClip  *self,
     return;
   g_free (self->note);
   self->note = g_strdup (note ? note : "");
+  mark_time (self, "changed", "note", NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_NOTE]);
 }
 
@@ -477,6 +523,7 @@ gloss_clip_set_tags (GlossClip          *self,
                      const char * const *tags)
 {
   g_autoptr(GPtrArray) array = g_ptr_array_new ();
+  g_autofree char *changed = NULL;
 
   g_return_if_fail (GLOSS_IS_CLIP (self));
 
@@ -487,6 +534,25 @@ gloss_clip_set_tags (GlossClip          *self,
     {
       g_ptr_array_set_free_func (array, g_free);
       return;
+    }
+
+  /* A tag gone is in "removed_tags", by its lower-case name, later than
+   * the "changed" time of the tags that held it. */
+  changed = g_strdup (mark_time (self, "changed", "tags", NULL));
+  for (guint i = 0; self->tags[i] != NULL; i++)
+    {
+      g_autofree char *key = _gloss_clip_tag_key (self->tags[i]);
+      gboolean kept = FALSE;
+
+      for (guint j = 0; j < array->len - 1 && !kept; j++)
+        kept = _gloss_clip_tag_matches (array->pdata[j], key);
+      if (!kept)
+        {
+          g_autofree char *trimmed = g_strstrip (g_strdup (self->tags[i]));
+          g_autofree char *lower = g_utf8_strdown (trimmed, -1);
+
+          mark_time (self, "removed_tags", lower, changed);
+        }
     }
 
   g_strfreev (self->tags);
@@ -673,6 +739,24 @@ gloss_clip_add_annotation (GlossClip       *self,
   if (gloss_clip_find_annotation (self, gloss_annotation_get_id (annotation)) != NULL)
     return FALSE;
 
+  /* Back after a deletion (Undo): later than its "removed" time, or the
+   * next merge would take it away again. */
+  if (self->root != NULL)
+    {
+      JsonNode *node = json_object_get_member (self->root, "removed");
+      const char *removed = NULL;
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        removed = map_time (json_node_get_object (node), gloss_annotation_get_id (annotation));
+      if (removed != NULL &&
+          gloss_merge_compare_times (removed, gloss_annotation_get_modified (annotation)) >= 0)
+        {
+          g_autofree char *after = gloss_merge_time_after (removed);
+
+          gloss_annotation_set_modified (annotation, after);
+        }
+    }
+
   g_list_store_insert_sorted (self->annotations, annotation, _gloss_clip_compare_annotations, NULL);
   _gloss_clip_update_n_annotations (self);
   return TRUE;
@@ -682,14 +766,16 @@ gboolean
 gloss_clip_remove_annotation (GlossClip  *self,
                               const char *annotation_id)
 {
+  GlossAnnotation *annotation;
   guint position;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (annotation_id != NULL, FALSE);
 
-  if (lookup_annotation (self, annotation_id, &position) == NULL)
+  if ((annotation = lookup_annotation (self, annotation_id, &position)) == NULL)
     return FALSE;
 
+  mark_time (self, "removed", annotation_id, gloss_annotation_get_modified (annotation));
   g_list_store_remove (self->annotations, position);
   _gloss_clip_update_n_annotations (self);
   return TRUE;
@@ -768,16 +854,8 @@ gloss_clip_update_from (GlossClip *self,
   self->root = g_steal_pointer (&other->root);
 
   /* What the file holds now is the base of the next merge. */
-  g_free (self->base_title);
-  self->base_title = g_steal_pointer (&other->base_title);
-  g_free (self->base_note);
-  self->base_note = g_steal_pointer (&other->base_note);
-  g_strfreev (self->base_tags);
-  self->base_tags = g_steal_pointer (&other->base_tags);
-  g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-  self->base_annotations = g_steal_pointer (&other->base_annotations);
-  g_clear_pointer (&self->base_members, g_hash_table_unref);
-  self->base_members = g_steal_pointer (&other->base_members);
+  g_clear_pointer (&self->base, json_object_unref);
+  self->base = g_steal_pointer (&other->base);
 
   /* Whoever shows the annotations holds the store: refill it rather than
    * replace it. */
@@ -797,16 +875,8 @@ gloss_clip_update_from (GlossClip *self,
               g_set_object (&other->annotations, full->annotations);
               /* What was read is the base of the next merge. */
               self->file_hash = full->file_hash;
-              g_free (self->base_title);
-              self->base_title = g_steal_pointer (&full->base_title);
-              g_free (self->base_note);
-              self->base_note = g_steal_pointer (&full->base_note);
-              g_strfreev (self->base_tags);
-              self->base_tags = g_steal_pointer (&full->base_tags);
-              g_clear_pointer (&self->base_annotations, g_hash_table_unref);
-              self->base_annotations = g_steal_pointer (&full->base_annotations);
-              g_clear_pointer (&self->base_members, g_hash_table_unref);
-              self->base_members = g_steal_pointer (&full->base_members);
+              g_clear_pointer (&self->base, json_object_unref);
+              self->base = g_steal_pointer (&full->base);
             }
         }
 

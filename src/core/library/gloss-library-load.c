@@ -15,13 +15,17 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "gloss-error.h"
+#include "gloss-clip-file.h"
+#include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-library-private.h"
+#include "gloss-merge.h"
 
 int
 gloss_library_compare (gconstpointer a,
@@ -44,6 +48,7 @@ typedef struct
   GlossClip    **results;
   GCancellable  *cancellable;
   gint           next;
+  gboolean       merge;
 } ScanJob;
 
 gboolean
@@ -91,17 +96,68 @@ list_clip_names (const char  *clips_path,
   return g_steal_pointer (&names);
 }
 
+/* The app's scan (gloss_library_set_merging()): a sync tool's conflict
+ * copies are merged before the clip is read (FORMAT.md "Several
+ * machines"). The folder is opened once: its names are read through the
+ * descriptor that clip.json is then read through, so the check costs one
+ * getdents64 per clip, no second walk. NULL with @error as
+ * gloss_clip_load_with_mode(); *@merged when copies were merged. */
+static GlossClip *
+load_merging (GFile      *clips_folder,
+              GFile      *folder,
+              gboolean   *merged,
+              GError    **error)
+{
+  const char *path = g_file_peek_path (folder);
+  g_autoptr(GlossClipFile) file = NULL;
+  int dir_fd;
+
+  *merged = FALSE;
+  if (path == NULL || (dir_fd = gloss_fs_open_folder (path, NULL)) < 0)
+    return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, error);
+
+  if (gloss_merge_folder_fd_has_copies (dir_fd, path))
+    {
+      g_autoptr(GFile) library_folder = g_file_get_parent (clips_folder);
+      g_autoptr(GlossMergeReport) report = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      close (dir_fd);
+      report = gloss_merge_clip_folder (library_folder, folder, &local_error);
+      if (report == NULL)
+        g_debug ("%s", local_error->message);
+      *merged = report != NULL && report->changed;
+      /* clip.json was replaced: read it as usual. */
+      return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, error);
+    }
+
+  file = gloss_clip_file_read_at (dir_fd, path, error);
+  close (dir_fd);
+  if (file == NULL)
+    return NULL;
+  return _gloss_clip_new_from_file (folder, file, GLOSS_CLIP_LOAD_SUMMARY, error);
+}
+
 static GlossClip *
 load_one (GFile      *clips_folder,
-          const char *name)
+          const char *name,
+          gboolean    merge)
 {
   g_autoptr(GFile) folder = g_file_get_child (clips_folder, name);
   g_autoptr(GError) error = NULL;
+  gboolean merged = FALSE;
   GlossClip *clip;
 
-  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
+  if (merge)
+    clip = load_merging (clips_folder, folder, &merged, &error);
+  else
+    clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
   if (clip != NULL)
-    return clip;
+    {
+      if (merged)
+        g_object_set_data (G_OBJECT (clip), "gloss-copies-merged", GINT_TO_POINTER (TRUE));
+      return clip;
+    }
 
   /* A folder without clip.json is a clip being written: not shown. */
   if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND))
@@ -120,16 +176,30 @@ scan_worker (gpointer data)
     {
       if (g_cancellable_is_cancelled (job->cancellable))
         break;
-      job->results[i] = load_one (job->clips_folder, job->names->pdata[i]);
+      job->results[i] = load_one (job->clips_folder, job->names->pdata[i], job->merge);
     }
 
   return NULL;
 }
 
+static GPtrArray *scan_clips (GFile         *clips_folder,
+                              gboolean       merge,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
 GPtrArray *
 gloss_library_scan_clips (GFile         *clips_folder,
                           GCancellable  *cancellable,
                           GError       **error)
+{
+  return scan_clips (clips_folder, FALSE, cancellable, error);
+}
+
+static GPtrArray *
+scan_clips (GFile         *clips_folder,
+            gboolean       merge,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autofree char *path = g_file_get_path (clips_folder);
   g_autoptr(GPtrArray) names = NULL;
@@ -168,6 +238,7 @@ gloss_library_scan_clips (GFile         *clips_folder,
   job.names = names;
   job.results = g_new0 (GlossClip *, MAX (names->len, 1));
   job.cancellable = cancellable;
+  job.merge = merge;
 
   /* Twice the processors: a thread waiting for a file to be read leaves
    * its processor to another that parses. */
@@ -202,9 +273,10 @@ gloss_library_load_thread_cb (GTask        *task,
                               gpointer      task_data,
                               GCancellable *cancellable)
 {
+  GlossLibrary *self = source_object;
   GFile *clips_folder = task_data;
   GError *error = NULL;
-  GPtrArray *clips = gloss_library_scan_clips (clips_folder, cancellable, &error);
+  GPtrArray *clips = scan_clips (clips_folder, self->merging, cancellable, &error);
 
   if (clips == NULL)
     g_task_return_error (task, error);
@@ -276,7 +348,7 @@ gloss_library_load (GlossLibrary  *self,
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
 
-  clips = gloss_library_scan_clips (self->clips_folder, cancellable, error);
+  clips = scan_clips (self->clips_folder, self->merging, cancellable, error);
   if (clips == NULL)
     return FALSE;
 
@@ -304,8 +376,14 @@ _gloss_library_add_new_from_disk (GlossLibrary *self)
 
       if (gloss_library_lookup (self, name) != NULL)
         continue;
-      clip = load_one (self->clips_folder, name);
+      clip = load_one (self->clips_folder, name, self->merging);
       if (clip != NULL && gloss_clip_get_damage (clip) == NULL)
-        _gloss_library_insert_clip (self, clip);
+        {
+          gboolean merged = g_object_steal_data (G_OBJECT (clip), "gloss-copies-merged") != NULL;
+
+          _gloss_library_insert_clip (self, clip);
+          if (merged)
+            g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED], 0, 1, clip);
+        }
     }
 }

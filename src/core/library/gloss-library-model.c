@@ -69,6 +69,22 @@ _gloss_library_set_clips (GlossLibrary *self,
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, clips->len);
 
+  /* The scan merged conflict copies into these (gloss-library-load.c). */
+  {
+    GlossClip *one = NULL;
+    guint n_merged = 0;
+
+    for (guint i = 0; i < clips->len; i++)
+      if (g_object_steal_data (clips->pdata[i], "gloss-copies-merged") != NULL)
+        {
+          one = clips->pdata[i];
+          n_merged++;
+        }
+    if (n_merged > 0)
+      g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED], 0,
+                     n_merged, n_merged == 1 ? one : NULL);
+  }
+
   _gloss_library_notify_loaded (self);
 }
 

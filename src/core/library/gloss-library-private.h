@@ -49,12 +49,14 @@ struct _GlossLibrary
 
   guint         loaded : 1;
   guint         monitoring : 1;
+  guint         merging : 1;       /* conflict copies (gloss-merge.h) */
 };
 
 enum {
   GLOSS_LIBRARY_CLIP_ADDED,
   GLOSS_LIBRARY_CLIP_CHANGED,
   GLOSS_LIBRARY_CLIP_REMOVED,
+  GLOSS_LIBRARY_COPIES_MERGED,
   GLOSS_LIBRARY_N_SIGNALS
 };
 

@@ -27,6 +27,7 @@
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-library-private.h"
+#include "gloss-merge.h"
 
 /* Changes arrive as bursts (a temporary file, a rename, an attribute
  * change): wait this long after the first event, then reload once. */
@@ -50,6 +51,20 @@ reload_one (GlossLibrary *self,
         _gloss_library_remove_clip (self, existing);
       _gloss_library_unwatch_folder (self, id);
       return;
+    }
+
+  /* A conflict copy that came while the app runs: merged, then the clip
+   * is read as usual (the merge's own write brings it back here, and
+   * finds nothing left to merge). */
+  if (self->merging && gloss_merge_folder_has_copies (folder))
+    {
+      g_autoptr(GlossMergeReport) report = gloss_merge_clip_folder (self->folder, folder, &error);
+
+      if (report == NULL)
+        g_debug ("%s", error->message);
+      else if (report->changed)
+        g_signal_emit (self, _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED], 0, 1, existing);
+      g_clear_error (&error);
     }
 
   fresh = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);

@@ -135,6 +135,11 @@ gloss_library_class_init (GlossLibraryClass *klass)
   _gloss_library_signals[GLOSS_LIBRARY_CLIP_REMOVED] =
     g_signal_new ("clip-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, GLOSS_TYPE_CLIP);
+  /* Conflict copies were merged into this many clips (the clip when it is
+   * one, else NULL), at load or while watching: for a toast. */
+  _gloss_library_signals[GLOSS_LIBRARY_COPIES_MERGED] =
+    g_signal_new ("copies-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, GLOSS_TYPE_CLIP);
 }
 
 static void
@@ -311,7 +316,8 @@ gloss_library_add (GlossLibrary  *self,
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
   g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
-  g_return_val_if_fail (article_html != NULL && article_text != NULL, FALSE);
+  /* Both NULL: a page not clipped yet (FORMAT.md). */
+  g_return_val_if_fail ((article_html == NULL) == (article_text == NULL), FALSE);
 
   if (gloss_clip_get_folder (clip) != NULL)
     {
@@ -326,6 +332,17 @@ gloss_library_add (GlossLibrary  *self,
   page.html = article_html;
   page.text = article_text;
   return gloss_clip_writer_commit (writer, &page, error) != NULL;
+}
+
+void
+gloss_library_add_written (GlossLibrary *self,
+                           GlossClip    *clip)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+  g_return_if_fail (gloss_library_lookup (self, gloss_clip_get_id (clip)) == NULL);
+
+  _gloss_library_insert_clip (self, clip);
 }
 
 gboolean
@@ -389,4 +406,13 @@ gloss_library_save_locked (GlossLibrary  *self,
 
   _gloss_library_clip_changed (self, clip);
   return TRUE;
+}
+
+void
+gloss_library_set_merging (GlossLibrary *self,
+                           gboolean      merging)
+{
+  g_return_if_fail (GLOSS_IS_LIBRARY (self));
+
+  self->merging = !!merging;
 }

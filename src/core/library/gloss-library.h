@@ -53,6 +53,12 @@ gboolean      gloss_library_get_loaded       (GlossLibrary         *self);
 void          gloss_library_set_monitoring   (GlossLibrary         *self,
                                               gboolean              monitoring);
 
+/* Merges sync tools' conflict copies (FORMAT.md "Several machines") when
+ * loading, and when one appears while monitoring: what the app does. The
+ * command line's readers (--list, --export-…) leave the library as it is. */
+void          gloss_library_set_merging      (GlossLibrary         *self,
+                                              gboolean              merging);
+
 GlossClip    *gloss_library_lookup           (GlossLibrary         *self,
                                               const char           *clip_id);
 /* The clip saved from @url (compared after dropping the fragment), or NULL. */
@@ -67,6 +73,10 @@ gboolean      gloss_library_add              (GlossLibrary         *self,
                                               const char           *article_html,
                                               const char           *article_text,
                                               GError              **error);
+/* Adds to the model a new clip a GlossClipWriter committed with
+ * gloss_clip_writer_set_add_later(). */
+void          gloss_library_add_written      (GlossLibrary         *self,
+                                              GlossClip            *clip);
 /* Saves a changed clip (clip.json, under its lock, with what another
  * writer saved meanwhile folded in) and tells the listeners. */
 gboolean      gloss_library_save             (GlossLibrary         *self,

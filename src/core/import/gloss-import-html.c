@@ -1,0 +1,543 @@
+/* gloss-import-html.c
+ *
+ * Copyright 2026 The Gloss developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* HTML in imports, read with libxml2's HTML parser (recovering from what
+ * browsers accept: unquoted and single-quoted attributes, entities,
+ * unclosed <DT> and <p>), never with regular expressions, never touching
+ * the network or loading an entity:
+ *
+ * - Pocket's ril_export.html and the Netscape bookmark file that Firefox,
+ *   Chrome, Safari, Pinboard, Raindrop.io and Shaarli write;
+ * - the article an export carries (Omnivore, wallabag): made safe to show
+ *   and given its text as the reader computes textContent. */
+
+#define G_LOG_DOMAIN "gloss-import"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/SAX2.h>
+#include <string.h>
+
+#include "gloss-error.h"
+#include "gloss-import-private.h"
+
+#define HTML_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | \
+                      HTML_PARSE_NOWARNING)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+
+/* libxml2 drops some whitespace-only text between elements as
+ * "ignorable"; a browser keeps every bit of it in textContent, so here it
+ * is kept too. */
+static xmlDocPtr
+read_html (const char *text,
+           gsize       length)
+{
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt ();
+  xmlDocPtr doc;
+
+  if (ctxt == NULL || length > G_MAXINT)
+    {
+      if (ctxt != NULL)
+        htmlFreeParserCtxt (ctxt);
+      return NULL;
+    }
+  ctxt->sax->ignorableWhitespace = xmlSAX2Characters;
+  doc = htmlCtxtReadMemory (ctxt, text, (int) length, NULL, "UTF-8", HTML_OPTIONS);
+  htmlFreeParserCtxt (ctxt);
+  return doc;
+}
+
+static gboolean
+is_element (xmlNodePtr  node,
+            const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE && node->name != NULL &&
+         g_ascii_strcasecmp ((const char *) node->name, name) == 0;
+}
+
+/* The next node in document order inside @top, without recursion: a
+ * deeply nested file cannot exhaust the stack. */
+static xmlNodePtr
+next_node (xmlNodePtr node,
+           xmlNodePtr top,
+           gboolean   descend)
+{
+  if (descend && node->children != NULL && node->type == XML_ELEMENT_NODE)
+    return node->children;
+  while (node != NULL && node != top)
+    {
+      if (node->next != NULL)
+        return node->next;
+      node = node->parent;
+    }
+  return NULL;
+}
+
+static char *
+attr (xmlNodePtr  node,
+      const char *name)
+{
+  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
+  char *copy;
+
+  if (value == NULL)
+    return NULL;
+  copy = g_strdup ((const char *) value);
+  xmlFree (value);
+  return copy;
+}
+
+/* Whether the HTML5 parser, reading this element back, drops a newline
+ * that starts its content. */
+static gboolean
+drops_leading_newline (xmlNodePtr element)
+{
+  return is_element (element, "pre") || is_element (element, "textarea") || is_element (element, "listing");
+}
+
+/* textContent: every text node under @top, in document order, nothing
+ * added between them. */
+static void
+append_text_content (GString    *out,
+                     xmlNodePtr  top)
+{
+  for (xmlNodePtr node = top->children; node != NULL; node = next_node (node, top, TRUE))
+    if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) && node->content != NULL)
+      {
+        const char *content = (const char *) node->content;
+
+        if (node->prev == NULL && node->parent != NULL && drops_leading_newline (node->parent) &&
+            content[0] == '\n')
+          content++;
+        g_string_append (out, content);
+      }
+}
+
+static char *
+text_content (xmlNodePtr node)
+{
+  GString *out = g_string_new (NULL);
+
+  append_text_content (out, node);
+  return g_string_free (out, FALSE);
+}
+
+static xmlNodePtr
+find_body (xmlDocPtr doc)
+{
+  xmlNodePtr root = xmlDocGetRootElement (doc);
+
+  for (xmlNodePtr node = root; node != NULL; node = next_node (node, root, TRUE))
+    if (is_element (node, "body"))
+      return node;
+  return NULL;
+}
+
+/* --- the article an export carries -------------------------------------- */
+
+static gboolean
+unsafe_element (xmlNodePtr node)
+{
+  static const char * const names[] = {
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "link", "meta", "base", "title", "head", "form", "input", "button",
+    "select", "textarea", "svg", "math",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (is_element (node, names[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+unsafe_url (const char *value)
+{
+  g_autofree char *squeezed = g_strdup (value);
+  char *w = squeezed;
+
+  /* "java\tscript:" is javascript: to a browser. */
+  for (const char *r = value; *r != '\0'; r++)
+    if (!g_ascii_isspace (*r) && (guchar) *r >= 0x20)
+      *w++ = g_ascii_tolower (*r);
+  *w = '\0';
+  return g_str_has_prefix (squeezed, "javascript:") || g_str_has_prefix (squeezed, "vbscript:") ||
+         (g_str_has_prefix (squeezed, "data:") && !g_str_has_prefix (squeezed, "data:image/"));
+}
+
+static void
+clean_attributes (xmlNodePtr node)
+{
+  xmlAttrPtr attribute = node->properties;
+
+  while (attribute != NULL)
+    {
+      xmlAttrPtr next = attribute->next;
+      const char *name = (const char *) attribute->name;
+      gboolean drop = g_ascii_strncasecmp (name, "on", 2) == 0 || g_ascii_strcasecmp (name, "srcdoc") == 0 ||
+                      g_ascii_strcasecmp (name, "formaction") == 0;
+
+      if (!drop && (g_ascii_strcasecmp (name, "href") == 0 || g_ascii_strcasecmp (name, "src") == 0 ||
+                    g_ascii_strcasecmp (name, "action") == 0 || g_ascii_strcasecmp (name, "xlink:href") == 0))
+        {
+          g_autofree char *value = attr (node, name);
+
+          drop = value != NULL && unsafe_url (value);
+        }
+      if (drop)
+        xmlRemoveProp (attribute);
+      attribute = next;
+    }
+}
+
+gboolean
+gloss_import_html_article (const char  *html,
+                           char       **clean_html,
+                           char       **text)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autofree char *wrapped = NULL;
+  xmlNodePtr body;
+  xmlNodePtr node;
+  xmlOutputBufferPtr output;
+  g_autoptr(GString) serialized = g_string_new (NULL);
+  g_autoptr(GString) content = g_string_new (NULL);
+
+  *clean_html = NULL;
+  *text = NULL;
+  if (html == NULL)
+    return FALSE;
+
+  /* The fragment as the body's content, as the reader shows it: text at
+   * its start stays where it is. CR LF as the HTML5 parser reads them. */
+  {
+    g_autoptr(GString) normal = g_string_new ("<!DOCTYPE html><html><head></head><body>");
+
+    for (const char *p = html; *p != '\0'; p++)
+      {
+        if (*p == '\r')
+          {
+            g_string_append_c (normal, '\n');
+            if (p[1] == '\n')
+              p++;
+          }
+        else
+          g_string_append_c (normal, *p);
+      }
+    g_string_append (normal, "</body></html>");
+    wrapped = g_string_free (g_steal_pointer (&normal), FALSE);
+  }
+
+  doc = read_html (wrapped, strlen (wrapped));
+  if (doc == NULL || (body = find_body (doc)) == NULL)
+    return FALSE;
+
+  /* Nothing that runs, loads a frame or posts a form. */
+  node = body->children;
+  while (node != NULL)
+    {
+      if (node->type == XML_COMMENT_NODE || node->type == XML_PI_NODE || unsafe_element (node))
+        {
+          xmlNodePtr next = next_node (node, body, FALSE);
+
+          xmlUnlinkNode (node);
+          xmlFreeNode (node);
+          node = next;
+          continue;
+        }
+      if (node->type == XML_ELEMENT_NODE)
+        clean_attributes (node);
+      node = next_node (node, body, TRUE);
+    }
+
+  output = xmlAllocOutputBuffer (NULL);
+  for (node = body->children; node != NULL; node = node->next)
+    htmlNodeDumpFormatOutput (output, doc, node, "UTF-8", 0);
+  xmlOutputBufferFlush (output);
+  g_string_append_len (serialized, (const char *) xmlOutputBufferGetContent (output),
+                       xmlOutputBufferGetSize (output));
+  xmlOutputBufferClose (output);
+
+  append_text_content (content, body);
+  if (!g_utf8_validate (serialized->str, serialized->len, NULL) ||
+      !g_utf8_validate (content->str, content->len, NULL))
+    return FALSE;
+
+  {
+    gboolean has_text = FALSE;
+
+    for (const char *p = content->str; *p != '\0' && !has_text; p++)
+      has_text = !g_ascii_isspace (*p);
+    if (!has_text)
+      return FALSE;
+  }
+
+  *clean_html = g_string_free (g_steal_pointer (&serialized), FALSE);
+  *text = g_string_free (g_steal_pointer (&content), FALSE);
+  return TRUE;
+}
+
+char *
+gloss_import_html_text (const char *html)
+{
+  g_autofree char *clean = NULL;
+  char *text = NULL;
+
+  if (!gloss_import_html_article (html, &clean, &text))
+    return g_strdup ("");
+  return text;
+}
+
+/* --- Pocket's ril_export.html and bookmark files ------------------------- */
+
+/* The folder a bookmark list belongs to: the <H3> just before its <DL>,
+ * or the one in the <DT> that holds it. */
+static xmlNodePtr
+folder_heading (xmlNodePtr dl)
+{
+  for (xmlNodePtr prev = dl->prev; prev != NULL; prev = prev->prev)
+    {
+      if (is_element (prev, "h3"))
+        return prev;
+      /* libxml2 closes the <DT> before a <DL>: the heading is inside it. */
+      if (is_element (prev, "dt"))
+        {
+          for (xmlNodePtr child = prev->children; child != NULL; child = child->next)
+            if (is_element (child, "h3"))
+              return child;
+          break;
+        }
+      if (prev->type == XML_ELEMENT_NODE && !is_element (prev, "p") && !is_element (prev, "dd"))
+        break;
+    }
+  if (is_element (dl->parent, "dt"))
+    for (xmlNodePtr child = dl->parent->children; child != NULL; child = child->next)
+      if (is_element (child, "h3"))
+        return child;
+  return NULL;
+}
+
+static gboolean
+is_system_folder (xmlNodePtr h3)
+{
+  return xmlHasProp (h3, (const xmlChar *) "personal_toolbar_folder") != NULL ||
+         xmlHasProp (h3, (const xmlChar *) "unfiled_bookmarks_folder") != NULL;
+}
+
+/* The description a bookmark file gives in the <DD> after its <DT>. */
+static char *
+bookmark_description (xmlNodePtr a)
+{
+  xmlNodePtr dt = a->parent;
+
+  for (xmlNodePtr n = a->next; n != NULL; n = n->next)
+    if (is_element (n, "dd"))
+      return text_content (n);
+  if (!is_element (dt, "dt"))
+    return NULL;
+  for (xmlNodePtr n = dt->next; n != NULL; n = n->next)
+    {
+      if (is_element (n, "dd"))
+        return text_content (n);
+      if (n->type == XML_ELEMENT_NODE)
+        break;
+    }
+  return NULL;
+}
+
+static void
+keep_attribute (GlossImportPage *page,
+                xmlNodePtr       a,
+                const char      *name)
+{
+  g_autofree char *value = attr (a, name);
+  JsonObject *import;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  import = gloss_import_page_get_import (page);
+  if (!json_object_has_member (import, name))
+    {
+      g_autofree char *clean = gloss_import_clean_text (value);
+
+      json_object_set_string_member (import, name, clean);
+    }
+}
+
+static void
+read_link (GlossImportPlan *plan,
+           xmlNodePtr       a,
+           const char      *section,
+           gboolean         pocket,
+           guint            index)
+{
+  g_autofree char *href = attr (a, "href");
+  g_autofree char *url = gloss_import_normalize_url (href);
+  g_autofree char *title = text_content (a);
+  g_autofree char *tags = attr (a, "tags");
+  g_autofree char *description = NULL;
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  GlossImportPage *page;
+
+  if (href == NULL)
+    return;  /* an anchor, not a link */
+  if (url == NULL || !gloss_import_is_web_url (url))
+    {
+      g_autofree char *clean = gloss_import_clean_text (g_strstrip (title));
+      g_autofree char *where = gloss_import_clean_text (href);
+
+      /* place: and javascript: bookmarks are not pages. */
+      gloss_import_plan_reject (plan, _("Link %u (“%s”): “%s” is not a web page"), index, clean, where);
+      return;
+    }
+
+  page = gloss_import_plan_page (plan, url);
+  g_strstrip (title);
+  if (title[0] != '\0' && g_strcmp0 (title, href) != 0)
+    gloss_import_set_if_unset (&page->title, title);
+
+  if (tags != NULL)
+    {
+      g_auto(GStrv) each = g_strsplit (tags, ",", -1);
+
+      for (guint i = 0; each[i] != NULL; i++)
+        gloss_import_page_add_tag (page, each[i]);
+    }
+
+  {
+    g_autofree char *added = attr (a, pocket ? "time_added" : "add_date");
+
+    if (added == NULL)
+      added = attr (a, pocket ? "add_date" : "time_added");
+    gloss_import_page_set_created (page, added);
+  }
+
+  if (pocket)
+    {
+      JsonObject *import = gloss_import_page_get_import (page);
+
+      keep_attribute (page, a, "time_added");
+      if (section != NULL && !json_object_has_member (import, "status"))
+        {
+          g_autofree char *lower = g_utf8_strdown (section, -1);
+
+          /* "Unread" and "Read Archive", as the CSV says "unread" and "archive". */
+          json_object_set_string_member (import, "status",
+                                         strstr (lower, "archive") != NULL ? "archive" :
+                                         strstr (lower, "unread") != NULL ? "unread" : lower);
+        }
+      return;
+    }
+
+  for (xmlNodePtr n = a->parent; n != NULL; n = n->parent)
+    if (is_element (n, "dl"))
+      {
+        xmlNodePtr h3 = folder_heading (n);
+
+        if (h3 != NULL)
+          {
+            g_autofree char *name = text_content (h3);
+
+            g_strstrip (name);
+            if (name[0] != '\0')
+              {
+                g_ptr_array_insert (folders, 0, g_steal_pointer (&name));
+                if (!is_system_folder (h3))
+                  gloss_import_page_add_tag (page, g_ptr_array_index (folders, 0));
+              }
+          }
+      }
+  if (folders->len > 0)
+    {
+      JsonObject *import = gloss_import_page_get_import (page);
+
+      g_ptr_array_add (folders, NULL);
+      if (!json_object_has_member (import, "folder"))
+        {
+          g_autofree char *path = g_strjoinv ("/", (char **) folders->pdata);
+          g_autofree char *clean = gloss_import_clean_text (path);
+
+          json_object_set_string_member (import, "folder", clean);
+        }
+    }
+
+  description = bookmark_description (a);
+  if (description != NULL)
+    {
+      g_strstrip (description);
+      gloss_import_set_if_unset (&page->excerpt, description);
+    }
+  keep_attribute (page, a, "add_date");
+  keep_attribute (page, a, "last_modified");
+  keep_attribute (page, a, "private");
+  keep_attribute (page, a, "toread");
+  keep_attribute (page, a, "shortcuturl");
+}
+
+GlossImportPlan *
+gloss_import_parse_html (const char  *text,
+                         gsize        length,
+                         const char  *name,
+                         GError     **error)
+{
+  g_autoptr(GlossImportPlan) plan = NULL;
+  g_autoptr(xmlDoc) doc = read_html (text, length);
+  g_autofree char *section = NULL;
+  xmlNodePtr root;
+  gboolean pocket = FALSE;
+  gboolean netscape = FALSE;
+  guint links = 0;
+
+  if (doc == NULL || (root = xmlDocGetRootElement (doc)) == NULL)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
+                   _("“%s” is damaged: it could not be read as HTML"), name);
+      return NULL;
+    }
+
+  /* Pocket heads its lists "Unread" and "Read Archive" and dates links
+   * with time_added; a bookmark file says NETSCAPE-Bookmark-file-1 and
+   * dates them with ADD_DATE. */
+  netscape = doc->intSubset != NULL && doc->intSubset->name != NULL &&
+             g_ascii_strncasecmp ((const char *) doc->intSubset->name, "netscape", 8) == 0;
+  for (xmlNodePtr node = root; node != NULL && !pocket; node = next_node (node, root, TRUE))
+    if (is_element (node, "a") && xmlHasProp (node, (const xmlChar *) "time_added") != NULL)
+      pocket = TRUE;
+    else if (is_element (node, "title"))
+      {
+        g_autofree char *title = text_content (node);
+
+        pocket = strstr (title, "Pocket") != NULL && !netscape;
+      }
+
+  plan = gloss_import_plan_new (pocket ? GLOSS_IMPORT_FORMAT_POCKET : GLOSS_IMPORT_FORMAT_BOOKMARKS);
+  plan->found = g_strdup (pocket ? _("Pocket HTML export") : _("bookmarks HTML file"));
+
+  for (xmlNodePtr node = root; node != NULL; node = next_node (node, root, TRUE))
+    {
+      if (is_element (node, "h1") || is_element (node, "h2"))
+        {
+          g_free (section);
+          section = text_content (node);
+        }
+      else if (is_element (node, "a"))
+        read_link (plan, node, section, pocket, ++links);
+    }
+
+  if (links == 0)
+    {
+      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
+                   _("“%s” is HTML, but holds no links. Gloss reads: %s"),
+                   name, gloss_import_get_expected_formats ());
+      return NULL;
+    }
+  return g_steal_pointer (&plan);
+}
