@@ -307,6 +307,33 @@ test_missing_library (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* FORMAT.md: a clip with neither article file is not clipped yet, which
+ * is a state, not damage: --verify says so and is content. */
+static void
+test_verify_not_clipped_yet (void)
+{
+  g_autofree char *path = make_good_library ("pending");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autofree char *pending = g_build_filename (path, "clips", "pending", NULL);
+  g_autofree char *quote = annotation_json ("q1", "imported words", 120, 134);
+
+  write_clip (path, "pending", "Pending", quote);
+  {
+    g_autofree char *html = g_build_filename (pending, "article.html", NULL);
+    g_autofree char *text = g_build_filename (pending, "article.txt", NULL);
+    g_unlink (html);
+    g_unlink (text);
+  }
+
+  g_assert_cmpint (gloss_cli_verify (folder, out, err), ==, 0);
+  g_test_message ("%s", out->str);
+  g_assert_nonnull (strstr (out->str, "  clips/pending: not clipped yet: its 1 annotation will be anchored when the page is clipped"));
+  g_assert_null (strstr (out->str, "is missing"));
+  g_assert_nonnull (strstr (out->str, "All is well."));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -316,6 +343,7 @@ main (int    argc,
   g_test_add_func ("/cli/list", test_list);
   g_test_add_func ("/cli/verify-clean", test_verify_clean);
   g_test_add_func ("/cli/verify-problems", test_verify_problems);
+  g_test_add_func ("/cli/verify-not-clipped-yet", test_verify_not_clipped_yet);
   g_test_add_func ("/cli/never-writes", test_never_writes);
   g_test_add_func ("/cli/missing-library", test_missing_library);
 

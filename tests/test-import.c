@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include "gloss-cli-export.h"
@@ -950,6 +952,48 @@ test_article_text (void)
     }
 }
 
+/* An import file is untrusted: a `state.cached` file: address in it (as
+ * Gloss's own JSON-LD export writes) never makes the import read a file
+ * of this computer into the library. */
+static void
+test_cached_never_read (void)
+{
+  g_autofree char *outside = g_dir_make_tmp ("gloss-outside-XXXXXX", NULL);
+  g_autofree char *html_path = g_build_filename (outside, "article.html", NULL);
+  g_autofree char *text_path = g_build_filename (outside, "article.txt", NULL);
+  g_autofree char *html_uri = g_filename_to_uri (html_path, NULL, NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossImportPlan) plan = NULL;
+  g_autoptr(GlossLibrary) library = gloss_test_library_new ("lib-cached");
+  g_autoptr(GlossImportSummary) summary = NULL;
+  GlossClip *clip;
+  g_autofree char *article = NULL;
+
+  g_assert_true (g_file_set_contents (html_path, "<p>secret ssh key</p>", -1, NULL));
+  g_assert_true (g_file_set_contents (text_path, "secret ssh key", -1, NULL));
+  json = g_strdup_printf ("{\"type\": \"Annotation\", \"target\": {\"source\": \"https://example.org/cached\","
+                          " \"state\": {\"type\": \"TimeState\", \"cached\": \"%s\"},"
+                          " \"selector\": [{\"type\": \"TextQuoteSelector\", \"exact\": \"secret\"}]}}",
+                          html_uri);
+
+  plan = gloss_import_parse (json, strlen (json), "cached.jsonld", &error);
+  g_assert_no_error (error);
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_CREATE_PLACEHOLDERS, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->clips_added, ==, 1);
+
+  clip = gloss_library_find_by_url (library, "https://example.org/cached");
+  g_assert_nonnull (clip);
+  g_assert_true (gloss_import_clip_is_pending (clip));
+  article = gloss_clip_load_article_text (clip, NULL);
+  g_assert_null (article);
+
+  g_unlink (html_path);
+  g_unlink (text_path);
+  g_rmdir (outside);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -982,6 +1026,7 @@ main (int   argc,
   g_test_add_func ("/import/w3c-tagging", test_w3c_tagging);
   g_test_add_func ("/import/cli-partial", test_cli_partial);
   g_test_add_func ("/import/article-text", test_article_text);
+  g_test_add_func ("/import/cached-never-read", test_cached_never_read);
 
   return g_test_run ();
 }

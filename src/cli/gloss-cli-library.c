@@ -272,6 +272,16 @@ shorten (const char *text,
   }
 }
 
+/* Whether @name is in @folder, as anything (a link is not followed). */
+static gboolean
+child_exists (GFile      *folder,
+              const char *name)
+{
+  g_autoptr(GFile) child = g_file_get_child (folder, name);
+
+  return g_file_query_file_type (child, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) != G_FILE_TYPE_UNKNOWN;
+}
+
 /* TRUE when the file is there and valid UTF-8. */
 static gboolean
 check_text_file (Check      *check,
@@ -656,6 +666,25 @@ check_one (GFile *clips_folder,
               /* Translators: %lld is the format number in clip.json. */
               _("written by a newer Gloss (format %lld): shown read-only, not checked further"),
               (long long) gloss_clip_get_format (clip));
+      return;
+    }
+
+  /* FORMAT.md: with neither article file the page is saved but not
+   * clipped yet (an imported reading list, a clip that failed); its
+   * annotations keep their selectors until it is clipped. */
+  if (!child_exists (folder, "article.html") && !child_exists (folder, "article.txt"))
+    {
+      guint n = gloss_clip_get_n_annotations (clip);
+
+      if (n > 0)
+        report (check, FALSE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "not clipped yet: its %u annotation will be anchored when the page is clipped (gloss --clip-pending)",
+                             "not clipped yet: its %u annotations will be anchored when the page is clipped (gloss --clip-pending)",
+                             n),
+                n);
+      else
+        report (check, FALSE, _("not clipped yet (gloss --clip-pending clips it)"));
       return;
     }
 

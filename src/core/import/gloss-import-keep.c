@@ -414,42 +414,6 @@ anchor_all (GlossClip          *clip,
   gloss_clip_sort_annotations (clip);
 }
 
-/* A saved article.html named by an import is read only up to this. */
-#define MAX_CACHED_BYTES (64 * 1024 * 1024)
-
-/* The article a Gloss export named as the saved copy, when it is still on
- * this computer: its own article.html and article.txt, exactly. */
-static gboolean
-read_cached_article (GlossImportPage  *page,
-                     char            **html,
-                     char            **text)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *text_path = NULL;
-  gsize html_len = 0, text_len = 0;
-
-  if (page->cached == NULL || (path = g_filename_from_uri (page->cached, NULL, NULL)) == NULL)
-    return FALSE;
-  base = g_path_get_basename (path);
-  if (!g_str_equal (base, "article.html"))
-    return FALSE;
-  dir = g_path_get_dirname (path);
-  text_path = g_build_filename (dir, "article.txt", NULL);
-  if (!g_file_get_contents (path, html, &html_len, NULL))
-    return FALSE;
-  if (html_len > MAX_CACHED_BYTES || !g_utf8_validate (*html, html_len, NULL) ||
-      !g_file_get_contents (text_path, text, &text_len, NULL) ||
-      text_len > MAX_CACHED_BYTES || !g_utf8_validate (*text, text_len, NULL))
-    {
-      g_clear_pointer (html, g_free);
-      g_clear_pointer (text, g_free);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* --- new clips gathered, then written --------------------------------------- */
 
 /* New clips are gathered and written in a batch, by clip writers on
@@ -588,9 +552,10 @@ gloss_import_keep_page (GlossLibrary        *library,
     }
 
   /* The article the export carries, made safe and given its text. */
-  if (read_cached_article (page, &html, &article))
-    ;
-  else if (page->article_html != NULL && !gloss_import_html_article (page->article_html, &html, &article))
+  /* Only an article the file itself carries: a `state.cached` path in an
+   * export names a file on the exporting computer, and an import file is
+   * untrusted, so it never makes Gloss read a local file. */
+  if (page->article_html != NULL && !gloss_import_html_article (page->article_html, &html, &article))
     gloss_import_plan_warn (plan, _("The saved article of %s holds no text and was left out"), page->url);
 
   if (existing == NULL)

@@ -80,7 +80,6 @@ import_page_free (GlossImportPage *page)
   g_free (page->note);
   g_ptr_array_unref (page->tags);
   g_ptr_array_unref (page->annotations);
-  g_free (page->cached);
   g_free (page->created);
   g_clear_pointer (&page->import, json_object_unref);
   g_free (page->article_html);

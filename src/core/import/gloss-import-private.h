@@ -47,7 +47,6 @@ typedef struct
   char      *note;         /* "" when none */
   GPtrArray *tags;         /* char * */
   GPtrArray *annotations;  /* GlossImportAnnotation */
-  char      *cached;       /* a file: URI of a saved article.html, or NULL */
   char      *created;      /* when it was saved there, RFC 3339 UTC, or NULL */
   JsonObject *import;      /* what the format has no field for, or NULL */
   char      *article_html; /* the article the export carries, or NULL */

@@ -73,7 +73,6 @@ read_w3c_annotation (GlossImportPlan *plan,
   g_autofree char *url = NULL;
   g_autofree char *clip_id = NULL;
   g_autofree char *annotation_id = NULL;
-  JsonObject *target = NULL;
   JsonObject *quote = NULL;
   JsonObject *position = NULL;
   JsonNode *selectors = NULL;
@@ -105,7 +104,6 @@ read_w3c_annotation (GlossImportPlan *plan,
           source = gloss_import_member_string (t, "source");
           if (source == NULL)
             source = gloss_import_member_string (t, "id");
-          target = t;
           quote = q;
           position = p;
           selectors = json_object_get_member (t, "selector");
@@ -126,13 +124,6 @@ read_w3c_annotation (GlossImportPlan *plan,
   page = gloss_import_plan_page (plan, url);
   if (page->clip_id == NULL)
     page->clip_id = g_strdup (clip_id);
-
-  if (target != NULL && page->cached == NULL)
-    {
-      const char *cached = gloss_import_member_string (gloss_import_member_object (target, "state"), "cached");
-      if (cached != NULL && g_str_has_prefix (cached, "file:"))
-        page->cached = g_strdup (cached);
-    }
 
   tagging = gloss_import_has_motivation (object, "tagging");
   body_value = gloss_import_member_string (object, "bodyValue");
