@@ -531,7 +531,8 @@ test_save_job_during_write (Fixture       *fixture,
   g_assert_true (gloss_clip_save_job_run (job, &error));
   g_assert_no_error (error);
   g_assert_true (gloss_clip_save_job_get_merged (job));
-  gloss_clip_save_job_apply (fixture->clip, job);
+  g_assert_true (gloss_clip_save_job_apply (fixture->clip, job, &error));
+  g_assert_no_error (error);
 
   g_assert_true (disk_has (fixture, theirs));
   g_assert_false (disk_has (fixture, gloss_annotation_get_id (during)));
@@ -545,7 +546,8 @@ test_save_job_during_write (Fixture       *fixture,
   g_assert_true (gloss_clip_save_job_run (job, &error));
   g_assert_no_error (error);
   g_assert_false (gloss_clip_save_job_get_merged (job));
-  gloss_clip_save_job_apply (fixture->clip, job);
+  g_assert_true (gloss_clip_save_job_apply (fixture->clip, job, &error));
+  g_assert_no_error (error);
   g_assert_true (disk_has (fixture, theirs));
   g_assert_true (disk_has (fixture, gloss_annotation_get_id (during)));
   g_assert_cmpuint (disk_count (fixture), ==, 2);

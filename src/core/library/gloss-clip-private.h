@@ -70,8 +70,11 @@ gboolean          gloss_clip_save_job_run   (GlossClipSaveJob   *job,
                                              GError            **error);
 /* TRUE when the run folded in another writer's changes. */
 gboolean          gloss_clip_save_job_get_merged (GlossClipSaveJob *job);
-void              gloss_clip_save_job_apply (GlossClip          *self,
-                                             GlossClipSaveJob   *job);
+/* FALSE with @error when clip.json was written but what another writer
+ * saved could not be folded into the clip in memory. */
+gboolean          gloss_clip_save_job_apply (GlossClip          *self,
+                                             GlossClipSaveJob   *job,
+                                             GError            **error);
 void              gloss_clip_save_job_free  (GlossClipSaveJob   *job);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossClipSaveJob, gloss_clip_save_job_free)

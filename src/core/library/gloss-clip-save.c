@@ -754,18 +754,21 @@ remember_lost (GlossClip  *self,
                self->id, error->message);
 }
 
-void
-gloss_clip_save_job_apply (GlossClip        *self,
-                           GlossClipSaveJob *job)
+gboolean
+gloss_clip_save_job_apply (GlossClip         *self,
+                           GlossClipSaveJob  *job,
+                           GError           **error)
 {
-  g_return_if_fail (GLOSS_IS_CLIP (self));
-  g_return_if_fail (job != NULL);
+  gboolean ret = TRUE;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
+  g_return_val_if_fail (job != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (job->merged && job->written != NULL)
     {
       g_autoptr(JsonObject) merged = NULL;
       g_autoptr(JsonObject) lost = NULL;
-      g_autoptr(GError) error = NULL;
       JsonObject *ours = gloss_clip_to_json (self);
 
       /* Three ways again, here: against what was sent, the file (ours
@@ -773,8 +776,8 @@ gloss_clip_save_job_apply (GlossClip        *self,
        * changes made while the file was written included, is "ours". */
       if (ours != NULL)
         merged = gloss_merge_clips3 (job->sent, ours, job->written, &lost);
-      if (merged != NULL && !update_from_merged (self, merged, &error))
-        g_warning ("%s", error->message);
+      if (merged != NULL && !update_from_merged (self, merged, error))
+        ret = FALSE;
 
       /* Texts the worker's merge (ours lost to the other writer's) or this
        * one set aside, for the panel's notice. */
@@ -782,17 +785,19 @@ gloss_clip_save_job_apply (GlossClip        *self,
       remember_lost (self, lost);
     }
 
-  if (job->written == NULL)
+  if (job->written == NULL || !ret)
     {
-      /* Not read back: the next save merges with the file again. */
+      /* Not read back, or not folded in: the next save merges with the
+       * file again. */
       self->file_hash = 0;
-      return;
+      return ret;
     }
 
   /* What the disk holds now is the base of the next merge. */
   self->file_hash = job->written_hash;
   g_clear_pointer (&self->base, json_object_unref);
   self->base = g_steal_pointer (&job->written);
+  return TRUE;
 }
 
 static gboolean

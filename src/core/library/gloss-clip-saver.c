@@ -132,7 +132,12 @@ write_finished (GlossClipSaver *self,
       return;
     }
 
-  gloss_clip_save_job_apply (self->clip, write->job);
+  if (!gloss_clip_save_job_apply (self->clip, write->job, &write->error))
+    {
+      /* Our changes are on disk; the other writer's are not in memory:
+       * said, and merged again with the next save. */
+      report (self, write->error);
+    }
 
   if (self->library != NULL)
     {
