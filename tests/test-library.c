@@ -1423,6 +1423,29 @@ test_merge_on_save_removed (void)
   g_assert_null (gloss_clip_find_annotation (gloss_library_lookup (check, id), a1_id));
 }
 
+/* Clips are found again by the one rule for "the same page" (gloss-url.c),
+ * as the clipper's duplicate check and imports look for them. */
+static void
+test_find_by_url (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("find-by-url");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://Example.org/story/?id=7&utm_source=mail#top", "Story");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_true (gloss_library_add (library, clip, "<p>Text</p>", "Text", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_library_find_by_url (library, "https://Example.org/story/?id=7&utm_source=mail#top") == clip);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/story?id=7") == clip);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org:443/story/?fbclid=x&id=7#comments") == clip);
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/story?id=8"));
+  g_assert_null (gloss_library_find_by_url (library, "http://example.org/story?id=7"));
+  g_assert_null (gloss_library_find_by_url (library, "not an address"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1444,6 +1467,7 @@ main (int    argc,
   g_test_add_func ("/library/load-async", test_load_async);
   g_test_add_func ("/library/empty", test_empty_library);
   g_test_add_func ("/library/add-save-delete-restore", test_add_save_delete_restore);
+  g_test_add_func ("/library/find-by-url", test_find_by_url);
   g_test_add_func ("/library/own-trash", test_own_trash);
   g_test_add_func ("/library/damaged-never-written", test_damaged_never_written);
   g_test_add_func ("/library/resolve-folder", test_resolve_folder);

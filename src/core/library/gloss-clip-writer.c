@@ -24,6 +24,7 @@
 #include "gloss-clip-anchor.h"
 #include "gloss-clip-private.h"
 #include "gloss-clip-writer.h"
+#include "gloss-url.h"
 #include "gloss-error.h"
 #include "gloss-fs.h"
 #include "gloss-id.h"
@@ -666,12 +667,12 @@ commit_new (GlossClipWriter  *self,
    * the library was read too, and write before letting go. */
   if (self->unique_url)
     {
+      g_autofree char *match = gloss_url_match_key (gloss_clip_get_url (self->clip));
       g_autofree char *key = NULL;
       GlossClip *existing;
 
-      key = g_strconcat ("url:", gloss_clip_get_url (self->clip), NULL);
-      if (strchr (key, '#') != NULL)
-        *strchr (key, '#') = '\0';
+      /* Two spellings of one page take the same lock. */
+      key = g_strconcat ("url:", match != NULL ? match : gloss_clip_get_url (self->clip), NULL);
       url_lock = gloss_lock_acquire (library, key);
 
       _gloss_library_add_new_from_disk (self->library);

@@ -21,6 +21,7 @@
 #include "gloss-error.h"
 #include "gloss-id.h"
 #include "gloss-library.h"
+#include "gloss-url.h"
 #include "gloss-library-private.h"
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (GlossLibrary, gloss_library, G_TYPE_OBJECT,
@@ -241,31 +242,38 @@ gloss_library_lookup (GlossLibrary *self,
   return g_hash_table_lookup (self->by_id, clip_id);
 }
 
-static gsize
-url_length_without_fragment (const char *url)
-{
-  const char *hash = strchr (url, '#');
-
-  return hash ? (gsize) (hash - url) : strlen (url);
-}
-
+/* FORMAT.md's clips are found by the one rule for "the same page"
+ * (gloss-url.c): an address as the clip was saved matches first, cheaply;
+ * only when none does is every clip's address reduced to its key. */
 GlossClip *
 gloss_library_find_by_url (GlossLibrary *self,
                            const char   *url)
 {
-  gsize len;
+  g_autofree char *key = NULL;
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (url != NULL, NULL);
 
-  len = url_length_without_fragment (url);
   for (guint i = 0; i < self->clips->len; i++)
     {
       GlossClip *clip = self->clips->pdata[i];
-      const char *other = gloss_clip_get_url (clip);
 
-      if (gloss_clip_get_damage (clip) == NULL && other != NULL &&
-          url_length_without_fragment (other) == len && strncmp (url, other, len) == 0)
+      if (gloss_clip_get_damage (clip) == NULL && g_strcmp0 (gloss_clip_get_url (clip), url) == 0)
+        return clip;
+    }
+
+  if ((key = gloss_url_match_key (url)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->clips->len; i++)
+    {
+      GlossClip *clip = self->clips->pdata[i];
+      g_autofree char *other = NULL;
+
+      if (gloss_clip_get_damage (clip) != NULL || gloss_clip_get_url (clip) == NULL)
+        continue;
+      other = gloss_url_match_key (gloss_clip_get_url (clip));
+      if (other != NULL && g_str_equal (key, other))
         return clip;
     }
 
