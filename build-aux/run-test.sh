@@ -9,6 +9,12 @@
 set -e
 
 if [ -z "$DISPLAY" ] && [ -z "$WAYLAND_DISPLAY" ]; then
+  # A headless server has no GPU, and Mesa's software driver crashes now
+  # and then in WebKit's threaded compositor (swrast_dri.so in the kernel
+  # log; the web process dies and a test waits for an answer that never
+  # comes). Nothing needs compositing on a screen nobody sees; the app
+  # does the same when it starts its own headless server for --clip.
+  export WEBKIT_DISABLE_COMPOSITING_MODE=1
   exec xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
     dbus-run-session -- "$@"
 fi
