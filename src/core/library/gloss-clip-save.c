@@ -280,24 +280,23 @@ same_annotation (GlossAnnotation *a,
 
 /* The library folder of a clip folder: <library>/clips/<id>. */
 static char *library_path_of (GFile *folder);
+static gboolean update_from_merged (GlossClip   *self,
+                                    JsonObject  *merged,
+                                    GError     **error);
 
 gboolean
 gloss_clip_merge_from_disk (GlossClip  *self,
                             GError    **error)
 {
   g_autofree char *path = NULL;
-  g_autofree char *merged_data = NULL;
   g_autoptr(GlossClipFile) file = NULL;
-  g_autoptr(GlossClipFile) merged_file = NULL;
   g_autoptr(GlossClip) theirs = NULL;
-  g_autoptr(GlossClip) merged_clip = NULL;
   g_autoptr(JsonObject) theirs_root = NULL;
   g_autoptr(JsonObject) merged = NULL;
   g_autoptr(JsonObject) lost = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *ours_root;
   guint64 theirs_hash;
-  gsize merged_length;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
 
@@ -353,34 +352,8 @@ gloss_clip_merge_from_disk (GlossClip  *self,
       return TRUE;
     }
 
-  merged_data = gloss_merge_to_data (merged, &merged_length);
-  merged_file = gloss_clip_file_parse (self->id, merged_data, merged_length, &local_error);
-  if (merged_file != NULL)
-    merged_clip = _gloss_clip_new_from_file (self->folder, merged_file, GLOSS_CLIP_LOAD_FULL, &local_error);
-  if (merged_clip == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("The clip %s could not be merged with the version saved meanwhile: %s"),
-                   self->id, local_error->message);
-      return FALSE;
-    }
-
-  /* An annotation the merge left as ours stays the same object. */
-  if (self->annotations != NULL)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (merged_clip->annotations));
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(GlossAnnotation) m = g_list_model_get_item (G_LIST_MODEL (merged_clip->annotations), i);
-          GlossAnnotation *mine = gloss_clip_find_annotation (self, gloss_annotation_get_id (m));
-
-          if (mine != NULL && same_annotation (mine, m))
-            g_list_store_splice (merged_clip->annotations, i, 1, (gpointer *) &mine, 1);
-        }
-    }
-
-  gloss_clip_update_from (self, merged_clip);
+  if (!update_from_merged (self, merged, error))
+    return FALSE;
 
   /* Theirs is now the base of what we write. */
   self->file_hash = theirs_hash;
