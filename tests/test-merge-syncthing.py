@@ -117,6 +117,10 @@ class Instance:
             ET.SubElement(folder, 'device', {'id': device_id, 'introducedBy': ''})
         ET.SubElement(folder, 'minDiskFree', {'unit': '%'}).text = '1'
         ET.SubElement(folder, 'maxConflicts').text = '-1'
+        # A pull that fails (a copy the other side has trashed meanwhile,
+        # a pull cut by a pause) is retried after this many seconds,
+        # doubling; Syncthing's default of 60 outlasts a test's waits.
+        ET.SubElement(folder, 'pullerPauseS').text = '1'
         tree.write(path)
 
     def start(self):
