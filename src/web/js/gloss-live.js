@@ -285,8 +285,8 @@
         const parent = p.range.endContainer.parentElement || document.body;
         const style = getComputedStyle (parent);
         const size = parseFloat (style.fontSize) || 16;
-        dot.style.left = (last.right - origin.left + 0.15 * size) + 'px';
-        dot.style.top = (last.top - origin.top + 0.1 * size) + 'px';
+        dot.style.left = (last.right - origin.left + 0.05 * size) + 'px';
+        dot.style.top = (last.top - origin.top) + 'px';
         dot.style.fontSize = size + 'px';
         dot.style.backgroundColor = style.color;
       }
