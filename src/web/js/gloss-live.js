@@ -583,7 +583,9 @@
       document.fonts.ready.then (placeMarkersSoon);
 
     document.addEventListener ('mouseup', event => {
-      if (event.button !== 0 || token === null)
+      /* The page can dispatch events of its own making: only the user's
+       * own clicks open anything. */
+      if (event.button !== 0 || token === null || !event.isTrusted)
         return;
       const x = event.clientX;
       const y = event.clientY;
