@@ -589,6 +589,7 @@ test_changed (Fixture       *fixture,
   assert_mark (marks, story.a, QUOTE_A, "yellow", TRUE);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (marks, story.a), "serial"), ==, serial);
   assert_mark (marks, story.b, "the swift brown water under the ice kept the wheel going", "blue", FALSE);
+  maybe_hold ();
 }
 
 static void
@@ -774,11 +775,24 @@ test_highlight_live (Fixture       *fixture,
 }
 
 static void
+selected_text_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gloss_annotator_get_selected_text_finish (GLOSS_ANNOTATOR (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_clip_needed (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(GlossClip) clip = NULL;
   g_autofree char *result = NULL;
+  g_autofree char *selected = NULL;
   GlossAnnotation *annotation;
 
   g_hash_table_replace (pages, g_strdup ("/live/other.html"), make_page ("The Other Mill", FALSE));
@@ -789,6 +803,10 @@ test_clip_needed (Fixture       *fixture,
   g_assert_cmpstr (result, ==, "undefined");
 
   select_in_page (fixture, "the miller worked", "the clock");
+  /* What the popover shows of the selection, on a page with no clip. */
+  gloss_annotator_get_selected_text_async (fixture->annotator, NULL, selected_text_cb, &selected);
+  gloss_test_wait_until (selected != NULL, 10000);
+  g_assert_cmpstr (selected, ==, "the miller worked by the moon rather than the clock");
   gloss_annotator_highlight_selection (fixture->annotator, GLOSS_COLOR_PINK, TRUE);
   gloss_test_wait_until (fixture->clip_needed == 1, 10000);
   g_assert_cmpuint (fixture->highlighted, ==, 0);

@@ -516,7 +516,10 @@
     const sel = window.getSelection ();
     if (body === null || sel === null || sel.rangeCount === 0)
       return null;
-    if (dirty && token !== null)
+    /* With no clip nothing follows the page: its text is read now. */
+    if (token === null)
+      lastText = extract ();
+    else if (dirty)
       flush ();
     if (sel.isCollapsed && !restoreKept (sel))
       return token === null ? null : markAtCaret (sel);
@@ -666,12 +669,8 @@
     /* What an unclipped page's selection is, to highlight once clipped:
      * the quote and up to 32 code points around it, from the live text. */
     capture: function () {
-      const text = extract ();
-      const wasText = lastText;
-      lastText = text;
       const s = selection ();
-      if (token === null)
-        lastText = wasText;
+      const text = lastText;
       if (s === null || s.mark !== undefined)
         return null;
       const before = cpSlice (text, Math.max (0, s.start - 32), s.start);
