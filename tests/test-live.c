@@ -79,7 +79,11 @@ make_page (const char *title,
   GString *html = g_string_new (NULL);
 
   g_string_append_printf (html,
-                          "<!DOCTYPE html><html><head><meta charset='utf-8'><title>%s</title></head><body>"
+                          "<!DOCTYPE html><html><head><meta charset='utf-8'><title>%s</title>"
+                          /* A page that would hide Gloss's highlights. */
+                          "<style>::highlight(gloss-yellow) { background-color: transparent !important; }"
+                          " ::highlight(gloss-blue) { background: none !important; color: red !important; }"
+                          " html > div { display: none !important; }</style></head><body>"
                           "<nav><a href='/'>Home</a> · <a href='/about'>About</a> · Archive</nav>"
                           "<article id='story'><h1>%s</h1>",
                           title, title);
@@ -487,7 +491,7 @@ set_up_story (Fixture *fixture,
  * screenshot (import -window root) under Xvfb. WebKit's own snapshots do
  * not draw CSS highlights, so a screenshot it must be. */
 static void
-maybe_hold (void)
+maybe_hold (const char *what)
 {
   const char *hold = g_getenv ("GLOSS_TEST_HOLD_MS");
   gint64 until;
@@ -495,7 +499,7 @@ maybe_hold (void)
   if (hold == NULL)
     return;
 
-  g_printerr ("Holding the live page for %s ms\n", hold);
+  g_printerr ("Holding the live page (%s) for %s ms\n", what, hold);
   until = g_get_monotonic_time () + 1000 * g_ascii_strtoll (hold, NULL, 10);
   gloss_test_wait_until (g_get_monotonic_time () > until, 600000);
 }
@@ -508,7 +512,7 @@ test_painted (Fixture       *fixture,
   g_autoptr(JsonObject) marks = NULL;
 
   set_up_story (fixture, &story);
-  maybe_hold ();
+  maybe_hold ("with its clip");
 
   marks = painted_marks (fixture);
   assert_mark (marks, story.a, QUOTE_A, "yellow", TRUE);
@@ -538,6 +542,7 @@ test_painted (Fixture       *fixture,
 
     g_assert_cmpstr (left, ==, "0");
   }
+  maybe_hold ("without its clip");
 }
 
 static void
@@ -589,7 +594,7 @@ test_changed (Fixture       *fixture,
   assert_mark (marks, story.a, QUOTE_A, "yellow", TRUE);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (marks, story.a), "serial"), ==, serial);
   assert_mark (marks, story.b, "the swift brown water under the ice kept the wheel going", "blue", FALSE);
-  maybe_hold ();
+  maybe_hold ("changed");
 }
 
 static void
