@@ -900,7 +900,8 @@ test_clip_needed (Fixture       *fixture,
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
 }
 
-/* A navigation drops a highlight waiting for its clip. */
+/* A navigation, or no clip after all, drops a highlight waiting for its
+ * clip. */
 static void
 test_pending_dropped (Fixture       *fixture,
                       gconstpointer  data)
@@ -916,6 +917,18 @@ test_pending_dropped (Fixture       *fixture,
 
   load_page (fixture, "/live/fourth.html");
   clip = clip_shown_page (fixture);
+  fixture->painted = 0;
+  gloss_annotator_set_live_clip (fixture->annotator, clip);
+  gloss_test_wait_until (fixture->painted > 0, 10000);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+  g_assert_cmpuint (fixture->highlighted, ==, 0);
+
+  /* So does a set_live_clip (NULL): the page could not be clipped. */
+  gloss_annotator_set_live_clip (fixture->annotator, NULL);
+  select_in_page (fixture, "Twice a day", "the mill pond");
+  gloss_annotator_highlight_selection (fixture->annotator, GLOSS_COLOR_BLUE, FALSE);
+  gloss_test_wait_until (fixture->clip_needed == 2, 10000);
+  gloss_annotator_set_live_clip (fixture->annotator, NULL);
   fixture->painted = 0;
   gloss_annotator_set_live_clip (fixture->annotator, clip);
   gloss_test_wait_until (fixture->painted > 0, 10000);
