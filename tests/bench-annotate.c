@@ -342,6 +342,14 @@ main (int   argc,
   GlossReaderView *reader;
 
   gloss_test_init (&argc, &argv);
+  /* The benchmark runs on a headless X server, where GTK's GL renderer is
+   * Mesa's software rasteriser: each frame then blocks the main loop for
+   * 100–300 ms on its threads whatever the app does (measured: the
+   * stalls were all frames, the main thread off the CPU). Drawn with
+   * cairo, a frame costs what it would with a GPU, a few ms, and what is
+   * left is the app's own. GSK_RENDERER=ngl (or gl) measures the other. */
+  if (g_getenv ("GSK_RENDERER") == NULL)
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
   gtk_init ();
   adw_init ();
 
@@ -394,6 +402,7 @@ main (int   argc,
   g_signal_connect (annotator, "painted", G_CALLBACK (painted_cb), NULL);
   gtk_widget_realize (GTK_WIDGET (window));
   watch_frames (GTK_WIDGET (window));
+  g_print ("renderer: %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_signal_connect (annotator, "highlighted", G_CALLBACK (highlighted_cb), NULL);
 
   /* Opening: the first run warms the web process up and is not counted. */
