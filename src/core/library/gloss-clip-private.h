@@ -54,10 +54,13 @@ void       gloss_clip_update_from      (GlossClip          *self,
 /* gloss_clip_save() in three steps, for GlossClipSaver's write on a
  * worker thread, where no object the main thread uses is touched:
  * gloss_clip_save_job_new(), on the main thread, checks that the clip may
- * be written, stamps "modified" (with @touch) and copies out the bytes
- * clip.json is to hold and the merge base; gloss_clip_save_job_run(), on
- * any thread, takes the clip's lock, reads clip.json again, folds in what
- * another writer saved since (on private copies) and writes atomically;
+ * be written, stamps "modified" (with @touch) and takes a snapshot: the
+ * clip's own members as text, a reference to each annotation's frozen
+ * text (gloss_annotation_freeze()) and to the merge base's bytes, so it
+ * costs no serialisation of the annotations; gloss_clip_save_job_run(),
+ * on any thread, puts clip.json's bytes together, takes the clip's lock,
+ * reads clip.json again, folds in what another writer saved since (on
+ * private trees, parsed only then) and writes atomically;
  * gloss_clip_save_job_apply(), back on the main thread after a run that
  * succeeded, folds what the other writer saved into the clip too, keeping
  * changes made to it meanwhile, and records what the disk now holds. */
@@ -139,10 +142,18 @@ struct _GlossClip
   guint        read_only : 1;
 
   /* What the file said when it was last read or written, so that a save
-   * can tell another writer's changes from ours (merge_from_disk()). */
-  /* The whole object, the base of gloss_merge_clips3() (FORMAT.md
-   * "Several machines"); NULL when not read in full. */
-  JsonObject  *base;
+   * can tell another writer's changes from ours (merge_from_disk()): its
+   * bytes, read only when a merge needs the base of gloss_merge_clips3()
+   * (FORMAT.md "Several machines"), and immutable, so that a save on a
+   * worker thread shares them; NULL when not read in full. */
+  GBytes      *base;
+
+  /* Annotation id → annotation of @index_store (the annotations list
+   * it was made for, kept alive): finding one by id is not a walk of
+   * the list. Made when first needed, kept up to date by the list's
+   * items-changed (one added), dropped by any other change. */
+  GListStore  *index_store;
+  GHashTable  *index;
 };
 
 enum {
@@ -190,8 +201,10 @@ GlossClip *_gloss_clip_new_from_file        (GFile               *folder,
  * they are needed. */
 gboolean   _gloss_clip_ensure_full          (GlossClip           *self,
                                              GError             **error);
-/* Remembers what the file holds now as the base of the next merge. */
-void       _gloss_clip_remember_base        (GlossClip           *self);
+/* Remembers what the file holds now (@data) as the base of the next merge. */
+void       _gloss_clip_remember_base        (GlossClip           *self,
+                                             const char          *data,
+                                             gsize                length);
 
 /* gloss-clip-save.c */
 gboolean   _gloss_clip_is_known_member      (const char          *name);
