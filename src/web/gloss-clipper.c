@@ -1021,17 +1021,44 @@ images_timeout_cb (gpointer user_data)
 }
 
 /* Writing the clip: handed to the clip writer in core, which writes the
- * folder in FORMAT.md's order, cleans up after a failure and anchors an
- * update's annotations again. */
+ * folder in FORMAT.md's order on a worker thread, cleans up after a
+ * failure, anchors an update's annotations again and puts the result in
+ * the library back on this thread. */
+
+static void
+clip_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GlossClipWriter *writer = GLOSS_CLIP_WRITER (object);
+  g_autoptr(GTask) task = user_data;
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  GlossClip *clip;
+
+  g_assert (GLOSS_IS_CLIP_WRITER (writer));
+  g_assert (GLOSS_IS_CLIPPER (self));
+
+  clip = gloss_clip_writer_commit_finish (writer, result, &error);
+  if (clip == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->n_orphans = gloss_clip_writer_get_n_orphans (writer);
+  self->stats.save_ms = ms_since (&data->stage_started);
+  emit_progress (self, 1.0, data->update != NULL ? _("Clip updated") : _("Clipped"));
+  g_task_return_pointer (task, g_object_ref (clip), g_object_unref);
+}
 
 static void
 finish_clip (GTask *task)
 {
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
   GlossClipPage page = { 0, };
-  GlossClip *clip;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -1060,17 +1087,8 @@ finish_clip (GTask *task)
   page.text = data->text;
   page.markdown = data->markdown;
 
-  clip = gloss_clip_writer_commit (data->writer, &page, &error);
-  if (clip == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  data->n_orphans = gloss_clip_writer_get_n_orphans (data->writer);
-  self->stats.save_ms = ms_since (&data->stage_started);
-  emit_progress (self, 1.0, data->update != NULL ? _("Clip updated") : _("Clipped"));
-  g_task_return_pointer (task, g_object_ref (clip), g_object_unref);
+  gloss_clip_writer_commit_async (data->writer, &page, g_task_get_cancellable (task),
+                                  clip_written_cb, g_object_ref (task));
 }
 
 static void
