@@ -886,6 +886,8 @@ test_writer_async (void)
   g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/async", "Before");
   g_autoptr(GlossAnnotation) kept = gloss_annotation_new ("three", "two ", " four", 8, 13, GLOSS_COLOR_BLUE);
   g_autoptr(GlossAnnotation) meanwhile = NULL;
+  g_autoptr(GlossAnnotation) theirs = NULL;
+  g_autoptr(GlossClip) other = NULL;
   g_autoptr(GlossClipWriter) writer = NULL;
   g_autoptr(GlossClip) again = NULL;
   g_autoptr(GlossClip) cancelled = gloss_clip_new ("https://example.org/cancelled", "Cancelled");
@@ -909,6 +911,15 @@ test_writer_async (void)
   g_assert_true (gloss_library_lookup (library, gloss_clip_get_id (clip)) == clip);
   g_clear_object (&writer);
 
+  /* Another writer's highlight, which the clip in memory has not seen:
+   * merged in under the clip's lock, anchored with the rest. */
+  other = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  theirs = gloss_annotation_new ("two", "one ", " three", 4, 7, GLOSS_COLOR_PINK);
+  gloss_clip_add_annotation (other, theirs);
+  g_assert_true (gloss_clip_save (other, TRUE, &error));
+  g_assert_no_error (error);
+
   /* An update, and a highlight made before the result is back. */
   writer = gloss_clip_writer_new (library, clip);
   page.title = "After";
@@ -922,7 +933,10 @@ test_writer_async (void)
   g_assert_no_error (error);
 
   g_assert_cmpstr (gloss_clip_get_title (clip), ==, "After");
-  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 3);
+  a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (theirs));
+  g_assert_nonnull (a);
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 6);
   a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (kept));
   g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
   g_assert_cmpuint (gloss_annotation_get_end (a), ==, 16);
@@ -943,11 +957,32 @@ test_writer_async (void)
   g_assert_no_error (error);
   again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 2);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 3);
   a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
   g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (theirs));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 6);
   a = gloss_clip_find_annotation (again, gloss_annotation_get_id (meanwhile));
   g_assert_cmpuint (gloss_annotation_get_start (a), ==, 17);
+  g_clear_object (&writer);
+  g_clear_object (&again);
+
+  /* Left alone while it was written: the clip takes the file as it is. */
+  writer = gloss_clip_writer_new (library, clip);
+  page.title = "Again";
+  page.html = "<p>Now: zero, two, three four</p>";
+  page.text = "Now: zero, two, three four";
+  gloss_clip_writer_commit_async (writer, &page, NULL, commit_done_cb, &error);
+  wait_commit (writer);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Again");
+  a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (meanwhile));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 22);
+  again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 3);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 16);
   g_clear_object (&writer);
 
   /* Cancelled before the worker began: no folder, no clip. */

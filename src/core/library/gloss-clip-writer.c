@@ -831,8 +831,7 @@ typedef struct
    * with the file it was based on; the worker's private copy of it, which
    * it anchors in the new text and writes. */
   GBytes        *sent;
-  guint64        file_hash;
-  JsonObject    *base;
+  GlossClip     *based_on;    /* holds only the clip's merge base */
   GlossClip     *written;
 } Commit;
 
@@ -842,7 +841,7 @@ commit_free (Commit *commit)
   for (guint i = 0; i < G_N_ELEMENTS (commit->strings); i++)
     g_free (commit->strings[i]);
   g_clear_pointer (&commit->sent, g_bytes_unref);
-  g_clear_pointer (&commit->base, json_object_unref);
+  g_clear_object (&commit->based_on);
   g_clear_object (&commit->written);
   g_free (commit);
 }
@@ -866,17 +865,24 @@ commit_take_page (Commit              *commit,
     *fields[i] = commit->strings[i] = g_strdup (*fields[i]);
 }
 
-static JsonObject *
-copy_object (JsonObject *object)
+/* Gives @to the merge base of @from: the file @from was last read from
+ * or written as, and its hash. The one place this file touches a clip's
+ * base. */
+static void
+take_base (GlossClip *to,
+           GlossClip *from)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) copy = NULL;
 
-  if (object == NULL)
-    return NULL;
-  node = json_node_init_object (json_node_alloc (), object);
-  copy = gloss_json_deep_copy (node);
-  return json_object_ref (json_node_get_object (copy));
+  g_clear_pointer (&to->base, json_object_unref);
+  if (from->base != NULL)
+    {
+      node = json_node_init_object (json_node_alloc (), from->base);
+      copy = gloss_json_deep_copy (node);
+      to->base = json_object_ref (json_node_get_object (copy));
+    }
+  to->file_hash = from->file_hash;
 }
 
 static GBytes *
@@ -938,9 +944,7 @@ commit_thread_cb (GTask        *task,
         {
           /* The file the clip was read from is the base of the merge
            * with what another writer saved since. */
-          commit->written->file_hash = commit->file_hash;
-          g_clear_pointer (&commit->written->base, json_object_unref);
-          commit->written->base = g_steal_pointer (&commit->base);
+          take_base (commit->written, commit->based_on);
           apply_page (commit->written, &commit->page);
           folder_fd = gloss_fs_open_folder (self->folder_path, &error);
         }
@@ -1014,9 +1018,7 @@ apply_update (GlossClipWriter *self,
         {
           if (commit->page.text != NULL)
             self->n_orphans = anchor_all (result, commit->page.text);
-          result->file_hash = commit->written->file_hash;
-          g_clear_pointer (&result->base, json_object_unref);
-          result->base = commit->written->base ? json_object_ref (commit->written->base) : NULL;
+          take_base (result, commit->written);
         }
     }
 
@@ -1094,8 +1096,8 @@ gloss_clip_writer_commit_async (GlossClipWriter     *self,
           return;
         }
       commit->sent = clip_bytes (self->clip);
-      commit->file_hash = self->clip->file_hash;
-      commit->base = copy_object (self->clip->base);
+      commit->based_on = g_object_new (GLOSS_TYPE_CLIP, NULL);
+      take_base (commit->based_on, self->clip);
     }
   else
     {
