@@ -32,6 +32,7 @@
 #include "gloss-accessible.h"
 #include "gloss-search-provider.h"
 #include "gloss-uri-handler.h"
+#include "gloss-web-shell.h"
 #include "gloss-window.h"
 
 struct _GlossApplication
@@ -676,10 +677,23 @@ gloss_application_shutdown (GApplication *app)
 {
   GlossApplication *self = GLOSS_APPLICATION (app);
 
+  g_autoptr(GList) windows = NULL;
+
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->load_source, g_source_remove);
 
+  /* Windows still open (the last one closes by itself), and with them
+   * their web views, go before the web engine's state. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+
   G_APPLICATION_CLASS (gloss_application_parent_class)->shutdown (app);
+
+  /* The network sessions, the reader's context and what it serves: once
+   * the last web view has let go of them, their web and network processes
+   * end with them. */
+  gloss_web_shell_shutdown ();
 }
 
 static void

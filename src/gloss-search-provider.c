@@ -28,7 +28,6 @@
 #include "gloss-index.h"
 #include "gloss-library-view.h"
 #include "gloss-reader-pane.h"
-#include "gloss-reader-view.h"
 #include "gloss-search-provider.h"
 #include "gloss-search-result.h"
 #include "gloss-window.h"
@@ -375,16 +374,9 @@ gloss_search_provider_painted_cb (GlossAnnotator *annotator,
   if (target->annotation_id != NULL && gloss_annotator_get_range (annotator, target->annotation_id, NULL, NULL))
     gloss_annotator_scroll_to (annotator, target->annotation_id);
   else if (target->match_offset >= 0)
-    {
-      g_autofree char *script = NULL;
-
-      /* Selected, so that the keyboard can act on it at once. */
-      script = g_strdup_printf ("glossHighlight.select (%d, %d) && "
-                                "window.getSelection ().getRangeAt (0).startContainer.parentElement"
-                                ".scrollIntoView ({ block: 'center' })",
-                                target->match_offset, target->match_offset + target->match_length);
-      gloss_reader_view_run_script (gloss_annotator_get_reader (annotator), script, NULL, NULL, NULL);
-    }
+    /* Selected, so that the keyboard can act on it at once. */
+    gloss_annotator_select_text (annotator, target->match_offset,
+                                 target->match_offset + target->match_length);
 
   /* Disconnecting frees @target. */
   g_signal_handlers_disconnect_by_func (annotator, gloss_search_provider_painted_cb, target);

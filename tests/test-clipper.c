@@ -620,9 +620,15 @@ test_navigate_away (Fixture       *fixture,
   if (clip != NULL)
     {
       g_test_message ("The runaway page clipped as “%s” at %s", gloss_clip_get_title (clip), gloss_clip_get_url (clip));
-      g_assert_true (g_str_equal (gloss_clip_get_title (clip), "Runaway") ||
-                     g_str_equal (gloss_clip_get_title (clip), "The Night the Bridge Held"));
-      g_assert_cmpstr (gloss_clip_get_url (clip), ==, webkit_web_view_get_uri (web_view));
+      /* The page the article came from, whichever it was: the view may
+       * have run on while the clip was written off the main thread. */
+      if (g_str_equal (gloss_clip_get_title (clip), "Runaway"))
+        g_assert_cmpstr (gloss_clip_get_url (clip), ==, runaway);
+      else
+        {
+          g_assert_cmpstr (gloss_clip_get_title (clip), ==, "The Night the Bridge Held");
+          g_assert_cmpstr (gloss_clip_get_url (clip), ==, other);
+        }
     }
   else
     g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT);

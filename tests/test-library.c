@@ -854,6 +854,150 @@ test_writer_update (void)
   g_assert_nonnull (gloss_clip_find_annotation (again, gloss_annotation_get_id (lost)));
 }
 
+static void
+commit_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+  GlossClip *clip = gloss_clip_writer_commit_finish (GLOSS_CLIP_WRITER (object), result, error);
+
+  g_assert_true ((clip != NULL) == (*error == NULL));
+  g_object_set_data (object, "test-done", GINT_TO_POINTER (TRUE));
+}
+
+static void
+wait_commit (GlossClipWriter *writer)
+{
+  while (g_object_get_data (G_OBJECT (writer), "test-done") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The writing on a worker thread: a new clip reaches the library's model
+ * only back on the main thread, an update is anchored there and takes a
+ * change made to the clip while it was written, and a cancel before the
+ * write leaves nothing behind. */
+static void
+test_writer_async (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writer-async");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/async", "Before");
+  g_autoptr(GlossAnnotation) kept = gloss_annotation_new ("three", "two ", " four", 8, 13, GLOSS_COLOR_BLUE);
+  g_autoptr(GlossAnnotation) meanwhile = NULL;
+  g_autoptr(GlossAnnotation) theirs = NULL;
+  g_autoptr(GlossClip) other = NULL;
+  g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GlossClip) again = NULL;
+  g_autoptr(GlossClip) cancelled = gloss_clip_new ("https://example.org/cancelled", "Cancelled");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) png = g_bytes_new_static ("x", 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cancelled_folder = NULL;
+  GlossClipPage page = { .word_count = -1, };
+  GlossAnnotation *a;
+
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  gloss_clip_add_annotation (clip, kept);
+
+  writer = gloss_clip_writer_new (library, clip);
+  page.html = "<p>one two three four</p>";
+  page.text = "one two three four";
+  gloss_clip_writer_commit_async (writer, &page, NULL, commit_done_cb, &error);
+  g_assert_null (gloss_library_lookup (library, gloss_clip_get_id (clip)));
+  wait_commit (writer);
+  g_assert_no_error (error);
+  g_assert_true (gloss_library_lookup (library, gloss_clip_get_id (clip)) == clip);
+  g_clear_object (&writer);
+
+  /* Another writer's highlight, which the clip in memory has not seen:
+   * merged in under the clip's lock, anchored with the rest. */
+  other = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  theirs = gloss_annotation_new ("two", "one ", " three", 4, 7, GLOSS_COLOR_PINK);
+  gloss_clip_add_annotation (other, theirs);
+  g_assert_true (gloss_clip_save (other, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* An update, and a highlight made before the result is back. */
+  writer = gloss_clip_writer_new (library, clip);
+  page.title = "After";
+  page.html = "<p>zero, two, three four</p>";
+  page.text = "zero, two, three four";
+  gloss_clip_writer_commit_async (writer, &page, NULL, commit_done_cb, &error);
+  meanwhile = gloss_annotation_new ("four", "three ", "", 17, 21, GLOSS_COLOR_GREEN);
+  gloss_clip_add_annotation (clip, meanwhile);
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Before");
+  wait_commit (writer);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "After");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 3);
+  a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (theirs));
+  g_assert_nonnull (a);
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 6);
+  a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (kept));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
+  g_assert_cmpuint (gloss_annotation_get_end (a), ==, 16);
+  a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (meanwhile));
+  g_assert_nonnull (a);
+  g_assert_false (gloss_annotation_get_orphan (a));
+  g_assert_cmpuint (gloss_clip_writer_get_n_orphans (writer), ==, 0);
+
+  /* The file has the update; the highlight made meanwhile is the clip's
+   * own save's to write, and that save keeps both. */
+  again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_title (again), ==, "After");
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
+  g_clear_object (&again);
+  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_no_error (error);
+  again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 3);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (theirs));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 6);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (meanwhile));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 17);
+  g_clear_object (&writer);
+  g_clear_object (&again);
+
+  /* Left alone while it was written: the clip takes the file as it is. */
+  writer = gloss_clip_writer_new (library, clip);
+  page.title = "Again";
+  page.html = "<p>Now: zero, two, three four</p>";
+  page.text = "Now: zero, two, three four";
+  gloss_clip_writer_commit_async (writer, &page, NULL, commit_done_cb, &error);
+  wait_commit (writer);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Again");
+  a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (meanwhile));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 22);
+  again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 3);
+  a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 16);
+  g_clear_object (&writer);
+
+  /* Cancelled before the worker began: no folder, no clip. */
+  writer = gloss_clip_writer_new (library, cancelled);
+  g_assert_true (gloss_clip_writer_add_image (writer, "https://example.org/x.png", png, "image/png", &error));
+  cancelled_folder = g_build_filename (path, "clips", gloss_clip_get_id (cancelled), NULL);
+  g_assert_true (g_file_test (cancelled_folder, G_FILE_TEST_IS_DIR));
+  g_cancellable_cancel (cancellable);
+  gloss_clip_writer_commit_async (writer, &page, cancellable, commit_done_cb, &error);
+  wait_commit (writer);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (cancelled_folder, G_FILE_TEST_EXISTS));
+  g_assert_null (gloss_library_lookup (library, gloss_clip_get_id (cancelled)));
+}
+
 /* --- symbolic links ------------------------------------------------------ */
 
 static void
@@ -1478,6 +1622,7 @@ main (int    argc,
   g_test_add_func ("/library/writer/new-clip", test_writer_new_clip);
   g_test_add_func ("/library/writer/abort", test_writer_abort);
   g_test_add_func ("/library/writer/update", test_writer_update);
+  g_test_add_func ("/library/writer/async", test_writer_async);
   g_test_add_func ("/library/symlinks", test_symlinks);
   g_test_add_func ("/library/leftovers", test_leftovers);
   g_test_add_func ("/library/disk-full-message", test_disk_full_message);

@@ -365,6 +365,20 @@ gloss_annotator_scroll_to (GlossAnnotator *self,
 }
 
 void
+gloss_annotator_select_text (GlossAnnotator *self,
+                             guint           start,
+                             guint           end)
+{
+  g_autofree char *script = NULL;
+
+  g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
+  g_return_if_fail (start <= end);
+
+  script = g_strdup_printf ("glossHighlight.select (%u, %u, true)", start, end);
+  _gloss_annotator_run_script (self, script, NULL, NULL);
+}
+
+void
 gloss_annotator_open_note (GlossAnnotator *self,
                            const char     *id)
 {

@@ -114,6 +114,11 @@ gboolean         gloss_annotator_get_range         (GlossAnnotator   *self,
                                                     guint            *end);
 void             gloss_annotator_scroll_to         (GlossAnnotator   *self,
                                                     const char       *id);
+/* Selects [start, end), code points into the reader's article text, and
+ * scrolls it into view: a search's match, ready for the keyboard. */
+void             gloss_annotator_select_text       (GlossAnnotator   *self,
+                                                    guint             start,
+                                                    guint             end);
 /* Scrolls to @id and asks for its note editor ("note-requested"). */
 void             gloss_annotator_open_note         (GlossAnnotator   *self,
                                                     const char       *id);

@@ -372,6 +372,8 @@ watchdog_ping_cb (GObject      *object,
   Watchdog *watchdog = g_object_get_data (object, "gloss-clipper-watchdog");
   g_autoptr(JSCValue) value = NULL;
 
+  g_assert (WEBKIT_IS_WEB_VIEW (object));
+
   /* An error is an answer too: a view between pages has no script to run. */
   value = webkit_web_view_evaluate_javascript_finish (web_view, result, NULL);
 
@@ -774,6 +776,9 @@ asset_written_cb (GObject      *object,
   Image *image = save->image;
   g_autoptr(GError) error = NULL;
 
+  g_assert (GLOSS_IS_CLIP_WRITER (object));
+  g_assert (G_IS_TASK (task));
+
   g_free (save);
 
   if (gloss_clip_writer_add_image_finish (GLOSS_CLIP_WRITER (object), result, &error))
@@ -836,6 +841,9 @@ read_cb (GObject      *object,
   g_autoptr(GBytes) chunk = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert (G_IS_INPUT_STREAM (object));
+  g_assert (GLOSS_IS_CLIPPER (self));
+
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
   if (chunk == NULL)
     {
@@ -875,6 +883,9 @@ send_cb (GObject      *object,
   const char *content_type;
   goffset length;
 
+  g_assert (SOUP_IS_SESSION (object));
+  g_assert (GLOSS_IS_CLIPPER (self));
+
   fetch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (fetch->stream == NULL)
     {
@@ -913,6 +924,8 @@ image_timeout_cb (gpointer user_data)
 {
   Image *image = user_data;
 
+  g_assert (G_IS_CANCELLABLE (image->cancellable));
+
   image->timeout_id = 0;
   g_cancellable_cancel (image->cancellable);
 
@@ -923,6 +936,8 @@ static void
 cancelled_cb (GCancellable *cancellable,
               Image        *image)
 {
+  g_assert (G_IS_CANCELLABLE (cancellable));
+
   g_cancellable_cancel (image->cancellable);
 }
 
@@ -1005,6 +1020,8 @@ images_timeout_cb (gpointer user_data)
 {
   ClipData *data = user_data;
 
+  g_assert (WEBKIT_IS_WEB_VIEW (data->web_view));
+
   /* A page of many slow images must not hold the clip for minutes. */
   data->images_timeout_id = 0;
   data->images_expired = TRUE;
@@ -1021,17 +1038,44 @@ images_timeout_cb (gpointer user_data)
 }
 
 /* Writing the clip: handed to the clip writer in core, which writes the
- * folder in FORMAT.md's order, cleans up after a failure and anchors an
- * update's annotations again. */
+ * folder in FORMAT.md's order on a worker thread, cleans up after a
+ * failure, anchors an update's annotations again and puts the result in
+ * the library back on this thread. */
+
+static void
+clip_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GlossClipWriter *writer = GLOSS_CLIP_WRITER (object);
+  g_autoptr(GTask) task = user_data;
+  GlossClipper *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  GlossClip *clip;
+
+  g_assert (GLOSS_IS_CLIP_WRITER (writer));
+  g_assert (GLOSS_IS_CLIPPER (self));
+
+  clip = gloss_clip_writer_commit_finish (writer, result, &error);
+  if (clip == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->n_orphans = gloss_clip_writer_get_n_orphans (writer);
+  self->stats.save_ms = ms_since (&data->stage_started);
+  emit_progress (self, 1.0, data->update != NULL ? _("Clip updated") : _("Clipped"));
+  g_task_return_pointer (task, g_object_ref (clip), g_object_unref);
+}
 
 static void
 finish_clip (GTask *task)
 {
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
   GlossClipPage page = { 0, };
-  GlossClip *clip;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -1060,17 +1104,8 @@ finish_clip (GTask *task)
   page.text = data->text;
   page.markdown = data->markdown;
 
-  clip = gloss_clip_writer_commit (data->writer, &page, &error);
-  if (clip == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  data->n_orphans = gloss_clip_writer_get_n_orphans (data->writer);
-  self->stats.save_ms = ms_since (&data->stage_started);
-  emit_progress (self, 1.0, data->update != NULL ? _("Clip updated") : _("Clipped"));
-  g_task_return_pointer (task, g_object_ref (clip), g_object_unref);
+  gloss_clip_writer_commit_async (data->writer, &page, g_task_get_cancellable (task),
+                                  clip_written_cb, g_object_ref (task));
 }
 
 static void
@@ -1133,6 +1168,9 @@ script_message_received_cb (WebKitUserContentManager *manager,
   g_autoptr(GError) error = NULL;
   g_autoptr(JSCValue) elapsed = NULL;
 
+  g_assert (WEBKIT_IS_USER_CONTENT_MANAGER (manager));
+  g_assert (GLOSS_IS_CLIPPER (self));
+
   /* Other messages on the same handler (readerable) are not ours. */
   if (g_strcmp0 (token, data->token) != 0 ||
       (g_strcmp0 (type, "clip") != 0 && g_strcmp0 (type, "clip-failed") != 0))
@@ -1184,6 +1222,9 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  gpointer         user_data)
 {
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+  g_assert (G_IS_TASK (user_data));
+
   if (event != WEBKIT_LOAD_STARTED)
     return;
 
@@ -1196,6 +1237,9 @@ web_process_terminated_cb (WebKitWebView                     *web_view,
                            WebKitWebProcessTerminationReason  reason,
                            gpointer                           user_data)
 {
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+  g_assert (G_IS_TASK (user_data));
+
   fail_page (user_data, g_error_new_literal (GLOSS_ERROR, GLOSS_ERROR_FAILED,
                                              _("The page stopped responding while it was being clipped")));
 }
@@ -1206,6 +1250,8 @@ extract_timeout_cb (gpointer user_data)
   GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
   g_autoptr(WebKitWebView) web_view = g_object_ref (data->web_view);
+
+  g_assert (G_IS_TASK (task));
 
   data->timeout_id = 0;
 
@@ -1234,6 +1280,9 @@ evaluate_cb (GObject      *object,
   ClipData *data = g_task_get_task_data (task);
   g_autoptr(JSCValue) value = NULL;
   g_autoptr(GError) error = NULL;
+
+  g_assert (WEBKIT_IS_WEB_VIEW (object));
+  g_assert (G_IS_TASK (task));
 
   value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
   data->evaluated = TRUE;

@@ -26,13 +26,12 @@
 
 #include "gloss-anchor.h"
 #include "gloss-clip-anchor.h"
-#include "gloss-clip-file.h"
+#include "gloss-clip-private.h"
 #include "gloss-error.h"
 #include "gloss-fs.h"
 #include "gloss-export.h"
 #include "gloss-export-private.h"
 #include "gloss-id.h"
-#include "gloss-json-scan.h"
 #include "gloss-markdown.h"
 
 #define PROGRESS_INTERVAL_USEC (50 * G_TIME_SPAN_MILLISECOND)
@@ -243,72 +242,30 @@ compare_starts (gconstpointer a,
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* The export's copy read straight from clip.json by the library's one
- * reader (gloss-clip-file.h), without building the json-glib tree and the
- * GlossClip and GlossAnnotation objects that the window needs: reading
- * is most of an export's cost. NULL with @error for a clip that cannot
- * be read, with the same reason the library gives. */
+/* The export's copy of the clip in @folder_path, read by the library's
+ * one reader of clip.json (gloss-clip-file.h) into a GlossClip as
+ * --verify reads it, with the annotations as the scanner found them and
+ * no json-glib tree (reading is most of an export's cost), and anchored
+ * by the one rule for a whole clip, gloss_clip_anchor_all (). NULL with
+ * @error for a clip that cannot be read, with the reason the library
+ * gives. */
 static GlossExportClip *
-read_clip_fast (const char  *folder_path,
-                const char  *article_text,
-                GError     **error)
+read_clip (const char  *folder_path,
+           const char  *article_text,
+           GError     **error)
 {
-  g_autoptr(GlossClipFile) file = NULL;
-  g_autoptr(GlossExportClip) clip = NULL;
-  g_autoptr(GlossText) text = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+  g_autoptr(GlossClip) clip = NULL;
+  GlossExportClip *copy;
 
-  file = gloss_clip_file_read (folder_path, error);
-  if (file == NULL)
+  clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_CHECK, error);
+  if (clip == NULL)
     return NULL;
 
-  clip = gloss_export_clip_new ();
-  clip->id = g_strdup (file->id);
-  clip->url = g_strdup (file->url);
-  clip->title = g_strdup (file->title);
-  clip->byline = g_strdup (file->byline);
-  clip->site_name = g_strdup (file->site_name);
-  clip->published = g_strdup (file->published);
-  clip->created = g_strdup (file->created);
-  clip->modified = g_strdup (file->modified);
-  clip->excerpt = g_strdup (file->excerpt);
-  clip->lang = g_strdup (file->lang);
-  clip->note = g_strdup (file->note);
-  clip->folder = g_strdup (folder_path);
-  if (file->n_tags > 0)
-    clip->tags = g_strdupv ((char **) file->tags);
-
-  for (GlossScanValue *item = file->annotations ? file->annotations->first : NULL; item != NULL; item = item->next)
-    {
-      GlossExportAnnotation *a = gloss_export_annotation_new ();
-      GlossClipFileAnnotation fields;
-
-      gloss_clip_file_get_annotation (item, &fields);
-      g_ptr_array_add (clip->annotations, a);
-      a->id = g_strdup (fields.id);
-      a->created = g_strdup (fields.created);
-      a->modified = g_strdup (fields.modified);
-      a->color = g_strdup (gloss_color_to_string (fields.color));
-      a->note = g_strdup (fields.note);
-      a->exact = g_strdup (fields.exact);
-      a->prefix = g_strdup (fields.prefix);
-      a->suffix = g_strdup (fields.suffix);
-      a->start = fields.start;
-      a->end = fields.end;
-
-      /* A quote found as it is anchors; only the others need the search. */
-      if (article_text != NULL && (a->exact[0] == '\0' || strstr (article_text, a->exact) == NULL))
-        {
-          guint s, e;
-
-          if (text == NULL)
-            text = gloss_text_new (article_text, -1);
-          a->orphan = gloss_anchor_quote (text, a->exact, a->prefix, a->suffix,
-                                          a->start, a->end, &s, &e) == GLOSS_ANCHOR_ORPHAN;
-        }
-    }
-
-  g_ptr_array_sort (clip->annotations, compare_starts);
-  return g_steal_pointer (&clip);
+  copy = copy_clip (clip, article_text);
+  /* The file's order may be any; an export lists them as they read. */
+  g_ptr_array_sort (copy->annotations, compare_starts);
+  return copy;
 }
 
 /* The next clip of the job, read from its folder, with its article text
@@ -341,7 +298,7 @@ job_load_clip (Job    *job,
   if (job->flags & GLOSS_EXPORT_WITH_ARTICLE)
     *article_markdown = read_optional (folder_path, "article.md");
 
-  copy = read_clip_fast (folder_path, *article_text, &error);
+  copy = read_clip (folder_path, *article_text, &error);
   if (copy == NULL)
     {
       g_debug ("Leaving out %s: %s", folder_path, error->message);

@@ -28,8 +28,10 @@
 #include "gloss-error.h"
 #include "gloss-fs.h"
 #include "gloss-id.h"
+#include "gloss-json-private.h"
 #include "gloss-library-private.h"
 #include "gloss-lock.h"
+#include "gloss-merge.h"
 
 struct _GlossClipWriter
 {
@@ -42,6 +44,7 @@ struct _GlossClipWriter
   gboolean       unique_url;
   gboolean       no_insert;     /* the caller adds the new clip to the model */
   gboolean       committed;
+  gboolean       committing;    /* gloss_clip_writer_commit_async() under way */
   guint          n_orphans;
 
   /* Placeholders. */
@@ -599,20 +602,23 @@ write_articles (GlossClipWriter  *self,
   return TRUE;
 }
 
+/* Writes an update of @clip: the writer's own clip, or on a worker
+ * thread a private copy of it (gloss_clip_writer_commit_async()). */
 static gboolean
-commit_update (GlossClipWriter  *self,
-               int               folder_fd,
-               const char       *html,
-               const char       *text,
-               const char       *markdown,
-               GError          **error)
+write_update (GlossClipWriter  *self,
+              GlossClip        *clip,
+              int               folder_fd,
+              const char       *html,
+              const char       *text,
+              const char       *markdown,
+              GError          **error)
 {
   g_autofree char *library = library_path (self);
-  g_autofree char *key = g_strconcat ("clip:", gloss_clip_get_id (self->clip), NULL);
+  g_autofree char *key = g_strconcat ("clip:", gloss_clip_get_id (clip), NULL);
   g_autoptr(GlossLock) lock = NULL;
 
-  if (gloss_clip_get_read_only (self->clip))
-    return gloss_clip_check_writable (self->clip, error);
+  if (gloss_clip_get_read_only (clip))
+    return gloss_clip_check_writable (clip, error);
 
   /* Under the clip's lock from the article to clip.json: another writer's
    * annotations are read in before they are anchored in the new text. */
@@ -620,31 +626,20 @@ commit_update (GlossClipWriter  *self,
 
   if (!write_articles (self, folder_fd, html, text, markdown, error))
     return FALSE;
-  if (!gloss_clip_merge_from_disk (self->clip, error))
+  if (!gloss_clip_merge_from_disk (clip, error))
     return FALSE;
 
-  self->n_orphans = anchor_all (self->clip, text);
+  self->n_orphans = anchor_all (clip, text);
 
-  if (!gloss_clip_write (self->clip, TRUE, FALSE, error))
-    return FALSE;
-
-  _gloss_library_clip_changed (self->library, self->clip);
-  return TRUE;
+  return gloss_clip_write (clip, TRUE, FALSE, error);
 }
 
+/* What a new clip must pass before anything is written; on the thread
+ * that owns the library's model. */
 static gboolean
-commit_new (GlossClipWriter  *self,
-            const char       *html,
-            const char       *text,
-            const char       *markdown,
-            GError          **error)
+check_new (GlossClipWriter  *self,
+           GError          **error)
 {
-  g_autofree char *library = library_path (self);
-  g_autoptr(GlossLock) url_lock = NULL;
-  g_autoptr(GFile) folder = NULL;
-  int folder_fd;
-  gboolean ok;
-
   if (!gloss_id_check (gloss_clip_get_id (self->clip), error) ||
       !gloss_clip_check_writable (self->clip, error))
     return FALSE;
@@ -656,35 +651,21 @@ commit_new (GlossClipWriter  *self,
       return FALSE;
     }
 
-  if (g_mkdir_with_parents (library, 0777) != 0)
-    {
-      gloss_fs_set_error (error, errno, TRUE, library);
-      return FALSE;
-    }
+  return TRUE;
+}
 
-  /* "A clip for this address unless there is one" as one step across
-   * processes: look under the address's lock, at clips others made since
-   * the library was read too, and write before letting go. */
-  if (self->unique_url)
-    {
-      g_autofree char *match = gloss_url_match_key (gloss_clip_get_url (self->clip));
-      g_autofree char *key = NULL;
-      GlossClip *existing;
-
-      /* Two spellings of one page take the same lock. */
-      key = g_strconcat ("url:", match != NULL ? match : gloss_clip_get_url (self->clip), NULL);
-      url_lock = gloss_lock_acquire (library, key);
-
-      _gloss_library_add_new_from_disk (self->library);
-      existing = gloss_library_find_by_url (self->library, gloss_clip_get_url (self->clip));
-      if (existing != NULL)
-        {
-          g_set_object (&self->existing, existing);
-          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
-                       _("The library already has a clip of %s"), gloss_clip_get_url (self->clip));
-          return FALSE;
-        }
-    }
+/* Writes a new clip's folder; touches nothing but the clip, which no
+ * other thread holds before it is in the library. */
+static gboolean
+write_new (GlossClipWriter  *self,
+           const char       *html,
+           const char       *text,
+           const char       *markdown,
+           GError          **error)
+{
+  g_autoptr(GFile) folder = NULL;
+  int folder_fd;
+  gboolean ok;
 
   g_mutex_lock (&self->mutex);
   folder_fd = open_folder (self, error);
@@ -707,9 +688,89 @@ commit_new (GlossClipWriter  *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+static gboolean
+make_library_folder (GlossClipWriter  *self,
+                     GError          **error)
+{
+  g_autofree char *library = library_path (self);
+
+  if (g_mkdir_with_parents (library, 0777) != 0)
+    {
+      gloss_fs_set_error (error, errno, TRUE, library);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+commit_new (GlossClipWriter  *self,
+            const char       *html,
+            const char       *text,
+            const char       *markdown,
+            GError          **error)
+{
+  g_autoptr(GlossLock) url_lock = NULL;
+
+  if (!check_new (self, error) || !make_library_folder (self, error))
+    return FALSE;
+
+  /* "A clip for this address unless there is one" as one step across
+   * processes: look under the address's lock, at clips others made since
+   * the library was read too, and write before letting go. */
+  if (self->unique_url)
+    {
+      g_autofree char *library = library_path (self);
+      g_autofree char *match = gloss_url_match_key (gloss_clip_get_url (self->clip));
+      g_autofree char *key = NULL;
+      GlossClip *existing;
+
+      /* Two spellings of one page take the same lock. */
+      key = g_strconcat ("url:", match != NULL ? match : gloss_clip_get_url (self->clip), NULL);
+      url_lock = gloss_lock_acquire (library, key);
+
+      _gloss_library_add_new_from_disk (self->library);
+      existing = gloss_library_find_by_url (self->library, gloss_clip_get_url (self->clip));
+      if (existing != NULL)
+        {
+          g_set_object (&self->existing, existing);
+          g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_EXISTS,
+                       _("The library already has a clip of %s"), gloss_clip_get_url (self->clip));
+          return FALSE;
+        }
+    }
+
+  if (!write_new (self, html, text, markdown, error))
+    return FALSE;
+
   if (!self->no_insert)
     _gloss_library_insert_clip (self->library, self->clip);
   return TRUE;
+}
+
+/* The article with its placeholders replaced: images still being written
+ * may add to the saved ones meanwhile. */
+static void
+replace_all_placeholders (GlossClipWriter      *self,
+                          const GlossClipPage  *page,
+                          char                **html,
+                          char                **markdown)
+{
+  g_mutex_lock (&self->mutex);
+  *html = page->html != NULL ? replace_placeholders (self, page->html, TRUE) : NULL;
+  *markdown = page->markdown != NULL ? replace_placeholders (self, page->markdown, FALSE) : NULL;
+  g_mutex_unlock (&self->mutex);
+}
+
+static void
+set_committed (GlossClipWriter *self)
+{
+  /* Images still being written on a worker thread now fail. */
+  g_mutex_lock (&self->mutex);
+  self->committed = TRUE;
+  g_mutex_unlock (&self->mutex);
 }
 
 GlossClip *
@@ -727,12 +788,9 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
    * clip.json alone; an import keeps its reading list so. */
   g_return_val_if_fail ((page->html != NULL && page->text != NULL) ||
                         (page->html == NULL && page->text == NULL && !self->update), NULL);
-  g_return_val_if_fail (!self->committed, NULL);
+  g_return_val_if_fail (!self->committed && !self->committing, NULL);
 
-  if (page->html != NULL)
-    html = replace_placeholders (self, page->html, TRUE);
-  if (page->markdown != NULL)
-    markdown = replace_placeholders (self, page->markdown, FALSE);
+  replace_all_placeholders (self, page, &html, &markdown);
 
   if (self->update)
     {
@@ -741,8 +799,10 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
       if (folder_fd < 0)
         return NULL;
       apply_page (self->clip, page);
-      ok = commit_update (self, folder_fd, html, page->text, markdown, error);
+      ok = write_update (self, self->clip, folder_fd, html, page->text, markdown, error);
       close (folder_fd);
+      if (ok)
+        _gloss_library_clip_changed (self->library, self->clip);
     }
   else
     {
@@ -755,9 +815,325 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
   if (!ok)
     return NULL;
 
-  /* Images still being written on a worker thread now fail. */
-  g_mutex_lock (&self->mutex);
-  self->committed = TRUE;
-  g_mutex_unlock (&self->mutex);
+  set_committed (self);
+  return self->clip;
+}
+
+/* --- committing on a worker thread -------------------------------------- */
+
+typedef struct
+{
+  /* The page, the writer's own copy. */
+  GlossClipPage  page;
+  char          *strings[10];
+
+  /* An update: the clip as it was sent to the worker (clip.json's bytes)
+   * with the file it was based on; the worker's private copy of it, which
+   * it anchors in the new text and writes. */
+  GBytes        *sent;
+  GlossClip     *based_on;    /* holds only the clip's merge base */
+  GlossClip     *written;
+} Commit;
+
+static void
+commit_free (Commit *commit)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commit->strings); i++)
+    g_free (commit->strings[i]);
+  g_clear_pointer (&commit->sent, g_bytes_unref);
+  g_clear_object (&commit->based_on);
+  g_clear_object (&commit->written);
+  g_free (commit);
+}
+
+/* Copies @page's strings into @commit. */
+static void
+commit_take_page (Commit              *commit,
+                  const GlossClipPage *page)
+{
+  const char **fields[] = {
+    &commit->page.title, &commit->page.byline, &commit->page.site_name,
+    &commit->page.excerpt, &commit->page.lang, &commit->page.dir,
+    &commit->page.published, &commit->page.html, &commit->page.text,
+    &commit->page.markdown,
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (fields) == G_N_ELEMENTS (commit->strings));
+
+  commit->page = *page;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    *fields[i] = commit->strings[i] = g_strdup (*fields[i]);
+}
+
+/* Gives @to the merge base of @from: the file @from was last read from
+ * or written as, and its hash. The one place this file touches a clip's
+ * base. */
+static void
+take_base (GlossClip *to,
+           GlossClip *from)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+
+  g_clear_pointer (&to->base, json_object_unref);
+  if (from->base != NULL)
+    {
+      node = json_node_init_object (json_node_alloc (), from->base);
+      copy = gloss_json_deep_copy (node);
+      to->base = json_object_ref (json_node_get_object (copy));
+    }
+  to->file_hash = from->file_hash;
+}
+
+static GBytes *
+clip_bytes (GlossClip *clip)
+{
+  gsize length;
+  char *data = gloss_merge_to_data (gloss_clip_to_json (clip), &length);
+
+  return g_bytes_new_take (data, length);
+}
+
+/* A clip of its own for the worker, from the bytes @bytes. */
+static GlossClip *
+clip_from_bytes (GlossClip  *like,
+                 GBytes     *bytes,
+                 GError    **error)
+{
+  g_autoptr(GlossClipFile) file = NULL;
+
+  file = gloss_clip_file_parse (gloss_clip_get_id (like),
+                                g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                error);
+  if (file == NULL)
+    return NULL;
+  return _gloss_clip_new_from_file (gloss_clip_get_folder (like), file, GLOSS_CLIP_LOAD_FULL, error);
+}
+
+static void
+commit_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GlossClipWriter *self = source_object;
+  Commit *commit = task_data;
+  g_autofree char *html = NULL;
+  g_autofree char *markdown = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_assert (GLOSS_IS_CLIP_WRITER (self));
+
+  /* Nothing of the article is written yet: a cancel still may stop it. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      gloss_clip_writer_abort (self);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  replace_all_placeholders (self, &commit->page, &html, &markdown);
+
+  if (self->update)
+    {
+      int folder_fd = -1;
+
+      commit->written = clip_from_bytes (self->clip, commit->sent, &error);
+      if (commit->written != NULL)
+        {
+          /* The file the clip was read from is the base of the merge
+           * with what another writer saved since. */
+          take_base (commit->written, commit->based_on);
+          apply_page (commit->written, &commit->page);
+          folder_fd = gloss_fs_open_folder (self->folder_path, &error);
+        }
+      ok = folder_fd >= 0 &&
+           write_update (self, commit->written, folder_fd, html, commit->page.text, markdown, &error);
+      if (folder_fd >= 0)
+        close (folder_fd);
+    }
+  else
+    {
+      ok = make_library_folder (self, &error) &&
+           write_new (self, html, commit->page.text, markdown, &error);
+      if (!ok)
+        gloss_clip_writer_abort (self);
+    }
+
+  if (!ok)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  set_committed (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Back on the main thread: the clip in memory, which the windows show
+ * and may have changed meanwhile, takes what was written. */
+static void
+apply_update (GlossClipWriter *self,
+              Commit          *commit)
+{
+  g_autoptr(GBytes) now = clip_bytes (self->clip);
+  g_autoptr(GlossClip) result = NULL;
+
+  if (g_bytes_equal (now, commit->sent))
+    result = g_object_ref (commit->written);
+  else
+    {
+      g_autoptr(JsonObject) sent = NULL;
+      g_autoptr(JsonObject) merged = NULL;
+      g_autoptr(GBytes) merged_bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length;
+      char *data;
+
+      /* Changed while the worker wrote (a highlight made meanwhile): those
+       * changes merged three ways with what was written, as the saver
+       * does, and anchored in the new text too; the clip's own saving
+       * writes them. */
+      sent = gloss_merge_read (g_bytes_get_data (commit->sent, NULL), g_bytes_get_size (commit->sent),
+                               gloss_clip_get_id (self->clip), NULL);
+      if (sent != NULL)
+        merged = gloss_merge_clips3 (sent,
+                                     gloss_clip_to_json (self->clip),
+                                     gloss_clip_to_json (commit->written),
+                                     NULL);
+      if (merged != NULL)
+        {
+          data = gloss_merge_to_data (merged, &length);
+          merged_bytes = g_bytes_new_take (data, length);
+          result = clip_from_bytes (self->clip, merged_bytes, &error);
+        }
+      if (result == NULL)
+        {
+          g_warning ("Changes made to clip %s while it was updated are lost: %s",
+                     gloss_clip_get_id (self->clip), error != NULL ? error->message : "not merged");
+          result = g_object_ref (commit->written);
+        }
+      else
+        {
+          if (commit->page.text != NULL)
+            self->n_orphans = anchor_all (result, commit->page.text);
+          take_base (result, commit->written);
+        }
+    }
+
+  gloss_clip_update_from (self->clip, result);
+  _gloss_library_clip_changed (self->library, self->clip);
+}
+
+static void
+commit_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GlossClipWriter *self = GLOSS_CLIP_WRITER (object);
+  g_autoptr(GTask) task = user_data;
+  Commit *commit = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  g_assert (GLOSS_IS_CLIP_WRITER (self));
+
+  self->committing = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->update)
+    apply_update (self, commit);
+  else if (!self->no_insert && gloss_library_lookup (self->library, gloss_clip_get_id (self->clip)) == NULL)
+    _gloss_library_insert_clip (self->library, self->clip);
+
+  g_task_return_pointer (task, g_object_ref (self->clip), g_object_unref);
+}
+
+void
+gloss_clip_writer_commit_async (GlossClipWriter     *self,
+                                const GlossClipPage *page,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) thread_task = NULL;
+  g_autoptr(GError) error = NULL;
+  Commit *commit;
+
+  g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
+  g_return_if_fail (page != NULL);
+  g_return_if_fail ((page->html != NULL && page->text != NULL) ||
+                    (page->html == NULL && page->text == NULL && !self->update));
+  g_return_if_fail (!self->committed && !self->committing);
+  /* The address is looked for in the library's model, under a lock that
+   * may wait: only gloss_clip_writer_commit() does that. */
+  g_return_if_fail (!self->unique_url);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gloss_clip_writer_commit_async);
+  /* Once clip.json is written the clip is in the library: the result
+   * says so even when the cancel came too late to stop it. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  commit = g_new0 (Commit, 1);
+  commit_take_page (commit, page);
+
+  if (self->update)
+    {
+      /* As the saver does: the clip's objects live on this thread, the
+       * worker gets bytes and builds its own copy from them. */
+      if (!gloss_clip_check_writable (self->clip, &error) ||
+          !_gloss_clip_ensure_full (self->clip, &error))
+        {
+          commit_free (commit);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      commit->sent = clip_bytes (self->clip);
+      commit->based_on = g_object_new (GLOSS_TYPE_CLIP, NULL);
+      take_base (commit->based_on, self->clip);
+    }
+  else
+    {
+      apply_page (self->clip, page);
+      if (!check_new (self, &error))
+        {
+          commit_free (commit);
+          gloss_clip_writer_abort (self);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  self->committing = TRUE;
+  thread_task = g_task_new (self, cancellable, commit_done_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (thread_task, gloss_clip_writer_commit_async);
+  g_task_set_check_cancellable (thread_task, FALSE);
+  g_task_set_task_data (thread_task, commit, (GDestroyNotify) commit_free);
+  g_task_run_in_thread (thread_task, commit_thread_cb);
+}
+
+GlossClip *
+gloss_clip_writer_commit_finish (GlossClipWriter  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  GlossClip *clip;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP_WRITER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  clip = g_task_propagate_pointer (G_TASK (result), error);
+  if (clip == NULL)
+    return NULL;
+
+  /* Owned by the writer, as gloss_clip_writer_commit()'s. */
+  g_object_unref (clip);
   return self->clip;
 }

@@ -103,6 +103,28 @@ gboolean         gloss_clip_writer_add_image_finish (GlossClipWriter     *self,
 GlossClip       *gloss_clip_writer_commit       (GlossClipWriter     *self,
                                                  const GlossClipPage *page,
                                                  GError             **error);
+/* gloss_clip_writer_commit () with the writing on a worker thread, so
+ * that a clip of many images or annotations never holds up the main loop:
+ * assets still being added are waited for by the caller; the articles,
+ * clip.json (last), the clip's lock, the clean-up after a failure and the
+ * anchoring of an update's annotations in the new text all run there, on
+ * the writer's own copy of the clip. Back on the calling thread (the one
+ * that owns the library's model) a new clip is added to the library, and
+ * an updated one takes what was written, with any change made to it in
+ * memory meanwhile merged in. @page is copied. A cancel stops the commit
+ * until the articles are being written; past that, it completes. Not for
+ * gloss_clip_writer_set_unique_url () (whose look-up waits on a lock):
+ * an import in the command line, which has no main loop to keep, commits
+ * with gloss_clip_writer_commit (). */
+void             gloss_clip_writer_commit_async  (GlossClipWriter     *self,
+                                                  const GlossClipPage *page,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GlossClip       *gloss_clip_writer_commit_finish (GlossClipWriter     *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* After committing an update: how many annotations no longer anchor. */
 guint            gloss_clip_writer_get_n_orphans (GlossClipWriter *self);
 

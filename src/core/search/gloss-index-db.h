@@ -46,7 +46,7 @@ GlossIndexDb *gloss_index_db_reset          (GlossIndexDb   *self,
 guint         gloss_index_db_count          (GlossIndexDb   *self);
 
 /* Compares the clip folders with what the index holds (the stamps of the
- * clip folders, and of clips/ for the listing; gloss-index-db.c explains
+ * clip folders, and of clips/ for the listing; gloss-index-db-check.c explains
  * why that sees every change): @changed gets the ids to (re)index,
  * @removed the ids to drop. */
 gboolean      gloss_index_db_plan           (GlossIndexDb   *self,

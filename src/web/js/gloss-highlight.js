@@ -368,8 +368,9 @@
     return true;
   }
 
-  /* Selects [start, end) so that the keyboard user can act on it. */
-  function select (start, end) {
+  /* Selects [start, end) so that the keyboard user can act on it; with
+   * @scroll, brings it into view. */
+  function select (start, end, scroll) {
     const nodes = textNodes ();
     let from = null;
     let to = null;
@@ -392,6 +393,8 @@
     sel.removeAllRanges ();
     sel.addRange (range);
     kept = range.cloneRange ();
+    if (scroll === true && from[0].parentElement !== null)
+      from[0].parentElement.scrollIntoView ({ block: 'center' });
     return true;
   }
 
