@@ -872,16 +872,8 @@ static void
 take_base (GlossClip *to,
            GlossClip *from)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) copy = NULL;
-
-  g_clear_pointer (&to->base, json_object_unref);
-  if (from->base != NULL)
-    {
-      node = json_node_init_object (json_node_alloc (), from->base);
-      copy = gloss_json_deep_copy (node);
-      to->base = json_object_ref (json_node_get_object (copy));
-    }
+  g_clear_pointer (&to->base, g_bytes_unref);
+  to->base = from->base != NULL ? g_bytes_ref (from->base) : NULL;
   to->file_hash = from->file_hash;
 }
 
