@@ -29,6 +29,11 @@ struct _GlossLibrary
   GFile        *clips_folder;
   GPtrArray    *clips;
   GHashTable   *by_id;
+  /* "Is this page clipped" in one hash lookup (gloss-library-model.c):
+   * the key of "the same page" (gloss_url_match_key) → GPtrArray of the
+   * clips saved from it (usually one), and each clip → its key. */
+  GHashTable   *by_url_key;
+  GHashTable   *url_key_of;
 
   GFileMonitor *library_monitor;   /* for clips/ appearing */
   GFileMonitor *clips_monitor;
@@ -77,6 +82,12 @@ void       _gloss_library_remove_clip        (GlossLibrary *self,
  * redraw its row, and tells the listeners. */
 void       _gloss_library_clip_changed       (GlossLibrary *self,
                                               GlossClip    *clip);
+
+/* The key gloss_library_find_by_url() files @url under: the one rule
+ * for "the same page" (gloss_url_match_key), or for an address that rule
+ * does not take (not http, https or file) the address itself, exactly;
+ * NULL for none. */
+char      *_gloss_library_url_key            (const char   *url);
 
 /* gloss-library-load.c */
 /* Whether @name inside @clips_path is a clip folder: a folder, never a
