@@ -157,6 +157,10 @@ test_load_async (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 200);
   g_assert_cmpstr (gloss_clip_get_id (item (library, 0)), ==, "clip-199");
   g_assert_cmpstr (gloss_clip_get_id (item (library, 199)), ==, "clip-000");
+  /* The page keys worked out on the loading threads went into the table
+   * (all 200 share one address: the newest is the clip of that page). */
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/x/?utm_campaign=a") == item (library, 0));
+  g_assert_null (g_object_get_data (G_OBJECT (item (library, 199)), "gloss-url-key"));
 }
 
 static void

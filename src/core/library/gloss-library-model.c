@@ -64,6 +64,17 @@ _gloss_library_url_key (const char *url)
   return g_strconcat (" ", url, NULL);
 }
 
+#define URL_KEY_DATA "gloss-url-key"
+
+void
+_gloss_library_prepare_url_keys (GPtrArray *clips)
+{
+  for (guint i = 0; i < clips->len; i++)
+    g_object_set_data_full (clips->pdata[i], URL_KEY_DATA,
+                            _gloss_library_url_key (gloss_clip_get_url (clips->pdata[i])),
+                            g_free);
+}
+
 static void
 url_index_add (GlossLibrary *self,
                GlossClip    *clip,
@@ -140,8 +151,11 @@ _gloss_library_set_clips (GlossLibrary *self,
       g_hash_table_insert (self->by_id,
                            (gpointer) gloss_clip_get_id (clips->pdata[i]),
                            clips->pdata[i]);
-      url_index_add (self, clips->pdata[i],
-                     _gloss_library_url_key (gloss_clip_get_url (clips->pdata[i])));
+      char *key = g_object_steal_data (clips->pdata[i], URL_KEY_DATA);
+
+      if (key == NULL)
+        key = _gloss_library_url_key (gloss_clip_get_url (clips->pdata[i]));
+      url_index_add (self, clips->pdata[i], key);
     }
 
   if (self->monitoring)

@@ -88,6 +88,9 @@ void       _gloss_library_clip_changed       (GlossLibrary *self,
  * does not take (not http, https or file) the address itself, exactly;
  * NULL for none. */
 char      *_gloss_library_url_key            (const char   *url);
+/* Works out those keys on the loading thread, for _gloss_library_set_clips()
+ * to take instead of spending ~13 ms per 10,000 clips on the main loop. */
+void       _gloss_library_prepare_url_keys   (GPtrArray    *clips);
 
 /* gloss-library-load.c */
 /* Whether @name inside @clips_path is a clip folder: a folder, never a
