@@ -60,7 +60,7 @@ value_get_rect (GlossAnnotator *self,
   if (value == NULL || !jsc_value_is_object (value))
     return FALSE;
 
-  zoom = webkit_web_view_get_zoom_level (gloss_reader_view_get_web_view (self->reader));
+  zoom = webkit_web_view_get_zoom_level (_gloss_annotator_get_web_view (self));
   for (guint i = 0; i < 4; i++)
     {
       g_autoptr(JSCValue) member = NULL;
@@ -335,11 +335,18 @@ _gloss_annotator_message_cb (GlossAnnotator  *self,
                              JSCValue        *message,
                              GlossReaderView *reader)
 {
-  g_autofree char *type = gloss_web_message_dup_string (message, "type");
-  double rect[4];
-
   g_assert (GLOSS_IS_ANNOTATOR (self));
   g_assert (GLOSS_IS_READER_VIEW (reader));
+
+  _gloss_annotator_handle_message (self, message);
+}
+
+void
+_gloss_annotator_handle_message (GlossAnnotator *self,
+                                 JSCValue       *message)
+{
+  g_autofree char *type = gloss_web_message_dup_string (message, "type");
+  double rect[4];
 
   if (type == NULL || gloss_annotation_editor_get_clip (self->editor) == NULL)
     return;

@@ -27,6 +27,14 @@ _gloss_annotator_run_script (GlossAnnotator      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  if (self->browser != NULL)
+    {
+      g_autofree char *full = _gloss_annotator_live_script (self, script);
+
+      gloss_browser_run_script (self->browser, full, self->cancellable, callback, user_data);
+      return;
+    }
+
   gloss_reader_view_run_script (self->reader, script, self->cancellable, callback, user_data);
 }
 
@@ -35,6 +43,9 @@ _gloss_annotator_run_script_finish (GlossAnnotator  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
+  if (self->browser != NULL)
+    return gloss_browser_run_script_finish (self->browser, result, error);
+
   return gloss_reader_view_run_script_finish (self->reader, result, error);
 }
 
@@ -70,8 +81,8 @@ builder_to_string (JsonBuilder *builder)
 
 /* The list of highlights to paint, as the page script takes it: every
  * annotation the editor placed (one, with @only_id), in the clip's order. */
-static char *
-placed_json (GlossAnnotator *self,
+char *
+_gloss_annotator_placed_json (GlossAnnotator *self,
              const char     *only_id,
              gboolean        as_list)
 {
@@ -137,9 +148,16 @@ gloss_annotator_paint_all_done_cb (GObject      *object,
 void
 _gloss_annotator_paint_all (GlossAnnotator *self)
 {
-  g_autofree char *json = placed_json (self, NULL, TRUE);
+  g_autofree char *json = NULL;
   g_autofree char *script = NULL;
 
+  if (self->browser != NULL)
+    {
+      _gloss_annotator_live_paint_all (self);
+      return;
+    }
+
+  json = _gloss_annotator_placed_json (self, NULL, TRUE);
   self->painted = FALSE;
   script = g_strdup_printf ("glossHighlight.unpaintAll (); glossHighlight.paint (%s)", json);
   _gloss_annotator_run_script (self, script, gloss_annotator_paint_all_done_cb, g_object_ref (self));
@@ -149,7 +167,7 @@ void
 _gloss_annotator_paint_one (GlossAnnotator *self,
                             const char     *id)
 {
-  g_autofree char *json = placed_json (self, id, FALSE);
+  g_autofree char *json = _gloss_annotator_placed_json (self, id, FALSE);
   g_autofree char *script = NULL;
 
   if (json == NULL)
@@ -280,7 +298,7 @@ gloss_annotator_preloaded_cb (GObject      *object,
 void
 _gloss_annotator_confirm_preload (GlossAnnotator *self)
 {
-  g_autofree char *json = placed_json (self, NULL, TRUE);
+  g_autofree char *json = _gloss_annotator_placed_json (self, NULL, TRUE);
 
   /* Changed between the preload and now (on disk, say): paint again. */
   if (self->preload_json == NULL || g_strcmp0 (json, self->preload_json) != 0)

@@ -14,6 +14,7 @@
 
 #include "gloss-annotation-editor.h"
 #include "gloss-annotator.h"
+#include "gloss-browser.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,20 @@ struct _GlossAnnotator
   char                  *preload_token;  /* names this load's preload */
 
   guint                  painted : 1;
+
+  /* Live mode (gloss-annotator-live.c): the page @browser shows. */
+  GlossBrowser          *browser;
+  GlossClip             *live_clip;
+  char                  *live_article;   /* its article.txt ("" if none) */
+  char                  *live_text;      /* the page's text, as anchored */
+  char                  *live_on_page;   /* which are on the page, to tell changes */
+  GlossAnnotation       *live_added;     /* a pending highlight, stored */
+  gpointer               live_pending;   /* LivePending: before the clip */
+  guint                  live_token;     /* names this page's start */
+  guint                  live_script_sent : 1;  /* gloss-live.js is in this page */
+  guint                  live_anchored : 1;     /* this page's text anchored */
+  guint                  live_leaving : 1;      /* a load started, not committed */
+  guint                  live_added_note : 1;   /* open live_added's note */
 };
 
 /* gloss-annotator.c */
@@ -49,10 +64,33 @@ void   _gloss_annotator_emit_selection_released (GlossAnnotator *self,
                                                  const double    rect[4]);
 void   _gloss_annotator_emit_note_requested (GlossAnnotator  *self,
                                              const char      *id);
+void   _gloss_annotator_emit_changed        (GlossAnnotator  *self);
+void   _gloss_annotator_emit_clip_needed    (GlossAnnotator  *self);
 void   _gloss_annotator_report_error        (GlossAnnotator  *self,
                                              const char      *message);
 
+/* gloss-annotator-live.c */
+WebKitWebView *_gloss_annotator_get_web_view       (GlossAnnotator  *self);
+void   _gloss_annotator_live_dispose        (GlossAnnotator  *self);
+void   _gloss_annotator_live_capture        (GlossAnnotator  *self,
+                                             GlossColor       color,
+                                             gboolean         open_note);
+void   _gloss_annotator_live_paint_all      (GlossAnnotator  *self);
+/* The script to run in the live page, with gloss-live.js first when this
+ * page has not had it yet. */
+char  *_gloss_annotator_live_script         (GlossAnnotator  *self,
+                                             const char      *script);
+
+/* gloss-annotator-page.c: one page message, from either page. */
+void   _gloss_annotator_handle_message      (GlossAnnotator  *self,
+                                             JSCValue        *message);
+
 /* gloss-annotator-paint.c */
+/* The highlights to paint as the page scripts take them: every one the
+ * editor placed (only @id's, when not NULL), in the clip's order. */
+char  *_gloss_annotator_placed_json         (GlossAnnotator  *self,
+                                             const char      *only_id,
+                                             gboolean         as_list);
 void   _gloss_annotator_run_script          (GlossAnnotator      *self,
                                              const char          *script,
                                              GAsyncReadyCallback  callback,

@@ -32,6 +32,7 @@ enum {
   NOTE_REQUESTED,
   DELETED,
   ERROR,
+  CLIP_NEEDED,
   N_SIGNALS
 };
 
@@ -74,6 +75,18 @@ _gloss_annotator_emit_note_requested (GlossAnnotator *self,
                                       const char     *id)
 {
   g_signal_emit (self, signals[NOTE_REQUESTED], 0, id);
+}
+
+void
+_gloss_annotator_emit_changed (GlossAnnotator *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+_gloss_annotator_emit_clip_needed (GlossAnnotator *self)
+{
+  g_signal_emit (self, signals[CLIP_NEEDED], 0);
 }
 
 void
@@ -231,6 +244,14 @@ gloss_annotator_highlight_selection (GlossAnnotator *self,
 {
   g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
   g_return_if_fail ((guint)color < GLOSS_N_COLORS);
+
+  /* A live page with no clip yet (or whose text is not anchored yet):
+   * the selection is kept by its quote until it is. */
+  if (self->browser != NULL && (self->live_clip == NULL || !self->live_anchored))
+    {
+      _gloss_annotator_live_capture (self, color, open_note);
+      return;
+    }
 
   _gloss_annotator_ask_selection (self, color, open_note, NULL);
 }
@@ -405,6 +426,7 @@ gloss_annotator_dispose (GObject *object)
     }
 
   g_cancellable_cancel (self->cancellable);
+  _gloss_annotator_live_dispose (self);
   if (self->reader != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->reader, self);
@@ -451,6 +473,9 @@ gloss_annotator_class_init (GlossAnnotatorClass *klass)
   signals[ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[CLIP_NEEDED] =
+    g_signal_new ("clip-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -532,6 +557,9 @@ GlossClip *
 gloss_annotator_get_clip (GlossAnnotator *self)
 {
   g_return_val_if_fail (GLOSS_IS_ANNOTATOR (self), NULL);
+
+  if (self->browser != NULL)
+    return self->live_clip;
 
   return gloss_annotation_editor_get_clip (self->editor);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "gloss-annotation-editor.h"
+#include "gloss-browser.h"
 #include "gloss-library.h"
 #include "gloss-reader-view.h"
 
@@ -35,11 +36,37 @@ G_BEGIN_DECLS
  *     user clicked a highlight, or selected inside one.
  *   "note-requested" (const char *id): open the note editor of @id.
  *   "deleted" (GlossAnnotation *): offer to undo.
- *   "error" (const char *message): something a person should read. */
+ *   "error" (const char *message): something a person should read.
+ *   "clip-needed": live mode only: Highlight was asked on a page that is
+ *     not clipped; the selection is kept (its quote and context) until
+ *     gloss_annotator_set_live_clip () gives the clip, then stored and
+ *     painted with the colour asked for ("highlighted", "note-requested"
+ *     with open_note). A set_live_clip (NULL) or a navigation drops it. */
 G_DECLARE_FINAL_TYPE (GlossAnnotator, gloss_annotator, GLOSS, ANNOTATOR, GObject)
 
 GlossAnnotator  *gloss_annotator_new               (GlossReaderView  *reader);
+/* NULL in live mode. */
 GlossReaderView *gloss_annotator_get_reader        (GlossAnnotator   *self);
+
+/* An annotator for the live page @browser shows. Its clip's annotations are
+ * anchored in the live page's text by FORMAT.md's rules (quote and context
+ * first, positions only as a hint, then the approximate match in C) and
+ * painted in Gloss's private script world; a new highlight is anchored in
+ * the clip's article.txt by its quote and context and stored in the clip.
+ * On each navigation the marks go with the page; when the new page has
+ * loaded, the clip still set is anchored in it again: set the clip (or
+ * NULL) as soon as the page's address says which clip it is. */
+GlossAnnotator  *gloss_annotator_new_for_browser   (GlossBrowser     *browser);
+gboolean         gloss_annotator_get_live          (GlossAnnotator   *self);
+/* The clip the live page belongs to; NULL when the page is not clipped.
+ * Setting it (re)anchors and paints; NULL removes every mark. */
+void             gloss_annotator_set_live_clip     (GlossAnnotator   *self,
+                                                    GlossClip        *clip);
+/* FALSE when @id did not anchor in the page shown now ("Not on this
+ * page"); TRUE until the page's text has been anchored. In the reader:
+ * whether @id anchors in the article. */
+gboolean         gloss_annotator_is_on_page        (GlossAnnotator   *self,
+                                                    const char       *id);
 void             gloss_annotator_set_library       (GlossAnnotator   *self,
                                                     GlossLibrary     *library);
 /* The clip whose highlights are shown, once the reader has loaded it. */

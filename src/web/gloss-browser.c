@@ -43,6 +43,7 @@ enum {
 enum {
   LOAD_ERROR,
   READERABLE_CHECKED,
+  MESSAGE,
   N_SIGNALS
 };
 
@@ -106,6 +107,13 @@ script_message_received_cb (GlossBrowser  *self,
   gboolean readerable;
 
   g_assert (GLOSS_IS_BROWSER (self));
+
+  /* The live annotator's (gloss-live.js), checked there. */
+  if (type != NULL && !g_str_equal (type, "readerable"))
+    {
+      g_signal_emit (self, signals[MESSAGE], 0, message);
+      return;
+    }
 
   /* Only our world can post here, but the page still shapes what our
    * script sees: check the message before believing it. */
@@ -429,6 +437,21 @@ gloss_browser_class_init (GlossBrowserClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+
+  /**
+   * GlossBrowser::message:
+   * @message: a JSCValue posted by one of our scripts in the gloss world
+   *
+   * A message other than the readerable check's, for the live annotator.
+   * Untrusted in its content (the page shapes what our scripts see):
+   * check every member.
+   */
+  signals[MESSAGE] =
+    g_signal_new ("message",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, JSC_TYPE_VALUE);
 }
 
 static void
@@ -660,4 +683,49 @@ gloss_browser_normalize_uri (const char  *text,
     }
 
   return g_uri_to_string (parsed);
+}
+
+static void
+run_script_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JSCValue *value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_object_unref);
+}
+
+void
+gloss_browser_run_script (GlossBrowser        *self,
+                          const char          *script,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GLOSS_IS_BROWSER (self));
+  g_return_if_fail (script != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gloss_browser_run_script);
+
+  webkit_web_view_evaluate_javascript (self->web_view, script, -1, GLOSS_SCRIPT_WORLD,
+                                       NULL, cancellable, run_script_cb, g_steal_pointer (&task));
+}
+
+JSCValue *
+gloss_browser_run_script_finish (GlossBrowser  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (GLOSS_IS_BROWSER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

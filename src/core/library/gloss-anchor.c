@@ -852,55 +852,31 @@ anchor_fuzzy (GlossText      *text,
   return TRUE;
 }
 
-GlossAnchorMethod
-gloss_anchor_quote (GlossText  *text,
-                    const char *exact,
-                    const char *prefix,
-                    const char *suffix,
-                    guint       start,
-                    guint       end,
-                    guint      *out_start,
-                    guint      *out_end)
+/* Every occurrence of the quote in the bytes [@from, @to) of the text,
+ * scored by its context; the best so far in @found, @best_score and
+ * @best_start (ties go to the nearest to @hint). memmem() is linear and a
+ * match of valid UTF-8 in valid UTF-8 starts on a character. */
+static void
+scan_occurrences (GlossText      *text,
+                  const char     *exact_valid,
+                  gsize           exact_bytes,
+                  glong           m,
+                  const gunichar *pre,
+                  glong           pre_len,
+                  const gunichar *suf,
+                  glong           suf_len,
+                  guint           hint,
+                  gsize           from,
+                  gsize           to,
+                  gboolean       *found,
+                  guint          *best_score,
+                  guint          *best_start)
 {
-  g_autofree gunichar *pat = NULL;
-  g_autofree gunichar *pre = NULL;
-  g_autofree gunichar *suf = NULL;
-  g_autofree char *exact_valid = NULL;
-  glong m, pre_len, suf_len;
-  gsize exact_bytes;
-  const char *hay, *hay_end, *p;
-  gboolean found = FALSE;
-  guint best_score = 0, best_start = 0, s = 0, e = 0;
+  const char *hay = text->utf8 + from;
+  const char *hay_end = text->utf8 + MIN (to, text->n_bytes);
+  const char *p;
   gsize period = 0;
 
-  g_return_val_if_fail (text != NULL, GLOSS_ANCHOR_ORPHAN);
-
-  if (out_start == NULL)
-    out_start = &s;
-  if (out_end == NULL)
-    out_end = &e;
-
-  pat = to_ucs4 (exact, &m, &exact_valid);
-  if (m <= 0)
-    return GLOSS_ANCHOR_ORPHAN;
-
-  /* 1. The position still holds the quote. */
-  if (start <= end && end <= text->n_chars && end - start == (guint) m &&
-      memcmp (text->chars + start, pat, m * sizeof (gunichar)) == 0)
-    {
-      *out_start = start;
-      *out_end = end;
-      return GLOSS_ANCHOR_POSITION;
-    }
-
-  pre = to_ucs4 (prefix, &pre_len, NULL);
-  suf = to_ucs4 (suffix, &suf_len, NULL);
-
-  /* 2. Every occurrence of the quote, by its context. memmem() is linear
-   * and a match of valid UTF-8 in valid UTF-8 starts on a character. */
-  exact_bytes = strlen (exact_valid);
-  hay = text->utf8;
-  hay_end = text->utf8 + text->n_bytes;
   while (hay < hay_end &&
          (p = memmem (hay, hay_end - hay, exact_valid, exact_bytes)) != NULL)
     {
@@ -918,12 +894,12 @@ gloss_anchor_quote (GlossText  *text,
           guint score = context_agreement (text, pre, pre_len, at, TRUE) +
                         context_agreement (text, suf, suf_len, at + m, FALSE);
 
-          if (!found || score > best_score ||
-              (score == best_score && distance (at, start) < distance (best_start, start)))
+          if (!*found || score > *best_score ||
+              (score == *best_score && distance (at, hint) < distance (*best_start, hint)))
             {
-              found = TRUE;
-              best_score = score;
-              best_start = at;
+              *found = TRUE;
+              *best_score = score;
+              *best_start = at;
             }
 
           if (period >= exact_bytes || (gsize) (hay_end - p) < exact_bytes + period ||
@@ -934,6 +910,81 @@ gloss_anchor_quote (GlossText  *text,
 
       hay = p + period;
     }
+}
+
+/* How far from the hint the quote is looked for first, in code points,
+ * when the stored position is only a hint (a live page). */
+#define NEAR_WINDOW 8192
+
+static GlossAnchorMethod
+anchor_quote (GlossText  *text,
+              const char *exact,
+              const char *prefix,
+              const char *suffix,
+              guint       start,
+              guint       end,
+              gboolean    position_first,
+              guint      *out_start,
+              guint      *out_end)
+{
+  g_autofree gunichar *pat = NULL;
+  g_autofree gunichar *pre = NULL;
+  g_autofree gunichar *suf = NULL;
+  g_autofree char *exact_valid = NULL;
+  glong m, pre_len, suf_len;
+  gsize exact_bytes;
+  gboolean found = FALSE;
+  guint best_score = 0, best_start = 0, s = 0, e = 0;
+
+  g_return_val_if_fail (text != NULL, GLOSS_ANCHOR_ORPHAN);
+
+  if (out_start == NULL)
+    out_start = &s;
+  if (out_end == NULL)
+    out_end = &e;
+
+  pat = to_ucs4 (exact, &m, &exact_valid);
+  if (m <= 0)
+    return GLOSS_ANCHOR_ORPHAN;
+
+  /* 1. The position still holds the quote. */
+  if (position_first &&
+      start <= end && end <= text->n_chars && end - start == (guint) m &&
+      memcmp (text->chars + start, pat, m * sizeof (gunichar)) == 0)
+    {
+      *out_start = start;
+      *out_end = end;
+      return GLOSS_ANCHOR_POSITION;
+    }
+
+  pre = to_ucs4 (prefix, &pre_len, NULL);
+  suf = to_ucs4 (suffix, &suf_len, NULL);
+  exact_bytes = strlen (exact_valid);
+
+  /* 2. Every occurrence of the quote, by its context. With the position
+   * only a hint, the text around it first: an occurrence there whose
+   * whole context agrees cannot be beaten by one farther away (a tie
+   * goes to the nearest), so the rest of the text is not searched. */
+  if (!position_first && text->n_chars > 2 * NEAR_WINDOW)
+    {
+      guint hint = MIN (start, text->n_chars);
+      guint from = hint > NEAR_WINDOW ? hint - NEAR_WINDOW : 0;
+      guint to = MIN (text->n_chars, hint + NEAR_WINDOW);
+      guint perfect = MIN (pre_len, 2 * CONTEXT_LENGTH) + MIN (suf_len, 2 * CONTEXT_LENGTH);
+
+      scan_occurrences (text, exact_valid, exact_bytes, m, pre, pre_len, suf, suf_len, start,
+                        text->offsets[from], text->offsets[to] + exact_bytes,
+                        &found, &best_score, &best_start);
+      if (!found || best_score < perfect)
+        {
+          found = FALSE;
+          best_score = best_start = 0;
+        }
+    }
+
+  if (!found)
+    scan_occurrences (text, exact_valid, exact_bytes, m, pre, pre_len, suf, suf_len, start,
+                      0, text->n_bytes, &found, &best_score, &best_start);
 
   if (found)
     {
@@ -947,6 +998,31 @@ gloss_anchor_quote (GlossText  *text,
     return GLOSS_ANCHOR_FUZZY;
 
   return GLOSS_ANCHOR_ORPHAN;
+}
+
+GlossAnchorMethod
+gloss_anchor_quote (GlossText  *text,
+                    const char *exact,
+                    const char *prefix,
+                    const char *suffix,
+                    guint       start,
+                    guint       end,
+                    guint      *out_start,
+                    guint      *out_end)
+{
+  return anchor_quote (text, exact, prefix, suffix, start, end, TRUE, out_start, out_end);
+}
+
+GlossAnchorMethod
+gloss_anchor_quote_near (GlossText  *text,
+                         const char *exact,
+                         const char *prefix,
+                         const char *suffix,
+                         guint       hint,
+                         guint      *out_start,
+                         guint      *out_end)
+{
+  return anchor_quote (text, exact, prefix, suffix, hint, hint, FALSE, out_start, out_end);
 }
 
 GlossAnchorMethod

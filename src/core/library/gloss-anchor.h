@@ -63,6 +63,18 @@ GlossAnchorMethod gloss_anchor_quote      (GlossText        *text,
                                            guint             end,
                                            guint            *out_start,
                                            guint            *out_end);
+/* The same with no stored position that counts, only a hint (a text that
+ * is not article.txt, such as a live page): the occurrence of @exact
+ * whose context agrees best, the nearest to @hint when several tie, then
+ * the approximate match scored by context and closeness to @hint. Never
+ * returns GLOSS_ANCHOR_POSITION. */
+GlossAnchorMethod gloss_anchor_quote_near (GlossText        *text,
+                                           const char       *exact,
+                                           const char       *prefix,
+                                           const char       *suffix,
+                                           guint             hint,
+                                           guint            *out_start,
+                                           guint            *out_end);
 GlossAnchorMethod gloss_anchor_annotation (GlossText        *text,
                                            GlossAnnotation  *annotation,
                                            guint            *out_start,

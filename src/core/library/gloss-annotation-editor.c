@@ -47,6 +47,7 @@ struct _GlossAnnotationEditor
   GQueue           undo;        /* of UndoEntry, newest first */
   char            *note_id;     /* the note being typed: one undo step */
   guint            generation;
+  guint            live : 1;    /* text is a live page's */
 };
 
 G_DEFINE_FINAL_TYPE (GlossAnnotationEditor, gloss_annotation_editor, G_TYPE_OBJECT)
@@ -149,7 +150,10 @@ anchor_all (GlossAnnotationEditor *self)
   if (self->clip == NULL || self->text == NULL)
     return;
 
-  anchorings = gloss_clip_anchor_all (self->clip, NULL, &self->text, GLOSS_CLIP_ANCHOR_SET_ORPHAN, &orphans);
+  /* A live page may well lack what the article has: that is no orphan. */
+  anchorings = gloss_clip_anchor_all (self->clip, NULL, &self->text,
+                                      self->live ? GLOSS_CLIP_ANCHOR_QUOTE_FIRST : GLOSS_CLIP_ANCHOR_SET_ORPHAN,
+                                      &orphans);
   for (guint i = 0; i < anchorings->len; i++)
     {
       const GlossAnchoring *a = &g_array_index (anchorings, GlossAnchoring, i);
@@ -159,7 +163,9 @@ anchor_all (GlossAnnotationEditor *self)
     }
 
   g_debug ("Anchored %u annotations in %.1f ms", anchorings->len, (g_get_monotonic_time () - begin) / 1000.0);
-  if (orphans > 0)
+  if (orphans > 0 && self->live)
+    g_debug ("%u annotations of clip %s are not on the live page", orphans, gloss_clip_get_id (self->clip));
+  else if (orphans > 0)
     g_message ("%u annotations of clip %s no longer anchor; they are kept as orphans",
                orphans, gloss_clip_get_id (self->clip));
 }
@@ -228,6 +234,7 @@ gloss_annotation_editor_set_clip (GlossAnnotationEditor *self,
 
   release_clip (self);
   self->generation++;
+  self->live = FALSE;
 
   if (clip == NULL)
     return;
@@ -243,6 +250,50 @@ gloss_annotation_editor_set_clip (GlossAnnotationEditor *self,
     }
 
   anchor_all (self);
+}
+
+void
+gloss_annotation_editor_set_live_text (GlossAnnotationEditor *self,
+                                       GlossClip             *clip,
+                                       const char            *text,
+                                       const char            *saved_text)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATION_EDITOR (self));
+  g_return_if_fail (GLOSS_IS_CLIP (clip));
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (saved_text != NULL);
+
+  if (clip != self->clip || !self->live)
+    {
+      release_clip (self);
+      self->live = TRUE;
+      self->clip = g_object_ref (clip);
+      if (self->library != NULL)
+        {
+          self->saver = gloss_clip_saver_get_for_clip (self->library, clip);
+          g_signal_connect_object (self->saver, "error", G_CALLBACK (saver_error_cb), self, G_CONNECT_SWAPPED);
+        }
+    }
+
+  /* Same clip, a new text: what is pending and the undo steps stay. */
+  self->generation++;
+  g_clear_pointer (&self->text, gloss_text_unref);
+  self->text = gloss_text_new (text, -1);
+  if (self->saved_text == NULL || g_strcmp0 (gloss_text_get_utf8 (self->saved_text), saved_text) != 0)
+    {
+      g_clear_pointer (&self->saved_text, gloss_text_unref);
+      self->saved_text = gloss_text_new (saved_text, -1);
+    }
+
+  anchor_all (self);
+}
+
+gboolean
+gloss_annotation_editor_get_live (GlossAnnotationEditor *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION_EDITOR (self), FALSE);
+
+  return self->live;
 }
 
 GlossClip *
@@ -341,6 +392,34 @@ gloss_annotation_editor_check_writable (GlossAnnotationEditor *self)
   return TRUE;
 }
 
+/* Where position @start of the live text may be in article.txt: moved by
+ * as much as the highlight placed nearest to it. */
+static guint
+live_hint (GlossAnnotationEditor *self,
+           guint                  start)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint best = G_MAXUINT;
+  gint64 hint = start;
+
+  g_hash_table_iter_init (&iter, self->ranges);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Range *range = value;
+      GlossAnnotation *annotation = gloss_clip_find_annotation (self->clip, key);
+      guint d = range->start > start ? range->start - start : start - range->start;
+
+      if (annotation != NULL && d < best)
+        {
+          best = d;
+          hint = (gint64) start + (gint64) gloss_annotation_get_start (annotation) - (gint64) range->start;
+        }
+    }
+
+  return (guint) CLAMP (hint, 0, G_MAXUINT32);
+}
+
 /* The target to store for the text's range [start, end): the same range
  * when the text is article.txt, else that passage found in article.txt by
  * its quote and context (FORMAT.md counts positions there). FALSE when it
@@ -372,8 +451,16 @@ stored_target (GlossAnnotationEditor  *self,
       return TRUE;
     }
 
-  if (gloss_anchor_quote (self->saved_text, exact, prefix, suffix, start, end,
-                          &saved_start, &saved_end) == GLOSS_ANCHOR_ORPHAN)
+  /* A live page's positions say little of article.txt's: by the quote and
+   * its context, near where the closest highlight already anchored moved. */
+  if (self->live)
+    {
+      if (gloss_anchor_quote_near (self->saved_text, exact, prefix, suffix, live_hint (self, start),
+                                   &saved_start, &saved_end) == GLOSS_ANCHOR_ORPHAN)
+        return FALSE;
+    }
+  else if (gloss_anchor_quote (self->saved_text, exact, prefix, suffix, start, end,
+                               &saved_start, &saved_end) == GLOSS_ANCHOR_ORPHAN)
     return FALSE;
 
   *out_exact = gloss_text_substring (self->saved_text, saved_start, saved_end);
@@ -595,6 +682,21 @@ place (GlossAnnotationEditor *self,
 {
   const char *id = gloss_annotation_get_id (annotation);
   guint start, end;
+
+  if (self->live)
+    {
+      if (self->text != NULL &&
+          gloss_anchor_quote_near (self->text, gloss_annotation_get_exact (annotation),
+                                   gloss_annotation_get_prefix (annotation),
+                                   gloss_annotation_get_suffix (annotation),
+                                   gloss_annotation_get_start (annotation),
+                                   &start, &end) != GLOSS_ANCHOR_ORPHAN)
+        set_range (self, id, start, end);
+      else
+        g_hash_table_remove (self->ranges, id);
+      repaint (self, id);
+      return;
+    }
 
   if (self->text != NULL && gloss_anchor_annotation (self->text, annotation, &start, &end) != GLOSS_ANCHOR_ORPHAN)
     {

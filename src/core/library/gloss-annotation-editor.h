@@ -43,6 +43,20 @@ void             gloss_annotation_editor_set_clip           (GlossAnnotationEdit
                                                              GlossClip              *clip,
                                                              const char             *text,
                                                              const char             *saved_text);
+/* Edits @clip as a live page shows it (@text, UTF-8), with @saved_text
+ * its article.txt ("" when it has none: nothing can be highlighted).
+ * Annotations are found by quote and context first, their positions only
+ * a hint, and no orphan state is stored in them (a page may well lack
+ * what the article has); new highlights are found in @saved_text by their
+ * quote and context. Called again for the same clip with the page's new
+ * text, it keeps what is pending and the undo steps, and anchors again
+ * without "reanchored": the caller paints. gloss_annotation_editor_set_clip ()
+ * leaves live mode. */
+void             gloss_annotation_editor_set_live_text      (GlossAnnotationEditor  *self,
+                                                             GlossClip              *clip,
+                                                             const char             *text,
+                                                             const char             *saved_text);
+gboolean         gloss_annotation_editor_get_live           (GlossAnnotationEditor  *self);
 GlossClip       *gloss_annotation_editor_get_clip           (GlossAnnotationEditor  *self);
 GlossText       *gloss_annotation_editor_get_text           (GlossAnnotationEditor  *self);
 /* Bumped by every change: a paint prepared earlier is still right when

@@ -45,6 +45,7 @@ gloss_clip_anchor_all (GlossClip             *clip,
   GListModel *annotations;
   guint n, orphans = 0;
   gboolean retargeted = FALSE;
+  gint64 shift = 0;  /* how far the last one found moved (QUOTE_FIRST) */
 
   g_return_val_if_fail (GLOSS_IS_CLIP (clip), NULL);
   g_return_val_if_fail (article_text != NULL || (text != NULL && *text != NULL), NULL);
@@ -67,6 +68,19 @@ gloss_clip_anchor_all (GlossClip             *clip,
       /* A quote found as it is always anchors (by position or quote). */
       if ((flags & GLOSS_CLIP_ANCHOR_ORPHANS_ONLY) && exact[0] != '\0' && strstr (article_text, exact) != NULL)
         anchoring.method = GLOSS_ANCHOR_QUOTE;
+      else if (flags & GLOSS_CLIP_ANCHOR_QUOTE_FIRST)
+        {
+          gint64 hint = (gint64) gloss_annotation_get_start (annotation) + shift;
+
+          anchoring.method = gloss_anchor_quote_near (ensure_text (article_text, text, &own),
+                                                      exact,
+                                                      gloss_annotation_get_prefix (annotation),
+                                                      gloss_annotation_get_suffix (annotation),
+                                                      (guint) CLAMP (hint, 0, G_MAXUINT32),
+                                                      &anchoring.start, &anchoring.end);
+          if (anchoring.method != GLOSS_ANCHOR_ORPHAN)
+            shift = (gint64) anchoring.start - (gint64) gloss_annotation_get_start (annotation);
+        }
       else
         /* gloss_anchor_quote (), not gloss_anchor_annotation (): that one
          * stores the orphan flag, which only SET_ORPHAN may. */

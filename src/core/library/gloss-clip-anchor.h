@@ -35,6 +35,11 @@ typedef enum
    * anchored without finding where (the code point index is only built
    * for the others). */
   GLOSS_CLIP_ANCHOR_ORPHANS_ONLY = 1 << 2,
+  /* The text is not article.txt but a page showing the same article
+   * among other things (the live page): each annotation is found by its
+   * quote and context, its stored position only a hint, moved by as much
+   * as the annotation before it moved (gloss_anchor_quote_near ()). */
+  GLOSS_CLIP_ANCHOR_QUOTE_FIRST  = 1 << 3,
 } GlossClipAnchorFlags;
 
 /* Anchors every annotation of @clip against @article_text by FORMAT.md's
