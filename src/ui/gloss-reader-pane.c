@@ -306,13 +306,17 @@ popover_closed_cb (GlossReaderPane *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->web_view));
 }
 
-static void
+/* "close-request" stops at the first handler that returns TRUE: this one
+ * lets the window close, and the other pane's handler run. */
+static gboolean
 close_request_cb (GlossReaderPane *self)
 {
   g_assert (GLOSS_IS_READER_PANE (self));
 
   if (self->annotator != NULL)
     gloss_annotator_flush (self->annotator);
+
+  return FALSE;
 }
 
 static gboolean

@@ -257,9 +257,14 @@ live_annotator (GlossWindow *self)
 static void
 update_library_selection (GlossWindow *self)
 {
-  const char *view = gtk_stack_get_visible_child_name (self->stack);
+  const char *view;
   GlossClip *clip = NULL;
 
+  /* The window is going: its widgets are. */
+  if (self->stack == NULL)
+    return;
+
+  view = gtk_stack_get_visible_child_name (self->stack);
   if (g_strcmp0 (view, "web") == 0)
     clip = self->live_clip;
   else if (g_strcmp0 (view, "reader") == 0 && self->reader != NULL)
@@ -278,6 +283,9 @@ update_live_clip (GlossWindow *self)
   WebKitWebView *web_view = self->browser ? gloss_browser_get_web_view (self->browser) : NULL;
   const char *uri = web_view ? webkit_web_view_get_uri (web_view) : NULL;
   GlossClip *clip = NULL;
+
+  if (self->stack == NULL)
+    return;
 
   if (uri != NULL && self->library != NULL && gloss_library_get_loaded (self->library))
     clip = gloss_library_find_by_url (self->library, uri);
@@ -1104,6 +1112,9 @@ gloss_window_dispose (GObject *object)
 
   if (self->browser != NULL)
     g_signal_handlers_disconnect_by_data (gloss_browser_get_web_view (self->browser), self);
+  /* A save flushed while the window goes tells the library: not us. */
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->clip_cancellable);
