@@ -7,6 +7,7 @@
 # and notes in its clip.json as the app writes them, then shown live:
 #   live-clipped.png    the live page of the clip: Open Clip, the marks,
 #                       the annotations panel (F9);
+#   live-popover.png    a highlight clicked on the live page: its popover;
 #   live-unclipped.png  the same page from a second address that is not in
 #                       the library: Clip;
 #   live-changed.png    the page changed on the server (a paragraph gone,
@@ -129,6 +130,11 @@ sleep 8
 focus_page
 xdotool key --window "$window" F9
 shoot live-clipped.png
+
+# A click on the first (yellow) highlight: its popover, note and colours.
+xdotool mousemove --window "$window" 420 377 click 1
+shoot live-popover.png
+xdotool key --window "$window" Escape
 
 # The same page from an address not in the library.
 xdotool key --window "$window" ctrl+l
