@@ -139,6 +139,88 @@ test_repeated_by_context (void)
   g_assert_cmpuint (s, ==, cp_offset_of (article, "minister", 1));
 }
 
+/* A position that is only a hint (a live page): never taken on its own,
+ * only to choose among equals; a match near it found without searching
+ * the whole text gives the same answer as the whole text would. */
+static void
+test_near (void)
+{
+  g_autoptr(GlossText) text = gloss_text_new (article, -1);
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(GlossText) big_text = NULL;
+  guint first = cp_offset_of (article, "will not be the mediators", 0);
+  guint second = cp_offset_of (article, "will not be the mediators", 1);
+  guint s = 0, e = 0, near_at, far_at, other_at;
+
+  /* The stored position holds the quote, but the context names the other
+   * occurrence: by position the first, by quote the second. */
+  g_assert_cmpint (gloss_anchor_quote (text, "will not be the mediators",
+                                       "also said that the US ", " in any other region",
+                                       first, first + 25, &s, &e),
+                   ==, GLOSS_ANCHOR_POSITION);
+  g_assert_cmpuint (s, ==, first);
+  g_assert_cmpint (gloss_anchor_quote_near (text, "will not be the mediators",
+                                            "also said that the US ", " in any other region",
+                                            first, &s, &e),
+                   ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, second);
+
+  /* No context: the nearest to the hint. */
+  g_assert_cmpint (gloss_anchor_quote_near (text, "will not be the mediators", "", "", second + 2, &s, &e),
+                   ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, second);
+
+  /* A long text (past the window searched first): the same passage far
+   * before the hint with its whole context, near the hint with only part
+   * of it, and once more near the hint whole. */
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (big, "filler words go on. ");
+  far_at = g_utf8_strlen (big->str, -1) + strlen ("before the mill ");
+  g_string_append (big, "before the mill the quick brown water after the weir. ");
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (big, "more filler here. ");
+  other_at = g_utf8_strlen (big->str, -1) + strlen ("beside a pond ");
+  g_string_append (big, "beside a pond the quick brown water after the weir. ");
+  near_at = g_utf8_strlen (big->str, -1) + strlen ("before the mill ");
+  g_string_append (big, "before the mill the quick brown water after the weir. ");
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (big, "and the end. ");
+  big_text = gloss_text_new (big->str, -1);
+
+  /* Whole context near the hint: that one. */
+  g_assert_cmpint (gloss_anchor_quote_near (big_text, "the quick brown water", "before the mill ", " after the weir",
+                                            other_at, &s, &e),
+                   ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, near_at);
+  g_assert_cmpuint (e, ==, near_at + 21);
+
+  /* No occurrence near the hint: the whole text is searched, and of two
+   * equal contexts the nearer wins. */
+  g_assert_cmpint (gloss_anchor_quote_near (big_text, "the quick brown water", "before the mill ", " after the weir",
+                                            far_at + 60000, &s, &e),
+                   ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, near_at);
+  /* Near the hint, one whose context agrees only in part; far away, one
+   * whose context agrees whole: that one. */
+  g_assert_cmpint (gloss_anchor_quote_near (big_text, "the quick brown water", "beside a pond ", " after the weir",
+                                            far_at, &s, &e),
+                   ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, other_at);
+
+  /* Equal contexts: the nearest to the hint, also far from where the
+   * search starts. */
+  g_assert_cmpint (gloss_anchor_quote_near (big_text, "the quick brown water", "before the mill ", " after the weir",
+                                            far_at + 5, &s, &e),
+                   ==, GLOSS_ANCHOR_QUOTE);
+  g_assert_cmpuint (s, ==, far_at);
+
+  /* An edit inside: the approximate match, never a position. */
+  g_assert_cmpint (gloss_anchor_quote_near (big_text, "the quick brownish water", "beside a pond ", " after the weir",
+                                            other_at, &s, &e),
+                   ==, GLOSS_ANCHOR_FUZZY);
+  g_assert_cmpuint (s, ==, other_at);
+}
+
 static void
 test_edited (void)
 {
@@ -509,6 +591,7 @@ main (int    argc,
   g_test_add_func ("/anchor/position", test_position);
   g_test_add_func ("/anchor/moved", test_moved);
   g_test_add_func ("/anchor/repeated-by-context", test_repeated_by_context);
+  g_test_add_func ("/anchor/near", test_near);
   g_test_add_func ("/anchor/edited", test_edited);
   g_test_add_func ("/anchor/edited-far-better", test_edited_far_better);
   g_test_add_func ("/anchor/orphan", test_orphan);

@@ -143,7 +143,23 @@ typedef struct
   guint           clip_needed;
   char           *note_requested;
   GlossAnnotation *last;
+  guint           activated;
+  char           *activated_id;
 } Fixture;
+
+static void
+mark_activated_cb (GlossAnnotator *annotator,
+                   const char     *id,
+                   double          x,
+                   double          y,
+                   double          width,
+                   double          height,
+                   Fixture        *fixture)
+{
+  fixture->activated++;
+  g_free (fixture->activated_id);
+  fixture->activated_id = g_strdup (id);
+}
 
 static void
 painted_cb (GlossAnnotator *annotator,
@@ -214,6 +230,7 @@ fixture_set_up (Fixture       *fixture,
   g_signal_connect (fixture->annotator, "highlighted", G_CALLBACK (highlighted_cb), fixture);
   g_signal_connect (fixture->annotator, "clip-needed", G_CALLBACK (clip_needed_cb), fixture);
   g_signal_connect (fixture->annotator, "note-requested", G_CALLBACK (note_requested_cb), fixture);
+  g_signal_connect (fixture->annotator, "mark-activated", G_CALLBACK (mark_activated_cb), fixture);
 }
 
 static void
@@ -228,6 +245,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->library);
   g_clear_object (&fixture->last);
   g_free (fixture->note_requested);
+  g_free (fixture->activated_id);
   g_free (fixture->folder);
 }
 
@@ -295,6 +313,32 @@ private_eval (Fixture    *fixture,
   char *out = NULL;
 
   gloss_browser_run_script (fixture->browser, script, NULL, private_cb, &out);
+  gloss_test_wait_until (out != NULL, 10000);
+
+  return out;
+}
+
+static void
+async_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = webkit_web_view_call_async_javascript_function_finish (WEBKIT_WEB_VIEW (object), result, &error);
+
+  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
+}
+
+/* Answers in the private world once the page's pending timers have run. */
+static char *
+private_eval_after_timers (Fixture *fixture)
+{
+  char *out = NULL;
+
+  webkit_web_view_call_async_javascript_function (gloss_browser_get_web_view (fixture->browser),
+                                                  "await new Promise (r => setTimeout (r, 0)); return 'done';", -1,
+                                                  NULL, "gloss", NULL, NULL, async_cb, &out);
   gloss_test_wait_until (out != NULL, 10000);
 
   return out;
@@ -545,6 +589,7 @@ test_changed (Fixture       *fixture,
   assert_mark (marks, story.a, QUOTE_A, "yellow", TRUE);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (marks, story.a), "serial"), ==, serial);
   assert_mark (marks, story.b, "the swift brown water under the ice kept the wheel going", "blue", FALSE);
+  maybe_hold ();
 }
 
 static void
@@ -571,6 +616,85 @@ test_privacy (Fixture       *fixture,
   result = page_eval (fixture, "String (typeof window.glossHighlight)");
   g_assert_cmpstr (result, ==, "undefined");
   g_assert_cmpuint (fixture->changed, ==, before);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  double   rect[4];
+} RectResult;
+
+static void
+rect_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  RectResult *res = user_data;
+  g_autoptr(GError) error = NULL;
+
+  res->ok = gloss_annotator_get_mark_rect_finish (GLOSS_ANNOTATOR (object), result,
+                                                  &res->rect[0], &res->rect[1], &res->rect[2], &res->rect[3],
+                                                  &error);
+  g_assert_no_error (error);
+  res->done = TRUE;
+}
+
+/* A click on a highlight opens it (the popover); a click the page makes
+ * up does not. The real click comes from xdotool on the test's X server. */
+static void
+test_click (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_auto(Story) story = { 0 };
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *fake = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  RectResult res = { 0 };
+  graphene_point_t in, out;
+  double sx = 0, sy = 0;
+  int status;
+
+  if (xdotool == NULL || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("Needs xdotool and an X server");
+      return;
+    }
+
+  set_up_story (fixture, &story);
+  gloss_annotator_get_mark_rect_async (fixture->annotator, story.b, NULL, rect_cb, &res);
+  gloss_test_wait_until (res.done, 10000);
+  g_assert_true (res.ok);
+  g_assert_cmpfloat (res.rect[2], >, 0);
+
+  /* The page's own scripts make up a click on it: nothing opens. */
+  fake = g_strdup_printf ("document.elementFromPoint (%f, %f).dispatchEvent ("
+                          "  new MouseEvent ('mouseup', { clientX: %f, clientY: %f, button: 0, bubbles: true }));"
+                          "'done'",
+                          res.rect[0] + 10, res.rect[1] + res.rect[3] / 2,
+                          res.rect[0] + 10, res.rect[1] + res.rect[3] / 2);
+  g_free (page_eval (fixture, fake));
+  /* Timers run in order: once a later one has, a message the made-up
+   * click caused would have been posted, and it comes before the answer. */
+  g_free (private_eval_after_timers (fixture));
+  g_assert_cmpuint (fixture->activated, ==, 0);
+
+  /* The user's click, in screen pixels (no window manager: the window is
+   * at the screen's origin). */
+  in = GRAPHENE_POINT_INIT (res.rect[0] + 10, res.rect[1] + res.rect[3] / 2);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (gloss_browser_get_web_view (fixture->browser)),
+                                           fixture->window, &in, &out));
+  gtk_native_get_surface_transform (GTK_NATIVE (fixture->window), &sx, &sy);
+  command = g_strdup_printf ("%s mousemove --sync %d %d click 1", xdotool,
+                             (int) (out.x + sx), (int) (out.y + sy));
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  gloss_test_wait_until (fixture->activated > 0, 10000);
+  g_assert_cmpuint (fixture->activated, ==, 1);
+  g_assert_cmpstr (fixture->activated_id, ==, story.b);
 }
 
 /* Selects from the start of @from to the end of @to inside the story,
@@ -651,11 +775,24 @@ test_highlight_live (Fixture       *fixture,
 }
 
 static void
+selected_text_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gloss_annotator_get_selected_text_finish (GLOSS_ANNOTATOR (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_clip_needed (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(GlossClip) clip = NULL;
   g_autofree char *result = NULL;
+  g_autofree char *selected = NULL;
   GlossAnnotation *annotation;
 
   g_hash_table_replace (pages, g_strdup ("/live/other.html"), make_page ("The Other Mill", FALSE));
@@ -666,6 +803,10 @@ test_clip_needed (Fixture       *fixture,
   g_assert_cmpstr (result, ==, "undefined");
 
   select_in_page (fixture, "the miller worked", "the clock");
+  /* What the popover shows of the selection, on a page with no clip. */
+  gloss_annotator_get_selected_text_async (fixture->annotator, NULL, selected_text_cb, &selected);
+  gloss_test_wait_until (selected != NULL, 10000);
+  g_assert_cmpstr (selected, ==, "the miller worked by the moon rather than the clock");
   gloss_annotator_highlight_selection (fixture->annotator, GLOSS_COLOR_PINK, TRUE);
   gloss_test_wait_until (fixture->clip_needed == 1, 10000);
   g_assert_cmpuint (fixture->highlighted, ==, 0);
@@ -729,6 +870,7 @@ main (int   argc,
 
   g_test_add ("/live/painted", Fixture, NULL, fixture_set_up, test_painted, fixture_tear_down);
   g_test_add ("/live/changed", Fixture, NULL, fixture_set_up, test_changed, fixture_tear_down);
+  g_test_add ("/live/click", Fixture, NULL, fixture_set_up, test_click, fixture_tear_down);
   g_test_add ("/live/privacy", Fixture, NULL, fixture_set_up, test_privacy, fixture_tear_down);
   g_test_add ("/live/highlight", Fixture, NULL, fixture_set_up, test_highlight_live, fixture_tear_down);
   g_test_add ("/live/clip-needed", Fixture, NULL, fixture_set_up, test_clip_needed, fixture_tear_down);

@@ -172,6 +172,30 @@ _gloss_annotator_live_paint_all (GlossAnnotator *self)
   _gloss_annotator_run_script (self, script, gloss_annotator_live_painted_cb, g_object_ref (self));
 }
 
+void
+_gloss_annotator_live_reload_article (GlossAnnotator *self)
+{
+  g_autofree char *article = NULL;
+
+  if (self->live_clip == NULL)
+    return;
+
+  article = gloss_clip_load_article_text (self->live_clip, NULL);
+  if (article == NULL)
+    article = g_strdup ("");
+  if (g_strcmp0 (article, self->live_article) == 0)
+    return;
+
+  g_debug ("The article of clip %s changed: new highlights are found in the new one",
+           gloss_clip_get_id (self->live_clip));
+  g_free (self->live_article);
+  self->live_article = g_steal_pointer (&article);
+  gloss_annotation_editor_set_live_text (self->editor, self->live_clip,
+                                         self->live_text != NULL ? self->live_text : "",
+                                         self->live_article);
+  update_on_page (self);
+}
+
 /* The pending highlight, once the page's text is anchored: found again
  * in it by its quote (the page may have changed meanwhile) and stored;
  * "highlighted" follows the paint. */

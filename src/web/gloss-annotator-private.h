@@ -76,6 +76,8 @@ void   _gloss_annotator_live_capture        (GlossAnnotator  *self,
                                              GlossColor       color,
                                              gboolean         open_note);
 void   _gloss_annotator_live_paint_all      (GlossAnnotator  *self);
+/* The clip changed on disk: its article.txt is read again. */
+void   _gloss_annotator_live_reload_article (GlossAnnotator  *self);
 /* The script to run in the live page, with gloss-live.js first when this
  * page has not had it yet. */
 char  *_gloss_annotator_live_script         (GlossAnnotator  *self,

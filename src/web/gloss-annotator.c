@@ -127,6 +127,10 @@ gloss_annotator_editor_reanchored_cb (GlossAnnotator        *self,
 {
   g_assert (GLOSS_IS_ANNOTATOR (self));
 
+  /* On the live page, the clip's article may be new too (Update Clip). */
+  if (self->browser != NULL)
+    _gloss_annotator_live_reload_article (self);
+
   _gloss_annotator_paint_all (self);
 }
 

@@ -47,6 +47,9 @@
    * this often while they keep coming. */
   const QUIET_MS = 150;
   const MAX_WAIT_MS = 1000;
+  /* A page with more text than this (UTF-16 units) is not anchored in:
+   * no article is that long, and the page could make Gloss copy it. */
+  const MAX_TEXT = 16 * 1024 * 1024;
 
   let token = null;           /* set by start (), while a clip is shown */
   let nodes = [];             /* the Text nodes of the text last sent */
@@ -296,7 +299,7 @@
   let placing = 0;
 
   function placeMarkersSoon () {
-    if (placing !== 0)
+    if (placing !== 0 || token === null)
       return;
     placing = requestAnimationFrame (() => {
       placing = 0;
@@ -406,7 +409,7 @@
     if (token === null)
       return;
     const text = extract ();
-    if (text !== lastText)
+    if (text !== lastText && text.length <= MAX_TEXT)
       {
         lastText = text;
         post ({ type: 'live-text', token: token, text: text });
@@ -430,6 +433,8 @@
     dirty = true;
     schedule ();
   });
+
+  const resized = new ResizeObserver (placeMarkersSoon);
 
   /* The selection, kept across WebKit's X11 PRIMARY handling (see
    * gloss-highlight.js, which does the same in the reader). */
@@ -516,7 +521,10 @@
     const sel = window.getSelection ();
     if (body === null || sel === null || sel.rangeCount === 0)
       return null;
-    if (dirty && token !== null)
+    /* With no clip nothing follows the page: its text is read now. */
+    if (token === null)
+      lastText = extract ();
+    else if (dirty)
       flush ();
     if (sel.isCollapsed && !restoreKept (sel))
       return token === null ? null : markAtCaret (sel);
@@ -578,12 +586,21 @@
     });
     document.addEventListener ('mousedown', forget, true);
     document.addEventListener ('keydown', forget, true);
+    /* The text moves without a DOM change (the window, fonts, images
+     * arriving, a box scrolled inside the page): the markers follow. */
     window.addEventListener ('resize', placeMarkersSoon);
+    document.addEventListener ('load', placeMarkersSoon, true);
+    document.addEventListener ('scroll', event => {
+      if (event.target !== document)
+        placeMarkersSoon ();
+    }, true);
     if (document.fonts && document.fonts.ready)
       document.fonts.ready.then (placeMarkersSoon);
 
     document.addEventListener ('mouseup', event => {
-      if (event.button !== 0 || token === null)
+      /* The page can dispatch events of its own making: only the user's
+       * own clicks open anything. */
+      if (event.button !== 0 || token === null || !event.isTrusted)
         return;
       const x = event.clientX;
       const y = event.clientY;
@@ -647,13 +664,17 @@
       listen ();
       observer.disconnect ();
       observer.observe (document.documentElement, { childList: true, subtree: true, characterData: true });
+      resized.disconnect ();
+      if (document.body !== null)
+        resized.observe (document.body);
       lastText = extract ();
-      return lastText;
+      return lastText.length <= MAX_TEXT ? lastText : null;
     },
     /* No clip any more: every highlight and marker goes. */
     stop: function () {
       token = null;
       observer.disconnect ();
+      resized.disconnect ();
       if (timer !== 0)
         clearTimeout (timer);
       timer = 0;
@@ -664,12 +685,8 @@
     /* What an unclipped page's selection is, to highlight once clipped:
      * the quote and up to 32 code points around it, from the live text. */
     capture: function () {
-      const text = extract ();
-      const wasText = lastText;
-      lastText = text;
       const s = selection ();
-      if (token === null)
-        lastText = wasText;
+      const text = lastText;
       if (s === null || s.mark !== undefined)
         return null;
       const before = cpSlice (text, Math.max (0, s.start - 32), s.start);
