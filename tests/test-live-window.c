@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "gloss-annotations-panel.h"
@@ -72,6 +73,10 @@ page_cb (SoupServer        *soup_server,
     body = article_page ("The Keeper of the Light", TRUE);
   else if (g_str_equal (path, "/live-window/other"))
     body = article_page ("Another Lighthouse Story", TRUE);
+  else if (g_str_equal (path, "/live-window/short"))
+    /* Too little text for Readability: not an article. */
+    body = g_strdup ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Tide table</title></head>"
+                     "<body><p>High water at nine, low water at three.</p></body></html>");
   else
     {
       soup_server_message_set_status (msg, 404, NULL);
@@ -135,6 +140,13 @@ clip_stack_page (Fixture *fixture)
                                                              GLOSS_TYPE_WINDOW, "clip_stack"));
 
   return gtk_stack_get_visible_child_name (stack);
+}
+
+static GtkWidget *
+clip_progress (Fixture *fixture)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                    GLOSS_TYPE_WINDOW, "clip_progress"));
 }
 
 /* Opens @uri in the live view and waits until it has loaded and, if it is
@@ -438,6 +450,74 @@ test_highlight_clips_first (Fixture       *fixture,
   }
 }
 
+/* A page that is no article is clipped whole for its highlight: still one
+ * action for the person. */
+static void
+test_highlight_clips_whole_page (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *short_page = gloss_test_server_uri (server, "live-window/short");
+  GlossClip *clip;
+  g_autoptr(GlossAnnotation) annotation = NULL;
+
+  open_live (fixture, short_page);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  select_live (fixture, "low water at three");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1, 30000);
+
+  clip = gloss_window_get_live_clip (fixture->window);
+  g_assert_nonnull (clip);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+  annotation = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "low water at three");
+}
+
+/* The page cannot be clipped (the library's clips/ is a file): nothing is
+ * stored, and the highlight is not kept for a later clip either. */
+static void
+test_highlight_clip_fails (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *other = gloss_test_server_uri (server, "live-window/other");
+  GFile *clips = gloss_library_get_clips_folder (fixture->library);
+  g_autofree char *clips_path = g_file_get_path (clips);
+  g_autofree char *aside = g_strconcat (clips_path, ".aside", NULL);
+  GlossClip *clip;
+
+  open_live (fixture, other);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  if (g_file_test (clips_path, G_FILE_TEST_IS_DIR))
+    g_assert_cmpint (g_rename (clips_path, aside), ==, 0);
+  g_assert_true (g_file_set_contents (clips_path, "not a folder", -1, NULL));
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  /* The clip is made and fails: the window's progress shows, then goes
+   * (a WebKit round trip at least lies between the two). */
+  gloss_test_wait_until (gtk_widget_get_visible (clip_progress (fixture)), 20000);
+  gloss_test_wait_until (!gtk_widget_get_visible (clip_progress (fixture)), 30000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 0);
+  g_assert_null (gloss_window_get_live_clip (fixture->window));
+  g_assert_null (gloss_annotator_get_clip (live_annotator (fixture)));
+  g_assert_cmpuint (fixture->highlighted, ==, 0);
+
+  /* The folder back, the page clipped by hand: the failed highlight does
+   * not turn up in it. */
+  g_assert_cmpint (g_unlink (clips_path), ==, 0);
+  if (g_file_test (aside, G_FILE_TEST_IS_DIR))
+    g_assert_cmpint (g_rename (aside, clips_path), ==, 0);
+  clip = clip_live_page (fixture);
+  g_assert_nonnull (clip);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-live", NULL));
+  gloss_test_wait_until (gloss_annotator_get_clip (live_annotator (fixture)) == clip &&
+                         gloss_annotator_get_painted (live_annotator (fixture)), 20000);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+  g_assert_cmpuint (fixture->highlighted, ==, 0);
+}
+
 /* A highlight made in the live view while the reader shows the same clip
  * appears there too: both annotators share the clip object and its saver. */
 static void
@@ -542,6 +622,10 @@ main (int    argc,
               fixture_set_up, test_update_keeps_annotations, fixture_tear_down);
   g_test_add ("/live-window/highlight-clips-first", Fixture, NULL,
               fixture_set_up, test_highlight_clips_first, fixture_tear_down);
+  g_test_add ("/live-window/highlight-clips-whole-page", Fixture, NULL,
+              fixture_set_up, test_highlight_clips_whole_page, fixture_tear_down);
+  g_test_add ("/live-window/highlight-clip-fails", Fixture, NULL,
+              fixture_set_up, test_highlight_clip_fails, fixture_tear_down);
   g_test_add ("/live-window/live-highlight-in-open-reader", Fixture, NULL,
               fixture_set_up, test_live_highlight_in_open_reader, fixture_tear_down);
   g_test_add ("/live-window/not-on-this-page", Fixture, NULL,
