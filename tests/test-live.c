@@ -150,7 +150,20 @@ typedef struct
   GlossAnnotation *last;
   guint           activated;
   char           *activated_id;
+  guint           released;
 } Fixture;
+
+static void
+selection_released_cb (GlossAnnotator *annotator,
+                       double          x,
+                       double          y,
+                       double          width,
+                       double          height,
+                       Fixture        *fixture)
+{
+  g_assert_cmpfloat (width, >, 0);
+  fixture->released++;
+}
 
 static void
 mark_activated_cb (GlossAnnotator *annotator,
@@ -236,6 +249,7 @@ fixture_set_up (Fixture       *fixture,
   g_signal_connect (fixture->annotator, "clip-needed", G_CALLBACK (clip_needed_cb), fixture);
   g_signal_connect (fixture->annotator, "note-requested", G_CALLBACK (note_requested_cb), fixture);
   g_signal_connect (fixture->annotator, "mark-activated", G_CALLBACK (mark_activated_cb), fixture);
+  g_signal_connect (fixture->annotator, "selection-released", G_CALLBACK (selection_released_cb), fixture);
 }
 
 static void
@@ -650,7 +664,8 @@ rect_cb (GObject      *object,
 }
 
 /* A click on a highlight opens it (the popover); a click the page makes
- * up does not. The real click comes from xdotool on the test's X server. */
+ * up does not; a selection dragged over other words offers the popover.
+ * The real mouse is xdotool's on the test's X server. */
 static void
 test_click (Fixture       *fixture,
             gconstpointer  data)
@@ -713,6 +728,42 @@ test_click (Fixture       *fixture,
   gloss_test_wait_until (fixture->activated > 0, 10000);
   g_assert_cmpuint (fixture->activated, ==, 1);
   g_assert_cmpstr (fixture->activated_id, ==, story.b);
+
+  /* The user drags over words that are no highlight: the popover's
+   * "selection-released". */
+  g_free (fake);
+  fake = page_eval (fixture,
+                    "(function () {"
+                    "  const w = document.createTreeWalker (document.body, NodeFilter.SHOW_TEXT);"
+                    "  for (let n = w.nextNode (); n; n = w.nextNode ()) {"
+                    "    const i = n.data.indexOf ('Twice a day the sea');"
+                    "    if (i < 0) continue;"
+                    "    const r = document.createRange (); r.setStart (n, i); r.setEnd (n, i + 19);"
+                    "    const b = r.getBoundingClientRect ();"
+                    "    return [b.left, b.top + b.height / 2, b.right].join (' ');"
+                    "  }"
+                    "  return '';"
+                    "}) ()");
+  {
+    g_auto(GStrv) xy = g_strsplit (fake, " ", -1);
+    double left, middle, right;
+    /* From the page's pixels to the window's. */
+    double dx = out.x - in.x + sx, dy = out.y - in.y + sy;
+
+    g_assert_cmpuint (g_strv_length (xy), ==, 3);
+    left = g_ascii_strtod (xy[0], NULL) + 2;
+    middle = g_ascii_strtod (xy[1], NULL);
+    right = g_ascii_strtod (xy[2], NULL) - 2;
+    g_free (command);
+    command = g_strdup_printf ("%s mousemove --sync --window %" G_GUINT64_FORMAT " %d %d mousedown 1 "
+                               "mousemove --sync --window %" G_GUINT64_FORMAT " %d %d mouseup 1", xdotool,
+                               g_ascii_strtoull (windows, NULL, 10), (int) (left + dx), (int) (middle + dy),
+                               g_ascii_strtoull (windows, NULL, 10), (int) (right + dx), (int) (middle + dy));
+  }
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  gloss_test_wait_until (fixture->released > 0, 10000);
+  g_assert_cmpuint (fixture->activated, ==, 1);
 }
 
 /* Selects from the start of @from to the end of @to inside the story,
@@ -849,7 +900,8 @@ test_clip_needed (Fixture       *fixture,
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
 }
 
-/* A navigation drops a highlight waiting for its clip. */
+/* A navigation, or no clip after all, drops a highlight waiting for its
+ * clip. */
 static void
 test_pending_dropped (Fixture       *fixture,
                       gconstpointer  data)
@@ -865,6 +917,18 @@ test_pending_dropped (Fixture       *fixture,
 
   load_page (fixture, "/live/fourth.html");
   clip = clip_shown_page (fixture);
+  fixture->painted = 0;
+  gloss_annotator_set_live_clip (fixture->annotator, clip);
+  gloss_test_wait_until (fixture->painted > 0, 10000);
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+  g_assert_cmpuint (fixture->highlighted, ==, 0);
+
+  /* So does a set_live_clip (NULL): the page could not be clipped. */
+  gloss_annotator_set_live_clip (fixture->annotator, NULL);
+  select_in_page (fixture, "Twice a day", "the mill pond");
+  gloss_annotator_highlight_selection (fixture->annotator, GLOSS_COLOR_BLUE, FALSE);
+  gloss_test_wait_until (fixture->clip_needed == 2, 10000);
+  gloss_annotator_set_live_clip (fixture->annotator, NULL);
   fixture->painted = 0;
   gloss_annotator_set_live_clip (fixture->annotator, clip);
   gloss_test_wait_until (fixture->painted > 0, 10000);

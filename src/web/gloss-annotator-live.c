@@ -31,7 +31,7 @@
 
 /* A highlight asked for before its page had a clip (or its text was
  * anchored): the selection by its quote and context in the live text. */
-typedef struct
+struct _LivePending
 {
   char       *exact;
   char       *prefix;
@@ -39,7 +39,7 @@ typedef struct
   guint       start;
   GlossColor  color;
   gboolean    open_note;
-} LivePending;
+};
 
 static void
 live_pending_free (LivePending *pending)
@@ -53,7 +53,7 @@ live_pending_free (LivePending *pending)
 static void
 drop_pending (GlossAnnotator *self)
 {
-  g_clear_pointer ((LivePending **) &self->live_pending, live_pending_free);
+  g_clear_pointer (&self->live_pending, live_pending_free);
 }
 
 WebKitWebView *
@@ -566,7 +566,7 @@ gloss_annotator_set_live_clip (GlossAnnotator *self,
    * made for); what was asked of the page for another one goes. */
   if (self->live_clip != clip)
     {
-      gpointer pending = g_steal_pointer (&self->live_pending);
+      LivePending *pending = g_steal_pointer (&self->live_pending);
 
       forget_page (self);
       self->live_pending = pending;

@@ -18,6 +18,9 @@
 
 G_BEGIN_DECLS
 
+/* A highlight asked for on the live page before it had a clip. */
+typedef struct _LivePending LivePending;
+
 struct _GlossAnnotator
 {
   GObject                parent_instance;
@@ -44,7 +47,7 @@ struct _GlossAnnotator
   char                  *live_text;      /* the page's text, as anchored */
   char                  *live_on_page;   /* which are on the page, to tell changes */
   GlossAnnotation       *live_added;     /* a pending highlight, stored */
-  gpointer               live_pending;   /* LivePending: before the clip */
+  LivePending           *live_pending;   /* waiting for the clip */
   guint                  live_token;     /* names this page's start */
   guint                  live_script_sent : 1;  /* gloss-live.js is in this page */
   guint                  live_anchored : 1;     /* this page's text anchored */

@@ -27,7 +27,8 @@ G_BEGIN_DECLS
  *   "painted": every stored annotation that anchors is painted, after the
  *     reader showed a clip.
  *   "changed": the clip's annotations changed (added, removed, colour,
- *     note, target): lists showing them redo themselves.
+ *     note, target), or, in live mode, which of them are on the page:
+ *     lists showing them redo themselves.
  *   "highlighted" (GlossAnnotation *): a new highlight is saved and
  *     painted.
  *   "selection-released" (double x, y, width, height): the user released
