@@ -1512,6 +1512,22 @@ test_find_by_url_kept (void)
   g_assert_no_error (error);
   g_assert_true (gloss_library_find_by_url (library, "https://example.org/b") == back);
 
+  /* The first clip of a page deleted: the second is found, then none. */
+  {
+    g_autoptr(GlossClip) d1 = gloss_clip_new ("https://example.org/d", "D");
+    g_autoptr(GlossClip) d2 = gloss_clip_new ("https://example.org/d?utm_source=x", "D again");
+
+    g_assert_true (gloss_library_add (library, d1, "<p>D</p>", "D", &error));
+    g_assert_true (gloss_library_add (library, d2, "<p>D</p>", "D", &error));
+    g_assert_no_error (error);
+    g_assert_true (gloss_library_find_by_url (library, "https://example.org/d") == d1);
+    g_assert_true (gloss_library_delete (library, d1, &error));
+    g_assert_true (gloss_library_find_by_url (library, "https://example.org/d") == d2);
+    g_assert_true (gloss_library_delete (library, d2, &error));
+    g_assert_no_error (error);
+    g_assert_null (gloss_library_find_by_url (library, "https://example.org/d"));
+  }
+
   /* Another program changes the address in clip.json. */
   gloss_library_set_monitoring (library, TRUE);
   connect_counts (library, &counts);

@@ -75,27 +75,37 @@ _gloss_library_prepare_url_keys (GPtrArray *clips)
                             g_free);
 }
 
+/* The table keeps one clip per key, as almost every page has one clip;
+ * the others of the same page (two machines clipped it, say) wait in
+ * url_key_more. A GPtrArray per key would cost ~170 bytes a clip. */
 static void
 url_index_add (GlossLibrary *self,
                GlossClip    *clip,
                char         *key)     /* (transfer full) (nullable) */
 {
   gpointer stored_key = NULL;
-  GPtrArray *clips = NULL;
 
   if (key == NULL)
     return;
 
-  if (g_hash_table_lookup_extended (self->by_url_key, key, &stored_key, (gpointer *) &clips))
-    g_free (key);
+  if (g_hash_table_lookup_extended (self->by_url_key, key, &stored_key, NULL))
+    {
+      GPtrArray *more = g_hash_table_lookup (self->url_key_more, stored_key);
+
+      g_free (key);
+      if (more == NULL)
+        {
+          more = g_ptr_array_sized_new (1);
+          g_hash_table_insert (self->url_key_more, stored_key, more);
+        }
+      g_ptr_array_add (more, clip);
+    }
   else
     {
-      clips = g_ptr_array_new ();
       stored_key = key;
-      g_hash_table_insert (self->by_url_key, key, clips);
+      g_hash_table_insert (self->by_url_key, key, clip);
     }
 
-  g_ptr_array_add (clips, clip);
   g_hash_table_insert (self->url_key_of, clip, stored_key);
 }
 
@@ -103,17 +113,62 @@ static void
 url_index_remove (GlossLibrary *self,
                   GlossClip    *clip)
 {
-  const char *key = g_hash_table_lookup (self->url_key_of, clip);
-  GPtrArray *clips;
+  char *key = g_hash_table_lookup (self->url_key_of, clip);
+  GPtrArray *more;
 
   if (key == NULL)
     return;
 
   g_hash_table_remove (self->url_key_of, clip);
-  clips = g_hash_table_lookup (self->by_url_key, key);
-  g_ptr_array_remove_fast (clips, clip);
-  if (clips->len == 0)
-    g_hash_table_remove (self->by_url_key, key);
+  more = g_hash_table_lookup (self->url_key_more, key);
+
+  if (g_hash_table_lookup (self->by_url_key, key) != clip)
+    g_ptr_array_remove_fast (more, clip);
+  else if (more != NULL)
+    {
+      /* Another clip of the page takes its place, under the same key. */
+      gpointer next = g_ptr_array_steal_index_fast (more, more->len - 1);
+
+      g_hash_table_steal (self->by_url_key, key);
+      g_hash_table_insert (self->by_url_key, key, next);
+    }
+  else
+    {
+      g_hash_table_remove (self->by_url_key, key);
+      return;
+    }
+
+  if (more->len == 0)
+    g_hash_table_remove (self->url_key_more, key);
+}
+
+GlossClip *
+_gloss_library_find_by_url_key (GlossLibrary *self,
+                                const char   *key,
+                                const char   *url)
+{
+  gpointer stored_key = NULL;
+  GlossClip *first = NULL;
+  GlossClip *found = NULL;
+  GPtrArray *more;
+
+  if (!g_hash_table_lookup_extended (self->by_url_key, key, &stored_key, (gpointer *) &first))
+    return NULL;
+  more = g_hash_table_lookup (self->url_key_more, stored_key);
+
+  for (guint i = 0; i <= (more ? more->len : 0); i++)
+    {
+      GlossClip *clip = i == 0 ? first : more->pdata[i - 1];
+
+      if (gloss_clip_get_damage (clip) != NULL)
+        continue;
+      if (g_strcmp0 (gloss_clip_get_url (clip), url) == 0)
+        return clip;
+      if (found == NULL || gloss_library_compare (&clip, &found) < 0)
+        found = clip;
+    }
+
+  return found;
 }
 
 /* After a change that may have been to the address: a save, a reload of
@@ -142,6 +197,7 @@ _gloss_library_set_clips (GlossLibrary *self,
 
   g_hash_table_remove_all (self->by_id);
   g_hash_table_remove_all (self->url_key_of);
+  g_hash_table_remove_all (self->url_key_more);
   g_hash_table_remove_all (self->by_url_key);
   g_ptr_array_unref (self->clips);
   self->clips = g_ptr_array_ref (clips);

@@ -60,6 +60,7 @@ gloss_library_finalize (GObject *object)
   g_clear_pointer (&self->clips, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->url_key_of, g_hash_table_unref);
+  g_clear_pointer (&self->url_key_more, g_hash_table_unref);
   g_clear_pointer (&self->by_url_key, g_hash_table_unref);
   g_clear_pointer (&self->folder_monitors, g_hash_table_unref);
   g_clear_pointer (&self->wd_to_id, g_hash_table_unref);
@@ -150,9 +151,10 @@ gloss_library_init (GlossLibrary *self)
 {
   self->clips = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->by_url_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) g_ptr_array_unref);
+  self->by_url_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->url_key_of = g_hash_table_new (NULL, NULL);
+  self->url_key_more = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) g_ptr_array_unref);
   self->folder_monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->inotify_fd = -1;
   /* Both maps share the id string, owned by wd_to_id. */
@@ -257,29 +259,13 @@ gloss_library_find_by_url (GlossLibrary *self,
                            const char   *url)
 {
   g_autofree char *key = NULL;
-  GPtrArray *clips;
-  GlossClip *found = NULL;
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (url != NULL, NULL);
 
-  if ((key = _gloss_library_url_key (url)) == NULL ||
-      (clips = g_hash_table_lookup (self->by_url_key, key)) == NULL)
+  if ((key = _gloss_library_url_key (url)) == NULL)
     return NULL;
-
-  for (guint i = 0; i < clips->len; i++)
-    {
-      GlossClip *clip = clips->pdata[i];
-
-      if (gloss_clip_get_damage (clip) != NULL)
-        continue;
-      if (g_strcmp0 (gloss_clip_get_url (clip), url) == 0)
-        return clip;
-      if (found == NULL || gloss_library_compare (&clip, &found) < 0)
-        found = clip;
-    }
-
-  return found;
+  return _gloss_library_find_by_url_key (self, key, url);
 }
 
 static int
