@@ -319,13 +319,12 @@ orphan_filter_cb (gpointer item,
 }
 
 static char *
-signature (GlossAnnotationsPanel *self,
-           GlossAnnotation       *annotation)
+signature (GlossAnnotation *annotation)
 {
   return g_strdup_printf ("%p|%s|%d|%d|%s|%s", annotation,
                           gloss_annotation_get_id (annotation),
                           gloss_annotation_get_color (annotation),
-                          listed_apart (self, annotation),
+                          gloss_annotation_get_orphan (annotation),
                           gloss_annotation_get_modified (annotation),
                           gloss_annotation_get_note (annotation));
 }
@@ -372,7 +371,7 @@ rebuild_lists (GlossAnnotationsPanel *self)
       GlossAnnotation *annotation = g_list_model_get_item (annotations, i);
 
       g_ptr_array_add (items, annotation);
-      g_ptr_array_add (signatures, signature (self, annotation));
+      g_ptr_array_add (signatures, signature (annotation));
     }
 
   while (prefix < n && prefix < old_n &&
@@ -633,12 +632,6 @@ load_clip (GlossAnnotationsPanel *self)
       update_completion (self);
     }
 
-  /* On the live page the annotations kept apart are those the page
-   * lacks: the clip still has them. */
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (self->orphans_box)),
-                       self->annotator != NULL && gloss_annotator_get_live (self->annotator)
-                       ? _("Not on this page") : _("Not Found in the Text"));
-
   rebuild_tags (self);
   rebuild_lists (self);
   update_lost (self);
@@ -837,6 +830,17 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
   rebuild_tags (self);
 }
 
+/* The live page's anchoring changed which annotations it has: both lists
+ * filter again (the rows themselves are the same). */
+static void
+live_painted_cb (GlossAnnotationsPanel *self)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_filter_changed (GTK_FILTER (self->orphan_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
 void
 gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
                                        GlossAnnotator        *annotator,
@@ -855,10 +859,14 @@ gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
       if (annotator != NULL)
         g_signal_connect_object (annotator, "changed",
                                  G_CALLBACK (annotations_changed_cb), self, G_CONNECT_SWAPPED);
-      /* A live page anchors when it loads (and again when its text grows). */
+      /* A live page anchors when it loads (and again when its text
+       * grows): what it lacks is listed apart, under its own heading. */
       if (annotator != NULL && gloss_annotator_get_live (annotator))
         g_signal_connect_object (annotator, "painted",
-                                 G_CALLBACK (annotations_changed_cb), self, G_CONNECT_SWAPPED);
+                                 G_CALLBACK (live_painted_cb), self, G_CONNECT_SWAPPED);
+      gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (self->orphans_box)),
+                           annotator != NULL && gloss_annotator_get_live (annotator)
+                           ? _("Not on this page") : _("Not Found in the Text"));
     }
 
   update_completion (self);
