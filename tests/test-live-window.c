@@ -585,6 +585,50 @@ test_live_highlight_in_open_reader (Fixture       *fixture,
   g_assert_cmpstr (marks, ==, expected);
 }
 
+/* Highlights changed in the reader (one deleted, one added) are so on the
+ * live page when the person goes back to it. */
+static void
+test_reader_changes_reach_live (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  GlossAnnotator *reader_annotator = gloss_reader_pane_get_annotator (gloss_window_get_reader_pane (fixture->window));
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  guint painted = 0;
+  GlossClip *clip;
+  gulong id;
+
+  open_live (fixture, keeper);
+  clip = clip_live_page (fixture);
+  first = g_strdup (gloss_annotation_get_id (highlight_in_reader (fixture, "counting the steps aloud")));
+
+  /* The highlight made in the reader is painted on the live page. */
+  id = g_signal_connect (live_annotator (fixture), "painted", G_CALLBACK (count_cb), &painted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-live", NULL));
+  gloss_test_wait_until (painted > 0, 20000);
+  g_signal_handler_disconnect (live_annotator (fixture), id);
+  g_assert_true (gloss_annotator_get_clip (live_annotator (fixture)) == clip);
+  g_assert_true (gloss_annotator_is_on_page (live_annotator (fixture), first));
+  painted = 0;
+
+  /* In the reader: the first deleted, another made. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-live", NULL));
+  g_assert_cmpstr (gloss_window_get_view (fixture->window), ==, "reader");
+  gloss_test_wait_until (gloss_annotator_get_painted (reader_annotator), 20000);
+  g_assert_true (gloss_annotator_delete (reader_annotator, first));
+  second = g_strdup (gloss_annotation_get_id (highlight_in_reader (fixture, "only grass bent flat by the wind")));
+
+  /* Back on the live page: anchored and painted again. */
+  id = g_signal_connect (live_annotator (fixture), "painted", G_CALLBACK (count_cb), &painted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-live", NULL));
+  g_assert_cmpstr (gloss_window_get_view (fixture->window), ==, "web");
+  gloss_test_wait_until (painted > 0, 20000);
+  g_signal_handler_disconnect (live_annotator (fixture), id);
+  g_assert_true (gloss_annotator_is_on_page (live_annotator (fixture), second));
+  g_assert_false (gloss_annotator_is_on_page (live_annotator (fixture), first));
+}
+
 static void
 test_not_on_this_page (Fixture       *fixture,
                        gconstpointer  data)
@@ -656,6 +700,8 @@ main (int    argc,
               fixture_set_up, test_highlight_clip_fails, fixture_tear_down);
   g_test_add ("/live-window/live-highlight-in-open-reader", Fixture, NULL,
               fixture_set_up, test_live_highlight_in_open_reader, fixture_tear_down);
+  g_test_add ("/live-window/reader-changes-reach-live", Fixture, NULL,
+              fixture_set_up, test_reader_changes_reach_live, fixture_tear_down);
   g_test_add ("/live-window/not-on-this-page", Fixture, NULL,
               fixture_set_up, test_not_on_this_page, fixture_tear_down);
 

@@ -46,8 +46,10 @@ struct _GlossWindow
   GCancellable         *clip_cancellable;
   guint                 clip_for_highlight : 1; /* the clip under way is for "clip-needed" */
 
-  /* The clip of the page the live view shows, or NULL. */
+  /* The clip of the page the live view shows, or NULL; live_stale when
+   * the reader changed its highlights since the live page painted them. */
   GlossClip            *live_clip;
+  guint                 live_stale : 1;
 
   /* Template widgets */
   AdwFlap              *flap;
@@ -291,7 +293,10 @@ update_live_clip (GlossWindow *self)
     clip = gloss_library_find_by_url (self->library, uri);
 
   if (g_set_object (&self->live_clip, clip) && live_annotator (self) != NULL)
-    gloss_annotator_set_live_clip (live_annotator (self), clip);
+    {
+      gloss_annotator_set_live_clip (live_annotator (self), clip);
+      self->live_stale = FALSE;
+    }
 
   update_actions (self);
   update_library_selection (self);
@@ -307,13 +312,32 @@ gloss_window_update_live_clip_cb (GlossWindow *self)
   update_live_clip (self);
 }
 
-/* update_library_selection () as a signal handler (connected swapped). */
+/* The view changed. The reader loads its clip again whenever it is shown;
+ * the live page, back in view, anchors and paints again what the reader
+ * changed meanwhile (the two annotators share the clip, not its marks). */
 static void
-gloss_window_update_library_selection_cb (GlossWindow *self)
+gloss_window_view_changed_cb (GlossWindow *self)
 {
   g_assert (GLOSS_IS_WINDOW (self));
 
   update_library_selection (self);
+
+  if (self->live_stale && self->live_clip != NULL && live_annotator (self) != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "web") == 0)
+    {
+      self->live_stale = FALSE;
+      gloss_annotator_set_live_clip (live_annotator (self), self->live_clip);
+    }
+}
+
+static void
+reader_annotations_changed_cb (GlossWindow    *self,
+                               GlossAnnotator *annotator)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  if (self->live_clip != NULL && gloss_annotator_get_clip (annotator) == self->live_clip)
+    self->live_stale = TRUE;
 }
 
 static void
@@ -900,6 +924,8 @@ ensure_reader (GlossWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
   /* The pane adds the highlights, their popover and the panel. */
   gloss_reader_pane_set_reader (self->reader_pane, self->reader);
+  g_signal_connect_object (gloss_reader_pane_get_annotator (self->reader_pane), "changed",
+                           G_CALLBACK (reader_annotations_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->reader, "open-link",
                            G_CALLBACK (reader_open_link_cb), self, G_CONNECT_SWAPPED);
@@ -1277,7 +1303,7 @@ gloss_window_init (GlossWindow *self)
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (gloss_window_update_actions_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::visible-child-name",
-                           G_CALLBACK (gloss_window_update_library_selection_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (gloss_window_view_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
 }
