@@ -5,7 +5,8 @@
 # library, with the accessibility bus of the session (at-spi-bus-launcher,
 # started by D-Bus activation), and walks the AT-SPI tree of its window with
 # pyatspi: in the empty window, then with a clip in the reader and the
-# annotations panel open. Fails on any button, toggle button or menu button
+# annotations panel open, then on the live page of that clip (Open Clip,
+# More Clip Actions), served from 127.0.0.1. Fails on any button, toggle button or menu button
 # whose name is empty, starts with "Gtk" (a type name read out instead of a
 # name) or contains "_" (a mnemonic read as text), and when the panel does
 # not name each highlight's colour.
@@ -16,12 +17,15 @@
 # Copyright 2026 The Gloss developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 try:
@@ -173,6 +177,23 @@ def main():
                 break
         assert annotated is not None, 'the generated library has no clip with highlights'
 
+        # Its live page, here: the clip's address is this server's.
+        www = os.path.join(root, 'www')
+        os.makedirs(www)
+        with open(os.path.join(www, 'page.html'), 'w', encoding='utf-8') as f:
+            f.write('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Live</title></head>'
+                    '<body><p>The live page of a clip.</p></body></html>')
+        server = http.server.ThreadingHTTPServer(
+            ('127.0.0.1', 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=www))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        live_url = f'http://127.0.0.1:{server.server_address[1]}/page.html'
+        clip_json = os.path.join(library, 'clips', annotated['id'], 'clip.json')
+        with open(clip_json, encoding='utf-8') as f:
+            data = json.load(f)
+        data['url'] = live_url
+        with open(clip_json, 'w', encoding='utf-8') as f:
+            json.dump(data, f, ensure_ascii=False, indent=2)
+
         env = dict(os.environ)
         # tests/meson.build turns the accessibility bridge off for the
         # other tests; this one is about it.
@@ -228,6 +249,21 @@ def main():
                                     f'(expected {", ".join(c + " highlight" for c in colours)})')
             count, more = check_buttons(app, 'reader with panel')
             results.append(('reader with panel', count, problems + more))
+
+            # The live page of that clip: Open Clip and its menu.
+            gdbus('--dest', app_id, '--object-path', object_path,
+                  '--method', 'org.freedesktop.Application.Open', f"['{live_url}']", '{}')
+            # GTK 4.8 says "visible" of both pages of the Clip / Open Clip
+            # stack; Open Clip's action is enabled only on a clipped page.
+            def open_clip_enabled():
+                node = find_named(app, 'Open Clip', BUTTON_ROLES)
+                return node is not None and node.getState().contains(pyatspi.STATE_SENSITIVE)
+
+            shown = wait_for('the Open Clip button', open_clip_enabled, timeout=30, fail=False)
+            count, problems = check_buttons(app, 'live page of a clip')
+            if shown is None:
+                problems.append('live page of a clip: the button named "Open Clip" is not enabled')
+            results.append(('live page of a clip', count, problems))
 
             # The preferences, as the main menu opens them.
             gdbus('--dest', app_id, '--object-path', object_path,

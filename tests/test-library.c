@@ -157,6 +157,10 @@ test_load_async (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 200);
   g_assert_cmpstr (gloss_clip_get_id (item (library, 0)), ==, "clip-199");
   g_assert_cmpstr (gloss_clip_get_id (item (library, 199)), ==, "clip-000");
+  /* The page keys worked out on the loading threads went into the table
+   * (all 200 share one address: the newest is the clip of that page). */
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/x/?utm_campaign=a") == item (library, 0));
+  g_assert_null (g_object_get_data (G_OBJECT (item (library, 199)), "gloss-url-key"));
 }
 
 static void
@@ -1590,6 +1594,120 @@ test_find_by_url (void)
   g_assert_null (gloss_library_find_by_url (library, "not an address"));
 }
 
+/* The table behind gloss_library_find_by_url() follows every change of
+ * the model: a clip added, deleted, restored, its address changed by us
+ * or by another program, a damaged clip.json, a reload of the folder. */
+static void
+test_find_by_url_kept (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("find-by-url-kept");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/a/?utm_medium=feed", "A");
+  g_autoptr(GlossClip) twin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *clip_dir = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *tmp_path = g_build_filename (gloss_test_get_root (), "kept.json", NULL);
+  Counts counts = { 0, };
+  GlossClip *back;
+
+  write_clip (path, "other", "Other", "2026-01-01T00:00:00Z");
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_nonnull (gloss_library_find_by_url (library, "https://example.org/x/#top"));
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/a"));
+
+  /* Added. */
+  g_assert_true (gloss_library_add (library, clip, "<p>A</p>", "A", &error));
+  g_assert_no_error (error);
+  id = g_strdup (gloss_clip_get_id (clip));
+  clip_dir = g_build_filename (path, "clips", id, NULL);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/a#b") == clip);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org:443/a?gclid=1") == clip);
+
+  /* Deleted, then restored (a new object for the same clip). */
+  g_assert_true (gloss_library_delete (library, clip, &error));
+  g_assert_no_error (error);
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/a"));
+  g_assert_true (gloss_library_restore (library, id, &error));
+  g_assert_no_error (error);
+  back = gloss_library_find_by_url (library, "https://example.org/a");
+  g_assert_nonnull (back);
+  g_assert_cmpstr (gloss_clip_get_id (back), ==, id);
+  g_assert_true (back == gloss_library_lookup (library, id));
+
+  /* Its address changed and saved: found under the new one only. */
+  g_object_set (back, "url", "https://example.org/b?fbclid=z", NULL);
+  g_assert_true (gloss_library_save (library, back, &error));
+  g_assert_no_error (error);
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/a"));
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/b/") == back);
+
+  /* Two clips of one page: the one saved under this very address wins;
+   * deleting one leaves the other. */
+  twin = gloss_clip_new ("https://example.org/b", "B again");
+  g_assert_true (gloss_library_add (library, twin, "<p>B</p>", "B", &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/b?fbclid=z") == back);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/b") == twin);
+  g_assert_true (gloss_library_delete (library, twin, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/b") == back);
+
+  /* The first clip of a page deleted: the second is found, then none. */
+  {
+    g_autoptr(GlossClip) d1 = gloss_clip_new ("https://example.org/d", "D");
+    g_autoptr(GlossClip) d2 = gloss_clip_new ("https://example.org/d?utm_source=x", "D again");
+
+    g_assert_true (gloss_library_add (library, d1, "<p>D</p>", "D", &error));
+    g_assert_true (gloss_library_add (library, d2, "<p>D</p>", "D", &error));
+    g_assert_no_error (error);
+    g_assert_true (gloss_library_find_by_url (library, "https://example.org/d") == d1);
+    g_assert_true (gloss_library_delete (library, d1, &error));
+    g_assert_true (gloss_library_find_by_url (library, "https://example.org/d") == d2);
+    g_assert_true (gloss_library_delete (library, d2, &error));
+    g_assert_no_error (error);
+    g_assert_null (gloss_library_find_by_url (library, "https://example.org/d"));
+  }
+
+  /* Another program changes the address in clip.json. */
+  gloss_library_set_monitoring (library, TRUE);
+  connect_counts (library, &counts);
+  json = clip_json (id, "B", "2026-03-01T00:00:00Z", "https://example.org/c");
+  g_assert_true (g_file_set_contents (tmp_path, json, -1, NULL));
+  script = g_strdup_printf ("cp '%s' '%s/.sync.tmp' && mv '%s/.sync.tmp' '%s/clip.json'",
+                            tmp_path, clip_dir, clip_dir, clip_dir);
+  run_shell (script);
+  wait_for (&counts.changed, 1);
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/b"));
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/c") == back);
+
+  /* Damaged: not a clip of that page until it reads again. */
+  g_free (script);
+  script = g_strdup_printf ("printf '{ broken' > '%s/clip.json'", clip_dir);
+  run_shell (script);
+  wait_for (&counts.changed, 2);
+  g_assert_nonnull (gloss_clip_get_damage (back));
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/c"));
+  g_free (script);
+  script = g_strdup_printf ("cp '%s' '%s/clip.json'", tmp_path, clip_dir);
+  run_shell (script);
+  wait_for (&counts.changed, 3);
+  g_assert_true (gloss_library_find_by_url (library, "https://example.org/c") == back);
+  gloss_library_set_monitoring (library, FALSE);
+
+  /* A fresh read of the folder builds the table again. */
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  back = gloss_library_find_by_url (library, "https://example.org/c");
+  g_assert_nonnull (back);
+  g_assert_cmpstr (gloss_clip_get_id (back), ==, id);
+  g_assert_nonnull (gloss_library_find_by_url (library, "https://example.org/x"));
+  g_assert_null (gloss_library_find_by_url (library, "https://example.org/a"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1612,6 +1730,7 @@ main (int    argc,
   g_test_add_func ("/library/empty", test_empty_library);
   g_test_add_func ("/library/add-save-delete-restore", test_add_save_delete_restore);
   g_test_add_func ("/library/find-by-url", test_find_by_url);
+  g_test_add_func ("/library/find-by-url-kept", test_find_by_url_kept);
   g_test_add_func ("/library/own-trash", test_own_trash);
   g_test_add_func ("/library/damaged-never-written", test_damaged_never_written);
   g_test_add_func ("/library/resolve-folder", test_resolve_folder);

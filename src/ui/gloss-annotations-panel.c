@@ -265,6 +265,7 @@ create_orphan_row_cb (gpointer item,
   GlossAnnotationsPanel *self = user_data;
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = make_row (self, TRUE);
+  gboolean live = self->annotator != NULL && gloss_annotator_get_live (self->annotator);
 
   g_autofree char *short_quote = shorten (gloss_annotation_get_exact (item), QUOTE_CHARS);
   g_autofree char *label = describe_highlight (item, short_quote);
@@ -272,6 +273,8 @@ create_orphan_row_cb (gpointer item,
   g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
 
   bind_row (box, item);
+  /* Not on the live page, but anchored in the clip: nothing to re-attach. */
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "gloss-button"), !live);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -279,6 +282,17 @@ create_orphan_row_cb (gpointer item,
                           g_strdup (gloss_annotation_get_id (item)), g_free);
 
   return row;
+}
+
+/* Listed apart from the others: not found in the article, or, on the live
+ * page, not found in the page ("Not on this page": still in the clip). */
+static gboolean
+listed_apart (GlossAnnotationsPanel *self,
+              GlossAnnotation       *annotation)
+{
+  if (self->annotator != NULL && gloss_annotator_get_live (self->annotator))
+    return !gloss_annotator_is_on_page (self->annotator, gloss_annotation_get_id (annotation));
+  return gloss_annotation_get_orphan (annotation);
 }
 
 static gboolean
@@ -291,7 +305,7 @@ shown_filter_cb (gpointer item,
 
   g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
 
-  if (gloss_annotation_get_orphan (annotation))
+  if (listed_apart (self, annotation))
     return FALSE;
   if (color_index > 0 && color_index != GTK_INVALID_LIST_POSITION &&
       gloss_annotation_get_color (annotation) != (GlossColor)(color_index - 1))
@@ -306,7 +320,7 @@ static gboolean
 orphan_filter_cb (gpointer item,
                   gpointer user_data)
 {
-  return gloss_annotation_get_orphan (GLOSS_ANNOTATION (item));
+  return listed_apart (user_data, GLOSS_ANNOTATION (item));
 }
 
 static void
@@ -964,7 +978,7 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
 
     self->filter = gtk_custom_filter_new (shown_filter_cb, self, NULL);
     self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), GTK_FILTER (self->filter));
-    self->orphan_filter = gtk_custom_filter_new (orphan_filter_cb, NULL, NULL);
+    self->orphan_filter = gtk_custom_filter_new (orphan_filter_cb, self, NULL);
     self->orphan_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
                                                     GTK_FILTER (self->orphan_filter));
     g_signal_connect_object (self->shown, "items-changed", G_CALLBACK (gloss_annotations_panel_update_visibility_cb), self, G_CONNECT_SWAPPED);
@@ -985,6 +999,17 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
   build_lost_box (self);
   update_visibility (self);
   rebuild_tags (self);
+}
+
+/* The live page's anchoring changed which annotations it has: both lists
+ * filter again (the rows themselves are the same). */
+static void
+live_painted_cb (GlossAnnotationsPanel *self)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_filter_changed (GTK_FILTER (self->orphan_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 void
@@ -1013,6 +1038,14 @@ gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
       if (annotator != NULL)
         g_signal_connect_object (annotator, "changed",
                                  G_CALLBACK (annotations_changed_cb), self, G_CONNECT_SWAPPED);
+      /* A live page anchors when it loads (and again when its text
+       * grows): what it lacks is listed apart, under its own heading. */
+      if (annotator != NULL && gloss_annotator_get_live (annotator))
+        g_signal_connect_object (annotator, "painted",
+                                 G_CALLBACK (live_painted_cb), self, G_CONNECT_SWAPPED);
+      gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (self->orphans_box)),
+                           annotator != NULL && gloss_annotator_get_live (annotator)
+                           ? _("Not on this page") : _("Not Found in the Text"));
     }
 
   update_completion (self);

@@ -50,6 +50,7 @@ struct _GlossLibraryView
   GtkStack       *stack;
   GtkListView    *clips_view;
   GtkListView    *results_view;
+  GtkSingleSelection *clips_selection; /* the clip in view; never the pointer's */
   AdwStatusPage  *no_results_page;
   GtkWidget      *pending_bar;
   GtkLabel       *pending_label;
@@ -525,6 +526,9 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *extra = new_label ("caption", 3);
   GtkWidget *annotations = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
 
+  /* Selected by the window only (the clip it shows), not by the pointer
+   * passing over a row of a single-click list. */
+  gtk_list_item_set_selectable (item, FALSE);
   gtk_widget_add_css_class (facts, "dim-label");
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
@@ -973,6 +977,7 @@ gloss_library_view_dispose (GObject *object)
   if (self->index != NULL)
     g_signal_handlers_disconnect_by_data (self->index, self);
 
+  g_clear_object (&self->clips_selection);
   g_clear_object (&self->library);
   g_clear_object (&self->index);
   g_clear_object (&self->results);
@@ -1101,8 +1106,6 @@ void
 gloss_library_view_set_library (GlossLibraryView *self,
                                 GlossLibrary     *library)
 {
-  GtkNoSelection *selection;
-
   g_return_if_fail (GLOSS_IS_LIBRARY_VIEW (self));
   g_return_if_fail (!library || GLOSS_IS_LIBRARY (library));
 
@@ -1116,11 +1119,17 @@ gloss_library_view_set_library (GlossLibraryView *self,
     }
   g_set_object (&self->library, library);
 
+  g_clear_object (&self->clips_selection);
   if (library != NULL)
     {
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (library)));
-      gtk_list_view_set_model (self->clips_view, GTK_SELECTION_MODEL (selection));
-      g_object_unref (selection);
+      /* The row of the clip the window shows is the selected one
+       * (gloss_library_view_select_clip()); rows themselves are not
+       * selectable, or the pointer would select them as it passes. */
+      self->clips_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (library)));
+      gtk_single_selection_set_autoselect (self->clips_selection, FALSE);
+      gtk_single_selection_set_can_unselect (self->clips_selection, TRUE);
+      gtk_single_selection_set_selected (self->clips_selection, GTK_INVALID_LIST_POSITION);
+      gtk_list_view_set_model (self->clips_view, GTK_SELECTION_MODEL (self->clips_selection));
 
       g_signal_connect_object (library, "items-changed",
                                G_CALLBACK (gloss_library_view_update_page_cb), self, G_CONNECT_SWAPPED);
@@ -1139,6 +1148,51 @@ gloss_library_view_set_library (GlossLibraryView *self,
 
   update_pending_bar (self);
   update_page (self);
+}
+
+void
+gloss_library_view_select_clip (GlossLibraryView *self,
+                                GlossClip        *clip)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_if_fail (GLOSS_IS_LIBRARY_VIEW (self));
+  g_return_if_fail (clip == NULL || GLOSS_IS_CLIP (clip));
+
+  if (self->clips_selection == NULL ||
+      gtk_single_selection_get_selected_item (self->clips_selection) == (gpointer) clip)
+    return;
+
+  if (clip == NULL)
+    {
+      gtk_single_selection_set_selected (self->clips_selection, GTK_INVALID_LIST_POSITION);
+      return;
+    }
+
+  model = G_LIST_MODEL (self->library);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossClip) item = g_list_model_get_item (model, i);
+
+      if (item == clip)
+        {
+          gtk_single_selection_set_selected (self->clips_selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (self->clips_view), "list.scroll-to-item", "u", i);
+          return;
+        }
+    }
+
+  gtk_single_selection_set_selected (self->clips_selection, GTK_INVALID_LIST_POSITION);
+}
+
+GlossClip *
+gloss_library_view_get_selected_clip (GlossLibraryView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_LIBRARY_VIEW (self), NULL);
+
+  return self->clips_selection ? gtk_single_selection_get_selected_item (self->clips_selection) : NULL;
 }
 
 void

@@ -28,6 +28,11 @@ void          gloss_library_view_set_library  (GlossLibraryView *self,
 void          gloss_library_view_set_index    (GlossLibraryView *self,
                                                GlossIndex       *index);
 void          gloss_library_view_focus_search (GlossLibraryView *self);
+/* Selects the row of @clip (the clip the window shows) and scrolls to it;
+ * NULL selects none. */
+void          gloss_library_view_select_clip  (GlossLibraryView *self,
+                                               GlossClip        *clip);
+GlossClip    *gloss_library_view_get_selected_clip (GlossLibraryView *self);
 const char   *gloss_library_view_get_query    (GlossLibraryView *self);
 void          gloss_library_view_set_query    (GlossLibraryView *self,
                                                const char       *query);

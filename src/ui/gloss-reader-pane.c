@@ -7,7 +7,9 @@
 
 /* The reader page of the window and the annotation workflow around it:
  * the highlight popover at a selection or a highlight, the annotations
- * panel, toasts with Undo, and the reader.* actions. */
+ * panel, toasts with Undo, and the reader.* actions. The window's live
+ * page is a second pane of the same kind, around the browser's web view
+ * and a live-mode annotator (gloss_reader_pane_set_browser()). */
 
 #define G_LOG_DOMAIN "gloss-reader-pane"
 
@@ -23,7 +25,9 @@ struct _GlossReaderPane
 {
   GtkWidget        parent_instance;
 
-  GlossReaderView *reader;
+  GlossReaderView *reader;        /* or, for the live page: */
+  GlossBrowser    *browser;
+  WebKitWebView   *web_view;      /* the reader's or the browser's */
   GlossAnnotator  *annotator;
   GlossLibrary    *library;
   GSettings       *settings;
@@ -48,10 +52,24 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Whether there is something to highlight in: the reader's clip, or on
+ * the live page any page (one not clipped yet is clipped first, on
+ * "clip-needed"). */
+static gboolean
+can_highlight (GlossReaderPane *self)
+{
+  if (self->annotator == NULL)
+    return FALSE;
+  if (self->browser != NULL)
+    return gloss_annotator_get_live (self->annotator) &&
+           webkit_web_view_get_uri (self->web_view) != NULL;
+  return gloss_annotator_get_clip (self->annotator) != NULL;
+}
+
 static void
 update_actions (GlossReaderPane *self)
 {
-  gboolean shown = self->annotator != NULL && gloss_annotator_get_clip (self->annotator) != NULL;
+  gboolean shown = can_highlight (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.highlight", shown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.highlight-note", shown);
@@ -88,7 +106,7 @@ to_rect (GlossReaderPane *self,
          double           height,
          GdkRectangle    *rect)
 {
-  GtkWidget *web_view = GTK_WIDGET (gloss_reader_view_get_web_view (self->reader));
+  GtkWidget *web_view = GTK_WIDGET (self->web_view);
   double px = x, py = y;
 
   gtk_widget_translate_coordinates (web_view, GTK_WIDGET (self), x, y, &px, &py);
@@ -271,10 +289,10 @@ caret_browsing_action (GtkWidget  *widget,
   GlossReaderPane *self = GLOSS_READER_PANE (widget);
   WebKitSettings *settings;
 
-  if (self->reader == NULL)
+  if (self->web_view == NULL)
     return;
 
-  settings = webkit_web_view_get_settings (gloss_reader_view_get_web_view (self->reader));
+  settings = webkit_web_view_get_settings (self->web_view);
   webkit_settings_set_enable_caret_browsing (settings, !webkit_settings_get_enable_caret_browsing (settings));
 }
 
@@ -284,17 +302,21 @@ popover_closed_cb (GlossReaderPane *self)
   g_assert (GLOSS_IS_READER_PANE (self));
 
   /* Back to reading where the user was. */
-  if (self->reader != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_grab_focus (GTK_WIDGET (gloss_reader_view_get_web_view (self->reader)));
+  if (self->web_view != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->web_view));
 }
 
-static void
+/* "close-request" stops at the first handler that returns TRUE: this one
+ * lets the window close, and the other pane's handler run. */
+static gboolean
 close_request_cb (GlossReaderPane *self)
 {
   g_assert (GLOSS_IS_READER_PANE (self));
 
   if (self->annotator != NULL)
     gloss_annotator_flush (self->annotator);
+
+  return FALSE;
 }
 
 static gboolean
@@ -443,6 +465,8 @@ gloss_reader_pane_dispose (GObject *object)
 
   g_clear_object (&self->annotator);
   g_clear_object (&self->reader);
+  g_clear_object (&self->browser);
+  self->web_view = NULL;
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
   g_clear_object (&self->menu_highlight);
@@ -546,7 +570,7 @@ context_menu_cb (GlossReaderPane     *self,
 
   /* A menu opened with the keyboard is not about the point it shows at,
    * so it offers Highlight whatever that point is. */
-  if (self->annotator == NULL || gloss_annotator_get_clip (self->annotator) == NULL ||
+  if (!can_highlight (self) ||
       (!webkit_hit_test_result_context_is_selection (hit) && !from_keyboard))
     return FALSE;
 
@@ -567,23 +591,19 @@ clip_shown_cb (GlossReaderPane *self)
     gtk_popover_popdown (GTK_POPOVER (self->popover));
 }
 
-void
-gloss_reader_pane_set_reader (GlossReaderPane *self,
-                              GlossReaderView *reader)
+/* What both kinds of pane share: @annotator's signals to the popover, the
+ * toasts and the panel, and the page's context menu. */
+static void
+attach (GlossReaderPane *self,
+        GlossAnnotator  *annotator,
+        WebKitWebView   *web_view)
 {
-  WebKitWebView *web_view;
-
-  g_return_if_fail (GLOSS_IS_READER_PANE (self));
-  g_return_if_fail (GLOSS_IS_READER_VIEW (reader));
-  g_return_if_fail (self->reader == NULL);
-
-  self->reader = g_object_ref (reader);
-  web_view = gloss_reader_view_get_web_view (reader);
+  self->web_view = web_view;
   gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (web_view), TRUE);
   adw_bin_set_child (self->reader_bin, GTK_WIDGET (web_view));
 
-  self->annotator = gloss_annotator_new (reader);
+  self->annotator = annotator;
   gloss_annotator_set_library (self->annotator, self->library);
 
   g_signal_connect_object (self->annotator, "selection-released",
@@ -601,10 +621,6 @@ gloss_reader_pane_set_reader (GlossReaderPane *self,
   g_signal_connect_object (self->annotator, "painted",
                            G_CALLBACK (gloss_reader_pane_update_actions_cb), self, G_CONNECT_SWAPPED);
 
-  /* A popover about the clip that was shown goes with it. */
-  g_signal_connect_object (reader, "notify::clip",
-                           G_CALLBACK (clip_shown_cb), self, G_CONNECT_SWAPPED);
-
   self->menu_highlight = g_simple_action_new ("highlight", NULL);
   self->menu_highlight_note = g_simple_action_new ("highlight-note", NULL);
   g_signal_connect_object (self->menu_highlight, "activate", G_CALLBACK (menu_highlight_cb), self, 0);
@@ -618,6 +634,44 @@ gloss_reader_pane_set_reader (GlossReaderPane *self,
 
   gloss_annotations_panel_set_annotator (self->panel, self->annotator, self->library);
   update_actions (self);
+}
+
+void
+gloss_reader_pane_set_reader (GlossReaderPane *self,
+                              GlossReaderView *reader)
+{
+  g_return_if_fail (GLOSS_IS_READER_PANE (self));
+  g_return_if_fail (GLOSS_IS_READER_VIEW (reader));
+  g_return_if_fail (self->reader == NULL && self->browser == NULL);
+
+  self->reader = g_object_ref (reader);
+  attach (self, gloss_annotator_new (reader), gloss_reader_view_get_web_view (reader));
+
+  /* A popover about the clip that was shown goes with it. */
+  g_signal_connect_object (reader, "notify::clip",
+                           G_CALLBACK (clip_shown_cb), self, G_CONNECT_SWAPPED);
+}
+
+void
+gloss_reader_pane_set_browser (GlossReaderPane *self,
+                               GlossBrowser    *browser)
+{
+  WebKitWebView *web_view;
+
+  g_return_if_fail (GLOSS_IS_READER_PANE (self));
+  g_return_if_fail (GLOSS_IS_BROWSER (browser));
+  g_return_if_fail (self->reader == NULL && self->browser == NULL);
+
+  self->browser = g_object_ref (browser);
+  web_view = gloss_browser_get_web_view (browser);
+  attach (self, gloss_annotator_new_for_browser (browser), web_view);
+
+  /* A popover about the page that was shown goes with it; Highlight
+   * needs a page. */
+  g_signal_connect_object (web_view, "notify::uri",
+                           G_CALLBACK (clip_shown_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "notify::uri",
+                           G_CALLBACK (gloss_reader_pane_update_actions_cb), self, G_CONNECT_SWAPPED);
 }
 
 void

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "gloss-annotator.h"
+#include "gloss-browser.h"
 #include "gloss-library.h"
 #include "gloss-reader-view.h"
 
@@ -28,6 +29,10 @@ G_DECLARE_FINAL_TYPE (GlossReaderPane, gloss_reader_pane, GLOSS, READER_PANE, Gt
 /* Shows @reader's web view; call once. */
 void            gloss_reader_pane_set_reader          (GlossReaderPane *self,
                                                        GlossReaderView *reader);
+/* The live page instead: @browser's web view, with a live-mode annotator
+ * (gloss_annotator_new_for_browser()); call once. */
+void            gloss_reader_pane_set_browser         (GlossReaderPane *self,
+                                                       GlossBrowser    *browser);
 void            gloss_reader_pane_set_library         (GlossReaderPane *self,
                                                        GlossLibrary    *library);
 GlossAnnotator *gloss_reader_pane_get_annotator       (GlossReaderPane *self);

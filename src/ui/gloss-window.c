@@ -6,7 +6,11 @@
  */
 
 /* The main window: the address bar, the live web view, clipping, and the
- * reader that shows a clip from the library. */
+ * reader that shows a clip from the library. The live page is a reader
+ * pane too (highlights, popover, panel): when it shows a page that is in
+ * the library, the header bar says so (Open Clip, Update Clip), the row
+ * of that clip is selected in the library, and its highlights are on the
+ * page; Highlight on a page not clipped yet clips it first. */
 
 #define G_LOG_DOMAIN "gloss-window"
 
@@ -21,6 +25,7 @@
 #include "gloss-library-view.h"
 #include "gloss-reader-pane.h"
 #include "gloss-reader-view.h"
+#include "gloss-url.h"
 #include "gloss-window.h"
 
 #define ZOOM_STEP 0.1
@@ -39,6 +44,12 @@ struct _GlossWindow
   GlossReaderView      *reader;
   GCancellable         *cancellable;   /* cancelled on close */
   GCancellable         *clip_cancellable;
+  guint                 clip_for_highlight : 1; /* the clip under way is for "clip-needed" */
+
+  /* The clip of the page the live view shows, or NULL; live_stale when
+   * the reader changed its highlights since the live page painted them. */
+  GlossClip            *live_clip;
+  guint                 live_stale : 1;
 
   /* Template widgets */
   AdwFlap              *flap;
@@ -46,11 +57,13 @@ struct _GlossWindow
   GtkEntry             *address_entry;
   GtkStack             *reload_stack;
   GtkStack             *stack;
-  AdwBin               *web_bin;
+  GlossReaderPane      *live_pane;
   AdwStatusPage        *error_page;
   AdwToastOverlay      *toast_overlay;
   GlossReaderPane      *reader_pane;
   GtkToggleButton      *annotations_button;
+  GtkToggleButton      *live_annotations_button;
+  GtkStack             *clip_stack;
   GtkProgressBar       *clip_progress;
   GtkButton            *live_button;
 };
@@ -66,12 +79,30 @@ update_actions (GlossWindow *self)
   const char *uri;
   gboolean reading = g_strcmp0 (view, "reader") == 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-live", reading);
+  /* Ctrl+Shift+L goes from the reader to the live page, and from a live
+   * page that is in the library to its clip. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-live",
+                                 reading || (self->live_clip != NULL && g_strcmp0 (view, "web") == 0));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", reading);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-out", reading);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", reading);
   gtk_widget_set_visible (GTK_WIDGET (self->live_button), reading);
   gtk_widget_set_visible (GTK_WIDGET (self->annotations_button), reading);
+
+  /* A page that is in the library: Open Clip, with Update Clip beside it. */
+  {
+    gboolean clipped_page = self->live_clip != NULL && g_strcmp0 (view, "web") == 0;
+
+    gtk_stack_set_visible_child_name (self->clip_stack, clipped_page ? "open" : "clip");
+    /* The live page's panel: its clip's, or how to start one (Ctrl+H). */
+    gtk_widget_set_visible (GTK_WIDGET (self->live_annotations_button),
+                            self->browser != NULL && g_strcmp0 (view, "web") == 0);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-live-clip", clipped_page);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.update-clip",
+                                   clipped_page && self->browser != NULL &&
+                                   !webkit_web_view_is_loading (gloss_browser_get_web_view (self->browser)) &&
+                                   self->clip_cancellable == NULL);
+  }
 
   if (self->browser == NULL)
     {
@@ -217,6 +248,98 @@ trace_realize_cb (GlossWindow *self)
                                            G_CALLBACK (trace_after_paint_cb), self);
 }
 
+static GlossAnnotator *
+live_annotator (GlossWindow *self)
+{
+  return self->browser != NULL ? gloss_reader_pane_get_annotator (self->live_pane) : NULL;
+}
+
+/* The row of the clip in view (the reader's, or the live page's) is the
+ * one selected in the library. */
+static void
+update_library_selection (GlossWindow *self)
+{
+  const char *view;
+  GlossClip *clip = NULL;
+
+  /* The window is going: its widgets are. */
+  if (self->stack == NULL)
+    return;
+
+  view = gtk_stack_get_visible_child_name (self->stack);
+  if (g_strcmp0 (view, "web") == 0)
+    clip = self->live_clip;
+  else if (g_strcmp0 (view, "reader") == 0 && self->reader != NULL)
+    clip = gloss_reader_view_get_clip (self->reader);
+
+  gloss_library_view_select_clip (self->library_view, clip);
+}
+
+/* Whether the page in the live view is clipped, by the one rule for "the
+ * same page" (one hash lookup: every navigation and every change of the
+ * library asks). The header bar, the library row and the live annotator
+ * follow. */
+static void
+update_live_clip (GlossWindow *self)
+{
+  WebKitWebView *web_view = self->browser ? gloss_browser_get_web_view (self->browser) : NULL;
+  const char *uri = web_view ? webkit_web_view_get_uri (web_view) : NULL;
+  GlossClip *clip = NULL;
+
+  if (self->stack == NULL)
+    return;
+
+  if (uri != NULL && self->library != NULL && gloss_library_get_loaded (self->library))
+    clip = gloss_library_find_by_url (self->library, uri);
+
+  if (g_set_object (&self->live_clip, clip) && live_annotator (self) != NULL)
+    {
+      gloss_annotator_set_live_clip (live_annotator (self), clip);
+      self->live_stale = FALSE;
+    }
+
+  update_actions (self);
+  update_library_selection (self);
+}
+
+/* update_live_clip () as a signal handler (connected swapped; the
+ * signal's own arguments are not needed). */
+static void
+gloss_window_update_live_clip_cb (GlossWindow *self)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  update_live_clip (self);
+}
+
+/* The view changed. The reader loads its clip again whenever it is shown;
+ * the live page, back in view, anchors and paints again what the reader
+ * changed meanwhile (the two annotators share the clip, not its marks). */
+static void
+gloss_window_view_changed_cb (GlossWindow *self)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  update_library_selection (self);
+
+  if (self->live_stale && self->live_clip != NULL && live_annotator (self) != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "web") == 0)
+    {
+      self->live_stale = FALSE;
+      gloss_annotator_set_live_clip (live_annotator (self), self->live_clip);
+    }
+}
+
+static void
+reader_annotations_changed_cb (GlossWindow    *self,
+                               GlossAnnotator *annotator)
+{
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  if (self->live_clip != NULL && gloss_annotator_get_clip (annotator) == self->live_clip)
+    self->live_stale = TRUE;
+}
+
 static void
 load_changed_cb (GlossWindow     *self,
                  WebKitLoadEvent  event,
@@ -242,6 +365,9 @@ load_changed_cb (GlossWindow     *self,
         gtk_stack_set_visible_child_name (self->stack, "web");
     }
 
+  if (event == WEBKIT_LOAD_COMMITTED)
+    update_live_clip (self);
+
   update_actions (self);
   update_title (self);
 }
@@ -253,10 +379,13 @@ load_error_cb (GlossWindow  *self,
                const char   *description,
                GlossBrowser *browser)
 {
+  g_autofree char *markup = g_markup_escape_text (description ? description : "", -1);
+
   g_assert (GLOSS_IS_WINDOW (self));
 
   adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, description);
+  /* A description is markup: an address with & in it is text. */
+  adw_status_page_set_description (self->error_page, markup);
   gtk_stack_set_visible_child_name (self->stack, "error");
 
   update_actions (self);
@@ -339,12 +468,115 @@ clip_progress_cb (GlossWindow  *self,
 static void
 ensure_reader (GlossWindow *self);
 
+/* One clip under way, for its end. */
+typedef struct
+{
+  GlossWindow   *self;
+  GCancellable  *cancellable;
+  GlossClipMode  mode;
+  gboolean       update;
+  gboolean       for_highlight;
+} ClipJob;
+
+static void
+clip_job_free (ClipJob *job)
+{
+  g_object_unref (job->self);
+  g_object_unref (job->cancellable);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClipJob, clip_job_free)
+
+static void start_clip (GlossWindow   *self,
+                        GlossClipMode  mode,
+                        GlossClip     *update,
+                        gboolean       for_highlight);
+
+/* Highlight on a page not clipped yet ("clip-needed"): the page was
+ * clipped for it, or could not be. The live annotator stores the
+ * highlight it holds once it has the clip; without one it keeps nothing. */
+static void
+clip_for_highlight_done (GlossWindow   *self,
+                         GlossClipMode  mode,
+                         GlossClip     *clip,
+                         GError        *error)
+{
+  GlossAnnotator *annotator = live_annotator (self);
+
+  if (clip == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* One action for the person: a page that is not an article is kept
+       * whole, as Clip Whole Page would. */
+      if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_ARTICLE) &&
+          mode == GLOSS_CLIP_MODE_ARTICLE && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+        {
+          start_clip (self, GLOSS_CLIP_MODE_WHOLE_PAGE, NULL, TRUE);
+          return;
+        }
+
+      if (annotator != NULL)
+        gloss_annotator_set_live_clip (annotator, self->live_clip);
+      if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+        return;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup (_("The highlight was not kept: clipping the page was cancelled."));
+      else
+        /* Translators: %s is why the page could not be clipped, a sentence. */
+        message = g_strdup_printf (_("The highlight was not kept because the page could not be clipped. %s"),
+                                   error->message);
+      gloss_window_show_toast (self, message);
+      return;
+    }
+
+  /* The library's "clip-added" gave it the clip already, unless the page
+   * moved meanwhile (a redirect): then this is the clip of its highlight. */
+  g_set_object (&self->live_clip, clip);
+  if (annotator != NULL && gloss_annotator_get_clip (annotator) != clip)
+    gloss_annotator_set_live_clip (annotator, clip);
+  update_actions (self);
+  update_library_selection (self);
+  gloss_window_show_toast (self, _("The page was clipped to keep your highlight"));
+}
+
+/* The live annotator was asked to highlight on a page that is not in the
+ * library: clip it (the window's Clip), then give it the clip. */
+static void
+live_clip_needed_cb (GlossWindow *self)
+{
+  GlossAnnotator *annotator = live_annotator (self);
+
+  g_assert (GLOSS_IS_WINDOW (self));
+
+  if (self->library == NULL || !gloss_library_get_loaded (self->library))
+    {
+      gloss_annotator_set_live_clip (annotator, NULL);
+      gloss_window_show_toast (self, _("Your library is still being read; try again in a moment"));
+      return;
+    }
+
+  if (self->clip_cancellable != NULL)
+    {
+      /* A clip of this page is under way: its end gives the annotator the
+       * clip; another page's would not be this one. */
+      if (self->clip_for_highlight)
+        return;
+      gloss_window_show_toast (self, _("Another page is being clipped; highlight again when it is done"));
+      return;
+    }
+
+  start_clip (self, GLOSS_CLIP_MODE_ARTICLE, NULL, TRUE);
+}
+
 static void
 clip_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GlossWindow) self = user_data;
+  g_autoptr(ClipJob) job = user_data;
+  GlossWindow *self = job->self;
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
   guint orphans = 0;
@@ -358,9 +590,20 @@ clip_done_cb (GObject      *object,
   if (self->stack == NULL)
     return;
 
+  /* A clip that another replaced ends cancelled: the new one is under way. */
+  if (self->clip_cancellable != job->cancellable)
+    return;
+
   g_clear_object (&self->clip_cancellable);
+  self->clip_for_highlight = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->clip_progress), FALSE);
   update_actions (self);
+
+  if (job->for_highlight)
+    {
+      clip_for_highlight_done (self, job->mode, clip, error);
+      return;
+    }
 
   if (clip == NULL)
     {
@@ -394,14 +637,21 @@ clip_done_cb (GObject      *object,
       gloss_window_show_toast (self, message);
     }
 
+  /* Updated: the live page's highlights anchor in the new article. */
+  if (job->update && clip == self->live_clip && live_annotator (self) != NULL)
+    gloss_annotator_set_live_clip (live_annotator (self), clip);
+
   gloss_window_open_clip (self, clip);
 }
 
 static void
 start_clip (GlossWindow   *self,
             GlossClipMode  mode,
-            GlossClip     *update)
+            GlossClip     *update,
+            gboolean       for_highlight)
 {
+  ClipJob *job;
+
   if (self->library == NULL)
     {
       gloss_window_show_toast (self, _("The library is not available"));
@@ -418,16 +668,24 @@ start_clip (GlossWindow   *self,
   g_cancellable_cancel (self->clip_cancellable);
   g_clear_object (&self->clip_cancellable);
   self->clip_cancellable = g_cancellable_new ();
+  self->clip_for_highlight = for_highlight;
 
   gtk_progress_bar_set_fraction (self->clip_progress, 0.0);
   gtk_widget_set_visible (GTK_WIDGET (self->clip_progress), TRUE);
   update_actions (self);
 
+  job = g_new0 (ClipJob, 1);
+  job->self = g_object_ref (self);
+  job->cancellable = g_object_ref (self->clip_cancellable);
+  job->mode = mode;
+  job->update = update != NULL;
+  job->for_highlight = for_highlight;
+
   gloss_clipper_clip_async (self->clipper,
                             gloss_browser_get_web_view (self->browser),
                             mode, update,
                             self->clip_cancellable,
-                            clip_done_cb, g_object_ref (self));
+                            clip_done_cb, job);
 }
 
 static void
@@ -440,7 +698,7 @@ duplicate_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "open") == 0)
     gloss_window_open_clip (self, clip);
   else if (g_strcmp0 (response, "update") == 0)
-    start_clip (self, GLOSS_CLIP_MODE_ARTICLE, clip);
+    start_clip (self, GLOSS_CLIP_MODE_ARTICLE, clip, FALSE);
 }
 
 static void
@@ -476,7 +734,7 @@ clip_action (GtkWidget  *widget,
 
   if (existing == NULL)
     {
-      start_clip (self, GLOSS_CLIP_MODE_ARTICLE, NULL);
+      start_clip (self, GLOSS_CLIP_MODE_ARTICLE, NULL, FALSE);
       return;
     }
 
@@ -510,7 +768,33 @@ clip_whole_page_action (GtkWidget  *widget,
   if (GLOSS_WINDOW (widget)->browser == NULL)
     return;
 
-  start_clip (GLOSS_WINDOW (widget), GLOSS_CLIP_MODE_WHOLE_PAGE, NULL);
+  start_clip (GLOSS_WINDOW (widget), GLOSS_CLIP_MODE_WHOLE_PAGE, NULL, FALSE);
+}
+
+static void
+open_live_clip_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  if (self->live_clip != NULL)
+    gloss_window_open_clip (self, self->live_clip);
+}
+
+/* Clips the page again into the clip it is already in: the writer keeps
+ * its id, tags, notes and highlights, and anchors them again. */
+static void
+update_clip_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  GlossWindow *self = GLOSS_WINDOW (widget);
+
+  if (self->browser == NULL || self->live_clip == NULL)
+    return;
+
+  start_clip (self, GLOSS_CLIP_MODE_ARTICLE, self->live_clip, FALSE);
 }
 
 static void
@@ -524,8 +808,15 @@ show_live_action (GtkWidget  *widget,
   GlossClip *clip = self->reader ? gloss_reader_view_get_clip (self->reader) : NULL;
   const char *url = clip ? gloss_clip_get_url (clip) : NULL;
 
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "web") == 0)
+    {
+      if (self->live_clip != NULL)
+        gloss_window_open_clip (self, self->live_clip);
+      return;
+    }
+
   /* The live page of the clip: the one still loaded, or its original. */
-  if (url != NULL && g_strcmp0 (live, url) != 0)
+  if (url != NULL && (live == NULL || !gloss_url_same_page (live, url)))
     gloss_window_open (self, url);
   else
     {
@@ -633,6 +924,8 @@ ensure_reader (GlossWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
   /* The pane adds the highlights, their popover and the panel. */
   gloss_reader_pane_set_reader (self->reader_pane, self->reader);
+  g_signal_connect_object (gloss_reader_pane_get_annotator (self->reader_pane), "changed",
+                           G_CALLBACK (reader_annotations_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->reader, "open-link",
                            G_CALLBACK (reader_open_link_cb), self, G_CONNECT_SWAPPED);
@@ -787,6 +1080,8 @@ clip_delete_cb (GlossWindow      *self,
    * so that Undo brings it back too (the clip's one saver, flushed). */
   if (self->reader != NULL && gloss_reader_view_get_clip (self->reader) == clip)
     gloss_annotator_flush (gloss_reader_pane_get_annotator (self->reader_pane));
+  if (live_annotator (self) != NULL && gloss_annotator_get_clip (live_annotator (self)) == clip)
+    gloss_annotator_flush (live_annotator (self));
 
   if (!gloss_library_delete (self->library, clip, &error))
     {
@@ -843,12 +1138,16 @@ gloss_window_dispose (GObject *object)
 
   if (self->browser != NULL)
     g_signal_handlers_disconnect_by_data (gloss_browser_get_web_view (self->browser), self);
+  /* A save flushed while the window goes tells the library: not us. */
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->clip_cancellable);
 
   g_clear_object (&self->browser);
   g_clear_object (&self->reader);
+  g_clear_object (&self->live_clip);
   g_clear_object (&self->clipper);
   g_clear_object (&self->library);
   g_clear_object (&self->index);
@@ -885,7 +1184,9 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, reload_stack);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, GlossWindow, web_bin);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, live_pane);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, live_annotations_button);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, clip_stack);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, reader_pane);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, annotations_button);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, clip_progress);
@@ -900,6 +1201,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clip", NULL, clip_action);
   gtk_widget_class_install_action (widget_class, "win.clip-whole-page", NULL, clip_whole_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-live", NULL, show_live_action);
+  gtk_widget_class_install_action (widget_class, "win.open-live-clip", NULL, open_live_clip_action);
+  gtk_widget_class_install_action (widget_class, "win.update-clip", NULL, update_clip_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
@@ -947,8 +1250,14 @@ ensure_browser (GlossWindow *self)
 
   self->browser = gloss_browser_new ();
   web_view = gloss_browser_get_web_view (self->browser);
-  gtk_widget_set_vexpand (GTK_WIDGET (web_view), TRUE);
-  adw_bin_set_child (self->web_bin, GTK_WIDGET (web_view));
+  /* The pane adds the live annotator, its popover and the panel. */
+  gloss_reader_pane_set_browser (self->live_pane, self->browser);
+  g_signal_connect_object (gloss_reader_pane_get_annotator (self->live_pane), "clip-needed",
+                           G_CALLBACK (live_clip_needed_cb), self, G_CONNECT_SWAPPED);
+  /* Every navigation, the same-document ones too (history.pushState, a
+   * fragment), may reach another page of the library. */
+  g_signal_connect_object (web_view, "notify::uri",
+                           G_CALLBACK (gloss_window_update_live_clip_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (web_view, "load-changed",
                            G_CALLBACK (load_changed_cb), self, G_CONNECT_SWAPPED);
@@ -993,6 +1302,8 @@ gloss_window_init (GlossWindow *self)
                            G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (gloss_window_update_actions_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (gloss_window_view_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
 }
@@ -1115,18 +1426,32 @@ gloss_window_set_library (GlossWindow  *self,
     g_cancellable_cancel (self->clip_cancellable);
 
   if (self->library != NULL && self->library != library)
-    g_signal_handlers_disconnect_by_func (self->library, copies_merged_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->library, copies_merged_cb, self);
+      g_signal_handlers_disconnect_by_func (self->library, gloss_window_update_live_clip_cb, self);
+    }
   if (g_set_object (&self->library, library))
     {
       g_clear_object (&self->clipper);
       if (library != NULL)
-        g_signal_connect_object (library, "copies-merged", G_CALLBACK (copies_merged_cb),
-                                 self, G_CONNECT_SWAPPED);
+        {
+          static const char * const changes[] = { "clip-added", "clip-removed", "clip-changed", "notify::loaded" };
+
+          g_signal_connect_object (library, "copies-merged", G_CALLBACK (copies_merged_cb),
+                                   self, G_CONNECT_SWAPPED);
+          /* A clip of the page shown added, deleted, or its address
+           * changed: the header bar and the live highlights follow. */
+          for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+            g_signal_connect_object (library, changes[i], G_CALLBACK (gloss_window_update_live_clip_cb),
+                                     self, G_CONNECT_SWAPPED);
+        }
     }
   g_set_object (&self->index, index);
 
   gloss_library_view_set_library (self->library_view, library);
   gloss_reader_pane_set_library (self->reader_pane, library);
+  gloss_reader_pane_set_library (self->live_pane, library);
+  update_live_clip (self);
   gloss_library_view_set_index (self->library_view, index);
 }
 
@@ -1161,6 +1486,7 @@ gloss_window_open_clip (GlossWindow *self,
   update_address (self);
   update_title (self);
   update_actions (self);
+  update_library_selection (self);
   gtk_widget_grab_focus (GTK_WIDGET (gloss_reader_view_get_web_view (self->reader)));
 }
 
@@ -1172,4 +1498,21 @@ gloss_window_get_reader_pane (GlossWindow *self)
   ensure_reader (self);
 
   return self->reader_pane;
+}
+
+/* The clip of the page the live view shows, or NULL. */
+GlossClip *
+gloss_window_get_live_clip (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->live_clip;
+}
+
+GlossReaderPane *
+gloss_window_get_live_pane (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  return self->live_pane;
 }

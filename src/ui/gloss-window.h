@@ -34,6 +34,10 @@ void          gloss_window_open_clip    (GlossWindow    *self,
 GlossReaderView *gloss_window_get_reader (GlossWindow   *self);
 /* The reader page with its highlights and annotations panel. */
 GlossReaderPane *gloss_window_get_reader_pane (GlossWindow *self);
+/* The live page with its highlights and annotations panel, and the clip
+ * of the page it shows (NULL when that page is not in the library). */
+GlossReaderPane *gloss_window_get_live_pane   (GlossWindow *self);
+GlossClip       *gloss_window_get_live_clip   (GlossWindow *self);
 /* "empty", "web", "reader" or "error": what the window shows now. */
 const char   *gloss_window_get_view     (GlossWindow    *self);
 void          gloss_window_show_toast   (GlossWindow    *self,

@@ -281,7 +281,10 @@ gloss_library_load_thread_cb (GTask        *task,
   if (clips == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, clips, (GDestroyNotify) g_ptr_array_unref);
+    {
+      _gloss_library_prepare_url_keys (clips);  /* off the main loop */
+      g_task_return_pointer (task, clips, (GDestroyNotify) g_ptr_array_unref);
+    }
 }
 
 static void

@@ -59,6 +59,9 @@ gloss_library_finalize (GObject *object)
   g_clear_object (&self->clips_folder);
   g_clear_pointer (&self->clips, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->url_key_of, g_hash_table_unref);
+  g_clear_pointer (&self->url_key_more, g_hash_table_unref);
+  g_clear_pointer (&self->by_url_key, g_hash_table_unref);
   g_clear_pointer (&self->folder_monitors, g_hash_table_unref);
   g_clear_pointer (&self->wd_to_id, g_hash_table_unref);
   g_clear_pointer (&self->id_to_wd, g_hash_table_unref);
@@ -148,6 +151,10 @@ gloss_library_init (GlossLibrary *self)
 {
   self->clips = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_url_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->url_key_of = g_hash_table_new (NULL, NULL);
+  self->url_key_more = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) g_ptr_array_unref);
   self->folder_monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->inotify_fd = -1;
   /* Both maps share the id string, owned by wd_to_id. */
@@ -243,8 +250,10 @@ gloss_library_lookup (GlossLibrary *self,
 }
 
 /* FORMAT.md's clips are found by the one rule for "the same page"
- * (gloss-url.c): an address as the clip was saved matches first, cheaply;
- * only when none does is every clip's address reduced to its key. */
+ * (gloss-url.c), in the model's table of keys: one key computed, one hash
+ * lookup, whatever the size of the library (the live view asks on every
+ * page it shows). Among clips of the same page, the one saved under this
+ * very address wins, then the newest. */
 GlossClip *
 gloss_library_find_by_url (GlossLibrary *self,
                            const char   *url)
@@ -254,30 +263,9 @@ gloss_library_find_by_url (GlossLibrary *self,
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (url != NULL, NULL);
 
-  for (guint i = 0; i < self->clips->len; i++)
-    {
-      GlossClip *clip = self->clips->pdata[i];
-
-      if (gloss_clip_get_damage (clip) == NULL && g_strcmp0 (gloss_clip_get_url (clip), url) == 0)
-        return clip;
-    }
-
-  if ((key = gloss_url_match_key (url)) == NULL)
+  if ((key = _gloss_library_url_key (url)) == NULL)
     return NULL;
-
-  for (guint i = 0; i < self->clips->len; i++)
-    {
-      GlossClip *clip = self->clips->pdata[i];
-      g_autofree char *other = NULL;
-
-      if (gloss_clip_get_damage (clip) != NULL || gloss_clip_get_url (clip) == NULL)
-        continue;
-      other = gloss_url_match_key (gloss_clip_get_url (clip));
-      if (other != NULL && g_str_equal (key, other))
-        return clip;
-    }
-
-  return NULL;
+  return _gloss_library_find_by_url_key (self, key, url);
 }
 
 static int
