@@ -68,7 +68,7 @@ static void
 test_clips_skips_and_reports (void)
 {
   g_autoptr(GlossLibrary) library = new_library ();
-  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
   static const char *first[] = { "browser/article.html", "browser/no-such-page.html", NULL };
   static const char *again[] = { "browser/article.html", NULL };
   const char * const *failures;
@@ -113,7 +113,7 @@ static void
 test_pending_gets_article (void)
 {
   g_autoptr(GlossLibrary) library = new_library ();
-  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
   g_autofree char *uri = gloss_test_server_uri (server, "browser/article.html");
   g_autoptr(GlossClip) pending = gloss_clip_new (uri, "Imported page");
   g_autoptr(GlossAnnotation) highlight = NULL;
@@ -170,7 +170,7 @@ static void
 test_one_page_per_site (void)
 {
   g_autoptr(GlossLibrary) library = new_library ();
-  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
   g_autofree char *a = gloss_test_server_uri (server, "browser/article.html");
   g_autofree char *b = gloss_test_server_uri (server, "clip/rtl.html");
   g_autofree char *c = gloss_test_server_uri (server, "clip/blog.html");
@@ -211,15 +211,18 @@ static void
 test_resume (void)
 {
   g_autoptr(GlossLibrary) library = new_library ();
-  GlossClipQueue *first = gloss_clip_queue_new (library);
-  g_autoptr(GlossClipQueue) second = gloss_clip_queue_new (library);
+  GlossClipQueue *first = gloss_clip_queue_ref_for_library (library);
+  g_autoptr(GlossClipQueue) second = NULL;
   g_autofree char *a = gloss_test_server_uri (server, "browser/article.html");
   g_autofree char *b = gloss_test_server_uri (server, "clip/blog.html");
   gboolean finished = FALSE;
 
   gloss_clip_queue_add (first, a, FALSE);
   gloss_clip_queue_add (first, b, FALSE);
+  /* The last holder lets go (a quit): the list is written down. */
   g_object_unref (first);
+
+  second = gloss_clip_queue_ref_for_library (library);
 
   g_signal_connect (second, "finished", G_CALLBACK (finished_cb), &finished);
   g_assert_cmpuint (gloss_clip_queue_resume (second), ==, 2);
@@ -228,17 +231,173 @@ test_resume (void)
   g_clear_object (&second);
 
   {
-    g_autoptr(GlossClipQueue) third = gloss_clip_queue_new (library);
+    g_autoptr(GlossClipQueue) third = gloss_clip_queue_ref_for_library (library);
 
     g_assert_cmpuint (gloss_clip_queue_resume (third), ==, 0);
   }
+}
+
+/* --- one queue per library -------------------------------------------- */
+
+/* Requests for /held/… wait until release_held(): a page that is loading
+ * while the test does something else. */
+static GPtrArray *held;
+
+static void
+held_cb (SoupServer        *soup_server,
+         SoupServerMessage *message,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  g_ptr_array_add (held, g_object_ref (message));
+  soup_server_message_pause (message);
+}
+
+static void
+release_held (void)
+{
+  g_autofree char *path = gloss_test_source_path ("fixtures/browser/article.html");
+  g_autofree char *body = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &body, &length, NULL));
+  for (guint i = 0; i < held->len; i++)
+    {
+      SoupServerMessage *message = g_ptr_array_index (held, i);
+
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (message, "text/html; charset=utf-8", SOUP_MEMORY_COPY, body, length);
+      soup_server_message_unpause (message);
+    }
+  g_ptr_array_set_size (held, 0);
+}
+
+/* The URLs of the waiting list as it is kept in the cache. */
+static GPtrArray *
+read_kept_list (GlossLibrary *library)
+{
+  g_autofree char *folder = g_file_get_path (gloss_library_get_folder (library));
+  g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, folder, -1);
+  g_autofree char *name = g_strconcat (key, ".json", NULL);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "gloss", "clip-queue", name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GPtrArray *urls = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *pages;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  pages = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "pages");
+  for (guint i = 0; i < json_array_get_length (pages); i++)
+    g_ptr_array_add (urls, g_strdup (json_object_get_string_member (json_array_get_object_element (pages, i), "url")));
+  return urls;
+}
+
+static guint
+count_url (GPtrArray  *urls,
+           const char *url)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < urls->len; i++)
+    n += g_str_equal (g_ptr_array_index (urls, i), url);
+  return n;
+}
+
+static void
+count_done_cb (GlossClipQueue *queue,
+               const char     *url,
+               GlossClip      *clip,
+               gboolean        skipped,
+               const char     *failure,
+               GHashTable     *done)
+{
+  g_assert_null (failure);
+  g_hash_table_insert (done, g_strdup (url),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (done, url)) + 1));
+}
+
+/* An import made while Clip All Not Clipped runs goes to the same queue:
+ * the list kept in the cache holds every page once — the one loading,
+ * the ones waiting, the import's new ones — and each page is clipped
+ * once. (With a queue per caller, each wrote its own list over the
+ * other's, and a page of both was loaded twice.) */
+static void
+test_import_while_running (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
+  g_autoptr(GlossClipQueue) import_queue = NULL;
+  g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *loading = gloss_test_server_uri (server, "held/first.html");
+  g_autofree char *waiting = gloss_test_server_uri (server, "browser/article.html");
+  g_autofree char *added = gloss_test_server_uri (server, "clip/blog.html");
+  g_autofree char *list = g_strdup_printf ("%s\n%s\n%s\n", waiting, loading, added);
+  g_autoptr(GlossImportPlan) plan = NULL;
+  g_autoptr(GlossImportSummary) summary = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+
+  g_signal_connect (queue, "item-done", G_CALLBACK (count_done_cb), done);
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+
+  /* Clip All Not Clipped is running: one page loading, one waiting
+   * behind it (the same site). */
+  g_assert_true (gloss_clip_queue_add (queue, loading, FALSE));
+  g_assert_true (gloss_clip_queue_add (queue, waiting, FALSE));
+  gloss_test_wait_until (held->len == 1, 30000);
+  g_assert_true (gloss_clip_queue_get_busy (queue));
+
+  /* The window's Import, as gloss-window-import.c does it. */
+  plan = gloss_import_parse (list, strlen (list), "urls.txt", &error);
+  g_assert_no_error (error);
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->urls_to_clip->len, ==, 3);
+  import_queue = gloss_clip_queue_ref_for_library (library);
+  g_assert_true (import_queue == queue);
+  g_assert_false (gloss_clip_queue_add (import_queue, g_ptr_array_index (summary->urls_to_clip, 0), FALSE));
+  g_assert_false (gloss_clip_queue_add (import_queue, g_ptr_array_index (summary->urls_to_clip, 1), FALSE));
+  g_assert_true (gloss_clip_queue_add (import_queue, g_ptr_array_index (summary->urls_to_clip, 2), FALSE));
+
+  gloss_clip_queue_flush (queue);
+  kept = read_kept_list (library);
+  g_assert_cmpuint (kept->len, ==, 3);
+  g_assert_cmpuint (count_url (kept, loading), ==, 1);
+  g_assert_cmpuint (count_url (kept, waiting), ==, 1);
+  g_assert_cmpuint (count_url (kept, added), ==, 1);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+
+  release_held ();
+  gloss_test_wait_until (finished, 60000);
+
+  /* Each page clipped once, into the clip the import kept for it. */
+  g_assert_cmpuint (g_hash_table_size (done), ==, 3);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (done, loading)), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (done, waiting)), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (done, added)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GlossClip) clip = g_list_model_get_item (G_LIST_MODEL (library), i);
+
+      g_assert_false (gloss_import_clip_is_pending (clip));
+    }
+
+  gloss_clip_queue_flush (queue);
+  kept = read_kept_list (library);
+  g_assert_cmpuint (kept->len, ==, 0);
+  g_signal_handlers_disconnect_by_data (queue, done);
+  g_signal_handlers_disconnect_by_data (queue, &finished);
 }
 
 static void
 test_bad_address (void)
 {
   g_autoptr(GlossLibrary) library = new_library ();
-  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_new (library);
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
   gboolean finished = FALSE;
 
   g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
@@ -261,12 +420,15 @@ main (int   argc,
   adw_init ();
 
   the_server = server = gloss_test_server_new ();
+  held = g_ptr_array_new_with_free_func (g_object_unref);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/held", held_cb, NULL, NULL);
 
   g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
   g_test_add_func ("/clip-queue/pending-gets-article", test_pending_gets_article);
   g_test_add_func ("/clip-queue/bad-address", test_bad_address);
   g_test_add_func ("/clip-queue/one-page-per-site", test_one_page_per_site);
   g_test_add_func ("/clip-queue/resume", test_resume);
+  g_test_add_func ("/clip-queue/import-while-running", test_import_while_running);
 
   return g_test_run ();
 }

@@ -132,7 +132,7 @@ gloss_cli_clip_full (GFile              *library_folder,
       return GLOSS_CLI_FAILED;
     }
 
-  queue = gloss_clip_queue_new (library);
+  queue = gloss_clip_queue_ref_for_library (library);
   g_signal_connect (queue, "item-done", G_CALLBACK (item_done_cb), &run);
   g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &run);
 

@@ -77,6 +77,7 @@ struct _GlossClipQueue
   guint          max_workers;
 
   GQueue         items;
+  GHashTable    *urls;          /* waiting or loading: each once */
   guint          timeout_s;
   guint          start_id;
   guint          save_id;
@@ -103,6 +104,16 @@ static guint signals[N_SIGNALS];
 static void next_items (GlossClipQueue *self);
 static gboolean grace_cb (gpointer user_data);
 static void schedule_save (GlossClipQueue *self);
+
+static GQuark
+queue_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("gloss-clip-queue");
+  return quark;
+}
 
 static void
 item_free (Item *item)
@@ -178,6 +189,7 @@ item_done (Worker     *worker,
 
   url = g_steal_pointer (&worker->current->url);
   g_clear_pointer (&worker->current, item_free);
+  g_hash_table_remove (self->urls, url);
   self->done++;
   self->last_clipper = worker->clipper;
   schedule_save (self);
@@ -426,17 +438,20 @@ static gboolean
 save_cb (gpointer user_data)
 {
   GlossClipQueue *self = user_data;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *data = NULL;
-  g_autofree char *library = g_file_get_path (gloss_library_get_folder (self->library));
+  g_autofree char *library = NULL;
 
   self->save_id = 0;
   if (self->save_path == NULL)
     return G_SOURCE_REMOVE;
+
+  builder = json_builder_new ();
+  library = g_file_get_path (gloss_library_get_folder (self->library));
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "library");
@@ -506,6 +521,9 @@ gloss_clip_queue_dispose (GObject *object)
   g_clear_handle_id (&self->start_id, g_source_remove);
   g_clear_pointer (&self->workers, g_ptr_array_unref);
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+  if (self->library != NULL &&
+      g_object_get_qdata (G_OBJECT (self->library), queue_quark ()) == self)
+    g_object_set_qdata (G_OBJECT (self->library), queue_quark (), NULL);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->dispose (object);
@@ -517,6 +535,7 @@ gloss_clip_queue_finalize (GObject *object)
   GlossClipQueue *self = (GlossClipQueue *)object;
 
   g_clear_pointer (&self->failures, g_ptr_array_unref);
+  g_clear_pointer (&self->urls, g_hash_table_unref);
   g_free (self->save_path);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->finalize (object);
@@ -568,14 +587,13 @@ gloss_clip_queue_init (GlossClipQueue *self)
   self->max_workers = DEFAULT_WORKERS;
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   self->failures = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
-GlossClipQueue *
+static GlossClipQueue *
 gloss_clip_queue_new (GlossLibrary *library)
 {
   GlossClipQueue *self;
-
-  g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
 
   self = g_object_new (GLOSS_TYPE_CLIP_QUEUE, NULL);
   self->library = g_object_ref (library);
@@ -592,6 +610,29 @@ gloss_clip_queue_new (GlossLibrary *library)
   return self;
 }
 
+/* The one queue of a library in this process. It is found through the
+ * library, which the application owns and hands to every part that clips
+ * (the library view's Clip Now and Clip All Not Clipped, the window's
+ * Import, `gloss --clip`), and it lives while one of them holds it: two
+ * queues of one library would load the same pages twice and overwrite
+ * each other's list in the cache. The library keeps only a pointer,
+ * cleared when the queue goes, so neither keeps the other alive. */
+GlossClipQueue *
+gloss_clip_queue_ref_for_library (GlossLibrary *library)
+{
+  GlossClipQueue *self;
+
+  g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
+
+  self = g_object_get_qdata (G_OBJECT (library), queue_quark ());
+  if (self != NULL)
+    return g_object_ref (self);
+
+  self = gloss_clip_queue_new (library);
+  g_object_set_qdata (G_OBJECT (library), queue_quark (), self);
+  return self;
+}
+
 static gboolean
 start_cb (gpointer user_data)
 {
@@ -603,20 +644,21 @@ start_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
+gboolean
 gloss_clip_queue_add (GlossClipQueue *self,
                       const char     *url,
                       gboolean        update_existing)
 {
   Item *item;
 
-  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
-  g_return_if_fail (url != NULL);
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
 
-  /* A page waiting already waits once. */
-  for (GList *l = self->items.head; l != NULL; l = l->next)
-    if (g_str_equal (((Item *) l->data)->url, url))
-      return;
+  /* A page waiting or loading is there once, whoever adds it again (an
+   * import while Clip All Not Clipped runs): its "item-done" comes once. */
+  if (g_hash_table_contains (self->urls, url))
+    return FALSE;
+  g_hash_table_add (self->urls, g_strdup (url));
 
   item = g_new0 (Item, 1);
   item->url = g_strdup (url);
@@ -630,6 +672,7 @@ gloss_clip_queue_add (GlossClipQueue *self,
    * them all before the first one can finish (and "finished" come early). */
   if (self->start_id == 0)
     self->start_id = g_idle_add (start_cb, self);
+  return TRUE;
 }
 
 guint
@@ -669,8 +712,7 @@ gloss_clip_queue_resume (GlossClipQueue *self)
       clip = gloss_library_find_by_url (self->library, url);
       if (clip != NULL && !update && !gloss_import_clip_is_pending (clip))
         continue;
-      gloss_clip_queue_add (self, url, update);
-      added++;
+      added += gloss_clip_queue_add (self, url, update);
     }
   return added;
 }
@@ -691,10 +733,7 @@ gloss_clip_queue_add_pending (GlossClipQueue *self)
 
       if (gloss_import_clip_is_pending (clip) &&
           (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")))
-        {
-          gloss_clip_queue_add (self, url, FALSE);
-          added++;
-        }
+        added += gloss_clip_queue_add (self, url, FALSE);
     }
   return added;
 }
@@ -704,6 +743,8 @@ gloss_clip_queue_cancel (GlossClipQueue *self)
 {
   g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
 
+  for (GList *l = self->items.head; l != NULL; l = l->next)
+    g_hash_table_remove (self->urls, ((Item *) l->data)->url);
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
   schedule_save (self);
 
@@ -734,18 +775,18 @@ gloss_clip_queue_has_url (GlossClipQueue *self,
                           const char     *url)
 {
   g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
 
-  for (guint i = 0; i < self->workers->len; i++)
-    {
-      Worker *worker = g_ptr_array_index (self->workers, i);
+  return g_hash_table_contains (self->urls, url);
+}
 
-      if (worker->current != NULL && g_str_equal (worker->current->url, url))
-        return TRUE;
-    }
-  for (GList *l = self->items.head; l != NULL; l = l->next)
-    if (g_str_equal (((Item *) l->data)->url, url))
-      return TRUE;
-  return FALSE;
+void
+gloss_clip_queue_flush (GlossClipQueue *self)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  save_cb (self);
 }
 
 guint

@@ -26,10 +26,15 @@ G_BEGIN_DECLS
  * annotations anchored in it). */
 G_DECLARE_FINAL_TYPE (GlossClipQueue, gloss_clip_queue, GLOSS, CLIP_QUEUE, GObject)
 
-GlossClipQueue *gloss_clip_queue_new          (GlossLibrary   *library);
+/* The one queue of @library in this process (made on first use, alive
+ * while someone holds it): Import, Clip Now, Clip All Not Clipped and
+ * `gloss --clip` share it. Transfer full. */
+GlossClipQueue *gloss_clip_queue_ref_for_library (GlossLibrary *library);
 /* With @update_existing, a page already in the library is clipped again
- * and its clip updated (annotations re-anchored); else it is skipped. */
-void            gloss_clip_queue_add          (GlossClipQueue *self,
+ * and its clip updated (annotations re-anchored); else it is skipped.
+ * FALSE when @url waits or is being clipped already: it is there once,
+ * and "item-done" comes once for it. */
+gboolean        gloss_clip_queue_add          (GlossClipQueue *self,
                                                const char     *url,
                                                gboolean        update_existing);
 /* Adds the web page of every clip not clipped yet; how many. */
@@ -39,6 +44,9 @@ guint           gloss_clip_queue_add_pending  (GlossClipQueue *self);
 guint           gloss_clip_queue_resume       (GlossClipQueue *self);
 void            gloss_clip_queue_cancel       (GlossClipQueue *self);
 gboolean        gloss_clip_queue_get_busy     (GlossClipQueue *self);
+/* Writes the waiting list to the cache now (it is otherwise written
+ * shortly after each change, and when the queue goes). */
+void            gloss_clip_queue_flush        (GlossClipQueue *self);
 /* Whether @url waits or is being clipped. */
 gboolean        gloss_clip_queue_has_url      (GlossClipQueue *self,
                                                const char     *url);
@@ -51,7 +59,9 @@ guint           gloss_clip_queue_get_clipped  (GlossClipQueue *self);
 guint           gloss_clip_queue_get_skipped  (GlossClipQueue *self);
 /* "URL: reason" for each page that failed. */
 const char * const *gloss_clip_queue_get_failures (GlossClipQueue *self);
-/* Forgets the counts and failures of the last run. */
+/* Forgets the counts and failures of the last run (they are shared by
+ * everyone who uses the queue: a caller that wants its own counts follows
+ * "item-done" for the pages it added). */
 void            gloss_clip_queue_reset        (GlossClipQueue *self);
 /* The clipper of the page done last (NULL before): for its stats. */
 GlossClipper   *gloss_clip_queue_get_clipper  (GlossClipQueue *self);
