@@ -211,6 +211,8 @@ clip_done_cb (GObject      *object,
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert (GLOSS_IS_CLIPPER (object));
+
   clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, NULL, &error);
 
   /* Cancelled: the worker is gone or has moved on. */
@@ -266,6 +268,9 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  Worker          *worker)
 {
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
+
   /* The end of the previous page's load can still be on its way when
    * the next one is asked for: only a load seen to start is ours. */
   if (event == WEBKIT_LOAD_STARTED)
@@ -288,6 +293,7 @@ load_error_cb (GlossBrowser *browser,
   g_autofree char *failure = g_strdup_printf ("%s: %s", title, description ? description : "");
 
   g_assert (GLOSS_IS_BROWSER (browser));
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
 
   webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
   item_done (worker, NULL, FALSE, failure);
@@ -297,6 +303,8 @@ static gboolean
 grace_cb (gpointer user_data)
 {
   Worker *worker = user_data;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
 
   worker->grace_id = 0;
   page_loaded (worker);
@@ -310,6 +318,9 @@ readerable_checked_cb (GlossBrowser *browser,
                        gboolean      readerable,
                        Worker       *worker)
 {
+  g_assert (GLOSS_IS_BROWSER (browser));
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
+
   if (worker->started)
     {
       g_clear_handle_id (&worker->grace_id, g_source_remove);
@@ -321,6 +332,8 @@ static gboolean
 timeout_cb (gpointer user_data)
 {
   Worker *worker = user_data;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
 
   worker->timeout_id = 0;
   webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
@@ -445,6 +458,8 @@ save_cb (gpointer user_data)
   g_autofree char *dir = NULL;
   g_autofree char *data = NULL;
   g_autofree char *library = NULL;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
 
   self->save_id = 0;
   if (self->save_path == NULL)
@@ -637,6 +652,8 @@ static gboolean
 start_cb (gpointer user_data)
 {
   GlossClipQueue *self = user_data;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
 
   self->start_id = 0;
   next_items (self);
