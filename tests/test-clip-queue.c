@@ -15,7 +15,9 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "gloss-clip-private.h"
 #include "gloss-clip-queue.h"
+#include "gloss-clip-writer.h"
 #include "gloss-import.h"
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
@@ -163,6 +165,109 @@ test_pending_gets_article (void)
   gloss_clip_queue_reset (queue);
   run_queue (queue, pages, FALSE);
   g_assert_cmpuint (gloss_clip_queue_get_skipped (queue), ==, 1);
+}
+
+/* A clip as an import makes it: clip.json text read by the clip loader. */
+static GlossClip *
+imported_clip (GlossLibrary *library,
+               const char   *url,
+               const char   *title,
+               const char   *members,
+               const char   *created)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *data = g_strdup_printf ("{ \"format\": 1, \"id\": \"%s\", \"url\": \"%s\", \"title\": \"%s\", "
+                                           "\"created\": \"%s\", \"modified\": \"%s\", %s }",
+                                           id, url, title, created, created, members);
+  g_autoptr(GFile) folder = g_file_get_child (gloss_library_get_clips_folder (library), id);
+  g_autoptr(GError) error = NULL;
+  GlossClip *clip = gloss_clip_load_from_data (folder, data, strlen (data), GLOSS_CLIP_LOAD_FULL, &error);
+
+  g_assert_no_error (error);
+  gloss_clip_set_folder (clip, NULL);
+  return clip;
+}
+
+/* Clipping later gives the clip the page's article but keeps what the
+ * import (or the person) gave it: the title, unless the import had none
+ * (it is the address then); `created`, the time it was saved there; and
+ * `import`. The page's byline and excerpt are taken (FORMAT.md: "as the
+ * extractor found them"), the imported ones kept in `import`. */
+static void
+test_pending_keeps_given_metadata (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
+  g_autofree char *named_uri = gloss_test_server_uri (server, "clip/blog.html");
+  g_autofree char *unnamed_uri = gloss_test_server_uri (server, "browser/article.html");
+  g_autoptr(GlossClip) named = NULL;
+  g_autoptr(GlossClip) unnamed = NULL;
+  g_autoptr(JsonNode) import_node = NULL;
+  static const char *pages[] = { "clip/blog.html", "browser/article.html", NULL };
+  const char *created = "2019-05-06T07:08:09Z";
+  g_autoptr(GError) error = NULL;
+  JsonObject *import;
+  GlossClip *clip;
+
+  /* As gloss-import-keep.c makes and writes them. */
+  named = imported_clip (library, named_uri, "The bridge (my title)",
+                         "\"byline\": \"Imported Author\", "
+                         "\"excerpt\": \"The excerpt the reading list showed.\", "
+                         "\"import\": { \"status\": \"archive\" }", created);
+  unnamed = imported_clip (library, unnamed_uri, unnamed_uri, "\"import\": { \"source\": \"url-list\" }", created);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GlossClipWriter) writer = gloss_clip_writer_new (library, i == 0 ? named : unnamed);
+      GlossClipPage none = { .word_count = -1 };
+
+      g_assert_nonnull (gloss_clip_writer_commit (writer, &none, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpstr (gloss_clip_get_created (named), ==, created);
+
+  run_queue (queue, pages, FALSE);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 2);
+
+  clip = gloss_library_lookup (library, gloss_clip_get_id (named));
+  g_assert_false (gloss_import_clip_is_pending (clip));
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "The bridge (my title)");
+  g_assert_cmpstr (gloss_clip_get_created (clip), ==, created);
+  g_assert_cmpstr (gloss_clip_get_byline (clip), !=, "Imported Author");
+  g_assert_nonnull (strstr (gloss_clip_get_byline (clip), "Maria Ostrander"));
+  g_assert_cmpstr (gloss_clip_get_excerpt (clip), !=, "The excerpt the reading list showed.");
+  import_node = gloss_clip_dup_extra_member (clip, "import");
+  g_assert_nonnull (import_node);
+  import = json_node_get_object (import_node);
+  g_assert_cmpstr (json_object_get_string_member (import, "status"), ==, "archive");
+  g_assert_cmpstr (json_object_get_string_member (import, "byline"), ==, "Imported Author");
+  g_assert_cmpstr (json_object_get_string_member (import, "excerpt"), ==, "The excerpt the reading list showed.");
+
+  /* As it is on disk, read by another library. */
+  {
+    g_autoptr(GlossLibrary) again = gloss_library_new (gloss_library_get_folder (library));
+    GlossClip *read;
+
+    gloss_library_load (again, NULL, &error);
+    g_assert_no_error (error);
+    read = gloss_library_lookup (again, gloss_clip_get_id (named));
+    g_assert_cmpstr (gloss_clip_get_title (read), ==, "The bridge (my title)");
+    g_assert_cmpstr (gloss_clip_get_created (read), ==, created);
+  }
+
+  /* The import had no title: the page's. */
+  clip = gloss_library_lookup (library, gloss_clip_get_id (unnamed));
+  g_assert_false (gloss_import_clip_is_pending (clip));
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "A Quiet Revolution in Bread");
+
+  /* Clipped again (Update Clip): still the given title, `import` as it was. */
+  gloss_clip_queue_reset (queue);
+  run_queue (queue, pages, TRUE);
+  clip = gloss_library_lookup (library, gloss_clip_get_id (named));
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "The bridge (my title)");
+  g_clear_pointer (&import_node, json_node_unref);
+  import_node = gloss_clip_dup_extra_member (clip, "import");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (import_node), "byline"), ==, "Imported Author");
 }
 
 /* Never two pages of one site at once; pages of other sites meanwhile. */
@@ -425,6 +530,7 @@ main (int   argc,
 
   g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
   g_test_add_func ("/clip-queue/pending-gets-article", test_pending_gets_article);
+  g_test_add_func ("/clip-queue/pending-keeps-given-metadata", test_pending_keeps_given_metadata);
   g_test_add_func ("/clip-queue/bad-address", test_bad_address);
   g_test_add_func ("/clip-queue/one-page-per-site", test_one_page_per_site);
   g_test_add_func ("/clip-queue/resume", test_resume);

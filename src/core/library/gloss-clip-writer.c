@@ -554,6 +554,60 @@ apply_page (GlossClip           *clip,
     gloss_clip_set_word_count (clip, page->word_count);
 }
 
+/* What a clip kept by an import (it has FORMAT.md's `import` object)
+ * keeps when its page is clipped, the first time or again:
+ * - the title the import or the person gave: FORMAT.md ties `title` to
+ *   no extractor, and a reading list's titles are the person's own
+ *   (Pocket and Omnivore let them be edited); only a title that is the
+ *   address itself (the import had none) gives way to the page's;
+ * - `created`, the time it was saved there, is never changed by a clip;
+ * - `byline` and `excerpt` are "as the extractor found them" (FORMAT.md):
+ *   the page's, when it has one, but the value the import gave is not
+ *   lost: it goes into `import` ("what an import knew"), under its own
+ *   name, when the page is first clipped and `import` does not have it.
+ * Tags, notes, annotations and `import` itself are the clip's and are
+ * kept by every update. */
+static void
+keep_imported (GlossClipWriter *self,
+               int              folder_fd,
+               GlossClipPage   *page)
+{
+  g_autoptr(JsonNode) import = gloss_clip_dup_extra_member (self->clip, "import");
+  const char *title = gloss_clip_get_title (self->clip);
+  gboolean first_clip;
+  gboolean changed = FALSE;
+  const struct { const char *name; const char *given; const char *found; } fields[] = {
+    { "byline", gloss_clip_get_byline (self->clip), page->byline },
+    { "excerpt", gloss_clip_get_excerpt (self->clip), page->excerpt },
+  };
+
+  if (import == NULL || !JSON_NODE_HOLDS_OBJECT (import))
+    return;
+
+  if (title != NULL && title[0] != '\0' && g_strcmp0 (title, gloss_clip_get_url (self->clip)) != 0)
+    page->title = NULL;
+
+  /* Not clipped yet until now: what it holds is what the import gave. */
+  first_clip = faccessat (folder_fd, "article.html", F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
+               faccessat (folder_fd, "article.txt", F_OK, AT_SYMLINK_NOFOLLOW) != 0;
+  if (!first_clip)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      JsonObject *object = json_node_get_object (import);
+
+      if (fields[i].given == NULL || fields[i].given[0] == '\0' || fields[i].found == NULL ||
+          fields[i].found[0] == '\0' || g_str_equal (fields[i].given, fields[i].found) ||
+          json_object_has_member (object, fields[i].name))
+        continue;
+      json_object_set_string_member (object, fields[i].name, fields[i].given);
+      changed = TRUE;
+    }
+  if (changed)
+    gloss_clip_set_extra_member (self->clip, "import", import);
+}
+
 /* The one place an updated clip's annotations are anchored again in its
  * new text (FORMAT.md "Anchoring"), by the rules every other anchoring of
  * a whole clip shares: nothing is dropped, the ones lost are orphans. */
@@ -737,10 +791,13 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
   if (self->update)
     {
       int folder_fd = gloss_fs_open_folder (self->folder_path, error);
+      GlossClipPage kept;
 
       if (folder_fd < 0)
         return NULL;
-      apply_page (self->clip, page);
+      kept = *page;
+      keep_imported (self, folder_fd, &kept);
+      apply_page (self->clip, &kept);
       ok = commit_update (self, folder_fd, html, page->text, markdown, error);
       close (folder_fd);
     }
