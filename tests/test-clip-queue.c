@@ -498,6 +498,163 @@ test_import_while_running (void)
   g_signal_handlers_disconnect_by_data (queue, &finished);
 }
 
+/* --- the images of imported articles ------------------------------------ */
+
+/* /flaky/… answers 404 until flaky_ok: a picture that comes back. */
+static gboolean flaky_ok;
+
+static void
+flaky_cb (SoupServer        *soup_server,
+          SoupServerMessage *message,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  g_autofree char *file = gloss_test_source_path ("fixtures/clip/images/egret.jpg");
+  g_autofree char *body = NULL;
+  gsize length = 0;
+
+  if (!flaky_ok)
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  g_assert_true (g_file_get_contents (file, &body, &length, NULL));
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "image/jpeg", SOUP_MEMORY_COPY, body, length);
+}
+
+static guint
+count_assets (GlossClip *clip)
+{
+  g_autoptr(GFile) assets = g_file_get_child (gloss_clip_get_folder (clip), "assets");
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (assets, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  GFileInfo *info;
+  guint n = 0;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      n++;
+      g_object_unref (info);
+    }
+  return n;
+}
+
+static char *
+load_article (GlossClip  *clip,
+              const char *name)
+{
+  g_autoptr(GFile) file = g_file_get_child (gloss_clip_get_folder (clip), name);
+  char *contents = NULL;
+
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL));
+  return contents;
+}
+
+/* An article an export carries is kept with no network, its pictures on
+ * the web; the queue fetches them from 127.0.0.1 as the clip's assets and
+ * the article shows assets/NAME. The one that answers 404 keeps its
+ * address and nothing is lost; the next Clip All Not Clipped fetches it
+ * once it is there. The text, and so the highlights, do not move. */
+static void
+test_imported_article_images (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (library);
+  g_autofree char *heron = gloss_test_server_uri (server, "clip/images/heron.png");
+  g_autofree char *egret = gloss_test_server_uri (server, "flaky/egret.jpg");
+  g_autofree char *page = gloss_test_server_uri (server, "herons.html");
+  g_autofree char *json = NULL;
+  g_autofree char *text_before = NULL;
+  g_autofree char *text_after = NULL;
+  g_autofree char *html = NULL;
+  g_autoptr(GlossImportPlan) plan = NULL;
+  g_autoptr(GlossImportSummary) summary = NULL;
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean finished = FALSE;
+  guint start, n_saved = 0, n_images = 0;
+  GlossClip *clip;
+
+  flaky_ok = FALSE;
+  json = g_strdup_printf ("[{\"is_archived\": 0, \"title\": \"Herons\", \"url\": \"%s\", \"created_at\": \"2023-06-01T12:00:00+00:00\", "
+                          "\"content\": \"<p>Herons wait by the water.</p>"
+                          "<p><img src='%s' srcset='%s 2x' alt='A heron'></p>"
+                          "<p>Egrets fly low over the reeds.</p><p><img src='%s'></p>\", "
+                          "\"tags\": [], \"annotations\": [{\"quote\": \"Egrets fly low\", \"text\": \"\", "
+                          "\"ranges\": [], \"created_at\": \"2023-06-01T12:30:00+00:00\"}]}]",
+                          page, heron, heron, egret);
+  plan = gloss_import_parse (json, strlen (json), "wallabag.json", &error);
+  g_assert_no_error (error);
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->articles, ==, 1);
+  g_assert_cmpuint (summary->images_to_fetch->len, ==, 1);
+  clip = gloss_library_lookup (library, g_ptr_array_index (summary->images_to_fetch, 0));
+  g_assert_nonnull (clip);
+
+  /* Kept with no network: the pictures are still on the web. */
+  html = load_article (clip, "article.html");
+  g_assert_nonnull (strstr (html, heron));
+  g_assert_cmpuint (count_assets (clip), ==, 0);
+  g_clear_pointer (&html, g_free);
+  text_before = load_article (clip, "article.txt");
+  a = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  start = gloss_annotation_get_start (a);
+  g_assert_false (gloss_annotation_get_orphan (a));
+  g_clear_object (&a);
+
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  g_assert_true (gloss_clip_queue_add_images (queue, clip));
+  g_assert_false (gloss_clip_queue_add_images (queue, clip));
+  gloss_test_wait_until (finished, 60000);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+  g_assert_true (gloss_clip_queue_get_last_images (queue, &n_saved, &n_images));
+  g_assert_cmpuint (n_saved, ==, 1);
+  g_assert_cmpuint (n_images, ==, 2);
+
+  clip = gloss_library_lookup (library, gloss_clip_get_id (clip));
+  html = load_article (clip, "article.html");
+  g_assert_cmpuint (count_assets (clip), ==, 1);
+  g_assert_null (strstr (html, heron));
+  g_assert_null (strstr (html, "srcset"));
+  g_assert_nonnull (strstr (html, "src=\"assets/"));
+  g_assert_nonnull (strstr (html, egret));      /* the 404: its address kept */
+  g_assert_null (strstr (html, "gloss-image-"));
+  g_clear_pointer (&html, g_free);
+  text_after = load_article (clip, "article.txt");
+  g_assert_cmpstr (text_after, ==, text_before);
+  a = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, start);
+  g_assert_false (gloss_annotation_get_orphan (a));
+  g_clear_object (&a);
+
+  /* Later, the picture is there: Clip All Not Clipped fetches it. */
+  flaky_ok = TRUE;
+  finished = FALSE;
+  gloss_clip_queue_reset (queue);
+  gloss_clip_queue_add_pending (queue);
+  gloss_test_wait_until (finished, 60000);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+  clip = gloss_library_lookup (library, gloss_clip_get_id (clip));
+  html = load_article (clip, "article.html");
+  g_assert_cmpuint (count_assets (clip), ==, 2);
+  g_assert_null (strstr (html, egret));
+  g_assert_null (strstr (html, "http://"));
+  g_clear_pointer (&html, g_free);
+  g_clear_pointer (&text_after, g_free);
+  text_after = load_article (clip, "article.txt");
+  g_assert_cmpstr (text_after, ==, text_before);
+
+  /* Nothing left on the web: nothing to do, and "finished" still comes. */
+  finished = FALSE;
+  gloss_clip_queue_add_pending (queue);
+  gloss_test_wait_until (finished, 60000);
+  g_assert_cmpuint (count_assets (clip), ==, 2);
+  g_signal_handlers_disconnect_by_data (queue, &finished);
+}
+
 static void
 test_bad_address (void)
 {
@@ -527,6 +684,7 @@ main (int   argc,
   the_server = server = gloss_test_server_new ();
   held = g_ptr_array_new_with_free_func (g_object_unref);
   soup_server_add_handler (gloss_test_server_get_server (server), "/held", held_cb, NULL, NULL);
+  soup_server_add_handler (gloss_test_server_get_server (server), "/flaky", flaky_cb, NULL, NULL);
 
   g_test_add_func ("/clip-queue/clips-skips-and-reports", test_clips_skips_and_reports);
   g_test_add_func ("/clip-queue/pending-gets-article", test_pending_gets_article);
@@ -535,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/clip-queue/one-page-per-site", test_one_page_per_site);
   g_test_add_func ("/clip-queue/resume", test_resume);
   g_test_add_func ("/clip-queue/import-while-running", test_import_while_running);
+  g_test_add_func ("/clip-queue/imported-article-images", test_imported_article_images);
 
   return g_test_run ();
 }

@@ -155,6 +155,16 @@ queue_finished_cb (GlossClipQueue *queue,
 }
 
 static void
+release_queue_cb (GlossClipQueue *queue,
+                  gpointer        user_data)
+{
+  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
+
+  g_signal_handlers_disconnect_by_func (queue, release_queue_cb, user_data);
+  g_object_unref (queue);
+}
+
+static void
 apply_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -184,6 +194,23 @@ apply_done_cb (GObject      *object,
                                          " %u could not be placed in their articles and are kept apart.",
                                          summary->orphans),
                             summary->orphans);
+
+  /* The pictures of the articles the file carried, where they can be
+   * fetched: in the background, the article is there already. */
+  if (summary->images_to_fetch->len > 0)
+    {
+      g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (run->library);
+
+      for (guint i = 0; i < summary->images_to_fetch->len; i++)
+        {
+          GlossClip *clip = gloss_library_lookup (run->library, g_ptr_array_index (summary->images_to_fetch, i));
+
+          if (clip != NULL)
+            gloss_clip_queue_add_images (queue, clip);
+        }
+      /* Held until they are done, whatever else lets go of the queue. */
+      g_signal_connect (g_object_ref (queue), "finished", G_CALLBACK (release_queue_cb), NULL);
+    }
 
   if (summary->urls_to_clip->len == 0)
     {

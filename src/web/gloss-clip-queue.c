@@ -22,7 +22,7 @@
 #include <gtk/gtk.h>
 
 #include "gloss-browser.h"
-#include "gloss-clip-queue.h"
+#include "gloss-clip-queue-private.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-import.h"
@@ -48,6 +48,7 @@ typedef struct
 {
   char     *url;
   char     *site;
+  char     *images_of;        /* a clip id: fetch its article's images */
   gboolean  update_existing;
 } Item;
 
@@ -73,6 +74,14 @@ struct _GlossClipQueue
 
   GlossLibrary  *library;
   GlossClipper  *last_clipper;  /* of the page done last, for its stats */
+  gboolean       last_was_images;
+  guint          last_saved;
+  guint          last_images;
+  GlossImagesJob *images_job;   /* the images of one imported article at a time */
+  Item          *images_item;
+  guint          n_images_waiting;
+  gboolean       scanning;      /* looking for imported articles' images */
+  GCancellable  *scan_cancellable;
   GPtrArray     *workers;       /* Worker */
   guint          max_workers;
 
@@ -102,6 +111,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void next_items (GlossClipQueue *self);
+static gboolean start_cb (gpointer user_data);
 static gboolean grace_cb (gpointer user_data);
 static void schedule_save (GlossClipQueue *self);
 
@@ -120,7 +130,18 @@ item_free (Item *item)
 {
   g_free (item->url);
   g_free (item->site);
+  g_free (item->images_of);
   g_free (item);
+}
+
+/* What the set of URLs knows an item by: a page by its address, the
+ * images of an article by its clip. */
+static char *
+item_key (Item *item)
+{
+  if (item->images_of != NULL)
+    return g_strconcat ("images:", item->images_of, NULL);
+  return g_strdup (item->url);
 }
 
 /* The site a page is on: its host, in lower case. */
@@ -192,6 +213,7 @@ item_done (Worker     *worker,
   g_hash_table_remove (self->urls, url);
   self->done++;
   self->last_clipper = worker->clipper;
+  self->last_was_images = FALSE;
   schedule_save (self);
 
   g_object_ref (self);
@@ -377,6 +399,8 @@ static gboolean
 site_busy (GlossClipQueue *self,
            const char     *site)
 {
+  if (self->images_item != NULL && g_str_equal (self->images_item->site, site))
+    return TRUE;
   for (guint i = 0; i < self->workers->len; i++)
     {
       Worker *worker = g_ptr_array_index (self->workers, i);
@@ -409,14 +433,19 @@ idle_worker (GlossClipQueue *self)
 static gboolean
 get_busy (GlossClipQueue *self)
 {
+  if (self->images_job != NULL)
+    return TRUE;
   for (guint i = 0; i < self->workers->len; i++)
     if (((Worker *) g_ptr_array_index (self->workers, i))->current != NULL)
       return TRUE;
   return FALSE;
 }
 
+static void start_images (GlossClipQueue *self,
+                          Item           *item);
+
 /* Gives each idle web view the first waiting page of a site no other one
- * is loading. */
+ * is loading, and the images of the first waiting article to fetch. */
 static void
 next_items (GlossClipQueue *self)
 {
@@ -432,8 +461,23 @@ next_items (GlossClipQueue *self)
 
           if (site_busy (self, item->site))
             continue;
+          if (item->images_of != NULL)
+            {
+              if (self->images_job != NULL)
+                continue;
+              g_queue_delete_link (&self->items, l);
+              self->n_images_waiting--;
+              start_images (self, item);
+              started = TRUE;
+              break;
+            }
+          /* Every web view busy: only images may still start. */
           if ((worker = idle_worker (self)) == NULL)
-            break;
+            {
+              if (self->images_job != NULL || self->n_images_waiting == 0)
+                break;
+              continue;
+            }
           g_queue_delete_link (&self->items, l);
           worker_start (worker, item);
           started = TRUE;
@@ -441,11 +485,171 @@ next_items (GlossClipQueue *self)
         }
     }
 
-  if (self->items.length == 0 && !get_busy (self))
+  if (self->items.length == 0 && !get_busy (self) && !self->scanning)
     g_signal_emit (self, signals[FINISHED], 0);
 }
 
+/* --- the images of imported articles (gloss-clip-queue-images.c) ---------- */
+
+static void
+images_item_done (GlossClipQueue *self,
+                  GlossClip      *clip,
+                  const char     *failure)
+{
+  Item *item = g_steal_pointer (&self->images_item);
+  g_autofree char *key = item_key (item);
+  g_autofree char *url = g_strdup (item->url);
+
+  g_hash_table_remove (self->urls, key);
+  item_free (item);
+  if (failure != NULL)
+    g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", url, failure));
+  self->done++;
+  self->last_was_images = TRUE;
+  schedule_save (self);
+
+  g_object_ref (self);
+  g_signal_emit (self, signals[ITEM_DONE], 0, url, clip, FALSE, failure);
+  g_signal_emit (self, signals[PROGRESS], 0, self->done, self->total);
+  next_items (self);
+  g_object_unref (self);
+}
+
+void
+_gloss_clip_queue_images_done (GlossClipQueue *self,
+                               GlossImagesJob *job,
+                               GlossClip      *clip,
+                               const char     *failure)
+{
+  g_autoptr(GlossClip) hold = g_object_ref (clip);
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
+  g_assert (self->images_job == job);
+
+  gloss_images_job_get_counts (job, &self->last_saved, &self->last_images);
+  self->images_job = NULL;
+  gloss_images_job_release (job);
+  images_item_done (self, hold, failure);
+}
+
+static void
+start_images (GlossClipQueue *self,
+              Item           *item)
+{
+  GlossClip *clip = gloss_library_lookup (self->library, item->images_of);
+
+  self->images_item = item;
+  self->last_saved = self->last_images = 0;
+  if (clip == NULL || gloss_clip_get_folder (clip) == NULL || gloss_clip_get_damage (clip) != NULL)
+    {
+      images_item_done (self, NULL, _("The clip is no longer in the library"));
+      return;
+    }
+  self->images_job = gloss_images_job_start (self, clip, item->url);
+}
+
+GlossLibrary *
+gloss_clip_queue_get_library (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), NULL);
+
+  return self->library;
+}
+
+gboolean
+gloss_clip_queue_add_images (GlossClipQueue *self,
+                             GlossClip      *clip)
+{
+  Item *item;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
+
+  key = g_strconcat ("images:", gloss_clip_get_id (clip), NULL);
+  if (g_hash_table_contains (self->urls, key))
+    return FALSE;
+  g_hash_table_add (self->urls, g_steal_pointer (&key));
+
+  item = g_new0 (Item, 1);
+  item->url = g_strdup (gloss_clip_get_url (clip));
+  item->site = site_of (item->url);
+  item->images_of = g_strdup (gloss_clip_get_id (clip));
+  g_queue_push_tail (&self->items, item);
+  self->n_images_waiting++;
+  self->total++;
+  schedule_save (self);
+  if (self->start_id == 0)
+    self->start_id = g_idle_add (start_cb, self);
+  return TRUE;
+}
+
+gboolean
+gloss_clip_queue_get_last_images (GlossClipQueue *self,
+                                  guint          *n_saved,
+                                  guint          *n_images)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+
+  if (!self->last_was_images)
+    {
+      const GlossClipStats *stats = self->last_clipper ? gloss_clipper_get_stats (self->last_clipper) : NULL;
+
+      if (n_saved != NULL)
+        *n_saved = stats ? stats->n_images_saved : 0;
+      if (n_images != NULL)
+        *n_images = stats ? stats->n_images : 0;
+      return FALSE;
+    }
+  if (n_saved != NULL)
+    *n_saved = self->last_saved;
+  if (n_images != NULL)
+    *n_images = self->last_images;
+  return TRUE;
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GlossClipQueue *self = user_data;
+  g_autoptr(GPtrArray) found = gloss_images_scan_finish (result, NULL);
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
+
+  self->scanning = FALSE;
+  g_clear_object (&self->scan_cancellable);
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      GlossClip *clip = gloss_library_lookup (self->library, g_ptr_array_index (found, i));
+
+      if (clip != NULL)
+        gloss_clip_queue_add_images (self, clip);
+    }
+  /* Nothing found, nothing else to do: "finished" now. */
+  next_items (self);
+  g_object_unref (self);
+}
+
 /* --- the waiting list, kept across a restart ------------------------------ */
+
+static void
+add_kept_item (JsonBuilder *builder,
+               Item        *item)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, item->url);
+  json_builder_set_member_name (builder, "update");
+  json_builder_add_boolean_value (builder, item->update_existing);
+  if (item->images_of != NULL)
+    {
+      json_builder_set_member_name (builder, "images");
+      json_builder_add_string_value (builder, item->images_of);
+    }
+  json_builder_end_object (builder);
+}
 
 static gboolean
 save_cb (gpointer user_data)
@@ -479,26 +683,12 @@ save_cb (gpointer user_data)
       Worker *worker = g_ptr_array_index (self->workers, i);
 
       if (worker->current != NULL)
-        {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "url");
-          json_builder_add_string_value (builder, worker->current->url);
-          json_builder_set_member_name (builder, "update");
-          json_builder_add_boolean_value (builder, worker->current->update_existing);
-          json_builder_end_object (builder);
-        }
+        add_kept_item (builder, worker->current);
     }
+  if (self->images_item != NULL)
+    add_kept_item (builder, self->images_item);
   for (GList *l = self->items.head; l != NULL; l = l->next)
-    {
-      Item *item = l->data;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "url");
-      json_builder_add_string_value (builder, item->url);
-      json_builder_set_member_name (builder, "update");
-      json_builder_add_boolean_value (builder, item->update_existing);
-      json_builder_end_object (builder);
-    }
+    add_kept_item (builder, l->data);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
@@ -535,6 +725,8 @@ gloss_clip_queue_dispose (GObject *object)
     }
   g_clear_handle_id (&self->start_id, g_source_remove);
   g_clear_pointer (&self->workers, g_ptr_array_unref);
+  g_clear_pointer (&self->images_job, gloss_images_job_release);
+  g_clear_pointer (&self->images_item, item_free);
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
   if (self->library != NULL &&
       g_object_get_qdata (G_OBJECT (self->library), queue_quark ()) == self)
@@ -725,6 +917,14 @@ gloss_clip_queue_resume (GlossClipQueue *self)
       update = json_object_get_boolean_member_with_default (page, "update", FALSE);
       if (url == NULL)
         continue;
+      if (json_object_has_member (page, "images"))
+        {
+          const char *id = json_object_get_string_member_with_default (page, "images", NULL);
+
+          if (id != NULL && (clip = gloss_library_lookup (self->library, id)) != NULL)
+            added += gloss_clip_queue_add_images (self, clip);
+          continue;
+        }
       /* Done since (by another window, or by hand): nothing to resume. */
       clip = gloss_library_find_by_url (self->library, url);
       if (clip != NULL && !update && !gloss_import_clip_is_pending (clip))
@@ -752,6 +952,15 @@ gloss_clip_queue_add_pending (GlossClipQueue *self)
           (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")))
         added += gloss_clip_queue_add (self, url, FALSE);
     }
+
+  /* And the imported articles whose pictures are still on the web: found
+   * on a thread (their article.html is read), added when found. */
+  if (!self->scanning)
+    {
+      self->scanning = TRUE;
+      self->scan_cancellable = g_cancellable_new ();
+      gloss_images_scan_async (self->library, self->scan_cancellable, scan_done_cb, g_object_ref (self));
+    }
   return added;
 }
 
@@ -761,8 +970,16 @@ gloss_clip_queue_cancel (GlossClipQueue *self)
   g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
 
   for (GList *l = self->items.head; l != NULL; l = l->next)
-    g_hash_table_remove (self->urls, ((Item *) l->data)->url);
+    {
+      g_autofree char *key = item_key (l->data);
+
+      g_hash_table_remove (self->urls, key);
+    }
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+  self->n_images_waiting = 0;
+  g_cancellable_cancel (self->scan_cancellable);
+  if (self->images_job != NULL)
+    gloss_images_job_cancel (self->images_job);
   schedule_save (self);
 
   for (guint i = 0; i < self->workers->len; i++)
@@ -815,7 +1032,7 @@ gloss_clip_queue_get_n_loading (GlossClipQueue *self)
 
   for (guint i = 0; i < self->workers->len; i++)
     n += ((Worker *) g_ptr_array_index (self->workers, i))->current != NULL;
-  return n;
+  return n + (self->images_job != NULL);
 }
 
 guint

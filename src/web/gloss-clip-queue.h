@@ -37,7 +37,22 @@ GlossClipQueue *gloss_clip_queue_ref_for_library (GlossLibrary *library);
 gboolean        gloss_clip_queue_add          (GlossClipQueue *self,
                                                const char     *url,
                                                gboolean        update_existing);
-/* Adds the web page of every clip not clipped yet; how many. */
+/* Fetches the pictures of @clip's article that are still on the web (an
+ * article an export carried: the import never touches the network), as
+ * the clip's assets; the article then shows them. An image that cannot
+ * be fetched keeps its address, and is tried again by the next
+ * gloss_clip_queue_add_pending(). "item-done" comes with the clip's URL.
+ * FALSE when they wait already. */
+gboolean        gloss_clip_queue_add_images   (GlossClipQueue *self,
+                                               GlossClip      *clip);
+/* For the item done last: how many images were saved of how many; TRUE
+ * when it was the images of an imported article, FALSE for a page. */
+gboolean        gloss_clip_queue_get_last_images (GlossClipQueue *self,
+                                               guint          *n_saved,
+                                               guint          *n_images);
+/* Adds the web page of every clip not clipped yet; how many. The
+ * imported articles whose pictures are still on the web are looked for
+ * on a thread and added as they are found ("finished" waits for them). */
 guint           gloss_clip_queue_add_pending  (GlossClipQueue *self);
 /* Adds again what was waiting when the last queue of this library went
  * away (a quit), less what has been clipped since; how many. */

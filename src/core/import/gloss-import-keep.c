@@ -414,6 +414,17 @@ anchor_all (GlossClip          *clip,
   gloss_clip_sort_annotations (clip);
 }
 
+/* An article kept with pictures still on the web: the queue fetches them
+ * where they can be fetched (the import never touches the network). */
+static void
+note_images (GlossImportSummary *summary,
+             GlossClip          *clip,
+             const char         *html)
+{
+  if (gloss_import_article_images (html, gloss_clip_get_url (clip), NULL, NULL, NULL, NULL))
+    g_ptr_array_add (summary->images_to_fetch, g_strdup (gloss_clip_get_id (clip)));
+}
+
 /* --- new clips gathered, then written --------------------------------------- */
 
 /* New clips are gathered and written in a batch, by clip writers on
@@ -514,7 +525,10 @@ gloss_import_writes_flush (GlossImportWrites   *writes,
       gloss_library_add_written (library, write->clip);
       summary->clips_added++;
       if (write->html != NULL)
-        summary->articles++;
+        {
+          summary->articles++;
+          note_images (summary, write->clip, write->html);
+        }
       else
         {
           summary->pending++;
@@ -610,7 +624,10 @@ gloss_import_keep_page (GlossLibrary        *library,
         }
       summary->clips_added++;
       if (html != NULL)
-        summary->articles++;
+        {
+          summary->articles++;
+          note_images (summary, clip, html);
+        }
       else
         {
           summary->pending++;
@@ -631,6 +648,7 @@ gloss_import_keep_page (GlossLibrary        *library,
         }
       anchor_all (clip, article, summary);
       summary->articles++;
+      note_images (summary, clip, html);
       changed = TRUE;
     }
 
