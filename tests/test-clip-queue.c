@@ -655,6 +655,65 @@ test_imported_article_images (void)
   g_signal_handlers_disconnect_by_data (queue, &finished);
 }
 
+/* Offline (nothing answers): the article is left as it is, and the list
+ * kept in the cache keeps the job, so that the next start tries again by
+ * itself; a 404 does not (Clip All Not Clipped tries those). */
+static void
+test_images_offline_kept_for_next_start (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  GlossClipQueue *queue = gloss_clip_queue_ref_for_library (library);
+  g_autofree char *offline = g_strdup_printf ("http://127.0.0.1:%u/picture.png", gloss_test_closed_port ());
+  g_autofree char *gone = gloss_test_server_uri (server, "clip/images/no-such-picture.png");
+  g_autofree char *page = gloss_test_server_uri (server, "offline.html");
+  g_autofree char *json = g_strdup_printf ("[{\"is_archived\": 0, \"title\": \"Offline\", \"url\": \"%s\", "
+                                           "\"content\": \"<p>A picture from a host that is down.</p>"
+                                           "<p><img src='%s'></p>\"}, "
+                                           "{\"is_archived\": 0, \"title\": \"Gone\", \"url\": \"%s/gone\", "
+                                           "\"content\": \"<p>A picture that is gone.</p><p><img src='%s'></p>\"}]",
+                                           page, offline, page, gone);
+  g_autoptr(GlossImportPlan) plan = NULL;
+  g_autoptr(GlossImportSummary) summary = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = NULL;
+  gboolean finished = FALSE;
+  GlossClip *clip;
+
+  plan = gloss_import_parse (json, strlen (json), "wallabag.json", &error);
+  g_assert_no_error (error);
+  summary = gloss_import_apply (plan, library, GLOSS_IMPORT_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->images_to_fetch->len, ==, 2);
+
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  for (guint i = 0; i < 2; i++)
+    gloss_clip_queue_add_images (queue, gloss_library_lookup (library, g_ptr_array_index (summary->images_to_fetch, i)));
+  gloss_test_wait_until (finished, 60000);
+  g_assert_cmpstr (gloss_clip_queue_get_failures (queue)[0], ==, NULL);
+
+  clip = gloss_library_find_by_url (library, page);
+  html = load_article (clip, "article.html");
+  g_assert_nonnull (strstr (html, offline));
+  g_assert_cmpuint (count_assets (clip), ==, 0);
+
+  gloss_clip_queue_flush (queue);
+  kept = read_kept_list (library);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (kept, 0), ==, page);
+  g_signal_handlers_disconnect_by_data (queue, &finished);
+
+  /* A restart: the next queue of the library takes it up. */
+  g_object_unref (queue);
+  queue = gloss_clip_queue_ref_for_library (library);
+  g_assert_cmpuint (gloss_clip_queue_resume (queue), ==, 1);
+  finished = FALSE;
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  gloss_test_wait_until (finished, 60000);
+  g_signal_handlers_disconnect_by_data (queue, &finished);
+  g_object_unref (queue);
+}
+
 static void
 test_bad_address (void)
 {
@@ -694,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/clip-queue/resume", test_resume);
   g_test_add_func ("/clip-queue/import-while-running", test_import_while_running);
   g_test_add_func ("/clip-queue/imported-article-images", test_imported_article_images);
+  g_test_add_func ("/clip-queue/images-offline-kept-for-next-start", test_images_offline_kept_for_next_start);
 
   return g_test_run ();
 }

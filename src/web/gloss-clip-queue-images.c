@@ -52,6 +52,7 @@ struct _GlossImagesJob
   guint            running;
   guint            n_saved;
   guint            n_images;
+  guint            n_unreachable;  /* failed for want of network, not a 4xx */
   gboolean         done;
 };
 
@@ -130,10 +131,12 @@ gloss_images_job_get_url (GlossImagesJob *job)
 void
 gloss_images_job_get_counts (GlossImagesJob *job,
                              guint          *n_saved,
-                             guint          *n_images)
+                             guint          *n_images,
+                             guint          *n_unreachable)
 {
   *n_saved = job->n_saved;
   *n_images = job->n_images;
+  *n_unreachable = job->n_unreachable;
 }
 
 /* Ends the job once: the queue is told, and frees it. */
@@ -306,11 +309,17 @@ send_cb (GObject      *object,
   fetch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (fetch->stream == NULL)
     {
+      /* Offline, no such host, a timeout: worth another try later. */
+      if (!g_cancellable_is_cancelled (fetch->job->cancellable))
+        fetch->job->n_unreachable++;
       fetch_failed (fetch, error->message);
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
+      /* A server error may pass; a 404 is for Clip All to try again. */
+      if (!SOUP_STATUS_IS_CLIENT_ERROR (soup_message_get_status (message)))
+        fetch->job->n_unreachable++;
       fetch_failed (fetch, "HTTP error");
       return;
     }

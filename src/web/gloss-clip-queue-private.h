@@ -21,9 +21,12 @@ void            gloss_images_job_cancel     (GlossImagesJob  *job);
 /* The queue lets go of the job (freed when nothing of it is under way). */
 void            gloss_images_job_release    (GlossImagesJob  *job);
 const char     *gloss_images_job_get_url    (GlossImagesJob  *job);
+/* @n_unreachable: images that failed for want of network (offline, a
+ * timeout, a server error), not because the server said no (a 4xx). */
 void            gloss_images_job_get_counts (GlossImagesJob  *job,
                                              guint           *n_saved,
-                                             guint           *n_images);
+                                             guint           *n_images,
+                                             guint           *n_unreachable);
 
 /* The ids of the imported clips whose article shows web images, found on
  * a thread. */

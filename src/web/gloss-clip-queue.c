@@ -80,6 +80,7 @@ struct _GlossClipQueue
   GlossImagesJob *images_job;   /* the images of one imported article at a time */
   Item          *images_item;
   guint          n_images_waiting;
+  GPtrArray     *retry;         /* Item: images that could not be reached, for the next start */
   gboolean       scanning;      /* looking for imported articles' images */
   GCancellable  *scan_cancellable;
   GPtrArray     *workers;       /* Worker */
@@ -522,13 +523,26 @@ _gloss_clip_queue_images_done (GlossClipQueue *self,
                                const char     *failure)
 {
   g_autoptr(GlossClip) hold = g_object_ref (clip);
+  guint unreachable = 0;
 
   g_assert (GLOSS_IS_CLIP_QUEUE (self));
   g_assert (self->images_job == job);
 
-  gloss_images_job_get_counts (job, &self->last_saved, &self->last_images);
+  gloss_images_job_get_counts (job, &self->last_saved, &self->last_images, &unreachable);
   self->images_job = NULL;
   gloss_images_job_release (job);
+
+  /* Offline now: the list kept in the cache keeps it, so that the next
+   * start tries again by itself (a 404 waits for Clip All Not Clipped). */
+  if (unreachable > 0 && failure == NULL)
+    {
+      Item *retry = g_new0 (Item, 1);
+
+      retry->url = g_strdup (self->images_item->url);
+      retry->site = g_strdup (self->images_item->site);
+      retry->images_of = g_strdup (self->images_item->images_of);
+      g_ptr_array_add (self->retry, retry);
+    }
   images_item_done (self, hold, failure);
 }
 
@@ -569,6 +583,10 @@ gloss_clip_queue_add_images (GlossClipQueue *self,
   key = g_strconcat ("images:", gloss_clip_get_id (clip), NULL);
   if (g_hash_table_contains (self->urls, key))
     return FALSE;
+  /* Tried now rather than at the next start. */
+  for (guint i = 0; i < self->retry->len; i++)
+    if (g_str_equal (((Item *) g_ptr_array_index (self->retry, i))->images_of, gloss_clip_get_id (clip)))
+      g_ptr_array_remove_index (self->retry, i--);
   g_hash_table_add (self->urls, g_steal_pointer (&key));
 
   item = g_new0 (Item, 1);
@@ -687,6 +705,8 @@ save_cb (gpointer user_data)
     }
   if (self->images_item != NULL)
     add_kept_item (builder, self->images_item);
+  for (guint i = 0; i < self->retry->len; i++)
+    add_kept_item (builder, g_ptr_array_index (self->retry, i));
   for (GList *l = self->items.head; l != NULL; l = l->next)
     add_kept_item (builder, l->data);
   json_builder_end_array (builder);
@@ -743,6 +763,7 @@ gloss_clip_queue_finalize (GObject *object)
 
   g_clear_pointer (&self->failures, g_ptr_array_unref);
   g_clear_pointer (&self->urls, g_hash_table_unref);
+  g_clear_pointer (&self->retry, g_ptr_array_unref);
   g_free (self->save_path);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->finalize (object);
@@ -795,6 +816,7 @@ gloss_clip_queue_init (GlossClipQueue *self)
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   self->failures = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->retry = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
 }
 
 static GlossClipQueue *
