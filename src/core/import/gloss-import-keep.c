@@ -249,6 +249,7 @@ add_annotation (GlossClip             *clip,
 static gboolean
 add_page_data (GlossClip          *clip,
                GlossImportPage    *page,
+               gboolean            is_new,
                GlossImportSummary *summary)
 {
   gboolean changed = FALSE;
@@ -275,8 +276,9 @@ add_page_data (GlossClip          *clip,
     }
 
   /* What the import knew, under the names the source gave it; what is
-   * there already (an earlier import) is left as it is. */
-  if (page->import != NULL && (root = gloss_clip_to_json (clip)) != NULL)
+   * there already (an earlier import) is left as it is. A new clip was
+   * made with it (new_clip()): no second pass over its JSON. */
+  if (page->import != NULL && !is_new && (root = gloss_clip_to_json (clip)) != NULL)
     {
       JsonNode *node = json_object_get_member (root, "import");
       JsonObjectIter iter;
@@ -598,7 +600,7 @@ gloss_import_keep_page (GlossLibrary        *library,
         text = gloss_text_new (saved, -1);
     }
 
-  changed |= add_page_data (clip, page, summary);
+  changed |= add_page_data (clip, page, existing == NULL, summary);
   for (guint i = 0; i < page->annotations->len; i++)
     changed |= add_annotation (clip, text, g_ptr_array_index (page->annotations, i), summary, plan);
 

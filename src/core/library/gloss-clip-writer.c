@@ -755,7 +755,10 @@ commit_new (GlossClipWriter  *self,
 
   folder = g_file_new_for_path (self->folder_path);
   gloss_clip_set_folder (self->clip, folder);
-  if (!gloss_clip_write (self->clip, FALSE, TRUE, error))
+  /* A folder this writer made under a new random id has no clip.json
+   * that another writer could have written: nothing to lock or merge (an
+   * import of thousands of clips would read a missing file for each). */
+  if (!gloss_clip_write (self->clip, FALSE, !self->made_folder, error))
     {
       gloss_clip_set_folder (self->clip, NULL);
       return FALSE;
