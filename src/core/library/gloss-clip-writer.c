@@ -567,30 +567,33 @@ apply_page (GlossClip           *clip,
  *   name, when the page is first clipped and `import` does not have it.
  * Tags, notes, annotations and `import` itself are the clip's and are
  * kept by every update. */
+/* Called with the clip an update is about to apply @page to, and its
+ * folder, before apply_page(); safe on any thread (it touches only @clip). */
 static void
-keep_imported (GlossClipWriter *self,
-               int              folder_fd,
-               GlossClipPage   *page)
+keep_imported (GlossClip     *clip,
+               const char    *folder_path,
+               GlossClipPage *page)
 {
-  g_autoptr(JsonNode) import = gloss_clip_dup_extra_member (self->clip, "import");
-  const char *title = gloss_clip_get_title (self->clip);
-  gboolean first_clip;
+  g_autoptr(JsonNode) import = gloss_clip_dup_extra_member (clip, "import");
+  g_autofree char *html_path = NULL;
+  g_autofree char *text_path = NULL;
+  const char *title = gloss_clip_get_title (clip);
   gboolean changed = FALSE;
   const struct { const char *name; const char *given; const char *found; } fields[] = {
-    { "byline", gloss_clip_get_byline (self->clip), page->byline },
-    { "excerpt", gloss_clip_get_excerpt (self->clip), page->excerpt },
+    { "byline", gloss_clip_get_byline (clip), page->byline },
+    { "excerpt", gloss_clip_get_excerpt (clip), page->excerpt },
   };
 
   if (import == NULL || !JSON_NODE_HOLDS_OBJECT (import))
     return;
 
-  if (title != NULL && title[0] != '\0' && g_strcmp0 (title, gloss_clip_get_url (self->clip)) != 0)
+  if (title != NULL && title[0] != '\0' && g_strcmp0 (title, gloss_clip_get_url (clip)) != 0)
     page->title = NULL;
 
   /* Not clipped yet until now: what it holds is what the import gave. */
-  first_clip = faccessat (folder_fd, "article.html", F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
-               faccessat (folder_fd, "article.txt", F_OK, AT_SYMLINK_NOFOLLOW) != 0;
-  if (!first_clip)
+  html_path = g_build_filename (folder_path, "article.html", NULL);
+  text_path = g_build_filename (folder_path, "article.txt", NULL);
+  if (g_file_test (html_path, G_FILE_TEST_EXISTS) || g_file_test (text_path, G_FILE_TEST_EXISTS))
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -605,7 +608,7 @@ keep_imported (GlossClipWriter *self,
       changed = TRUE;
     }
   if (changed)
-    gloss_clip_set_extra_member (self->clip, "import", import);
+    gloss_clip_set_extra_member (clip, "import", import);
 }
 
 /* The one place an updated clip's annotations are anchored again in its
@@ -799,7 +802,7 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
       if (folder_fd < 0)
         return NULL;
       kept = *page;
-      keep_imported (self, folder_fd, &kept);
+      keep_imported (self->clip, self->folder_path, &kept);
       apply_page (self->clip, &kept);
       ok = commit_update (self, folder_fd, html, page->text, markdown, error);
       close (folder_fd);
