@@ -714,6 +714,45 @@ test_images_offline_kept_for_next_start (void)
   g_object_unref (queue);
 }
 
+/* `gloss --clip` in a terminal, while the window's queue of the same
+ * library has pages waiting: the terminal's run keeps no list, so the
+ * window's list in the cache is left as it was. */
+static void
+test_other_process_keeps_no_list (void)
+{
+  g_autoptr(GlossLibrary) library = new_library ();
+  g_autoptr(GlossClipQueue) window_queue = gloss_clip_queue_ref_for_library (library);
+  g_autofree char *waiting = gloss_test_server_uri (server, "held/waiting.html");
+  static const char *pages[] = { "clip/rtl.html", NULL };
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_clip_queue_add (window_queue, waiting, FALSE);
+  gloss_clip_queue_flush (window_queue);
+  gloss_test_wait_until (held->len == 1, 30000);
+
+  {
+    /* Another process: its own library object of the same folder. */
+    g_autoptr(GlossLibrary) other = gloss_library_new (gloss_library_get_folder (library));
+    g_autoptr(GlossClipQueue) terminal_queue = NULL;
+
+    gloss_library_load (other, NULL, &error);
+    g_assert_no_error (error);
+    terminal_queue = gloss_clip_queue_ref_for_library (other);
+    g_assert_true (terminal_queue != window_queue);
+    gloss_clip_queue_set_keep_list (terminal_queue, FALSE);
+    run_queue (terminal_queue, pages, FALSE);
+    g_assert_cmpuint (gloss_clip_queue_get_clipped (terminal_queue), ==, 1);
+  }
+
+  kept = read_kept_list (library);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (kept, 0), ==, waiting);
+
+  gloss_clip_queue_cancel (window_queue);
+  release_held ();
+}
+
 static void
 test_bad_address (void)
 {
@@ -752,6 +791,7 @@ main (int   argc,
   g_test_add_func ("/clip-queue/one-page-per-site", test_one_page_per_site);
   g_test_add_func ("/clip-queue/resume", test_resume);
   g_test_add_func ("/clip-queue/import-while-running", test_import_while_running);
+  g_test_add_func ("/clip-queue/other-process-keeps-no-list", test_other_process_keeps_no_list);
   g_test_add_func ("/clip-queue/imported-article-images", test_imported_article_images);
   g_test_add_func ("/clip-queue/images-offline-kept-for-next-start", test_images_offline_kept_for_next_start);
 

@@ -158,6 +158,8 @@ gloss_cli_clip_run (GFile              *library_folder,
     }
 
   queue = gloss_clip_queue_ref_for_library (library);
+  /* Not resumed by the window: the list in the cache is the window's. */
+  gloss_clip_queue_set_keep_list (queue, FALSE);
   g_signal_connect (queue, "item-done", G_CALLBACK (item_done_cb), &run);
   g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &run);
 

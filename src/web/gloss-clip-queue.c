@@ -819,6 +819,17 @@ gloss_clip_queue_init (GlossClipQueue *self)
   self->retry = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
 }
 
+/* One list per library, in the cache (FORMAT.md: outside the library). */
+static char *
+list_path (GlossLibrary *library)
+{
+  g_autofree char *path = g_file_get_path (gloss_library_get_folder (library));
+  g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path != NULL ? path : "", -1);
+  g_autofree char *name = g_strconcat (key, ".json", NULL);
+
+  return g_build_filename (g_get_user_cache_dir (), "gloss", "clip-queue", name, NULL);
+}
+
 static GlossClipQueue *
 gloss_clip_queue_new (GlossLibrary *library)
 {
@@ -827,14 +838,7 @@ gloss_clip_queue_new (GlossLibrary *library)
   self = g_object_new (GLOSS_TYPE_CLIP_QUEUE, NULL);
   self->library = g_object_ref (library);
 
-  /* One list per library, in the cache (FORMAT.md: outside the library). */
-  {
-    g_autofree char *path = g_file_get_path (gloss_library_get_folder (library));
-    g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path != NULL ? path : "", -1);
-    g_autofree char *name = g_strconcat (key, ".json", NULL);
-
-    self->save_path = g_build_filename (g_get_user_cache_dir (), "gloss", "clip-queue", name, NULL);
-  }
+  self->save_path = list_path (library);
 
   return self;
 }
@@ -1034,6 +1038,21 @@ gloss_clip_queue_has_url (GlossClipQueue *self,
   g_return_val_if_fail (url != NULL, FALSE);
 
   return g_hash_table_contains (self->urls, url);
+}
+
+void
+gloss_clip_queue_set_keep_list (GlossClipQueue *self,
+                                gboolean        keep)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  if (keep && self->save_path == NULL)
+    self->save_path = list_path (self->library);
+  else if (!keep)
+    {
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      g_clear_pointer (&self->save_path, g_free);
+    }
 }
 
 void

@@ -59,6 +59,12 @@ guint           gloss_clip_queue_add_pending  (GlossClipQueue *self);
 guint           gloss_clip_queue_resume       (GlossClipQueue *self);
 void            gloss_clip_queue_cancel       (GlossClipQueue *self);
 gboolean        gloss_clip_queue_get_busy     (GlossClipQueue *self);
+/* Whether the waiting list is kept in the cache (TRUE by default). A
+ * run that is not to be resumed (`gloss --clip` in a terminal) keeps none,
+ * so that it never writes over the list of the window's queue of the
+ * same library, in another process. */
+void            gloss_clip_queue_set_keep_list (GlossClipQueue *self,
+                                                gboolean        keep);
 /* Writes the waiting list to the cache now (it is otherwise written
  * shortly after each change, and when the queue goes). */
 void            gloss_clip_queue_flush        (GlossClipQueue *self);
