@@ -53,20 +53,18 @@ gloss_cli_clip_pending (GFile   *library_folder,
   urls = g_strv_builder_end (builder);
   n = g_strv_length (urls);
 
-  if (n == 0)
-    {
-      g_string_append_printf (err, "gloss: %s\n", _("No clip waits to be clipped."));
-      return 0;
-    }
-
   /* At once, before the progress lines that follow it live. */
-  fprintf (stderr,
-           g_dngettext (GETTEXT_PACKAGE,
-                        "gloss: clipping %u page not clipped yet\n",
-                        "gloss: clipping %u pages not clipped yet\n", n),
-           n);
+  if (n == 0)
+    fprintf (stderr, "gloss: %s\n", _("No clip waits to be clipped."));
+  else
+    fprintf (stderr,
+             g_dngettext (GETTEXT_PACKAGE,
+                          "gloss: clipping %u page not clipped yet\n",
+                          "gloss: clipping %u pages not clipped yet\n", n),
+             n);
   fflush (stderr);
-  /* The library is read again by the clipper's own run. */
+  /* The library is read again by the clipper's own run, which also
+   * fetches the pictures of imported articles still on the web. */
   g_clear_object (&library);
-  return gloss_cli_clip_full (library_folder, (const char * const *) urls, TRUE, out, err);
+  return gloss_cli_clip_run (library_folder, NULL, TRUE, TRUE, out, err);
 }

@@ -26,6 +26,7 @@ typedef struct
   GString  *out;
   GString  *err;
   guint     failed;
+  guint     images;
   gboolean  finished;
   gboolean  live;
 } Run;
@@ -66,6 +67,10 @@ item_done_cb (GlossClipQueue *queue,
               const char     *failure,
               Run            *run)
 {
+  guint n_saved = 0, n_images = 0;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
+
   if (failure != NULL)
     {
       progress_line (run, "gloss: %s: %s\n", url, failure);
@@ -76,13 +81,22 @@ item_done_cb (GlossClipQueue *queue,
       progress_line (run, "gloss: %s: %s\n", url, _("already in the library"));
       g_string_append_printf (run->out, "%s\n", gloss_clip_get_id (clip));
     }
+  else if (gloss_clip_queue_get_last_images (queue, &n_saved, &n_images))
+    {
+      /* The pictures of an article an import kept. */
+      g_autofree char *line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "the images of “%s”: %u of %u saved",
+                                                            "the images of “%s”: %u of %u saved",
+                                                            n_images),
+                                               gloss_clip_get_title (clip), n_saved, n_images);
+
+      progress_line (run, "gloss: %s: %s\n", url, line);
+      run->images++;
+    }
   else
     {
-      const GlossClipStats *stats = gloss_clipper_get_stats (gloss_clip_queue_get_clipper (queue));
-
       progress_line (run, "gloss: %s: %s “%s” (%u of %u images saved)\n",
-                     url, _("clipped"), gloss_clip_get_title (clip),
-                     stats->n_images_saved, stats->n_images);
+                     url, _("clipped"), gloss_clip_get_title (clip), n_saved, n_images);
       g_string_append_printf (run->out, "%s\n", gloss_clip_get_id (clip));
     }
 }
@@ -110,16 +124,27 @@ gloss_cli_clip_full (GFile              *library_folder,
                      GString            *out,
                      GString            *err)
 {
+  return gloss_cli_clip_run (library_folder, urls, FALSE, live, out, err);
+}
+
+int
+gloss_cli_clip_run (GFile              *library_folder,
+                    const char * const *urls,
+                    gboolean            pending,
+                    gboolean            live,
+                    GString            *out,
+                    GString            *err)
+{
   g_autoptr(GlossLibrary) library = NULL;
   g_autoptr(GlossClipQueue) queue = NULL;
   g_autoptr(GError) error = NULL;
-  Run run = { out, err, 0, FALSE, live };
+  Run run = { .out = out, .err = err, .live = live };
 
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
-  g_return_val_if_fail (urls != NULL, GLOSS_CLI_FAILED);
+  g_return_val_if_fail (urls != NULL || pending, GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
-  if (urls[0] == NULL)
+  if (!pending && urls[0] == NULL)
     {
       g_string_append_printf (err, "gloss: %s\n", _("--clip needs at least one URL"));
       return GLOSS_CLI_USAGE;
@@ -132,12 +157,17 @@ gloss_cli_clip_full (GFile              *library_folder,
       return GLOSS_CLI_FAILED;
     }
 
-  queue = gloss_clip_queue_new (library);
+  queue = gloss_clip_queue_ref_for_library (library);
+  /* Not resumed by the window: the list in the cache is the window's. */
+  gloss_clip_queue_set_keep_list (queue, FALSE);
   g_signal_connect (queue, "item-done", G_CALLBACK (item_done_cb), &run);
   g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &run);
 
-  for (guint i = 0; urls[i] != NULL; i++)
+  for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
     gloss_clip_queue_add (queue, urls[i], FALSE);
+  /* The pages in @urls, and the pictures of imported articles. */
+  if (pending)
+    gloss_clip_queue_add_pending (queue);
 
   while (!run.finished)
     g_main_context_iteration (NULL, TRUE);

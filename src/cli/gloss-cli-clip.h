@@ -29,4 +29,14 @@ int gloss_cli_clip_full (GFile              *library_folder,
                          GString            *out,
                          GString            *err);
 
+/* The same; with @pending, also what gloss_clip_queue_add_pending()
+ * adds: the pictures of the imported articles that are still on the web
+ * (each a line of progress, no id in @out). */
+int gloss_cli_clip_run  (GFile              *library_folder,
+                         const char * const *urls,
+                         gboolean            pending,
+                         gboolean            live,
+                         GString            *out,
+                         GString            *err);
+
 G_END_DECLS

@@ -110,6 +110,10 @@ gloss_cli_import (GFile       *library_folder,
               ("%u page waits to be clipped: run gloss --clip-pending, or use Clip All Not Clipped in the library."),
               ("%u pages wait to be clipped: run gloss --clip-pending, or use Clip All Not Clipped in the library."),
               summary->urls_to_clip->len);
+  count_line (out,
+              ("The images of %u article are still on the web: run gloss --clip-pending to save them."),
+              ("The images of %u articles are still on the web: run gloss --clip-pending to save them."),
+              summary->images_to_fetch->len);
 
   warnings = gloss_import_plan_get_warnings (plan);
   for (guint i = 0; warnings[i] != NULL; i++)

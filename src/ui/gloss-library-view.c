@@ -232,7 +232,7 @@ ensure_queue (GlossLibraryView *self)
 {
   if (self->queue == NULL && self->library != NULL)
     {
-      self->queue = gloss_clip_queue_new (self->library);
+      self->queue = gloss_clip_queue_ref_for_library (self->library);
       g_signal_connect_object (self->queue, "item-done", G_CALLBACK (queue_item_done_cb),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->queue, "finished", G_CALLBACK (update_pending_bar),

@@ -7,7 +7,10 @@
 
 /* Import from the window: choose a file, merge its annotations into the
  * library (src/core/gloss-import.c), then clip the pages it names in the
- * background, and say what happened. */
+ * background, and say what happened. The pages go to the library's one
+ * clip queue (gloss_clip_queue_ref_for_library()), the one the library
+ * view's Clip Now and Clip All Not Clipped use, which may be busy with
+ * other pages: the summary counts only the pages this import added. */
 
 #define G_LOG_DOMAIN "gloss-window-import"
 
@@ -26,6 +29,10 @@ typedef struct
   GtkFileChooserNative *chooser;
   GlossClipQueue       *queue;
   GlossImportPlan      *plan;
+  GHashTable           *waiting;    /* URLs of this import not done yet */
+  guint                 clipped;
+  guint                 skipped;
+  GPtrArray            *failures;   /* "URL: reason" */
 } ImportRun;
 
 static void
@@ -40,6 +47,8 @@ import_run_free (ImportRun *run)
   g_clear_object (&run->queue);
   g_clear_object (&run->library);
   g_clear_pointer (&run->plan, gloss_import_plan_free);
+  g_clear_pointer (&run->waiting, g_hash_table_unref);
+  g_clear_pointer (&run->failures, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -67,23 +76,21 @@ show_failures_cb (AdwToast *toast_,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Says how the pages of this import went, once they are all done (or
+ * the queue stopped: a cancel). */
 static void
-queue_finished_cb (GlossClipQueue *queue,
-                   ImportRun      *run)
+summarize (ImportRun *run)
 {
-  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
-
-  const char * const *failures = gloss_clip_queue_get_failures (queue);
-  guint n_failed = failures ? g_strv_length ((char **) failures) : 0;
+  guint n_failed = run->failures->len;
   g_autoptr(GString) message = g_string_new (NULL);
   AdwToast *summary;
 
   g_string_append_printf (message,
                           g_dngettext (GETTEXT_PACKAGE, "Clipped %u page.", "Clipped %u pages.",
-                                       gloss_clip_queue_get_clipped (queue)),
-                          gloss_clip_queue_get_clipped (queue));
-  if (gloss_clip_queue_get_skipped (queue) > 0)
-    g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, " %u was already in the library.", " %u were already in the library.", gloss_clip_queue_get_skipped (queue)), gloss_clip_queue_get_skipped (queue));
+                                       run->clipped),
+                          run->clipped);
+  if (run->skipped > 0)
+    g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, " %u was already in the library.", " %u were already in the library.", run->skipped), run->skipped);
   if (n_failed > 0)
     g_string_append_printf (message, g_dngettext (GETTEXT_PACKAGE, " %u failed.", " %u failed.", n_failed), n_failed);
 
@@ -94,7 +101,10 @@ queue_finished_cb (GlossClipQueue *queue,
 
       if (n_failed > 0)
         {
-          g_autofree char *details = g_strjoinv ("\n", (char **) failures);
+          g_autofree char *details = NULL;
+
+          g_ptr_array_add (run->failures, NULL);
+          details = g_strjoinv ("\n", (char **) run->failures->pdata);
 
           adw_toast_set_button_label (summary, _("Details"));
           g_object_set_data (G_OBJECT (summary), "gloss-window", run->window);
@@ -106,6 +116,52 @@ queue_finished_cb (GlossClipQueue *queue,
     }
 
   import_run_free (run);
+}
+
+static void
+queue_item_done_cb (GlossClipQueue *queue,
+                    const char     *url,
+                    GlossClip      *clip,
+                    gboolean        skipped,
+                    const char     *failure,
+                    ImportRun      *run)
+{
+  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
+
+  /* Another page of the shared queue (Clip Now, another import). */
+  if (!g_hash_table_remove (run->waiting, url))
+    return;
+
+  if (failure != NULL)
+    g_ptr_array_add (run->failures, g_strdup_printf ("%s: %s", url, failure));
+  else if (skipped)
+    run->skipped++;
+  else if (clip != NULL)
+    run->clipped++;
+
+  if (g_hash_table_size (run->waiting) == 0)
+    summarize (run);
+}
+
+static void
+queue_finished_cb (GlossClipQueue *queue,
+                   ImportRun      *run)
+{
+  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
+
+  /* Nothing left in the queue while pages of this import were not done:
+   * they were cancelled. */
+  summarize (run);
+}
+
+static void
+release_queue_cb (GlossClipQueue *queue,
+                  gpointer        user_data)
+{
+  g_assert (GLOSS_IS_CLIP_QUEUE (queue));
+
+  g_signal_handlers_disconnect_by_func (queue, release_queue_cb, user_data);
+  g_object_unref (queue);
 }
 
 static void
@@ -139,6 +195,23 @@ apply_done_cb (GObject      *object,
                                          summary->orphans),
                             summary->orphans);
 
+  /* The pictures of the articles the file carried, where they can be
+   * fetched: in the background, the article is there already. */
+  if (summary->images_to_fetch->len > 0)
+    {
+      g_autoptr(GlossClipQueue) queue = gloss_clip_queue_ref_for_library (run->library);
+
+      for (guint i = 0; i < summary->images_to_fetch->len; i++)
+        {
+          GlossClip *clip = gloss_library_lookup (run->library, g_ptr_array_index (summary->images_to_fetch, i));
+
+          if (clip != NULL)
+            gloss_clip_queue_add_images (queue, clip);
+        }
+      /* Held until they are done, whatever else lets go of the queue. */
+      g_signal_connect (g_object_ref (queue), "finished", G_CALLBACK (release_queue_cb), NULL);
+    }
+
   if (summary->urls_to_clip->len == 0)
     {
       toast (run, message->str);
@@ -155,10 +228,20 @@ apply_done_cb (GObject      *object,
   /* The queue gives the clips the import made from its own data their
    * real article (highlights re-anchored in it) and leaves every other
    * clip of those pages alone. */
-  run->queue = gloss_clip_queue_new (run->library);
+  run->queue = gloss_clip_queue_ref_for_library (run->library);
+  run->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->failures = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (run->queue, "item-done", G_CALLBACK (queue_item_done_cb), run);
   g_signal_connect (run->queue, "finished", G_CALLBACK (queue_finished_cb), run);
+  /* A page the queue has already (Clip All Not Clipped is running) is
+   * not added twice; its "item-done" still comes, once. */
   for (guint i = 0; i < summary->urls_to_clip->len; i++)
-    gloss_clip_queue_add (run->queue, g_ptr_array_index (summary->urls_to_clip, i), FALSE);
+    {
+      const char *url = g_ptr_array_index (summary->urls_to_clip, i);
+
+      g_hash_table_add (run->waiting, g_strdup (url));
+      gloss_clip_queue_add (run->queue, url, FALSE);
+    }
 }
 
 static void

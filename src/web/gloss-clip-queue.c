@@ -22,7 +22,7 @@
 #include <gtk/gtk.h>
 
 #include "gloss-browser.h"
-#include "gloss-clip-queue.h"
+#include "gloss-clip-queue-private.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-import.h"
@@ -48,6 +48,7 @@ typedef struct
 {
   char     *url;
   char     *site;
+  char     *images_of;        /* a clip id: fetch its article's images */
   gboolean  update_existing;
 } Item;
 
@@ -73,10 +74,20 @@ struct _GlossClipQueue
 
   GlossLibrary  *library;
   GlossClipper  *last_clipper;  /* of the page done last, for its stats */
+  gboolean       last_was_images;
+  guint          last_saved;
+  guint          last_images;
+  GlossImagesJob *images_job;   /* the images of one imported article at a time */
+  Item          *images_item;
+  guint          n_images_waiting;
+  GPtrArray     *retry;         /* Item: images that could not be reached, for the next start */
+  gboolean       scanning;      /* looking for imported articles' images */
+  GCancellable  *scan_cancellable;
   GPtrArray     *workers;       /* Worker */
   guint          max_workers;
 
   GQueue         items;
+  GHashTable    *urls;          /* waiting or loading: each once */
   guint          timeout_s;
   guint          start_id;
   guint          save_id;
@@ -101,15 +112,37 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void next_items (GlossClipQueue *self);
+static gboolean start_cb (gpointer user_data);
 static gboolean grace_cb (gpointer user_data);
 static void schedule_save (GlossClipQueue *self);
+
+static GQuark
+queue_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("gloss-clip-queue");
+  return quark;
+}
 
 static void
 item_free (Item *item)
 {
   g_free (item->url);
   g_free (item->site);
+  g_free (item->images_of);
   g_free (item);
+}
+
+/* What the set of URLs knows an item by: a page by its address, the
+ * images of an article by its clip. */
+static char *
+item_key (Item *item)
+{
+  if (item->images_of != NULL)
+    return g_strconcat ("images:", item->images_of, NULL);
+  return g_strdup (item->url);
 }
 
 /* The site a page is on: its host, in lower case. */
@@ -178,8 +211,10 @@ item_done (Worker     *worker,
 
   url = g_steal_pointer (&worker->current->url);
   g_clear_pointer (&worker->current, item_free);
+  g_hash_table_remove (self->urls, url);
   self->done++;
   self->last_clipper = worker->clipper;
+  self->last_was_images = FALSE;
   schedule_save (self);
 
   g_object_ref (self);
@@ -198,6 +233,8 @@ clip_done_cb (GObject      *object,
   Worker *worker = user_data;
   g_autoptr(GlossClip) clip = NULL;
   g_autoptr(GError) error = NULL;
+
+  g_assert (GLOSS_IS_CLIPPER (object));
 
   clip = gloss_clipper_clip_finish (GLOSS_CLIPPER (object), result, NULL, &error);
 
@@ -254,6 +291,9 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  Worker          *worker)
 {
+  g_assert (WEBKIT_IS_WEB_VIEW (web_view));
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
+
   /* The end of the previous page's load can still be on its way when
    * the next one is asked for: only a load seen to start is ours. */
   if (event == WEBKIT_LOAD_STARTED)
@@ -276,6 +316,7 @@ load_error_cb (GlossBrowser *browser,
   g_autofree char *failure = g_strdup_printf ("%s: %s", title, description ? description : "");
 
   g_assert (GLOSS_IS_BROWSER (browser));
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
 
   webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
   item_done (worker, NULL, FALSE, failure);
@@ -285,6 +326,8 @@ static gboolean
 grace_cb (gpointer user_data)
 {
   Worker *worker = user_data;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
 
   worker->grace_id = 0;
   page_loaded (worker);
@@ -298,6 +341,9 @@ readerable_checked_cb (GlossBrowser *browser,
                        gboolean      readerable,
                        Worker       *worker)
 {
+  g_assert (GLOSS_IS_BROWSER (browser));
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
+
   if (worker->started)
     {
       g_clear_handle_id (&worker->grace_id, g_source_remove);
@@ -309,6 +355,8 @@ static gboolean
 timeout_cb (gpointer user_data)
 {
   Worker *worker = user_data;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (worker->queue));
 
   worker->timeout_id = 0;
   webkit_web_view_stop_loading (gloss_browser_get_web_view (worker->browser));
@@ -352,6 +400,8 @@ static gboolean
 site_busy (GlossClipQueue *self,
            const char     *site)
 {
+  if (self->images_item != NULL && g_str_equal (self->images_item->site, site))
+    return TRUE;
   for (guint i = 0; i < self->workers->len; i++)
     {
       Worker *worker = g_ptr_array_index (self->workers, i);
@@ -384,14 +434,19 @@ idle_worker (GlossClipQueue *self)
 static gboolean
 get_busy (GlossClipQueue *self)
 {
+  if (self->images_job != NULL)
+    return TRUE;
   for (guint i = 0; i < self->workers->len; i++)
     if (((Worker *) g_ptr_array_index (self->workers, i))->current != NULL)
       return TRUE;
   return FALSE;
 }
 
+static void start_images (GlossClipQueue *self,
+                          Item           *item);
+
 /* Gives each idle web view the first waiting page of a site no other one
- * is loading. */
+ * is loading, and the images of the first waiting article to fetch. */
 static void
 next_items (GlossClipQueue *self)
 {
@@ -407,8 +462,23 @@ next_items (GlossClipQueue *self)
 
           if (site_busy (self, item->site))
             continue;
+          if (item->images_of != NULL)
+            {
+              if (self->images_job != NULL)
+                continue;
+              g_queue_delete_link (&self->items, l);
+              self->n_images_waiting--;
+              start_images (self, item);
+              started = TRUE;
+              break;
+            }
+          /* Every web view busy: only images may still start. */
           if ((worker = idle_worker (self)) == NULL)
-            break;
+            {
+              if (self->images_job != NULL || self->n_images_waiting == 0)
+                break;
+              continue;
+            }
           g_queue_delete_link (&self->items, l);
           worker_start (worker, item);
           started = TRUE;
@@ -416,27 +486,209 @@ next_items (GlossClipQueue *self)
         }
     }
 
-  if (self->items.length == 0 && !get_busy (self))
+  if (self->items.length == 0 && !get_busy (self) && !self->scanning)
     g_signal_emit (self, signals[FINISHED], 0);
 }
 
+/* --- the images of imported articles (gloss-clip-queue-images.c) ---------- */
+
+static void
+images_item_done (GlossClipQueue *self,
+                  GlossClip      *clip,
+                  const char     *failure)
+{
+  Item *item = g_steal_pointer (&self->images_item);
+  g_autofree char *key = item_key (item);
+  g_autofree char *url = g_strdup (item->url);
+
+  g_hash_table_remove (self->urls, key);
+  item_free (item);
+  if (failure != NULL)
+    g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", url, failure));
+  self->done++;
+  self->last_was_images = TRUE;
+  schedule_save (self);
+
+  g_object_ref (self);
+  g_signal_emit (self, signals[ITEM_DONE], 0, url, clip, FALSE, failure);
+  g_signal_emit (self, signals[PROGRESS], 0, self->done, self->total);
+  next_items (self);
+  g_object_unref (self);
+}
+
+void
+_gloss_clip_queue_images_done (GlossClipQueue *self,
+                               GlossImagesJob *job,
+                               GlossClip      *clip,
+                               const char     *failure)
+{
+  g_autoptr(GlossClip) hold = g_object_ref (clip);
+  guint unreachable = 0;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
+  g_assert (self->images_job == job);
+
+  gloss_images_job_get_counts (job, &self->last_saved, &self->last_images, &unreachable);
+  self->images_job = NULL;
+  gloss_images_job_release (job);
+
+  /* Offline now: the list kept in the cache keeps it, so that the next
+   * start tries again by itself (a 404 waits for Clip All Not Clipped). */
+  if (unreachable > 0 && failure == NULL)
+    {
+      Item *retry = g_new0 (Item, 1);
+
+      retry->url = g_strdup (self->images_item->url);
+      retry->site = g_strdup (self->images_item->site);
+      retry->images_of = g_strdup (self->images_item->images_of);
+      g_ptr_array_add (self->retry, retry);
+    }
+  images_item_done (self, hold, failure);
+}
+
+static void
+start_images (GlossClipQueue *self,
+              Item           *item)
+{
+  GlossClip *clip = gloss_library_lookup (self->library, item->images_of);
+
+  self->images_item = item;
+  self->last_saved = self->last_images = 0;
+  if (clip == NULL || gloss_clip_get_folder (clip) == NULL || gloss_clip_get_damage (clip) != NULL)
+    {
+      images_item_done (self, NULL, _("The clip is no longer in the library"));
+      return;
+    }
+  self->images_job = gloss_images_job_start (self, clip, item->url);
+}
+
+GlossLibrary *
+gloss_clip_queue_get_library (GlossClipQueue *self)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), NULL);
+
+  return self->library;
+}
+
+gboolean
+gloss_clip_queue_add_images (GlossClipQueue *self,
+                             GlossClip      *clip)
+{
+  Item *item;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+  g_return_val_if_fail (GLOSS_IS_CLIP (clip), FALSE);
+
+  key = g_strconcat ("images:", gloss_clip_get_id (clip), NULL);
+  if (g_hash_table_contains (self->urls, key))
+    return FALSE;
+  /* Tried now rather than at the next start. */
+  for (guint i = 0; i < self->retry->len; i++)
+    if (g_str_equal (((Item *) g_ptr_array_index (self->retry, i))->images_of, gloss_clip_get_id (clip)))
+      g_ptr_array_remove_index (self->retry, i--);
+  g_hash_table_add (self->urls, g_steal_pointer (&key));
+
+  item = g_new0 (Item, 1);
+  item->url = g_strdup (gloss_clip_get_url (clip));
+  item->site = site_of (item->url);
+  item->images_of = g_strdup (gloss_clip_get_id (clip));
+  g_queue_push_tail (&self->items, item);
+  self->n_images_waiting++;
+  self->total++;
+  schedule_save (self);
+  if (self->start_id == 0)
+    self->start_id = g_idle_add (start_cb, self);
+  return TRUE;
+}
+
+gboolean
+gloss_clip_queue_get_last_images (GlossClipQueue *self,
+                                  guint          *n_saved,
+                                  guint          *n_images)
+{
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+
+  if (!self->last_was_images)
+    {
+      const GlossClipStats *stats = self->last_clipper ? gloss_clipper_get_stats (self->last_clipper) : NULL;
+
+      if (n_saved != NULL)
+        *n_saved = stats ? stats->n_images_saved : 0;
+      if (n_images != NULL)
+        *n_images = stats ? stats->n_images : 0;
+      return FALSE;
+    }
+  if (n_saved != NULL)
+    *n_saved = self->last_saved;
+  if (n_images != NULL)
+    *n_images = self->last_images;
+  return TRUE;
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GlossClipQueue *self = user_data;
+  g_autoptr(GPtrArray) found = gloss_images_scan_finish (result, NULL);
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
+
+  self->scanning = FALSE;
+  g_clear_object (&self->scan_cancellable);
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      GlossClip *clip = gloss_library_lookup (self->library, g_ptr_array_index (found, i));
+
+      if (clip != NULL)
+        gloss_clip_queue_add_images (self, clip);
+    }
+  /* Nothing found, nothing else to do: "finished" now. */
+  next_items (self);
+  g_object_unref (self);
+}
+
 /* --- the waiting list, kept across a restart ------------------------------ */
+
+static void
+add_kept_item (JsonBuilder *builder,
+               Item        *item)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, item->url);
+  json_builder_set_member_name (builder, "update");
+  json_builder_add_boolean_value (builder, item->update_existing);
+  if (item->images_of != NULL)
+    {
+      json_builder_set_member_name (builder, "images");
+      json_builder_add_string_value (builder, item->images_of);
+    }
+  json_builder_end_object (builder);
+}
 
 static gboolean
 save_cb (gpointer user_data)
 {
   GlossClipQueue *self = user_data;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *data = NULL;
-  g_autofree char *library = g_file_get_path (gloss_library_get_folder (self->library));
+  g_autofree char *library = NULL;
+
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
 
   self->save_id = 0;
   if (self->save_path == NULL)
     return G_SOURCE_REMOVE;
+
+  builder = json_builder_new ();
+  library = g_file_get_path (gloss_library_get_folder (self->library));
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "library");
@@ -449,26 +701,14 @@ save_cb (gpointer user_data)
       Worker *worker = g_ptr_array_index (self->workers, i);
 
       if (worker->current != NULL)
-        {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "url");
-          json_builder_add_string_value (builder, worker->current->url);
-          json_builder_set_member_name (builder, "update");
-          json_builder_add_boolean_value (builder, worker->current->update_existing);
-          json_builder_end_object (builder);
-        }
+        add_kept_item (builder, worker->current);
     }
+  if (self->images_item != NULL)
+    add_kept_item (builder, self->images_item);
+  for (guint i = 0; i < self->retry->len; i++)
+    add_kept_item (builder, g_ptr_array_index (self->retry, i));
   for (GList *l = self->items.head; l != NULL; l = l->next)
-    {
-      Item *item = l->data;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "url");
-      json_builder_add_string_value (builder, item->url);
-      json_builder_set_member_name (builder, "update");
-      json_builder_add_boolean_value (builder, item->update_existing);
-      json_builder_end_object (builder);
-    }
+    add_kept_item (builder, l->data);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
@@ -505,7 +745,12 @@ gloss_clip_queue_dispose (GObject *object)
     }
   g_clear_handle_id (&self->start_id, g_source_remove);
   g_clear_pointer (&self->workers, g_ptr_array_unref);
+  g_clear_pointer (&self->images_job, gloss_images_job_release);
+  g_clear_pointer (&self->images_item, item_free);
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+  if (self->library != NULL &&
+      g_object_get_qdata (G_OBJECT (self->library), queue_quark ()) == self)
+    g_object_set_qdata (G_OBJECT (self->library), queue_quark (), NULL);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->dispose (object);
@@ -517,6 +762,8 @@ gloss_clip_queue_finalize (GObject *object)
   GlossClipQueue *self = (GlossClipQueue *)object;
 
   g_clear_pointer (&self->failures, g_ptr_array_unref);
+  g_clear_pointer (&self->urls, g_hash_table_unref);
+  g_clear_pointer (&self->retry, g_ptr_array_unref);
   g_free (self->save_path);
 
   G_OBJECT_CLASS (gloss_clip_queue_parent_class)->finalize (object);
@@ -568,27 +815,54 @@ gloss_clip_queue_init (GlossClipQueue *self)
   self->max_workers = DEFAULT_WORKERS;
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   self->failures = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->retry = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
 }
 
-GlossClipQueue *
+/* One list per library, in the cache (FORMAT.md: outside the library). */
+static char *
+list_path (GlossLibrary *library)
+{
+  g_autofree char *path = g_file_get_path (gloss_library_get_folder (library));
+  g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path != NULL ? path : "", -1);
+  g_autofree char *name = g_strconcat (key, ".json", NULL);
+
+  return g_build_filename (g_get_user_cache_dir (), "gloss", "clip-queue", name, NULL);
+}
+
+static GlossClipQueue *
 gloss_clip_queue_new (GlossLibrary *library)
+{
+  GlossClipQueue *self;
+
+  self = g_object_new (GLOSS_TYPE_CLIP_QUEUE, NULL);
+  self->library = g_object_ref (library);
+
+  self->save_path = list_path (library);
+
+  return self;
+}
+
+/* The one queue of a library in this process. It is found through the
+ * library, which the application owns and hands to every part that clips
+ * (the library view's Clip Now and Clip All Not Clipped, the window's
+ * Import, `gloss --clip`), and it lives while one of them holds it: two
+ * queues of one library would load the same pages twice and overwrite
+ * each other's list in the cache. The library keeps only a pointer,
+ * cleared when the queue goes, so neither keeps the other alive. */
+GlossClipQueue *
+gloss_clip_queue_ref_for_library (GlossLibrary *library)
 {
   GlossClipQueue *self;
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (library), NULL);
 
-  self = g_object_new (GLOSS_TYPE_CLIP_QUEUE, NULL);
-  self->library = g_object_ref (library);
+  self = g_object_get_qdata (G_OBJECT (library), queue_quark ());
+  if (self != NULL)
+    return g_object_ref (self);
 
-  /* One list per library, in the cache (FORMAT.md: outside the library). */
-  {
-    g_autofree char *path = g_file_get_path (gloss_library_get_folder (library));
-    g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path != NULL ? path : "", -1);
-    g_autofree char *name = g_strconcat (key, ".json", NULL);
-
-    self->save_path = g_build_filename (g_get_user_cache_dir (), "gloss", "clip-queue", name, NULL);
-  }
-
+  self = gloss_clip_queue_new (library);
+  g_object_set_qdata (G_OBJECT (library), queue_quark (), self);
   return self;
 }
 
@@ -597,26 +871,29 @@ start_cb (gpointer user_data)
 {
   GlossClipQueue *self = user_data;
 
+  g_assert (GLOSS_IS_CLIP_QUEUE (self));
+
   self->start_id = 0;
   next_items (self);
 
   return G_SOURCE_REMOVE;
 }
 
-void
+gboolean
 gloss_clip_queue_add (GlossClipQueue *self,
                       const char     *url,
                       gboolean        update_existing)
 {
   Item *item;
 
-  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
-  g_return_if_fail (url != NULL);
+  g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
 
-  /* A page waiting already waits once. */
-  for (GList *l = self->items.head; l != NULL; l = l->next)
-    if (g_str_equal (((Item *) l->data)->url, url))
-      return;
+  /* A page waiting or loading is there once, whoever adds it again (an
+   * import while Clip All Not Clipped runs): its "item-done" comes once. */
+  if (g_hash_table_contains (self->urls, url))
+    return FALSE;
+  g_hash_table_add (self->urls, g_strdup (url));
 
   item = g_new0 (Item, 1);
   item->url = g_strdup (url);
@@ -630,6 +907,7 @@ gloss_clip_queue_add (GlossClipQueue *self,
    * them all before the first one can finish (and "finished" come early). */
   if (self->start_id == 0)
     self->start_id = g_idle_add (start_cb, self);
+  return TRUE;
 }
 
 guint
@@ -665,12 +943,19 @@ gloss_clip_queue_resume (GlossClipQueue *self)
       update = json_object_get_boolean_member_with_default (page, "update", FALSE);
       if (url == NULL)
         continue;
+      if (json_object_has_member (page, "images"))
+        {
+          const char *id = json_object_get_string_member_with_default (page, "images", NULL);
+
+          if (id != NULL && (clip = gloss_library_lookup (self->library, id)) != NULL)
+            added += gloss_clip_queue_add_images (self, clip);
+          continue;
+        }
       /* Done since (by another window, or by hand): nothing to resume. */
       clip = gloss_library_find_by_url (self->library, url);
       if (clip != NULL && !update && !gloss_import_clip_is_pending (clip))
         continue;
-      gloss_clip_queue_add (self, url, update);
-      added++;
+      added += gloss_clip_queue_add (self, url, update);
     }
   return added;
 }
@@ -691,10 +976,16 @@ gloss_clip_queue_add_pending (GlossClipQueue *self)
 
       if (gloss_import_clip_is_pending (clip) &&
           (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")))
-        {
-          gloss_clip_queue_add (self, url, FALSE);
-          added++;
-        }
+        added += gloss_clip_queue_add (self, url, FALSE);
+    }
+
+  /* And the imported articles whose pictures are still on the web: found
+   * on a thread (their article.html is read), added when found. */
+  if (!self->scanning)
+    {
+      self->scanning = TRUE;
+      self->scan_cancellable = g_cancellable_new ();
+      gloss_images_scan_async (self->library, self->scan_cancellable, scan_done_cb, g_object_ref (self));
     }
   return added;
 }
@@ -704,7 +995,17 @@ gloss_clip_queue_cancel (GlossClipQueue *self)
 {
   g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
 
+  for (GList *l = self->items.head; l != NULL; l = l->next)
+    {
+      g_autofree char *key = item_key (l->data);
+
+      g_hash_table_remove (self->urls, key);
+    }
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
+  self->n_images_waiting = 0;
+  g_cancellable_cancel (self->scan_cancellable);
+  if (self->images_job != NULL)
+    gloss_images_job_cancel (self->images_job);
   schedule_save (self);
 
   for (guint i = 0; i < self->workers->len; i++)
@@ -734,18 +1035,33 @@ gloss_clip_queue_has_url (GlossClipQueue *self,
                           const char     *url)
 {
   g_return_val_if_fail (GLOSS_IS_CLIP_QUEUE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
 
-  for (guint i = 0; i < self->workers->len; i++)
+  return g_hash_table_contains (self->urls, url);
+}
+
+void
+gloss_clip_queue_set_keep_list (GlossClipQueue *self,
+                                gboolean        keep)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  if (keep && self->save_path == NULL)
+    self->save_path = list_path (self->library);
+  else if (!keep)
     {
-      Worker *worker = g_ptr_array_index (self->workers, i);
-
-      if (worker->current != NULL && g_str_equal (worker->current->url, url))
-        return TRUE;
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      g_clear_pointer (&self->save_path, g_free);
     }
-  for (GList *l = self->items.head; l != NULL; l = l->next)
-    if (g_str_equal (((Item *) l->data)->url, url))
-      return TRUE;
-  return FALSE;
+}
+
+void
+gloss_clip_queue_flush (GlossClipQueue *self)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_QUEUE (self));
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  save_cb (self);
 }
 
 guint
@@ -757,7 +1073,7 @@ gloss_clip_queue_get_n_loading (GlossClipQueue *self)
 
   for (guint i = 0; i < self->workers->len; i++)
     n += ((Worker *) g_ptr_array_index (self->workers, i))->current != NULL;
-  return n;
+  return n + (self->images_job != NULL);
 }
 
 guint

@@ -26,19 +26,48 @@ G_BEGIN_DECLS
  * annotations anchored in it). */
 G_DECLARE_FINAL_TYPE (GlossClipQueue, gloss_clip_queue, GLOSS, CLIP_QUEUE, GObject)
 
-GlossClipQueue *gloss_clip_queue_new          (GlossLibrary   *library);
+/* The one queue of @library in this process (made on first use, alive
+ * while someone holds it): Import, Clip Now, Clip All Not Clipped and
+ * `gloss --clip` share it. Transfer full. */
+GlossClipQueue *gloss_clip_queue_ref_for_library (GlossLibrary *library);
 /* With @update_existing, a page already in the library is clipped again
- * and its clip updated (annotations re-anchored); else it is skipped. */
-void            gloss_clip_queue_add          (GlossClipQueue *self,
+ * and its clip updated (annotations re-anchored); else it is skipped.
+ * FALSE when @url waits or is being clipped already: it is there once,
+ * and "item-done" comes once for it. */
+gboolean        gloss_clip_queue_add          (GlossClipQueue *self,
                                                const char     *url,
                                                gboolean        update_existing);
-/* Adds the web page of every clip not clipped yet; how many. */
+/* Fetches the pictures of @clip's article that are still on the web (an
+ * article an export carried: the import never touches the network), as
+ * the clip's assets; the article then shows them. An image that cannot
+ * be fetched keeps its address, and is tried again by the next
+ * gloss_clip_queue_add_pending(). "item-done" comes with the clip's URL.
+ * FALSE when they wait already. */
+gboolean        gloss_clip_queue_add_images   (GlossClipQueue *self,
+                                               GlossClip      *clip);
+/* For the item done last: how many images were saved of how many; TRUE
+ * when it was the images of an imported article, FALSE for a page. */
+gboolean        gloss_clip_queue_get_last_images (GlossClipQueue *self,
+                                               guint          *n_saved,
+                                               guint          *n_images);
+/* Adds the web page of every clip not clipped yet; how many. The
+ * imported articles whose pictures are still on the web are looked for
+ * on a thread and added as they are found ("finished" waits for them). */
 guint           gloss_clip_queue_add_pending  (GlossClipQueue *self);
 /* Adds again what was waiting when the last queue of this library went
  * away (a quit), less what has been clipped since; how many. */
 guint           gloss_clip_queue_resume       (GlossClipQueue *self);
 void            gloss_clip_queue_cancel       (GlossClipQueue *self);
 gboolean        gloss_clip_queue_get_busy     (GlossClipQueue *self);
+/* Whether the waiting list is kept in the cache (TRUE by default). A
+ * run that is not to be resumed (`gloss --clip` in a terminal) keeps none,
+ * so that it never writes over the list of the window's queue of the
+ * same library, in another process. */
+void            gloss_clip_queue_set_keep_list (GlossClipQueue *self,
+                                                gboolean        keep);
+/* Writes the waiting list to the cache now (it is otherwise written
+ * shortly after each change, and when the queue goes). */
+void            gloss_clip_queue_flush        (GlossClipQueue *self);
 /* Whether @url waits or is being clipped. */
 gboolean        gloss_clip_queue_has_url      (GlossClipQueue *self,
                                                const char     *url);
@@ -51,7 +80,9 @@ guint           gloss_clip_queue_get_clipped  (GlossClipQueue *self);
 guint           gloss_clip_queue_get_skipped  (GlossClipQueue *self);
 /* "URL: reason" for each page that failed. */
 const char * const *gloss_clip_queue_get_failures (GlossClipQueue *self);
-/* Forgets the counts and failures of the last run. */
+/* Forgets the counts and failures of the last run (they are shared by
+ * everyone who uses the queue: a caller that wants its own counts follows
+ * "item-done" for the pages it added). */
 void            gloss_clip_queue_reset        (GlossClipQueue *self);
 /* The clipper of the page done last (NULL before): for its stats. */
 GlossClipper   *gloss_clip_queue_get_clipper  (GlossClipQueue *self);

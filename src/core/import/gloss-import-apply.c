@@ -40,6 +40,7 @@ gloss_import_summary_free (GlossImportSummary *summary)
   if (summary == NULL)
     return;
   g_clear_pointer (&summary->urls_to_clip, g_ptr_array_unref);
+  g_clear_pointer (&summary->images_to_fetch, g_ptr_array_unref);
   g_free (summary);
 }
 
@@ -49,6 +50,7 @@ summary_new (void)
   GlossImportSummary *summary = g_new0 (GlossImportSummary, 1);
 
   summary->urls_to_clip = g_ptr_array_new_with_free_func (g_free);
+  summary->images_to_fetch = g_ptr_array_new_with_free_func (g_free);
   return summary;
 }
 

@@ -198,49 +198,41 @@ clean_attributes (xmlNodePtr node)
     }
 }
 
-gboolean
-gloss_import_html_article (const char  *html,
-                           char       **clean_html,
-                           char       **text)
+/* The fragment as the body's content, as the reader shows it: text at
+ * its start stays where it is. CR LF as the HTML5 parser reads them.
+ * Nothing that runs, loads a frame or posts a form is kept. */
+static xmlDocPtr
+read_article (const char *html,
+              xmlNodePtr *body_out)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autofree char *wrapped = NULL;
+  g_autoptr(GString) normal = g_string_new ("<!DOCTYPE html><html><head></head><body>");
+  xmlDocPtr doc;
   xmlNodePtr body;
   xmlNodePtr node;
-  xmlOutputBufferPtr output;
-  g_autoptr(GString) serialized = g_string_new (NULL);
-  g_autoptr(GString) content = g_string_new (NULL);
 
-  *clean_html = NULL;
-  *text = NULL;
-  if (html == NULL)
-    return FALSE;
+  *body_out = NULL;
+  for (const char *p = html; *p != '\0'; p++)
+    {
+      if (*p == '\r')
+        {
+          g_string_append_c (normal, '\n');
+          if (p[1] == '\n')
+            p++;
+        }
+      else
+        g_string_append_c (normal, *p);
+    }
+  g_string_append (normal, "</body></html>");
 
-  /* The fragment as the body's content, as the reader shows it: text at
-   * its start stays where it is. CR LF as the HTML5 parser reads them. */
-  {
-    g_autoptr(GString) normal = g_string_new ("<!DOCTYPE html><html><head></head><body>");
+  doc = read_html (normal->str, normal->len);
+  if (doc == NULL)
+    return NULL;
+  if ((body = find_body (doc)) == NULL)
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
 
-    for (const char *p = html; *p != '\0'; p++)
-      {
-        if (*p == '\r')
-          {
-            g_string_append_c (normal, '\n');
-            if (p[1] == '\n')
-              p++;
-          }
-        else
-          g_string_append_c (normal, *p);
-      }
-    g_string_append (normal, "</body></html>");
-    wrapped = g_string_free (g_steal_pointer (&normal), FALSE);
-  }
-
-  doc = read_html (wrapped, strlen (wrapped));
-  if (doc == NULL || (body = find_body (doc)) == NULL)
-    return FALSE;
-
-  /* Nothing that runs, loads a frame or posts a form. */
   node = body->children;
   while (node != NULL)
     {
@@ -258,8 +250,25 @@ gloss_import_html_article (const char  *html,
       node = next_node (node, body, TRUE);
     }
 
+  *body_out = body;
+  return doc;
+}
+
+/* The body's content as article.html and its textContent as
+ * article.txt; FALSE when it is not UTF-8 or holds no text. */
+static gboolean
+write_article (xmlDocPtr    doc,
+               xmlNodePtr   body,
+               char       **clean_html,
+               char       **text)
+{
+  xmlOutputBufferPtr output;
+  g_autoptr(GString) serialized = g_string_new (NULL);
+  g_autoptr(GString) content = g_string_new (NULL);
+  gboolean has_text = FALSE;
+
   output = xmlAllocOutputBuffer (NULL);
-  for (node = body->children; node != NULL; node = node->next)
+  for (xmlNodePtr node = body->children; node != NULL; node = node->next)
     htmlNodeDumpFormatOutput (output, doc, node, "UTF-8", 0);
   xmlOutputBufferFlush (output);
   g_string_append_len (serialized, (const char *) xmlOutputBufferGetContent (output),
@@ -271,17 +280,142 @@ gloss_import_html_article (const char  *html,
       !g_utf8_validate (content->str, content->len, NULL))
     return FALSE;
 
-  {
-    gboolean has_text = FALSE;
-
-    for (const char *p = content->str; *p != '\0' && !has_text; p++)
-      has_text = !g_ascii_isspace (*p);
-    if (!has_text)
-      return FALSE;
-  }
+  for (const char *p = content->str; *p != '\0' && !has_text; p++)
+    has_text = !g_ascii_isspace (*p);
+  if (!has_text)
+    return FALSE;
 
   *clean_html = g_string_free (g_steal_pointer (&serialized), FALSE);
   *text = g_string_free (g_steal_pointer (&content), FALSE);
+  return TRUE;
+}
+
+gboolean
+gloss_import_html_article (const char  *html,
+                           char       **clean_html,
+                           char       **text)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNodePtr body;
+
+  *clean_html = NULL;
+  *text = NULL;
+  if (html == NULL || (doc = read_article (html, &body)) == NULL)
+    return FALSE;
+  return write_article (doc, body, clean_html, text);
+}
+
+/* The web address an <img> shows, resolved against the article's page;
+ * NULL for anything else (data:, a local path, already saved assets/). */
+static char *
+image_address (xmlNodePtr  node,
+               const char *base_url)
+{
+  g_autofree char *src = attr (node, "src");
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (src == NULL || src[0] == '\0')
+    return NULL;
+  g_strstrip (src);
+  if (base_url != NULL)
+    {
+      g_autoptr(GUri) base = g_uri_parse (base_url, G_URI_FLAGS_PARSE_RELAXED, NULL);
+
+      /* Only an absolute page resolves a relative address: assets/NAME of
+       * a saved image has no page to come from. */
+      if (base != NULL && g_uri_peek_scheme (src) == NULL &&
+          (g_str_has_prefix (src, "//") || src[0] == '/'))
+        uri = g_uri_parse_relative (base, src, G_URI_FLAGS_PARSE_RELAXED, NULL);
+    }
+  if (uri == NULL)
+    uri = g_uri_parse (src, G_URI_FLAGS_PARSE_RELAXED, NULL);
+  if (uri == NULL || (scheme = g_uri_get_scheme (uri)) == NULL || g_uri_get_host (uri) == NULL ||
+      g_uri_get_host (uri)[0] == '\0' ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return NULL;
+  return g_uri_to_string (uri);
+}
+
+gboolean
+gloss_import_article_images (const char   *html,
+                             const char   *base_url,
+                             const char   *token,
+                             char        **html_out,
+                             char        **text_out,
+                             GStrv        *urls_out)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  xmlNodePtr body;
+
+  g_return_val_if_fail (html != NULL, FALSE);
+  g_return_val_if_fail (token != NULL || (html_out == NULL && text_out == NULL), FALSE);
+
+  if (html_out != NULL)
+    *html_out = NULL;
+  if (text_out != NULL)
+    *text_out = NULL;
+  if (urls_out != NULL)
+    *urls_out = NULL;
+
+  /* Most articles have no picture: no parse for them. */
+  if (strstr (html, "<img") == NULL && strstr (html, "<IMG") == NULL)
+    return FALSE;
+  if ((doc = read_article (html, &body)) == NULL)
+    return FALSE;
+
+  for (xmlNodePtr node = body->children; node != NULL; node = next_node (node, body, TRUE))
+    {
+      g_autofree char *url = NULL;
+      g_autofree char *placeholder = NULL;
+      gpointer n;
+
+      if (!is_element (node, "img") || (url = image_address (node, base_url)) == NULL)
+        continue;
+      if (!g_hash_table_lookup_extended (index, url, NULL, &n))
+        {
+          n = GUINT_TO_POINTER (urls->len);
+          g_ptr_array_add (urls, g_strdup (url));
+          g_hash_table_insert (index, g_ptr_array_index (urls, urls->len - 1), n);
+        }
+      if (token == NULL)
+        continue;
+
+      /* The one picture the reader will show, saved or not: a srcset or
+       * a <picture>'s <source> would be chosen over src. */
+      placeholder = g_strdup_printf ("gloss-image-%s-%u", token, GPOINTER_TO_UINT (n));
+      xmlSetProp (node, (const xmlChar *) "src", (const xmlChar *) placeholder);
+      xmlUnsetProp (node, (const xmlChar *) "srcset");
+      xmlUnsetProp (node, (const xmlChar *) "sizes");
+      if (is_element (node->parent, "picture"))
+        {
+          xmlNodePtr child = node->parent->children;
+
+          while (child != NULL)
+            {
+              xmlNodePtr next = child->next;
+
+              if (is_element (child, "source"))
+                {
+                  xmlUnlinkNode (child);
+                  xmlFreeNode (child);
+                }
+              child = next;
+            }
+        }
+    }
+
+  if (urls->len == 0)
+    return FALSE;
+  if (html_out != NULL && !write_article (doc, body, html_out, text_out))
+    return FALSE;
+  if (urls_out != NULL)
+    {
+      g_ptr_array_add (urls, NULL);
+      *urls_out = (GStrv) g_ptr_array_free (g_steal_pointer (&urls), FALSE);
+    }
   return TRUE;
 }
 

@@ -249,6 +249,7 @@ add_annotation (GlossClip             *clip,
 static gboolean
 add_page_data (GlossClip          *clip,
                GlossImportPage    *page,
+               gboolean            is_new,
                GlossImportSummary *summary)
 {
   gboolean changed = FALSE;
@@ -275,8 +276,9 @@ add_page_data (GlossClip          *clip,
     }
 
   /* What the import knew, under the names the source gave it; what is
-   * there already (an earlier import) is left as it is. */
-  if (page->import != NULL && (root = gloss_clip_to_json (clip)) != NULL)
+   * there already (an earlier import) is left as it is. A new clip was
+   * made with it (new_clip()): no second pass over its JSON. */
+  if (page->import != NULL && !is_new && (root = gloss_clip_to_json (clip)) != NULL)
     {
       JsonNode *node = json_object_get_member (root, "import");
       JsonObjectIter iter;
@@ -414,6 +416,17 @@ anchor_all (GlossClip          *clip,
   gloss_clip_sort_annotations (clip);
 }
 
+/* An article kept with pictures still on the web: the queue fetches them
+ * where they can be fetched (the import never touches the network). */
+static void
+note_images (GlossImportSummary *summary,
+             GlossClip          *clip,
+             const char         *html)
+{
+  if (gloss_import_article_images (html, gloss_clip_get_url (clip), NULL, NULL, NULL, NULL))
+    g_ptr_array_add (summary->images_to_fetch, g_strdup (gloss_clip_get_id (clip)));
+}
+
 /* --- new clips gathered, then written --------------------------------------- */
 
 /* New clips are gathered and written in a batch, by clip writers on
@@ -514,7 +527,10 @@ gloss_import_writes_flush (GlossImportWrites   *writes,
       gloss_library_add_written (library, write->clip);
       summary->clips_added++;
       if (write->html != NULL)
-        summary->articles++;
+        {
+          summary->articles++;
+          note_images (summary, write->clip, write->html);
+        }
       else
         {
           summary->pending++;
@@ -584,7 +600,7 @@ gloss_import_keep_page (GlossLibrary        *library,
         text = gloss_text_new (saved, -1);
     }
 
-  changed |= add_page_data (clip, page, summary);
+  changed |= add_page_data (clip, page, existing == NULL, summary);
   for (guint i = 0; i < page->annotations->len; i++)
     changed |= add_annotation (clip, text, g_ptr_array_index (page->annotations, i), summary, plan);
 
@@ -610,7 +626,10 @@ gloss_import_keep_page (GlossLibrary        *library,
         }
       summary->clips_added++;
       if (html != NULL)
-        summary->articles++;
+        {
+          summary->articles++;
+          note_images (summary, clip, html);
+        }
       else
         {
           summary->pending++;
@@ -631,6 +650,7 @@ gloss_import_keep_page (GlossLibrary        *library,
         }
       anchor_all (clip, article, summary);
       summary->articles++;
+      note_images (summary, clip, html);
       changed = TRUE;
     }
 

@@ -103,6 +103,7 @@ typedef struct
   guint      tags_added;
   guint      notes_added;
   GPtrArray *urls_to_clip;         /* char *: web pages whose clip waits for its article */
+  GPtrArray *images_to_fetch;      /* char *: ids of new clips whose article shows web images */
 } GlossImportSummary;
 
 void                gloss_import_summary_free        (GlossImportSummary  *summary);
@@ -131,6 +132,22 @@ void                gloss_import_apply_async         (GlossImportPlan     *plan,
                                                       gpointer             user_data);
 GlossImportSummary *gloss_import_apply_finish        (GAsyncResult        *result,
                                                       GError             **error);
+
+/* The pictures of an article an export carried (Omnivore, wallabag) are
+ * on the web until they are fetched (GlossClipQueue; the import itself
+ * never touches the network). TRUE when @html, the clip's article.html,
+ * shows images from web addresses (relative ones resolved against
+ * @base_url, the clip's page); @urls_out gets them, each once. With
+ * @token, @html_out is the article with each such <img> showing
+ * "gloss-image-TOKEN-N" for @urls_out[N] (gloss_clip_writer_set_images())
+ * and no srcset, and @text_out its text, which the caller compares with
+ * article.txt: a change of text would move the highlights. */
+gboolean            gloss_import_article_images      (const char         *html,
+                                                      const char         *base_url,
+                                                      const char         *token,
+                                                      char              **html_out,
+                                                      char              **text_out,
+                                                      GStrv              *urls_out);
 
 /* TRUE for a clip that is "not clipped yet" (FORMAT.md): on disk, with
  * neither article.html nor article.txt. */

@@ -557,6 +557,63 @@ apply_page (GlossClip           *clip,
     gloss_clip_set_word_count (clip, page->word_count);
 }
 
+/* What a clip kept by an import (it has FORMAT.md's `import` object)
+ * keeps when its page is clipped, the first time or again:
+ * - the title the import or the person gave: FORMAT.md ties `title` to
+ *   no extractor, and a reading list's titles are the person's own
+ *   (Pocket and Omnivore let them be edited); only a title that is the
+ *   address itself (the import had none) gives way to the page's;
+ * - `created`, the time it was saved there, is never changed by a clip;
+ * - `byline` and `excerpt` are "as the extractor found them" (FORMAT.md):
+ *   the page's, when it has one, but the value the import gave is not
+ *   lost: it goes into `import` ("what an import knew"), under its own
+ *   name, when the page is first clipped and `import` does not have it.
+ * Tags, notes, annotations and `import` itself are the clip's and are
+ * kept by every update. */
+/* Called with the clip an update is about to apply @page to, and its
+ * folder, before apply_page(); safe on any thread (it touches only @clip). */
+static void
+keep_imported (GlossClip     *clip,
+               const char    *folder_path,
+               GlossClipPage *page)
+{
+  g_autoptr(JsonNode) import = gloss_clip_dup_extra_member (clip, "import");
+  g_autofree char *html_path = NULL;
+  g_autofree char *text_path = NULL;
+  const char *title = gloss_clip_get_title (clip);
+  gboolean changed = FALSE;
+  const struct { const char *name; const char *given; const char *found; } fields[] = {
+    { "byline", gloss_clip_get_byline (clip), page->byline },
+    { "excerpt", gloss_clip_get_excerpt (clip), page->excerpt },
+  };
+
+  if (import == NULL || !JSON_NODE_HOLDS_OBJECT (import))
+    return;
+
+  if (title != NULL && title[0] != '\0' && g_strcmp0 (title, gloss_clip_get_url (clip)) != 0)
+    page->title = NULL;
+
+  /* Not clipped yet until now: what it holds is what the import gave. */
+  html_path = g_build_filename (folder_path, "article.html", NULL);
+  text_path = g_build_filename (folder_path, "article.txt", NULL);
+  if (g_file_test (html_path, G_FILE_TEST_EXISTS) || g_file_test (text_path, G_FILE_TEST_EXISTS))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      JsonObject *object = json_node_get_object (import);
+
+      if (fields[i].given == NULL || fields[i].given[0] == '\0' || fields[i].found == NULL ||
+          fields[i].found[0] == '\0' || g_str_equal (fields[i].given, fields[i].found) ||
+          json_object_has_member (object, fields[i].name))
+        continue;
+      json_object_set_string_member (object, fields[i].name, fields[i].given);
+      changed = TRUE;
+    }
+  if (changed)
+    gloss_clip_set_extra_member (clip, "import", import);
+}
+
 /* The one place an updated clip's annotations are anchored again in its
  * new text (FORMAT.md "Anchoring"), by the rules every other anchoring of
  * a whole clip shares: nothing is dropped, the ones lost are orphans. */
@@ -682,7 +739,10 @@ write_new (GlossClipWriter  *self,
 
   folder = g_file_new_for_path (self->folder_path);
   gloss_clip_set_folder (self->clip, folder);
-  if (!gloss_clip_write (self->clip, FALSE, TRUE, error))
+  /* A folder this writer made under a new random id has no clip.json
+   * that another writer could have written: nothing to lock or merge (an
+   * import of thousands of clips would read a missing file for each). */
+  if (!gloss_clip_write (self->clip, FALSE, !self->made_folder, error))
     {
       gloss_clip_set_folder (self->clip, NULL);
       return FALSE;
@@ -795,10 +855,13 @@ gloss_clip_writer_commit (GlossClipWriter      *self,
   if (self->update)
     {
       int folder_fd = gloss_fs_open_folder (self->folder_path, error);
+      GlossClipPage kept;
 
       if (folder_fd < 0)
         return NULL;
-      apply_page (self->clip, page);
+      kept = *page;
+      keep_imported (self->clip, self->folder_path, &kept);
+      apply_page (self->clip, &kept);
       ok = write_update (self, self->clip, folder_fd, html, page->text, markdown, error);
       close (folder_fd);
       if (ok)
@@ -936,8 +999,11 @@ commit_thread_cb (GTask        *task,
         {
           /* The file the clip was read from is the base of the merge
            * with what another writer saved since. */
+          GlossClipPage kept = commit->page;
+
           take_base (commit->written, commit->based_on);
-          apply_page (commit->written, &commit->page);
+          keep_imported (commit->written, self->folder_path, &kept);
+          apply_page (commit->written, &kept);
           folder_fd = gloss_fs_open_folder (self->folder_path, &error);
         }
       ok = folder_fd >= 0 &&
