@@ -52,7 +52,7 @@ for f in "$@"; do
   sources="$sources $core/$f"
 done
 
-pkgs="glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libxml-2.0"
+pkgs="glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 gmodule-2.0 libxml-2.0"
 # shellcheck disable=SC2046,SC2086
 "$cc" -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <gmodule.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/SAX2.h>
@@ -31,7 +32,104 @@
 #define HTML_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | \
                       HTML_PARSE_NOWARNING)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+/* libxml2 brings ICU and libstdc++ with it: linked, its libraries would
+ * be mapped and relocated at every start of the command line (about 3 ms
+ * of CPU, most of `gloss --version`), though only an import reading HTML
+ * needs them. So it is opened the first time HTML is read, and what this
+ * file calls of it is looked up once. */
+typedef struct
+{
+  void              (*free)                      (void *mem);
+  htmlParserCtxtPtr (*htmlNewParserCtxt)         (void);
+  void              (*htmlFreeParserCtxt)        (htmlParserCtxtPtr ctxt);
+  htmlDocPtr        (*htmlCtxtReadMemory)        (htmlParserCtxtPtr ctxt, const char *buffer, int size,
+                                                  const char *url, const char *encoding, int options);
+  void              (*htmlNodeDumpFormatOutput)  (xmlOutputBufferPtr buf, xmlDocPtr doc, xmlNodePtr cur,
+                                                  const char *encoding, int format);
+  void              (*xmlSAX2Characters)         (void *ctx, const xmlChar *ch, int len);
+  xmlOutputBufferPtr (*xmlAllocOutputBuffer)     (xmlCharEncodingHandlerPtr encoder);
+  int               (*xmlOutputBufferFlush)      (xmlOutputBufferPtr out);
+  int               (*xmlOutputBufferClose)      (xmlOutputBufferPtr out);
+  const xmlChar    *(*xmlOutputBufferGetContent) (xmlOutputBufferPtr out);
+  size_t            (*xmlOutputBufferGetSize)    (xmlOutputBufferPtr out);
+  xmlNodePtr        (*xmlDocGetRootElement)      (const xmlDoc *doc);
+  void              (*xmlFreeDoc)                (xmlDocPtr cur);
+  void              (*xmlFreeNode)               (xmlNodePtr cur);
+  void              (*xmlUnlinkNode)             (xmlNodePtr cur);
+  xmlChar          *(*xmlGetProp)                (const xmlNode *node, const xmlChar *name);
+  xmlAttrPtr        (*xmlHasProp)                (const xmlNode *node, const xmlChar *name);
+  xmlAttrPtr        (*xmlSetProp)                (xmlNodePtr node, const xmlChar *name, const xmlChar *value);
+  int               (*xmlUnsetProp)              (xmlNodePtr node, const xmlChar *name);
+  int               (*xmlRemoveProp)             (xmlAttrPtr cur);
+} Xml;
+
+static Xml xml_functions;
+/* Set once libxml2 is open: every call below is made on a document that
+ * read_html () gave, so after xml_open () succeeded. */
+static const Xml *xml;
+static char *xml_error;
+
+static gpointer
+xml_open_once (gpointer data)
+{
+  GModule *module = g_module_open (LIBXML2_SONAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  xmlFreeFunc *free_func = NULL;
+  const struct { const char *name; gpointer *address; } symbols[] = {
+#define SYMBOL(name) { #name, (gpointer *) &xml_functions.name }
+    SYMBOL (htmlNewParserCtxt), SYMBOL (htmlFreeParserCtxt), SYMBOL (htmlCtxtReadMemory),
+    SYMBOL (htmlNodeDumpFormatOutput), SYMBOL (xmlSAX2Characters), SYMBOL (xmlAllocOutputBuffer),
+    SYMBOL (xmlOutputBufferFlush), SYMBOL (xmlOutputBufferClose), SYMBOL (xmlOutputBufferGetContent),
+    SYMBOL (xmlOutputBufferGetSize), SYMBOL (xmlDocGetRootElement), SYMBOL (xmlFreeDoc),
+    SYMBOL (xmlFreeNode), SYMBOL (xmlUnlinkNode), SYMBOL (xmlGetProp), SYMBOL (xmlHasProp),
+    SYMBOL (xmlSetProp), SYMBOL (xmlUnsetProp), SYMBOL (xmlRemoveProp),
+#undef SYMBOL
+  };
+
+  if (module == NULL)
+    {
+      xml_error = g_strdup (g_module_error ());
+      return NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
+    if (!g_module_symbol (module, symbols[i].name, symbols[i].address) || *symbols[i].address == NULL)
+      {
+        xml_error = g_strdup (g_module_error ());
+        return NULL;
+      }
+  /* The deallocator is a variable of libxml2's (xmlMemSetup ()). */
+  if (!g_module_symbol (module, "xmlFree", (gpointer *) &free_func) || free_func == NULL || *free_func == NULL)
+    {
+      xml_error = g_strdup (g_module_error ());
+      return NULL;
+    }
+  xml_functions.free = *free_func;
+  /* Kept open for the life of the process. */
+  g_module_make_resident (module);
+  xml = &xml_functions;
+  return (gpointer) xml;
+}
+
+/* Opens libxml2; FALSE with a message when it cannot be. */
+static gboolean
+xml_open (GError **error)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  if (g_once (&once, xml_open_once, NULL) != NULL)
+    return TRUE;
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_FAILED,
+               _("The HTML reader (libxml2) could not be loaded: %s"),
+               xml_error != NULL ? xml_error : "");
+  return FALSE;
+}
+
+static void
+xml_free_doc (xmlDoc *doc)
+{
+  xml->xmlFreeDoc (doc);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xml_free_doc)
 
 /* libxml2 drops some whitespace-only text between elements as
  * "ignorable"; a browser keeps every bit of it in textContent, so here it
@@ -40,18 +138,21 @@ static xmlDocPtr
 read_html (const char *text,
            gsize       length)
 {
-  htmlParserCtxtPtr ctxt = htmlNewParserCtxt ();
+  htmlParserCtxtPtr ctxt;
   xmlDocPtr doc;
 
+  if (!xml_open (NULL))
+    return NULL;
+  ctxt = xml->htmlNewParserCtxt ();
   if (ctxt == NULL || length > G_MAXINT)
     {
       if (ctxt != NULL)
-        htmlFreeParserCtxt (ctxt);
+        xml->htmlFreeParserCtxt (ctxt);
       return NULL;
     }
-  ctxt->sax->ignorableWhitespace = xmlSAX2Characters;
-  doc = htmlCtxtReadMemory (ctxt, text, (int) length, NULL, "UTF-8", HTML_OPTIONS);
-  htmlFreeParserCtxt (ctxt);
+  ctxt->sax->ignorableWhitespace = xml->xmlSAX2Characters;
+  doc = xml->htmlCtxtReadMemory (ctxt, text, (int) length, NULL, "UTF-8", HTML_OPTIONS);
+  xml->htmlFreeParserCtxt (ctxt);
   return doc;
 }
 
@@ -85,13 +186,13 @@ static char *
 attr (xmlNodePtr  node,
       const char *name)
 {
-  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
+  xmlChar *value = xml->xmlGetProp (node, (const xmlChar *) name);
   char *copy;
 
   if (value == NULL)
     return NULL;
   copy = g_strdup ((const char *) value);
-  xmlFree (value);
+  xml->free (value);
   return copy;
 }
 
@@ -133,7 +234,7 @@ text_content (xmlNodePtr node)
 static xmlNodePtr
 find_body (xmlDocPtr doc)
 {
-  xmlNodePtr root = xmlDocGetRootElement (doc);
+  xmlNodePtr root = xml->xmlDocGetRootElement (doc);
 
   for (xmlNodePtr node = root; node != NULL; node = next_node (node, root, TRUE))
     if (is_element (node, "body"))
@@ -193,7 +294,7 @@ clean_attributes (xmlNodePtr node)
           drop = value != NULL && unsafe_url (value);
         }
       if (drop)
-        xmlRemoveProp (attribute);
+        xml->xmlRemoveProp (attribute);
       attribute = next;
     }
 }
@@ -229,7 +330,7 @@ read_article (const char *html,
     return NULL;
   if ((body = find_body (doc)) == NULL)
     {
-      xmlFreeDoc (doc);
+      xml->xmlFreeDoc (doc);
       return NULL;
     }
 
@@ -240,8 +341,8 @@ read_article (const char *html,
         {
           xmlNodePtr next = next_node (node, body, FALSE);
 
-          xmlUnlinkNode (node);
-          xmlFreeNode (node);
+          xml->xmlUnlinkNode (node);
+          xml->xmlFreeNode (node);
           node = next;
           continue;
         }
@@ -267,13 +368,13 @@ write_article (xmlDocPtr    doc,
   g_autoptr(GString) content = g_string_new (NULL);
   gboolean has_text = FALSE;
 
-  output = xmlAllocOutputBuffer (NULL);
+  output = xml->xmlAllocOutputBuffer (NULL);
   for (xmlNodePtr node = body->children; node != NULL; node = node->next)
-    htmlNodeDumpFormatOutput (output, doc, node, "UTF-8", 0);
-  xmlOutputBufferFlush (output);
-  g_string_append_len (serialized, (const char *) xmlOutputBufferGetContent (output),
-                       xmlOutputBufferGetSize (output));
-  xmlOutputBufferClose (output);
+    xml->htmlNodeDumpFormatOutput (output, doc, node, "UTF-8", 0);
+  xml->xmlOutputBufferFlush (output);
+  g_string_append_len (serialized, (const char *) xml->xmlOutputBufferGetContent (output),
+                       xml->xmlOutputBufferGetSize (output));
+  xml->xmlOutputBufferClose (output);
 
   append_text_content (content, body);
   if (!g_utf8_validate (serialized->str, serialized->len, NULL) ||
@@ -386,9 +487,9 @@ gloss_import_article_images (const char   *html,
       /* The one picture the reader will show, saved or not: a srcset or
        * a <picture>'s <source> would be chosen over src. */
       placeholder = g_strdup_printf ("gloss-image-%s-%u", token, GPOINTER_TO_UINT (n));
-      xmlSetProp (node, (const xmlChar *) "src", (const xmlChar *) placeholder);
-      xmlUnsetProp (node, (const xmlChar *) "srcset");
-      xmlUnsetProp (node, (const xmlChar *) "sizes");
+      xml->xmlSetProp (node, (const xmlChar *) "src", (const xmlChar *) placeholder);
+      xml->xmlUnsetProp (node, (const xmlChar *) "srcset");
+      xml->xmlUnsetProp (node, (const xmlChar *) "sizes");
       if (is_element (node->parent, "picture"))
         {
           xmlNodePtr child = node->parent->children;
@@ -399,8 +500,8 @@ gloss_import_article_images (const char   *html,
 
               if (is_element (child, "source"))
                 {
-                  xmlUnlinkNode (child);
-                  xmlFreeNode (child);
+                  xml->xmlUnlinkNode (child);
+                  xml->xmlFreeNode (child);
                 }
               child = next;
             }
@@ -462,8 +563,8 @@ folder_heading (xmlNodePtr dl)
 static gboolean
 is_system_folder (xmlNodePtr h3)
 {
-  return xmlHasProp (h3, (const xmlChar *) "personal_toolbar_folder") != NULL ||
-         xmlHasProp (h3, (const xmlChar *) "unfiled_bookmarks_folder") != NULL;
+  return xml->xmlHasProp (h3, (const xmlChar *) "personal_toolbar_folder") != NULL ||
+         xml->xmlHasProp (h3, (const xmlChar *) "unfiled_bookmarks_folder") != NULL;
 }
 
 /* The description a bookmark file gives in the <DD> after its <DT>. */
@@ -623,14 +724,17 @@ gloss_import_parse_html (const char  *text,
                          GError     **error)
 {
   g_autoptr(GlossImportPlan) plan = NULL;
-  g_autoptr(xmlDoc) doc = read_html (text, length);
+  g_autoptr(xmlDoc) doc = NULL;
   g_autofree char *section = NULL;
   xmlNodePtr root;
   gboolean pocket = FALSE;
   gboolean netscape = FALSE;
   guint links = 0;
 
-  if (doc == NULL || (root = xmlDocGetRootElement (doc)) == NULL)
+  if (!xml_open (error))
+    return NULL;
+  doc = read_html (text, length);
+  if (doc == NULL || (root = xml->xmlDocGetRootElement (doc)) == NULL)
     {
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
                    _("“%s” is damaged: it could not be read as HTML"), name);
@@ -643,7 +747,7 @@ gloss_import_parse_html (const char  *text,
   netscape = doc->intSubset != NULL && doc->intSubset->name != NULL &&
              g_ascii_strncasecmp ((const char *) doc->intSubset->name, "netscape", 8) == 0;
   for (xmlNodePtr node = root; node != NULL && !pocket; node = next_node (node, root, TRUE))
-    if (is_element (node, "a") && xmlHasProp (node, (const xmlChar *) "time_added") != NULL)
+    if (is_element (node, "a") && xml->xmlHasProp (node, (const xmlChar *) "time_added") != NULL)
       pocket = TRUE;
     else if (is_element (node, "title"))
       {
