@@ -12,6 +12,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "gloss-clip-private.h"
 #include "gloss-clip-writer.h"
@@ -20,6 +22,7 @@
 #include "gloss-library.h"
 #include "gloss-library-private.h"
 #include "gloss-merge.h"
+#include "gloss-merge-check.h"
 #include "gloss-test-util.h"
 
 /* --- helpers ------------------------------------------------------------ */
@@ -1193,6 +1196,130 @@ test_library_merges (void)
   g_signal_handlers_disconnect_by_func (clip, n_annotations_cb, &changed);
 }
 
+
+/* The file system's clock has moved past @path's change time: a change
+ * made now gives it another time. Waits on the clock, not for a while. */
+static void
+wait_for_clock_past (const char *path)
+{
+  g_autofree char *probe = g_build_filename (gloss_test_get_root (), "clock.probe", NULL);
+  struct stat target, st;
+
+  g_assert_cmpint (stat (path, &target), ==, 0);
+  for (guint i = 0;; i++)
+    {
+      g_assert_cmpuint (i, <, 1000000);
+      g_assert_true (g_file_set_contents (probe, "x", 1, NULL));
+      g_assert_cmpint (stat (probe, &st), ==, 0);
+      g_unlink (probe);
+      if (st.st_ctim.tv_sec > target.st_ctim.tv_sec ||
+          (st.st_ctim.tv_sec == target.st_ctim.tv_sec && st.st_ctim.tv_nsec > target.st_ctim.tv_nsec))
+        break;
+    }
+}
+
+static guint
+load_listing (GFile *folder)
+{
+  g_autoptr(GlossLibrary) lib = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  gloss_library_set_merging (lib, TRUE);
+  g_assert_true (gloss_library_load (lib, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lib)), ==, 2);
+  return lib->n_folders_listed;
+}
+
+/* The start-up check lists a folder only when it may have changed since
+ * it was last listed without a copy (gloss-merge-check.h): a copy that
+ * arrives later is still found, and a record that cannot be read is no
+ * record. */
+static void
+test_startup_record (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("startup-record");
+  g_autofree char *clips = g_build_filename (library, "clips", NULL);
+  g_autofree char *c1_dir = g_build_filename (clips, "c1", NULL);
+  g_autofree char *c2_dir = g_build_filename (clips, "c2", NULL);
+  g_autofree char *x = annotation ("a1", "2026-01-02T00:00:00Z", "yellow", "", 10);
+  g_autofree char *y = annotation ("a2", "2026-01-03T00:00:00Z", "green", "", 20);
+  g_autofree char *ma = g_strdup_printf ("\"annotations\": [%s]", x);
+  g_autofree char *mb = g_strdup_printf ("\"annotations\": [%s]", y);
+  g_autoptr(JsonObject) a = clip_with (ma);
+  g_autoptr(JsonObject) b = clip_with (mb);
+  g_autoptr(JsonObject) c2 = clip_with ("\"id\": \"c2\"");
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GFile) c1 = g_file_new_for_path (c1_dir);
+  g_autoptr(GlossMergeCheck) probe = NULL;
+
+  write_clip_file (c1_dir, "clip.json", a);
+  write_clip_file (c2_dir, "clip.json", c2);
+
+  probe = gloss_merge_check_new (folder, clips, 0);
+  if (!gloss_merge_check_is_trusted (probe))
+    {
+      g_test_skip ("The test folder's file system does not keep change times: every folder is listed");
+      return;
+    }
+
+  /* Folders changed in the last seconds are listed every time: a copy
+   * written in the same tick of the clock as the listing would not
+   * change the folder's time. */
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+
+  /* Seen from later on, the folders are old enough to be recorded. */
+  _gloss_merge_check_set_now (g_get_real_time () + 60 * G_USEC_PER_SEC);
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+  g_assert_cmpuint (load_listing (folder), ==, 0);
+
+  /* A copy that arrives changes its folder's time: that folder (only) is
+   * listed, and the copy merged. */
+  wait_for_clock_past (c1_dir);
+  write_clip_file (c1_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
+  {
+    g_autoptr(GlossLibrary) lib = gloss_library_new (folder);
+    g_autoptr(GError) error = NULL;
+
+    gloss_library_set_merging (lib, TRUE);
+    g_assert_true (gloss_library_load (lib, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (lib->n_folders_listed, ==, 1);
+    g_assert_cmpuint (gloss_clip_get_n_annotations (gloss_library_lookup (lib, "c1")), ==, 2);
+    g_assert_false (gloss_merge_folder_has_copies (c1));
+  }
+  /* The merge changed the folder: listed once more, then known. */
+  g_assert_cmpuint (load_listing (folder), ==, 1);
+  g_assert_cmpuint (load_listing (folder), ==, 0);
+
+  /* A record cut short or of another kind is no record. */
+  {
+    g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "gloss", NULL);
+    g_autoptr(GDir) dir = g_dir_open (cache, 0, NULL);
+    const char *name;
+    guint damaged = 0;
+
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)))
+      if (g_str_has_prefix (name, "conflict-check-"))
+        {
+          g_autofree char *path = g_build_filename (cache, name, NULL);
+          g_autofree char *data = NULL;
+          gsize length;
+
+          g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+          g_assert_true (g_file_set_contents (path, data, length - 3, NULL));
+          damaged++;
+        }
+    g_assert_cmpuint (damaged, >=, 1);
+  }
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+  g_assert_cmpuint (load_listing (folder), ==, 0);
+
+  _gloss_merge_check_set_now (0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1220,6 +1347,7 @@ main (int   argc,
   g_test_add_func ("/merge/edits", test_edits);
   g_test_add_func ("/merge/copies/names", test_copy_names);
   g_test_add_func ("/merge/copies/library", test_library_merges);
+  g_test_add_func ("/merge/copies/startup-record", test_startup_record);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
 
