@@ -949,6 +949,7 @@ test_merge_folder (void)
   write_clip_file (clip_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
   write_clip_file (clip_dir, "clip (Ada's conflicted copy 2026-11-29).json", c);
   gloss_test_write_file (clip_dir, "clip (conflicted copy 2026-11-29 223802).json", "{ damaged");
+  gloss_test_write_file (clip_dir, "article.html", "<p>text</p>");
   gloss_test_write_file (clip_dir, "article.txt", "text");
   gloss_test_write_file (clip_dir, "article (conflicted copy 2026-11-29 223802).txt", "other text");
   g_assert_true (gloss_merge_folder_has_copies (clip_file));
@@ -1018,6 +1019,174 @@ test_merge_folder_damaged_clip (void)
   g_assert_cmpuint (report->left->len, ==, 1);
   after = gloss_test_read_file (path);
   g_assert_cmpstr (after, ==, "{\"format\": 1, \"id\": \"c1\"");
+}
+
+/* --- conflict copies of the article ------------------------------------ */
+
+static char *
+quoted_annotation (const char *id,
+                   const char *modified,
+                   const char *exact,
+                   guint       start)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"%s\","
+                          " \"color\": \"yellow\", \"target\": {\"selector\": ["
+                          "{\"type\": \"TextQuoteSelector\", \"exact\": \"%s\", \"prefix\": \"\", \"suffix\": \"\"},"
+                          "{\"type\": \"TextPositionSelector\", \"start\": %u, \"end\": %u}]}}",
+                          id, modified, exact, start, start + (guint) g_utf8_strlen (exact, -1));
+}
+
+static guint
+position_of (JsonObject *clip,
+             const char *id)
+{
+  for (guint i = 0; i < n_annotations (clip); i++)
+    {
+      JsonObject *a = annotation_at (clip, i);
+      JsonArray *selectors;
+
+      if (!g_str_equal (member_string (a, "id"), id))
+        continue;
+      selectors = json_object_get_array_member (json_object_get_object_member (a, "target"), "selector");
+      for (guint k = 0; k < json_array_get_length (selectors); k++)
+        {
+          JsonObject *sel = json_array_get_object_element (selectors, k);
+
+          if (g_str_equal (member_string (sel, "type"), "TextPositionSelector"))
+            return json_object_get_int_member (sel, "start");
+        }
+    }
+  g_assert_not_reached ();
+}
+
+#define KEPT_TEXT "A paragraph added on this machine. The quokka smiles at the wombat."
+#define COPY_TEXT "The quokka smiles at the wombat, said the other machine."
+
+/* A clip updated on two machines: this machine's article was kept, the
+ * other's is a Syncthing copy, and so is the other's clip.json with a
+ * highlight made in the other text. Returns the clip's folder. */
+static char *
+make_article_conflict (const char *library,
+                       gboolean    kept_readable)
+{
+  g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
+  /* "quokka" is at 4 in the other machine's text, at 39 in this one's. */
+  g_autofree char *mine = quoted_annotation ("a1", "2026-01-02T00:00:00Z", "paragraph", 2);
+  g_autofree char *theirs = quoted_annotation ("a2", "2026-01-03T00:00:00Z", "quokka", 4);
+  g_autofree char *ma = g_strdup_printf ("\"annotations\": [%s]", mine);
+  g_autofree char *mb = g_strdup_printf ("\"annotations\": [%s], \"modified\": \"2026-01-03T00:00:00Z\"", theirs);
+  g_autoptr(JsonObject) a = clip_with (ma);
+  g_autoptr(JsonObject) b = clip_with (mb);
+
+  write_clip_file (clip_dir, "clip.json", a);
+  write_clip_file (clip_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
+  gloss_test_write_file (clip_dir, "article.html", "<p>" KEPT_TEXT "</p>");
+  gloss_test_write_file (clip_dir, "article.txt", kept_readable ? KEPT_TEXT : "Not UTF-8: \xff\xfe");
+  gloss_test_write_file (clip_dir, "article.sync-conflict-20261129-223802-ABCDEFG.html", "<p>" COPY_TEXT "</p>");
+  gloss_test_write_file (clip_dir, "article.sync-conflict-20261129-223802-ABCDEFG.txt", COPY_TEXT);
+  return g_steal_pointer (&clip_dir);
+}
+
+static void
+test_merge_article_copies (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("article-copies");
+  g_autofree char *twin = gloss_test_make_dir ("article-copies-twin");
+  g_autofree char *clip_dir = make_article_conflict (library, TRUE);
+  g_autofree char *twin_dir = make_article_conflict (twin, TRUE);
+  g_autofree char *json_path = g_build_filename (clip_dir, "clip.json", NULL);
+  g_autofree char *twin_json = g_build_filename (twin_dir, "clip.json", NULL);
+  g_autofree char *text_path = g_build_filename (clip_dir, "article.txt", NULL);
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) twin_file = g_file_new_for_path (twin);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GFile) twin_clip = g_file_new_for_path (twin_dir);
+  g_autoptr(GlossMergeReport) report = NULL;
+  g_autoptr(GlossMergeReport) twin_report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *twin_data = NULL;
+  g_autofree char *text = NULL;
+
+  report = gloss_merge_clip_folder (library_file, clip_file, &error);
+  g_assert_no_error (error);
+  g_assert_true (report->changed);
+  g_assert_cmpuint (report->left->len, ==, 0);
+  g_assert_cmpuint (report->merged->len, ==, 3);
+  g_assert_cmpuint (report->n_orphans, ==, 0);
+  g_assert_false (gloss_merge_folder_has_copies (clip_file));
+
+  /* The article this machine's sync tool kept stays; both machines'
+   * highlights are anchored in it; a merge is no edit. */
+  text = gloss_test_read_file (text_path);
+  g_assert_cmpstr (text, ==, KEPT_TEXT);
+  data = gloss_test_read_file (json_path);
+  after = read_clip (data);
+  g_assert_cmpuint (n_annotations (after), ==, 2);
+  g_assert_cmpuint (position_of (after, "a2"), ==, 39);
+  g_assert_cmpuint (position_of (after, "a1"), ==, 2);
+  g_assert_cmpstr (member_string (after, "modified"), ==, "2026-01-03T00:00:00Z");
+
+  /* Every machine that merges the same files writes the same clip.json. */
+  twin_report = gloss_merge_clip_folder (twin_file, twin_clip, &error);
+  g_assert_no_error (error);
+  twin_data = gloss_test_read_file (twin_json);
+  g_assert_cmpstr (twin_data, ==, data);
+}
+
+static void
+test_merge_article_copy_wins (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("article-copy-wins");
+  g_autofree char *clip_dir = make_article_conflict (library, FALSE);
+  g_autofree char *json_path = g_build_filename (clip_dir, "clip.json", NULL);
+  g_autofree char *text_path = g_build_filename (clip_dir, "article.txt", NULL);
+  g_autofree char *html_path = g_build_filename (clip_dir, "article.html", NULL);
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GlossMergeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
+
+  /* The article kept cannot be anchored in (not UTF-8): the copy's pair
+   * takes its place, and this machine's highlight, not in that text, is
+   * kept as an orphan. */
+  report = gloss_merge_clip_folder (library_file, clip_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->left->len, ==, 0);
+  g_assert_cmpuint (report->merged->len, ==, 3);
+  g_assert_cmpuint (report->n_orphans, ==, 1);
+  text = gloss_test_read_file (text_path);
+  g_assert_cmpstr (text, ==, COPY_TEXT);
+  html = gloss_test_read_file (html_path);
+  g_assert_cmpstr (html, ==, "<p>" COPY_TEXT "</p>");
+  data = gloss_test_read_file (json_path);
+  after = read_clip (data);
+  g_assert_cmpuint (n_annotations (after), ==, 2);
+  g_assert_cmpuint (position_of (after, "a2"), ==, 4);
+}
+
+/* Nothing can be anchored in: the copies stay, with the reason. */
+static void
+test_merge_article_unreadable (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("article-unreadable");
+  g_autofree char *clip_dir = make_article_conflict (library, FALSE);
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GlossMergeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_test_write_file (clip_dir, "article.sync-conflict-20261129-223802-ABCDEFG.txt", "\xc3");
+  report = gloss_merge_clip_folder (library_file, clip_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->merged->len, ==, 1);
+  g_assert_cmpuint (report->left->len, ==, 2);
+  g_assert_true (gloss_merge_folder_has_copies (clip_file));
 }
 
 /* --- the app's edits keep the fields ------------------------------------ */
@@ -1350,6 +1519,9 @@ main (int   argc,
   g_test_add_func ("/merge/copies/startup-record", test_startup_record);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
+  g_test_add_func ("/merge/copies/article", test_merge_article_copies);
+  g_test_add_func ("/merge/copies/article-copy-wins", test_merge_article_copy_wins);
+  g_test_add_func ("/merge/copies/article-unreadable", test_merge_article_unreadable);
 
   return g_test_run ();
 }

@@ -41,6 +41,7 @@ struct _GlossClipWriter
   gboolean       update;
   gboolean       unique_url;
   gboolean       no_insert;     /* the caller adds the new clip to the model */
+  gboolean       not_an_edit;   /* an update keeps "modified" (a merge) */
   gboolean       committed;
   guint          n_orphans;
 
@@ -152,6 +153,14 @@ gloss_clip_writer_set_add_later (GlossClipWriter *self,
 {
   g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
   self->no_insert = !!later;
+}
+
+void
+gloss_clip_writer_set_not_an_edit (GlossClipWriter *self,
+                                   gboolean         not_an_edit)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
+  self->not_an_edit = !!not_an_edit;
 }
 
 GlossClip *
@@ -625,7 +634,7 @@ commit_update (GlossClipWriter  *self,
 
   self->n_orphans = anchor_all (self->clip, text);
 
-  if (!gloss_clip_write (self->clip, TRUE, FALSE, error))
+  if (!gloss_clip_write (self->clip, !self->not_an_edit, FALSE, error))
     return FALSE;
 
   _gloss_library_clip_changed (self->library, self->clip);

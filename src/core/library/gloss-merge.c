@@ -28,10 +28,14 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gloss-clip-file.h"
 #include "gloss-clip-private.h"
+#include "gloss-clip-writer.h"
 #include "gloss-error.h"
+#include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-json-private.h"
+#include "gloss-library.h"
 #include "gloss-merge.h"
 
 /* --- times -------------------------------------------------------------- */
@@ -1564,6 +1568,137 @@ merge_lost_into (JsonObject **all,
     }
 }
 
+/* --- conflict copies of the article -------------------------------------- */
+
+/* What tells one sync tool's copy from another: the name less "article"
+ * and the extension ("" for the files the tool kept, else e.g.
+ * ".sync-conflict-20261129-223802-ABCDEFG"). */
+static char *
+article_copy_middle (const char *name,
+                     const char *original)
+{
+  const char *dot = strrchr (original, '.');
+  gsize stem = dot - original;
+  gsize ext = strlen (dot);
+
+  return g_strndup (name + stem, strlen (name) - stem - ext);
+}
+
+/* An article file that anchoring can use: read, UTF-8, no NUL. */
+static char *
+read_article_file (const char *folder_path,
+                   const char *middle,
+                   const char *extension)
+{
+  g_autofree char *name = g_strconcat ("article", middle, extension, NULL);
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!gloss_fs_read (folder_path, name, GLOSS_CLIP_FILE_MAX_SIZE, &data, &length, NULL) ||
+      memchr (data, '\0', length) != NULL || !g_utf8_validate_len (data, length, NULL))
+    return NULL;
+  return g_steal_pointer (&data);
+}
+
+/* The article files kept after a conflict over them (a clip updated on
+ * two machines): the ones the sync tool kept under their own names, as
+ * FORMAT.md says; a copy only when those cannot be read (then the first
+ * by name that can, a copy's missing half taken from the kept files), so
+ * that every machine keeps the same. The clip's annotations, from both
+ * machines since clip.json was merged, are then anchored again in that
+ * text, and clip.json written by the clip writer (as an update of the
+ * article, but no person's edit: "modified" stays). Only then do the
+ * article's copies go to the trash (added to @to_trash); when anything
+ * fails they stay, and the report says why. */
+static void
+settle_articles (GFile            *library_folder,
+                 GFile            *clip_folder,
+                 GPtrArray        *article_copies,
+                 GlossMergeReport *report,
+                 GPtrArray        *to_trash)
+{
+  g_autofree char *folder_path = g_file_get_path (clip_folder);
+  g_autoptr(GPtrArray) middles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GlossLibrary) library = NULL;
+  g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *reason = NULL;
+  GlossClipPage page = { .word_count = -1 };
+
+  g_ptr_array_add (middles, g_strdup (""));
+  for (guint i = 0; i < article_copies->len; i++)
+    {
+      const char *original = NULL;
+      g_autofree char *middle = NULL;
+
+      gloss_merge_conflict_copy_of (article_copies->pdata[i], &original);
+      middle = article_copy_middle (article_copies->pdata[i], original);
+      if (!g_ptr_array_find_with_equal_func (middles, middle, g_str_equal, NULL))
+        g_ptr_array_add (middles, g_steal_pointer (&middle));
+    }
+  /* The copies are sorted by name already; their middles too. */
+
+  for (guint i = 0; i < middles->len && html == NULL; i++)
+    {
+      const char *middle = middles->pdata[i];
+
+      text = read_article_file (folder_path, middle, ".txt");
+      if (text == NULL && i > 0)
+        text = read_article_file (folder_path, "", ".txt");
+      html = read_article_file (folder_path, middle, ".html");
+      if (html == NULL && i > 0)
+        html = read_article_file (folder_path, "", ".html");
+      if (text == NULL || html == NULL)
+        {
+          g_clear_pointer (&text, g_free);
+          g_clear_pointer (&html, g_free);
+          continue;
+        }
+      markdown = read_article_file (folder_path, middle, ".md");
+      if (markdown == NULL && i > 0)
+        markdown = read_article_file (folder_path, "", ".md");
+    }
+
+  if (html == NULL)
+    reason = _("no version of article.html and article.txt can be read, so the annotations were not anchored again");
+  else if (!(clip = gloss_clip_load (clip_folder, &error)))
+    reason = error->message;
+  else
+    {
+      gloss_fs_read (folder_path, "clip.json", GLOSS_CLIP_FILE_MAX_SIZE, &before, NULL, NULL);
+
+      library = gloss_library_new (library_folder);
+      writer = gloss_clip_writer_new (library, clip);
+      gloss_clip_writer_set_not_an_edit (writer, TRUE);
+      page.html = html;
+      page.text = text;
+      page.markdown = markdown;
+      if (gloss_clip_writer_commit (writer, &page, &error) == NULL)
+        reason = error->message;
+    }
+
+  if (reason != NULL)
+    {
+      for (guint i = 0; i < article_copies->len; i++)
+        leave (report, article_copies->pdata[i], reason);
+      return;
+    }
+
+  report->n_orphans = gloss_clip_writer_get_n_orphans (writer);
+  gloss_fs_read (folder_path, "clip.json", GLOSS_CLIP_FILE_MAX_SIZE, &after, NULL, NULL);
+  if (g_strcmp0 (before, after) != 0)
+    report->changed = TRUE;
+
+  for (guint i = 0; i < article_copies->len; i++)
+    g_ptr_array_add (to_trash, article_copies->pdata[i]);
+}
+
 GlossMergeReport *
 gloss_merge_clip_folder (GFile   *library_folder,
                          GFile   *clip_folder,
@@ -1695,10 +1830,10 @@ gloss_merge_clip_folder (GFile   *library_folder,
         }
     }
 
-  /* The article the sync tool kept is the one the annotations anchor in;
-   * the other goes to the trash with the clip.json copies. */
-  for (guint i = 0; i < article_copies->len; i++)
-    g_ptr_array_add (to_trash, article_copies->pdata[i]);
+  /* Copies of the article go once the annotations are anchored in the
+   * article kept. */
+  if (article_copies->len > 0)
+    settle_articles (library_folder, clip_folder, article_copies, report, to_trash);
 
   for (guint i = 0; i < to_trash->len; i++)
     {
