@@ -784,7 +784,7 @@ test_random_triples (void)
   guint32 seed = test_seed () + 1;
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint n = g_test_thorough () ? 30000 : 3000;
-  guint sensitive = 0;
+  guint sensitive = 0, not_associative = 0;
 
   g_test_message ("seed %u, %u triples", seed, n);
   for (guint i = 0; i < n; i++)
@@ -802,7 +802,18 @@ test_random_triples (void)
 
       if (tags_order_sensitive (a, b, c))
         {
-          /* Then all but the tags. */
+          g_autofree char *tags1 = tags_joined (ab_c);
+          g_autofree char *tags2 = tags_joined (a_bc);
+
+          /* Known FORMAT.md issue (/merge/known-format-issue/tags): here
+           * the order of the merges may decide a tag. Counted and said,
+           * then all but the tags compared. Nowhere else. */
+          if (g_strcmp0 (tags1, tags2) != 0)
+            {
+              if (not_associative++ == 0)
+                g_test_message ("Known FORMAT.md issue, first random triple (number %u): tags of (a+b)+c "
+                                "[%s], of a+(b+c) [%s]", i, tags1, tags2);
+            }
           json_object_remove_member (ab_c, "tags");
           json_object_remove_member (a_bc, "tags");
           sensitive++;
@@ -841,7 +852,68 @@ test_random_triples (void)
         (void) base3;
       }
     }
-  g_test_message ("%u triples where the order of merges decides a tag", sensitive);
+  g_test_message ("%u triples with a tag removal later than a holder's changed.tags; in %u of them the "
+                  "order of merges decided a tag (known FORMAT.md issue, see /merge/known-format-issue/tags)",
+                  sensitive, not_associative);
+  /* The property holds, or fails only where it is known to: a change to
+   * FORMAT.md's rule or to the code shows here. */
+  g_assert_cmpuint (not_associative, >, 0);
+}
+
+/* Known FORMAT.md issue: its tag rule is not associative. FORMAT.md drops
+ * a tag when its "removed_tags" time is later than the "changed.tags" of
+ * every version that holds it, and a merged version's "changed.tags" is
+ * the later of the two. So a holder that a removal beats on its own is
+ * protected once it has been merged with a version that changed its tags
+ * later, even though that version never held the tag:
+ *
+ *   x: tags [t], changed.tags 00:00:01   (machine X added t)
+ *   y: tags [u], changed.tags 00:00:03   (machine Y, which never saw t,
+ *                                         added u)
+ *   z: tags [],  changed.tags 00:00:02,  removed_tags {t: 00:00:02}
+ *                                        (machine Z removed t)
+ *
+ *   (x + y) + z = [t, u]   x + y holds t with changed.tags 3 > 2: kept
+ *   x + (y + z) = [u]      x holds t with changed.tags 1 < 2: dropped
+ *
+ * Two versions merge the same in either order, and merging again changes
+ * nothing (both hold, /merge/random/pairs), so two machines settle; with
+ * three or more versions of one clip the order of merges can decide such
+ * a tag. The code follows the rule as written (FORMAT.md is the contract,
+ * unchanged here) and merges a folder's copies in one order on every
+ * machine: clip.json, then the copies sorted by name. */
+static void
+test_known_format_issue_tags (void)
+{
+  g_autoptr(JsonObject) x = clip_with ("\"tags\": [\"t\"], \"changed\": {\"tags\": \"2026-01-01T00:00:01Z\"}");
+  g_autoptr(JsonObject) y = clip_with ("\"tags\": [\"u\"], \"changed\": {\"tags\": \"2026-01-01T00:00:03Z\"}");
+  g_autoptr(JsonObject) z = clip_with ("\"tags\": [], \"changed\": {\"tags\": \"2026-01-01T00:00:02Z\"},"
+                                       " \"removed_tags\": {\"t\": \"2026-01-01T00:00:02Z\"}");
+  g_autoptr(JsonObject) xy = gloss_merge_clips (x, y, NULL);
+  g_autoptr(JsonObject) yz = gloss_merge_clips (y, z, NULL);
+  g_autoptr(JsonObject) xy_z = gloss_merge_clips (xy, z, NULL);
+  g_autoptr(JsonObject) x_yz = gloss_merge_clips (x, yz, NULL);
+  g_autofree char *left = tags_joined (xy_z);
+  g_autofree char *right = tags_joined (x_yz);
+
+  g_test_message ("Known FORMAT.md issue: the tag rule is not associative: (x+y)+z has tags [%s], x+(y+z) [%s]",
+                  left, right);
+  g_assert_cmpstr (left, ==, "t,u");
+  g_assert_cmpstr (right, ==, "u");
+
+  /* Everything but the tags agrees, and each pair merge is commutative. */
+  json_object_remove_member (xy_z, "tags");
+  json_object_remove_member (x_yz, "tags");
+  {
+    g_autofree char *t1 = text_of (xy_z);
+    g_autofree char *t2 = text_of (x_yz);
+    g_autoptr(JsonObject) yx = gloss_merge_clips (y, x, NULL);
+    g_autofree char *s1 = text_of (xy);
+    g_autofree char *s2 = text_of (yx);
+
+    g_assert_cmpstr (t1, ==, t2);
+    g_assert_cmpstr (s1, ==, s2);
+  }
 }
 
 /* Versions that come from one another as the app makes them: merging a
@@ -1512,6 +1584,7 @@ main (int   argc,
   g_test_add_func ("/merge/read-refuses", test_read_refuses);
   g_test_add_func ("/merge/random/pairs", test_random_pairs);
   g_test_add_func ("/merge/random/triples", test_random_triples);
+  g_test_add_func ("/merge/known-format-issue/tags", test_known_format_issue_tags);
   g_test_add_func ("/merge/random/self", test_random_histories);
   g_test_add_func ("/merge/edits", test_edits);
   g_test_add_func ("/merge/copies/names", test_copy_names);
