@@ -1193,6 +1193,136 @@ test_selection_collapsed (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (annotator (fixture), error_cb, &message);
 }
 
+/* The panel's list follows each change by itself: one highlight added,
+ * recoloured, given a note or deleted among 200 changes that one row,
+ * never the whole list. */
+typedef struct
+{
+  guint position, removed, added;
+} RowChange;
+
+static void
+rows_changed_cb (GListModel *list,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 GArray     *changes)
+{
+  RowChange change = { position, removed, added };
+
+  g_array_append_val (changes, change);
+}
+
+static gboolean
+settled_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Until every idle the panel may have queued (low priority) has run. */
+static void
+wait_settled (void)
+{
+  gboolean settled = FALSE;
+
+  g_idle_add_full (G_PRIORITY_LOW + 1, settled_cb, &settled, NULL);
+  gloss_test_wait_until (settled, 10000);
+}
+
+static void
+check_one_change (GArray *changes,
+                  guint   position,
+                  guint   removed,
+                  guint   added)
+{
+  gloss_test_wait_until (changes->len > 0, 10000);
+  wait_settled ();
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, RowChange, 0).position, ==, position);
+  g_assert_cmpuint (g_array_index (changes, RowChange, 0).removed, ==, removed);
+  g_assert_cmpuint (g_array_index (changes, RowChange, 0).added, ==, added);
+  g_array_set_size (changes, 0);
+}
+
+static void
+test_panel_rows (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (RowChange));
+  g_autoptr(GlossAnnotation) kept = NULL;
+  g_autoptr(GlossAnnotation) listed = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossReaderPane *pane = gloss_window_get_reader_pane (fixture->window);
+  GlossAnnotationsPanel *panel = GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (pane));
+  GListModel *list = gloss_annotations_panel_get_shown (panel);
+  const guint n = 201, free_one = 100;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (html, "<p>Sentence number %04u says <em>something</em> worth noting.</p>", i);
+  clip = add_clip (fixture, html->str);
+  text = text_of (html->str);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *needle = g_strdup_printf ("number %04u says something", i);
+      guint start = g_utf8_pointer_to_offset (text, strstr (text, needle)) + 12;
+      g_autoptr(GlossAnnotation) a = NULL;
+
+      if (i == free_one)
+        continue;
+      a = gloss_annotation_new ("says something", "", "", start, start + 14, GLOSS_COLOR_YELLOW);
+      g_assert_true (gloss_clip_add_annotation (clip, a));
+    }
+  g_assert_true (gloss_library_save (fixture->library, clip, &error));
+  g_assert_no_error (error);
+
+  gloss_reader_pane_set_show_annotations (pane, TRUE);
+  show_clip (fixture, clip);
+  gloss_test_wait_until (count_rows (list) == n - 1, 10000);
+  wait_settled ();
+  g_signal_connect (list, "items-changed", G_CALLBACK (rows_changed_cb), changes);
+
+  /* Added, in its place by position. */
+  select_text (fixture, JS_STR ("Sentence number 0100"), JS_STR ("Sentence number 0100"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  check_one_change (changes, free_one, 0, 1);
+  listed = g_list_model_get_item (list, free_one);
+  g_assert_cmpstr (gloss_annotation_get_id (listed), ==, id);
+
+  /* Changed in place: that row again, the same object. */
+  kept = g_list_model_get_item (list, 5);
+  gloss_annotator_set_color (annotator (fixture), gloss_annotation_get_id (kept), GLOSS_COLOR_BLUE);
+  check_one_change (changes, 5, 1, 1);
+  g_clear_object (&listed);
+  listed = g_list_model_get_item (list, 5);
+  g_assert_true (listed == kept);
+  gloss_annotator_edit_note (annotator (fixture), gloss_annotation_get_id (kept), "A note.");
+  check_one_change (changes, 5, 1, 1);
+
+  /* A filter on a colour: the recoloured one leaves the list by itself. */
+  gloss_annotations_panel_set_filter (panel, 1 + GLOSS_COLOR_BLUE, FALSE);
+  gloss_test_wait_until (count_rows (list) == 1, 10000);
+  wait_settled ();
+  g_array_set_size (changes, 0);
+  gloss_annotator_set_color (annotator (fixture), gloss_annotation_get_id (kept), GLOSS_COLOR_PINK);
+  check_one_change (changes, 0, 1, 0);
+  gloss_annotations_panel_set_filter (panel, 0, FALSE);
+  gloss_test_wait_until (count_rows (list) == n, 10000);
+  wait_settled ();
+  g_array_set_size (changes, 0);
+
+  /* Deleted: that row goes. */
+  g_assert_true (gloss_annotator_delete (annotator (fixture), id));
+  check_one_change (changes, free_one, 1, 0);
+  g_assert_cmpuint (count_rows (list), ==, n - 1);
+
+  g_signal_handlers_disconnect_by_func (list, rows_changed_cb, changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1216,6 +1346,7 @@ main (int   argc,
   ADD ("changed-on-disk", test_changed_on_disk);
   ADD ("bad-messages", test_bad_messages);
   ADD ("panel", test_panel);
+  ADD ("panel-rows", test_panel_rows);
   ADD ("undo-changes", test_undo_changes);
   ADD ("lists-and-tables", test_lists_and_tables);
   ADD ("generated-library", test_generated_library);

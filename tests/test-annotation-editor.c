@@ -600,6 +600,189 @@ test_anchor_all (Fixture       *fixture,
     }
 }
 
+/* clip.json's bytes as json-glib writes the clip's whole tree: what the
+ * save job puts together from the clip's own members and each
+ * annotation's frozen text must be the very same bytes. */
+static char *
+whole_tree_data (GlossClip *clip)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_alloc ();
+  g_autofree char *text = NULL;
+
+  json_node_init_object (node, gloss_clip_to_json (clip));
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+static char *
+read_disk_data (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->folder, "clips", gloss_clip_get_id (fixture->clip),
+                                            "clip.json", NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+
+  g_file_get_contents (path, &data, NULL, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static void
+save_by_job (Fixture *fixture)
+{
+  g_autoptr(GlossClipSaveJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = gloss_clip_save_job_new (fixture->clip, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_save_job_run (job, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_save_job_apply (fixture->clip, job, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_snapshot_bytes (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GlossAnnotation) plain = NULL;
+  g_autoptr(GlossAnnotation) extra = NULL;
+  g_autoptr(JsonNode) member = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *written = NULL;
+  guint start = offset_of (TEXT, "bread and flour");
+
+  g_assert_true (_gloss_clip_ensure_full (fixture->clip, NULL));
+
+  /* Unknown members at every level, escapes, non-ASCII text. */
+  object = json_object_ref (json_node_get_object (json_from_string (
+    "{ \"id\": \"x-1\", \"created\": \"2026-01-02T03:04:05Z\", \"modified\": \"2026-01-02T03:04:05Z\","
+    "  \"color\": \"pink\", \"note\": \"Line one\\nline \\\"two\\\" \\\\ tab\\t é 🙂\","
+    "  \"tags\": [\"a\", \"b\"], \"x-other\": { \"deep\": [1, { \"deeper\": null }, []], \"empty\": {} },"
+    "  \"target\": { \"selector\": [ { \"type\": \"TextQuoteSelector\", \"exact\": \"flour\" },"
+    "                               { \"type\": \"TextPositionSelector\", \"start\": 48, \"end\": 53 },"
+    "                               { \"type\": \"CssSelector\", \"value\": \"p:nth-child(1)\" } ] } }",
+    &error)));
+  g_assert_no_error (error);
+  extra = gloss_annotation_new_from_json (object, &error);
+  g_assert_no_error (error);
+  plain = gloss_annotation_new ("bread and flour", "talks about ", " mills", start, start + 15, GLOSS_COLOR_BLUE);
+  gloss_annotation_set_note (plain, "A “quoted” note,\nover two lines.");
+  g_assert_true (gloss_clip_add_annotation (fixture->clip, plain));
+  g_assert_true (gloss_clip_add_annotation (fixture->clip, extra));
+  gloss_clip_set_note (fixture->clip, "Page\nnote");
+  gloss_clip_add_tag (fixture->clip, "tag");
+  member = json_from_string ("{ \"nested\": [ { \"a\": 1 }, [] ], \"s\": \"\\\"annotations\\\" : []\" }", &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_set_extra_member (fixture->clip, "x-tool", member));
+
+  save_by_job (fixture);
+  written = read_disk_data (fixture);
+  expected = whole_tree_data (fixture->clip);
+  g_assert_cmpstr (written, ==, expected);
+  g_assert_cmpuint (disk_count (fixture), ==, 2);
+
+  /* And by the synchronous path too. */
+  gloss_annotation_set_color (plain, GLOSS_COLOR_GREEN);
+  g_assert_true (gloss_clip_save (fixture->clip, TRUE, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&written, g_free);
+  g_clear_pointer (&expected, g_free);
+  written = read_disk_data (fixture);
+  expected = whole_tree_data (fixture->clip);
+  g_assert_cmpstr (written, ==, expected);
+
+  /* No annotations left: the member stays, empty. */
+  g_assert_true (gloss_clip_remove_annotation (fixture->clip, gloss_annotation_get_id (plain)));
+  g_assert_true (gloss_clip_remove_annotation (fixture->clip, gloss_annotation_get_id (extra)));
+  save_by_job (fixture);
+  g_clear_pointer (&written, g_free);
+  g_clear_pointer (&expected, g_free);
+  written = read_disk_data (fixture);
+  expected = whole_tree_data (fixture->clip);
+  g_assert_cmpstr (written, ==, expected);
+  g_assert_nonnull (strstr (written, "\n  \"annotations\" : [],\n"));
+  g_assert_cmpuint (disk_count (fixture), ==, 0);
+}
+
+/* An annotation's frozen text is made once and shared until it changes;
+ * a save job holds the text of the moment it was made, whatever happens
+ * to the annotation while the worker writes. */
+static void
+test_snapshot_frozen (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GlossAnnotation) a = NULL;
+  g_autoptr(GlossClipSaveJob) job = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) changed = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GError) error = NULL;
+  guint start = offset_of (TEXT, "yeast");
+  JsonObject *on_disk;
+
+  g_assert_true (_gloss_clip_ensure_full (fixture->clip, NULL));
+  a = gloss_annotation_new ("yeast", "words about ", ".", start, start + 5, GLOSS_COLOR_YELLOW);
+  g_assert_true (gloss_clip_add_annotation (fixture->clip, a));
+
+  first = gloss_annotation_freeze (a);
+  again = gloss_annotation_freeze (a);
+  g_assert_true (first == again);
+  gloss_annotation_set_orphan (a, TRUE);   /* never written */
+  g_clear_pointer (&again, g_bytes_unref);
+  again = gloss_annotation_freeze (a);
+  g_assert_true (first == again);
+
+  job = gloss_clip_save_job_new (fixture->clip, TRUE, &error);
+  g_assert_no_error (error);
+
+  /* Changed while the job is on its way. */
+  gloss_annotation_set_note (a, "Written next time");
+  changed = gloss_annotation_freeze (a);
+  g_assert_false (g_bytes_equal (first, changed));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (changed, NULL), g_bytes_get_size (changed),
+                                  "\"Written next time\""));
+
+  g_assert_true (gloss_clip_save_job_run (job, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_save_job_apply (fixture->clip, job, &error));
+  g_assert_no_error (error);
+  root = read_disk (fixture);
+  on_disk = json_array_get_object_element (json_object_get_array_member (root, "annotations"), 0);
+  g_assert_cmpstr (json_object_get_string_member (on_disk, "note"), ==, "");
+  g_assert_cmpstr (gloss_annotation_get_note (a), ==, "Written next time");
+
+  save_by_job (fixture);
+  g_clear_pointer (&root, json_object_unref);
+  root = read_disk (fixture);
+  on_disk = json_array_get_object_element (json_object_get_array_member (root, "annotations"), 0);
+  g_assert_cmpstr (json_object_get_string_member (on_disk, "note"), ==, "Written next time");
+
+  /* Each kind of change makes new text. */
+  g_clear_pointer (&first, g_bytes_unref);
+  first = gloss_annotation_freeze (a);
+  gloss_annotation_set_color (a, GLOSS_COLOR_PURPLE);
+  g_clear_pointer (&again, g_bytes_unref);
+  again = gloss_annotation_freeze (a);
+  g_assert_false (first == again);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (again, NULL), -1, "\"purple\""));
+  gloss_annotation_set_target (a, "yeast.", "words about ", "", start, start + 6);
+  g_clear_pointer (&first, g_bytes_unref);
+  first = gloss_annotation_freeze (a);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (first, NULL), -1, "\"yeast.\""));
+  gloss_annotation_set_modified (a, "2030-01-01T00:00:00Z");
+  g_clear_pointer (&again, g_bytes_unref);
+  again = gloss_annotation_freeze (a);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (again, NULL), -1, "\"2030-01-01T00:00:00Z\""));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -619,6 +802,8 @@ main (int   argc,
   ADD ("anchor-all", test_anchor_all);
   ADD ("merge-elsewhere", test_merge_elsewhere);
   ADD ("save-job-during-write", test_save_job_during_write);
+  ADD ("snapshot-bytes", test_snapshot_bytes);
+  ADD ("snapshot-frozen", test_snapshot_frozen);
 #undef ADD
 
   return g_test_run ();

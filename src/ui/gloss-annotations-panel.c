@@ -29,6 +29,7 @@ struct _GlossAnnotationsPanel
   GlossClip      *clip;          /* whose note and tags are shown */
   GlossClipSaver *saver;         /* of clip: shared with the annotator */
   guint           rebuild_source;
+  guint           update_source;
   gboolean        loading;
   gboolean        dirty;
 
@@ -48,11 +49,15 @@ struct _GlossAnnotationsPanel
   GtkWidget      *lost_box;
   GtkLabel       *lost_label;
 
-  /* A mirror of the clip's annotations that changes only where they did
-   * (a colour, a note, one added): the list view then rebinds just those
-   * rows, so that 500 highlights cost no more than a few. */
+  /* A mirror of the clip's annotations (kept in position order by the
+   * clip) that changes only where they did: an annotation added or
+   * removed there is added or removed here, one whose colour, note, quote
+   * or orphan state changed is put back in its place (items-changed for
+   * that position), so the filters and the list view redo that row alone
+   * and a highlight costs the same with 5 or 1,000 of them. */
   GListStore         *store;
-  GPtrArray          *signatures;   /* of char *, parallel to store */
+  GListModel         *source;       /* the clip's annotations, mirrored */
+  GHashTable         *pending;      /* GlossAnnotation → changed in place */
   GtkCustomFilter    *filter;
   GtkFilterListModel *shown;
   GtkCustomFilter    *orphan_filter;
@@ -304,17 +309,6 @@ orphan_filter_cb (gpointer item,
   return gloss_annotation_get_orphan (GLOSS_ANNOTATION (item));
 }
 
-static char *
-signature (GlossAnnotation *annotation)
-{
-  return g_strdup_printf ("%p|%s|%d|%d|%s|%s", annotation,
-                          gloss_annotation_get_id (annotation),
-                          gloss_annotation_get_color (annotation),
-                          gloss_annotation_get_orphan (annotation),
-                          gloss_annotation_get_modified (annotation),
-                          gloss_annotation_get_note (annotation));
-}
-
 static void
 update_visibility (GlossAnnotationsPanel *self)
 {
@@ -339,43 +333,166 @@ gloss_annotations_panel_update_visibility_cb (GlossAnnotationsPanel *self)
   update_visibility (self);
 }
 
-/* Brings the mirror in line with the clip: the unchanged start and end
- * stay, the middle is replaced (one row for a typical change). */
+/* An annotation of the mirror changed in place: which changes show. */
 static void
-rebuild_lists (GlossAnnotationsPanel *self)
+annotation_notify_cb (GlossAnnotation       *annotation,
+                      GParamSpec            *pspec,
+                      GlossAnnotationsPanel *self);
+
+static void
+watch (GlossAnnotationsPanel *self,
+       GlossAnnotation       *annotation)
 {
-  GlossClip *clip = self->annotator ? gloss_annotator_get_clip (self->annotator) : NULL;
-  GListModel *annotations = clip ? gloss_clip_get_annotations (clip) : NULL;
-  guint n = annotations ? g_list_model_get_n_items (annotations) : 0;
-  guint old_n = self->signatures->len;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func (g_free);
-  guint prefix = 0, suffix = 0;
+  g_signal_connect (annotation, "notify", G_CALLBACK (annotation_notify_cb), self);
+}
+
+static void
+unwatch (GlossAnnotationsPanel *self,
+         GlossAnnotation       *annotation)
+{
+  g_signal_handlers_disconnect_by_func (annotation, annotation_notify_cb, self);
+  g_hash_table_remove (self->pending, annotation);
+}
+
+/* The clip's list changed (one added or removed, usually): the same
+ * change here, at the same place. */
+static void
+source_items_changed_cb (GlossAnnotationsPanel *self,
+                         guint                  position,
+                         guint                  removed,
+                         guint                  added,
+                         GListModel            *source)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_full (added, g_object_unref);
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  for (guint i = 0; i < removed; i++)
+    {
+      g_autoptr(GlossAnnotation) gone = g_list_model_get_item (G_LIST_MODEL (self->store), position + i);
+
+      unwatch (self, gone);
+    }
+  for (guint i = 0; i < added; i++)
+    {
+      GlossAnnotation *annotation = g_list_model_get_item (source, position + i);
+
+      watch (self, annotation);
+      g_ptr_array_add (items, annotation);
+    }
+
+  g_list_store_splice (self->store, position, removed, items->pdata, added);
+}
+
+/* Mirrors @source (NULL: nothing) from now on, all of it at once. */
+static void
+set_source (GlossAnnotationsPanel *self,
+            GListModel            *source)
+{
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint n = source ? g_list_model_get_n_items (source) : 0;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+  if (source == self->source)
+    return;
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, source_items_changed_cb, self);
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autoptr(GlossAnnotation) old = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      unwatch (self, old);
+    }
+  g_hash_table_remove_all (self->pending);
+  g_set_object (&self->source, source);
 
   for (guint i = 0; i < n; i++)
     {
-      GlossAnnotation *annotation = g_list_model_get_item (annotations, i);
+      GlossAnnotation *annotation = g_list_model_get_item (source, i);
 
+      watch (self, annotation);
       g_ptr_array_add (items, annotation);
-      g_ptr_array_add (signatures, signature (annotation));
     }
+  g_list_store_splice (self->store, 0, n_old, items->pdata, n);
 
-  while (prefix < n && prefix < old_n &&
-         g_str_equal (signatures->pdata[prefix], self->signatures->pdata[prefix]))
-    prefix++;
-  while (suffix < n - prefix && suffix < old_n - prefix &&
-         g_str_equal (signatures->pdata[n - 1 - suffix], self->signatures->pdata[old_n - 1 - suffix]))
-    suffix++;
+  if (source != NULL)
+    g_signal_connect_object (source, "items-changed", G_CALLBACK (source_items_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  update_visibility (self);
+}
 
-  if (prefix == n && prefix == old_n)
+/* Puts each annotation changed in place back where it is, so that the
+ * filters and the row see it again; many at once (the clip anchored
+ * anew) as one change of the whole list. */
+#define MAX_ROWS_ONE_BY_ONE 32
+
+static void
+update_changed_rows (GlossAnnotationsPanel *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  GHashTableIter iter;
+  gpointer annotation;
+
+  if (g_hash_table_size (self->pending) == 0)
     return;
 
-  g_list_store_splice (self->store, prefix, old_n - prefix - suffix,
-                       items->pdata + prefix, n - prefix - suffix);
-  g_ptr_array_unref (self->signatures);
-  self->signatures = g_steal_pointer (&signatures);
+  if (g_hash_table_size (self->pending) > MAX_ROWS_ONE_BY_ONE)
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
 
-  update_visibility (self);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->store), i));
+      g_hash_table_remove_all (self->pending);
+      g_list_store_splice (self->store, 0, n, items->pdata, n);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &annotation, NULL))
+    {
+      guint position;
+
+      if (g_list_store_find (self->store, annotation, &position))
+        g_list_store_splice (self->store, position, 1, &annotation, 1);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static gboolean
+update_idle_cb (gpointer user_data)
+{
+  GlossAnnotationsPanel *self = user_data;
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  self->update_source = 0;
+  update_changed_rows (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+annotation_notify_cb (GlossAnnotation       *annotation,
+                      GParamSpec            *pspec,
+                      GlossAnnotationsPanel *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  g_assert (GLOSS_IS_ANNOTATION (annotation));
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  /* What a row shows, or what the filters and sections go by. */
+  if (!g_str_equal (name, "color") && !g_str_equal (name, "note") &&
+      !g_str_equal (name, "orphan") && !g_str_equal (name, "exact"))
+    return;
+
+  if (!g_hash_table_contains (self->pending, annotation))
+    g_hash_table_add (self->pending, g_object_ref (annotation));
+
+  /* After the change itself is done, and once for a burst of them. */
+  if (self->update_source == 0)
+    self->update_source = g_idle_add_full (G_PRIORITY_LOW, update_idle_cb, self, NULL);
 }
 
 static void rebuild_tags (GlossAnnotationsPanel *self);
@@ -590,6 +707,37 @@ clip_note_changed_cb (GlossAnnotationsPanel *self)
 }
 
 static void
+update_sensitivity (GlossAnnotationsPanel *self)
+{
+  gboolean writable = self->clip != NULL && !gloss_clip_get_read_only (self->clip);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->page_note_view), writable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tag_entry), writable);
+}
+
+/* The clip's tags or read-only state changed (read again from disk). */
+static void
+clip_changed_cb (GlossAnnotationsPanel *self)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  rebuild_tags (self);
+  update_sensitivity (self);
+}
+
+/* Another writer's changes were folded into the clip: a text of ours may
+ * have lost (our own writes alone change nothing shown here). */
+static void
+library_clip_changed_cb (GlossAnnotationsPanel *self,
+                         GlossClip             *clip)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  if (clip == self->clip && !gloss_clip_saver_is_notifying (clip))
+    update_lost (self);
+}
+
+static void
 load_clip (GlossAnnotationsPanel *self)
 {
   GlossClip *clip = self->annotator ? gloss_annotator_get_clip (self->annotator) : NULL;
@@ -599,28 +747,38 @@ load_clip (GlossAnnotationsPanel *self)
       /* The saver writes what is pending when its last user lets go. */
       g_clear_object (&self->saver);
       if (self->clip != NULL)
-        g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
+        {
+          g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
+          g_signal_handlers_disconnect_by_func (self->clip, clip_changed_cb, self);
+        }
       g_set_object (&self->clip, clip);
       if (clip != NULL && self->library != NULL)
         self->saver = gloss_clip_saver_get_for_clip (self->library, clip);
       if (clip != NULL)
-        g_signal_connect_object (clip, "notify::note", G_CALLBACK (clip_note_changed_cb),
-                                 self, G_CONNECT_SWAPPED);
+        {
+          g_signal_connect_object (clip, "notify::note", G_CALLBACK (clip_note_changed_cb),
+                                   self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (clip, "notify::tags", G_CALLBACK (clip_changed_cb),
+                                   self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (clip, "notify::read-only", G_CALLBACK (clip_changed_cb),
+                                   self, G_CONNECT_SWAPPED);
+        }
 
       self->loading = TRUE;
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view),
                                 clip ? gloss_clip_get_note (clip) : "", -1);
       self->loading = FALSE;
-      gtk_widget_set_sensitive (GTK_WIDGET (self->page_note_view),
-                                clip != NULL && !gloss_clip_get_read_only (clip));
-      gtk_widget_set_sensitive (GTK_WIDGET (self->tag_entry),
-                                clip != NULL && !gloss_clip_get_read_only (clip));
+      update_sensitivity (self);
       update_completion (self);
+
+      /* The one time the list is made whole; from now on it follows the
+       * clip's changes one by one. */
+      set_source (self, clip ? gloss_clip_get_annotations (clip) : NULL);
+      rebuild_tags (self);
+      update_lost (self);
     }
 
-  rebuild_tags (self);
-  rebuild_lists (self);
-  update_lost (self);
+  update_changed_rows (self);
 }
 
 static gboolean
@@ -637,13 +795,16 @@ rebuild_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Rows for hundreds of highlights cost more than making a highlight: the
- * lists are redone only while the panel shows, after the change itself
- * is done, and once for a burst of changes. */
+/* The rows follow the clip's list and each annotation by themselves;
+ * what is left is another clip being shown: taken in while the panel
+ * shows, after the change itself is done. */
 static void
 annotations_changed_cb (GlossAnnotationsPanel *self)
 {
   g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  if (self->annotator == NULL || gloss_annotator_get_clip (self->annotator) == self->clip)
+    return;
 
   self->dirty = TRUE;
 
@@ -712,22 +873,30 @@ gloss_annotations_panel_dispose (GObject *object)
   GlossAnnotationsPanel *self = (GlossAnnotationsPanel *)object;
 
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  g_clear_handle_id (&self->update_source, g_source_remove);
+  if (self->store != NULL)
+    set_source (self, NULL);
   if (self->orphans != NULL)
     gtk_list_box_bind_model (self->orphans, NULL, NULL, NULL, NULL);
 
   if (self->annotator != NULL)
     g_signal_handlers_disconnect_by_data (self->annotator, self);
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
 
   g_clear_object (&self->annotator);
   g_clear_object (&self->saver);
   g_clear_object (&self->library);
   if (self->clip != NULL)
-    g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->clip, clip_note_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->clip, clip_changed_cb, self);
+    }
   g_clear_object (&self->clip);
   g_clear_object (&self->shown);
   g_clear_object (&self->orphan_model);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->signatures, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_ANNOTATIONS_PANEL);
 
@@ -789,7 +958,7 @@ gloss_annotations_panel_init (GlossAnnotationsPanel *self)
     GtkNoSelection *selection;
 
     self->store = g_list_store_new (GLOSS_TYPE_ANNOTATION);
-    self->signatures = g_ptr_array_new_with_free_func (g_free);
+    self->pending = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
     self->filter = gtk_custom_filter_new (shown_filter_cb, self, NULL);
     self->shown = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), GTK_FILTER (self->filter));
@@ -824,7 +993,15 @@ gloss_annotations_panel_set_annotator (GlossAnnotationsPanel *self,
   g_return_if_fail (GLOSS_IS_ANNOTATIONS_PANEL (self));
   g_return_if_fail (annotator == NULL || GLOSS_IS_ANNOTATOR (annotator));
 
-  g_set_object (&self->library, library);
+  if (self->library != library)
+    {
+      if (self->library != NULL)
+        g_signal_handlers_disconnect_by_data (self->library, self);
+      g_set_object (&self->library, library);
+      if (library != NULL)
+        g_signal_connect_object (library, "clip-changed", G_CALLBACK (library_clip_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+    }
 
   if (self->annotator != annotator)
     {

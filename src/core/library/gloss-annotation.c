@@ -38,6 +38,11 @@ struct _GlossAnnotation
   guint       end;
   GlossColor  color;
   guint       orphan : 1;
+
+  /* The JSON text of what is written, made by gloss_annotation_freeze()
+   * and dropped by every change to it: immutable, so a writer on another
+   * thread may hold it while the annotation changes here. */
+  GBytes     *frozen;
 };
 
 G_DEFINE_FINAL_TYPE (GlossAnnotation, gloss_annotation, G_TYPE_OBJECT)
@@ -96,6 +101,7 @@ gloss_annotation_finalize (GObject *object)
   GlossAnnotation *self = (GlossAnnotation *) object;
 
   g_clear_pointer (&self->object, json_object_unref);
+  g_clear_pointer (&self->frozen, g_bytes_unref);
   g_free (self->id);
   g_free (self->created);
   g_free (self->modified);
@@ -494,6 +500,36 @@ gloss_annotation_to_json (GlossAnnotation *self)
   return self->object;
 }
 
+GBytes *
+gloss_annotation_freeze (GlossAnnotation *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION (self), NULL);
+
+  if (self->frozen == NULL)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) node = json_node_alloc ();
+      gsize length;
+      char *text;
+
+      json_node_init_object (node, gloss_annotation_to_json (self));
+      json_generator_set_root (generator, node);
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_indent (generator, 2);
+      text = json_generator_to_data (generator, &length);
+      self->frozen = g_bytes_new_take (text, length);
+    }
+
+  return g_bytes_ref (self->frozen);
+}
+
+/* What is written changed: the frozen text no longer says it. */
+static void
+thaw (GlossAnnotation *self)
+{
+  g_clear_pointer (&self->frozen, g_bytes_unref);
+}
+
 GlossAnnotation *
 gloss_annotation_copy (GlossAnnotation *self)
 {
@@ -564,6 +600,7 @@ touch (GlossAnnotation *self)
    * was made: a merge takes the later "modified" (FORMAT.md "Several
    * machines"), and at the same instant the edit could lose. */
   modified = time_after (self->modified);
+  thaw (self);
   g_free (self->modified);
   self->modified = modified;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
@@ -578,6 +615,7 @@ gloss_annotation_set_modified (GlossAnnotation *self,
 
   if (g_str_equal (self->modified, modified))
     return;
+  thaw (self);
   g_free (self->modified);
   self->modified = g_strdup (modified);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
@@ -674,6 +712,7 @@ gloss_annotation_set_target (GlossAnnotation *self,
   g_return_if_fail (exact != NULL);
   g_return_if_fail (start <= end);
 
+  thaw (self);
   g_free (self->exact);
   g_free (self->prefix);
   g_free (self->suffix);

@@ -45,8 +45,16 @@ GlossAnnotation *gloss_annotation_new              (const char       *exact,
  * or has the wrong type, GLOSS_ERROR_INVALID_ID for a bad id. */
 GlossAnnotation *gloss_annotation_new_from_json    (JsonObject       *object,
                                                     GError          **error);
-/* The object as it is to be written: the one read, changed in place. */
+/* The object as it is to be written: the one read, changed in place.
+ * Callers read it and never change it (gloss_annotation_freeze() keeps
+ * its text until the annotation itself changes). */
 JsonObject      *gloss_annotation_to_json          (GlossAnnotation  *self);
+/* The JSON text of gloss_annotation_to_json() (json-glib's pretty form,
+ * two-space indent), immutable: a writer on another thread may keep it
+ * while the annotation changes. Made once and kept until a change to what
+ * is written, so that saving a clip costs a reference per annotation, not
+ * a serialisation. */
+GBytes          *gloss_annotation_freeze           (GlossAnnotation  *self);
 GlossAnnotation *gloss_annotation_copy             (GlossAnnotation  *self);
 
 const char      *gloss_annotation_get_id           (GlossAnnotation  *self);

@@ -64,16 +64,12 @@ build_annotations (GlossClip   *self,
 
 /* Remembers what the file holds now as the base of the next merge. */
 void
-_gloss_clip_remember_base (GlossClip *self)
+_gloss_clip_remember_base (GlossClip  *self,
+                           const char *data,
+                           gsize       length)
 {
-  g_clear_pointer (&self->base, json_object_unref);
-  if (self->root != NULL)
-    {
-      g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), self->root);
-      g_autoptr(JsonNode) copy = gloss_json_deep_copy (root);
-
-      self->base = json_object_ref (json_node_get_object (copy));
-    }
+  g_clear_pointer (&self->base, g_bytes_unref);
+  self->base = g_bytes_new (data, length);
 }
 
 /* A clip from what the one reader of clip.json (gloss-clip-file.h) found
@@ -155,7 +151,7 @@ _gloss_clip_new_from_file (GFile              *folder,
   if (!build_annotations (self, self->root, error))
     return NULL;
 
-  _gloss_clip_remember_base (self);
+  _gloss_clip_remember_base (self, file->data, file->length);
   return g_steal_pointer (&self);
 }
 
@@ -287,7 +283,7 @@ _gloss_clip_ensure_full (GlossClip  *self,
 
   /* The file as it is now is the base; the metadata changed in memory
    * since stays ours (gloss_merge_clips3() sees it differ). */
-  g_clear_pointer (&self->base, json_object_unref);
+  g_clear_pointer (&self->base, g_bytes_unref);
   self->base = g_steal_pointer (&full->base);
 
   return TRUE;

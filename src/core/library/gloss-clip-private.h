@@ -139,10 +139,11 @@ struct _GlossClip
   guint        read_only : 1;
 
   /* What the file said when it was last read or written, so that a save
-   * can tell another writer's changes from ours (merge_from_disk()). */
-  /* The whole object, the base of gloss_merge_clips3() (FORMAT.md
-   * "Several machines"); NULL when not read in full. */
-  JsonObject  *base;
+   * can tell another writer's changes from ours (merge_from_disk()): its
+   * bytes, read only when a merge needs the base of gloss_merge_clips3()
+   * (FORMAT.md "Several machines"), and immutable, so that a save on a
+   * worker thread shares them; NULL when not read in full. */
+  GBytes      *base;
 };
 
 enum {
@@ -190,8 +191,10 @@ GlossClip *_gloss_clip_new_from_file        (GFile               *folder,
  * they are needed. */
 gboolean   _gloss_clip_ensure_full          (GlossClip           *self,
                                              GError             **error);
-/* Remembers what the file holds now as the base of the next merge. */
-void       _gloss_clip_remember_base        (GlossClip           *self);
+/* Remembers what the file holds now (@data) as the base of the next merge. */
+void       _gloss_clip_remember_base        (GlossClip           *self,
+                                             const char          *data,
+                                             gsize                length);
 
 /* gloss-clip-save.c */
 gboolean   _gloss_clip_is_known_member      (const char          *name);

@@ -67,22 +67,13 @@ write_optional_string (JsonObject *root,
     gloss_json_set_string (root, member, value);
 }
 
-JsonObject *
-gloss_clip_to_json (GlossClip *self)
+/* The clip's own members written into its tree; the annotations are
+ * left to the caller. */
+static JsonObject *
+update_root (GlossClip *self)
 {
-  g_autoptr(GError) error = NULL;
-  JsonObject *root;
+  JsonObject *root = self->root;
   JsonNode *node;
-
-  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
-
-  if (!_gloss_clip_ensure_full (self, &error))
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
-
-  root = self->root;
 
   if (!json_object_has_member (root, "format"))
     json_object_set_int_member (root, "format", GLOSS_FORMAT_VERSION);
@@ -115,6 +106,25 @@ gloss_clip_to_json (GlossClip *self)
 
   if ((self->note != NULL && self->note[0] != '\0') || json_object_has_member (root, "note"))
     json_object_set_string_member (root, "note", gloss_clip_get_note (self));
+
+  return root;
+}
+
+JsonObject *
+gloss_clip_to_json (GlossClip *self)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
+
+  if (!_gloss_clip_ensure_full (self, &error))
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+
+  root = update_root (self);
 
   if (self->n_annotations > 0 || json_object_has_member (root, "annotations"))
     {
@@ -172,25 +182,182 @@ gloss_clip_set_extra_member (GlossClip  *self,
   return TRUE;
 }
 
-static char *
-clip_to_data (GlossClip  *self,
-              gsize      *length)
+/* --- what clip.json is to hold, taken cheaply ---------------------------
+ *
+ * Saving must not cost a serialisation of every annotation on the main
+ * thread (a clip may hold a thousand). A snapshot is the clip's own
+ * members as text, with an empty "annotations" where the annotations go,
+ * and each annotation's frozen text (gloss_annotation_freeze(): made once
+ * per change, then shared): a reference per annotation. Any thread puts
+ * the bytes together, the same bytes json-glib's generator makes of the
+ * whole tree (two-space indent, a final newline). */
+
+/* Where the annotations go in the head: the root's member at the first
+ * level of indentation. A JSON string holds no raw newline, so nothing
+ * else in the text can look like this. */
+#define ANNOTATIONS_SLOT "\n  \"annotations\" : []"
+/* An annotation is two levels down: inside the root, inside the array. */
+#define ANNOTATION_INDENT "    "
+
+typedef struct
+{
+  GBytes    *head;
+  GPtrArray *annotations;   /* of GBytes, in the clip's order */
+} Snapshot;
+
+static void
+snapshot_clear (Snapshot *snapshot)
+{
+  g_clear_pointer (&snapshot->head, g_bytes_unref);
+  g_clear_pointer (&snapshot->annotations, g_ptr_array_unref);
+}
+
+static void
+snapshot_take (GlossClip *self,
+               Snapshot  *snapshot)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_alloc ();
-  GString *data;
-  g_autofree char *text = NULL;
+  JsonObject *root = update_root (self);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
+  gsize length;
+  char *text;
 
-  json_node_init_object (node, gloss_clip_to_json (self));
+  /* The member keeps its place among the others; gloss_clip_to_json()
+   * fills it again whenever the tree itself is asked for. */
+  if (n > 0 || json_object_has_member (root, "annotations"))
+    json_object_set_array_member (root, "annotations", json_array_new ());
+
+  json_node_init_object (node, root);
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, &length);
+  snapshot->head = g_bytes_new_take (text, length);
 
-  data = g_string_new (text);
-  g_string_append_c (data, '\n');
-  *length = data->len;
-  return g_string_free (data, FALSE);
+  snapshot->annotations = g_ptr_array_new_full (n, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+      g_ptr_array_add (snapshot->annotations, gloss_annotation_freeze (a));
+    }
+}
+
+/* @text, made at the top level, as it reads two levels down: every line
+ * indented further, and json-glib's empty object, whose inside is as
+ * wide as its depth ("{" and "}" with spaces between), widened to match.
+ * A scan that knows where strings are, so that their text stays as is. */
+static void
+append_indented (GString *out,
+                 GBytes  *text)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (text, &length);
+  const char *end = data + length;
+  const char *run = data;
+  gboolean in_string = FALSE;
+
+  g_string_append (out, ANNOTATION_INDENT);
+  for (const char *p = data; p < end; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '\n')
+        {
+          g_string_append_len (out, run, p + 1 - run);
+          g_string_append (out, ANNOTATION_INDENT);
+          run = p + 1;
+        }
+      else if (*p == '{')
+        {
+          const char *q = p + 1;
+
+          while (q < end && *q == ' ')
+            q++;
+          if (q < end && *q == '}')
+            {
+              g_string_append_len (out, run, q - run);
+              g_string_append (out, ANNOTATION_INDENT);
+              run = q;
+              p = q - 1;
+            }
+        }
+    }
+  g_string_append_len (out, run, end - run);
+}
+
+/* The bytes of clip.json: on any thread, from the snapshot only. */
+static GBytes *
+snapshot_to_data (const Snapshot  *snapshot,
+                  GError         **error)
+{
+  gsize head_length, total;
+  const char *head = g_bytes_get_data (snapshot->head, &head_length);
+  const char *slot;
+  GString *out;
+
+  if (snapshot->annotations->len == 0)
+    {
+      out = g_string_sized_new (head_length + 1);
+      g_string_append_len (out, head, head_length);
+      g_string_append_c (out, '\n');
+      return g_string_free_to_bytes (out);
+    }
+
+  slot = g_strstr_len (head, head_length, ANNOTATIONS_SLOT);
+  if (slot == NULL)
+    {
+      /* snapshot_take() always writes the member when there are
+       * annotations: a bug, said rather than losing them. */
+      g_set_error_literal (error, GLOSS_ERROR, GLOSS_ERROR_IO,
+                           _("The annotations could not be placed in clip.json"));
+      return NULL;
+    }
+
+  total = head_length + 16;
+  for (guint i = 0; i < snapshot->annotations->len; i++)
+    total += g_bytes_get_size (snapshot->annotations->pdata[i]) * 5 / 4 + 8;
+  out = g_string_sized_new (total);
+
+  /* Up to and with the "[", the annotations, then "]" and the rest. */
+  g_string_append_len (out, head, slot + strlen (ANNOTATIONS_SLOT) - 1 - head);
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < snapshot->annotations->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ",\n");
+      append_indented (out, snapshot->annotations->pdata[i]);
+    }
+  g_string_append (out, "\n  ]");
+  slot += strlen (ANNOTATIONS_SLOT);
+  g_string_append_len (out, slot, head + head_length - slot);
+  g_string_append_c (out, '\n');
+
+  return g_string_free_to_bytes (out);
+}
+
+static GBytes *
+clip_to_data (GlossClip  *self,
+              GError    **error)
+{
+  Snapshot snapshot = { 0 };
+  GBytes *data;
+
+  snapshot_take (self, &snapshot);
+  data = snapshot_to_data (&snapshot, error);
+  snapshot_clear (&snapshot);
+
+  return data;
 }
 
 gboolean
@@ -233,18 +400,22 @@ write_clip_json (GlossClip  *self,
                  GError    **error)
 {
   g_autoptr(GFile) file = g_file_get_child (self->folder, "clip.json");
-  g_autofree char *data = NULL;
+  g_autoptr(GBytes) data = NULL;
+  const char *bytes;
   gsize length;
 
   if (!_gloss_clip_ensure_full (self, error))
     return FALSE;
 
-  data = clip_to_data (self, &length);
-  if (!gloss_write_file_atomic (file, data, length, error))
+  if (!(data = clip_to_data (self, error)))
+    return FALSE;
+  bytes = g_bytes_get_data (data, &length);
+  if (!gloss_write_file_atomic (file, bytes, length, error))
     return FALSE;
 
-  self->file_hash = gloss_clip_hash_data (data, length);
-  _gloss_clip_remember_base (self);
+  self->file_hash = gloss_clip_hash_data (bytes, length);
+  g_clear_pointer (&self->base, g_bytes_unref);
+  self->base = g_steal_pointer (&data);
   return TRUE;
 }
 
@@ -280,6 +451,28 @@ same_annotation (GlossAnnotation *a,
 
 /* The library folder of a clip folder: <library>/clips/<id>. */
 static char *library_path_of (GFile *folder);
+
+/* The merge base from its bytes (gloss_merge_read(): the tree as a clip
+ * writes it), or NULL, merging two ways, when there is none or it cannot
+ * be read. */
+static JsonObject *
+read_base (GBytes     *base,
+           const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *data;
+  gsize length;
+
+  if (base == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (base, &length);
+  object = gloss_merge_read (data, length, id, &error);
+  if (object == NULL)
+    g_debug ("Merging clip %s without its base: %s", id, error->message);
+  return object;
+}
 static gboolean update_from_merged (GlossClip   *self,
                                     JsonObject  *merged,
                                     GError     **error);
@@ -294,6 +487,7 @@ gloss_clip_merge_from_disk (GlossClip  *self,
   g_autoptr(JsonObject) theirs_root = NULL;
   g_autoptr(JsonObject) merged = NULL;
   g_autoptr(JsonObject) lost = NULL;
+  g_autoptr(JsonObject) base = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *ours_root;
   guint64 theirs_hash;
@@ -343,7 +537,8 @@ gloss_clip_merge_from_disk (GlossClip  *self,
   ours_root = gloss_clip_to_json (self);
   if (theirs_root == NULL || ours_root == NULL)
     return TRUE;
-  merged = gloss_merge_clips3 (self->base, ours_root, theirs_root, &lost);
+  base = read_base (self->base, self->id);
+  merged = gloss_merge_clips3 (base, ours_root, theirs_root, &lost);
   if (merged == NULL)
     {
       /* Another clip's file in this folder: the reader checks the id
@@ -357,8 +552,8 @@ gloss_clip_merge_from_disk (GlossClip  *self,
 
   /* Theirs is now the base of what we write. */
   self->file_hash = theirs_hash;
-  g_clear_pointer (&self->base, json_object_unref);
-  self->base = g_steal_pointer (&theirs_root);
+  g_clear_pointer (&self->base, g_bytes_unref);
+  self->base = g_bytes_new (file->data, file->length);
 
   /* Our text that lost to theirs is kept aside, as for conflict copies. */
   if (lost != NULL)
@@ -467,15 +662,16 @@ struct _GlossClipSaveJob
 {
   char       *id;
   GFile      *folder;
-  GBytes     *data;          /* ours, as serialised on the main thread */
+  Snapshot    snapshot;      /* ours, as taken on the main thread */
   guint64     file_hash;     /* of the file ours was based on */
-  JsonObject *base;          /* that file's object: the merge base */
+  GBytes     *base;          /* that file's bytes: the merge base */
 
   /* Results of the run. */
   gboolean    merged;
   guint64     written_hash;
-  JsonObject *sent;          /* ours, as read back from @data */
-  JsonObject *written;       /* what clip.json now holds */
+  GBytes     *written_data;  /* what clip.json now holds */
+  JsonObject *sent;          /* when merged: ours, as read back */
+  JsonObject *written;       /* when merged: what clip.json now holds */
   JsonObject *lost;          /* our texts that lost to theirs */
 };
 
@@ -487,26 +683,13 @@ gloss_clip_save_job_free (GlossClipSaveJob *job)
 
   g_free (job->id);
   g_clear_object (&job->folder);
-  g_clear_pointer (&job->data, g_bytes_unref);
-  g_clear_pointer (&job->base, json_object_unref);
+  snapshot_clear (&job->snapshot);
+  g_clear_pointer (&job->base, g_bytes_unref);
+  g_clear_pointer (&job->written_data, g_bytes_unref);
   g_clear_pointer (&job->sent, json_object_unref);
   g_clear_pointer (&job->written, json_object_unref);
   g_clear_pointer (&job->lost, json_object_unref);
   g_free (job);
-}
-
-static JsonObject *
-deep_copy_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) copy = NULL;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_node_init_object (json_node_alloc (), object);
-  copy = gloss_json_deep_copy (node);
-  return json_object_ref (json_node_get_object (copy));
 }
 
 GlossClipSaveJob *
@@ -515,8 +698,6 @@ gloss_clip_save_job_new (GlossClip  *self,
                          GError    **error)
 {
   GlossClipSaveJob *job;
-  char *data;
-  gsize length;
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -540,15 +721,15 @@ gloss_clip_save_job_new (GlossClip  *self,
         g_object_notify_by_pspec (G_OBJECT (self), properties[GLOSS_CLIP_PROP_MODIFIED]);
     }
 
-  data = clip_to_data (self, &length);
-
   job = g_new0 (GlossClipSaveJob, 1);
   job->id = g_strdup (self->id);
   job->folder = g_file_dup (self->folder);
-  job->data = g_bytes_new_take (data, length);
+  /* The clip's members as text and a reference per annotation: the
+   * worker puts the bytes together. */
+  snapshot_take (self, &job->snapshot);
   job->file_hash = self->file_hash;
-  /* The worker's own copy: the clip's base changes with its next read. */
-  job->base = deep_copy_object (self->base);
+  /* Immutable: the clip replaces its base, never changes it. */
+  job->base = self->base ? g_bytes_ref (self->base) : NULL;
 
   return job;
 }
@@ -579,11 +760,9 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
   library = library_path_of (job->folder);
   key = g_strconcat ("clip:", job->id, NULL);
   file = g_file_get_child (job->folder, "clip.json");
-  out = g_bytes_ref (job->data);
 
-  job->sent = gloss_merge_read (g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
-                                job->id, error);
-  if (job->sent == NULL)
+  out = snapshot_to_data (&job->snapshot, error);
+  if (out == NULL)
     return FALSE;
 
   /* As gloss_clip_write(), but every object here is this thread's own. */
@@ -617,12 +796,20 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
       else
         {
           JsonObject *theirs_root = gloss_clip_to_json (theirs);
+          g_autoptr(JsonObject) base = read_base (job->base, job->id);
           g_autoptr(JsonObject) merged = NULL;
+
+          /* Only now are the trees needed: ours read back from the
+           * bytes, the base from its bytes. */
+          job->sent = gloss_merge_read (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                                        job->id, error);
+          if (job->sent == NULL)
+            return FALSE;
 
           /* The one merge of FORMAT.md "Several machines", as in
            * gloss_clip_merge_from_disk(). */
           if (theirs_root != NULL)
-            merged = gloss_merge_clips3 (job->base, job->sent, theirs_root, &job->lost);
+            merged = gloss_merge_clips3 (base, job->sent, theirs_root, &job->lost);
           if (merged != NULL)
             {
               char *merged_data;
@@ -640,9 +827,10 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
     return FALSE;
 
   job->written_hash = gloss_clip_hash_data (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  job->written_data = g_bytes_ref (out);
   if (job->merged)
     {
-      /* The base of the next merge, and what the main thread folds in. */
+      /* What the main thread folds in. */
       job->written = gloss_merge_read (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
                                        job->id, &local_error);
       if (job->written == NULL)
@@ -651,8 +839,9 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
           g_clear_error (&local_error);
         }
     }
-  else
-    job->written = json_object_ref (job->sent);
+
+  /* The snapshot's references go here, not on the main thread. */
+  snapshot_clear (&job->snapshot);
 
   if (gloss_fs_remove_leftovers (path) > 0)
     g_debug ("Removed leftover temporary files of clip %s", job->id);
@@ -738,7 +927,7 @@ gloss_clip_save_job_apply (GlossClip         *self,
   g_return_val_if_fail (job != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (job->merged && job->written != NULL)
+  if (job->merged && job->written != NULL && job->sent != NULL)
     {
       g_autoptr(JsonObject) merged = NULL;
       g_autoptr(JsonObject) lost = NULL;
@@ -758,18 +947,18 @@ gloss_clip_save_job_apply (GlossClip         *self,
       remember_lost (self, lost);
     }
 
-  if (job->written == NULL || !ret)
+  if (job->written_data == NULL || (job->merged && job->written == NULL) || !ret)
     {
-      /* Not read back, or not folded in: the next save merges with the
-       * file again. */
+      /* Not written, not read back, or not folded in: the next save
+       * merges with the file again. */
       self->file_hash = 0;
       return ret;
     }
 
   /* What the disk holds now is the base of the next merge. */
   self->file_hash = job->written_hash;
-  g_clear_pointer (&self->base, json_object_unref);
-  self->base = g_steal_pointer (&job->written);
+  g_clear_pointer (&self->base, g_bytes_unref);
+  self->base = g_steal_pointer (&job->written_data);
   return TRUE;
 }
 

@@ -59,7 +59,7 @@ gloss_clip_finalize (GObject *object)
   g_free (self->note);
   g_strfreev (self->tags);
   g_free (self->damage);
-  g_clear_pointer (&self->base, json_object_unref);
+  g_clear_pointer (&self->base, g_bytes_unref);
 
   G_OBJECT_CLASS (gloss_clip_parent_class)->finalize (object);
 }
@@ -854,7 +854,7 @@ gloss_clip_update_from (GlossClip *self,
   self->root = g_steal_pointer (&other->root);
 
   /* What the file holds now is the base of the next merge. */
-  g_clear_pointer (&self->base, json_object_unref);
+  g_clear_pointer (&self->base, g_bytes_unref);
   self->base = g_steal_pointer (&other->base);
 
   /* Whoever shows the annotations holds the store: refill it rather than
@@ -875,7 +875,7 @@ gloss_clip_update_from (GlossClip *self,
               g_set_object (&other->annotations, full->annotations);
               /* What was read is the base of the next merge. */
               self->file_hash = full->file_hash;
-              g_clear_pointer (&self->base, json_object_unref);
+              g_clear_pointer (&self->base, g_bytes_unref);
               self->base = g_steal_pointer (&full->base);
             }
         }
