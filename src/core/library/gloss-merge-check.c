@@ -30,7 +30,7 @@
  * keeps a change time. */
 #define TRUST_MARGIN_USEC (2 * G_USEC_PER_SEC)
 
-#define RECORD_MAGIC "GLSCHK01"
+#define RECORD_MAGIC "GLSCHK02"
 
 /* One folder listed without a copy. Native byte order: the record is a
  * cache of this machine, never synced. */
@@ -42,11 +42,16 @@ typedef struct
   gint64  mtime_ns;
 } Stamp;
 
+/* The record is a hash table as it is used: n_slots (a power of two, at
+ * least twice the records) stamps, empty ones with inode 0, each at the
+ * slot its inode hashes to or the next free one. A lookup then costs a
+ * miss of the processor's cache or two, where a binary search over
+ * 10,000 stamps in the scan's order cost a dozen (7 ms a load, perf). */
 typedef struct
 {
   char    magic[8];
   guint32 record_size;
-  guint32 n_records;
+  guint32 n_slots;
 } Header;
 
 struct _GlossMergeCheck
@@ -56,8 +61,8 @@ struct _GlossMergeCheck
   gint64   trust_before_ns; /* folders changed later are not recorded */
 
   char        *old_data;    /* the record read at start, kept for lookups */
-  const Stamp *old;         /* sorted by inode, then device */
-  guint        n_old;
+  const Stamp *old;         /* the table of slots */
+  guint        n_old_slots; /* 0: no record */
 
   Stamp   *stamps;          /* per folder of the scan; ino 0: none */
   guint    n_folders;
@@ -70,6 +75,33 @@ void
 _gloss_merge_check_set_now (gint64 now_usec)
 {
   test_now_usec = now_usec;
+}
+
+static guint
+slot_of (const Stamp *stamp,
+         guint        n_slots)
+{
+  guint64 h = (stamp->ino ^ (stamp->dev * G_GUINT64_CONSTANT (0x100000001b3))) *
+              G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (guint) (h >> 32) & (n_slots - 1);
+}
+
+static const Stamp *
+lookup (const Stamp *table,
+        guint        n_slots,
+        const Stamp *key)
+{
+  guint i = slot_of (key, n_slots);
+
+  for (guint probes = 0; probes < n_slots; probes++, i = (i + 1) & (n_slots - 1))
+    {
+      if (table[i].ino == 0)
+        return NULL;
+      if (table[i].ino == key->ino && table[i].dev == key->dev)
+        return &table[i];
+    }
+  return NULL;
 }
 
 static int
@@ -128,7 +160,8 @@ record_path_for (GFile *library_folder)
 }
 
 /* A record that is not exactly what this code writes (cut short, another
- * version, out of order) is no record: every folder is listed. */
+ * version, a table without a free slot) is no record: every folder is
+ * listed. A stamp in a wrong slot is only not found. */
 static void
 read_record (GlossMergeCheck *self)
 {
@@ -136,6 +169,7 @@ read_record (GlossMergeCheck *self)
   const Header *header;
   const Stamp *stamps;
   gsize length;
+  guint n_used = 0;
 
   if (!g_file_get_contents (self->record_path, &data, &length, NULL))
     return;
@@ -145,18 +179,20 @@ read_record (GlossMergeCheck *self)
   header = (const Header *) data;
   if (memcmp (header->magic, RECORD_MAGIC, sizeof header->magic) != 0 ||
       header->record_size != sizeof (Stamp) ||
-      (length - sizeof (Header)) / sizeof (Stamp) != header->n_records ||
-      (length - sizeof (Header)) % sizeof (Stamp) != 0)
+      header->n_slots < 2 || (header->n_slots & (header->n_slots - 1)) != 0 ||
+      (length - sizeof (Header)) % sizeof (Stamp) != 0 ||
+      (length - sizeof (Header)) / sizeof (Stamp) != header->n_slots)
     return;
 
   /* g_file_get_contents()'s buffer is malloc'ed, so aligned for Stamp;
    * the header is 16 bytes. */
   stamps = (const Stamp *) (data + sizeof (Header));
-  for (guint i = 1; i < header->n_records; i++)
-    if (compare_stamps (&stamps[i - 1], &stamps[i]) >= 0)
-      return;
+  for (guint i = 0; i < header->n_slots; i++)
+    n_used += stamps[i].ino != 0;
+  if (n_used > header->n_slots / 2)
+    return;
 
-  self->n_old = header->n_records;
+  self->n_old_slots = header->n_slots;
   self->old = stamps;
   self->old_data = g_steal_pointer (&data);
 }
@@ -217,7 +253,7 @@ gloss_merge_check_folder (GlossMergeCheck *self,
   stamp.ctime_ns = (gint64) st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
   stamp.mtime_ns = (gint64) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 
-  known = self->n_old > 0 ? bsearch (&stamp, self->old, self->n_old, sizeof (Stamp), compare_stamps) : NULL;
+  known = self->n_old_slots > 0 ? lookup (self->old, self->n_old_slots, &stamp) : NULL;
   if (known != NULL && known->ctime_ns == stamp.ctime_ns && known->mtime_ns == stamp.mtime_ns)
     {
       self->stamps[index] = stamp;
@@ -236,7 +272,8 @@ gloss_merge_check_save (GlossMergeCheck *self)
   g_autoptr(GByteArray) data = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *parent = NULL;
-  Header header = { RECORD_MAGIC, sizeof (Stamp), 0 };
+  g_autofree Stamp *table = NULL;
+  Header header = { RECORD_MAGIC, sizeof (Stamp), 16 };
   Stamp *stamps;
   guint n = 0;
 
@@ -245,20 +282,33 @@ gloss_merge_check_save (GlossMergeCheck *self)
   if (!self->trusted)
     return;
 
-  /* In place: the per-folder slots are not needed any more. */
+  /* In place: the per-folder slots are not needed any more. Sorted, so
+   * that the same folders always give the same table. */
   stamps = self->stamps;
   for (guint i = 0; i < self->n_folders; i++)
     if (self->stamps[i].ino != 0)
       stamps[n++] = self->stamps[i];
   qsort (stamps, n, sizeof (Stamp), compare_stamps);
 
-  if (n == self->n_old && (n == 0 || memcmp (stamps, self->old, n * sizeof (Stamp)) == 0))
+  while (header.n_slots < 2 * n)
+    header.n_slots *= 2;
+  table = g_new0 (Stamp, header.n_slots);
+  for (guint i = 0; i < n; i++)
+    {
+      guint slot = slot_of (&stamps[i], header.n_slots);
+
+      while (table[slot].ino != 0)
+        slot = (slot + 1) & (header.n_slots - 1);
+      table[slot] = stamps[i];
+    }
+
+  if (header.n_slots == self->n_old_slots &&
+      memcmp (table, self->old, header.n_slots * sizeof (Stamp)) == 0)
     return;
 
-  header.n_records = n;
-  data = g_byte_array_sized_new (sizeof header + n * sizeof (Stamp));
+  data = g_byte_array_sized_new (sizeof header + header.n_slots * sizeof (Stamp));
   g_byte_array_append (data, (const guint8 *) &header, sizeof header);
-  g_byte_array_append (data, (const guint8 *) stamps, n * sizeof (Stamp));
+  g_byte_array_append (data, (const guint8 *) table, header.n_slots * sizeof (Stamp));
 
   parent = g_path_get_dirname (self->record_path);
   if (g_mkdir_with_parents (parent, 0700) != 0)
