@@ -783,6 +783,67 @@ test_snapshot_frozen (Fixture       *fixture,
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (again, NULL), -1, "\"2030-01-01T00:00:00Z\""));
 }
 
+/* Finding an annotation by id (every edit does) is a look-up, kept right
+ * through every way the list changes. */
+static void
+test_find_by_id (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GlossClip) other = NULL;
+  g_autoptr(GlossAnnotation) again = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list;
+
+  g_assert_true (_gloss_clip_ensure_full (fixture->clip, NULL));
+  for (guint i = 0; i < 40; i++)
+    {
+      guint start = (i * 7) % 100;
+      g_autoptr(GlossAnnotation) a = gloss_annotation_new ("x", "", "", start, start + 1, GLOSS_COLOR_YELLOW);
+
+      g_assert_true (gloss_clip_add_annotation (fixture->clip, a));
+      g_ptr_array_add (ids, g_strdup (gloss_annotation_get_id (a)));
+      /* Looked up between additions: the index is made, then kept. */
+      g_assert_true (gloss_clip_find_annotation (fixture->clip, ids->pdata[i / 2]) != NULL);
+    }
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpstr (gloss_annotation_get_id (gloss_clip_find_annotation (fixture->clip, ids->pdata[i])), ==,
+                     ids->pdata[i]);
+  g_assert_null (gloss_clip_find_annotation (fixture->clip, "no-such-id"));
+
+  /* The same id again is refused. */
+  again = gloss_annotation_copy (gloss_clip_find_annotation (fixture->clip, ids->pdata[3]));
+  g_assert_false (gloss_clip_add_annotation (fixture->clip, again));
+
+  /* Removed, sorted, replaced as a whole. */
+  g_assert_true (gloss_clip_remove_annotation (fixture->clip, ids->pdata[0]));
+  g_assert_null (gloss_clip_find_annotation (fixture->clip, ids->pdata[0]));
+  g_assert_false (gloss_clip_remove_annotation (fixture->clip, ids->pdata[0]));
+  gloss_clip_sort_annotations (fixture->clip);
+  g_assert_nonnull (gloss_clip_find_annotation (fixture->clip, ids->pdata[1]));
+
+  g_assert_true (gloss_clip_save (fixture->clip, TRUE, &error));
+  g_assert_no_error (error);
+  other = gloss_clip_load (gloss_clip_get_folder (fixture->clip), &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_clip_remove_annotation (other, ids->pdata[1]));
+  gloss_clip_update_from (fixture->clip, other);
+  g_assert_null (gloss_clip_find_annotation (fixture->clip, ids->pdata[1]));
+  list = gloss_clip_get_annotations (fixture->clip);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, ids->len - 2);
+  for (guint i = 2; i < ids->len; i++)
+    {
+      g_autoptr(GlossAnnotation) found = NULL;
+      guint position;
+
+      g_assert_nonnull (gloss_clip_find_annotation (fixture->clip, ids->pdata[i]));
+      g_assert_true (g_list_store_find (G_LIST_STORE (list), gloss_clip_find_annotation (fixture->clip, ids->pdata[i]),
+                                        &position));
+      found = g_list_model_get_item (list, position);
+      g_assert_cmpstr (gloss_annotation_get_id (found), ==, ids->pdata[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -804,6 +865,7 @@ main (int   argc,
   ADD ("save-job-during-write", test_save_job_during_write);
   ADD ("snapshot-bytes", test_snapshot_bytes);
   ADD ("snapshot-frozen", test_snapshot_frozen);
+  ADD ("find-by-id", test_find_by_id);
 #undef ADD
 
   return g_test_run ();

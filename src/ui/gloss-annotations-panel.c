@@ -359,11 +359,13 @@ update_visibility (GlossAnnotationsPanel *self)
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
   guint orphans = g_list_model_get_n_items (G_LIST_MODEL (self->orphan_model));
   guint all = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  const char *empty = all - orphans == 0 ? _("Select text in the article and press Ctrl+H to highlight it.")
+                                         : _("No highlight matches the filter.");
 
+  /* Runs for every row added or changed: only what differs is set. */
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), shown == 0);
-  gtk_label_set_label (self->empty_label,
-                       all - orphans == 0 ? _("Select text in the article and press Ctrl+H to highlight it.")
-                                          : _("No highlight matches the filter."));
+  if (g_strcmp0 (gtk_label_get_label (self->empty_label), empty) != 0)
+    gtk_label_set_label (self->empty_label, empty);
   gtk_widget_set_visible (self->orphans_box, orphans > 0);
 }
 

@@ -144,6 +144,13 @@ struct _GlossClip
    * (FORMAT.md "Several machines"), and immutable, so that a save on a
    * worker thread shares them; NULL when not read in full. */
   GBytes      *base;
+
+  /* Annotation id → annotation of @index_store (the annotations list
+   * it was made for, kept alive): finding one by id is not a walk of
+   * the list. Made when first needed, kept up to date by the list's
+   * items-changed (one added), dropped by any other change. */
+  GListStore  *index_store;
+  GHashTable  *index;
 };
 
 enum {

@@ -23,6 +23,9 @@
 #include "gloss-clip-saver.h"
 #include "gloss-error.h"
 
+/* Freezing the annotations of a clip just opened: this long at a time. */
+#define WARM_SLICE_USEC 1000
+
 /* A pause in the changes this long writes them ... */
 #define SAVE_DELAY_MS 300
 /* ... and changes that never pause are written this often. */
@@ -45,6 +48,8 @@ struct _GlossClipSaver
   GlossClip    *clip;
 
   guint         timeout_id;
+  guint         warm_id;
+  guint         warm_next;     /* the next annotation warm_cb() freezes */
   gint64        first_change;  /* of the changes not yet written, or 0 */
   Write        *writing;       /* the write under way, or NULL */
 
@@ -367,10 +372,44 @@ gloss_clip_saver_is_notifying (GlossClip *clip)
   return saver != NULL && saver->notifying;
 }
 
+/* A save takes a reference to each annotation's frozen text; a clip
+ * just read has none yet, and freezing a thousand at the first save
+ * would stall the main loop (about 8 ms). While nobody types, they are
+ * frozen a millisecond's worth at a time; a save before the end freezes
+ * the rest itself. */
+static gboolean
+gloss_clip_saver_warm_cb (gpointer user_data)
+{
+  GlossClipSaver *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + WARM_SLICE_USEC;
+  GListModel *annotations;
+  guint n;
+
+  g_assert (GLOSS_IS_CLIP_SAVER (self));
+
+  /* Never a read of the file for this: only a clip read in full. */
+  annotations = self->clip->annotations ? G_LIST_MODEL (self->clip->annotations) : NULL;
+  n = annotations != NULL ? g_list_model_get_n_items (annotations) : 0;
+  while (self->warm_next < n && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, self->warm_next++);
+
+      g_bytes_unref (gloss_annotation_freeze (annotation));
+    }
+
+  if (self->warm_next < n)
+    return G_SOURCE_CONTINUE;
+
+  self->warm_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 gloss_clip_saver_dispose (GObject *object)
 {
   GlossClipSaver *self = (GlossClipSaver *)object;
+
+  g_clear_handle_id (&self->warm_id, g_source_remove);
 
   /* Nothing is lost when the last editor lets go. */
   if (self->clip != NULL)
@@ -446,6 +485,8 @@ gloss_clip_saver_get_for_clip (GlossLibrary *library,
   self->library = library ? g_object_ref (library) : NULL;
   self->clip = g_object_ref (clip);
   g_object_set_qdata (G_OBJECT (clip), saver_quark, self);
+  if (gloss_clip_check_writable (clip, NULL))
+    self->warm_id = g_idle_add_full (G_PRIORITY_LOW, gloss_clip_saver_warm_cb, self, NULL);
 
   return self;
 }

@@ -60,6 +60,10 @@ gloss_clip_finalize (GObject *object)
   g_strfreev (self->tags);
   g_free (self->damage);
   g_clear_pointer (&self->base, g_bytes_unref);
+  if (self->index_store != NULL)
+    g_signal_handlers_disconnect_by_data (self->index_store, self);
+  g_clear_object (&self->index_store);
+  g_clear_pointer (&self->index, g_hash_table_unref);
 
   G_OBJECT_CLASS (gloss_clip_parent_class)->finalize (object);
 }
@@ -664,6 +668,66 @@ gloss_clip_get_n_annotations (GlossClip *self)
   return self->n_annotations;
 }
 
+/* The list changed: one annotation added goes into the index, any other
+ * change drops it (made again when next needed). */
+static void
+index_items_changed_cb (GListModel *list,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        GlossClip  *self)
+{
+  if (self->index == NULL)
+    return;
+
+  if (removed == 0 && added == 1)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (list, position);
+
+      /* The same id twice: the first in the list is the one found. */
+      if (!g_hash_table_contains (self->index, gloss_annotation_get_id (a)))
+        {
+          g_hash_table_insert (self->index, g_strdup (gloss_annotation_get_id (a)), g_object_ref (a));
+          return;
+        }
+    }
+
+  g_clear_pointer (&self->index, g_hash_table_unref);
+}
+
+static GHashTable *
+ensure_index (GlossClip *self)
+{
+  guint n;
+
+  if (self->index_store != self->annotations)
+    {
+      if (self->index_store != NULL)
+        g_signal_handlers_disconnect_by_data (self->index_store, self);
+      g_set_object (&self->index_store, self->annotations);
+      g_clear_pointer (&self->index, g_hash_table_unref);
+      if (self->index_store != NULL)
+        g_signal_connect (self->index_store, "items-changed", G_CALLBACK (index_items_changed_cb), self);
+    }
+
+  if (self->index != NULL || self->annotations == NULL)
+    return self->index;
+
+  /* Its own references: an annotation just taken out of the list stays
+   * valid until the list's items-changed drops the index. */
+  self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+
+      if (!g_hash_table_contains (self->index, gloss_annotation_get_id (a)))
+        g_hash_table_insert (self->index, g_strdup (gloss_annotation_get_id (a)), g_object_ref (a));
+    }
+
+  return self->index;
+}
+
 /* The annotation with @annotation_id, owned by the list, and where it is
  * in it (@position may be NULL); NULL when there is none. */
 static GlossAnnotation *
@@ -671,23 +735,17 @@ lookup_annotation (GlossClip  *self,
                    const char *annotation_id,
                    guint      *position)
 {
-  guint n;
+  GHashTable *index;
+  GlossAnnotation *a;
 
   ensure_annotations (self);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GlossAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+  index = ensure_index (self);
+  a = index != NULL ? g_hash_table_lookup (index, annotation_id) : NULL;
+  if (a != NULL && position != NULL &&
+      !g_list_store_find (self->annotations, a, position))
+    g_return_val_if_reached (NULL);
 
-      if (g_str_equal (gloss_annotation_get_id (a), annotation_id))
-        {
-          if (position != NULL)
-            *position = i;
-          return a;
-        }
-    }
-
-  return NULL;
+  return a;
 }
 
 GlossAnnotation *
