@@ -202,12 +202,13 @@ gloss_merge_check_new (GFile      *library_folder,
                        const char *clips_path,
                        guint       n_folders)
 {
-  GlossMergeCheck *self = g_new0 (GlossMergeCheck, 1);
+  GlossMergeCheck *self;
   gint64 now = test_now_usec != 0 ? test_now_usec : g_get_real_time ();
 
   g_return_val_if_fail (G_IS_FILE (library_folder), NULL);
   g_return_val_if_fail (clips_path != NULL, NULL);
 
+  self = g_new0 (GlossMergeCheck, 1);
   self->n_folders = n_folders;
   self->stamps = g_new0 (Stamp, MAX (n_folders, 1));
   self->trust_before_ns = (now - TRUST_MARGIN_USEC) * 1000;
