@@ -1138,8 +1138,9 @@ position_of (JsonObject *clip,
  * other's is a Syncthing copy, and so is the other's clip.json with a
  * highlight made in the other text. Returns the clip's folder. */
 static char *
-make_article_conflict (const char *library,
-                       gboolean    kept_readable)
+make_article_conflict_named (const char *library,
+                             gboolean    kept_readable,
+                             const char *middle)
 {
   g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
   /* "quokka" is at 4 in the other machine's text, at 39 in this one's. */
@@ -1154,9 +1155,21 @@ make_article_conflict (const char *library,
   write_clip_file (clip_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
   gloss_test_write_file (clip_dir, "article.html", "<p>" KEPT_TEXT "</p>");
   gloss_test_write_file (clip_dir, "article.txt", kept_readable ? KEPT_TEXT : "Not UTF-8: \xff\xfe");
-  gloss_test_write_file (clip_dir, "article.sync-conflict-20261129-223802-ABCDEFG.html", "<p>" COPY_TEXT "</p>");
-  gloss_test_write_file (clip_dir, "article.sync-conflict-20261129-223802-ABCDEFG.txt", COPY_TEXT);
+  {
+    g_autofree char *html_copy = g_strconcat ("article", middle, ".html", NULL);
+    g_autofree char *text_copy = g_strconcat ("article", middle, ".txt", NULL);
+
+    gloss_test_write_file (clip_dir, html_copy, "<p>" COPY_TEXT "</p>");
+    gloss_test_write_file (clip_dir, text_copy, COPY_TEXT);
+  }
   return g_steal_pointer (&clip_dir);
+}
+
+static char *
+make_article_conflict (const char *library,
+                       gboolean    kept_readable)
+{
+  return make_article_conflict_named (library, kept_readable, ".sync-conflict-20261129-223802-ABCDEFG");
 }
 
 static void
@@ -1208,10 +1221,12 @@ test_merge_article_copies (void)
 }
 
 static void
-test_merge_article_copy_wins (void)
+test_merge_article_copy_wins (gconstpointer user_data)
 {
-  g_autofree char *library = gloss_test_make_dir ("article-copy-wins");
-  g_autofree char *clip_dir = make_article_conflict (library, FALSE);
+  const char *middle = user_data;
+  g_autofree char *name = g_strdup_printf ("article-copy-wins-%u", g_str_hash (middle));
+  g_autofree char *library = gloss_test_make_dir (name);
+  g_autofree char *clip_dir = make_article_conflict_named (library, FALSE, middle);
   g_autofree char *json_path = g_build_filename (clip_dir, "clip.json", NULL);
   g_autofree char *text_path = g_build_filename (clip_dir, "article.txt", NULL);
   g_autofree char *html_path = g_build_filename (clip_dir, "article.html", NULL);
@@ -1593,7 +1608,13 @@ main (int   argc,
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
   g_test_add_func ("/merge/copies/article", test_merge_article_copies);
-  g_test_add_func ("/merge/copies/article-copy-wins", test_merge_article_copy_wins);
+  /* The copy's pair, named as each tool names it. */
+  g_test_add_data_func ("/merge/copies/article-copy-wins/syncthing",
+                        ".sync-conflict-20261129-223802-ABCDEFG", test_merge_article_copy_wins);
+  g_test_add_data_func ("/merge/copies/article-copy-wins/nextcloud",
+                        " (conflicted copy 2026-11-29 223802)", test_merge_article_copy_wins);
+  g_test_add_data_func ("/merge/copies/article-copy-wins/dropbox",
+                        " (Ada's conflicted copy 2026-11-29)", test_merge_article_copy_wins);
   g_test_add_func ("/merge/copies/article-unreadable", test_merge_article_unreadable);
 
   return g_test_run ();
