@@ -54,10 +54,13 @@ void       gloss_clip_update_from      (GlossClip          *self,
 /* gloss_clip_save() in three steps, for GlossClipSaver's write on a
  * worker thread, where no object the main thread uses is touched:
  * gloss_clip_save_job_new(), on the main thread, checks that the clip may
- * be written, stamps "modified" (with @touch) and copies out the bytes
- * clip.json is to hold and the merge base; gloss_clip_save_job_run(), on
- * any thread, takes the clip's lock, reads clip.json again, folds in what
- * another writer saved since (on private copies) and writes atomically;
+ * be written, stamps "modified" (with @touch) and takes a snapshot: the
+ * clip's own members as text, a reference to each annotation's frozen
+ * text (gloss_annotation_freeze()) and to the merge base's bytes, so it
+ * costs no serialisation of the annotations; gloss_clip_save_job_run(),
+ * on any thread, puts clip.json's bytes together, takes the clip's lock,
+ * reads clip.json again, folds in what another writer saved since (on
+ * private trees, parsed only then) and writes atomically;
  * gloss_clip_save_job_apply(), back on the main thread after a run that
  * succeeded, folds what the other writer saved into the clip too, keeping
  * changes made to it meanwhile, and records what the disk now holds. */

@@ -677,6 +677,8 @@ index_items_changed_cb (GListModel *list,
                         guint       added,
                         GlossClip  *self)
 {
+  g_assert (GLOSS_IS_CLIP (self));
+
   if (self->index == NULL)
     return;
 
