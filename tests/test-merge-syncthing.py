@@ -7,7 +7,8 @@
 # crash reporting and upgrades switched off. The library is synced; the
 # devices are paused; the same clips are changed on both sides in every
 # way the app changes them (clip.json written as the app writes it);
-# the devices are resumed; Syncthing makes its conflict copies; gloss
+# the devices are resumed; Syncthing makes its conflict copies (one clip
+# is clipped again on both sides: copies of its article too); gloss
 # --merge-conflicts runs on both sides; the two libraries must end byte
 # for byte identical, with every change there and no conflict copy left.
 # Every wait is bounded and goes through Syncthing's REST API (its event
@@ -85,7 +86,7 @@ class Instance:
         self.device_id = [line.split('Device ID:')[1].strip()
                           for line in (out.stdout + out.stderr).splitlines() if 'Device ID:' in line][0]
 
-    def configure(self, other):
+    def configure(self, other, dial):
         path = os.path.join(self.home, 'config.xml')
         tree = ET.parse(path)
         root = tree.getroot()
@@ -100,11 +101,18 @@ class Instance:
                            ('autoUpgradeIntervalH', '0'), ('startBrowser', 'false'),
                            ('reconnectionIntervalS', '1'), ('progressUpdateIntervalS', '-1')):
             options.find(tag).text = value
-        # The other device, at its explicit address only.
+        # The other device. Only one side dials, at the other's explicit
+        # address; the other has no address to dial ("dynamic" with every
+        # discovery off). When both dialled, both from their listening
+        # ports, a resume could cross two connections: each side's Hello
+        # then waited for Syncthing's 20 s timeout before it dialled again
+        # (seen as "Failed to exchange Hello messages" in both logs, and a
+        # run of 25 s instead of 5).
         device = ET.SubElement(root, 'device', {'id': other.device_id, 'name': other.name,
                                                 'compression': 'metadata', 'introducer': 'false',
                                                 'skipIntroductionRemovals': 'false', 'introducedBy': ''})
-        ET.SubElement(device, 'address').text = 'tcp://127.0.0.1:%d' % other.listen_port
+        ET.SubElement(device, 'address').text = \
+            'tcp://127.0.0.1:%d' % other.listen_port if dial else 'dynamic'
         ET.SubElement(device, 'paused').text = 'false'
         ET.SubElement(device, 'autoAcceptFolders').text = 'false'
         # The library, scanned when the test says so.
@@ -168,10 +176,12 @@ class Waiter:
         self.since = {i.name: 0 for i in instances}
 
     def until(self, what, condition, timeout=TIMEOUT):
-        deadline = time.monotonic() + timeout
+        start = time.monotonic()
+        deadline = start + timeout
         turn = 0
         while True:
             if condition():
+                print('%.1f s: %s' % (time.monotonic() - start, what), flush=True)
                 return True
             left = deadline - time.monotonic()
             if left <= 0:
@@ -221,6 +231,39 @@ def in_sync(a, b):
 def has_copies(a, b):
     return fx.conflict_copies(a.library) != [] and \
         len(fx.conflict_copies(a.library)) == len(fx.conflict_copies(b.library))
+
+
+def update_article(library, clip_id, text):
+    """A clip updated (clipped again) as the clip writer does it: the new
+    article files, then clip.json with the annotations anchored in them."""
+    folder = os.path.join(library, 'clips', clip_id)
+    for name, data in (('article.html', '<p>%s</p>\n' % text), ('article.txt', text)):
+        tmp = os.path.join(folder, '.' + name + '.tmp')
+        with open(tmp, 'w', encoding='utf-8') as f:
+            f.write(data)
+        os.rename(tmp, os.path.join(folder, name))
+    with fx.Edit(library, clip_id) as e:
+        for a in e.clip['annotations']:
+            selectors = a['target']['selector']
+            quote = [s for s in selectors if s['type'] == 'TextQuoteSelector'][0]
+            position = [s for s in selectors if s['type'] == 'TextPositionSelector'][0]
+            start = text.find(quote['prefix'] + quote['exact']) + len(quote['prefix'])
+            position['start'], position['end'] = start, start + len(quote['exact'])
+            quote['prefix'] = text[max(0, start - 32):start]
+            quote['suffix'] = text[start + len(quote['exact']):start + len(quote['exact']) + 32]
+
+
+def anchored_in_article(library, clip_id):
+    """Every annotation's position holds its quote in the clip's article."""
+    with open(os.path.join(library, 'clips', clip_id, 'article.txt'), encoding='utf-8') as f:
+        text = f.read()
+    for a in fx.read_clip(library, clip_id)['annotations']:
+        selectors = a['target']['selector']
+        quote = [s for s in selectors if s['type'] == 'TextQuoteSelector'][0]
+        position = [s for s in selectors if s['type'] == 'TextPositionSelector'][0]
+        if text[position['start']:position['end']] != quote['exact']:
+            return False
+    return True
 
 
 def second_round(a, b, wait, ids):
@@ -306,8 +349,8 @@ def main():
     a = Instance(root, 'ada')
     b = Instance(root, 'bob')
     try:
-        a.configure(b)
-        b.configure(a)
+        a.configure(b, dial=False)
+        b.configure(a, dial=True)
         a.start()
         b.start()
         wait = Waiter([a, b])
@@ -349,6 +392,9 @@ def main():
             e.annotation_note(ids['c5'][1], 'Ada’s note')
         new_clip = fx.new_id()
         fx.write_clip(a.library, fx.new_clip(new_clip, 'Only on Ada’s machine'))
+        # c6 clipped again on both machines, each getting another article:
+        # Syncthing keeps one article and makes copies of the other's.
+        update_article(a.library, 'c6', 'Ada clipped this again. ' + fx.TEXT)
         # Then Bob, on the same clips.
         with fx.Edit(b.library, 'c1') as e:
             e.add(fx.annotation(new_b, 80, 90, 'purple'))
@@ -363,6 +409,7 @@ def main():
         with fx.Edit(b.library, 'c5') as e:
             e.recolor(ids['c5'][0], 'purple')
             e.delete(ids['c5'][2])
+        update_article(b.library, 'c6', fx.TEXT + ' Bob clipped this again.')
         a.scan()
         b.scan()
 
@@ -372,7 +419,8 @@ def main():
         wait.until('Syncthing settles with its conflict copies on both sides',
                    lambda: in_sync(a, b) and has_copies(a, b))
         copies = fx.conflict_copies(a.library)
-        check(len(copies) == 5, 'one conflict copy per clip changed on both sides: %r' % copies)
+        check(len(copies) == 8, 'one conflict copy per clip.json changed on both sides, and of '
+              'c6’s article.html and article.txt: %r' % copies)
         verify = a.gloss('--verify', check=False)
         check(verify.stdout.count('is not merged yet') == len(copies), '--verify reports them')
 
@@ -419,6 +467,11 @@ def main():
         check(ann('c5', ids['c5'][0])['color'] == 'purple', 'c5: Bob’s colour')
         check(ann('c5', ids['c5'][2]) is None, 'c5: Bob’s deletion')
         check(os.path.exists(os.path.join(b.library, 'clips', new_clip, 'clip.json')), 'Ada’s new clip')
+        c6_text = open(os.path.join(b.library, 'clips', 'c6', 'article.txt'), encoding='utf-8').read()
+        check(c6_text in ('Ada clipped this again. ' + fx.TEXT, fx.TEXT + ' Bob clipped this again.'),
+              'c6: one machine’s article is kept')
+        check(len(clip('c6')['annotations']) == 3 and anchored_in_article(b.library, 'c6'),
+              'c6: the annotations are anchored in the article kept')
         check('Ada’s page note' in out_a.stdout + out_b.stdout or 'page note of c3' in out_a.stdout,
               'the page note that lost is reported')
         verify = a.gloss('--verify', check=False)

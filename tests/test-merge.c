@@ -12,6 +12,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "gloss-clip-private.h"
 #include "gloss-clip-writer.h"
@@ -20,6 +22,7 @@
 #include "gloss-library.h"
 #include "gloss-library-private.h"
 #include "gloss-merge.h"
+#include "gloss-merge-check.h"
 #include "gloss-test-util.h"
 
 /* --- helpers ------------------------------------------------------------ */
@@ -781,7 +784,7 @@ test_random_triples (void)
   guint32 seed = test_seed () + 1;
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint n = g_test_thorough () ? 30000 : 3000;
-  guint sensitive = 0;
+  guint sensitive = 0, not_associative = 0;
 
   g_test_message ("seed %u, %u triples", seed, n);
   for (guint i = 0; i < n; i++)
@@ -799,7 +802,18 @@ test_random_triples (void)
 
       if (tags_order_sensitive (a, b, c))
         {
-          /* Then all but the tags. */
+          g_autofree char *tags1 = tags_joined (ab_c);
+          g_autofree char *tags2 = tags_joined (a_bc);
+
+          /* Known FORMAT.md issue (/merge/known-format-issue/tags): here
+           * the order of the merges may decide a tag. Counted and said,
+           * then all but the tags compared. Nowhere else. */
+          if (g_strcmp0 (tags1, tags2) != 0)
+            {
+              if (not_associative++ == 0)
+                g_test_message ("Known FORMAT.md issue, first random triple (number %u): tags of (a+b)+c "
+                                "[%s], of a+(b+c) [%s]", i, tags1, tags2);
+            }
           json_object_remove_member (ab_c, "tags");
           json_object_remove_member (a_bc, "tags");
           sensitive++;
@@ -838,7 +852,68 @@ test_random_triples (void)
         (void) base3;
       }
     }
-  g_test_message ("%u triples where the order of merges decides a tag", sensitive);
+  g_test_message ("%u triples with a tag removal later than a holder's changed.tags; in %u of them the "
+                  "order of merges decided a tag (known FORMAT.md issue, see /merge/known-format-issue/tags)",
+                  sensitive, not_associative);
+  /* The property holds, or fails only where it is known to: a change to
+   * FORMAT.md's rule or to the code shows here. */
+  g_assert_cmpuint (not_associative, >, 0);
+}
+
+/* Known FORMAT.md issue: its tag rule is not associative. FORMAT.md drops
+ * a tag when its "removed_tags" time is later than the "changed.tags" of
+ * every version that holds it, and a merged version's "changed.tags" is
+ * the later of the two. So a holder that a removal beats on its own is
+ * protected once it has been merged with a version that changed its tags
+ * later, even though that version never held the tag:
+ *
+ *   x: tags [t], changed.tags 00:00:01   (machine X added t)
+ *   y: tags [u], changed.tags 00:00:03   (machine Y, which never saw t,
+ *                                         added u)
+ *   z: tags [],  changed.tags 00:00:02,  removed_tags {t: 00:00:02}
+ *                                        (machine Z removed t)
+ *
+ *   (x + y) + z = [t, u]   x + y holds t with changed.tags 3 > 2: kept
+ *   x + (y + z) = [u]      x holds t with changed.tags 1 < 2: dropped
+ *
+ * Two versions merge the same in either order, and merging again changes
+ * nothing (both hold, /merge/random/pairs), so two machines settle; with
+ * three or more versions of one clip the order of merges can decide such
+ * a tag. The code follows the rule as written (FORMAT.md is the contract,
+ * unchanged here) and merges a folder's copies in one order on every
+ * machine: clip.json, then the copies sorted by name. */
+static void
+test_known_format_issue_tags (void)
+{
+  g_autoptr(JsonObject) x = clip_with ("\"tags\": [\"t\"], \"changed\": {\"tags\": \"2026-01-01T00:00:01Z\"}");
+  g_autoptr(JsonObject) y = clip_with ("\"tags\": [\"u\"], \"changed\": {\"tags\": \"2026-01-01T00:00:03Z\"}");
+  g_autoptr(JsonObject) z = clip_with ("\"tags\": [], \"changed\": {\"tags\": \"2026-01-01T00:00:02Z\"},"
+                                       " \"removed_tags\": {\"t\": \"2026-01-01T00:00:02Z\"}");
+  g_autoptr(JsonObject) xy = gloss_merge_clips (x, y, NULL);
+  g_autoptr(JsonObject) yz = gloss_merge_clips (y, z, NULL);
+  g_autoptr(JsonObject) xy_z = gloss_merge_clips (xy, z, NULL);
+  g_autoptr(JsonObject) x_yz = gloss_merge_clips (x, yz, NULL);
+  g_autofree char *left = tags_joined (xy_z);
+  g_autofree char *right = tags_joined (x_yz);
+
+  g_test_message ("Known FORMAT.md issue: the tag rule is not associative: (x+y)+z has tags [%s], x+(y+z) [%s]",
+                  left, right);
+  g_assert_cmpstr (left, ==, "t,u");
+  g_assert_cmpstr (right, ==, "u");
+
+  /* Everything but the tags agrees, and each pair merge is commutative. */
+  json_object_remove_member (xy_z, "tags");
+  json_object_remove_member (x_yz, "tags");
+  {
+    g_autofree char *t1 = text_of (xy_z);
+    g_autofree char *t2 = text_of (x_yz);
+    g_autoptr(JsonObject) yx = gloss_merge_clips (y, x, NULL);
+    g_autofree char *s1 = text_of (xy);
+    g_autofree char *s2 = text_of (yx);
+
+    g_assert_cmpstr (t1, ==, t2);
+    g_assert_cmpstr (s1, ==, s2);
+  }
 }
 
 /* Versions that come from one another as the app makes them: merging a
@@ -946,6 +1021,7 @@ test_merge_folder (void)
   write_clip_file (clip_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
   write_clip_file (clip_dir, "clip (Ada's conflicted copy 2026-11-29).json", c);
   gloss_test_write_file (clip_dir, "clip (conflicted copy 2026-11-29 223802).json", "{ damaged");
+  gloss_test_write_file (clip_dir, "article.html", "<p>text</p>");
   gloss_test_write_file (clip_dir, "article.txt", "text");
   gloss_test_write_file (clip_dir, "article (conflicted copy 2026-11-29 223802).txt", "other text");
   g_assert_true (gloss_merge_folder_has_copies (clip_file));
@@ -1015,6 +1091,189 @@ test_merge_folder_damaged_clip (void)
   g_assert_cmpuint (report->left->len, ==, 1);
   after = gloss_test_read_file (path);
   g_assert_cmpstr (after, ==, "{\"format\": 1, \"id\": \"c1\"");
+}
+
+/* --- conflict copies of the article ------------------------------------ */
+
+static char *
+quoted_annotation (const char *id,
+                   const char *modified,
+                   const char *exact,
+                   guint       start)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"created\": \"2026-01-01T00:00:00Z\", \"modified\": \"%s\","
+                          " \"color\": \"yellow\", \"target\": {\"selector\": ["
+                          "{\"type\": \"TextQuoteSelector\", \"exact\": \"%s\", \"prefix\": \"\", \"suffix\": \"\"},"
+                          "{\"type\": \"TextPositionSelector\", \"start\": %u, \"end\": %u}]}}",
+                          id, modified, exact, start, start + (guint) g_utf8_strlen (exact, -1));
+}
+
+static guint
+position_of (JsonObject *clip,
+             const char *id)
+{
+  for (guint i = 0; i < n_annotations (clip); i++)
+    {
+      JsonObject *a = annotation_at (clip, i);
+      JsonArray *selectors;
+
+      if (!g_str_equal (member_string (a, "id"), id))
+        continue;
+      selectors = json_object_get_array_member (json_object_get_object_member (a, "target"), "selector");
+      for (guint k = 0; k < json_array_get_length (selectors); k++)
+        {
+          JsonObject *sel = json_array_get_object_element (selectors, k);
+
+          if (g_str_equal (member_string (sel, "type"), "TextPositionSelector"))
+            return json_object_get_int_member (sel, "start");
+        }
+    }
+  g_assert_not_reached ();
+}
+
+#define KEPT_TEXT "A paragraph added on this machine. The quokka smiles at the wombat."
+#define COPY_TEXT "The quokka smiles at the wombat, said the other machine."
+
+/* A clip updated on two machines: this machine's article was kept, the
+ * other's is a Syncthing copy, and so is the other's clip.json with a
+ * highlight made in the other text. Returns the clip's folder. */
+static char *
+make_article_conflict_named (const char *library,
+                             gboolean    kept_readable,
+                             const char *middle)
+{
+  g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
+  /* "quokka" is at 4 in the other machine's text, at 39 in this one's. */
+  g_autofree char *mine = quoted_annotation ("a1", "2026-01-02T00:00:00Z", "paragraph", 2);
+  g_autofree char *theirs = quoted_annotation ("a2", "2026-01-03T00:00:00Z", "quokka", 4);
+  g_autofree char *ma = g_strdup_printf ("\"annotations\": [%s]", mine);
+  g_autofree char *mb = g_strdup_printf ("\"annotations\": [%s], \"modified\": \"2026-01-03T00:00:00Z\"", theirs);
+  g_autoptr(JsonObject) a = clip_with (ma);
+  g_autoptr(JsonObject) b = clip_with (mb);
+
+  write_clip_file (clip_dir, "clip.json", a);
+  write_clip_file (clip_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
+  gloss_test_write_file (clip_dir, "article.html", "<p>" KEPT_TEXT "</p>");
+  gloss_test_write_file (clip_dir, "article.txt", kept_readable ? KEPT_TEXT : "Not UTF-8: \xff\xfe");
+  {
+    g_autofree char *html_copy = g_strconcat ("article", middle, ".html", NULL);
+    g_autofree char *text_copy = g_strconcat ("article", middle, ".txt", NULL);
+
+    gloss_test_write_file (clip_dir, html_copy, "<p>" COPY_TEXT "</p>");
+    gloss_test_write_file (clip_dir, text_copy, COPY_TEXT);
+  }
+  return g_steal_pointer (&clip_dir);
+}
+
+static char *
+make_article_conflict (const char *library,
+                       gboolean    kept_readable)
+{
+  return make_article_conflict_named (library, kept_readable, ".sync-conflict-20261129-223802-ABCDEFG");
+}
+
+static void
+test_merge_article_copies (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("article-copies");
+  g_autofree char *twin = gloss_test_make_dir ("article-copies-twin");
+  g_autofree char *clip_dir = make_article_conflict (library, TRUE);
+  g_autofree char *twin_dir = make_article_conflict (twin, TRUE);
+  g_autofree char *json_path = g_build_filename (clip_dir, "clip.json", NULL);
+  g_autofree char *twin_json = g_build_filename (twin_dir, "clip.json", NULL);
+  g_autofree char *text_path = g_build_filename (clip_dir, "article.txt", NULL);
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) twin_file = g_file_new_for_path (twin);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GFile) twin_clip = g_file_new_for_path (twin_dir);
+  g_autoptr(GlossMergeReport) report = NULL;
+  g_autoptr(GlossMergeReport) twin_report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *twin_data = NULL;
+  g_autofree char *text = NULL;
+
+  report = gloss_merge_clip_folder (library_file, clip_file, &error);
+  g_assert_no_error (error);
+  g_assert_true (report->changed);
+  g_assert_cmpuint (report->left->len, ==, 0);
+  g_assert_cmpuint (report->merged->len, ==, 3);
+  g_assert_cmpuint (report->n_orphans, ==, 0);
+  g_assert_false (gloss_merge_folder_has_copies (clip_file));
+
+  /* The article this machine's sync tool kept stays; both machines'
+   * highlights are anchored in it; a merge is no edit. */
+  text = gloss_test_read_file (text_path);
+  g_assert_cmpstr (text, ==, KEPT_TEXT);
+  data = gloss_test_read_file (json_path);
+  after = read_clip (data);
+  g_assert_cmpuint (n_annotations (after), ==, 2);
+  g_assert_cmpuint (position_of (after, "a2"), ==, 39);
+  g_assert_cmpuint (position_of (after, "a1"), ==, 2);
+  g_assert_cmpstr (member_string (after, "modified"), ==, "2026-01-03T00:00:00Z");
+
+  /* Every machine that merges the same files writes the same clip.json. */
+  twin_report = gloss_merge_clip_folder (twin_file, twin_clip, &error);
+  g_assert_no_error (error);
+  twin_data = gloss_test_read_file (twin_json);
+  g_assert_cmpstr (twin_data, ==, data);
+}
+
+static void
+test_merge_article_copy_wins (gconstpointer user_data)
+{
+  const char *middle = user_data;
+  g_autofree char *name = g_strdup_printf ("article-copy-wins-%u", g_str_hash (middle));
+  g_autofree char *library = gloss_test_make_dir (name);
+  g_autofree char *clip_dir = make_article_conflict_named (library, FALSE, middle);
+  g_autofree char *json_path = g_build_filename (clip_dir, "clip.json", NULL);
+  g_autofree char *text_path = g_build_filename (clip_dir, "article.txt", NULL);
+  g_autofree char *html_path = g_build_filename (clip_dir, "article.html", NULL);
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GlossMergeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
+
+  /* The article kept cannot be anchored in (not UTF-8): the copy's pair
+   * takes its place, and this machine's highlight, not in that text, is
+   * kept as an orphan. */
+  report = gloss_merge_clip_folder (library_file, clip_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->left->len, ==, 0);
+  g_assert_cmpuint (report->merged->len, ==, 3);
+  g_assert_cmpuint (report->n_orphans, ==, 1);
+  text = gloss_test_read_file (text_path);
+  g_assert_cmpstr (text, ==, COPY_TEXT);
+  html = gloss_test_read_file (html_path);
+  g_assert_cmpstr (html, ==, "<p>" COPY_TEXT "</p>");
+  data = gloss_test_read_file (json_path);
+  after = read_clip (data);
+  g_assert_cmpuint (n_annotations (after), ==, 2);
+  g_assert_cmpuint (position_of (after, "a2"), ==, 4);
+}
+
+/* Nothing can be anchored in: the copies stay, with the reason. */
+static void
+test_merge_article_unreadable (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("article-unreadable");
+  g_autofree char *clip_dir = make_article_conflict (library, FALSE);
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GlossMergeReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_test_write_file (clip_dir, "article.sync-conflict-20261129-223802-ABCDEFG.txt", "\xc3");
+  report = gloss_merge_clip_folder (library_file, clip_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->merged->len, ==, 1);
+  g_assert_cmpuint (report->left->len, ==, 2);
+  g_assert_true (gloss_merge_folder_has_copies (clip_file));
 }
 
 /* --- the app's edits keep the fields ------------------------------------ */
@@ -1193,6 +1452,130 @@ test_library_merges (void)
   g_signal_handlers_disconnect_by_func (clip, n_annotations_cb, &changed);
 }
 
+
+/* The file system's clock has moved past @path's change time: a change
+ * made now gives it another time. Waits on the clock, not for a while. */
+static void
+wait_for_clock_past (const char *path)
+{
+  g_autofree char *probe = g_build_filename (gloss_test_get_root (), "clock.probe", NULL);
+  struct stat target, st;
+
+  g_assert_cmpint (stat (path, &target), ==, 0);
+  for (guint i = 0;; i++)
+    {
+      g_assert_cmpuint (i, <, 1000000);
+      g_assert_true (g_file_set_contents (probe, "x", 1, NULL));
+      g_assert_cmpint (stat (probe, &st), ==, 0);
+      g_unlink (probe);
+      if (st.st_ctim.tv_sec > target.st_ctim.tv_sec ||
+          (st.st_ctim.tv_sec == target.st_ctim.tv_sec && st.st_ctim.tv_nsec > target.st_ctim.tv_nsec))
+        break;
+    }
+}
+
+static guint
+load_listing (GFile *folder)
+{
+  g_autoptr(GlossLibrary) lib = gloss_library_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  gloss_library_set_merging (lib, TRUE);
+  g_assert_true (gloss_library_load (lib, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lib)), ==, 2);
+  return lib->n_folders_listed;
+}
+
+/* The start-up check lists a folder only when it may have changed since
+ * it was last listed without a copy (gloss-merge-check.h): a copy that
+ * arrives later is still found, and a record that cannot be read is no
+ * record. */
+static void
+test_startup_record (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("startup-record");
+  g_autofree char *clips = g_build_filename (library, "clips", NULL);
+  g_autofree char *c1_dir = g_build_filename (clips, "c1", NULL);
+  g_autofree char *c2_dir = g_build_filename (clips, "c2", NULL);
+  g_autofree char *x = annotation ("a1", "2026-01-02T00:00:00Z", "yellow", "", 10);
+  g_autofree char *y = annotation ("a2", "2026-01-03T00:00:00Z", "green", "", 20);
+  g_autofree char *ma = g_strdup_printf ("\"annotations\": [%s]", x);
+  g_autofree char *mb = g_strdup_printf ("\"annotations\": [%s]", y);
+  g_autoptr(JsonObject) a = clip_with (ma);
+  g_autoptr(JsonObject) b = clip_with (mb);
+  g_autoptr(JsonObject) c2 = clip_with ("\"id\": \"c2\"");
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GFile) c1 = g_file_new_for_path (c1_dir);
+  g_autoptr(GlossMergeCheck) probe = NULL;
+
+  write_clip_file (c1_dir, "clip.json", a);
+  write_clip_file (c2_dir, "clip.json", c2);
+
+  probe = gloss_merge_check_new (folder, clips, 0);
+  if (!gloss_merge_check_is_trusted (probe))
+    {
+      g_test_skip ("The test folder's file system does not keep change times: every folder is listed");
+      return;
+    }
+
+  /* Folders changed in the last seconds are listed every time: a copy
+   * written in the same tick of the clock as the listing would not
+   * change the folder's time. */
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+
+  /* Seen from later on, the folders are old enough to be recorded. */
+  _gloss_merge_check_set_now (g_get_real_time () + 60 * G_USEC_PER_SEC);
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+  g_assert_cmpuint (load_listing (folder), ==, 0);
+
+  /* A copy that arrives changes its folder's time: that folder (only) is
+   * listed, and the copy merged. */
+  wait_for_clock_past (c1_dir);
+  write_clip_file (c1_dir, "clip.sync-conflict-20261129-223802-ABCDEFG.json", b);
+  {
+    g_autoptr(GlossLibrary) lib = gloss_library_new (folder);
+    g_autoptr(GError) error = NULL;
+
+    gloss_library_set_merging (lib, TRUE);
+    g_assert_true (gloss_library_load (lib, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (lib->n_folders_listed, ==, 1);
+    g_assert_cmpuint (gloss_clip_get_n_annotations (gloss_library_lookup (lib, "c1")), ==, 2);
+    g_assert_false (gloss_merge_folder_has_copies (c1));
+  }
+  /* The merge changed the folder: listed once more, then known. */
+  g_assert_cmpuint (load_listing (folder), ==, 1);
+  g_assert_cmpuint (load_listing (folder), ==, 0);
+
+  /* A record cut short or of another kind is no record. */
+  {
+    g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "gloss", NULL);
+    g_autoptr(GDir) dir = g_dir_open (cache, 0, NULL);
+    const char *name;
+    guint damaged = 0;
+
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)))
+      if (g_str_has_prefix (name, "conflict-check-"))
+        {
+          g_autofree char *path = g_build_filename (cache, name, NULL);
+          g_autofree char *data = NULL;
+          gsize length;
+
+          g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+          g_assert_true (g_file_set_contents (path, data, length - 3, NULL));
+          damaged++;
+        }
+    g_assert_cmpuint (damaged, >=, 1);
+  }
+  g_assert_cmpuint (load_listing (folder), ==, 2);
+  g_assert_cmpuint (load_listing (folder), ==, 0);
+
+  _gloss_merge_check_set_now (0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1216,12 +1599,23 @@ main (int   argc,
   g_test_add_func ("/merge/read-refuses", test_read_refuses);
   g_test_add_func ("/merge/random/pairs", test_random_pairs);
   g_test_add_func ("/merge/random/triples", test_random_triples);
+  g_test_add_func ("/merge/known-format-issue/tags", test_known_format_issue_tags);
   g_test_add_func ("/merge/random/self", test_random_histories);
   g_test_add_func ("/merge/edits", test_edits);
   g_test_add_func ("/merge/copies/names", test_copy_names);
   g_test_add_func ("/merge/copies/library", test_library_merges);
+  g_test_add_func ("/merge/copies/startup-record", test_startup_record);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
+  g_test_add_func ("/merge/copies/article", test_merge_article_copies);
+  /* The copy's pair, named as each tool names it. */
+  g_test_add_data_func ("/merge/copies/article-copy-wins/syncthing",
+                        ".sync-conflict-20261129-223802-ABCDEFG", test_merge_article_copy_wins);
+  g_test_add_data_func ("/merge/copies/article-copy-wins/nextcloud",
+                        " (conflicted copy 2026-11-29 223802)", test_merge_article_copy_wins);
+  g_test_add_data_func ("/merge/copies/article-copy-wins/dropbox",
+                        " (Ada's conflicted copy 2026-11-29)", test_merge_article_copy_wins);
+  g_test_add_func ("/merge/copies/article-unreadable", test_merge_article_unreadable);
 
   return g_test_run ();
 }

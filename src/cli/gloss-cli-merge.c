@@ -172,6 +172,14 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
                                     _("clips/%s: merged %s and moved it to the trash\n"),
                                     report->clip_id, (const char *) report->merged->pdata[k]);
         }
+      if (report->n_orphans > 0)
+        g_string_append_printf (out,
+                                /* Translators: a clip folder, then a count. */
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "clips/%s: %u annotation no longer anchors in the article kept; it is kept as an orphan\n",
+                                             "clips/%s: %u annotations no longer anchor in the article kept; they are kept as orphans\n",
+                                             report->n_orphans),
+                                report->clip_id, report->n_orphans);
       if (report->lost != NULL)
         print_lost (out, report->clip_id, report->lost);
       for (guint k = 0; k < report->left->len; k++)

@@ -17,6 +17,7 @@
 #include "gloss-annotations-panel.h"
 #include "gloss-clip-saver.h"
 #include "gloss-merge.h"
+#include "gloss-merge-notice.h"
 
 #define QUOTE_CHARS 160
 
@@ -44,10 +45,12 @@ struct _GlossAnnotationsPanel
   GtkWidget      *orphans_box;
   GtkListBox     *orphans;
 
-  /* "Changed on another machine too": the page note that lost a merge
-   * (FORMAT.md "Several machines"), built in code below the note. */
-  GtkWidget      *lost_box;
-  GtkLabel       *lost_label;
+  /* "Changed on another machine too": texts that lost a merge (FORMAT.md
+   * "Several machines"): the title's and page note's notices, built in
+   * code above and below the note; a highlight's is in its row. */
+  GlossMergeNotice *lost_title;
+  GlossMergeNotice *lost_note;
+  JsonObject     *lost;          /* gloss_merge_lost_lookup (), or NULL */
 
   /* A mirror of the clip's annotations (kept in position order by the
    * clip) that changes only where they did: an annotation added or
@@ -127,6 +130,11 @@ make_label (int lines)
   return label;
 }
 
+static void lost_highlight_use_cb     (GlossAnnotationsPanel *self,
+                                       GlossMergeNotice      *notice);
+static void lost_highlight_dismiss_cb (GlossAnnotationsPanel *self,
+                                       GlossMergeNotice      *notice);
+
 /* One row: colour, quote, note preview, and a button (edit the note, or
  * for an orphan re-attach it to the selection). Filled by bind_row(). */
 static GtkWidget *
@@ -175,6 +183,15 @@ make_row (GlossAnnotationsPanel *self,
       g_signal_connect_object (button, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
       gtk_box_append (GTK_BOX (box), button);
     }
+
+  {
+    GtkWidget *lost = gloss_merge_notice_new (GLOSS_MERGE_NOTICE_HIGHLIGHT);
+
+    g_signal_connect_object (lost, "use", G_CALLBACK (lost_highlight_use_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (lost, "dismiss", G_CALLBACK (lost_highlight_dismiss_cb), self, G_CONNECT_SWAPPED);
+    gtk_box_insert_child_after (GTK_BOX (texts), lost, note);
+    g_object_set_data (G_OBJECT (box), "gloss-lost", lost);
+  }
 
   g_object_set_data (G_OBJECT (box), "gloss-dot", dot);
   g_object_set_data (G_OBJECT (box), "gloss-quote", quote);
@@ -234,6 +251,31 @@ describe_highlight (GlossAnnotation *annotation,
     }
 }
 
+/* The note this highlight had on another machine, when it lost a merge
+ * to the one it has now (and still stands against it). */
+static void
+bind_lost (GlossAnnotationsPanel *self,
+           GtkWidget             *box,
+           GlossAnnotation       *annotation)
+{
+  GlossMergeNotice *notice = g_object_get_data (G_OBJECT (box), "gloss-lost");
+  JsonObject *notes = self->lost != NULL && json_object_has_member (self->lost, "annotations")
+                      ? json_object_get_object_member (self->lost, "annotations") : NULL;
+  const char *id = gloss_annotation_get_id (annotation);
+  JsonObject *entry = notes != NULL && json_object_has_member (notes, id)
+                      ? json_object_get_object_member (notes, id) : NULL;
+  const char *text = entry != NULL ? json_object_get_string_member_with_default (entry, "note", NULL) : NULL;
+  const char *against = entry != NULL ? json_object_get_string_member_with_default (entry, "against", NULL) : NULL;
+
+  /* Gone by itself once the note is changed here (a later "modified"). */
+  if (text != NULL && (against == NULL || gloss_merge_compare_times (against, gloss_annotation_get_modified (annotation)) != 0 ||
+                       g_strcmp0 (text, gloss_annotation_get_note (annotation)) == 0))
+    text = NULL;
+
+  gloss_merge_notice_set_key (notice, id);
+  gloss_merge_notice_set_text (notice, text);
+}
+
 static void
 setup_item_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -253,6 +295,7 @@ bind_item_cb (GtkSignalListItemFactory *factory,
   g_autofree char *label = describe_highlight (annotation, short_quote);
 
   bind_row (gtk_list_item_get_child (item), annotation);
+  bind_lost (self, gtk_list_item_get_child (item), annotation);
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
@@ -275,6 +318,7 @@ create_orphan_row_cb (gpointer item,
   bind_row (box, item);
   /* Not on the live page, but anchored in the clip: nothing to re-attach. */
   gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "gloss-button"), !live);
+  bind_lost (self, box, item);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -488,6 +532,19 @@ update_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* @annotation's row is shown again after the change itself is done, once
+ * for a burst of changes. */
+static void
+queue_row_update (GlossAnnotationsPanel *self,
+                  GlossAnnotation       *annotation)
+{
+  if (!g_hash_table_contains (self->pending, annotation))
+    g_hash_table_add (self->pending, g_object_ref (annotation));
+
+  if (self->update_source == 0)
+    self->update_source = g_idle_add_full (G_PRIORITY_LOW, update_idle_cb, self, NULL);
+}
+
 static void
 annotation_notify_cb (GlossAnnotation       *annotation,
                       GParamSpec            *pspec,
@@ -503,13 +560,9 @@ annotation_notify_cb (GlossAnnotation       *annotation,
       !g_str_equal (name, "orphan") && !g_str_equal (name, "exact"))
     return;
 
-  if (!g_hash_table_contains (self->pending, annotation))
-    g_hash_table_add (self->pending, g_object_ref (annotation));
-
-  /* After the change itself is done, and once for a burst of them. */
-  if (self->update_source == 0)
-    self->update_source = g_idle_add_full (G_PRIORITY_LOW, update_idle_cb, self, NULL);
+  queue_row_update (self, annotation);
 }
+
 
 static void rebuild_tags (GlossAnnotationsPanel *self);
 
@@ -611,48 +664,123 @@ library_folder_of (GlossClip *clip)
   return clips ? g_file_get_parent (clips) : NULL;
 }
 
+static const char *
+lost_text (JsonObject *lost,
+           const char *field)
+{
+  JsonObject *entry = lost != NULL && json_object_has_member (lost, field)
+                      ? json_object_get_object_member (lost, field) : NULL;
+
+  return entry != NULL ? json_object_get_string_member_with_default (entry, "text", NULL) : NULL;
+}
+
+/* Looks again at what lost a merge against the clip as it is now: the
+ * title's and page note's notices, and the rows whose notice changed. */
 static void
 update_lost (GlossAnnotationsPanel *self)
 {
   g_autoptr(GFile) library = NULL;
-  g_autoptr(JsonObject) lost = NULL;
-  JsonObject *note;
+  g_autoptr(JsonObject) old = g_steal_pointer (&self->lost);
+  JsonObject *maps[2];
 
   if (self->clip != NULL && !gloss_clip_get_read_only (self->clip) &&
       (library = library_folder_of (self->clip)) != NULL)
-    lost = gloss_merge_lost_lookup (library, gloss_clip_get_id (self->clip),
-                                    gloss_clip_to_json (self->clip));
+    self->lost = gloss_merge_lost_lookup (library, gloss_clip_get_id (self->clip),
+                                          gloss_clip_to_json (self->clip));
 
-  note = lost != NULL && json_object_has_member (lost, "note")
-         ? json_object_get_object_member (lost, "note") : NULL;
-  if (note != NULL)
-    gtk_label_set_text (self->lost_label, json_object_get_string_member (note, "text"));
-  gtk_widget_set_visible (self->lost_box, note != NULL);
+  gloss_merge_notice_set_text (self->lost_title, lost_text (self->lost, "title"));
+  gloss_merge_notice_set_text (self->lost_note, lost_text (self->lost, "note"));
+
+  /* The rows of highlights named before or now show it again. */
+  maps[0] = old != NULL && json_object_has_member (old, "annotations")
+            ? json_object_get_object_member (old, "annotations") : NULL;
+  maps[1] = self->lost != NULL && json_object_has_member (self->lost, "annotations")
+            ? json_object_get_object_member (self->lost, "annotations") : NULL;
+  for (guint m = 0; m < G_N_ELEMENTS (maps) && self->clip != NULL; m++)
+    {
+      g_autoptr(GList) ids = maps[m] != NULL ? json_object_get_members (maps[m]) : NULL;
+
+      for (GList *l = ids; l != NULL; l = l->next)
+        {
+          GlossAnnotation *annotation = gloss_clip_find_annotation (self->clip, l->data);
+
+          if (annotation != NULL)
+            queue_row_update (self, annotation);
+        }
+    }
 }
 
+/* Forgets the notice on @key ("title", "note" or an annotation id). */
 static void
-lost_dismiss_cb (GlossAnnotationsPanel *self)
+dismiss_lost (GlossAnnotationsPanel *self,
+              const char            *key)
 {
   g_autoptr(GFile) library = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
-
   if (self->clip != NULL && (library = library_folder_of (self->clip)) != NULL &&
-      !gloss_merge_lost_dismiss (library, gloss_clip_get_id (self->clip), "note", &error))
+      !gloss_merge_lost_dismiss (library, gloss_clip_get_id (self->clip), key, &error))
     g_warning ("%s", error->message);
-  gtk_widget_set_visible (self->lost_box, FALSE);
+  update_lost (self);
 }
 
 static void
-lost_use_cb (GlossAnnotationsPanel *self)
+lost_dismiss_cb (GlossAnnotationsPanel *self,
+                 GlossMergeNotice      *notice)
 {
   g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
 
-  /* As if typed: saved like any change to the note. */
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view),
-                            gtk_label_get_text (self->lost_label), -1);
-  lost_dismiss_cb (self);
+  dismiss_lost (self, notice == self->lost_title ? "title" : "note");
+}
+
+static void
+lost_use_cb (GlossAnnotationsPanel *self,
+             GlossMergeNotice      *notice)
+{
+  g_autofree char *text = NULL;
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  text = g_strdup (gloss_merge_notice_get_text (notice));
+  if (self->clip == NULL || text == NULL)
+    return;
+
+  /* As if typed: saved like any change to the note or title. */
+  if (notice == self->lost_title)
+    {
+      gloss_clip_set_title (self->clip, text);
+      queue_save (self);
+    }
+  else
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->page_note_view), text, -1);
+  lost_dismiss_cb (self, notice);
+}
+
+static void
+lost_highlight_use_cb (GlossAnnotationsPanel *self,
+                       GlossMergeNotice      *notice)
+{
+  g_autofree char *id = g_strdup (gloss_merge_notice_get_key (notice));
+  g_autofree char *text = g_strdup (gloss_merge_notice_get_text (notice));
+
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  /* Through the annotator, as the note editor does: one undo step, the
+   * note marker, the save. */
+  if (self->annotator != NULL && id != NULL && text != NULL)
+    gloss_annotator_edit_note (self->annotator, id, text);
+  if (id != NULL)
+    dismiss_lost (self, id);
+}
+
+static void
+lost_highlight_dismiss_cb (GlossAnnotationsPanel *self,
+                           GlossMergeNotice      *notice)
+{
+  g_assert (GLOSS_IS_ANNOTATIONS_PANEL (self));
+
+  if (gloss_merge_notice_get_key (notice) != NULL)
+    dismiss_lost (self, gloss_merge_notice_get_key (notice));
 }
 
 static void
@@ -660,41 +788,18 @@ build_lost_box (GlossAnnotationsPanel *self)
 {
   GtkWidget *scrolled = gtk_widget_get_parent (GTK_WIDGET (self->page_note_view));
   GtkWidget *box = gtk_widget_get_parent (scrolled);
-  GtkWidget *heading, *buttons, *use, *dismiss;
 
-  self->lost_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_add_css_class (self->lost_box, "card");
-  gtk_widget_set_visible (self->lost_box, FALSE);
+  self->lost_title = GLOSS_MERGE_NOTICE (gloss_merge_notice_new (GLOSS_MERGE_NOTICE_TITLE));
+  self->lost_note = GLOSS_MERGE_NOTICE (gloss_merge_notice_new (GLOSS_MERGE_NOTICE_NOTE));
+  for (guint i = 0; i < 2; i++)
+    {
+      GlossMergeNotice *notice = i == 0 ? self->lost_title : self->lost_note;
 
-  heading = gtk_label_new (_("Changed on another machine too"));
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_widget_set_margin_top (heading, 6);
-  gtk_widget_set_margin_start (heading, 6);
-  gtk_widget_set_margin_end (heading, 6);
-  gtk_box_append (GTK_BOX (self->lost_box), heading);
-
-  self->lost_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->lost_label, 0);
-  gtk_label_set_wrap (self->lost_label, TRUE);
-  gtk_label_set_selectable (self->lost_label, TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->lost_label), 6);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->lost_label), 6);
-  gtk_box_append (GTK_BOX (self->lost_box), GTK_WIDGET (self->lost_label));
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_widget_set_margin_bottom (buttons, 6);
-  gtk_widget_set_margin_end (buttons, 6);
-  use = gtk_button_new_with_mnemonic (_("_Use This Note"));
-  dismiss = gtk_button_new_with_mnemonic (_("_Dismiss"));
-  g_signal_connect_object (use, "clicked", G_CALLBACK (lost_use_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (dismiss, "clicked", G_CALLBACK (lost_dismiss_cb), self, G_CONNECT_SWAPPED);
-  gtk_box_append (GTK_BOX (buttons), dismiss);
-  gtk_box_append (GTK_BOX (buttons), use);
-  gtk_box_append (GTK_BOX (self->lost_box), buttons);
-
-  gtk_box_insert_child_after (GTK_BOX (box), self->lost_box, scrolled);
+      g_signal_connect_object (notice, "use", G_CALLBACK (lost_use_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (notice, "dismiss", G_CALLBACK (lost_dismiss_cb), self, G_CONNECT_SWAPPED);
+    }
+  gtk_box_prepend (GTK_BOX (box), GTK_WIDGET (self->lost_title));
+  gtk_box_insert_child_after (GTK_BOX (box), GTK_WIDGET (self->lost_note), scrolled);
 }
 
 /* The note changed on disk (another machine's, merged): shown at once.
@@ -913,6 +1018,7 @@ gloss_annotations_panel_dispose (GObject *object)
   g_clear_object (&self->orphan_model);
   g_clear_object (&self->store);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->lost, json_object_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_ANNOTATIONS_PANEL);
 

@@ -43,6 +43,7 @@ struct _GlossClipWriter
   gboolean       update;
   gboolean       unique_url;
   gboolean       no_insert;     /* the caller adds the new clip to the model */
+  gboolean       not_an_edit;   /* an update keeps "modified" (a merge) */
   gboolean       committed;
   gboolean       committing;    /* gloss_clip_writer_commit_async() under way */
   guint          n_orphans;
@@ -155,6 +156,14 @@ gloss_clip_writer_set_add_later (GlossClipWriter *self,
 {
   g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
   self->no_insert = !!later;
+}
+
+void
+gloss_clip_writer_set_not_an_edit (GlossClipWriter *self,
+                                   gboolean         not_an_edit)
+{
+  g_return_if_fail (GLOSS_IS_CLIP_WRITER (self));
+  self->not_an_edit = !!not_an_edit;
 }
 
 GlossClip *
@@ -688,7 +697,7 @@ write_update (GlossClipWriter  *self,
 
   self->n_orphans = anchor_all (clip, text);
 
-  return gloss_clip_write (clip, TRUE, FALSE, error);
+  return gloss_clip_write (clip, !self->not_an_edit, FALSE, error);
 }
 
 /* What a new clip must pass before anything is written; on the thread

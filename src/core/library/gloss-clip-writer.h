@@ -125,6 +125,12 @@ GlossClip       *gloss_clip_writer_commit_finish (GlossClipWriter     *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* An update that is no person's edit (the merge of a sync tool's conflict
+ * copies, FORMAT.md "Several machines"): clip.json keeps its "modified".
+ * Off by default. */
+void             gloss_clip_writer_set_not_an_edit (GlossClipWriter *self,
+                                                    gboolean         not_an_edit);
+
 /* After committing an update: how many annotations no longer anchor. */
 guint            gloss_clip_writer_get_n_orphans (GlossClipWriter *self);
 

@@ -26,6 +26,7 @@
 #include "gloss-id.h"
 #include "gloss-library-private.h"
 #include "gloss-merge.h"
+#include "gloss-merge-check.h"
 
 int
 gloss_library_compare (gconstpointer a,
@@ -49,6 +50,7 @@ typedef struct
   GCancellable  *cancellable;
   gint           next;
   gboolean       merge;
+  GlossMergeCheck *check;   /* the start-up check, when merging */
 } ScanJob;
 
 gboolean
@@ -98,15 +100,19 @@ list_clip_names (const char  *clips_path,
 
 /* The app's scan (gloss_library_set_merging()): a sync tool's conflict
  * copies are merged before the clip is read (FORMAT.md "Several
- * machines"). The folder is opened once: its names are read through the
- * descriptor that clip.json is then read through, so the check costs one
- * getdents64 per clip, no second walk. NULL with @error as
+ * machines"). The folder is opened once, and clip.json read through the
+ * same descriptor; its names are read only when @check (the scan's
+ * record, at @index) cannot tell that the folder is as it was when it was
+ * last listed without a copy (gloss-merge-check.h): no second walk, and
+ * mostly one fstat per clip. NULL with @error as
  * gloss_clip_load_with_mode(); *@merged when copies were merged. */
 static GlossClip *
-load_merging (GFile      *clips_folder,
-              GFile      *folder,
-              gboolean   *merged,
-              GError    **error)
+load_merging (GFile            *clips_folder,
+              GFile            *folder,
+              GlossMergeCheck  *check,
+              guint             index,
+              gboolean         *merged,
+              GError          **error)
 {
   const char *path = g_file_peek_path (folder);
   g_autoptr(GlossClipFile) file = NULL;
@@ -116,7 +122,8 @@ load_merging (GFile      *clips_folder,
   if (path == NULL || (dir_fd = gloss_fs_open_folder (path, NULL)) < 0)
     return gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, error);
 
-  if (gloss_merge_folder_fd_has_copies (dir_fd, path))
+  if (check != NULL ? gloss_merge_check_folder (check, index, dir_fd, path)
+                    : gloss_merge_folder_fd_has_copies (dir_fd, path))
     {
       g_autoptr(GFile) library_folder = g_file_get_parent (clips_folder);
       g_autoptr(GlossMergeReport) report = NULL;
@@ -139,9 +146,11 @@ load_merging (GFile      *clips_folder,
 }
 
 static GlossClip *
-load_one (GFile      *clips_folder,
-          const char *name,
-          gboolean    merge)
+load_one (GFile           *clips_folder,
+          const char      *name,
+          gboolean         merge,
+          GlossMergeCheck *check,
+          guint            index)
 {
   g_autoptr(GFile) folder = g_file_get_child (clips_folder, name);
   g_autoptr(GError) error = NULL;
@@ -149,7 +158,7 @@ load_one (GFile      *clips_folder,
   GlossClip *clip;
 
   if (merge)
-    clip = load_merging (clips_folder, folder, &merged, &error);
+    clip = load_merging (clips_folder, folder, check, index, &merged, &error);
   else
     clip = gloss_clip_load_with_mode (folder, GLOSS_CLIP_LOAD_SUMMARY, &error);
   if (clip != NULL)
@@ -176,7 +185,7 @@ scan_worker (gpointer data)
     {
       if (g_cancellable_is_cancelled (job->cancellable))
         break;
-      job->results[i] = load_one (job->clips_folder, job->names->pdata[i], job->merge);
+      job->results[i] = load_one (job->clips_folder, job->names->pdata[i], job->merge, job->check, i);
     }
 
   return NULL;
@@ -184,6 +193,7 @@ scan_worker (gpointer data)
 
 static GPtrArray *scan_clips (GFile         *clips_folder,
                               gboolean       merge,
+                              guint         *n_listed,
                               GCancellable  *cancellable,
                               GError       **error);
 
@@ -192,12 +202,14 @@ gloss_library_scan_clips (GFile         *clips_folder,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  return scan_clips (clips_folder, FALSE, cancellable, error);
+  return scan_clips (clips_folder, FALSE, NULL, cancellable, error);
 }
 
+/* *@n_listed: how many clip folders the conflict-copy check listed. */
 static GPtrArray *
 scan_clips (GFile         *clips_folder,
             gboolean       merge,
+            guint         *n_listed,
             GCancellable  *cancellable,
             GError       **error)
 {
@@ -239,6 +251,12 @@ scan_clips (GFile         *clips_folder,
   job.results = g_new0 (GlossClip *, MAX (names->len, 1));
   job.cancellable = cancellable;
   job.merge = merge;
+  if (merge)
+    {
+      g_autoptr(GFile) library_folder = g_file_get_parent (clips_folder);
+
+      job.check = gloss_merge_check_new (library_folder, path, names->len);
+    }
 
   /* Twice the processors: a thread waiting for a file to be read leaves
    * its processor to another that parses. */
@@ -256,6 +274,17 @@ scan_clips (GFile         *clips_folder,
     if (job.results[i] != NULL)
       g_ptr_array_add (clips, job.results[i]);
   g_free (job.results);
+
+  if (job.check != NULL)
+    {
+      if (n_listed != NULL)
+        *n_listed = gloss_merge_check_get_n_listed (job.check);
+      /* A cancelled scan did not look at every folder: its record would
+       * be short, not wrong, but it is not worth the write. */
+      if (!g_cancellable_is_cancelled (cancellable))
+        gloss_merge_check_save (job.check);
+      gloss_merge_check_free (job.check);
+    }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
@@ -276,7 +305,8 @@ gloss_library_load_thread_cb (GTask        *task,
   GlossLibrary *self = source_object;
   GFile *clips_folder = task_data;
   GError *error = NULL;
-  GPtrArray *clips = scan_clips (clips_folder, self->merging, cancellable, &error);
+  GPtrArray *clips = scan_clips (clips_folder, self->merging, &self->n_folders_listed,
+                                 cancellable, &error);
 
   if (clips == NULL)
     g_task_return_error (task, error);
@@ -351,7 +381,8 @@ gloss_library_load (GlossLibrary  *self,
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), FALSE);
 
-  clips = scan_clips (self->clips_folder, self->merging, cancellable, error);
+  clips = scan_clips (self->clips_folder, self->merging, &self->n_folders_listed,
+                      cancellable, error);
   if (clips == NULL)
     return FALSE;
 
@@ -379,7 +410,7 @@ _gloss_library_add_new_from_disk (GlossLibrary *self)
 
       if (gloss_library_lookup (self, name) != NULL)
         continue;
-      clip = load_one (self->clips_folder, name, self->merging);
+      clip = load_one (self->clips_folder, name, self->merging, NULL, 0);
       if (clip != NULL && gloss_clip_get_damage (clip) == NULL)
         {
           gboolean merged = g_object_steal_data (G_OBJECT (clip), "gloss-copies-merged") != NULL;

@@ -54,6 +54,9 @@ struct _GlossLibrary
   /* Where this session's fallback deletes went, for restore. */
   GHashTable   *trashed;           /* id → GFile */
 
+  /* Clip folders the last load's conflict-copy check listed. */
+  guint         n_folders_listed;
+
   guint         loaded : 1;
   guint         monitoring : 1;
   guint         merging : 1;       /* conflict copies (gloss-merge.h) */

@@ -125,14 +125,20 @@ typedef struct
   /* What lost, or NULL. */
   JsonObject *lost;
   gboolean   changed;      /* clip.json was rewritten */
+  /* After copies of the article: the annotations that no longer anchor in
+   * the article kept (orphans, kept and listed). */
+  guint      n_orphans;
 } GlossMergeReport;
 
 void        gloss_merge_report_free     (GlossMergeReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossMergeReport, gloss_merge_report_free)
 
 /* Merges every conflict copy of clip.json in @clip_folder into clip.json
- * (one atomic write), remembers what lost, and moves the copies (and the
- * copies of the article files) to the trash: the desktop trash, else
+ * (one atomic write), remembers what lost, and moves the copies to the
+ * trash. Copies of the article files go after the clip's annotations are
+ * anchored again in the article kept and clip.json is written through the
+ * clip writer (a merge, not an edit: "modified" stays). The trash is the
+ * desktop trash, else
  * <library>/.trash/<id>.conflict-copies/. A copy that cannot be read, or
  * a clip.json that cannot, is left where it is (and said so in the
  * report): nothing that cannot be read is ever overwritten. Returns NULL
