@@ -539,21 +539,6 @@ gloss_reader_view_set_dark (GlossReaderView *self,
   apply_style (self);
 }
 
-static void
-run_script_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  JSCValue *value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
-
-  if (value == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, value, g_object_unref);
-}
-
 void
 gloss_reader_view_run_script (GlossReaderView     *self,
                               const char          *script,
@@ -561,16 +546,9 @@ gloss_reader_view_run_script (GlossReaderView     *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (GLOSS_IS_READER_VIEW (self));
-  g_return_if_fail (script != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gloss_reader_view_run_script);
-
-  webkit_web_view_evaluate_javascript (self->web_view, script, -1, GLOSS_SCRIPT_WORLD,
-                                       NULL, cancellable, run_script_cb, g_steal_pointer (&task));
+  gloss_web_run_script (self->web_view, self, gloss_reader_view_run_script, script, cancellable, callback, user_data);
 }
 
 JSCValue *
@@ -579,7 +557,6 @@ gloss_reader_view_run_script_finish (GlossReaderView  *self,
                                      GError          **error)
 {
   g_return_val_if_fail (GLOSS_IS_READER_VIEW (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return gloss_web_run_script_finish (self, result, error);
 }

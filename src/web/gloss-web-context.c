@@ -96,3 +96,49 @@ gloss_web_message_get_boolean (JSCValue   *message,
   *out_value = jsc_value_to_boolean (value);
   return TRUE;
 }
+
+static void
+run_script_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JSCValue *value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_object_unref);
+}
+
+void
+gloss_web_run_script (WebKitWebView       *web_view,
+                      gpointer             source_object,
+                      gpointer             source_tag,
+                      const char          *script,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (WEBKIT_IS_WEB_VIEW (web_view));
+  g_return_if_fail (script != NULL);
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  webkit_web_view_evaluate_javascript (web_view, script, -1, GLOSS_SCRIPT_WORLD,
+                                       NULL, cancellable, run_script_cb, g_steal_pointer (&task));
+}
+
+JSCValue *
+gloss_web_run_script_finish (gpointer       source_object,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source_object), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

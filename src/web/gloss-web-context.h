@@ -31,4 +31,18 @@ gboolean                  gloss_web_message_get_boolean      (JSCValue     *mess
                                                               const char   *member,
                                                               gboolean     *value);
 
+/* Runs @script in the gloss world of @web_view, for @source_object (the
+ * GTask's source, with @source_tag) as the owner of that view. The
+ * finish function gives the JSCValue the script returned. */
+void                      gloss_web_run_script               (WebKitWebView        *web_view,
+                                                              gpointer              source_object,
+                                                              gpointer              source_tag,
+                                                              const char           *script,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+JSCValue                 *gloss_web_run_script_finish        (gpointer              source_object,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+
 G_END_DECLS
