@@ -1108,6 +1108,20 @@ quoted_annotation (const char *id,
                           id, modified, exact, start, start + (guint) g_utf8_strlen (exact, -1));
 }
 
+static const char *
+modified_of (JsonObject *clip,
+             const char *id)
+{
+  for (guint i = 0; i < n_annotations (clip); i++)
+    {
+      JsonObject *a = annotation_at (clip, i);
+
+      if (g_str_equal (member_string (a, "id"), id))
+        return member_string (a, "modified");
+    }
+  g_assert_not_reached ();
+}
+
 static guint
 position_of (JsonObject *clip,
              const char *id)
@@ -1212,6 +1226,11 @@ test_merge_article_copies (void)
   g_assert_cmpuint (position_of (after, "a2"), ==, 39);
   g_assert_cmpuint (position_of (after, "a1"), ==, 2);
   g_assert_cmpstr (member_string (after, "modified"), ==, "2026-01-03T00:00:00Z");
+  /* Moved to where it is in the kept text, not edited: were it stamped
+   * with the time of the merge, two machines merging in different
+   * seconds would write different files. */
+  g_assert_cmpstr (modified_of (after, "a2"), ==, "2026-01-03T00:00:00Z");
+  g_assert_cmpstr (modified_of (after, "a1"), ==, "2026-01-02T00:00:00Z");
 
   /* Every machine that merges the same files writes the same clip.json. */
   twin_report = gloss_merge_clip_folder (twin_file, twin_clip, &error);

@@ -114,9 +114,12 @@ gloss_clip_anchor_all (GlossClip             *clip,
           g_autofree char *found = gloss_text_substring (t, anchoring.start, anchoring.end);
           g_autofree char *prefix = NULL;
           g_autofree char *suffix = NULL;
+          g_autofree char *modified = g_strdup (gloss_annotation_get_modified (annotation));
 
           gloss_text_get_context (t, anchoring.start, anchoring.end, &prefix, &suffix);
           gloss_annotation_set_target (annotation, found, prefix, suffix, anchoring.start, anchoring.end);
+          if (flags & GLOSS_CLIP_ANCHOR_NOT_AN_EDIT)
+            gloss_annotation_set_modified (annotation, modified);
           retargeted = TRUE;
         }
 

@@ -40,6 +40,11 @@ typedef enum
    * quote and context, its stored position only a hint, moved by as much
    * as the annotation before it moved (gloss_anchor_quote_near ()). */
   GLOSS_CLIP_ANCHOR_QUOTE_FIRST  = 1 << 3,
+  /* With RETARGET: moving an annotation is no edit (the merge of a sync
+   * tool's copies, FORMAT.md "Several machines"), so it keeps its
+   * "modified" and two machines merging the same files write the same
+   * bytes. */
+  GLOSS_CLIP_ANCHOR_NOT_AN_EDIT  = 1 << 4,
 } GlossClipAnchorFlags;
 
 /* Anchors every annotation of @clip against @article_text by FORMAT.md's

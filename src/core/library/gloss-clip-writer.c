@@ -627,13 +627,17 @@ keep_imported (GlossClip     *clip,
  * new text (FORMAT.md "Anchoring"), by the rules every other anchoring of
  * a whole clip shares: nothing is dropped, the ones lost are orphans. */
 static guint
-anchor_all (GlossClip  *clip,
-            const char *text)
+anchor_all (GlossClipWriter *self,
+            GlossClip       *clip,
+            const char      *text)
 {
   g_autoptr(GArray) anchorings = NULL;
   guint orphans = 0;
 
-  anchorings = gloss_clip_anchor_all (clip, text, NULL, GLOSS_CLIP_ANCHOR_RETARGET, &orphans);
+  anchorings = gloss_clip_anchor_all (clip, text, NULL,
+                                      GLOSS_CLIP_ANCHOR_RETARGET |
+                                      (self->not_an_edit ? GLOSS_CLIP_ANCHOR_NOT_AN_EDIT : 0),
+                                      &orphans);
 
   return orphans;
 }
@@ -695,7 +699,7 @@ write_update (GlossClipWriter  *self,
   if (!gloss_clip_merge_from_disk (clip, error))
     return FALSE;
 
-  self->n_orphans = anchor_all (clip, text);
+  self->n_orphans = anchor_all (self, clip, text);
 
   return gloss_clip_write (clip, !self->not_an_edit, FALSE, error);
 }
@@ -1084,7 +1088,7 @@ apply_update (GlossClipWriter *self,
       else
         {
           if (commit->page.text != NULL)
-            self->n_orphans = anchor_all (result, commit->page.text);
+            self->n_orphans = anchor_all (self, result, commit->page.text);
           take_base (result, commit->written);
         }
     }
