@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,20 @@ median (GArray *times)
   return g_array_index (times, double, times->len / 2);
 }
 
+static double
+children_cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_CHILDREN, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
+}
+
+/* The CPU time (user and system) of the last process timed, in ms: on a
+ * busy machine the wall time also counts the wait for a free core. */
+static double last_cpu_ms;
+
 /* One whole process, its output counted in lines; the wall time in ms. */
 static double
 time_process (const char * const *argv,
@@ -63,6 +78,7 @@ time_process (const char * const *argv,
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
+  double cpu0 = children_cpu_ms ();
   double t0 = now_ms ();
   double t;
 
@@ -70,6 +86,7 @@ time_process (const char * const *argv,
                      &out, NULL, &status, &error))
     g_error ("Could not run %s: %s", argv[0], error->message);
   t = now_ms () - t0;
+  last_cpu_ms = children_cpu_ms () - cpu0;
 
   if (status_out != NULL)
     *status_out = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
@@ -165,6 +182,10 @@ main (int   argc,
   g_autoptr(GArray) baseline = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) search = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) grep = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) version_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) search_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) grep_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) baseline_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   guint found = 0, rg_found = 0;
   int status;
 
@@ -213,10 +234,12 @@ main (int   argc,
         t = time_process (version_argv, &status, NULL);
         g_assert_cmpint (status, ==, 0);
         g_array_append_val (version, t);
+        g_array_append_val (version_cpu, last_cpu_ms);
 
         t = time_process (true_argv, &status, NULL);
         g_assert_cmpint (status, ==, 0);
         g_array_append_val (baseline, t);
+        g_array_append_val (baseline_cpu, last_cpu_ms);
       }
 
     /* In turns, so that both see the same machine. */
@@ -225,12 +248,14 @@ main (int   argc,
         t = time_process (search_argv, &status, &found);
         g_assert_cmpint (status, ==, 0);
         g_array_append_val (search, t);
+        g_array_append_val (search_cpu, last_cpu_ms);
 
         if (rg != NULL)
           {
             t = time_process (rg_argv, &status, &rg_found);
             g_assert_cmpint (status, ==, 0);
             g_array_append_val (grep, t);
+            g_array_append_val (grep_cpu, last_cpu_ms);
           }
       }
   }
@@ -241,12 +266,12 @@ main (int   argc,
 
     double baseline_median = median (baseline);
 
-    printf ("gloss --version: median %.1f ms (min %.1f ms, 31 runs; target 5 ms)\n",
-            version_median, g_array_index (version, double, 0));
-    printf ("/bin/true, for comparison: median %.1f ms (min %.1f ms)\n",
-            baseline_median, g_array_index (baseline, double, 0));
-    printf ("gloss --search %s: median %.1f ms (min %.1f ms, 11 runs, %u lines of results)\n",
-            RARE_WORD, search_median, g_array_index (search, double, 0), found);
+    printf ("gloss --version: median %.1f ms (min %.1f ms, 31 runs; target 5 ms); CPU median %.1f ms\n",
+            version_median, g_array_index (version, double, 0), median (version_cpu));
+    printf ("/bin/true, for comparison: median %.1f ms (min %.1f ms); CPU median %.1f ms\n",
+            baseline_median, g_array_index (baseline, double, 0), median (baseline_cpu));
+    printf ("gloss --search %s: median %.1f ms (min %.1f ms, 11 runs, %u lines of results); CPU median %.1f ms\n",
+            RARE_WORD, search_median, g_array_index (search, double, 0), found, median (search_cpu));
     if (rg == NULL)
       {
         printf ("ripgrep (rg) is not installed: no comparison (build-aux/dev.sh installs it)\n");
@@ -255,8 +280,8 @@ main (int   argc,
     {
       double rg_median = median (grep);
 
-      printf ("rg -l -i %s: median %.1f ms (min %.1f ms, 11 runs, %u files)\n",
-              RARE_WORD, rg_median, g_array_index (grep, double, 0), rg_found);
+      printf ("rg -l -i %s: median %.1f ms (min %.1f ms, 11 runs, %u files); CPU median %.1f ms\n",
+              RARE_WORD, rg_median, g_array_index (grep, double, 0), rg_found, median (grep_cpu));
       printf ("rg / gloss --search: %.1fx (target 10x)\n", rg_median / search_median);
     }
   }
