@@ -81,6 +81,42 @@ fetch_return_error (GTask  *task,
   g_task_return_error (task, error);
 }
 
+/* Fails the fetch on a send or a read that broke off (or that the time
+ * limit ended). Whether the server had answered tells a caller that may
+ * try again later what it is dealing with: no answer at all, or a
+ * picture that came only in part. */
+static void
+fetch_return_broken (GTask        *task,
+                     gboolean      answered,
+                     const GError *error)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  if (fetch->timed_out)
+    fetch_return_error (task, g_error_new (G_IO_ERROR,
+                                           answered ? G_IO_ERROR_PARTIAL_INPUT : G_IO_ERROR_TIMED_OUT,
+                                           _("The image “%s” did not arrive in time"), fetch->url));
+  else if (answered)
+    fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                           _("The image “%s” arrived only in part: %s"),
+                                           fetch->url, error->message));
+  else
+    fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
+                                           _("Could not reach the server of the image “%s”: %s"),
+                                           fetch->url, error->message));
+}
+
+/* Said before the picture is read (the server gave its length) or
+ * while it arrives. */
+static GError *
+too_large_error (Fetch *fetch)
+{
+  g_autofree char *size = g_format_size (fetch->max_bytes);
+
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                      _("The image “%s” is larger than %s"), fetch->url, size);
+}
+
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
@@ -97,14 +133,7 @@ read_cb (GObject      *object,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
   if (chunk == NULL)
     {
-      if (fetch->timed_out)
-        fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                               _("The image “%s” did not arrive in time"),
-                                               fetch->url));
-      else
-        fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                               _("The image “%s” arrived only in part: %s"),
-                                               fetch->url, error->message));
+      fetch_return_broken (task, TRUE, error);
       return;
     }
 
@@ -119,11 +148,7 @@ read_cb (GObject      *object,
 
   if (fetch->buffer->len + g_bytes_get_size (chunk) > fetch->max_bytes)
     {
-      g_autofree char *size = g_format_size (fetch->max_bytes);
-
-      fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                             _("The image “%s” is larger than %s"),
-                                             fetch->url, size));
+      fetch_return_error (task, too_large_error (fetch));
       return;
     }
 
@@ -153,14 +178,7 @@ send_cb (GObject      *object,
   fetch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (fetch->stream == NULL)
     {
-      if (fetch->timed_out)
-        fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                               _("The image “%s” did not arrive in time"),
-                                               fetch->url));
-      else
-        fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
-                                               _("Could not reach the server of the image “%s”: %s"),
-                                               fetch->url, error->message));
+      fetch_return_broken (task, FALSE, error);
       return;
     }
 
@@ -192,11 +210,7 @@ send_cb (GObject      *object,
   length = soup_message_headers_get_content_length (headers);
   if (length > 0 && (guint64) length > fetch->max_bytes)
     {
-      g_autofree char *size = g_format_size (fetch->max_bytes);
-
-      fetch_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                             _("The image “%s” is larger than %s"),
-                                             fetch->url, size));
+      fetch_return_error (task, too_large_error (fetch));
       return;
     }
 
