@@ -28,13 +28,11 @@
 #include "gloss-clipper.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
+#include "gloss-image-fetch.h"
 #include "gloss-import.h"
 
-/* The limits the clipper puts on a page's images. */
-#define MAX_IMAGE_BYTES  GLOSS_CLIP_MAX_IMAGE_SIZE
-#define IMAGE_TIMEOUT_MS GLOSS_CLIP_IMAGE_TIMEOUT_MS
-#define PARALLEL_IMAGES  GLOSS_CLIP_PARALLEL_IMAGES
-#define MAX_IMAGES       GLOSS_CLIP_MAX_IMAGES
+/* The limit the clipper puts on the count of a page's images. */
+#define MAX_IMAGES GLOSS_CLIP_MAX_IMAGES
 
 struct _GlossImagesJob
 {
@@ -60,12 +58,6 @@ typedef struct
 {
   GlossImagesJob *job;
   char           *url;
-  GCancellable   *cancellable;  /* this image's: a timeout ends it alone */
-  guint           timeout_id;
-  gulong          cancelled_id;
-  GInputStream   *stream;
-  GByteArray     *buffer;
-  char           *content_type;
 } Fetch;
 
 static void fetch_next (GlossImagesJob *job);
@@ -75,12 +67,9 @@ session_get (void)
 {
   static SoupSession *session;
 
-  /* One for the process: its connections are reused from job to job. A
-   * host that says nothing for 5 s gives up its image. */
+  /* One for the process: its connections are reused from job to job. */
   if (session == NULL)
-    session = soup_session_new_with_options ("max-conns-per-host", PARALLEL_IMAGES,
-                                             "timeout", 5,
-                                             NULL);
+    session = gloss_image_fetch_session_new ();
   return session;
 }
 
@@ -194,13 +183,6 @@ commit (GlossImagesJob *job)
 static void
 fetch_free (Fetch *fetch)
 {
-  g_clear_handle_id (&fetch->timeout_id, g_source_remove);
-  if (fetch->cancelled_id != 0)
-    g_cancellable_disconnect (fetch->job->cancellable, fetch->cancelled_id);
-  g_clear_object (&fetch->cancellable);
-  g_clear_object (&fetch->stream);
-  g_clear_pointer (&fetch->buffer, g_byte_array_unref);
-  g_free (fetch->content_type);
   g_free (fetch->url);
   g_free (fetch);
 }
@@ -228,15 +210,6 @@ fetch_done (Fetch    *fetch,
 }
 
 static void
-fetch_failed (Fetch      *fetch,
-              const char *reason)
-{
-  /* Its address stays in the article; the next run tries again. */
-  g_debug ("Image %s of an imported article not saved: %s", fetch->url, reason);
-  fetch_done (fetch, FALSE);
-}
-
-static void
 image_written_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -254,138 +227,49 @@ image_written_cb (GObject      *object,
 }
 
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   Fetch *fetch = user_data;
-  g_autoptr(GBytes) chunk = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-
-  g_assert (G_IS_INPUT_STREAM (object));
-
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL)
-    {
-      fetch_failed (fetch, error->message);
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      g_clear_handle_id (&fetch->timeout_id, g_source_remove);
-      bytes = g_byte_array_free_to_bytes (g_steal_pointer (&fetch->buffer));
-      gloss_clip_writer_add_image_async (fetch->job->writer, fetch->url, bytes, fetch->content_type,
-                                         fetch->job->cancellable, image_written_cb, fetch);
-      return;
-    }
-
-  if (fetch->buffer->len + g_bytes_get_size (chunk) > MAX_IMAGE_BYTES)
-    {
-      fetch_failed (fetch, "too large");
-      return;
-    }
-
-  g_byte_array_append (fetch->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  g_input_stream_read_bytes_async (fetch->stream, 64 * 1024, G_PRIORITY_DEFAULT,
-                                   fetch->cancellable, read_cb, fetch);
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  SoupMessage *message;
-  g_autoptr(GError) error = NULL;
-  const char *content_type;
-  goffset length;
+  g_autofree char *content_type = NULL;
 
   g_assert (SOUP_IS_SESSION (object));
 
-  message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  fetch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (fetch->stream == NULL)
+  bytes = gloss_image_fetch_finish (result, &content_type, &error);
+  if (bytes == NULL)
     {
-      /* Offline, no such host, a timeout: worth another try later. */
-      if (!g_cancellable_is_cancelled (fetch->job->cancellable))
+      /* Offline, no such host, no answer in time, a server error: worth
+       * another try at the next start. A 4xx is for Clip All to try
+       * again; the address stays in the article either way. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED))
         fetch->job->n_unreachable++;
-      fetch_failed (fetch, error->message);
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
-    {
-      /* A server error may pass; a 404 is for Clip All to try again. */
-      if (!SOUP_STATUS_IS_CLIENT_ERROR (soup_message_get_status (message)))
-        fetch->job->n_unreachable++;
-      fetch_failed (fetch, "HTTP error");
-      return;
-    }
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
-  if (content_type == NULL || !g_str_has_prefix (content_type, "image/"))
-    {
-      fetch_failed (fetch, "not an image");
-      return;
-    }
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
-  if (length > 0 && (guint64) length > MAX_IMAGE_BYTES)
-    {
-      fetch_failed (fetch, "too large");
+      g_debug ("Image %s of an imported article not saved: %s", fetch->url, error->message);
+      fetch_done (fetch, FALSE);
       return;
     }
 
-  fetch->content_type = g_ascii_strdown (content_type, -1);
-  fetch->buffer = g_byte_array_new ();
-  g_input_stream_read_bytes_async (fetch->stream, 64 * 1024, G_PRIORITY_DEFAULT,
-                                   fetch->cancellable, read_cb, fetch);
-}
-
-static gboolean
-fetch_timeout_cb (gpointer user_data)
-{
-  Fetch *fetch = user_data;
-
-  g_assert (G_IS_CANCELLABLE (fetch->cancellable));
-
-  fetch->timeout_id = 0;
-  g_cancellable_cancel (fetch->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-job_cancelled_cb (GCancellable *cancellable,
-                  Fetch        *fetch)
-{
-  g_assert (G_IS_CANCELLABLE (cancellable));
-
-  g_cancellable_cancel (fetch->cancellable);
+  gloss_clip_writer_add_image_async (fetch->job->writer, fetch->url, bytes, content_type,
+                                     fetch->job->cancellable, image_written_cb, fetch);
 }
 
 static void
 fetch_next (GlossImagesJob *job)
 {
-  while (job->running < PARALLEL_IMAGES && job->urls[job->next] != NULL && job->next < MAX_IMAGES)
+  while (job->running < GLOSS_IMAGE_FETCH_PARALLEL && job->urls[job->next] != NULL && job->next < MAX_IMAGES)
     {
-      const char *url = job->urls[job->next++];
-      g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
-      Fetch *fetch;
+      Fetch *fetch = g_new0 (Fetch, 1);
 
-      if (message == NULL)
-        continue;
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Accept", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8");
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Referer", job->url);
-
-      fetch = g_new0 (Fetch, 1);
       fetch->job = job;
-      fetch->url = g_strdup (url);
-      fetch->cancellable = g_cancellable_new ();
-      fetch->cancelled_id = g_cancellable_connect (job->cancellable, G_CALLBACK (job_cancelled_cb), fetch, NULL);
-      fetch->timeout_id = g_timeout_add (IMAGE_TIMEOUT_MS, fetch_timeout_cb, fetch);
+      fetch->url = g_strdup (job->urls[job->next++]);
       job->running++;
-      soup_session_send_async (session_get (), message, G_PRIORITY_DEFAULT, fetch->cancellable, send_cb, fetch);
+      gloss_image_fetch_async (session_get (), fetch->url, job->url,
+                               GLOSS_IMAGE_FETCH_MAX_BYTES, GLOSS_IMAGE_FETCH_TIMEOUT_MS,
+                               job->cancellable, fetched_cb, fetch);
     }
 
   if (job->running == 0)

@@ -21,6 +21,7 @@
 #include "gloss-clip-writer.h"
 #include "gloss-clipper.h"
 #include "gloss-error.h"
+#include "gloss-image-fetch.h"
 #include "gloss-web-context.h"
 
 #define EXTRACT_TIMEOUT_S 30
@@ -58,13 +59,7 @@ typedef struct
 {
   char   *url;       /* the original address */
   gboolean saved;    /* written into assets/ by the clip writer */
-  GBytes *bytes;
-  char   *content_type;
   gsize   received;
-  GCancellable *cancellable;
-  GCancellable *parent;       /* the task's, linked while fetching */
-  gulong  cancelled_id;
-  guint   timeout_id;
   gboolean skip;              /* not fetched: not a web address */
 } Image;
 
@@ -97,6 +92,9 @@ typedef struct
   char          *text;
 
   GPtrArray     *images;        /* of Image, in placeholder order */
+  GCancellable  *images_cancellable;  /* the fetches': the task's, or the time for all */
+  GCancellable  *parent;        /* the task's, linked while fetching */
+  gulong         cancelled_id;
   guint          images_timeout_id;
   gboolean       images_expired;
   guint          next_image;
@@ -110,13 +108,6 @@ typedef struct
 static void
 image_free (Image *image)
 {
-  g_clear_handle_id (&image->timeout_id, g_source_remove);
-  if (image->parent != NULL)
-    g_cancellable_disconnect (image->parent, image->cancelled_id);
-  g_clear_object (&image->parent);
-  g_clear_object (&image->cancellable);
-  g_clear_pointer (&image->bytes, g_bytes_unref);
-  g_free (image->content_type);
   g_free (image->url);
   g_free (image);
 }
@@ -135,6 +126,10 @@ clip_data_free (ClipData *data)
 {
   disconnect_page (data);
   g_clear_handle_id (&data->images_timeout_id, g_source_remove);
+  if (data->parent != NULL)
+    g_cancellable_disconnect (data->parent, data->cancelled_id);
+  g_clear_object (&data->parent);
+  g_clear_object (&data->images_cancellable);
   g_clear_object (&data->web_view);
   g_clear_object (&data->manager);
   g_clear_object (&data->update);
@@ -222,12 +217,7 @@ gloss_clipper_init (GlossClipper *self)
         self->image_timeout_ms = value;
     }
 
-  /* A host that accepts the connection and then says nothing (an
-   * overloaded ad server) gives up its image after 5 s of silence; one that
-   * sends, however slowly, has the whole image time. */
-  self->session = soup_session_new_with_options ("max-conns-per-host", GLOSS_CLIP_PARALLEL_IMAGES,
-                                                 "timeout", 5,
-                                                 NULL);
+  self->session = gloss_image_fetch_session_new ();
 }
 
 GlossClipper *
@@ -750,7 +740,6 @@ image_done (GTask *task,
   ClipData *data = g_task_get_task_data (task);
   g_autofree char *what = NULL;
 
-  g_clear_handle_id (&image->timeout_id, g_source_remove);
   data->running--;
   data->finished_images++;
 
@@ -764,181 +753,70 @@ typedef struct
 {
   GTask *task;
   Image *image;
-} SaveImage;
+} ImageStep;
 
 static void
 asset_written_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  SaveImage *save = user_data;
-  g_autoptr(GTask) task = save->task;
-  Image *image = save->image;
+  ImageStep *step = user_data;
+  g_autoptr(GTask) task = step->task;
+  Image *image = step->image;
   g_autoptr(GError) error = NULL;
 
   g_assert (GLOSS_IS_CLIP_WRITER (object));
   g_assert (G_IS_TASK (task));
 
-  g_free (save);
+  g_free (step);
 
   if (gloss_clip_writer_add_image_finish (GLOSS_CLIP_WRITER (object), result, &error))
     image->saved = TRUE;
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Could not save an image of the clip: %s", error->message);
 
-  g_clear_pointer (&image->bytes, g_bytes_unref);
   image_done (task, image);
 }
 
-/* The clip writer (core) names the image by its content and writes it
- * into assets/ off the main thread. */
 static void
-save_image (GTask *task,
-            Image *image)
+image_fetched_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  ClipData *data = g_task_get_task_data (task);
-  SaveImage *save = g_new0 (SaveImage, 1);
-
-  save->task = g_object_ref (task);
-  save->image = image;
-  gloss_clip_writer_add_image_async (data->writer, image->url, image->bytes, image->content_type,
-                                     g_task_get_cancellable (task), asset_written_cb, save);
-}
-
-typedef struct
-{
-  GTask        *task;
-  Image        *image;
-  GInputStream *stream;
-  GByteArray   *buffer;
-} Fetch;
-
-static void
-fetch_free (Fetch *fetch)
-{
-  g_clear_object (&fetch->task);
-  g_clear_object (&fetch->stream);
-  g_clear_pointer (&fetch->buffer, g_byte_array_unref);
-  g_free (fetch);
-}
-
-static void
-fetch_failed (Fetch      *fetch,
-              const char *reason)
-{
-  g_debug ("Image %s not saved: %s", fetch->image->url, reason);
-  image_done (fetch->task, fetch->image);
-  fetch_free (fetch);
-}
-
-static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  GlossClipper *self = g_task_get_source_object (fetch->task);
-  g_autoptr(GBytes) chunk = NULL;
+  ImageStep *step = user_data;
+  ClipData *data = g_task_get_task_data (step->task);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-
-  g_assert (G_IS_INPUT_STREAM (object));
-  g_assert (GLOSS_IS_CLIPPER (self));
-
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL)
-    {
-      fetch_failed (fetch, error->message);
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      fetch->image->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&fetch->buffer));
-      g_clear_handle_id (&fetch->image->timeout_id, g_source_remove);
-      save_image (fetch->task, fetch->image);
-      fetch_free (fetch);
-      return;
-    }
-
-  if (fetch->buffer->len + g_bytes_get_size (chunk) > self->max_image_bytes)
-    {
-      fetch_failed (fetch, "too large");
-      return;
-    }
-
-  g_byte_array_append (fetch->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  g_input_stream_read_bytes_async (fetch->stream, 64 * 1024, G_PRIORITY_DEFAULT,
-                                   fetch->image->cancellable, read_cb, fetch);
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  GlossClipper *self = g_task_get_source_object (fetch->task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  g_autoptr(GError) error = NULL;
-  const char *content_type;
-  goffset length;
+  g_autofree char *content_type = NULL;
 
   g_assert (SOUP_IS_SESSION (object));
-  g_assert (GLOSS_IS_CLIPPER (self));
+  g_assert (G_IS_TASK (step->task));
 
-  fetch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (fetch->stream == NULL)
+  bytes = gloss_image_fetch_finish (result, &content_type, &error);
+  if (bytes == NULL)
     {
-      fetch_failed (fetch, error->message);
+      g_autoptr(GTask) task = step->task;
+
+      /* It keeps its original address in the clip. */
+      g_debug ("Image %s not saved: %s", step->image->url, error->message);
+      image_done (task, step->image);
+      g_free (step);
       return;
     }
 
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
-    {
-      fetch_failed (fetch, "HTTP error");
-      return;
-    }
-
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
-  if (content_type == NULL || !g_str_has_prefix (content_type, "image/"))
-    {
-      fetch_failed (fetch, "not an image");
-      return;
-    }
-
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
-  if (length > 0 && (guint64)length > self->max_image_bytes)
-    {
-      fetch_failed (fetch, "too large");
-      return;
-    }
-
-  fetch->image->content_type = g_ascii_strdown (content_type, -1);
-  fetch->buffer = g_byte_array_new ();
-  g_input_stream_read_bytes_async (fetch->stream, 64 * 1024, G_PRIORITY_DEFAULT,
-                                   fetch->image->cancellable, read_cb, fetch);
-}
-
-static gboolean
-image_timeout_cb (gpointer user_data)
-{
-  Image *image = user_data;
-
-  g_assert (G_IS_CANCELLABLE (image->cancellable));
-
-  image->timeout_id = 0;
-  g_cancellable_cancel (image->cancellable);
-
-  return G_SOURCE_REMOVE;
+  /* The clip writer (core) names the image by its content and writes it
+   * into assets/ off the main thread. */
+  gloss_clip_writer_add_image_async (data->writer, step->image->url, bytes, content_type,
+                                     g_task_get_cancellable (step->task), asset_written_cb, step);
 }
 
 static void
 cancelled_cb (GCancellable *cancellable,
-              Image        *image)
+              ClipData     *data)
 {
   g_assert (G_IS_CANCELLABLE (cancellable));
 
-  g_cancellable_cancel (image->cancellable);
+  g_cancellable_cancel (data->images_cancellable);
 }
 
 static void finish_clip (GTask *task);
@@ -949,11 +827,10 @@ fetch_next_images (GTask *task)
   GlossClipper *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
 
-  while (data->running < GLOSS_CLIP_PARALLEL_IMAGES && data->next_image < data->images->len)
+  while (data->running < GLOSS_IMAGE_FETCH_PARALLEL && data->next_image < data->images->len)
     {
       Image *image = g_ptr_array_index (data->images, data->next_image);
-      g_autoptr(SoupMessage) message = NULL;
-      Fetch *fetch;
+      ImageStep *step;
 
       data->next_image++;
 
@@ -979,33 +856,14 @@ fetch_next_images (GTask *task)
           }
       }
 
-      message = soup_message_new (SOUP_METHOD_GET, image->url);
-      if (message == NULL)
-        {
-          data->finished_images++;
-          continue;
-        }
-
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Accept", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8");
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Referer", data->page_uri);
-
-      image->cancellable = g_cancellable_new ();
-      if (g_task_get_cancellable (task) != NULL)
-        {
-          image->parent = g_object_ref (g_task_get_cancellable (task));
-          image->cancelled_id = g_cancellable_connect (image->parent, G_CALLBACK (cancelled_cb), image, NULL);
-        }
-      image->timeout_id = g_timeout_add (self->image_timeout_ms, image_timeout_cb, image);
-
-      fetch = g_new0 (Fetch, 1);
-      fetch->task = g_object_ref (task);
-      fetch->image = image;
+      step = g_new0 (ImageStep, 1);
+      step->task = g_object_ref (task);
+      step->image = image;
       data->running++;
 
-      soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
-                               image->cancellable, send_cb, fetch);
+      gloss_image_fetch_async (self->session, image->url, data->page_uri,
+                               self->max_image_bytes, self->image_timeout_ms,
+                               data->images_cancellable, image_fetched_cb, step);
     }
 
   if (data->running == 0 && data->next_image >= data->images->len)
@@ -1025,14 +883,7 @@ images_timeout_cb (gpointer user_data)
   /* A page of many slow images must not hold the clip for minutes. */
   data->images_timeout_id = 0;
   data->images_expired = TRUE;
-
-  for (guint i = 0; i < data->images->len; i++)
-    {
-      Image *image = g_ptr_array_index (data->images, i);
-
-      if (image->cancellable != NULL)
-        g_cancellable_cancel (image->cancellable);
-    }
+  g_cancellable_cancel (data->images_cancellable);
 
   return G_SOURCE_REMOVE;
 }
@@ -1131,6 +982,14 @@ start_saving (GTask *task)
     g_ptr_array_add (urls, ((Image *)g_ptr_array_index (data->images, i))->url);
   g_ptr_array_add (urls, NULL);
   gloss_clip_writer_set_images (data->writer, data->token, (const char * const *) urls->pdata);
+
+  /* The fetches end with the task, or all at once when their time is up. */
+  data->images_cancellable = g_cancellable_new ();
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      data->parent = g_object_ref (g_task_get_cancellable (task));
+      data->cancelled_id = g_cancellable_connect (data->parent, G_CALLBACK (cancelled_cb), data, NULL);
+    }
 
   if (data->images->len > 0)
     {
