@@ -81,7 +81,7 @@ msgcat --no-wrap "$work/gloss.pot" | awk '
   /^msgid_plural/ { plural = 1 }
   /^msgid / { if (id != "" && !plural) print id; id = $0; plural = 0; next }
   /^msgstr/ { if (id != "" && !plural) print id; id = ""; plural = 0 }
-' | grep -E '%(u|d|zu|lu|" G_)' | grep -viE 'line %|column %|byte %|character %u on|version %|%u–%u|at byte|annotation %u|tag %u|item %u|entry %u|link %u|%lu MB|%u %s”|at most %d MB|%d MB|%u MB|port %' > "$work/counts" || true
+' | grep -E '%(u|d|zu|lu|" G_)' | grep -viE 'line %|column %|byte %|character %u on|version %|%u–%u|at byte|annotation %u|tag %u|item %u|entry %u|link %u|%lu MB|%u %s”|at most %d MB|%d MB|%u MB|port %|HTTP status %u' > "$work/counts" || true
 if [ -s "$work/counts" ]; then
   echo "not ok: these messages have a number but no plural form (use g_dngettext):"
   sed 's/^/#   /' "$work/counts"
