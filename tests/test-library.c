@@ -1002,6 +1002,84 @@ test_writer_async (void)
   g_assert_null (gloss_library_lookup (library, gloss_clip_get_id (cancelled)));
 }
 
+static void
+commit_kept_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GlossClip **clip = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *clip = gloss_clip_writer_commit_finish (GLOSS_CLIP_WRITER (object), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*clip);
+}
+
+/* The library's watcher reads a new clip's folder, and puts a clip of
+ * its own in the model, before the asynchronous commit is back on the
+ * main thread: the commit hands out the library's object, which holds
+ * what was written, never a second object for the same clip. The
+ * commit's callback runs on a context of its own, iterated only once the
+ * watcher has done its part, so the order is the same every time. */
+static void
+test_writer_async_watched (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writer-async-watched");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/watched", "Watched");
+  g_autoptr(GlossAnnotation) annotation = gloss_annotation_new ("two", "one ", " three", 4, 7, GLOSS_COLOR_GREEN);
+  g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GlossClipPage page = { .word_count = 3, };
+  GlossClip *held;
+  GlossClip *returned = NULL;
+  Counts counts = { 0, };
+
+  write_clip (path, "older", "Older", "2026-01-01T00:00:00Z");
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  gloss_library_set_monitoring (library, TRUE);
+  connect_counts (library, &counts);
+  gloss_clip_add_annotation (clip, annotation);
+  id = g_strdup (gloss_clip_get_id (clip));
+
+  writer = gloss_clip_writer_new (library, clip);
+  page.byline = "Ada";
+  page.html = "<p>one two three</p>";
+  page.text = "one two three";
+  g_main_context_push_thread_default (context);
+  gloss_clip_writer_commit_async (writer, &page, NULL, commit_kept_cb, &returned);
+  g_main_context_pop_thread_default (context);
+
+  /* The watcher first. */
+  wait_for (&counts.added, 1);
+  held = gloss_library_lookup (library, id);
+  g_assert_nonnull (held);
+  g_assert_true (held != clip);
+  g_assert_null (returned);
+
+  /* Then the commit's return. */
+  while (returned == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  g_assert_true (gloss_library_lookup (library, id) == held);
+  g_assert_true (returned == held);
+  g_assert_true (gloss_clip_writer_get_clip (writer) == held);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 2);
+  g_assert_cmpuint (counts.added, ==, 1);
+  g_assert_cmpstr (gloss_clip_get_title (held), ==, "Watched");
+  g_assert_cmpstr (gloss_clip_get_byline (held), ==, "Ada");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (held), ==, 1);
+  g_assert_nonnull (gloss_clip_find_annotation (held, gloss_annotation_get_id (annotation)));
+  /* The caller's own object is left whole. */
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Watched");
+
+  gloss_library_set_monitoring (library, FALSE);
+}
+
 /* --- symbolic links ------------------------------------------------------ */
 
 static void
@@ -1742,6 +1820,7 @@ main (int    argc,
   g_test_add_func ("/library/writer/abort", test_writer_abort);
   g_test_add_func ("/library/writer/update", test_writer_update);
   g_test_add_func ("/library/writer/async", test_writer_async);
+  g_test_add_func ("/library/writer/async-watched", test_writer_async_watched);
   g_test_add_func ("/library/symlinks", test_symlinks);
   g_test_add_func ("/library/leftovers", test_leftovers);
   g_test_add_func ("/library/disk-full-message", test_disk_full_message);
