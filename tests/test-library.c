@@ -19,6 +19,7 @@
 #include <utime.h>
 
 #include "gloss-cli-library.h"
+#include "gloss-clip-saver.h"
 #include "gloss-clip-writer.h"
 #include "gloss-error.h"
 #include "gloss-export.h"
@@ -893,6 +894,7 @@ test_writer_async (void)
   g_autoptr(GlossAnnotation) theirs = NULL;
   g_autoptr(GlossClip) other = NULL;
   g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GlossClipSaver) saver = NULL;
   g_autoptr(GlossClip) again = NULL;
   g_autoptr(GlossClip) cancelled = gloss_clip_new ("https://example.org/cancelled", "Cancelled");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -924,13 +926,15 @@ test_writer_async (void)
   g_assert_true (gloss_clip_save (other, TRUE, &error));
   g_assert_no_error (error);
 
-  /* An update, and a highlight made before the result is back. */
+  /* An update, and a highlight made before the result is back, in the
+   * text shown then, by a reader that holds the clip's saver. */
+  saver = gloss_clip_saver_get_for_clip (library, clip);
   writer = gloss_clip_writer_new (library, clip);
   page.title = "After";
   page.html = "<p>zero, two, three four</p>";
   page.text = "zero, two, three four";
   gloss_clip_writer_commit_async (writer, &page, NULL, commit_done_cb, &error);
-  meanwhile = gloss_annotation_new ("four", "three ", "", 17, 21, GLOSS_COLOR_GREEN);
+  meanwhile = gloss_annotation_new ("four", "three ", "", 14, 18, GLOSS_COLOR_GREEN);
   gloss_clip_add_annotation (clip, meanwhile);
   g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Before");
   wait_commit (writer);
@@ -947,17 +951,21 @@ test_writer_async (void)
   a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (meanwhile));
   g_assert_nonnull (a);
   g_assert_false (gloss_annotation_get_orphan (a));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 17);
   g_assert_cmpuint (gloss_clip_writer_get_n_orphans (writer), ==, 0);
 
-  /* The file has the update; the highlight made meanwhile is the clip's
-   * own save's to write, and that save keeps both. */
+  /* The file has the update; the highlight made meanwhile, moved into
+   * the new text, is the clip's saver's to write: queued, and that save
+   * keeps both. */
   again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gloss_clip_get_title (again), ==, "After");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 2);
   a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
   g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
   g_clear_object (&again);
-  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_true (gloss_clip_saver_get_pending (saver));
+  g_assert_true (gloss_clip_saver_flush (saver, &error));
   g_assert_no_error (error);
   again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
   g_assert_no_error (error);

@@ -23,6 +23,7 @@
 #include "gloss-anchor.h"
 #include "gloss-clip-anchor.h"
 #include "gloss-clip-private.h"
+#include "gloss-clip-saver.h"
 #include "gloss-clip-writer.h"
 #include "gloss-url.h"
 #include "gloss-error.h"
@@ -1050,6 +1051,7 @@ apply_update (GlossClipWriter *self,
 {
   g_autoptr(GBytes) now = clip_bytes (self->clip);
   g_autoptr(GlossClip) result = NULL;
+  gboolean unwritten = FALSE;
 
   if (g_bytes_equal (now, commit->sent))
     result = g_object_ref (commit->written);
@@ -1087,14 +1089,31 @@ apply_update (GlossClipWriter *self,
         }
       else
         {
+          g_autoptr(GBytes) written = clip_bytes (commit->written);
+          g_autoptr(GBytes) merged_now = NULL;
+
           if (commit->page.text != NULL)
             self->n_orphans = anchor_all (self, result, commit->page.text);
           take_base (result, commit->written);
+          /* The changes made meanwhile, and the positions anchoring in
+           * the new text moved, are in memory only. */
+          merged_now = clip_bytes (result);
+          unwritten = !g_bytes_equal (merged_now, written);
         }
     }
 
   gloss_clip_update_from (self->clip, result);
   _gloss_library_clip_changed (self->library, self->clip);
+
+  /* Written by the clip's one saver, as every edit is: queued with the
+   * editors' own changes when one holds it; else letting go of it
+   * writes now, since nobody else would. */
+  if (unwritten)
+    {
+      g_autoptr(GlossClipSaver) saver = gloss_clip_saver_get_for_clip (self->library, self->clip);
+
+      gloss_clip_saver_queue (saver);
+    }
 }
 
 /* Back on the main thread: a new clip into the library's model. The
