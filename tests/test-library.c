@@ -19,6 +19,7 @@
 #include <utime.h>
 
 #include "gloss-cli-library.h"
+#include "gloss-clip-saver.h"
 #include "gloss-clip-writer.h"
 #include "gloss-error.h"
 #include "gloss-export.h"
@@ -893,6 +894,7 @@ test_writer_async (void)
   g_autoptr(GlossAnnotation) theirs = NULL;
   g_autoptr(GlossClip) other = NULL;
   g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GlossClipSaver) saver = NULL;
   g_autoptr(GlossClip) again = NULL;
   g_autoptr(GlossClip) cancelled = gloss_clip_new ("https://example.org/cancelled", "Cancelled");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -924,13 +926,15 @@ test_writer_async (void)
   g_assert_true (gloss_clip_save (other, TRUE, &error));
   g_assert_no_error (error);
 
-  /* An update, and a highlight made before the result is back. */
+  /* An update, and a highlight made before the result is back, in the
+   * text shown then, by a reader that holds the clip's saver. */
+  saver = gloss_clip_saver_get_for_clip (library, clip);
   writer = gloss_clip_writer_new (library, clip);
   page.title = "After";
   page.html = "<p>zero, two, three four</p>";
   page.text = "zero, two, three four";
   gloss_clip_writer_commit_async (writer, &page, NULL, commit_done_cb, &error);
-  meanwhile = gloss_annotation_new ("four", "three ", "", 17, 21, GLOSS_COLOR_GREEN);
+  meanwhile = gloss_annotation_new ("four", "three ", "", 14, 18, GLOSS_COLOR_GREEN);
   gloss_clip_add_annotation (clip, meanwhile);
   g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Before");
   wait_commit (writer);
@@ -947,17 +951,21 @@ test_writer_async (void)
   a = gloss_clip_find_annotation (clip, gloss_annotation_get_id (meanwhile));
   g_assert_nonnull (a);
   g_assert_false (gloss_annotation_get_orphan (a));
+  g_assert_cmpuint (gloss_annotation_get_start (a), ==, 17);
   g_assert_cmpuint (gloss_clip_writer_get_n_orphans (writer), ==, 0);
 
-  /* The file has the update; the highlight made meanwhile is the clip's
-   * own save's to write, and that save keeps both. */
+  /* The file has the update; the highlight made meanwhile, moved into
+   * the new text, is the clip's saver's to write: queued, and that save
+   * keeps both. */
   again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gloss_clip_get_title (again), ==, "After");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (again), ==, 2);
   a = gloss_clip_find_annotation (again, gloss_annotation_get_id (kept));
   g_assert_cmpuint (gloss_annotation_get_start (a), ==, 11);
   g_clear_object (&again);
-  g_assert_true (gloss_library_save (library, clip, &error));
+  g_assert_true (gloss_clip_saver_get_pending (saver));
+  g_assert_true (gloss_clip_saver_flush (saver, &error));
   g_assert_no_error (error);
   again = gloss_clip_load (gloss_clip_get_folder (clip), &error);
   g_assert_no_error (error);
@@ -1000,6 +1008,84 @@ test_writer_async (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (g_file_test (cancelled_folder, G_FILE_TEST_EXISTS));
   g_assert_null (gloss_library_lookup (library, gloss_clip_get_id (cancelled)));
+}
+
+static void
+commit_kept_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GlossClip **clip = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *clip = gloss_clip_writer_commit_finish (GLOSS_CLIP_WRITER (object), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*clip);
+}
+
+/* The library's watcher reads a new clip's folder, and puts a clip of
+ * its own in the model, before the asynchronous commit is back on the
+ * main thread: the commit hands out the library's object, which holds
+ * what was written, never a second object for the same clip. The
+ * commit's callback runs on a context of its own, iterated only once the
+ * watcher has done its part, so the order is the same every time. */
+static void
+test_writer_async_watched (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("writer-async-watched");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossLibrary) library = gloss_library_new (folder);
+  g_autoptr(GlossClip) clip = gloss_clip_new ("https://example.org/watched", "Watched");
+  g_autoptr(GlossAnnotation) annotation = gloss_annotation_new ("two", "one ", " three", 4, 7, GLOSS_COLOR_GREEN);
+  g_autoptr(GlossClipWriter) writer = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GlossClipPage page = { .word_count = 3, };
+  GlossClip *held;
+  GlossClip *returned = NULL;
+  Counts counts = { 0, };
+
+  write_clip (path, "older", "Older", "2026-01-01T00:00:00Z");
+  g_assert_true (gloss_library_load (library, NULL, &error));
+  g_assert_no_error (error);
+  gloss_library_set_monitoring (library, TRUE);
+  connect_counts (library, &counts);
+  gloss_clip_add_annotation (clip, annotation);
+  id = g_strdup (gloss_clip_get_id (clip));
+
+  writer = gloss_clip_writer_new (library, clip);
+  page.byline = "Ada";
+  page.html = "<p>one two three</p>";
+  page.text = "one two three";
+  g_main_context_push_thread_default (context);
+  gloss_clip_writer_commit_async (writer, &page, NULL, commit_kept_cb, &returned);
+  g_main_context_pop_thread_default (context);
+
+  /* The watcher first. */
+  wait_for (&counts.added, 1);
+  held = gloss_library_lookup (library, id);
+  g_assert_nonnull (held);
+  g_assert_true (held != clip);
+  g_assert_null (returned);
+
+  /* Then the commit's return. */
+  while (returned == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  g_assert_true (gloss_library_lookup (library, id) == held);
+  g_assert_true (returned == held);
+  g_assert_true (gloss_clip_writer_get_clip (writer) == held);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (library)), ==, 2);
+  g_assert_cmpuint (counts.added, ==, 1);
+  g_assert_cmpstr (gloss_clip_get_title (held), ==, "Watched");
+  g_assert_cmpstr (gloss_clip_get_byline (held), ==, "Ada");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (held), ==, 1);
+  g_assert_nonnull (gloss_clip_find_annotation (held, gloss_annotation_get_id (annotation)));
+  /* The caller's own object is left whole. */
+  g_assert_cmpstr (gloss_clip_get_title (clip), ==, "Watched");
+
+  gloss_library_set_monitoring (library, FALSE);
 }
 
 /* --- symbolic links ------------------------------------------------------ */
@@ -1742,6 +1828,7 @@ main (int    argc,
   g_test_add_func ("/library/writer/abort", test_writer_abort);
   g_test_add_func ("/library/writer/update", test_writer_update);
   g_test_add_func ("/library/writer/async", test_writer_async);
+  g_test_add_func ("/library/writer/async-watched", test_writer_async_watched);
   g_test_add_func ("/library/symlinks", test_symlinks);
   g_test_add_func ("/library/leftovers", test_leftovers);
   g_test_add_func ("/library/disk-full-message", test_disk_full_message);

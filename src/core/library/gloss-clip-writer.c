@@ -23,6 +23,7 @@
 #include "gloss-anchor.h"
 #include "gloss-clip-anchor.h"
 #include "gloss-clip-private.h"
+#include "gloss-clip-saver.h"
 #include "gloss-clip-writer.h"
 #include "gloss-url.h"
 #include "gloss-error.h"
@@ -1050,6 +1051,7 @@ apply_update (GlossClipWriter *self,
 {
   g_autoptr(GBytes) now = clip_bytes (self->clip);
   g_autoptr(GlossClip) result = NULL;
+  gboolean unwritten = FALSE;
 
   if (g_bytes_equal (now, commit->sent))
     result = g_object_ref (commit->written);
@@ -1087,14 +1089,75 @@ apply_update (GlossClipWriter *self,
         }
       else
         {
+          g_autoptr(GBytes) written = clip_bytes (commit->written);
+          g_autoptr(GBytes) merged_now = NULL;
+
           if (commit->page.text != NULL)
             self->n_orphans = anchor_all (self, result, commit->page.text);
           take_base (result, commit->written);
+          /* The changes made meanwhile, and the positions anchoring in
+           * the new text moved, are in memory only. */
+          merged_now = clip_bytes (result);
+          unwritten = !g_bytes_equal (merged_now, written);
         }
     }
 
   gloss_clip_update_from (self->clip, result);
   _gloss_library_clip_changed (self->library, self->clip);
+
+  /* Written by the clip's one saver, as every edit is: queued with the
+   * editors' own changes when one holds it; else letting go of it
+   * writes now, since nobody else would. */
+  if (unwritten)
+    {
+      g_autoptr(GlossClipSaver) saver = gloss_clip_saver_get_for_clip (self->library, self->clip);
+
+      gloss_clip_saver_queue (saver);
+    }
+}
+
+/* Back on the main thread: a new clip into the library's model. The
+ * library may hold it already: its watcher (or another writer's look-up,
+ * _gloss_library_add_new_from_disk()) can read the folder the worker
+ * wrote before this runs, and add a clip object of its own. That object
+ * is the one the list shows and everybody edits, so it takes what was
+ * written and the writer hands it out from now on: never two objects,
+ * two savers, for one clip. */
+static void
+add_new (GlossClipWriter *self)
+{
+  GlossClip *held = gloss_library_lookup (self->library, gloss_clip_get_id (self->clip));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GlossClip) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (held == NULL)
+    {
+      _gloss_library_insert_clip (self->library, self->clip);
+      return;
+    }
+  if (held == self->clip)
+    return;
+
+  /* Read from the file this writer wrote (a newer one, written by
+   * someone else since, stays as the library read it): it takes the
+   * clip as written, in full, from a copy, so that the caller's own
+   * object stays whole. */
+  if (gloss_clip_get_file_hash (held) == gloss_clip_get_file_hash (self->clip))
+    {
+      bytes = clip_bytes (self->clip);
+      copy = clip_from_bytes (self->clip, bytes, &error);
+      if (copy != NULL)
+        {
+          take_base (copy, self->clip);
+          gloss_clip_update_from (held, copy);
+          _gloss_library_clip_changed (self->library, held);
+        }
+      else
+        g_debug ("Clip %s as the library read it: %s", gloss_clip_get_id (held), error->message);
+    }
+
+  g_set_object (&self->clip, held);
 }
 
 static void
@@ -1119,8 +1182,8 @@ commit_done_cb (GObject      *object,
 
   if (self->update)
     apply_update (self, commit);
-  else if (!self->no_insert && gloss_library_lookup (self->library, gloss_clip_get_id (self->clip)) == NULL)
-    _gloss_library_insert_clip (self->library, self->clip);
+  else if (!self->no_insert)
+    add_new (self);
 
   g_task_return_pointer (task, g_object_ref (self->clip), g_object_unref);
 }

@@ -111,7 +111,11 @@ GlossClip       *gloss_clip_writer_commit       (GlossClipWriter     *self,
  * the writer's own copy of the clip. Back on the calling thread (the one
  * that owns the library's model) a new clip is added to the library, and
  * an updated one takes what was written, with any change made to it in
- * memory meanwhile merged in. @page is copied. A cancel stops the commit
+ * memory meanwhile merged in. The clip finish returns is the one the
+ * library holds: when the library read the new folder first (its watcher)
+ * and holds an object of its own, that object takes what was written and
+ * is returned instead of the writer's (gloss_clip_writer_get_clip () then
+ * returns it too). @page is copied. A cancel stops the commit
  * until the articles are being written; past that, it completes. Not for
  * gloss_clip_writer_set_unique_url () (whose look-up waits on a lock):
  * an import in the command line, which has no main loop to keep, commits
