@@ -24,6 +24,7 @@
 #include "gloss-library-view.h"
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
+#include "gloss-url.h"
 #include "gloss-window.h"
 
 static GlossTestServer *server;
@@ -518,6 +519,77 @@ test_highlight_clip_fails (Fixture       *fixture,
   g_assert_cmpuint (fixture->highlighted, ==, 0);
 }
 
+/* For test_highlight_leave_while_clipping: the page is left once the
+ * clip has what it needs of it and is about to be written. */
+typedef struct
+{
+  Fixture    *fixture;
+  const char *uri;
+  gboolean    left;
+} LeaveData;
+
+static void
+leave_while_saving_cb (GtkProgressBar *bar,
+                       GParamSpec     *pspec,
+                       LeaveData      *leave)
+{
+  WebKitWebView *web_view = live_web_view (leave->fixture);
+
+  /* "Saving the clip" (0.95): the page was read, the folder not written;
+   * the writing starts when this handler returns. */
+  if (leave->left || gtk_progress_bar_get_fraction (bar) < 0.95 ||
+      gtk_progress_bar_get_fraction (bar) >= 1.0)
+    return;
+
+  leave->left = TRUE;
+  gloss_window_open (leave->fixture->window, leave->uri);
+  gloss_test_wait_until (!webkit_web_view_is_loading (web_view) &&
+                         g_strcmp0 (webkit_web_view_get_uri (web_view), leave->uri) == 0, 20000);
+}
+
+/* Highlight on page A, and the person goes to page B while A is being
+ * clipped for it: A is clipped, but B does not become A's clip (its
+ * header, highlights and Update Clip would all be A's), and the
+ * highlight is not claimed kept. */
+static void
+test_highlight_leave_while_clipping (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autofree char *other = gloss_test_server_uri (server, "live-window/other");
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  LeaveData leave = { fixture, keeper, FALSE };
+  g_autoptr(GlossClip) clip = NULL;
+  gulong handler;
+
+  open_live (fixture, other);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  handler = g_signal_connect (clip_progress (fixture), "notify::fraction",
+                              G_CALLBACK (leave_while_saving_cb), &leave);
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)) == 1 &&
+                         !gtk_widget_get_visible (clip_progress (fixture)), 30000);
+  g_signal_handler_disconnect (clip_progress (fixture), handler);
+  g_assert_true (leave.left);
+
+  /* Page A is in the library, under its own address. */
+  clip = g_list_model_get_item (G_LIST_MODEL (fixture->library), 0);
+  g_assert_true (gloss_url_same_page (gloss_clip_get_url (clip), other));
+
+  /* Page B is shown, not clipped, with nothing of A on it. */
+  g_assert_cmpstr (webkit_web_view_get_uri (live_web_view (fixture)), ==, keeper);
+  g_assert_null (gloss_window_get_live_clip (fixture->window));
+  g_assert_cmpstr (clip_stack_page (fixture), ==, "clip");
+  g_assert_null (gloss_annotator_get_clip (live_annotator (fixture)));
+  g_assert_null (gloss_library_view_get_selected_clip (gloss_window_get_library_view (fixture->window)));
+
+  /* The highlight went with page A: not stored, not claimed. */
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+  g_assert_cmpuint (fixture->highlighted, ==, 0);
+}
+
 static void
 reader_evaluate_cb (GObject      *object,
                     GAsyncResult *result,
@@ -698,6 +770,8 @@ main (int    argc,
               fixture_set_up, test_highlight_clips_whole_page, fixture_tear_down);
   g_test_add ("/live-window/highlight-clip-fails", Fixture, NULL,
               fixture_set_up, test_highlight_clip_fails, fixture_tear_down);
+  g_test_add ("/live-window/highlight-leave-while-clipping", Fixture, NULL,
+              fixture_set_up, test_highlight_leave_while_clipping, fixture_tear_down);
   g_test_add ("/live-window/live-highlight-in-open-reader", Fixture, NULL,
               fixture_set_up, test_live_highlight_in_open_reader, fixture_tear_down);
   g_test_add ("/live-window/reader-changes-reach-live", Fixture, NULL,

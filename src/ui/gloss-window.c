@@ -476,6 +476,7 @@ typedef struct
   GlossClipMode  mode;
   gboolean       update;
   gboolean       for_highlight;
+  char          *uri;          /* the page clipped, as shown at the start */
 } ClipJob;
 
 static void
@@ -483,6 +484,7 @@ clip_job_free (ClipJob *job)
 {
   g_object_unref (job->self);
   g_object_unref (job->cancellable);
+  g_free (job->uri);
   g_free (job);
 }
 
@@ -498,11 +500,24 @@ static void start_clip (GlossWindow   *self,
  * highlight it holds once it has the clip; without one it keeps nothing. */
 static void
 clip_for_highlight_done (GlossWindow   *self,
-                         GlossClipMode  mode,
+                         ClipJob       *job,
                          GlossClip     *clip,
                          GError        *error)
 {
   GlossAnnotator *annotator = live_annotator (self);
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+
+  /* The person went to another page while this one was being clipped:
+   * the clip is not that page's, so it is neither its live clip (its
+   * highlights, Open Clip, Update Clip would all be the wrong page's) nor
+   * the place of a highlight the page took along when it went. */
+  if (!gloss_url_same_page (job->uri, webkit_web_view_get_uri (web_view)))
+    {
+      update_live_clip (self);
+      if (clip != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+        gloss_window_show_toast (self, _("The page was clipped, but the highlight was not kept because another page is shown now"));
+      return;
+    }
 
   if (clip == NULL)
     {
@@ -511,7 +526,7 @@ clip_for_highlight_done (GlossWindow   *self,
       /* One action for the person: a page that is not an article is kept
        * whole, as Clip Whole Page would. */
       if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_ARTICLE) &&
-          mode == GLOSS_CLIP_MODE_ARTICLE && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+          job->mode == GLOSS_CLIP_MODE_ARTICLE && !gtk_widget_in_destruction (GTK_WIDGET (self)))
         {
           start_clip (self, GLOSS_CLIP_MODE_WHOLE_PAGE, NULL, TRUE);
           return;
@@ -601,7 +616,7 @@ clip_done_cb (GObject      *object,
 
   if (job->for_highlight)
     {
-      clip_for_highlight_done (self, job->mode, clip, error);
+      clip_for_highlight_done (self, job, clip, error);
       return;
     }
 
@@ -680,6 +695,7 @@ start_clip (GlossWindow   *self,
   job->mode = mode;
   job->update = update != NULL;
   job->for_highlight = for_highlight;
+  job->uri = g_strdup (webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser)));
 
   gloss_clipper_clip_async (self->clipper,
                             gloss_browser_get_web_view (self->browser),
