@@ -748,6 +748,103 @@ test_not_on_this_page (Fixture       *fixture,
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
 }
 
+/* For test_live_highlight_listed_on_page: whether the panel listed an
+ * annotation apart as the clip's list told of it. */
+typedef struct
+{
+  GtkListBox *apart;
+  guint       added;
+  guint       apart_when_added;
+} ListedData;
+
+static void
+annotations_added_cb (GListModel *annotations,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      ListedData *listed)
+{
+  if (added == 0)
+    return;
+
+  listed->added++;
+  if (gtk_list_box_get_row_at_index (listed->apart, 0) != NULL)
+    listed->apart_when_added++;
+}
+
+/* A highlight made on the live page, and one put back by Undo, are on the
+ * page: the live panel lists them with the others, never under "Not on
+ * this page", from the moment the clip has them. */
+static void
+test_live_highlight_listed_on_page (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  GlossAnnotator *annotator;
+  GlossAnnotationsPanel *panel;
+  ListedData listed = { NULL, 0, 0 };
+  g_autoptr(GlossAnnotation) annotation = NULL;
+  g_autofree char *id = NULL;
+  GlossClip *clip;
+
+  open_live (fixture, keeper);
+  clip = clip_live_page (fixture);
+  highlight_in_reader (fixture, "counting the steps aloud");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-live", NULL));
+  annotator = live_annotator (fixture);
+  gloss_test_wait_until (gloss_annotator_get_clip (annotator) == clip &&
+                         gloss_annotator_get_painted (annotator), 20000);
+
+  /* The panel lists the clip's highlight (it follows the clip now). */
+  gloss_reader_pane_set_show_annotations (gloss_window_get_live_pane (fixture->window), TRUE);
+  panel = GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (gloss_window_get_live_pane (fixture->window)));
+  listed.apart = gloss_annotations_panel_get_orphans (panel);
+  gloss_test_wait_until (g_list_model_get_n_items (gloss_annotations_panel_get_shown (panel)) == 1, 10000);
+  g_signal_connect_after (gloss_clip_get_annotations (clip), "items-changed",
+                          G_CALLBACK (annotations_added_cb), &listed);
+  g_signal_connect (annotator, "highlighted", G_CALLBACK (highlighted_cb), fixture);
+
+  /* Made on the live page. */
+  select_live (fixture, "out of habit");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1, 20000);
+  g_assert_cmpuint (listed.added, ==, 1);
+  g_assert_cmpuint (listed.apart_when_added, ==, 0);
+  g_assert_null (gtk_list_box_get_row_at_index (listed.apart, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_annotations_panel_get_shown (panel)), ==, 2);
+
+  /* Deleted, then put back by Undo (Ctrl+Z): on the page again. */
+  for (guint i = 0; i < gloss_clip_get_n_annotations (clip) && annotation == NULL; i++)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (clip), i);
+
+      if (g_str_equal (gloss_annotation_get_exact (a), "out of habit"))
+        annotation = g_object_ref (a);
+    }
+  g_assert_nonnull (annotation);
+  id = g_strdup (gloss_annotation_get_id (annotation));
+  g_assert_true (gloss_annotator_delete (annotator, id));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+  g_assert_true (gloss_annotator_undo (annotator));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
+  g_assert_cmpuint (listed.added, ==, 2);
+  g_assert_cmpuint (listed.apart_when_added, ==, 0);
+  g_assert_true (gloss_annotator_is_on_page (annotator, id));
+  g_assert_null (gtk_list_box_get_row_at_index (listed.apart, 0));
+
+  /* Deleted, then put back by the toast's Undo. */
+  g_assert_true (gloss_annotator_delete (annotator, id));
+  g_assert_true (gloss_annotator_restore (annotator, annotation));
+  g_assert_cmpuint (listed.added, ==, 3);
+  g_assert_cmpuint (listed.apart_when_added, ==, 0);
+  g_assert_true (gloss_annotator_is_on_page (annotator, id));
+  g_assert_null (gtk_list_box_get_row_at_index (listed.apart, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_annotations_panel_get_shown (panel)), ==, 2);
+
+  g_signal_handlers_disconnect_by_data (gloss_clip_get_annotations (clip), &listed);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -776,6 +873,8 @@ main (int    argc,
               fixture_set_up, test_live_highlight_in_open_reader, fixture_tear_down);
   g_test_add ("/live-window/reader-changes-reach-live", Fixture, NULL,
               fixture_set_up, test_reader_changes_reach_live, fixture_tear_down);
+  g_test_add ("/live-window/live-highlight-listed-on-page", Fixture, NULL,
+              fixture_set_up, test_live_highlight_listed_on_page, fixture_tear_down);
   g_test_add ("/live-window/not-on-this-page", Fixture, NULL,
               fixture_set_up, test_not_on_this_page, fixture_tear_down);
 

@@ -540,14 +540,17 @@ gloss_annotation_editor_add (GlossAnnotationEditor  *self,
     }
 
   annotation = gloss_annotation_new (exact, prefix, suffix, stored_start, stored_end, color);
+  /* Placed before the clip's list tells of it: who lists the clip's
+   * annotations then (the live panel) finds it on the page. */
+  set_range (self, gloss_annotation_get_id (annotation), start, end);
   if (!gloss_clip_add_annotation (self->clip, annotation))
     {
+      g_hash_table_remove (self->ranges, gloss_annotation_get_id (annotation));
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT, _("Could not add the highlight"));
       return NULL;
     }
 
   end_note (self);
-  set_range (self, gloss_annotation_get_id (annotation), start, end);
   push_undo (self, gloss_annotation_get_id (annotation), NULL);
   changed (self);
 
@@ -675,7 +678,9 @@ gloss_annotation_editor_delete (GlossAnnotationEditor *self,
   return TRUE;
 }
 
-/* Anchors @annotation (just put back) and shows it where it is. */
+/* Anchors @annotation, about to be put back in the clip: done before it
+ * is, so that who lists the clip's annotations when it comes back (the
+ * live panel) finds it where it is. */
 static void
 place (GlossAnnotationEditor *self,
        GlossAnnotation       *annotation)
@@ -694,7 +699,6 @@ place (GlossAnnotationEditor *self,
         set_range (self, id, start, end);
       else
         g_hash_table_remove (self->ranges, id);
-      repaint (self, id);
       return;
     }
 
@@ -708,8 +712,6 @@ place (GlossAnnotationEditor *self,
       gloss_annotation_set_orphan (annotation, TRUE);
       g_hash_table_remove (self->ranges, id);
     }
-
-  repaint (self, id);
 }
 
 gboolean
@@ -728,8 +730,12 @@ gloss_annotation_editor_restore (GlossAnnotationEditor *self,
     return FALSE;
 
   copy = gloss_annotation_copy (annotation);
+  place (self, copy);
   if (!gloss_clip_add_annotation (self->clip, copy))
-    return FALSE;
+    {
+      g_hash_table_remove (self->ranges, id);
+      return FALSE;
+    }
 
   end_note (self);
 
@@ -746,7 +752,7 @@ gloss_annotation_editor_restore (GlossAnnotationEditor *self,
         }
     }
 
-  place (self, copy);
+  repaint (self, id);
   changed (self);
 
   return TRUE;
@@ -789,11 +795,12 @@ gloss_annotation_editor_undo (GlossAnnotationEditor *self)
 
   if (before != NULL)
     {
-      gloss_clip_add_annotation (self->clip, before);
       place (self, before);
+      if (!gloss_clip_add_annotation (self->clip, before))
+        g_hash_table_remove (self->ranges, id);
     }
-  else
-    repaint (self, id);
+
+  repaint (self, id);
 
   changed (self);
 
