@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "gloss-annotations-panel.h"
+#include "gloss-import.h"
 #include "gloss-library-view.h"
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
@@ -748,6 +749,78 @@ test_not_on_this_page (Fixture       *fixture,
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
 }
 
+static void
+error_cb (GlossAnnotator *annotator,
+          const char     *message,
+          guint          *errors)
+{
+  g_test_message ("Error shown: %s", message);
+  (*errors)++;
+}
+
+/* An item of an imported reading list, in the library but not clipped
+ * yet (FORMAT.md: no article): Highlight on its live page clips the page
+ * into that clip first (its id, tag and import kept), as on a page not
+ * in the library, and then stores the highlight in it. */
+static void
+test_highlight_clips_not_clipped_yet (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  g_autoptr(GlossClip) pending = gloss_clip_new (keeper, "Imported page");
+  g_autoptr(GlossAnnotation) annotation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (gloss_clip_get_id (pending));
+  g_autofree char *text = NULL;
+  JsonObject *import = json_object_new ();
+  guint errors = 0;
+  GlossClip *clip;
+
+  gloss_clip_add_tag (pending, "sea");
+  json_object_set_string_member (import, "status", "unread");
+  json_object_set_object_member (gloss_clip_to_json (pending), "import", import);
+  g_assert_true (gloss_library_add (fixture->library, pending, NULL, NULL, &error));
+  g_assert_no_error (error);
+  clip = gloss_library_lookup (fixture->library, id);
+  g_assert_true (gloss_import_clip_is_pending (clip));
+
+  open_live (fixture, keeper);
+  g_assert_true (gloss_window_get_live_clip (fixture->window) == clip);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  g_signal_connect (live_annotator (fixture), "error", G_CALLBACK (error_cb), &errors);
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1 || errors > 0, 30000);
+  g_assert_cmpuint (errors, ==, 0);
+
+  /* The same clip, clipped now, on the live page still. */
+  g_assert_cmpstr (gloss_window_get_view (fixture->window), ==, "web");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+  g_assert_true (gloss_library_lookup (fixture->library, id) == clip);
+  g_assert_true (gloss_window_get_live_clip (fixture->window) == clip);
+  g_assert_true (gloss_annotator_get_clip (live_annotator (fixture)) == clip);
+  g_assert_false (gloss_import_clip_is_pending (clip));
+  g_assert_true (gloss_clip_has_tag (clip, "sea"));
+  g_assert_true (json_object_has_member (gloss_clip_to_json (clip), "import"));
+  text = gloss_clip_load_article_text (clip, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, PARAGRAPH_2));
+
+  /* The highlight is in it, at its words in article.txt. */
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+  annotation = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "with its flag, its cargo");
+  {
+    g_autofree char *words = g_utf8_substring (text, gloss_annotation_get_start (annotation),
+                                               gloss_annotation_get_end (annotation));
+
+    g_assert_cmpstr (words, ==, "with its flag, its cargo");
+  }
+  g_assert_true (gloss_annotator_is_on_page (live_annotator (fixture), gloss_annotation_get_id (annotation)));
+}
+
 /* For test_live_highlight_listed_on_page: whether the panel listed an
  * annotation apart as the clip's list told of it. */
 typedef struct
@@ -869,6 +942,8 @@ main (int    argc,
               fixture_set_up, test_highlight_clip_fails, fixture_tear_down);
   g_test_add ("/live-window/highlight-leave-while-clipping", Fixture, NULL,
               fixture_set_up, test_highlight_leave_while_clipping, fixture_tear_down);
+  g_test_add ("/live-window/highlight-clips-not-clipped-yet", Fixture, NULL,
+              fixture_set_up, test_highlight_clips_not_clipped_yet, fixture_tear_down);
   g_test_add ("/live-window/live-highlight-in-open-reader", Fixture, NULL,
               fixture_set_up, test_live_highlight_in_open_reader, fixture_tear_down);
   g_test_add ("/live-window/reader-changes-reach-live", Fixture, NULL,

@@ -474,7 +474,7 @@ typedef struct
   GlossWindow   *self;
   GCancellable  *cancellable;
   GlossClipMode  mode;
-  gboolean       update;
+  GlossClip     *update;       /* the clip clipped into, or NULL */
   gboolean       for_highlight;
   char          *uri;          /* the page clipped, as shown at the start */
 } ClipJob;
@@ -485,6 +485,7 @@ clip_job_free (ClipJob *job)
   g_object_unref (job->self);
   g_object_unref (job->cancellable);
   g_free (job->uri);
+  g_clear_object (&job->update);
   g_free (job);
 }
 
@@ -528,12 +529,17 @@ clip_for_highlight_done (GlossWindow   *self,
       if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_ARTICLE) &&
           job->mode == GLOSS_CLIP_MODE_ARTICLE && !gtk_widget_in_destruction (GTK_WIDGET (self)))
         {
-          start_clip (self, GLOSS_CLIP_MODE_WHOLE_PAGE, NULL, TRUE);
+          start_clip (self, GLOSS_CLIP_MODE_WHOLE_PAGE, job->update, TRUE);
           return;
         }
 
+      /* A clip not clipped yet stays the live clip: the highlight kept
+       * for its article goes, or a later clip would store it. */
       if (annotator != NULL)
-        gloss_annotator_set_live_clip (annotator, self->live_clip);
+        {
+          gloss_annotator_drop_live_highlight (annotator);
+          gloss_annotator_set_live_clip (annotator, self->live_clip);
+        }
       if (gtk_widget_in_destruction (GTK_WIDGET (self)))
         return;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -547,9 +553,11 @@ clip_for_highlight_done (GlossWindow   *self,
     }
 
   /* The library's "clip-added" gave it the clip already, unless the page
-   * moved meanwhile (a redirect): then this is the clip of its highlight. */
+   * moved meanwhile (a redirect): then this is the clip of its highlight.
+   * A clip clipped into (it was not clipped yet) is the same clip with
+   * an article now: anchored again, in which the highlight is stored. */
   g_set_object (&self->live_clip, clip);
-  if (annotator != NULL && gloss_annotator_get_clip (annotator) != clip)
+  if (annotator != NULL && (job->update != NULL || gloss_annotator_get_clip (annotator) != clip))
     gloss_annotator_set_live_clip (annotator, clip);
   update_actions (self);
   update_library_selection (self);
@@ -582,7 +590,9 @@ live_clip_needed_cb (GlossWindow *self)
       return;
     }
 
-  start_clip (self, GLOSS_CLIP_MODE_ARTICLE, NULL, TRUE);
+  /* A page in the library but not clipped yet (an imported item) is
+   * clipped into its clip, which keeps its id, tags, notes and import. */
+  start_clip (self, GLOSS_CLIP_MODE_ARTICLE, self->live_clip, TRUE);
 }
 
 static void
@@ -653,7 +663,7 @@ clip_done_cb (GObject      *object,
     }
 
   /* Updated: the live page's highlights anchor in the new article. */
-  if (job->update && clip == self->live_clip && live_annotator (self) != NULL)
+  if (job->update != NULL && clip == self->live_clip && live_annotator (self) != NULL)
     gloss_annotator_set_live_clip (live_annotator (self), clip);
 
   gloss_window_open_clip (self, clip);
@@ -693,7 +703,7 @@ start_clip (GlossWindow   *self,
   job->self = g_object_ref (self);
   job->cancellable = g_object_ref (self->clip_cancellable);
   job->mode = mode;
-  job->update = update != NULL;
+  job->update = update != NULL ? g_object_ref (update) : NULL;
   job->for_highlight = for_highlight;
   job->uri = g_strdup (webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser)));
 

@@ -56,6 +56,15 @@ drop_pending (GlossAnnotator *self)
   g_clear_pointer (&self->live_pending, live_pending_free);
 }
 
+/* A highlight needs the page clipped first: the page is not in the
+ * library, or it is but not clipped yet (an imported item: no
+ * article.txt, FORMAT.md), so there is no text to store it against. */
+gboolean
+_gloss_annotator_live_needs_clip (GlossAnnotator *self)
+{
+  return self->live_clip == NULL || self->live_article == NULL || *self->live_article == '\0';
+}
+
 WebKitWebView *
 _gloss_annotator_get_web_view (GlossAnnotator *self)
 {
@@ -208,7 +217,8 @@ resolve_pending (GlossAnnotator *self)
   GlossText *text;
   guint start, end;
 
-  if (pending == NULL || self->live_clip == NULL || !self->live_anchored)
+  /* A clip not clipped yet: it waits for the article the window clips. */
+  if (pending == NULL || _gloss_annotator_live_needs_clip (self) || !self->live_anchored)
     return;
 
   self->live_pending = NULL;
@@ -439,7 +449,7 @@ gloss_annotator_live_captured_cb (GObject      *object,
   drop_pending (self);
   self->live_pending = pending;
 
-  if (self->live_clip == NULL)
+  if (_gloss_annotator_live_needs_clip (self))
     {
       _gloss_annotator_emit_clip_needed (self);
       return;
@@ -582,6 +592,14 @@ gloss_annotator_set_live_clip (GlossAnnotator *self,
   gloss_annotation_editor_set_live_text (self->editor, clip, "", self->live_article);
   _gloss_annotator_emit_changed (self);
   start (self);
+}
+
+void
+gloss_annotator_drop_live_highlight (GlossAnnotator *self)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
+
+  drop_pending (self);
 }
 
 gboolean
