@@ -47,6 +47,7 @@ struct _GlossAnnotationEditor
   GQueue           undo;        /* of UndoEntry, newest first */
   char            *note_id;     /* the note being typed: one undo step */
   guint            generation;
+  guint            n_anchor_all; /* times every annotation was anchored */
   guint            live : 1;    /* text is a live page's */
 };
 
@@ -149,6 +150,8 @@ anchor_all (GlossAnnotationEditor *self)
   g_hash_table_remove_all (self->ranges);
   if (self->clip == NULL || self->text == NULL)
     return;
+
+  self->n_anchor_all++;
 
   /* A live page may well lack what the article has: that is no orphan. */
   anchorings = gloss_clip_anchor_all (self->clip, NULL, &self->text,
@@ -286,6 +289,41 @@ gloss_annotation_editor_set_live_text (GlossAnnotationEditor *self,
     }
 
   anchor_all (self);
+}
+
+void
+gloss_annotation_editor_shift_live_text (GlossAnnotationEditor *self,
+                                         const char            *text,
+                                         guint                  at,
+                                         guint                  removed,
+                                         guint                  added)
+{
+  GHashTableIter iter;
+  Range *range;
+
+  g_return_if_fail (GLOSS_IS_ANNOTATION_EDITOR (self));
+  g_return_if_fail (self->live && self->text != NULL);
+  g_return_if_fail (text != NULL);
+
+  self->generation++;
+  g_clear_pointer (&self->text, gloss_text_unref);
+  self->text = gloss_text_new (text, -1);
+
+  g_hash_table_iter_init (&iter, self->ranges);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &range))
+    if (range->start >= at + removed)
+      {
+        range->start = range->start - removed + added;
+        range->end = range->end - removed + added;
+      }
+}
+
+guint
+gloss_annotation_editor_get_n_anchor_all (GlossAnnotationEditor *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION_EDITOR (self), 0);
+
+  return self->n_anchor_all;
 }
 
 gboolean
