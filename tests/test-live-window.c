@@ -526,6 +526,7 @@ typedef struct
 {
   Fixture    *fixture;
   const char *uri;
+  const char *quote;  /* highlighted on the new page, if not NULL */
   gboolean    left;
 } LeaveData;
 
@@ -546,6 +547,14 @@ leave_while_saving_cb (GtkProgressBar *bar,
   gloss_window_open (leave->fixture->window, leave->uri);
   gloss_test_wait_until (!webkit_web_view_is_loading (web_view) &&
                          g_strcmp0 (webkit_web_view_get_uri (web_view), leave->uri) == 0, 20000);
+
+  /* Highlight on the new page while the old one is still being clipped. */
+  if (leave->quote != NULL)
+    {
+      select_live (leave->fixture, leave->quote);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (leave->fixture->window)),
+                                                 "reader.highlight", NULL));
+    }
 }
 
 /* Highlight on page A, and the person goes to page B while A is being
@@ -558,7 +567,7 @@ test_highlight_leave_while_clipping (Fixture       *fixture,
 {
   g_autofree char *other = gloss_test_server_uri (server, "live-window/other");
   g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
-  LeaveData leave = { fixture, keeper, FALSE };
+  LeaveData leave = { fixture, keeper, NULL, FALSE };
   g_autoptr(GlossClip) clip = NULL;
   gulong handler;
 
@@ -589,6 +598,55 @@ test_highlight_leave_while_clipping (Fixture       *fixture,
   /* The highlight went with page A: not stored, not claimed. */
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
   g_assert_cmpuint (fixture->highlighted, ==, 0);
+}
+
+/* As above, and the person highlights on page B while A is still being
+ * clipped: B is clipped next, for its highlight, which is stored in B's
+ * clip; A's clip keeps nothing. */
+static void
+test_highlight_on_next_page_while_clipping (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autofree char *other = gloss_test_server_uri (server, "live-window/other");
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  LeaveData leave = { fixture, keeper, "counting the steps aloud", FALSE };
+  g_autoptr(GlossAnnotation) annotation = NULL;
+  GlossClip *clip;
+  gulong handler;
+
+  open_live (fixture, other);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  handler = g_signal_connect (clip_progress (fixture), "notify::fraction",
+                              G_CALLBACK (leave_while_saving_cb), &leave);
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1, 60000);
+  g_signal_handler_disconnect (clip_progress (fixture), handler);
+  g_assert_true (leave.left);
+
+  /* Both pages clipped; B is the live clip, with B's highlight. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 2);
+  clip = gloss_window_get_live_clip (fixture->window);
+  g_assert_nonnull (clip);
+  g_assert_true (gloss_url_same_page (gloss_clip_get_url (clip), keeper));
+  g_assert_true (gloss_annotator_get_clip (live_annotator (fixture)) == clip);
+  g_assert_cmpstr (clip_stack_page (fixture), ==, "open");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+  annotation = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "counting the steps aloud");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GlossClip) each = g_list_model_get_item (G_LIST_MODEL (fixture->library), i);
+
+      if (each != clip)
+        {
+          g_assert_true (gloss_url_same_page (gloss_clip_get_url (each), other));
+          g_assert_cmpuint (gloss_clip_get_n_annotations (each), ==, 0);
+        }
+    }
 }
 
 static void
@@ -942,6 +1000,8 @@ main (int    argc,
               fixture_set_up, test_highlight_clip_fails, fixture_tear_down);
   g_test_add ("/live-window/highlight-leave-while-clipping", Fixture, NULL,
               fixture_set_up, test_highlight_leave_while_clipping, fixture_tear_down);
+  g_test_add ("/live-window/highlight-on-next-page-while-clipping", Fixture, NULL,
+              fixture_set_up, test_highlight_on_next_page_while_clipping, fixture_tear_down);
   g_test_add ("/live-window/highlight-clips-not-clipped-yet", Fixture, NULL,
               fixture_set_up, test_highlight_clips_not_clipped_yet, fixture_tear_down);
   g_test_add ("/live-window/live-highlight-in-open-reader", Fixture, NULL,

@@ -515,6 +515,15 @@ clip_for_highlight_done (GlossWindow   *self,
   if (!gloss_url_same_page (job->uri, webkit_web_view_get_uri (web_view)))
     {
       update_live_clip (self);
+      /* Highlight was asked on the page shown now while the other one was
+       * being clipped (live_clip_needed_cb waits for one clip at a time):
+       * this page's turn. */
+      if (annotator != NULL && gloss_annotator_get_live_highlight_waiting (annotator) &&
+          !gtk_widget_in_destruction (GTK_WIDGET (self)))
+        {
+          start_clip (self, GLOSS_CLIP_MODE_ARTICLE, self->live_clip, TRUE);
+          return;
+        }
       if (clip != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
         gloss_window_show_toast (self, _("The page was clipped, but the highlight was not kept because another page is shown now"));
       return;
@@ -582,8 +591,8 @@ live_clip_needed_cb (GlossWindow *self)
 
   if (self->clip_cancellable != NULL)
     {
-      /* A clip of this page is under way: its end gives the annotator the
-       * clip; another page's would not be this one. */
+      /* A clip for a highlight is under way: its end gives the annotator
+       * the clip, or, when it was another page's, clips this one. */
       if (self->clip_for_highlight)
         return;
       gloss_window_show_toast (self, _("Another page is being clipped; highlight again when it is done"));

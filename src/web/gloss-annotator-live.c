@@ -670,6 +670,14 @@ gloss_annotator_drop_live_highlight (GlossAnnotator *self)
 }
 
 gboolean
+gloss_annotator_get_live_highlight_waiting (GlossAnnotator *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATOR (self), FALSE);
+
+  return self->live_pending != NULL && _gloss_annotator_live_needs_clip (self);
+}
+
+gboolean
 gloss_annotator_is_on_page (GlossAnnotator *self,
                             const char     *id)
 {

@@ -69,6 +69,8 @@ void             gloss_annotator_set_live_clip     (GlossAnnotator   *self,
 /* The highlight kept for "clip-needed" is not wanted any more (the page
  * could not be clipped). */
 void             gloss_annotator_drop_live_highlight (GlossAnnotator *self);
+/* Whether a highlight is kept for "clip-needed", waiting for the clip. */
+gboolean         gloss_annotator_get_live_highlight_waiting (GlossAnnotator *self);
 /* FALSE when @id did not anchor in the page shown now ("Not on this
  * page"); TRUE until the page's text has been anchored. In the reader:
  * whether @id anchors in the article. */
