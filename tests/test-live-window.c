@@ -21,9 +21,11 @@
 #include <string.h>
 
 #include "gloss-annotations-panel.h"
+#include "gloss-import.h"
 #include "gloss-library-view.h"
 #include "gloss-test-server.h"
 #include "gloss-test-util.h"
+#include "gloss-url.h"
 #include "gloss-window.h"
 
 static GlossTestServer *server;
@@ -518,6 +520,135 @@ test_highlight_clip_fails (Fixture       *fixture,
   g_assert_cmpuint (fixture->highlighted, ==, 0);
 }
 
+/* For test_highlight_leave_while_clipping: the page is left once the
+ * clip has what it needs of it and is about to be written. */
+typedef struct
+{
+  Fixture    *fixture;
+  const char *uri;
+  const char *quote;  /* highlighted on the new page, if not NULL */
+  gboolean    left;
+} LeaveData;
+
+static void
+leave_while_saving_cb (GtkProgressBar *bar,
+                       GParamSpec     *pspec,
+                       LeaveData      *leave)
+{
+  WebKitWebView *web_view = live_web_view (leave->fixture);
+
+  /* "Saving the clip" (0.95): the page was read, the folder not written;
+   * the writing starts when this handler returns. */
+  if (leave->left || gtk_progress_bar_get_fraction (bar) < 0.95 ||
+      gtk_progress_bar_get_fraction (bar) >= 1.0)
+    return;
+
+  leave->left = TRUE;
+  gloss_window_open (leave->fixture->window, leave->uri);
+  gloss_test_wait_until (!webkit_web_view_is_loading (web_view) &&
+                         g_strcmp0 (webkit_web_view_get_uri (web_view), leave->uri) == 0, 20000);
+
+  /* Highlight on the new page while the old one is still being clipped. */
+  if (leave->quote != NULL)
+    {
+      select_live (leave->fixture, leave->quote);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (leave->fixture->window)),
+                                                 "reader.highlight", NULL));
+    }
+}
+
+/* Highlight on page A, and the person goes to page B while A is being
+ * clipped for it: A is clipped, but B does not become A's clip (its
+ * header, highlights and Update Clip would all be A's), and the
+ * highlight is not claimed kept. */
+static void
+test_highlight_leave_while_clipping (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autofree char *other = gloss_test_server_uri (server, "live-window/other");
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  LeaveData leave = { fixture, keeper, NULL, FALSE };
+  g_autoptr(GlossClip) clip = NULL;
+  gulong handler;
+
+  open_live (fixture, other);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  handler = g_signal_connect (clip_progress (fixture), "notify::fraction",
+                              G_CALLBACK (leave_while_saving_cb), &leave);
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)) == 1 &&
+                         !gtk_widget_get_visible (clip_progress (fixture)), 30000);
+  g_signal_handler_disconnect (clip_progress (fixture), handler);
+  g_assert_true (leave.left);
+
+  /* Page A is in the library, under its own address. */
+  clip = g_list_model_get_item (G_LIST_MODEL (fixture->library), 0);
+  g_assert_true (gloss_url_same_page (gloss_clip_get_url (clip), other));
+
+  /* Page B is shown, not clipped, with nothing of A on it. */
+  g_assert_cmpstr (webkit_web_view_get_uri (live_web_view (fixture)), ==, keeper);
+  g_assert_null (gloss_window_get_live_clip (fixture->window));
+  g_assert_cmpstr (clip_stack_page (fixture), ==, "clip");
+  g_assert_null (gloss_annotator_get_clip (live_annotator (fixture)));
+  g_assert_null (gloss_library_view_get_selected_clip (gloss_window_get_library_view (fixture->window)));
+
+  /* The highlight went with page A: not stored, not claimed. */
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 0);
+  g_assert_cmpuint (fixture->highlighted, ==, 0);
+}
+
+/* As above, and the person highlights on page B while A is still being
+ * clipped: B is clipped next, for its highlight, which is stored in B's
+ * clip; A's clip keeps nothing. */
+static void
+test_highlight_on_next_page_while_clipping (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autofree char *other = gloss_test_server_uri (server, "live-window/other");
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  LeaveData leave = { fixture, keeper, "counting the steps aloud", FALSE };
+  g_autoptr(GlossAnnotation) annotation = NULL;
+  GlossClip *clip;
+  gulong handler;
+
+  open_live (fixture, other);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  handler = g_signal_connect (clip_progress (fixture), "notify::fraction",
+                              G_CALLBACK (leave_while_saving_cb), &leave);
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1, 60000);
+  g_signal_handler_disconnect (clip_progress (fixture), handler);
+  g_assert_true (leave.left);
+
+  /* Both pages clipped; B is the live clip, with B's highlight. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 2);
+  clip = gloss_window_get_live_clip (fixture->window);
+  g_assert_nonnull (clip);
+  g_assert_true (gloss_url_same_page (gloss_clip_get_url (clip), keeper));
+  g_assert_true (gloss_annotator_get_clip (live_annotator (fixture)) == clip);
+  g_assert_cmpstr (clip_stack_page (fixture), ==, "open");
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+  annotation = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "counting the steps aloud");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GlossClip) each = g_list_model_get_item (G_LIST_MODEL (fixture->library), i);
+
+      if (each != clip)
+        {
+          g_assert_true (gloss_url_same_page (gloss_clip_get_url (each), other));
+          g_assert_cmpuint (gloss_clip_get_n_annotations (each), ==, 0);
+        }
+    }
+}
+
 static void
 reader_evaluate_cb (GObject      *object,
                     GAsyncResult *result,
@@ -676,6 +807,175 @@ test_not_on_this_page (Fixture       *fixture,
   g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
 }
 
+static void
+error_cb (GlossAnnotator *annotator,
+          const char     *message,
+          guint          *errors)
+{
+  g_test_message ("Error shown: %s", message);
+  (*errors)++;
+}
+
+/* An item of an imported reading list, in the library but not clipped
+ * yet (FORMAT.md: no article): Highlight on its live page clips the page
+ * into that clip first (its id, tag and import kept), as on a page not
+ * in the library, and then stores the highlight in it. */
+static void
+test_highlight_clips_not_clipped_yet (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  g_autoptr(GlossClip) pending = gloss_clip_new (keeper, "Imported page");
+  g_autoptr(GlossAnnotation) annotation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (gloss_clip_get_id (pending));
+  g_autofree char *text = NULL;
+  JsonObject *import = json_object_new ();
+  guint errors = 0;
+  GlossClip *clip;
+
+  gloss_clip_add_tag (pending, "sea");
+  json_object_set_string_member (import, "status", "unread");
+  json_object_set_object_member (gloss_clip_to_json (pending), "import", import);
+  g_assert_true (gloss_library_add (fixture->library, pending, NULL, NULL, &error));
+  g_assert_no_error (error);
+  clip = gloss_library_lookup (fixture->library, id);
+  g_assert_true (gloss_import_clip_is_pending (clip));
+
+  open_live (fixture, keeper);
+  g_assert_true (gloss_window_get_live_clip (fixture->window) == clip);
+  g_signal_connect (live_annotator (fixture), "highlighted", G_CALLBACK (highlighted_cb), fixture);
+  g_signal_connect (live_annotator (fixture), "error", G_CALLBACK (error_cb), &errors);
+
+  select_live (fixture, "with its flag, its cargo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1 || errors > 0, 30000);
+  g_assert_cmpuint (errors, ==, 0);
+
+  /* The same clip, clipped now, on the live page still. */
+  g_assert_cmpstr (gloss_window_get_view (fixture->window), ==, "web");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->library)), ==, 1);
+  g_assert_true (gloss_library_lookup (fixture->library, id) == clip);
+  g_assert_true (gloss_window_get_live_clip (fixture->window) == clip);
+  g_assert_true (gloss_annotator_get_clip (live_annotator (fixture)) == clip);
+  g_assert_false (gloss_import_clip_is_pending (clip));
+  g_assert_true (gloss_clip_has_tag (clip, "sea"));
+  g_assert_true (json_object_has_member (gloss_clip_to_json (clip), "import"));
+  text = gloss_clip_load_article_text (clip, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, PARAGRAPH_2));
+
+  /* The highlight is in it, at its words in article.txt. */
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+  annotation = g_list_model_get_item (gloss_clip_get_annotations (clip), 0);
+  g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "with its flag, its cargo");
+  {
+    g_autofree char *words = g_utf8_substring (text, gloss_annotation_get_start (annotation),
+                                               gloss_annotation_get_end (annotation));
+
+    g_assert_cmpstr (words, ==, "with its flag, its cargo");
+  }
+  g_assert_true (gloss_annotator_is_on_page (live_annotator (fixture), gloss_annotation_get_id (annotation)));
+}
+
+/* For test_live_highlight_listed_on_page: whether the panel listed an
+ * annotation apart as the clip's list told of it. */
+typedef struct
+{
+  GtkListBox *apart;
+  guint       added;
+  guint       apart_when_added;
+} ListedData;
+
+static void
+annotations_added_cb (GListModel *annotations,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      ListedData *listed)
+{
+  if (added == 0)
+    return;
+
+  listed->added++;
+  if (gtk_list_box_get_row_at_index (listed->apart, 0) != NULL)
+    listed->apart_when_added++;
+}
+
+/* A highlight made on the live page, and one put back by Undo, are on the
+ * page: the live panel lists them with the others, never under "Not on
+ * this page", from the moment the clip has them. */
+static void
+test_live_highlight_listed_on_page (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *keeper = gloss_test_server_uri (server, "live-window/keeper");
+  GlossAnnotator *annotator;
+  GlossAnnotationsPanel *panel;
+  ListedData listed = { NULL, 0, 0 };
+  g_autoptr(GlossAnnotation) annotation = NULL;
+  g_autofree char *id = NULL;
+  GlossClip *clip;
+
+  open_live (fixture, keeper);
+  clip = clip_live_page (fixture);
+  highlight_in_reader (fixture, "counting the steps aloud");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-live", NULL));
+  annotator = live_annotator (fixture);
+  gloss_test_wait_until (gloss_annotator_get_clip (annotator) == clip &&
+                         gloss_annotator_get_painted (annotator), 20000);
+
+  /* The panel lists the clip's highlight (it follows the clip now). */
+  gloss_reader_pane_set_show_annotations (gloss_window_get_live_pane (fixture->window), TRUE);
+  panel = GLOSS_ANNOTATIONS_PANEL (gloss_reader_pane_get_panel (gloss_window_get_live_pane (fixture->window)));
+  listed.apart = gloss_annotations_panel_get_orphans (panel);
+  gloss_test_wait_until (g_list_model_get_n_items (gloss_annotations_panel_get_shown (panel)) == 1, 10000);
+  g_signal_connect_after (gloss_clip_get_annotations (clip), "items-changed",
+                          G_CALLBACK (annotations_added_cb), &listed);
+  g_signal_connect (annotator, "highlighted", G_CALLBACK (highlighted_cb), fixture);
+
+  /* Made on the live page. */
+  select_live (fixture, "out of habit");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_live_pane (fixture->window)),
+                                             "reader.highlight", NULL));
+  gloss_test_wait_until (fixture->highlighted == 1, 20000);
+  g_assert_cmpuint (listed.added, ==, 1);
+  g_assert_cmpuint (listed.apart_when_added, ==, 0);
+  g_assert_null (gtk_list_box_get_row_at_index (listed.apart, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_annotations_panel_get_shown (panel)), ==, 2);
+
+  /* Deleted, then put back by Undo (Ctrl+Z): on the page again. */
+  for (guint i = 0; i < gloss_clip_get_n_annotations (clip) && annotation == NULL; i++)
+    {
+      g_autoptr(GlossAnnotation) a = g_list_model_get_item (gloss_clip_get_annotations (clip), i);
+
+      if (g_str_equal (gloss_annotation_get_exact (a), "out of habit"))
+        annotation = g_object_ref (a);
+    }
+  g_assert_nonnull (annotation);
+  id = g_strdup (gloss_annotation_get_id (annotation));
+  g_assert_true (gloss_annotator_delete (annotator, id));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 1);
+  g_assert_true (gloss_annotator_undo (annotator));
+  g_assert_cmpuint (gloss_clip_get_n_annotations (clip), ==, 2);
+  g_assert_cmpuint (listed.added, ==, 2);
+  g_assert_cmpuint (listed.apart_when_added, ==, 0);
+  g_assert_true (gloss_annotator_is_on_page (annotator, id));
+  g_assert_null (gtk_list_box_get_row_at_index (listed.apart, 0));
+
+  /* Deleted, then put back by the toast's Undo. */
+  g_assert_true (gloss_annotator_delete (annotator, id));
+  g_assert_true (gloss_annotator_restore (annotator, annotation));
+  g_assert_cmpuint (listed.added, ==, 3);
+  g_assert_cmpuint (listed.apart_when_added, ==, 0);
+  g_assert_true (gloss_annotator_is_on_page (annotator, id));
+  g_assert_null (gtk_list_box_get_row_at_index (listed.apart, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_annotations_panel_get_shown (panel)), ==, 2);
+
+  g_signal_handlers_disconnect_by_data (gloss_clip_get_annotations (clip), &listed);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -698,10 +998,18 @@ main (int    argc,
               fixture_set_up, test_highlight_clips_whole_page, fixture_tear_down);
   g_test_add ("/live-window/highlight-clip-fails", Fixture, NULL,
               fixture_set_up, test_highlight_clip_fails, fixture_tear_down);
+  g_test_add ("/live-window/highlight-leave-while-clipping", Fixture, NULL,
+              fixture_set_up, test_highlight_leave_while_clipping, fixture_tear_down);
+  g_test_add ("/live-window/highlight-on-next-page-while-clipping", Fixture, NULL,
+              fixture_set_up, test_highlight_on_next_page_while_clipping, fixture_tear_down);
+  g_test_add ("/live-window/highlight-clips-not-clipped-yet", Fixture, NULL,
+              fixture_set_up, test_highlight_clips_not_clipped_yet, fixture_tear_down);
   g_test_add ("/live-window/live-highlight-in-open-reader", Fixture, NULL,
               fixture_set_up, test_live_highlight_in_open_reader, fixture_tear_down);
   g_test_add ("/live-window/reader-changes-reach-live", Fixture, NULL,
               fixture_set_up, test_reader_changes_reach_live, fixture_tear_down);
+  g_test_add ("/live-window/live-highlight-listed-on-page", Fixture, NULL,
+              fixture_set_up, test_live_highlight_listed_on_page, fixture_tear_down);
   g_test_add ("/live-window/not-on-this-page", Fixture, NULL,
               fixture_set_up, test_not_on_this_page, fixture_tear_down);
 

@@ -936,6 +936,81 @@ test_pending_dropped (Fixture       *fixture,
   g_assert_cmpuint (fixture->highlighted, ==, 0);
 }
 
+/* @id is anchored in the live text at @quote. */
+static void
+assert_placed (Fixture    *fixture,
+               const char *id,
+               const char *quote)
+{
+  GlossAnnotationEditor *editor = gloss_annotator_get_editor (fixture->annotator);
+  g_autofree char *words = NULL;
+  guint start, end;
+
+  g_assert_true (gloss_annotator_get_range (fixture->annotator, id, &start, &end));
+  words = gloss_text_substring (gloss_annotation_editor_get_text (editor), start, end);
+  g_assert_cmpstr (words, ==, quote);
+}
+
+/* Changes the page's own DOM with @script and waits until Gloss has its
+ * new text and painted again. */
+static void
+change_page (Fixture    *fixture,
+             const char *script)
+{
+  guint painted = fixture->painted;
+
+  g_free (page_eval (fixture, script));
+  gloss_test_wait_until (fixture->painted > painted, 10000);
+}
+
+/* A page that changes itself away from its highlights (a ticker) is not
+ * anchored anew each time: the highlights move with the text around
+ * them. A change that touches a highlight's words or context is. */
+static void
+test_ticker (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_auto(Story) story = { 0 };
+  g_autoptr(JsonObject) marks = NULL;
+  GlossAnnotationEditor *editor;
+  guint runs;
+
+  set_up_story (fixture, &story);
+  editor = gloss_annotator_get_editor (fixture->annotator);
+  runs = gloss_annotation_editor_get_n_anchor_all (editor);
+
+  /* Before every highlight (the menu), then after them (the footer). */
+  for (guint tick = 1; tick <= 3; tick++)
+    {
+      g_autofree char *script = g_strdup_printf ("document.querySelector ('nav').lastChild.data = "
+                                                 "' · Archive (%u new stories)'; 'ok'", tick * 10);
+
+      change_page (fixture, script);
+      assert_placed (fixture, story.a, QUOTE_A);
+      assert_placed (fixture, story.b, QUOTE_B);
+      assert_placed (fixture, story.c, QUOTE_C);
+    }
+  change_page (fixture, "document.querySelector ('footer').textContent = 'Written by the Woodbridge Society, 2026.'; 'ok'");
+  assert_placed (fixture, story.c, QUOTE_C);
+  g_assert_cmpuint (gloss_annotation_editor_get_n_anchor_all (editor), ==, runs);
+  marks = painted_marks (fixture);
+  assert_mark (marks, story.a, QUOTE_A, "yellow", TRUE);
+  assert_mark (marks, story.b, QUOTE_B, "blue", FALSE);
+  assert_mark (marks, story.c, QUOTE_C, "pink", FALSE);
+
+  /* Right after highlight A's words: found anew, at the same words. */
+  change_page (fixture,
+               "(function () {"
+               "  for (const p of document.querySelectorAll ('p'))"
+               "    if (p.textContent.includes ('" QUOTE_A "'))"
+               "      p.firstChild.data = p.firstChild.data.replace ('" QUOTE_A "', '" QUOTE_A " and the farms');"
+               "  return 'ok';"
+               "}) ()");
+  g_assert_cmpuint (gloss_annotation_editor_get_n_anchor_all (editor), >, runs);
+  assert_placed (fixture, story.a, QUOTE_A);
+  assert_placed (fixture, story.c, QUOTE_C);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -956,6 +1031,7 @@ main (int   argc,
   g_test_add ("/live/privacy", Fixture, NULL, fixture_set_up, test_privacy, fixture_tear_down);
   g_test_add ("/live/highlight", Fixture, NULL, fixture_set_up, test_highlight_live, fixture_tear_down);
   g_test_add ("/live/clip-needed", Fixture, NULL, fixture_set_up, test_clip_needed, fixture_tear_down);
+  g_test_add ("/live/ticker", Fixture, NULL, fixture_set_up, test_ticker, fixture_tear_down);
   g_test_add ("/live/pending-dropped", Fixture, NULL, fixture_set_up, test_pending_dropped, fixture_tear_down);
 
   status = g_test_run ();

@@ -546,7 +546,6 @@ row_setup_cb (GtkSignalListItemFactory *factory,
 
     gtk_widget_set_halign (clip_now, GTK_ALIGN_START);
     gtk_widget_add_css_class (clip_now, "flat");
-    gtk_widget_set_margin_start (clip_now, -6);
     gtk_widget_set_visible (clip_now, FALSE);
     gtk_widget_set_tooltip_text (clip_now, _("Load the page and clip its article, keeping tags, notes and highlights"));
     g_signal_connect (clip_now, "clicked", G_CALLBACK (clip_now_clicked_cb), item);

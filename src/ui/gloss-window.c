@@ -474,8 +474,9 @@ typedef struct
   GlossWindow   *self;
   GCancellable  *cancellable;
   GlossClipMode  mode;
-  gboolean       update;
+  GlossClip     *update;       /* the clip clipped into, or NULL */
   gboolean       for_highlight;
+  char          *uri;          /* the page clipped, as shown at the start */
 } ClipJob;
 
 static void
@@ -483,6 +484,8 @@ clip_job_free (ClipJob *job)
 {
   g_object_unref (job->self);
   g_object_unref (job->cancellable);
+  g_free (job->uri);
+  g_clear_object (&job->update);
   g_free (job);
 }
 
@@ -498,11 +501,33 @@ static void start_clip (GlossWindow   *self,
  * highlight it holds once it has the clip; without one it keeps nothing. */
 static void
 clip_for_highlight_done (GlossWindow   *self,
-                         GlossClipMode  mode,
+                         ClipJob       *job,
                          GlossClip     *clip,
                          GError        *error)
 {
   GlossAnnotator *annotator = live_annotator (self);
+  WebKitWebView *web_view = gloss_browser_get_web_view (self->browser);
+
+  /* The person went to another page while this one was being clipped:
+   * the clip is not that page's, so it is neither its live clip (its
+   * highlights, Open Clip, Update Clip would all be the wrong page's) nor
+   * the place of a highlight the page took along when it went. */
+  if (!gloss_url_same_page (job->uri, webkit_web_view_get_uri (web_view)))
+    {
+      update_live_clip (self);
+      /* Highlight was asked on the page shown now while the other one was
+       * being clipped (live_clip_needed_cb waits for one clip at a time):
+       * this page's turn. */
+      if (annotator != NULL && gloss_annotator_get_live_highlight_waiting (annotator) &&
+          !gtk_widget_in_destruction (GTK_WIDGET (self)))
+        {
+          start_clip (self, GLOSS_CLIP_MODE_ARTICLE, self->live_clip, TRUE);
+          return;
+        }
+      if (clip != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+        gloss_window_show_toast (self, _("The page was clipped, but the highlight was not kept because another page is shown now"));
+      return;
+    }
 
   if (clip == NULL)
     {
@@ -511,14 +536,19 @@ clip_for_highlight_done (GlossWindow   *self,
       /* One action for the person: a page that is not an article is kept
        * whole, as Clip Whole Page would. */
       if (g_error_matches (error, GLOSS_ERROR, GLOSS_ERROR_NOT_ARTICLE) &&
-          mode == GLOSS_CLIP_MODE_ARTICLE && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+          job->mode == GLOSS_CLIP_MODE_ARTICLE && !gtk_widget_in_destruction (GTK_WIDGET (self)))
         {
-          start_clip (self, GLOSS_CLIP_MODE_WHOLE_PAGE, NULL, TRUE);
+          start_clip (self, GLOSS_CLIP_MODE_WHOLE_PAGE, job->update, TRUE);
           return;
         }
 
+      /* A clip not clipped yet stays the live clip: the highlight kept
+       * for its article goes, or a later clip would store it. */
       if (annotator != NULL)
-        gloss_annotator_set_live_clip (annotator, self->live_clip);
+        {
+          gloss_annotator_drop_live_highlight (annotator);
+          gloss_annotator_set_live_clip (annotator, self->live_clip);
+        }
       if (gtk_widget_in_destruction (GTK_WIDGET (self)))
         return;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -532,9 +562,11 @@ clip_for_highlight_done (GlossWindow   *self,
     }
 
   /* The library's "clip-added" gave it the clip already, unless the page
-   * moved meanwhile (a redirect): then this is the clip of its highlight. */
+   * moved meanwhile (a redirect): then this is the clip of its highlight.
+   * A clip clipped into (it was not clipped yet) is the same clip with
+   * an article now: anchored again, in which the highlight is stored. */
   g_set_object (&self->live_clip, clip);
-  if (annotator != NULL && gloss_annotator_get_clip (annotator) != clip)
+  if (annotator != NULL && (job->update != NULL || gloss_annotator_get_clip (annotator) != clip))
     gloss_annotator_set_live_clip (annotator, clip);
   update_actions (self);
   update_library_selection (self);
@@ -559,15 +591,17 @@ live_clip_needed_cb (GlossWindow *self)
 
   if (self->clip_cancellable != NULL)
     {
-      /* A clip of this page is under way: its end gives the annotator the
-       * clip; another page's would not be this one. */
+      /* A clip for a highlight is under way: its end gives the annotator
+       * the clip, or, when it was another page's, clips this one. */
       if (self->clip_for_highlight)
         return;
       gloss_window_show_toast (self, _("Another page is being clipped; highlight again when it is done"));
       return;
     }
 
-  start_clip (self, GLOSS_CLIP_MODE_ARTICLE, NULL, TRUE);
+  /* A page in the library but not clipped yet (an imported item) is
+   * clipped into its clip, which keeps its id, tags, notes and import. */
+  start_clip (self, GLOSS_CLIP_MODE_ARTICLE, self->live_clip, TRUE);
 }
 
 static void
@@ -601,7 +635,7 @@ clip_done_cb (GObject      *object,
 
   if (job->for_highlight)
     {
-      clip_for_highlight_done (self, job->mode, clip, error);
+      clip_for_highlight_done (self, job, clip, error);
       return;
     }
 
@@ -638,7 +672,7 @@ clip_done_cb (GObject      *object,
     }
 
   /* Updated: the live page's highlights anchor in the new article. */
-  if (job->update && clip == self->live_clip && live_annotator (self) != NULL)
+  if (job->update != NULL && clip == self->live_clip && live_annotator (self) != NULL)
     gloss_annotator_set_live_clip (live_annotator (self), clip);
 
   gloss_window_open_clip (self, clip);
@@ -678,8 +712,9 @@ start_clip (GlossWindow   *self,
   job->self = g_object_ref (self);
   job->cancellable = g_object_ref (self->clip_cancellable);
   job->mode = mode;
-  job->update = update != NULL;
+  job->update = update != NULL ? g_object_ref (update) : NULL;
   job->for_highlight = for_highlight;
+  job->uri = g_strdup (webkit_web_view_get_uri (gloss_browser_get_web_view (self->browser)));
 
   gloss_clipper_clip_async (self->clipper,
                             gloss_browser_get_web_view (self->browser),

@@ -56,6 +56,15 @@ drop_pending (GlossAnnotator *self)
   g_clear_pointer (&self->live_pending, live_pending_free);
 }
 
+/* A highlight needs the page clipped first: the page is not in the
+ * library, or it is but not clipped yet (an imported item: no
+ * article.txt, FORMAT.md), so there is no text to store it against. */
+gboolean
+_gloss_annotator_live_needs_clip (GlossAnnotator *self)
+{
+  return self->live_clip == NULL || self->live_article == NULL || *self->live_article == '\0';
+}
+
 WebKitWebView *
 _gloss_annotator_get_web_view (GlossAnnotator *self)
 {
@@ -208,7 +217,8 @@ resolve_pending (GlossAnnotator *self)
   GlossText *text;
   guint start, end;
 
-  if (pending == NULL || self->live_clip == NULL || !self->live_anchored)
+  /* A clip not clipped yet: it waits for the article the window clips. */
+  if (pending == NULL || _gloss_annotator_live_needs_clip (self) || !self->live_anchored)
     return;
 
   self->live_pending = NULL;
@@ -234,6 +244,71 @@ resolve_pending (GlossAnnotator *self)
   live_pending_free (pending);
 }
 
+/* A page that changes itself (a ticker, a clock, a counter) sends its
+ * text again and again, each time changed in one small place. When that
+ * place is away from every highlight on the page (and from the context
+ * each was found by), no highlight is missing from the page, and no
+ * highlight's quote is in what changed, anchoring again would find every
+ * highlight where it was: the ranges after the change just move. */
+static gboolean
+shift_live_text (GlossAnnotator *self,
+                 const char     *text)
+{
+  const char *old = self->live_text;
+  gsize old_len, new_len, prefix = 0, suffix = 0, max_suffix;
+  guint at, removed, added;
+  GListModel *annotations;
+  guint n;
+
+  if (!self->live_anchored || old == NULL)
+    return FALSE;
+
+  old_len = strlen (old);
+  new_len = strlen (text);
+  while (prefix < old_len && prefix < new_len && old[prefix] == text[prefix])
+    prefix++;
+  while (prefix > 0 && (old[prefix] & 0xC0) == 0x80)
+    prefix--;
+  max_suffix = MIN (old_len, new_len) - prefix;
+  while (suffix < max_suffix && old[old_len - 1 - suffix] == text[new_len - 1 - suffix])
+    suffix++;
+  while (suffix > 0 && (old[old_len - suffix] & 0xC0) == 0x80)
+    suffix--;
+
+  at = g_utf8_strlen (old, prefix);
+  removed = g_utf8_strlen (old + prefix, old_len - suffix - prefix);
+  added = g_utf8_strlen (text + prefix, new_len - suffix - prefix);
+
+  annotations = gloss_clip_get_annotations (self->live_clip);
+  n = g_list_model_get_n_items (annotations);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) annotation = g_list_model_get_item (annotations, i);
+      const char *exact = gloss_annotation_get_exact (annotation);
+      gsize exact_len = strlen (exact);
+      gsize from, to;
+      guint start, end;
+
+      /* Missing: the change may be what brings it. */
+      if (!gloss_annotation_editor_get_range (self->editor, gloss_annotation_get_id (annotation), &start, &end))
+        return FALSE;
+
+      /* Its words, or the context it was found by, changed. */
+      if (!(end + g_utf8_strlen (gloss_annotation_get_suffix (annotation), -1) <= at ||
+            start >= at + removed + g_utf8_strlen (gloss_annotation_get_prefix (annotation), -1)))
+        return FALSE;
+
+      /* Its quote is in the new text now, where it could be found. */
+      from = prefix >= exact_len ? prefix - exact_len + 1 : 0;
+      to = MIN (new_len, new_len - suffix + exact_len - 1);
+      if (exact_len > 0 && to > from && g_strstr_len (text + from, to - from, exact) != NULL)
+        return FALSE;
+    }
+
+  gloss_annotation_editor_shift_live_text (self->editor, text, at, removed, added);
+  return TRUE;
+}
+
 /* The page's text, first or changed: anchor and paint. */
 static void
 text_arrived (GlossAnnotator *self,
@@ -244,10 +319,12 @@ text_arrived (GlossAnnotator *self,
   if (self->live_clip == NULL || text == NULL)
     return;
 
+  /* The page sends only a text that changed; a start asks again. */
   if (self->live_anchored && g_strcmp0 (text, self->live_text) == 0)
     return;
 
-  gloss_annotation_editor_set_live_text (self->editor, self->live_clip, text, self->live_article);
+  if (!shift_live_text (self, text))
+    gloss_annotation_editor_set_live_text (self->editor, self->live_clip, text, self->live_article);
   g_free (self->live_text);
   self->live_text = g_strdup (text);
   self->live_anchored = TRUE;
@@ -439,7 +516,7 @@ gloss_annotator_live_captured_cb (GObject      *object,
   drop_pending (self);
   self->live_pending = pending;
 
-  if (self->live_clip == NULL)
+  if (_gloss_annotator_live_needs_clip (self))
     {
       _gloss_annotator_emit_clip_needed (self);
       return;
@@ -582,6 +659,22 @@ gloss_annotator_set_live_clip (GlossAnnotator *self,
   gloss_annotation_editor_set_live_text (self->editor, clip, "", self->live_article);
   _gloss_annotator_emit_changed (self);
   start (self);
+}
+
+void
+gloss_annotator_drop_live_highlight (GlossAnnotator *self)
+{
+  g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
+
+  drop_pending (self);
+}
+
+gboolean
+gloss_annotator_get_live_highlight_waiting (GlossAnnotator *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATOR (self), FALSE);
+
+  return self->live_pending != NULL && _gloss_annotator_live_needs_clip (self);
 }
 
 gboolean

@@ -79,6 +79,8 @@ void   _gloss_annotator_live_capture        (GlossAnnotator  *self,
                                              GlossColor       color,
                                              gboolean         open_note);
 void   _gloss_annotator_live_paint_all      (GlossAnnotator  *self);
+/* No clip, or one not clipped yet: a highlight needs the page clipped. */
+gboolean _gloss_annotator_live_needs_clip   (GlossAnnotator  *self);
 /* The clip changed on disk: its article.txt is read again. */
 void   _gloss_annotator_live_reload_article (GlossAnnotator  *self);
 /* The script to run in the live page, with gloss-live.js first when this

@@ -249,9 +249,10 @@ gloss_annotator_highlight_selection (GlossAnnotator *self,
   g_return_if_fail (GLOSS_IS_ANNOTATOR (self));
   g_return_if_fail ((guint)color < GLOSS_N_COLORS);
 
-  /* A live page with no clip yet (or whose text is not anchored yet):
-   * the selection is kept by its quote until it is. */
-  if (self->browser != NULL && (self->live_clip == NULL || !self->live_anchored))
+  /* A live page with no clip yet, or one not clipped yet (an imported
+   * item: no article to store it against), or whose text is not
+   * anchored yet: the selection is kept by its quote until it is. */
+  if (self->browser != NULL && (_gloss_annotator_live_needs_clip (self) || !self->live_anchored))
     {
       _gloss_annotator_live_capture (self, color, open_note);
       return;

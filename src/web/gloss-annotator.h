@@ -39,10 +39,13 @@ G_BEGIN_DECLS
  *   "deleted" (GlossAnnotation *): offer to undo.
  *   "error" (const char *message): something a person should read.
  *   "clip-needed": live mode only: Highlight was asked on a page that is
- *     not clipped; the selection is kept (its quote and context) until
- *     gloss_annotator_set_live_clip () gives the clip, then stored and
- *     painted with the colour asked for ("highlighted", "note-requested"
- *     with open_note). A set_live_clip (NULL) or a navigation drops it. */
+ *     not clipped, or whose clip is not clipped yet (no article: clip the
+ *     page into that clip); the selection is kept (its quote and context)
+ *     until gloss_annotator_set_live_clip () gives the clip with its
+ *     article, then stored and painted with the colour asked for
+ *     ("highlighted", "note-requested" with open_note). A set_live_clip
+ *     (NULL), a navigation or gloss_annotator_drop_live_highlight () drops
+ *     it. */
 G_DECLARE_FINAL_TYPE (GlossAnnotator, gloss_annotator, GLOSS, ANNOTATOR, GObject)
 
 GlossAnnotator  *gloss_annotator_new               (GlossReaderView  *reader);
@@ -63,6 +66,11 @@ gboolean         gloss_annotator_get_live          (GlossAnnotator   *self);
  * Setting it (re)anchors and paints; NULL removes every mark. */
 void             gloss_annotator_set_live_clip     (GlossAnnotator   *self,
                                                     GlossClip        *clip);
+/* The highlight kept for "clip-needed" is not wanted any more (the page
+ * could not be clipped). */
+void             gloss_annotator_drop_live_highlight (GlossAnnotator *self);
+/* Whether a highlight is kept for "clip-needed", waiting for the clip. */
+gboolean         gloss_annotator_get_live_highlight_waiting (GlossAnnotator *self);
 /* FALSE when @id did not anchor in the page shown now ("Not on this
  * page"); TRUE until the page's text has been anchored. In the reader:
  * whether @id anchors in the article. */

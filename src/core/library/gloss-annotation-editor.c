@@ -47,6 +47,7 @@ struct _GlossAnnotationEditor
   GQueue           undo;        /* of UndoEntry, newest first */
   char            *note_id;     /* the note being typed: one undo step */
   guint            generation;
+  guint            n_anchor_all; /* times every annotation was anchored */
   guint            live : 1;    /* text is a live page's */
 };
 
@@ -149,6 +150,8 @@ anchor_all (GlossAnnotationEditor *self)
   g_hash_table_remove_all (self->ranges);
   if (self->clip == NULL || self->text == NULL)
     return;
+
+  self->n_anchor_all++;
 
   /* A live page may well lack what the article has: that is no orphan. */
   anchorings = gloss_clip_anchor_all (self->clip, NULL, &self->text,
@@ -286,6 +289,41 @@ gloss_annotation_editor_set_live_text (GlossAnnotationEditor *self,
     }
 
   anchor_all (self);
+}
+
+void
+gloss_annotation_editor_shift_live_text (GlossAnnotationEditor *self,
+                                         const char            *text,
+                                         guint                  at,
+                                         guint                  removed,
+                                         guint                  added)
+{
+  GHashTableIter iter;
+  Range *range;
+
+  g_return_if_fail (GLOSS_IS_ANNOTATION_EDITOR (self));
+  g_return_if_fail (self->live && self->text != NULL);
+  g_return_if_fail (text != NULL);
+
+  self->generation++;
+  g_clear_pointer (&self->text, gloss_text_unref);
+  self->text = gloss_text_new (text, -1);
+
+  g_hash_table_iter_init (&iter, self->ranges);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &range))
+    if (range->start >= at + removed)
+      {
+        range->start = range->start - removed + added;
+        range->end = range->end - removed + added;
+      }
+}
+
+guint
+gloss_annotation_editor_get_n_anchor_all (GlossAnnotationEditor *self)
+{
+  g_return_val_if_fail (GLOSS_IS_ANNOTATION_EDITOR (self), 0);
+
+  return self->n_anchor_all;
 }
 
 gboolean
@@ -540,14 +578,17 @@ gloss_annotation_editor_add (GlossAnnotationEditor  *self,
     }
 
   annotation = gloss_annotation_new (exact, prefix, suffix, stored_start, stored_end, color);
+  /* Placed before the clip's list tells of it: who lists the clip's
+   * annotations then (the live panel) finds it on the page. */
+  set_range (self, gloss_annotation_get_id (annotation), start, end);
   if (!gloss_clip_add_annotation (self->clip, annotation))
     {
+      g_hash_table_remove (self->ranges, gloss_annotation_get_id (annotation));
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT, _("Could not add the highlight"));
       return NULL;
     }
 
   end_note (self);
-  set_range (self, gloss_annotation_get_id (annotation), start, end);
   push_undo (self, gloss_annotation_get_id (annotation), NULL);
   changed (self);
 
@@ -675,7 +716,9 @@ gloss_annotation_editor_delete (GlossAnnotationEditor *self,
   return TRUE;
 }
 
-/* Anchors @annotation (just put back) and shows it where it is. */
+/* Anchors @annotation, about to be put back in the clip: done before it
+ * is, so that who lists the clip's annotations when it comes back (the
+ * live panel) finds it where it is. */
 static void
 place (GlossAnnotationEditor *self,
        GlossAnnotation       *annotation)
@@ -694,7 +737,6 @@ place (GlossAnnotationEditor *self,
         set_range (self, id, start, end);
       else
         g_hash_table_remove (self->ranges, id);
-      repaint (self, id);
       return;
     }
 
@@ -708,8 +750,6 @@ place (GlossAnnotationEditor *self,
       gloss_annotation_set_orphan (annotation, TRUE);
       g_hash_table_remove (self->ranges, id);
     }
-
-  repaint (self, id);
 }
 
 gboolean
@@ -728,8 +768,12 @@ gloss_annotation_editor_restore (GlossAnnotationEditor *self,
     return FALSE;
 
   copy = gloss_annotation_copy (annotation);
+  place (self, copy);
   if (!gloss_clip_add_annotation (self->clip, copy))
-    return FALSE;
+    {
+      g_hash_table_remove (self->ranges, id);
+      return FALSE;
+    }
 
   end_note (self);
 
@@ -746,7 +790,7 @@ gloss_annotation_editor_restore (GlossAnnotationEditor *self,
         }
     }
 
-  place (self, copy);
+  repaint (self, id);
   changed (self);
 
   return TRUE;
@@ -789,11 +833,12 @@ gloss_annotation_editor_undo (GlossAnnotationEditor *self)
 
   if (before != NULL)
     {
-      gloss_clip_add_annotation (self->clip, before);
       place (self, before);
+      if (!gloss_clip_add_annotation (self->clip, before))
+        g_hash_table_remove (self->ranges, id);
     }
-  else
-    repaint (self, id);
+
+  repaint (self, id);
 
   changed (self);
 

@@ -56,6 +56,18 @@ void             gloss_annotation_editor_set_live_text      (GlossAnnotationEdit
                                                              GlossClip              *clip,
                                                              const char             *text,
                                                              const char             *saved_text);
+/* Live mode: the page's text changed only where @removed code points at
+ * @at of the text anchored became @added others, and the caller made sure
+ * that nothing anchored (with its context) is there and that nothing could
+ * anchor there now: the ranges after it move by the difference, and
+ * nothing is anchored anew. */
+void             gloss_annotation_editor_shift_live_text    (GlossAnnotationEditor  *self,
+                                                             const char             *text,
+                                                             guint                   at,
+                                                             guint                   removed,
+                                                             guint                   added);
+/* How many times every annotation was anchored anew (tests, benchmarks). */
+guint            gloss_annotation_editor_get_n_anchor_all   (GlossAnnotationEditor  *self);
 gboolean         gloss_annotation_editor_get_live           (GlossAnnotationEditor  *self);
 GlossClip       *gloss_annotation_editor_get_clip           (GlossAnnotationEditor  *self);
 GlossText       *gloss_annotation_editor_get_text           (GlossAnnotationEditor  *self);

@@ -48,8 +48,9 @@
   const QUIET_MS = 150;
   const MAX_WAIT_MS = 1000;
   /* A page with more text than this (UTF-16 units) is not anchored in:
-   * no article is that long, and the page could make Gloss copy it. */
-  const MAX_TEXT = 16 * 1024 * 1024;
+   * no article is that long (a long book is about 1 M), and every change
+   * of the page copies the whole text to Gloss. */
+  const MAX_TEXT = 4 * 1024 * 1024;
 
   let token = null;           /* set by start (), while a clip is shown */
   let nodes = [];             /* the Text nodes of the text last sent */
