@@ -84,7 +84,12 @@ _gloss_annotator_live_script (GlossAnnotator *self,
     return g_strdup (script);
 
   if (source == NULL)
-    source = gloss_web_load_script ("gloss-live.js");
+    {
+      g_autofree char *text = gloss_web_load_script ("gloss-text.js");
+      g_autofree char *live = gloss_web_load_script ("gloss-live.js");
+
+      source = g_strconcat (text, "\n;\n", live, NULL);
+    }
 
   /* It defines window.glossHighlight once per page, and does nothing when
    * it is there already. */

@@ -531,6 +531,7 @@ gloss_annotator_new (GlossReaderView *reader)
 
   manager = gloss_reader_view_get_user_content_manager (reader);
   script = gloss_web_user_script_new (WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_END,
+                                      "gloss-text.js",
                                       "gloss-highlight.js",
                                       NULL);
   webkit_user_content_manager_add_script (manager, script);

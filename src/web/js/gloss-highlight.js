@@ -35,39 +35,7 @@
     return document.getElementById ('gloss-article');
   }
 
-  function isHigh (code) {
-    return code >= 0xd800 && code <= 0xdbff;
-  }
-
-  function isLow (code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-  }
-
-  /* Code points in @s. */
-  function cpLength (s) {
-    let n = s.length;
-    for (let i = 0; i < s.length - 1; i++)
-      if (isHigh (s.charCodeAt (i)) && isLow (s.charCodeAt (i + 1)))
-        {
-          n--;
-          i++;
-        }
-    return n;
-  }
-
-  /* The UTF-16 index of code point @cp in @s (clamped to its length). */
-  function cpToUnit (s, cp) {
-    let i = 0;
-    while (cp > 0 && i < s.length)
-      {
-        if (isHigh (s.charCodeAt (i)) && i + 1 < s.length && isLow (s.charCodeAt (i + 1)))
-          i += 2;
-        else
-          i++;
-        cp--;
-      }
-    return i;
-  }
+  const { cpLength, cpToUnit } = glossText;
 
   /* Every text node under the article root with its code-point start. */
   function textNodes () {

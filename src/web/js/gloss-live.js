@@ -42,7 +42,6 @@
   const SKIP = new Set (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA',
                          'IFRAME', 'OBJECT']);
   const ID_RE = /^[0-9a-z-]{1,64}$/;
-  const SURROGATE = /[\ud800-\udfff]/;
   /* Text changes are sent this long after the last one, and at least
    * this often while they keep coming. */
   const QUIET_MS = 150;
@@ -66,41 +65,7 @@
   let serial = 0;             /* counts ranges made, for tests */
   const timing = { extract: 0, sync: 0 };  /* the last ones, in ms */
 
-  function isHigh (code) {
-    return code >= 0xd800 && code <= 0xdbff;
-  }
-
-  function isLow (code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-  }
-
-  function cpLength (s) {
-    if (!SURROGATE.test (s))
-      return s.length;
-    let n = s.length;
-    for (let i = 0; i < s.length - 1; i++)
-      if (isHigh (s.charCodeAt (i)) && isLow (s.charCodeAt (i + 1)))
-        {
-          n--;
-          i++;
-        }
-    return n;
-  }
-
-  function cpToUnit (s, cp) {
-    if (!SURROGATE.test (s))
-      return Math.min (cp, s.length);
-    let i = 0;
-    while (cp > 0 && i < s.length)
-      {
-        if (isHigh (s.charCodeAt (i)) && i + 1 < s.length && isLow (s.charCodeAt (i + 1)))
-          i += 2;
-        else
-          i++;
-        cp--;
-      }
-    return i;
-  }
+  const { cpLength, cpToUnit, cpSlice } = glossText;
 
   /* The live text, and the index from it to the DOM. */
   function extract () {
@@ -562,13 +527,6 @@
       exact: exact,
       rect: rectOf (range),
     };
-  }
-
-  function cpSlice (s, from, to) {
-    if (!SURROGATE.test (s))
-      return s.slice (from, to);
-    const a = cpToUnit (s, from);
-    return s.slice (a, a + cpToUnit (s.slice (a), to - from));
   }
 
   function rectOfMark (id) {
