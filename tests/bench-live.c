@@ -25,6 +25,8 @@
 #include "gloss-browser.h"
 #include "gloss-clipper.h"
 #include "gloss-test-server.h"
+#include "gloss-test-web.h"
+#include "gloss-web-context.h"
 #include "gloss-test-util.h"
 
 #define N_PARAGRAPHS 600
@@ -130,28 +132,11 @@ clip_done_cb (GObject      *object,
   res->done = TRUE;
 }
 
-static void
-eval_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = gloss_browser_run_script_finish (GLOSS_BROWSER (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
 static char *
 private_eval (GlossBrowser *browser,
               const char   *script)
 {
-  char *out = NULL;
-
-  gloss_browser_run_script (browser, script, NULL, eval_cb, &out);
-  gloss_test_wait_until (out != NULL, 20000);
-
-  return out;
+  return gloss_test_web_eval (gloss_browser_get_web_view (browser), GLOSS_SCRIPT_WORLD, script, 20000);
 }
 
 static int

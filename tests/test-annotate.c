@@ -20,6 +20,8 @@
 #include "gloss-id.h"
 #include "gloss-library.h"
 #include "gloss-test-server.h"
+#include "gloss-test-web.h"
+#include "gloss-web-context.h"
 #include "gloss-test-util.h"
 #include "gloss-window.h"
 
@@ -130,28 +132,12 @@ show_clip (Fixture   *fixture,
                          gloss_annotator_get_painted (annotator (fixture)), 20000);
 }
 
-static void
-evaluate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
 static char *
 reader_eval (Fixture    *fixture,
              const char *script)
 {
-  char *out = NULL;
-
-  gloss_reader_view_run_script (gloss_window_get_reader (fixture->window), script, NULL, evaluate_cb, &out);
-  gloss_test_wait_until (out != NULL, 10000);
-
-  return out;
+  return gloss_test_web_eval (gloss_reader_view_get_web_view (gloss_window_get_reader (fixture->window)),
+                              GLOSS_SCRIPT_WORLD, script, 10000);
 }
 
 /* Selects from the start of @from to the end of @to (each the first text

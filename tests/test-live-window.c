@@ -24,6 +24,8 @@
 #include "gloss-import.h"
 #include "gloss-library-view.h"
 #include "gloss-test-server.h"
+#include "gloss-test-web.h"
+#include "gloss-web-context.h"
 #include "gloss-test-util.h"
 #include "gloss-url.h"
 #include "gloss-window.h"
@@ -341,18 +343,6 @@ test_update_keeps_annotations (Fixture       *fixture,
   g_assert_true (gloss_annotator_is_on_page (live_annotator (fixture), annotation_id));
 }
 
-static void
-evaluate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
 /* Selects @quote in the live page (the page's own world: the selection is
  * the document's, as a user's drag makes it). */
 static void
@@ -373,11 +363,8 @@ select_live (Fixture    *fixture,
     "  }"
     "  return '';"
     "}) ('%s')", quote);
-  g_autofree char *out = NULL;
+  g_autofree char *out = gloss_test_web_eval (live_web_view (fixture), NULL, script, 10000);
 
-  webkit_web_view_evaluate_javascript (live_web_view (fixture), script, -1, NULL, NULL, NULL,
-                                       evaluate_cb, &out);
-  gloss_test_wait_until (out != NULL, 10000);
   g_assert_cmpstr (out, ==, quote);
 }
 
@@ -650,18 +637,6 @@ test_highlight_on_next_page_while_clipping (Fixture       *fixture,
 }
 
 static void
-reader_evaluate_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
-static void
 count_cb (gpointer  instance,
           guint    *count)
 {
@@ -709,9 +684,8 @@ test_live_highlight_in_open_reader (Fixture       *fixture,
   gloss_test_wait_until (painted > 0, 20000);
   g_signal_handler_disconnect (reader_annotator, id);
 
-  gloss_reader_view_run_script (reader, "JSON.stringify (glossHighlight.painted ())", NULL,
-                                reader_evaluate_cb, &marks);
-  gloss_test_wait_until (marks != NULL, 10000);
+  marks = gloss_test_web_eval (gloss_reader_view_get_web_view (reader), GLOSS_SCRIPT_WORLD,
+                               "JSON.stringify (glossHighlight.painted ())", 10000);
   expected = g_strdup_printf ("{\"%s\":\"out of habit\"}", gloss_annotation_get_id (annotation));
   g_assert_cmpstr (marks, ==, expected);
 }

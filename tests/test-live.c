@@ -27,6 +27,8 @@
 #include "gloss-browser.h"
 #include "gloss-clipper.h"
 #include "gloss-test-server.h"
+#include "gloss-test-web.h"
+#include "gloss-web-context.h"
 #include "gloss-test-util.h"
 
 #define NOTE "SECRET-NOTE-7731 about the mill"
@@ -312,29 +314,11 @@ clip_shown_page (Fixture *fixture)
   return res.clip;
 }
 
-static void
-private_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = gloss_browser_run_script_finish (GLOSS_BROWSER (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
-/* Runs @script in Gloss's private world. */
 static char *
 private_eval (Fixture    *fixture,
               const char *script)
 {
-  char *out = NULL;
-
-  gloss_browser_run_script (fixture->browser, script, NULL, private_cb, &out);
-  gloss_test_wait_until (out != NULL, 10000);
-
-  return out;
+  return gloss_test_web_eval (gloss_browser_get_web_view (fixture->browser), GLOSS_SCRIPT_WORLD, script, 10000);
 }
 
 static void
@@ -363,30 +347,12 @@ private_eval_after_timers (Fixture *fixture)
   return out;
 }
 
-static void
-page_cb_eval (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
 /* Runs @script as the page's own scripts run (its main world). */
 static char *
 page_eval (Fixture    *fixture,
            const char *script)
 {
-  char *out = NULL;
-
-  webkit_web_view_evaluate_javascript (gloss_browser_get_web_view (fixture->browser), script, -1,
-                                       NULL, NULL, NULL, page_cb_eval, &out);
-  gloss_test_wait_until (out != NULL, 10000);
-
-  return out;
+  return gloss_test_web_eval (gloss_browser_get_web_view (fixture->browser), NULL, script, 10000);
 }
 
 /* What the private world has painted: id → { text, color, note, serial }. */

@@ -17,6 +17,8 @@
 #include "gloss-library.h"
 #include "gloss-reader-view.h"
 #include "gloss-test-server.h"
+#include "gloss-test-web.h"
+#include "gloss-web-context.h"
 #include "gloss-test-util.h"
 #include "gloss-web-shell.h"
 
@@ -132,29 +134,12 @@ show_clip (Fixture   *fixture,
   gloss_test_wait_until (fixture->loaded, 20000);
 }
 
-static void
-evaluate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  char **out = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, &error);
-
-  *out = value ? jsc_value_to_string (value) : g_strdup_printf ("(error: %s)", error->message);
-}
-
 /* Runs @script in the reader's gloss world, as the annotation code will. */
 static char *
 reader_eval (Fixture    *fixture,
              const char *script)
 {
-  char *out = NULL;
-
-  gloss_reader_view_run_script (fixture->reader, script, NULL, evaluate_cb, &out);
-  gloss_test_wait_until (out != NULL, 10000);
-
-  return out;
+  return gloss_test_web_eval (gloss_reader_view_get_web_view (fixture->reader), GLOSS_SCRIPT_WORLD, script, 10000);
 }
 
 static void
