@@ -365,8 +365,8 @@ try_open (GlossIndexDb  *self,
 
   /* Touch every table, so that a file damaged past its header is found
    * now rather than at the first search. */
-  if (query_int (self, "SELECT count(*) FROM clips", &n) != SQLITE_OK ||
-      query_int (self, "SELECT count(*) FROM annotations", &n) != SQLITE_OK ||
+  if (query_int (self, "SELECT rowid FROM clips LIMIT 1", &n) != SQLITE_OK ||
+      query_int (self, "SELECT rowid FROM annotations LIMIT 1", &n) != SQLITE_OK ||
       query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"gloss\"' LIMIT 1", &n) != SQLITE_OK)
     return _gloss_index_db_sql_error (self, error, SQL_READ);
 
