@@ -12,9 +12,12 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gloss-error.h"
 #include "gloss-index.h"
@@ -865,6 +868,128 @@ test_boundaries (void)
   assert_finds (index, "Mr", "");
 }
 
+/* Writes @text into @path in place (no rename, so the folder's stamp
+ * stays as it was), with another mtime than the file had. */
+static void
+write_in_place (const char *path,
+                const char *text)
+{
+  struct stat before, now;
+  int fd;
+
+  g_assert_cmpint (stat (path, &before), ==, 0);
+  do
+    {
+      fd = open (path, O_WRONLY | O_TRUNC);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, text, strlen (text)), ==, (int) strlen (text));
+      g_assert_cmpint (fstat (fd, &now), ==, 0);
+      close (fd);
+    }
+  while (now.st_mtim.tv_sec == before.st_mtim.tv_sec && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+}
+
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gboolean
+finds_after_sync (GFile      *folder,
+                  const char *query)
+{
+  g_autoptr(GlossIndex) index = gloss_index_new (folder);
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  results = search (index, query);
+  return g_list_model_get_n_items (results) > 0;
+}
+
+/* The check reads the folders table's copy beside the index, and only a
+ * copy of the table as it is now: not one the table changed after (any
+ * writer counts a generation), not a damaged one. Each step marks the
+ * clip "look again" in the table and changes its text in place, which
+ * changes no folder: it is found only when the table was read. Settled
+ * stamps (GLOSS_INDEX_RACY_SECONDS=0), so that the file-by-file look at
+ * folders changed a moment ago plays no part. */
+static void
+test_folders_copy (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("folders-copy");
+  g_autofree char *text = g_build_filename (path, "clips", "okapi", "article.txt", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autofree char *index_path = NULL;
+  g_autofree char *copy_path = NULL;
+  g_autofree char *copy = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClip clip = { .id = "okapi", .title = "Okapi", .text = "A forest giraffe." };
+  const char *look_again = "UPDATE folders SET mtime = -1, ctime = -1 WHERE name = 'okapi'";
+  gsize length;
+
+  g_setenv ("GLOSS_INDEX_RACY_SECONDS", "0", TRUE);
+  test_write_clip (path, &clip);
+  {
+    g_autoptr(GlossIndex) index = gloss_index_new (folder);
+
+    gloss_index_sync (index, NULL, &error);
+    g_assert_no_error (error);
+    index_path = g_strdup (gloss_index_get_path (index));
+  }
+  copy_path = g_strconcat (index_path, "-folders", NULL);
+  g_file_get_contents (copy_path, &copy, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 8);
+  g_assert_cmpmem (copy, 8, "GLOSSFL1", 8);
+  g_clear_pointer (&copy, g_free);
+
+  /* A change to the table that counts no generation is not seen: the
+   * check read the copy (which is why every writer must count). */
+  write_in_place (text, "A striped giraffe.");
+  exec_sql (index_path, look_again);
+  g_assert_false (finds_after_sync (folder, "striped"));
+
+  /* Counted: the copy is not of the table any more, and is not used. */
+  exec_sql (index_path, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'folders_gen'");
+  g_assert_true (finds_after_sync (folder, "striped"));
+
+  /* A damaged copy (here its checksum) is not used either, and is
+   * written again. */
+  write_in_place (text, "A spotted giraffe.");
+  exec_sql (index_path, look_again);
+  g_file_get_contents (copy_path, &copy, &length, &error);
+  g_assert_no_error (error);
+  copy[length - 1] ^= 0x5a;
+  g_file_set_contents (copy_path, copy, length, &error);
+  g_assert_no_error (error);
+  g_assert_true (finds_after_sync (folder, "spotted"));
+  {
+    g_autofree char *again = NULL;
+    gsize again_length;
+
+    g_file_get_contents (copy_path, &again, &again_length, &error);
+    g_assert_no_error (error);
+    g_assert_false (again_length == length && memcmp (again, copy, length) == 0);
+  }
+
+  /* Nor one that is no copy at all. */
+  write_in_place (text, "A dappled giraffe.");
+  exec_sql (index_path, look_again);
+  g_file_set_contents (copy_path, "GLOSSFL1 and then nothing of the kind", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (finds_after_sync (folder, "dappled"));
+
+  g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -881,6 +1006,7 @@ main (int   argc,
   g_test_add_func ("/index/limit", test_limit);
   g_test_add_func ("/index/rank-bound", test_rank_bound);
   g_test_add_func ("/index/in-step", test_in_step);
+  g_test_add_func ("/index/folders-copy", test_folders_copy);
   g_test_add_func ("/index/rebuild/deleted", test_rebuild_deleted);
   g_test_add_func ("/index/rebuild/garbage", test_rebuild_garbage);
   g_test_add_func ("/index/rebuild/corrupt-pages", test_rebuild_corrupt_pages);

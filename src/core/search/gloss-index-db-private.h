@@ -36,6 +36,7 @@ typedef enum
   STMT_VOCAB_PREFIX,
   STMT_STORE_FOLDER,
   STMT_FORGET_FOLDER,
+  STMT_BUMP_FOLDERS,
   N_STMTS
 } Stmt;
 
@@ -55,6 +56,9 @@ struct _GlossIndexDb
   GPtrArray    *settled;
   /* gloss_index_db_set_thorough() */
   gboolean      thorough;
+  /* The generation of the folders table that the copy beside the index
+   * was last read or written at; -1 for none. */
+  gint64        copy_generation;
 };
 
 /* What a clip was indexed from: its clip.json and article.txt. */
@@ -65,6 +69,26 @@ typedef struct
   gint64 text_size;
   gint64 text_mtime;
 } Stamp;
+
+/* A clip folder's stamp, as the start-up check stores it: changed when
+ * any of inode, mtime and ctime did; racy when it was taken too soon
+ * after a change to be sure of (gloss-index-db-check.c). */
+typedef struct
+{
+  gint64   ino;
+  gint64   mtime;
+  gint64   ctime;
+  gboolean racy;
+} FolderStamp;
+
+/* A row of the folders table. */
+typedef struct
+{
+  const char  *name;
+  FolderStamp  stamp;
+} FolderRecord;
+
+typedef struct _FoldersCopy FoldersCopy;
 
 /* What failed, each with a whole sentence of its own for translators. */
 typedef enum
@@ -115,5 +139,25 @@ gboolean      _gloss_index_db_store_folder (GlossIndexDb      *self,
                                             const struct stat *st,
                                             gboolean           look_again,
                                             GError           **error);
+
+/* gloss-index-db-folders.c: the folders table's copy beside the index. */
+char         *_gloss_index_db_folders_copy_path  (GlossIndexDb  *self);
+/* NULL unless the copy is of the table as it is now. */
+FoldersCopy  *_gloss_index_db_read_folders_copy  (GlossIndexDb  *self);
+/* Copies the table when it changed since it was last read or written. */
+void          _gloss_index_db_write_folders_copy (GlossIndexDb  *self);
+const FolderRecord *_gloss_folders_copy_get      (FoldersCopy   *copy,
+                                                  guint         *n_records);
+void          _gloss_folders_copy_free           (FoldersCopy   *copy);
+/* In the transaction that changes the folders table or the stamp of
+ * clips/: one more generation, so that no copy of before is used. */
+gboolean      _gloss_index_db_bump_folders       (GlossIndexDb  *self,
+                                                  GError       **error);
+/* Gives an index file that has none the random number that tells its
+ * copies from those of a file made before it at the same path. */
+gboolean      _gloss_index_db_ensure_instance    (GlossIndexDb  *self,
+                                                  GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersCopy, _gloss_folders_copy_free)
 
 G_END_DECLS

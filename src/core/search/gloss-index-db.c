@@ -114,6 +114,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
   [STMT_STORE_FOLDER] = "INSERT OR REPLACE INTO folders (name, ino, mtime, ctime, racy) VALUES (?, ?, ?, ?, ?)",
   [STMT_FORGET_FOLDER] = "DELETE FROM folders WHERE name = ?",
+  [STMT_BUMP_FOLDERS] = "INSERT INTO meta (key, value) VALUES ('folders_gen', 1)"
+                        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
 };
 
 char *
@@ -228,7 +230,7 @@ _gloss_index_db_run (GlossIndexDb  *self,
 static void
 remove_files (const char *path)
 {
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal", "-folders" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -326,7 +328,8 @@ try_open (GlossIndexDb  *self,
       sqlite3_finalize (stmt);
       if (n != SQLITE_DONE)
         return _gloss_index_db_sql_error (self, error, SQL_CREATE);
-      if (!_gloss_index_db_exec (self, "PRAGMA user_version = " G_STRINGIFY (GLOSS_INDEX_SCHEMA_VERSION) "; COMMIT", error))
+      if (!_gloss_index_db_ensure_instance (self, error) ||
+          !_gloss_index_db_exec (self, "PRAGMA user_version = " G_STRINGIFY (GLOSS_INDEX_SCHEMA_VERSION) "; COMMIT", error))
         return FALSE;
       *created = TRUE;
       return TRUE;
@@ -370,7 +373,8 @@ try_open (GlossIndexDb  *self,
       query_int (self, "SELECT rowid FROM clip_fts WHERE clip_fts MATCH '\"gloss\"' LIMIT 1", &n) != SQLITE_OK)
     return _gloss_index_db_sql_error (self, error, SQL_READ);
 
-  return TRUE;
+  /* Files made before copies of the folders table were. */
+  return _gloss_index_db_ensure_instance (self, error);
 }
 
 /* Per connection: how many clips hold a word, to estimate a query's
@@ -439,6 +443,7 @@ gloss_index_db_open (const char  *path,
   self->clips_path = g_strdup (clips_path);
   /* A knob for tests and measurements, not a setting. */
   self->rank_bound = RANK_BOUND;
+  self->copy_generation = -1;
   if (g_getenv ("GLOSS_INDEX_RANK_BOUND") != NULL)
     self->rank_bound = MAX (1, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RANK_BOUND"), NULL, 10));
   _gloss_index_db_check_init ();

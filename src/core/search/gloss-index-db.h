@@ -18,8 +18,12 @@ G_BEGIN_DECLS
 
 /* 4: the folders table of the start-up freshness check, and article text
  * that keeps its line-break and block boundaries (each was a "3" on its own
- * branch, so every older index is rebuilt once). */
-#define GLOSS_INDEX_SCHEMA_VERSION 4
+ * branch, so every older index is rebuilt once).
+ * 5: every change to the folders table counts a generation in meta, which
+ * the table's copy beside the index is checked against
+ * (gloss-index-db-folders.c); a program of version 4 would change the
+ * table without counting, so the two must not share a file. */
+#define GLOSS_INDEX_SCHEMA_VERSION 5
 
 typedef struct _GlossIndexDb GlossIndexDb;
 
