@@ -146,8 +146,12 @@ char         *_gloss_index_db_folders_copy_path  (GlossIndexDb  *self);
 FoldersCopy  *_gloss_index_db_read_folders_copy  (GlossIndexDb  *self);
 /* Copies the table when it changed since it was last read or written. */
 void          _gloss_index_db_write_folders_copy (GlossIndexDb  *self);
-const FolderRecord *_gloss_folders_copy_get      (FoldersCopy   *copy,
-                                                  guint         *n_records);
+guint         _gloss_folders_copy_get_n_records  (FoldersCopy   *copy);
+/* The record at *@offset (0 for the first), the offset moved past it;
+ * FALSE past the last. @record's name points into @copy. */
+gboolean      _gloss_folders_copy_next           (FoldersCopy   *copy,
+                                                  gsize         *offset,
+                                                  FolderRecord  *record);
 void          _gloss_folders_copy_free           (FoldersCopy   *copy);
 /* In the transaction that changes the folders table or the stamp of
  * clips/: one more generation, so that no copy of before is used. */

@@ -296,13 +296,23 @@ try_open (GlossIndexDb  *self,
       return FALSE;
     }
   sqlite3_busy_timeout (self->db, 5000);
+  {
+    /* The WAL and its index stay when the last connection closes (kept
+     * at most 4 MiB by journal_size_limit below): otherwise every
+     * `gloss --search` deletes both and the next makes them anew, and
+     * making a file costs more than the rest of opening the index. */
+    int persist = 1;
+
+    sqlite3_file_control (self->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  }
 
   /* A file of garbage fails here with SQLITE_NOTADB. */
   if (sqlite3_exec (self->db,
                     "PRAGMA journal_mode = WAL;"
                     "PRAGMA synchronous = NORMAL;"
                     "PRAGMA cache_size = -32768;"
-                    "PRAGMA temp_store = MEMORY;",
+                    "PRAGMA temp_store = MEMORY;"
+                    "PRAGMA journal_size_limit = 4194304;",
                     NULL, NULL, NULL) != SQLITE_OK)
     return _gloss_index_db_sql_error (self, error, SQL_READ);
   if (query_int (self, "PRAGMA user_version", &version) != SQLITE_OK)
