@@ -29,7 +29,12 @@
  *   clip_fts     FTS5 over title byline site url tags note quotes colors
  *                body; rowid = clips.rowid; BM25 weights as the rank
  *   meta         the library path the file belongs to; the stamp of the
- *                clips/ folder when its listing was last read */
+ *                clips/ folder when its listing was last read; a random
+ *                number for this file (instance) and the generation of
+ *                the folders table (folders_gen), which every change to
+ *                it counts
+ * Beside the file, <file>-folders is a copy of the folders table for the
+ * start-up check to read in one go (gloss-index-db-folders.c). */
 
 #define G_LOG_DOMAIN "gloss-index"
 
