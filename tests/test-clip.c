@@ -629,6 +629,13 @@ test_ids_and_times (void)
   g_assert_false (gloss_time_is_valid ("2026-13-24T18:04:05Z"));
   g_assert_false (gloss_time_is_valid ("2026-11-24T18:04:05.Z"));
   g_assert_false (gloss_time_is_valid (NULL));
+
+  /* The one conversion both clip readers sort by. */
+  g_assert_cmpint (gloss_time_to_usec ("1970-01-01T00:00:01.5Z"), ==, 1500000);
+  g_assert_cmpint (gloss_time_to_usec ("2026-11-24T18:04:05Z"), ==, G_GINT64_CONSTANT (1795543445000000));
+  g_assert_cmpint (gloss_time_to_usec ("2026-11-24T18:04:05.000001Z"), ==, G_GINT64_CONSTANT (1795543445000001));
+  g_assert_cmpint (gloss_time_to_usec ("2026-11-24T18:04:05"), ==, 0);
+  g_assert_cmpint (gloss_time_to_usec (NULL), ==, 0);
 }
 
 /* A write the disk refuses. Tests run as root, for whom a read-only
