@@ -288,8 +288,19 @@ test_new_clip (void)
   g_assert_true (gloss_time_is_valid (gloss_clip_get_created (clip)));
   g_assert_null (gloss_clip_get_folder (clip));
 
-  /* Not on disk yet: save() says so rather than guessing a place. */
+  /* Not on disk yet: save() says so rather than guessing a place, and
+   * so does every other way to a clip's files, in the same words. */
   g_assert_false (gloss_clip_save (clip, TRUE, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, gloss_clip_get_id (clip)));
+  g_clear_error (&error);
+  g_assert_null (gloss_clip_save_job_new (clip, TRUE, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (gloss_clip_replace_article (clip, "<p>x</p>", "x", &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (gloss_clip_load_article_text (clip, &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
   g_clear_error (&error);
 

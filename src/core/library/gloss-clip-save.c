@@ -385,6 +385,20 @@ gloss_clip_check_writable (GlossClip  *self,
 
 #define check_writable gloss_clip_check_writable
 
+/* Written files and read articles are the clip folder's: a clip made in
+ * memory (an import not applied yet, a test) has none. */
+static gboolean
+check_in_library (GlossClip  *self,
+                  GError    **error)
+{
+  if (self->folder != NULL)
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+               _("The clip %s is not in a library yet"), self->id);
+  return FALSE;
+}
+
 void
 gloss_clip_set_folder (GlossClip *self,
                        GFile     *folder)
@@ -592,15 +606,8 @@ gloss_clip_write (GlossClip  *self,
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_writable (self, error))
+  if (!check_writable (self, error) || !check_in_library (self, error))
     return FALSE;
-
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return FALSE;
-    }
 
   /* Another process (an import, a second window's app) may write this
    * clip too: under the clip's lock, read what it wrote and fold it in,
@@ -702,15 +709,9 @@ gloss_clip_save_job_new (GlossClip  *self,
   g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_writable (self, error) || !_gloss_clip_ensure_full (self, error))
+  if (!check_writable (self, error) || !_gloss_clip_ensure_full (self, error) ||
+      !check_in_library (self, error))
     return NULL;
-
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return NULL;
-    }
 
   if (touch)
     {
@@ -985,14 +986,8 @@ gloss_clip_replace_article (GlossClip   *self,
   g_return_val_if_fail (article_html != NULL, FALSE);
   g_return_val_if_fail (article_text != NULL, FALSE);
 
-  if (!check_writable (self, error))
+  if (!check_writable (self, error) || !check_in_library (self, error))
     return FALSE;
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return FALSE;
-    }
 
   return write_articles (self->folder, article_html, article_text, error);
 }
@@ -1012,12 +1007,8 @@ load_article (GlossClip   *self,
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
 
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return NULL;
-    }
+  if (!check_in_library (self, error))
+    return NULL;
 
   folder_path = g_file_get_path (self->folder);
   if (!gloss_fs_read (folder_path, name, MAX_ARTICLE_SIZE, &contents, NULL, error))
