@@ -332,6 +332,33 @@ test_own_trash (void)
     g_assert_nonnull (gloss_library_lookup (later, "abc"));
   }
 
+  /* A clip deleted while an earlier one of the same id is still in the
+   * trash goes beside it, never over it; Undo brings back the latest. */
+  {
+    g_autoptr(GlossLibrary) first = gloss_library_new (folder);
+
+    g_assert_true (gloss_library_load (first, NULL, &error));
+    g_assert_true (gloss_library_delete (first, gloss_library_lookup (first, "abc"), &error));
+    g_assert_no_error (error);
+  }
+  write_clip (path, "abc", "Made again", "2026-01-02T00:00:00Z");
+  {
+    g_autoptr(GlossLibrary) again = gloss_library_new (folder);
+    g_autofree char *second = g_strconcat (own, ".1", NULL);
+
+    g_assert_true (gloss_library_load (again, NULL, &error));
+    g_assert_true (gloss_library_delete (again, gloss_library_lookup (again, "abc"), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (own, G_FILE_TEST_IS_DIR));
+    g_assert_true (g_file_test (second, G_FILE_TEST_IS_DIR));
+
+    g_assert_true (gloss_library_restore (again, "abc", &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gloss_clip_get_title (gloss_library_lookup (again, "abc")), ==, "Made again");
+    g_assert_true (g_file_test (own, G_FILE_TEST_IS_DIR));
+    g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
+  }
+
   g_unlink (desktop_trash);
   if (had_trash)
     g_assert_cmpint (g_rename (moved_aside, desktop_trash), ==, 0);
