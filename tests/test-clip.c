@@ -886,6 +886,46 @@ test_scan_integers (void)
     }
 }
 
+/* Fractions and exponents: JSON wants a digit after "." and after "e"
+ * (and its sign); the reason says where the number went wrong. */
+static void
+test_scan_fractions (void)
+{
+  static const struct { const char *text; double value; const char *reason; } cases[] = {
+    { "1.5", 1.5, NULL },
+    { "-2.5e-1", -0.25, NULL },
+    { "1E+3", 1000.0, NULL },
+    { "2e2", 200.0, NULL },
+    { "0.125", 0.125, NULL },
+    { "1.", 0, "column 4" },
+    { "1.e3", 0, "column 4" },
+    { "1.x", 0, "column 4" },
+    { "1e", 0, "column 4" },
+    { "1e+", 0, "column 5" },
+    { "2.5E-", 0, "column 7" },
+    { "-", 0, "column 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *doc = g_strdup_printf ("[%s]", cases[i].text);
+      g_autofree char *reason = NULL;
+      g_autoptr(GlossScan) scan = gloss_scan_parse (doc, strlen (doc), 8, &reason);
+
+      if (cases[i].reason != NULL)
+        {
+          g_assert_null (scan);
+          g_test_message ("%s: %s", cases[i].text, reason);
+          g_assert_nonnull (strstr (reason, "a bad number"));
+          g_assert_nonnull (strstr (reason, cases[i].reason));
+          continue;
+        }
+      g_assert_nonnull (scan);
+      g_assert_cmpint (gloss_scan_get_root (scan)->first->type, ==, GLOSS_SCAN_DOUBLE);
+      g_assert_cmpfloat (gloss_scan_get_root (scan)->first->d, ==, cases[i].value);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -898,6 +938,7 @@ main (int    argc,
   g_test_add_func ("/clip/damaged", test_damaged);
   g_test_add_func ("/clip/lenient-empties", test_lenient_empties);
   g_test_add_func ("/clip/scan-integers", test_scan_integers);
+  g_test_add_func ("/clip/scan-fractions", test_scan_fractions);
   g_test_add_func ("/clip/huge-strings", test_huge_strings);
   g_test_add_func ("/clip/newer-format", test_newer_format);
   g_test_add_func ("/clip/folder-names", test_folder_names);
