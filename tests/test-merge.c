@@ -1068,6 +1068,41 @@ test_merge_folder (void)
   g_assert_cmpuint (again->left->len, ==, 1);
 }
 
+/* A save that finds clip.json changed by another writer merges it in,
+ * and our text that lost to theirs is remembered, as for a conflict
+ * copy, so that the window can offer it back. */
+static void
+test_save_remembers_lost (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("save-lost");
+  g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
+  g_autoptr(JsonObject) base = clip_with ("\"note\": \"base\", \"changed\": {\"note\": \"2026-01-02T00:00:00Z\"}");
+  g_autoptr(JsonObject) theirs = clip_with ("\"note\": \"theirs\", \"changed\": {\"note\": \"2099-01-01T00:00:00Z\"}");
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(JsonObject) lost = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_clip_file (clip_dir, "clip.json", base);
+  gloss_test_write_file (clip_dir, "article.html", "<p>text</p>");
+  gloss_test_write_file (clip_dir, "article.txt", "text");
+  clip = gloss_clip_load (clip_file, &error);
+  g_assert_no_error (error);
+
+  /* Ours changed in memory, theirs on disk later. */
+  gloss_clip_set_note (clip, "mine");
+  write_clip_file (clip_dir, "clip.json", theirs);
+
+  g_assert_true (gloss_clip_save (clip, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_note (clip), ==, "theirs");
+
+  lost = gloss_merge_lost_lookup (library_file, "c1", gloss_clip_to_json (clip));
+  g_assert_nonnull (lost);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (lost, "note"), "text"), ==, "mine");
+}
+
 /* Where there is no desktop trash, the copies go to
  * <library>/.trash/<id>.conflict-copies/, and a later copy of the same
  * name goes beside the first rather than over it. */
@@ -1685,6 +1720,7 @@ main (int   argc,
   g_test_add_func ("/merge/copies/startup-record", test_startup_record);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
   g_test_add_func ("/merge/copies/own-trash", test_merge_folder_own_trash);
+  g_test_add_func ("/merge/save-remembers-lost", test_save_remembers_lost);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
   g_test_add_func ("/merge/copies/article", test_merge_article_copies);
   /* The copy's pair, named as each tool names it. */

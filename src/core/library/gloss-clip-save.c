@@ -466,6 +466,24 @@ same_annotation (GlossAnnotation *a,
 /* The library folder of a clip folder: <library>/clips/<id>. */
 static char *library_path_of (GFile *folder);
 
+/* What a merge found that lost to the other side's text, kept beside the
+ * library (gloss_merge_lost_remember ()) so that the user can take it
+ * back; a failure to keep it does not fail the save. */
+static void
+remember_lost (GlossClip  *self,
+               JsonObject *lost)
+{
+  g_autofree char *library = library_path_of (self->folder);
+  g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lost == NULL || library_folder == NULL)
+    return;
+  if (!gloss_merge_lost_remember (library_folder, self->id, lost, &error))
+    g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
+               self->id, error->message);
+}
+
 /* The merge base from its bytes (gloss_merge_read(): the tree as a clip
  * writes it), or NULL, merging two ways, when there is none or it cannot
  * be read. */
@@ -570,16 +588,7 @@ gloss_clip_merge_from_disk (GlossClip  *self,
   self->base = g_bytes_new (file->data, file->length);
 
   /* Our text that lost to theirs is kept aside, as for conflict copies. */
-  if (lost != NULL)
-    {
-      g_autofree char *library = library_path_of (self->folder);
-      g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
-
-      if (library_folder != NULL &&
-          !gloss_merge_lost_remember (library_folder, self->id, lost, &local_error))
-        g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
-                   self->id, local_error->message);
-    }
+  remember_lost (self, lost);
 
   return TRUE;
 }
@@ -900,21 +909,6 @@ update_from_merged (GlossClip   *self,
 
   gloss_clip_update_from (self, merged_clip);
   return TRUE;
-}
-
-static void
-remember_lost (GlossClip  *self,
-               JsonObject *lost)
-{
-  g_autofree char *library = library_path_of (self->folder);
-  g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (lost == NULL || library_folder == NULL)
-    return;
-  if (!gloss_merge_lost_remember (library_folder, self->id, lost, &error))
-    g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
-               self->id, error->message);
 }
 
 gboolean
