@@ -624,10 +624,9 @@ gloss_clip_write (GlossClip  *self,
   if (take_lock)
     {
       g_autofree char *library = library_path_of (self->folder);
-      g_autofree char *key = g_strconcat ("clip:", self->id, NULL);
 
       if (library != NULL)
-        lock = gloss_lock_acquire (library, key);
+        lock = gloss_lock_acquire_clip (library, self->id);
       if (!gloss_clip_merge_from_disk (self, error))
         return FALSE;
     }
@@ -750,7 +749,6 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
 {
   g_autofree char *path = NULL;
   g_autofree char *library = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GlossLock) lock = NULL;
   g_autoptr(GlossClipFile) on_disk = NULL;
@@ -768,7 +766,6 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
       return FALSE;
     }
   library = library_path_of (job->folder);
-  key = g_strconcat ("clip:", job->id, NULL);
   file = g_file_get_child (job->folder, "clip.json");
 
   out = snapshot_to_data (&job->snapshot, error);
@@ -777,7 +774,7 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
 
   /* As gloss_clip_write(), but every object here is this thread's own. */
   if (library != NULL)
-    lock = gloss_lock_acquire (library, key);
+    lock = gloss_lock_acquire_clip (library, job->id);
 
   on_disk = gloss_clip_file_read (path, &local_error);
   if (on_disk == NULL)
