@@ -288,8 +288,19 @@ test_new_clip (void)
   g_assert_true (gloss_time_is_valid (gloss_clip_get_created (clip)));
   g_assert_null (gloss_clip_get_folder (clip));
 
-  /* Not on disk yet: save() says so rather than guessing a place. */
+  /* Not on disk yet: save() says so rather than guessing a place, and
+   * so does every other way to a clip's files, in the same words. */
   g_assert_false (gloss_clip_save (clip, TRUE, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, gloss_clip_get_id (clip)));
+  g_clear_error (&error);
+  g_assert_null (gloss_clip_save_job_new (clip, TRUE, &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (gloss_clip_replace_article (clip, "<p>x</p>", "x", &error));
+  g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (gloss_clip_load_article_text (clip, &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -629,6 +640,13 @@ test_ids_and_times (void)
   g_assert_false (gloss_time_is_valid ("2026-13-24T18:04:05Z"));
   g_assert_false (gloss_time_is_valid ("2026-11-24T18:04:05.Z"));
   g_assert_false (gloss_time_is_valid (NULL));
+
+  /* The one conversion both clip readers sort by. */
+  g_assert_cmpint (gloss_time_to_usec ("1970-01-01T00:00:01.5Z"), ==, 1500000);
+  g_assert_cmpint (gloss_time_to_usec ("2026-11-24T18:04:05Z"), ==, G_GINT64_CONSTANT (1795543445000000));
+  g_assert_cmpint (gloss_time_to_usec ("2026-11-24T18:04:05.000001Z"), ==, G_GINT64_CONSTANT (1795543445000001));
+  g_assert_cmpint (gloss_time_to_usec ("2026-11-24T18:04:05"), ==, 0);
+  g_assert_cmpint (gloss_time_to_usec (NULL), ==, 0);
 }
 
 /* A write the disk refuses. Tests run as root, for whom a read-only
@@ -868,6 +886,46 @@ test_scan_integers (void)
     }
 }
 
+/* Fractions and exponents: JSON wants a digit after "." and after "e"
+ * (and its sign); the reason says where the number went wrong. */
+static void
+test_scan_fractions (void)
+{
+  static const struct { const char *text; double value; const char *reason; } cases[] = {
+    { "1.5", 1.5, NULL },
+    { "-2.5e-1", -0.25, NULL },
+    { "1E+3", 1000.0, NULL },
+    { "2e2", 200.0, NULL },
+    { "0.125", 0.125, NULL },
+    { "1.", 0, "column 4" },
+    { "1.e3", 0, "column 4" },
+    { "1.x", 0, "column 4" },
+    { "1e", 0, "column 4" },
+    { "1e+", 0, "column 5" },
+    { "2.5E-", 0, "column 7" },
+    { "-", 0, "column 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *doc = g_strdup_printf ("[%s]", cases[i].text);
+      g_autofree char *reason = NULL;
+      g_autoptr(GlossScan) scan = gloss_scan_parse (doc, strlen (doc), 8, &reason);
+
+      if (cases[i].reason != NULL)
+        {
+          g_assert_null (scan);
+          g_test_message ("%s: %s", cases[i].text, reason);
+          g_assert_nonnull (strstr (reason, "a bad number"));
+          g_assert_nonnull (strstr (reason, cases[i].reason));
+          continue;
+        }
+      g_assert_nonnull (scan);
+      g_assert_cmpint (gloss_scan_get_root (scan)->first->type, ==, GLOSS_SCAN_DOUBLE);
+      g_assert_cmpfloat (gloss_scan_get_root (scan)->first->d, ==, cases[i].value);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -880,6 +938,7 @@ main (int    argc,
   g_test_add_func ("/clip/damaged", test_damaged);
   g_test_add_func ("/clip/lenient-empties", test_lenient_empties);
   g_test_add_func ("/clip/scan-integers", test_scan_integers);
+  g_test_add_func ("/clip/scan-fractions", test_scan_fractions);
   g_test_add_func ("/clip/huge-strings", test_huge_strings);
   g_test_add_func ("/clip/newer-format", test_newer_format);
   g_test_add_func ("/clip/folder-names", test_folder_names);

@@ -27,6 +27,7 @@
 #include "gloss-index-db.h"
 #include "gloss-search-result.h"
 #include "gloss-library.h"
+#include "gloss-lock.h"
 #include "gloss-test-util.h"
 
 static char *
@@ -332,9 +333,84 @@ test_own_trash (void)
     g_assert_nonnull (gloss_library_lookup (later, "abc"));
   }
 
+  /* A clip deleted while an earlier one of the same id is still in the
+   * trash goes beside it, never over it; Undo brings back the latest. */
+  {
+    g_autoptr(GlossLibrary) first = gloss_library_new (folder);
+
+    g_assert_true (gloss_library_load (first, NULL, &error));
+    g_assert_true (gloss_library_delete (first, gloss_library_lookup (first, "abc"), &error));
+    g_assert_no_error (error);
+  }
+  write_clip (path, "abc", "Made again", "2026-01-02T00:00:00Z");
+  {
+    g_autoptr(GlossLibrary) again = gloss_library_new (folder);
+    g_autofree char *second = g_strconcat (own, ".1", NULL);
+
+    g_assert_true (gloss_library_load (again, NULL, &error));
+    g_assert_true (gloss_library_delete (again, gloss_library_lookup (again, "abc"), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (own, G_FILE_TEST_IS_DIR));
+    g_assert_true (g_file_test (second, G_FILE_TEST_IS_DIR));
+
+    g_assert_true (gloss_library_restore (again, "abc", &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gloss_clip_get_title (gloss_library_lookup (again, "abc")), ==, "Made again");
+    g_assert_true (g_file_test (own, G_FILE_TEST_IS_DIR));
+    g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
+  }
+
   g_unlink (desktop_trash);
   if (had_trash)
     g_assert_cmpint (g_rename (moved_aside, desktop_trash), ==, 0);
+}
+
+static gint clip_saved;
+
+static gpointer
+save_clip_thread (gpointer data)
+{
+  GlossClip *clip = data;
+  gboolean ok = gloss_clip_save (clip, TRUE, NULL);
+
+  g_atomic_int_set (&clip_saved, 1);
+  return GINT_TO_POINTER (ok);
+}
+
+/* A clip's lock, as another process holding it would: saving the clip
+ * waits for it (every writer of clip.json takes the same lock). */
+static void
+test_clip_lock (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("clip-lock");
+  g_autofree char *clip_path = g_build_filename (path, "clips", "abc", NULL);
+  g_autoptr(GFile) clip_folder = g_file_new_for_path (clip_path);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  GlossLock *lock;
+  GThread *thread;
+
+  write_clip (path, "abc", "Locked", "2026-01-01T00:00:00Z");
+  clip = gloss_clip_load (clip_folder, &error);
+  g_assert_no_error (error);
+  gloss_clip_set_note (clip, "after the lock");
+
+  lock = gloss_lock_acquire_clip (path, "abc");
+  g_atomic_int_set (&clip_saved, 0);
+  thread = g_thread_new ("save", save_clip_thread, clip);
+  /* Only a lower bound: a save that did not wait would be done by now. */
+  g_usleep (200 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&clip_saved), ==, 0);
+
+  gloss_lock_release (lock);
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+  g_assert_cmpint (g_atomic_int_get (&clip_saved), ==, 1);
+  {
+    g_autoptr(GlossClip) again = gloss_clip_load (clip_folder, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (gloss_clip_get_note (again), ==, "after the lock");
+  }
 }
 
 static void
@@ -1818,6 +1894,7 @@ main (int    argc,
   g_test_add_func ("/library/find-by-url", test_find_by_url);
   g_test_add_func ("/library/find-by-url-kept", test_find_by_url_kept);
   g_test_add_func ("/library/own-trash", test_own_trash);
+  g_test_add_func ("/library/clip-lock", test_clip_lock);
   g_test_add_func ("/library/damaged-never-written", test_damaged_never_written);
   g_test_add_func ("/library/resolve-folder", test_resolve_folder);
   g_test_add_func ("/library/external-changes", test_external_changes);

@@ -1068,6 +1068,100 @@ test_merge_folder (void)
   g_assert_cmpuint (again->left->len, ==, 1);
 }
 
+/* A save that finds clip.json changed by another writer merges it in,
+ * and our text that lost to theirs is remembered, as for a conflict
+ * copy, so that the window can offer it back. */
+static void
+test_save_remembers_lost (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("save-lost");
+  g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
+  g_autoptr(JsonObject) base = clip_with ("\"note\": \"base\", \"changed\": {\"note\": \"2026-01-02T00:00:00Z\"}");
+  g_autoptr(JsonObject) theirs = clip_with ("\"note\": \"theirs\", \"changed\": {\"note\": \"2099-01-01T00:00:00Z\"}");
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GlossClip) clip = NULL;
+  g_autoptr(JsonObject) lost = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_clip_file (clip_dir, "clip.json", base);
+  gloss_test_write_file (clip_dir, "article.html", "<p>text</p>");
+  gloss_test_write_file (clip_dir, "article.txt", "text");
+  clip = gloss_clip_load (clip_file, &error);
+  g_assert_no_error (error);
+
+  /* Ours changed in memory, theirs on disk later. */
+  gloss_clip_set_note (clip, "mine");
+  write_clip_file (clip_dir, "clip.json", theirs);
+
+  g_assert_true (gloss_clip_save (clip, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gloss_clip_get_note (clip), ==, "theirs");
+
+  lost = gloss_merge_lost_lookup (library_file, "c1", gloss_clip_to_json (clip));
+  g_assert_nonnull (lost);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (lost, "note"), "text"), ==, "mine");
+}
+
+/* Where there is no desktop trash, the copies go to
+ * <library>/.trash/<id>.conflict-copies/, and a later copy of the same
+ * name goes beside the first rather than over it. */
+static void
+test_merge_folder_own_trash (void)
+{
+  g_autofree char *library = gloss_test_make_dir ("merge-own-trash");
+  g_autofree char *clip_dir = g_build_filename (library, "clips", "c1", NULL);
+  g_autofree char *desktop_trash = g_build_filename (g_get_user_data_dir (), "Trash", NULL);
+  g_autofree char *moved_aside = g_strconcat (desktop_trash, ".aside", NULL);
+  const char *name = "clip.sync-conflict-20261129-223802-ABCDEFG.json";
+  g_autofree char *own = g_build_filename (library, ".trash", "c1.conflict-copies", name, NULL);
+  g_autofree char *own_second = g_strconcat (own, ".1", NULL);
+  g_autoptr(JsonObject) a = clip_with ("\"note\": \"A\", \"changed\": {\"note\": \"2026-01-02T00:00:00Z\"}");
+  g_autoptr(JsonObject) b = clip_with ("\"note\": \"B\", \"changed\": {\"note\": \"2026-01-03T00:00:00Z\"}");
+  g_autoptr(JsonObject) c = clip_with ("\"note\": \"C\", \"changed\": {\"note\": \"2026-01-04T00:00:00Z\"}");
+  g_autoptr(GFile) library_file = g_file_new_for_path (library);
+  g_autoptr(GFile) clip_file = g_file_new_for_path (clip_dir);
+  g_autoptr(GError) error = NULL;
+  gboolean had_trash;
+
+  /* No desktop trash can be made: a file stands where it would go. */
+  had_trash = g_file_test (desktop_trash, G_FILE_TEST_EXISTS);
+  if (had_trash)
+    g_assert_cmpint (g_rename (desktop_trash, moved_aside), ==, 0);
+  gloss_test_write_file (g_get_user_data_dir (), "Trash", "not a folder");
+
+  write_clip_file (clip_dir, "clip.json", a);
+  write_clip_file (clip_dir, name, b);
+  {
+    g_autoptr(GlossMergeReport) report = gloss_merge_clip_folder (library_file, clip_file, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->merged->len, ==, 1);
+    g_assert_cmpuint (report->left->len, ==, 0);
+  }
+  g_assert_false (gloss_merge_folder_has_copies (clip_file));
+  g_assert_true (g_file_test (own, G_FILE_TEST_IS_REGULAR));
+
+  write_clip_file (clip_dir, name, c);
+  {
+    g_autoptr(GlossMergeReport) report = gloss_merge_clip_folder (library_file, clip_file, &error);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->merged->len, ==, 1);
+    first = gloss_test_read_file (own);
+    second = gloss_test_read_file (own_second);
+    g_assert_nonnull (strstr (first, "\"B\""));
+    g_assert_nonnull (strstr (second, "\"C\""));
+  }
+  g_assert_false (gloss_merge_folder_has_copies (clip_file));
+
+  g_unlink (desktop_trash);
+  if (had_trash)
+    g_assert_cmpint (g_rename (moved_aside, desktop_trash), ==, 0);
+}
+
 static void
 test_merge_folder_damaged_clip (void)
 {
@@ -1625,6 +1719,8 @@ main (int   argc,
   g_test_add_func ("/merge/copies/library", test_library_merges);
   g_test_add_func ("/merge/copies/startup-record", test_startup_record);
   g_test_add_func ("/merge/copies/folder", test_merge_folder);
+  g_test_add_func ("/merge/copies/own-trash", test_merge_folder_own_trash);
+  g_test_add_func ("/merge/save-remembers-lost", test_save_remembers_lost);
   g_test_add_func ("/merge/copies/damaged-clip", test_merge_folder_damaged_clip);
   g_test_add_func ("/merge/copies/article", test_merge_article_copies);
   /* The copy's pair, named as each tool names it. */

@@ -79,6 +79,45 @@ append_summary (GString            *out,
                             summary->skipped);
 }
 
+/* Both exports on the command line: the same clips, the same report and
+ * exit status; only the writer differs. */
+static int
+export_clips (GFile               *library_folder,
+              gboolean             markdown,
+              const char          *destination_arg,
+              const char * const  *clip_ids_or_null,
+              const char          *template_path,
+              GlossExportFlags     flags,
+              GString             *out,
+              GString             *err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossLibrary) library = NULL;
+  g_autoptr(GPtrArray) clips = NULL;
+  g_autoptr(GFile) destination = NULL;
+  g_autoptr(GFile) template_file = NULL;
+  g_autoptr(GlossExportSummary) summary = NULL;
+
+  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
+    return fail (err, error);
+
+  destination = g_file_new_for_commandline_arg (destination_arg);
+  if (markdown)
+    {
+      if (template_path != NULL)
+        template_file = g_file_new_for_commandline_arg (template_path);
+      summary = gloss_export_markdown (clips, destination, template_file, flags,
+                                       NULL, NULL, NULL, &error);
+    }
+  else
+    summary = gloss_export_jsonld (clips, destination, flags, NULL, NULL, NULL, &error);
+
+  if (summary == NULL)
+    return fail (err, error);
+  append_summary (out, summary);
+  return GLOSS_CLI_OK;
+}
+
 int
 gloss_cli_export_markdown_full (GFile               *library_folder,
                                 const char          *dir,
@@ -88,28 +127,11 @@ gloss_cli_export_markdown_full (GFile               *library_folder,
                                 GString             *out,
                                 GString             *err)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GlossLibrary) library = NULL;
-  g_autoptr(GPtrArray) clips = NULL;
-  g_autoptr(GFile) destination = NULL;
-  g_autoptr(GFile) template_file = NULL;
-  g_autoptr(GlossExportSummary) summary = NULL;
-
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (dir != NULL, GLOSS_CLI_FAILED);
 
-  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
-    return fail (err, error);
-
-  destination = g_file_new_for_commandline_arg (dir);
-  if (template_path != NULL)
-    template_file = g_file_new_for_commandline_arg (template_path);
-  summary = gloss_export_markdown (clips, destination, template_file, flags,
-                                   NULL, NULL, NULL, &error);
-  if (summary == NULL)
-    return fail (err, error);
-  append_summary (out, summary);
-  return GLOSS_CLI_OK;
+  return export_clips (library_folder, TRUE, dir, clip_ids_or_null,
+                       template_path, flags, out, err);
 }
 
 int
@@ -131,24 +153,11 @@ gloss_cli_export_jsonld_full (GFile               *library_folder,
                               GString             *out,
                               GString             *err)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GlossLibrary) library = NULL;
-  g_autoptr(GPtrArray) clips = NULL;
-  g_autoptr(GFile) destination = NULL;
-  g_autoptr(GlossExportSummary) summary = NULL;
-
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (file != NULL, GLOSS_CLI_FAILED);
 
-  if ((clips = load_clips (library_folder, clip_ids_or_null, &library, &error)) == NULL)
-    return fail (err, error);
-
-  destination = g_file_new_for_commandline_arg (file);
-  summary = gloss_export_jsonld (clips, destination, flags, NULL, NULL, NULL, &error);
-  if (summary == NULL)
-    return fail (err, error);
-  append_summary (out, summary);
-  return GLOSS_CLI_OK;
+  return export_clips (library_folder, FALSE, file, clip_ids_or_null,
+                       NULL, flags, out, err);
 }
 
 int

@@ -469,15 +469,7 @@ gloss_browser_init (GlossBrowser *self)
   /* glossClip (), which the clipper calls in our world. */
   gloss_clipper_add_scripts (manager);
 
-  /* Registered in our world only: the page's own scripts cannot see it. */
-  webkit_user_content_manager_register_script_message_handler (manager,
-                                                               GLOSS_MESSAGE_HANDLER,
-                                                               GLOSS_SCRIPT_WORLD);
-  g_signal_connect_object (manager,
-                           "script-message-received::" GLOSS_MESSAGE_HANDLER,
-                           G_CALLBACK (script_message_received_cb),
-                           self,
-                           G_CONNECT_SWAPPED);
+  gloss_web_listen_for_messages (manager, G_CALLBACK (script_message_received_cb), self);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                                  "network-session", gloss_web_shell_get_network_session (gloss_web_shell_get_default ()),

@@ -374,14 +374,7 @@ gloss_reader_view_init (GlossReaderView *self)
                                       "gloss-reader.js",
                                       NULL);
   webkit_user_content_manager_add_script (manager, script);
-  webkit_user_content_manager_register_script_message_handler (manager,
-                                                               GLOSS_MESSAGE_HANDLER,
-                                                               GLOSS_SCRIPT_WORLD);
-  g_signal_connect_object (manager,
-                           "script-message-received::" GLOSS_MESSAGE_HANDLER,
-                           G_CALLBACK (script_message_received_cb),
-                           self,
-                           G_CONNECT_SWAPPED);
+  gloss_web_listen_for_messages (manager, G_CALLBACK (script_message_received_cb), self);
 
   settings = webkit_settings_new_with_settings ("enable-javascript-markup", FALSE,
                                                 "enable-developer-extras", DEVELOPMENT_BUILD,

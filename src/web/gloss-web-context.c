@@ -63,6 +63,25 @@ gloss_web_user_script_new (WebKitUserScriptInjectionTime  when,
                                            NULL, NULL);
 }
 
+void
+gloss_web_listen_for_messages (WebKitUserContentManager *manager,
+                               GCallback                 callback,
+                               gpointer                  instance)
+{
+  g_return_if_fail (WEBKIT_IS_USER_CONTENT_MANAGER (manager));
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (G_IS_OBJECT (instance));
+
+  webkit_user_content_manager_register_script_message_handler (manager,
+                                                               GLOSS_MESSAGE_HANDLER,
+                                                               GLOSS_SCRIPT_WORLD);
+  g_signal_connect_object (manager,
+                           "script-message-received::" GLOSS_MESSAGE_HANDLER,
+                           callback,
+                           instance,
+                           G_CONNECT_SWAPPED);
+}
+
 char *
 gloss_web_message_dup_string (JSCValue   *message,
                               const char *member)

@@ -23,6 +23,12 @@ char                     *gloss_web_load_script              (const char   *name
 WebKitUserScript         *gloss_web_user_script_new          (WebKitUserScriptInjectionTime  when,
                                                               const char   *first_name,
                                                               ...) G_GNUC_NULL_TERMINATED;
+/* Registers our message handler on @manager in the gloss world only, so
+ * that the page's own scripts can neither see nor call it, and connects
+ * @callback (swapped: @instance first) for as long as @instance lives. */
+void                      gloss_web_listen_for_messages      (WebKitUserContentManager *manager,
+                                                              GCallback     callback,
+                                                              gpointer      instance);
 /* A JSCValue's member as a string, or NULL when absent or not a string:
  * page messages are untrusted, so every member is checked for its type. */
 char                     *gloss_web_message_dup_string       (JSCValue     *message,

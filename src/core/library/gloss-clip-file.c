@@ -79,16 +79,6 @@ is_blank (const char *data,
   return TRUE;
 }
 
-static gint64
-time_to_usec (const char *string)
-{
-  g_autoptr(GDateTime) time = gloss_time_parse (string);
-
-  if (time == NULL)
-    return 0;
-  return g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
-}
-
 static gboolean
 read_optional_string (GlossScanValue  *root,
                       const char      *member,
@@ -257,7 +247,7 @@ read_root (GlossClipFileOwned  *owned,
   if (!read_time_member (root, "created", &file->created, error) ||
       !read_time_member (root, "modified", &file->modified, error))
     return FALSE;
-  file->created_usec = time_to_usec (file->created);
+  file->created_usec = gloss_time_to_usec (file->created);
 
   if (!read_optional_string (root, "byline", &file->byline, error) ||
       !read_optional_string (root, "site_name", &file->site_name, error) ||

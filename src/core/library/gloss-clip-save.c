@@ -385,6 +385,20 @@ gloss_clip_check_writable (GlossClip  *self,
 
 #define check_writable gloss_clip_check_writable
 
+/* Written files and read articles are the clip folder's: a clip made in
+ * memory (an import not applied yet, a test) has none. */
+static gboolean
+check_in_library (GlossClip  *self,
+                  GError    **error)
+{
+  if (self->folder != NULL)
+    return TRUE;
+
+  g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
+               _("The clip %s is not in a library yet"), self->id);
+  return FALSE;
+}
+
 void
 gloss_clip_set_folder (GlossClip *self,
                        GFile     *folder)
@@ -451,6 +465,24 @@ same_annotation (GlossAnnotation *a,
 
 /* The library folder of a clip folder: <library>/clips/<id>. */
 static char *library_path_of (GFile *folder);
+
+/* What a merge found that lost to the other side's text, kept beside the
+ * library (gloss_merge_lost_remember ()) so that the user can take it
+ * back; a failure to keep it does not fail the save. */
+static void
+remember_lost (GlossClip  *self,
+               JsonObject *lost)
+{
+  g_autofree char *library = library_path_of (self->folder);
+  g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (lost == NULL || library_folder == NULL)
+    return;
+  if (!gloss_merge_lost_remember (library_folder, self->id, lost, &error))
+    g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
+               self->id, error->message);
+}
 
 /* The merge base from its bytes (gloss_merge_read(): the tree as a clip
  * writes it), or NULL, merging two ways, when there is none or it cannot
@@ -556,16 +588,7 @@ gloss_clip_merge_from_disk (GlossClip  *self,
   self->base = g_bytes_new (file->data, file->length);
 
   /* Our text that lost to theirs is kept aside, as for conflict copies. */
-  if (lost != NULL)
-    {
-      g_autofree char *library = library_path_of (self->folder);
-      g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
-
-      if (library_folder != NULL &&
-          !gloss_merge_lost_remember (library_folder, self->id, lost, &local_error))
-        g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
-                   self->id, local_error->message);
-    }
+  remember_lost (self, lost);
 
   return TRUE;
 }
@@ -592,15 +615,8 @@ gloss_clip_write (GlossClip  *self,
   g_return_val_if_fail (GLOSS_IS_CLIP (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_writable (self, error))
+  if (!check_writable (self, error) || !check_in_library (self, error))
     return FALSE;
-
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return FALSE;
-    }
 
   /* Another process (an import, a second window's app) may write this
    * clip too: under the clip's lock, read what it wrote and fold it in,
@@ -608,10 +624,9 @@ gloss_clip_write (GlossClip  *self,
   if (take_lock)
     {
       g_autofree char *library = library_path_of (self->folder);
-      g_autofree char *key = g_strconcat ("clip:", self->id, NULL);
 
       if (library != NULL)
-        lock = gloss_lock_acquire (library, key);
+        lock = gloss_lock_acquire_clip (library, self->id);
       if (!gloss_clip_merge_from_disk (self, error))
         return FALSE;
     }
@@ -702,15 +717,9 @@ gloss_clip_save_job_new (GlossClip  *self,
   g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_writable (self, error) || !_gloss_clip_ensure_full (self, error))
+  if (!check_writable (self, error) || !_gloss_clip_ensure_full (self, error) ||
+      !check_in_library (self, error))
     return NULL;
-
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return NULL;
-    }
 
   if (touch)
     {
@@ -740,7 +749,6 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
 {
   g_autofree char *path = NULL;
   g_autofree char *library = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GlossLock) lock = NULL;
   g_autoptr(GlossClipFile) on_disk = NULL;
@@ -758,7 +766,6 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
       return FALSE;
     }
   library = library_path_of (job->folder);
-  key = g_strconcat ("clip:", job->id, NULL);
   file = g_file_get_child (job->folder, "clip.json");
 
   out = snapshot_to_data (&job->snapshot, error);
@@ -767,7 +774,7 @@ gloss_clip_save_job_run (GlossClipSaveJob  *job,
 
   /* As gloss_clip_write(), but every object here is this thread's own. */
   if (library != NULL)
-    lock = gloss_lock_acquire (library, key);
+    lock = gloss_lock_acquire_clip (library, job->id);
 
   on_disk = gloss_clip_file_read (path, &local_error);
   if (on_disk == NULL)
@@ -901,21 +908,6 @@ update_from_merged (GlossClip   *self,
   return TRUE;
 }
 
-static void
-remember_lost (GlossClip  *self,
-               JsonObject *lost)
-{
-  g_autofree char *library = library_path_of (self->folder);
-  g_autoptr(GFile) library_folder = library ? g_file_new_for_path (library) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (lost == NULL || library_folder == NULL)
-    return;
-  if (!gloss_merge_lost_remember (library_folder, self->id, lost, &error))
-    g_warning ("Could not keep the texts that lost in the merge of clip %s: %s",
-               self->id, error->message);
-}
-
 gboolean
 gloss_clip_save_job_apply (GlossClip         *self,
                            GlossClipSaveJob  *job,
@@ -985,14 +977,8 @@ gloss_clip_replace_article (GlossClip   *self,
   g_return_val_if_fail (article_html != NULL, FALSE);
   g_return_val_if_fail (article_text != NULL, FALSE);
 
-  if (!check_writable (self, error))
+  if (!check_writable (self, error) || !check_in_library (self, error))
     return FALSE;
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return FALSE;
-    }
 
   return write_articles (self->folder, article_html, article_text, error);
 }
@@ -1012,12 +998,8 @@ load_article (GlossClip   *self,
 
   g_return_val_if_fail (GLOSS_IS_CLIP (self), NULL);
 
-  if (self->folder == NULL)
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_NOT_FOUND,
-                   _("The clip %s is not in a library yet"), self->id);
-      return NULL;
-    }
+  if (!check_in_library (self, error))
+    return NULL;
 
   folder_path = g_file_get_path (self->folder);
   if (!gloss_fs_read (folder_path, name, MAX_ARTICLE_SIZE, &contents, NULL, error))

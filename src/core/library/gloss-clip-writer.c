@@ -685,7 +685,6 @@ write_update (GlossClipWriter  *self,
               GError          **error)
 {
   g_autofree char *library = library_path (self);
-  g_autofree char *key = g_strconcat ("clip:", gloss_clip_get_id (clip), NULL);
   g_autoptr(GlossLock) lock = NULL;
 
   if (gloss_clip_get_read_only (clip))
@@ -693,7 +692,7 @@ write_update (GlossClipWriter  *self,
 
   /* Under the clip's lock from the article to clip.json: another writer's
    * annotations are read in before they are anchored in the new text. */
-  lock = gloss_lock_acquire (library, key);
+  lock = gloss_lock_acquire_clip (library, gloss_clip_get_id (clip));
 
   if (!write_articles (self, folder_fd, html, text, markdown, error))
     return FALSE;

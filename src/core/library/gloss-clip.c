@@ -179,16 +179,6 @@ gloss_clip_hash_data (const char *data,
   return gloss_clip_file_hash (data, length);
 }
 
-static gint64
-time_to_usec (const char *string)
-{
-  g_autoptr(GDateTime) time = gloss_time_parse (string);
-
-  if (time == NULL)
-    return 0;
-  return g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
-}
-
 static gboolean
 set_string (char       **field,
             const char  *value)
@@ -261,7 +251,7 @@ gloss_clip_new (const char *url,
   self->title = g_strdup (title);
   self->created = gloss_time_now_string ();
   self->modified = g_strdup (self->created);
-  self->created_usec = time_to_usec (self->created);
+  self->created_usec = gloss_time_to_usec (self->created);
 
   /* Members in the order FORMAT.md shows them, for a file people read. */
   json_object_set_int_member (self->root, "format", GLOSS_FORMAT_VERSION);

@@ -152,3 +152,13 @@ gloss_time_is_valid (const char *string)
 
   return time != NULL;
 }
+
+gint64
+gloss_time_to_usec (const char *string)
+{
+  g_autoptr(GDateTime) time = gloss_time_parse (string);
+
+  if (time == NULL)
+    return 0;
+  return g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
+}

@@ -24,5 +24,9 @@ char      *gloss_time_now_string  (void);
 char      *gloss_time_to_string   (GDateTime   *time);
 GDateTime *gloss_time_parse       (const char  *string);
 gboolean   gloss_time_is_valid    (const char  *string);
+/* Microseconds since the epoch, for ordering clips by time; 0 when
+ * @string is not such a time (never an error: a clip that reads fine
+ * otherwise still sorts). */
+gint64     gloss_time_to_usec     (const char  *string);
 
 G_END_DECLS

@@ -226,6 +226,22 @@ parse_string (Parser      *parser,
   return TRUE;
 }
 
+/* The digits of a fraction or an exponent, at least one as JSON wants;
+ * @p is moved past them. */
+static gboolean
+skip_digits (Parser      *parser,
+             const char **p)
+{
+  if (*p >= parser->end || !g_ascii_isdigit (**p))
+    {
+      parser->p = *p;
+      return fail (parser, _("a bad number"));
+    }
+  while (*p < parser->end && g_ascii_isdigit (**p))
+    (*p)++;
+  return TRUE;
+}
+
 static gboolean
 parse_number (Parser         *parser,
               GlossScanValue *value)
@@ -251,13 +267,8 @@ parse_number (Parser         *parser,
     {
       is_int = FALSE;
       p++;
-      if (p >= parser->end || !g_ascii_isdigit (*p))
-        {
-          parser->p = p;
-          return fail (parser, _("a bad number"));
-        }
-      while (p < parser->end && g_ascii_isdigit (*p))
-        p++;
+      if (!skip_digits (parser, &p))
+        return FALSE;
     }
   if (p < parser->end && (*p == 'e' || *p == 'E'))
     {
@@ -265,13 +276,8 @@ parse_number (Parser         *parser,
       p++;
       if (p < parser->end && (*p == '+' || *p == '-'))
         p++;
-      if (p >= parser->end || !g_ascii_isdigit (*p))
-        {
-          parser->p = p;
-          return fail (parser, _("a bad number"));
-        }
-      while (p < parser->end && g_ascii_isdigit (*p))
-        p++;
+      if (!skip_digits (parser, &p))
+        return FALSE;
     }
 
   len = p - begin;

@@ -111,6 +111,18 @@ gboolean   _gloss_library_is_clip_folder     (const char   *clips_path,
  * was read, so that "is there a clip of this address" sees them. */
 void       _gloss_library_add_new_from_disk  (GlossLibrary *self);
 
+/* gloss-library-trash.c */
+/* Moves @file into @trash, a folder of the library's own trash
+ * (<library>/.trash/, made if needed), as @name, or @name.N with the
+ * first N not taken: nothing there is ever overwritten, and the highest
+ * N is the latest (what Undo restores). Used for clips where there is no
+ * desktop trash, and for the conflict copies a merge leaves. Returns
+ * where it went, or NULL with @error set. */
+GFile     *_gloss_library_move_to_own_trash  (GFile        *trash,
+                                              GFile        *file,
+                                              const char   *name,
+                                              GError      **error);
+
 /* gloss-library-watch.c */
 void       _gloss_library_watch_folder       (GlossLibrary *self,
                                               const char   *id);

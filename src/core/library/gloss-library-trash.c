@@ -22,13 +22,12 @@
 #include "gloss-id.h"
 #include "gloss-library-private.h"
 
-static gboolean
-move_to_own_trash (GlossLibrary  *self,
-                   GFile         *folder,
-                   const char    *id,
-                   GError       **error)
+GFile *
+_gloss_library_move_to_own_trash (GFile       *trash,
+                                  GFile       *file,
+                                  const char  *name,
+                                  GError     **error)
 {
-  g_autoptr(GFile) trash = g_file_get_child (self->folder, ".trash");
   g_autoptr(GFile) dest = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -39,31 +38,46 @@ move_to_own_trash (GlossLibrary  *self,
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                    _("Could not create “%s”: %s"), path, local_error->message);
-      return FALSE;
+      return NULL;
     }
 
-  /* An earlier delete of the same id may still be there: never overwrite
+  /* An earlier item of the same name may still be there: never overwrite
    * it, as nothing is ever lost. */
-  dest = g_file_get_child (trash, id);
+  dest = g_file_get_child (trash, name);
   for (guint n = 1; g_file_query_exists (dest, NULL); n++)
     {
-      g_autofree char *name = g_strdup_printf ("%s.%u", id, n);
+      g_autofree char *numbered = g_strdup_printf ("%s.%u", name, n);
 
       g_object_unref (dest);
-      dest = g_file_get_child (trash, name);
+      dest = g_file_get_child (trash, numbered);
     }
 
   g_clear_error (&local_error);
-  if (!g_file_move (folder, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
+  if (!g_file_move (file, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
     {
-      g_autofree char *path = g_file_get_parse_name (folder);
+      g_autofree char *path = g_file_get_parse_name (file);
 
       g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
                    _("Could not move “%s” to the trash: %s"), path, local_error->message);
-      return FALSE;
+      return NULL;
     }
 
-  g_hash_table_replace (self->trashed, g_strdup (id), g_object_ref (dest));
+  return g_steal_pointer (&dest);
+}
+
+static gboolean
+move_to_own_trash (GlossLibrary  *self,
+                   GFile         *folder,
+                   const char    *id,
+                   GError       **error)
+{
+  g_autoptr(GFile) trash = g_file_get_child (self->folder, ".trash");
+  g_autoptr(GFile) dest = _gloss_library_move_to_own_trash (trash, folder, id, error);
+
+  if (dest == NULL)
+    return FALSE;
+
+  g_hash_table_replace (self->trashed, g_strdup (id), g_steal_pointer (&dest));
   return TRUE;
 }
 

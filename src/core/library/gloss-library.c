@@ -372,15 +372,13 @@ gloss_library_lock_clip (GlossLibrary  *self,
                          GError       **error)
 {
   g_autofree char *library = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(GlossLock) lock = NULL;
 
   g_return_val_if_fail (GLOSS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (GLOSS_IS_CLIP (clip), NULL);
 
   library = g_file_get_path (self->folder);
-  key = g_strconcat ("clip:", gloss_clip_get_id (clip), NULL);
-  lock = gloss_lock_acquire (library, key);
+  lock = gloss_lock_acquire_clip (library, gloss_clip_get_id (clip));
 
   if (gloss_clip_get_damage (clip) == NULL && !gloss_clip_get_read_only (clip) &&
       !gloss_clip_merge_from_disk (clip, error))

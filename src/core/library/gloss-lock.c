@@ -94,6 +94,19 @@ gloss_lock_acquire (const char *library_path,
   return lock;
 }
 
+GlossLock *
+gloss_lock_acquire_clip (const char *library_path,
+                         const char *clip_id)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (library_path != NULL, NULL);
+  g_return_val_if_fail (clip_id != NULL, NULL);
+
+  key = g_strconcat ("clip:", clip_id, NULL);
+  return gloss_lock_acquire (library_path, key);
+}
+
 void
 gloss_lock_release (GlossLock *lock)
 {

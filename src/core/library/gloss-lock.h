@@ -34,6 +34,10 @@ typedef struct _GlossLock GlossLock;
  * same key in one thread: the second would wait for the first. */
 GlossLock *gloss_lock_acquire (const char *library_path,
                                const char *key);
+/* The lock of the clip @clip_id ("clip:ID"), under which it is re-read
+ * and written: every writer of clip.json takes this one. */
+GlossLock *gloss_lock_acquire_clip (const char *library_path,
+                                    const char *clip_id);
 void       gloss_lock_release (GlossLock  *lock);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossLock, gloss_lock_release)

@@ -24,7 +24,7 @@
 #include "gloss-clip-writer.h"
 #include "gloss-error.h"
 #include "gloss-fs.h"
-#include "gloss-library.h"
+#include "gloss-library-private.h"
 #include "gloss-merge.h"
 #include "gloss-merge-private.h"
 
@@ -76,35 +76,8 @@ trash_copy (GFile       *library_folder,
 
   folder_name = g_strconcat (clip_id, ".conflict-copies", NULL);
   trash = g_file_new_build_filename (g_file_peek_path (library_folder), ".trash", folder_name, NULL);
-  if (!g_file_make_directory_with_parents (trash, NULL, &local_error) &&
-      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_autofree char *path = g_file_get_parse_name (trash);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   _("Could not create “%s”: %s"), path, local_error->message);
-      return FALSE;
-    }
-  g_clear_error (&local_error);
-
-  dest = g_file_get_child (trash, name);
-  for (guint n = 1; g_file_query_exists (dest, NULL); n++)
-    {
-      g_autofree char *numbered = g_strdup_printf ("%s.%u", name, n);
-
-      g_object_unref (dest);
-      dest = g_file_get_child (trash, numbered);
-    }
-
-  if (!g_file_move (copy, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
-    {
-      g_autofree char *path = g_file_get_parse_name (copy);
-
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_IO,
-                   _("Could not move “%s” to the trash: %s"), path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  dest = _gloss_library_move_to_own_trash (trash, copy, name, error);
+  return dest != NULL;
 }
 
 static void
