@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gloss-cli.h"
 #include "gloss-cli-search.h"
 #include "gloss-index.h"
 #include "gloss-test-clips.h"
@@ -231,6 +232,35 @@ test_written_in_place (void)
   g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
 }
 
+/* Text from web pages on one line of a terminal, whatever it holds. */
+static void
+test_one_line (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    keep_marks;
+    const char *expected;
+  } cases[] = {
+    { "plain", FALSE, "plain" },
+    { NULL, FALSE, "" },
+    { "two\r\nlines\n\n\tand a tab", FALSE, "two lines and a tab" },
+    { "sep\u2028ara\u2029tors", FALSE, "sep ara tors" },
+    { "bell\a\aand escape\x1b[31m", FALSE, "bell and escape [31m" },
+    { "bad \xff byte", FALSE, "bad \uFFFD byte" },
+    /* Match marks stay only where the caller replaces them. */
+    { "a \x02match\x03 here", TRUE, "a \x02match\x03 here" },
+    { "a\x02match\x03here", FALSE, "a match here" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *line = gloss_cli_one_line (cases[i].text, cases[i].keep_marks);
+
+      g_assert_cmpstr (line, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,6 +273,7 @@ main (int   argc,
     test_write_clip (library, &clips[i]);
   folder = g_file_new_for_path (library);
 
+  g_test_add_func ("/cli-search/one-line", test_one_line);
   g_test_add_func ("/cli-search/text", test_text);
   g_test_add_func ("/cli-search/json", test_json);
   g_test_add_func ("/cli-search/status", test_status);

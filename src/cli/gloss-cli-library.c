@@ -46,26 +46,6 @@ check_library_folder (GFile   *library_folder,
   return TRUE;
 }
 
-/* Titles come from web pages: one line each, whatever they hold. */
-static char *
-one_line (const char *s)
-{
-  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
-  GString *line = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_unichar (line, c);
-    }
-
-  return g_string_free (line, FALSE);
-}
-
 static void
 list_text (GPtrArray *clips,
            GString   *out)
@@ -80,7 +60,7 @@ list_text (GPtrArray *clips,
 
       if (damage != NULL)
         {
-          g_autofree char *reason = one_line (damage);
+          g_autofree char *reason = gloss_cli_one_line (damage, FALSE);
 
           /* Translators: a line of “gloss --list” for a clip that cannot be
            * read: the clip id, then the reason. The first word is padded to
@@ -90,8 +70,8 @@ list_text (GPtrArray *clips,
           continue;
         }
 
-      title = one_line (gloss_clip_get_title (clip));
-      site = one_line (gloss_clip_get_site_name (clip));
+      title = gloss_cli_one_line (gloss_clip_get_title (clip), FALSE);
+      site = gloss_cli_one_line (gloss_clip_get_site_name (clip), FALSE);
       n = gloss_clip_get_n_annotations (clip);
 
       /* The date part of the RFC 3339 time. */
@@ -244,7 +224,7 @@ report (Check      *check,
         ...)
 {
   g_autofree char *message = NULL;
-  g_autofree char *name = one_line (check->name);
+  g_autofree char *name = gloss_cli_one_line (check->name, FALSE);
   va_list args;
 
   va_start (args, format);
@@ -261,7 +241,7 @@ static char *
 shorten (const char *text,
          guint       max_chars)
 {
-  g_autofree char *line = one_line (text);
+  g_autofree char *line = gloss_cli_one_line (text, FALSE);
 
   if (g_utf8_strlen (line, -1) <= max_chars)
     return g_steal_pointer (&line);
@@ -591,7 +571,7 @@ check_conflicts (Check *check,
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *shown = one_line (names->pdata[i]);
+      g_autofree char *shown = gloss_cli_one_line (names->pdata[i], FALSE);
 
       report (check, TRUE,
               /* Translators: %s is the file name of a sync tool's conflict copy. */
@@ -640,7 +620,7 @@ check_one (GFile *clips_folder,
 
     for (guint i = 0; leftovers != NULL && leftovers[i] != NULL; i++)
       {
-        g_autofree char *shown = one_line (leftovers[i]);
+        g_autofree char *shown = gloss_cli_one_line (leftovers[i], FALSE);
 
         report (check, TRUE,
                 /* Translators: %s is a file name inside a clip folder. */

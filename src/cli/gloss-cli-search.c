@@ -22,30 +22,6 @@
 #include "gloss-error.h"
 #include "gloss-index.h"
 
-/* Text from web pages on one line, whatever it holds. */
-static char *
-one_line (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-  GString *line = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == 0x02 || c == 0x03)
-        g_string_append_unichar (line, c);
-      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-        {
-          if (line->len > 0 && line->str[line->len - 1] != ' ')
-            g_string_append_c (line, ' ');
-        }
-      else
-        g_string_append_unichar (line, c);
-    }
-  return g_string_free (line, FALSE);
-}
-
 static char *
 format_date (gint64 created)
 {
@@ -69,10 +45,10 @@ print_text (GListModel *results,
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
       g_autoptr(GlossSearchResult) result = g_list_model_get_item (results, i);
-      g_autofree char *title = one_line (gloss_search_result_get_title (result));
-      g_autofree char *url = one_line (gloss_search_result_get_url (result));
+      g_autofree char *title = gloss_cli_one_line (gloss_search_result_get_title (result), FALSE);
+      g_autofree char *url = gloss_cli_one_line (gloss_search_result_get_url (result), FALSE);
       g_autofree char *date = format_date (gloss_search_result_get_created (result));
-      g_autofree char *marked = one_line (gloss_search_result_get_snippet (result));
+      g_autofree char *marked = gloss_cli_one_line (gloss_search_result_get_snippet (result), TRUE);
       g_autofree char *snippet = gloss_search_marked_replace (marked, "**", "**");
       GPtrArray *annotations = gloss_search_result_get_annotations (result);
 
@@ -85,8 +61,8 @@ print_text (GListModel *results,
       for (guint j = 0; j < annotations->len; j++)
         {
           const GlossSearchAnnotation *a = annotations->pdata[j];
-          g_autofree char *quote_line = one_line (a->quote);
-          g_autofree char *note_line = one_line (a->note);
+          g_autofree char *quote_line = gloss_cli_one_line (a->quote, TRUE);
+          g_autofree char *note_line = gloss_cli_one_line (a->note, TRUE);
           g_autofree char *quote = gloss_search_marked_replace (quote_line, "**", "**");
           g_autofree char *note = gloss_search_marked_replace (note_line, "**", "**");
 

@@ -143,6 +143,30 @@ gloss_cli_finish (int      status,
 }
 
 char *
+gloss_cli_one_line (const char *text,
+                    gboolean    keep_match_marks)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  GString *line = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (keep_match_marks && (c == 0x02 || c == 0x03))
+        g_string_append_unichar (line, c);
+      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        {
+          if (line->len > 0 && line->str[line->len - 1] != ' ')
+            g_string_append_c (line, ' ');
+        }
+      else
+        g_string_append_unichar (line, c);
+    }
+  return g_string_free (line, FALSE);
+}
+
+char *
 gloss_cli_dup_text (const char  *what,
                     const char  *argument,
                     GError     **error)

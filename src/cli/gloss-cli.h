@@ -52,6 +52,13 @@ char               *gloss_cli_dup_text           (const char          *what,
                                                   const char          *argument,
                                                   GError             **error);
 
+/* @text (from a web page, a file name, anything) made fit for one line of
+ * a terminal: valid UTF-8, and each run of control characters and line or
+ * paragraph separators one space. With @keep_match_marks, the search
+ * snippets' match marks (U+0002, U+0003) stay for the caller to replace. */
+char               *gloss_cli_one_line           (const char          *text,
+                                                  gboolean             keep_match_marks);
+
 /* Runs the command in @options that needs no window (gloss-cli.c lists
  * them) and returns its exit status, or GLOSS_CLI_NEEDS_GUI when the GUI
  * program has to go on: no command (a window, URLs), --clip, or the pages
