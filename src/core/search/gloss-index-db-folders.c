@@ -12,8 +12,9 @@
  * Reading 10,000 rows of the table through SQLite costs as much as a
  * third of the stats the check makes; the copy is one read() and a loop.
  * It is only ever a copy: the table stays what the index trusts. Every
- * change to the table, and to the stamp of clips/ stored with it, adds
- * one to the generation kept in the meta table in the same transaction,
+ * change to the table, and to the stamp of clips/ stored with it, gives
+ * the generation kept in the meta table a new random value in the same
+ * transaction,
  * and the copy says which generation (and which index file, by a random
  * number the file got when it was made) it was copied from; a copy that
  * is not of the table as it is now, or whose checksum is wrong, is not
@@ -27,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -51,7 +53,7 @@
 #define HEADER_SIZE (8 + 8 + 8 + 4)
 #define RECORD_FIXED (1 + 1 + 3 * 8 + 1)
 /* Far more than any library: a larger file is not ours. */
-#define MAX_SIZE (256 * 1024 * 1024)
+#define MAX_SIZE (64 * 1024 * 1024)
 
 struct _FoldersCopy
 {
@@ -329,6 +331,53 @@ _gloss_index_db_read_folders_copy (GlossIndexDb *self)
   return copy;
 }
 
+/* A cache of a cache: written beside @path and renamed over it, so that
+ * a reader sees the old copy or the new one, but not synced to disk (a
+ * copy lost or torn in a crash fails its checksum and the table is read
+ * instead). One name for the file being written: two processes writing
+ * at once make a copy that fails its checksum, never a pile of files. */
+static gboolean
+write_replacing (const char    *path,
+                 const guint8  *data,
+                 gsize          length,
+                 GError       **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  gsize done = 0;
+  int saved_errno;
+  int fd;
+
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    goto failed;
+  while (done < length)
+    {
+      gssize n = write (fd, data + done, length - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = ENOSPC;
+          saved_errno = errno;
+          close (fd);
+          errno = saved_errno;
+          goto failed;
+        }
+      done += n;
+    }
+  if (close (fd) != 0 || rename (tmp, path) != 0)
+    goto failed;
+  return TRUE;
+
+failed:
+  saved_errno = errno;
+  g_unlink (tmp);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s", g_strerror (saved_errno));
+  return FALSE;
+}
+
 void
 _gloss_index_db_write_folders_copy (GlossIndexDb *self)
 {
@@ -389,11 +438,8 @@ _gloss_index_db_write_folders_copy (GlossIndexDb *self)
   memcpy (out->data + 24, &n_le, 4);
   put_u64 (out, checksum (out->data, out->len));
 
-  /* A cache of a cache: renamed into place, not synced to disk (a copy
-   * lost in a crash is only read from the table next time). */
   path = _gloss_index_db_folders_copy_path (self);
-  if (!g_file_set_contents_full (path, (const char *) out->data, out->len,
-                                 G_FILE_SET_CONTENTS_NONE, 0600, &error))
+  if (!write_replacing (path, out->data, out->len, &error))
     {
       g_debug ("Could not write %s: %s", path, error->message);
       return;

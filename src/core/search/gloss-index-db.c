@@ -31,8 +31,8 @@
  *   meta         the library path the file belongs to; the stamp of the
  *                clips/ folder when its listing was last read; a random
  *                number for this file (instance) and the generation of
- *                the folders table (folders_gen), which every change to
- *                it counts
+ *                the folders table (folders_gen), a new random number at
+ *                every change to it
  * Beside the file, <file>-folders is a copy of the folders table for the
  * start-up check to read in one go (gloss-index-db-folders.c). */
 
@@ -119,8 +119,11 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_ANNOTATIONS] = "SELECT id, color, quote, note FROM annotations WHERE clip = ? ORDER BY position",
   [STMT_STORE_FOLDER] = "INSERT OR REPLACE INTO folders (name, ino, mtime, ctime, racy) VALUES (?, ?, ?, ?, ?)",
   [STMT_FORGET_FOLDER] = "DELETE FROM folders WHERE name = ?",
-  [STMT_BUMP_FOLDERS] = "INSERT INTO meta (key, value) VALUES ('folders_gen', 1)"
-                        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+  /* A random generation, not a count: a commit lost in a crash (the index
+   * is not synced at each) could otherwise come back as the same count
+   * with another table, and a copy made before the crash would pass. */
+  [STMT_BUMP_FOLDERS] = "INSERT INTO meta (key, value) VALUES ('folders_gen', random())"
+                        " ON CONFLICT (key) DO UPDATE SET value = random()",
 };
 
 char *
@@ -235,7 +238,7 @@ _gloss_index_db_run (GlossIndexDb  *self,
 static void
 remove_files (const char *path)
 {
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal", "-folders" };
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal", "-folders", "-folders.tmp" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -922,12 +925,12 @@ in_transaction (GlossIndexDb  *self,
   if (dir_fd >= 0)
     close (dir_fd);
 
-  if (!ok)
+  if (!ok || !_gloss_index_db_exec (self, "COMMIT", error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
-  return _gloss_index_db_exec (self, "COMMIT", error);
+  return TRUE;
 }
 
 gboolean
