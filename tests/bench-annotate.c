@@ -19,8 +19,11 @@
 #include <adwaita.h>
 #include <string.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "gloss-library.h"
 #include "gloss-test-server.h"
@@ -32,6 +35,32 @@
 #define FREE_PARAGRAPHS 100
 #define CREATE_RUNS 25
 #define OPEN_RUNS 7
+
+/* Waits as an application's main loop does: blocked in the main
+ * context's poll until a source is ready, so that the stall monitor's
+ * request wakes it at once, as it would wake GTK's loop.
+ * bench_wait_until () sleeps 1 ms between non-blocking iterations,
+ * which adds up to a millisecond (more when the sleep outlasts its time
+ * on a busy machine) to every gap measured, none of it the app's. A
+ * timer wakes the loop now and then to check the deadline. */
+static gboolean
+bench_tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+#define bench_wait_until(condition, timeout_ms)                           \
+  G_STMT_START {                                                          \
+    gint64 _deadline = g_get_monotonic_time () + (timeout_ms) * 1000;     \
+    guint _tick = g_timeout_add (100, bench_tick_cb, NULL);               \
+    while (!(condition))                                                  \
+      {                                                                   \
+        if (g_get_monotonic_time () > _deadline)                          \
+          g_error ("Timed out waiting for %s", #condition);               \
+        g_main_context_iteration (NULL, TRUE);                            \
+      }                                                                   \
+    g_source_remove (_tick);                                              \
+  } G_STMT_END
 
 static gint64 opened_at;
 static gint64 loaded_at;
@@ -73,6 +102,7 @@ typedef struct
   gint64 asked;     /* monotonic µs */
   double ms;
   double cpu_ms;    /* of it, the main thread's own CPU time */
+  double wait_ms;   /* runnable, but another thread had the core */
 } Gap;
 
 typedef struct
@@ -86,9 +116,31 @@ typedef struct
   double   asked_cpu_ms;
   GArray  *cpu_gaps;      /* of double, ms */
   gint64   asked;
+  char    *schedstat;     /* the main thread's /proc/self/task/TID/schedstat */
+  double   asked_wait_ms;
   gboolean answered;
   gboolean stop;
 } StallMonitor;
+
+/* The kernel's account of a thread (Documentation/scheduler/sched-stats):
+ * time on a CPU, and time runnable but waiting for one (run_delay), in
+ * ms. What is left of a stall is time the thread slept: blocked on
+ * something. */
+static gboolean
+read_schedstat (const char *path,
+                double     *cpu_ms,
+                double     *wait_ms)
+{
+  g_autofree char *contents = NULL;
+  guint64 cpu, wait;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) ||
+      sscanf (contents, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &cpu, &wait) != 2)
+    return FALSE;
+  *cpu_ms = cpu / 1e6;
+  *wait_ms = wait / 1e6;
+  return TRUE;
+}
 
 static double
 clock_ms (clockid_t clock)
@@ -104,17 +156,19 @@ stall_ping_cb (gpointer user_data)
 {
   StallMonitor *monitor = user_data;
   double gap = (g_get_monotonic_time () - monitor->asked) / 1000.0;
-  double cpu;
+  double cpu, sched_cpu, wait = 0;
 
   g_mutex_lock (&monitor->lock);
   /* The main thread's own work: what Gloss and GTK did, whatever the
    * other processes of a shared machine took meanwhile. */
   cpu = clock_ms (CLOCK_THREAD_CPUTIME_ID) - monitor->asked_cpu_ms;
+  if (read_schedstat (monitor->schedstat, &sched_cpu, &wait))
+    wait -= monitor->asked_wait_ms;
   g_array_append_val (monitor->gaps, gap);
   g_array_append_val (monitor->cpu_gaps, cpu);
   if (gap > 8.0)
     {
-      Gap g = { monitor->asked, gap, cpu };
+      Gap g = { monitor->asked, gap, cpu, wait };
 
       g_array_append_val (monitor->long_gaps, g);
     }
@@ -138,6 +192,12 @@ stall_thread (gpointer user_data)
       monitor->answered = FALSE;
       monitor->asked = g_get_monotonic_time ();
       monitor->asked_cpu_ms = clock_ms (monitor->main_clock);
+      {
+        double sched_cpu;
+
+        if (!read_schedstat (monitor->schedstat, &sched_cpu, &monitor->asked_wait_ms))
+          monitor->asked_wait_ms = 0;
+      }
       /* An idle of the main thread's context, always: g_main_context_invoke ()
        * would run it here whenever it can take the context. */
       g_source_set_priority (source, G_PRIORITY_DEFAULT);
@@ -164,16 +224,24 @@ typedef struct
   gint64 layout;
   gint64 paint;
   gint64 end;
+  double cpu_ms;    /* the main thread on a CPU meanwhile */
+  double wait_ms;   /* runnable, waiting for one */
 } Frame;
 
 static GArray *frames;   /* of Frame, while the burst runs */
 static Frame   frame;
+
+static gboolean read_schedstat (const char *path,
+                                double     *cpu_ms,
+                                double     *wait_ms);
 
 static void
 frame_before_paint_cb (GdkFrameClock *clock)
 {
   frame.begin = g_get_monotonic_time ();
   frame.layout = frame.paint = 0;
+  if (frames != NULL && !read_schedstat ("/proc/thread-self/schedstat", &frame.cpu_ms, &frame.wait_ms))
+    frame.cpu_ms = frame.wait_ms = 0;
 }
 
 /* Connected after GTK's own handlers: the end of the update phase is
@@ -195,7 +263,16 @@ frame_after_paint_cb (GdkFrameClock *clock)
 {
   frame.end = g_get_monotonic_time ();
   if (frames != NULL && frame.begin != 0)
-    g_array_append_val (frames, frame);
+    {
+      double cpu, wait;
+
+      if (read_schedstat ("/proc/thread-self/schedstat", &cpu, &wait))
+        {
+          frame.cpu_ms = cpu - frame.cpu_ms;
+          frame.wait_ms = wait - frame.wait_ms;
+        }
+      g_array_append_val (frames, frame);
+    }
   frame.begin = 0;
 }
 
@@ -257,6 +334,7 @@ stall_monitor_start (StallMonitor *monitor)
   /* Called on the main thread. */
   if (pthread_getcpuclockid (pthread_self (), &monitor->main_clock) != 0)
     g_error ("No CPU clock for the main thread");
+  monitor->schedstat = g_strdup_printf ("/proc/self/task/%ld/schedstat", (long) syscall (SYS_gettid));
   monitor->thread = g_thread_new ("stall-monitor", stall_thread, monitor);
 }
 
@@ -280,6 +358,7 @@ stall_monitor_stop (StallMonitor *monitor)
       g_usleep (1000);
     }
   g_thread_join (monitor->thread);
+  g_free (monitor->schedstat);
 }
 
 static double
@@ -416,7 +495,7 @@ main (int   argc,
       loaded_at = painted_at = 0;
       opened_at = g_get_monotonic_time ();
       gloss_window_open_clip (window, clip);
-      gloss_test_wait_until (painted_at != 0 && loaded_at != 0, 60000);
+      bench_wait_until (painted_at != 0 && loaded_at != 0, 60000);
       if (run > 0)
         {
           ms = (MAX (painted_at, loaded_at) - loaded_at) / 1000.0;
@@ -446,7 +525,7 @@ main (int   argc,
                                 "  return true; }) ()",
                                 N_ANNOTATIONS + run);
       gloss_reader_view_run_script (reader, script, NULL, eval_cb, &done);
-      gloss_test_wait_until (done, 30000);
+      bench_wait_until (done, 30000);
 
       /* The last third with the annotations panel open, listing them. */
       if (run == 2 * CREATE_RUNS)
@@ -454,20 +533,20 @@ main (int   argc,
           gint64 settle = g_get_monotonic_time () + 1000 * 1000;
 
           gloss_reader_pane_set_show_annotations (gloss_window_get_reader_pane (window), TRUE);
-          gloss_test_wait_until (g_get_monotonic_time () > settle, 2000);
+          bench_wait_until (g_get_monotonic_time () > settle, 2000);
         }
 
       if (run < CREATE_RUNS || run >= 2 * CREATE_RUNS)
         {
           gint64 settle = g_get_monotonic_time () + 300 * 1000;
 
-          gloss_test_wait_until (g_get_monotonic_time () > settle, 1000);
+          bench_wait_until (g_get_monotonic_time () > settle, 1000);
         }
 
       highlighted_at = 0;
       start = g_get_monotonic_time ();
       gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (window)), "reader.highlight", NULL);
-      gloss_test_wait_until (highlighted_at != 0, 30000);
+      bench_wait_until (highlighted_at != 0, 30000);
       ms = (highlighted_at - start) / 1000.0;
       g_array_append_val (run < CREATE_RUNS ? create_ms : run < 2 * CREATE_RUNS ? burst_ms : panel_ms, ms);
     }
@@ -504,14 +583,14 @@ main (int   argc,
                                   "  const s = window.getSelection (); s.removeAllRanges (); s.addRange (r);"
                                   "  return true; }) ()", i);
         gloss_reader_view_run_script (reader, script, NULL, eval_cb, &done);
-        gloss_test_wait_until (done, 30000);
+        bench_wait_until (done, 30000);
 
         highlighted_at = 0;
         gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (window)), "reader.highlight", NULL);
-        gloss_test_wait_until (highlighted_at != 0, 30000);
+        bench_wait_until (highlighted_at != 0, 30000);
       }
     /* Until the last write is done. */
-    gloss_test_wait_until (!gloss_annotator_get_save_pending (annotator), 20000);
+    bench_wait_until (!gloss_annotator_get_save_pending (annotator), 20000);
     stall_monitor_stop (&monitor);
 
     if (gloss_clip_get_n_annotations (clip) != before + N_BURST)
@@ -573,10 +652,30 @@ main (int   argc,
 
           frames_within (g->asked, g->asked + (gint64) (g->ms * 1000), &in_frames, &layout, &paint);
           g_print ("burst: stall of %6.1f ms at %6.0f ms (monotonic %" G_GINT64_FORMAT " µs): "
-                   "main thread on CPU %.1f ms; %.1f ms in frames (layout %.1f, drawing %.1f), "
-                   "%.1f ms elsewhere\n",
-                   g->ms, (g->asked - began) / 1000.0, g->asked, g->cpu_ms, in_frames, layout, paint,
+                   "main thread on CPU %.1f ms, runnable but waiting for a CPU %.1f ms, asleep %.1f ms; "
+                   "%.1f ms in frames (layout %.1f, drawing %.1f), %.1f ms elsewhere\n",
+                   g->ms, (g->asked - began) / 1000.0, g->asked, g->cpu_ms, g->wait_ms,
+                   MAX (0, g->ms - g->cpu_ms - g->wait_ms), in_frames, layout, paint,
                    g->ms - in_frames);
+          /* Each frame in it, phase by phase: "update" is the frame
+           * clock's tick callbacks (animations), "layout" includes the
+           * toplevel's size computation (on X11, round trips to the
+           * server), "drawing" snapshot and render. */
+          for (guint j = 0; j < frames->len; j++)
+            {
+              const Frame *f = &g_array_index (frames, Frame, j);
+
+              if (f->end <= g->asked || f->begin >= g->asked + (gint64) (g->ms * 1000))
+                continue;
+              g_print ("burst:     frame of %.1f ms: update %.1f, layout %.1f, drawing %.1f; "
+                       "on CPU %.1f, waiting for a CPU %.1f, asleep %.1f\n",
+                       (f->end - f->begin) / 1000.0,
+                       f->layout ? (f->layout - f->begin) / 1000.0 : 0,
+                       f->layout && f->paint ? (f->paint - f->layout) / 1000.0 : 0,
+                       f->paint ? (f->end - f->paint) / 1000.0 : 0,
+                       f->cpu_ms, f->wait_ms,
+                       MAX (0, (f->end - f->begin) / 1000.0 - f->cpu_ms - f->wait_ms));
+            }
         }
     }
     {

@@ -48,6 +48,7 @@ struct _GlossLibraryView
   GtkSearchEntry *search_entry;
   GtkProgressBar *index_progress;
   GtkStack       *stack;
+  GtkSpinner     *loading_spinner;
   GtkListView    *clips_view;
   GtkListView    *results_view;
   GtkSingleSelection *clips_selection; /* the clip in view; never the pointer's */
@@ -303,6 +304,11 @@ update_page (GlossLibraryView *self)
     page = "clips";
 
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* Spinning only while shown: GTK animates a spinner on a hidden page
+   * too, and its animation alone had the window drawn 60 times a second
+   * for as long as it was open (each frame a restyle, a layout and a
+   * redraw, with nothing on screen changing). */
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
 }
 
 /* update_page () as a signal handler (connected swapped; the
@@ -1049,6 +1055,7 @@ gloss_library_view_class_init (GlossLibraryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, index_progress);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, stack);
+  gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, clips_view);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, results_view);
   gtk_widget_class_bind_template_child (widget_class, GlossLibraryView, no_results_page);

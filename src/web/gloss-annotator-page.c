@@ -220,14 +220,15 @@ gloss_annotator_selection_cb (GObject      *object,
   g_assert (GLOSS_IS_ANNOTATOR (self));
 
   value = _gloss_annotator_run_script_finish (self, result, &error);
-  if (value != NULL)
+  /* Only when it is logged: turning the answer into JSON for nothing
+   * cost every highlight a round through JavaScriptCore. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
     {
-      g_autofree char *json = jsc_value_to_json (value, 0);
+      g_autofree char *json = value != NULL ? jsc_value_to_json (value, 0) : NULL;
 
-      g_debug ("Selection %s: %s", data->pending_id ? data->pending_id : data->reattach_id, json);
+      g_debug ("Selection %s: %s", data->pending_id ? data->pending_id : data->reattach_id,
+               value == NULL ? error->message : json != NULL ? json : "(not JSON)");
     }
-  else
-    g_debug ("Selection %s: %s", data->pending_id ? data->pending_id : data->reattach_id, error->message);
   /* Cancelled: the reader moved to another clip meanwhile. */
   if (value == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
