@@ -57,10 +57,14 @@
 
 struct _FoldersCopy
 {
-  /* The file, mapped: the records are read where they are. */
+  /* The file, in memory mapped for it: the records are read where they
+   * are. */
   const char *data;
   gsize       size;
   guint32     n_records;
+  /* What it says it is a copy of. */
+  guint64     instance;
+  gint64      generation;
 };
 
 static guint64
@@ -103,10 +107,10 @@ put_u64 (GByteArray *out,
   g_byte_array_append (out, (const guint8 *) &le, 8);
 }
 
-char *
-_gloss_index_db_folders_copy_path (GlossIndexDb *self)
+static char *
+copy_path_for (const char *index_path)
 {
-  return g_strconcat (self->path, "-folders", NULL);
+  return g_strconcat (index_path, "-folders", NULL);
 }
 
 /* The index file's instance and the table's generation; FALSE when the
@@ -235,14 +239,11 @@ read_all (int    fd,
   return TRUE;
 }
 
-/* Whether @data is a copy of the table at @instance and @generation,
- * every record whole and named by a clip id (names go to fstatat()
- * relative to clips/). */
+/* Whether @data is a whole copy of a folders table, every record whole
+ * and named by a clip id (names go to fstatat() relative to clips/). */
 static gboolean
 is_valid (const char *data,
           gsize       size,
-          guint64     instance,
-          gint64      generation,
           guint32    *n_records)
 {
   const char *p = data + HEADER_SIZE;
@@ -252,8 +253,6 @@ is_valid (const char *data,
   if (size < HEADER_SIZE + 8 || memcmp (data, MAGIC, 8) != 0)
     return FALSE;
   end = data + size - 8;
-  if (get_u64 (data + 8) != instance || (gint64) get_u64 (data + 16) != generation)
-    return FALSE;
   if (get_u64 (end) != checksum ((const guchar *) data, size - 8))
     return FALSE;
 
@@ -275,20 +274,14 @@ is_valid (const char *data,
 }
 
 FoldersCopy *
-_gloss_index_db_read_folders_copy (GlossIndexDb *self)
+_gloss_folders_copy_read (const char *index_path)
 {
-  g_autofree char *path = _gloss_index_db_folders_copy_path (self);
+  g_autofree char *path = copy_path_for (index_path);
   FoldersCopy *copy;
-  guint64 instance;
-  gint64 generation;
   guint32 n_records = 0;
   struct stat st;
   void *data;
   int fd;
-
-  self->copy_generation = -1;
-  if (!read_generation (self, &instance, &generation))
-    return NULL;
 
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -316,9 +309,9 @@ _gloss_index_db_read_folders_copy (GlossIndexDb *self)
     }
   close (fd);
 
-  if (!is_valid (data, st.st_size, instance, generation, &n_records))
+  if (!is_valid (data, st.st_size, &n_records))
     {
-      g_debug ("Not using %s: not a copy of the folders table as it is now", path);
+      g_debug ("Not using %s: it is damaged", path);
       munmap (data, st.st_size);
       return NULL;
     }
@@ -327,8 +320,26 @@ _gloss_index_db_read_folders_copy (GlossIndexDb *self)
   copy->data = data;
   copy->size = st.st_size;
   copy->n_records = n_records;
-  self->copy_generation = generation;
+  copy->instance = get_u64 (copy->data + 8);
+  copy->generation = (gint64) get_u64 (copy->data + 16);
   return copy;
+}
+
+gboolean
+_gloss_index_db_copy_is_current (GlossIndexDb *self,
+                                 FoldersCopy  *copy)
+{
+  guint64 instance;
+  gint64 generation;
+
+  if (!read_generation (self, &instance, &generation) ||
+      copy->instance != instance || copy->generation != generation)
+    {
+      g_debug ("Not using the copy of the folders table: the table changed since");
+      return FALSE;
+    }
+  self->copy_generation = generation;
+  return TRUE;
 }
 
 /* A cache of a cache: written beside @path and renamed over it, so that
@@ -438,7 +449,7 @@ _gloss_index_db_write_folders_copy (GlossIndexDb *self)
   memcpy (out->data + 24, &n_le, 4);
   put_u64 (out, checksum (out->data, out->len));
 
-  path = _gloss_index_db_folders_copy_path (self);
+  path = copy_path_for (self->path);
   if (!write_replacing (path, out->data, out->len, &error))
     {
       g_debug ("Could not write %s: %s", path, error->message);

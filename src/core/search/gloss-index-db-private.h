@@ -141,9 +141,13 @@ gboolean      _gloss_index_db_store_folder (GlossIndexDb      *self,
                                             GError           **error);
 
 /* gloss-index-db-folders.c: the folders table's copy beside the index. */
-char         *_gloss_index_db_folders_copy_path  (GlossIndexDb  *self);
-/* NULL unless the copy is of the table as it is now. */
-FoldersCopy  *_gloss_index_db_read_folders_copy  (GlossIndexDb  *self);
+/* The copy beside the index file @index_path, whole and undamaged; NULL
+ * when there is none such. Needs no open index. */
+FoldersCopy  *_gloss_folders_copy_read           (const char    *index_path);
+/* Whether @copy is of the table as it is now (and then remembers its
+ * generation as the one read). */
+gboolean      _gloss_index_db_copy_is_current    (GlossIndexDb  *self,
+                                                  FoldersCopy   *copy);
 /* Copies the table when it changed since it was last read or written. */
 void          _gloss_index_db_write_folders_copy (GlossIndexDb  *self);
 guint         _gloss_folders_copy_get_n_records  (FoldersCopy   *copy);

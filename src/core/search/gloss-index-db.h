@@ -49,11 +49,21 @@ GlossIndexDb *gloss_index_db_reset          (GlossIndexDb   *self,
                                              GError        **error);
 guint         gloss_index_db_count          (GlossIndexDb   *self);
 
+/* The start of the next plan's look at the clip folders, which needs no
+ * open index: made before opening it, so that the two go on at once. */
+typedef struct _GlossIndexDbCheck GlossIndexDbCheck;
+GlossIndexDbCheck *gloss_index_db_check_start (const char   *index_path,
+                                               const char   *clips_path);
+void          gloss_index_db_check_free     (GlossIndexDbCheck *started);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GlossIndexDbCheck, gloss_index_db_check_free)
+
 /* Compares the clip folders with what the index holds (the stamps of the
  * clip folders, and of clips/ for the listing; gloss-index-db-check.c explains
  * why that sees every change): @changed gets the ids to (re)index,
- * @removed the ids to drop. */
+ * @removed the ids to drop. @started: from gloss_index_db_check_start()
+ * for this index, or NULL. */
 gboolean      gloss_index_db_plan           (GlossIndexDb   *self,
+                                             GlossIndexDbCheck *started,
                                              GPtrArray     **changed,
                                              GPtrArray     **removed,
                                              GError        **error);

@@ -269,6 +269,7 @@ do_sync (GlossIndex    *self,
          GCancellable  *cancellable,
          GError       **error)
 {
+  g_autoptr(GlossIndexDbCheck) started = NULL;
   g_autoptr(GPtrArray) changed = NULL;
   g_autoptr(GPtrArray) removed = NULL;
   guint total;
@@ -277,6 +278,9 @@ do_sync (GlossIndex    *self,
   gboolean bulk;
 
   self->just_filled = FALSE;
+  /* The look at the clip folders starts before the index is opened:
+   * both take a while. */
+  started = gloss_index_db_check_start (self->path, self->clips_path);
   if (!ensure_db (self, error))
     return FALSE;
   if (self->just_filled)
@@ -284,7 +288,7 @@ do_sync (GlossIndex    *self,
   g_mutex_lock (&self->mutex);
   gloss_index_db_set_thorough (self->db, self->thorough);
   g_mutex_unlock (&self->mutex);
-  if (!gloss_index_db_plan (self->db, &changed, &removed, error))
+  if (!gloss_index_db_plan (self->db, started, &changed, &removed, error))
     return FALSE;
 
   self->synced = TRUE;
