@@ -471,6 +471,21 @@ test_resolve_folder (void)
   g_assert_cmpstr (pc, ==, "/from/setting");
   g_assert_cmpstr (pd, ==, xdg);
 
+  /* Written as on a command line: relative to the working folder, a
+   * file: URI, dots; each the same as GIO would make of it. */
+  {
+    static const char * const args[] = { "some/library", "file:///from/uri", "/from/../dots/./x", "~user" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+      {
+        g_autoptr(GFile) resolved = gloss_library_resolve_folder (args[i], NULL);
+        g_autoptr(GFile) gio = g_file_new_for_commandline_arg (args[i]);
+
+        g_assert_true (g_file_equal (resolved, gio));
+        g_assert_nonnull (g_file_peek_path (resolved));
+      }
+  }
+
   if (saved != NULL)
     g_setenv ("GLOSS_LIBRARY", saved, TRUE);
 }

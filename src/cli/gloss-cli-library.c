@@ -26,26 +26,6 @@
 #include "gloss-library-private.h"
 #include "gloss-merge.h"
 
-static gboolean
-check_library_folder (GFile   *library_folder,
-                      GString *err)
-{
-  g_autofree char *path = g_file_get_parse_name (library_folder);
-  GFileType type = g_file_query_file_type (library_folder, 0, NULL);
-
-  if (type == G_FILE_TYPE_UNKNOWN)
-    {
-      g_string_append_printf (err, _("There is no library at “%s”\n"), path);
-      return FALSE;
-    }
-  if (type != G_FILE_TYPE_DIRECTORY)
-    {
-      g_string_append_printf (err, _("“%s” is not a folder\n"), path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 list_text (GPtrArray *clips,
            GString   *out)
@@ -177,7 +157,7 @@ gloss_cli_list (GFile    *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
-  if (!check_library_folder (library_folder, err))
+  if (!gloss_cli_check_library_folder (library_folder, err))
     return GLOSS_CLI_FAILED;
 
   clips_folder = g_file_get_child (library_folder, "clips");
@@ -734,7 +714,7 @@ gloss_cli_verify (GFile   *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
-  if (!check_library_folder (library_folder, err))
+  if (!gloss_cli_check_library_folder (library_folder, err))
     return GLOSS_CLI_FAILED;
 
   library_path = g_file_get_parse_name (library_folder);

@@ -158,8 +158,6 @@ gloss_cli_search (GFile      *library_folder,
   g_autoptr(GlossIndex) index = NULL;
   g_autoptr(GListModel) results = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  GFileType type;
 
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
@@ -172,18 +170,8 @@ gloss_cli_search (GFile      *library_folder,
       return gloss_cli_status_for_error (error);
     }
 
-  path = g_file_get_parse_name (library_folder);
-  type = g_file_query_file_type (library_folder, 0, NULL);
-  if (type == G_FILE_TYPE_UNKNOWN)
-    {
-      g_string_append_printf (err, _("There is no library at “%s”\n"), path);
-      return GLOSS_CLI_FAILED;
-    }
-  if (type != G_FILE_TYPE_DIRECTORY)
-    {
-      g_string_append_printf (err, _("“%s” is not a folder\n"), path);
-      return GLOSS_CLI_FAILED;
-    }
+  if (!gloss_cli_check_library_folder (library_folder, err))
+    return GLOSS_CLI_FAILED;
 
   index = gloss_index_new (library_folder);
   if (!gloss_index_sync (index, NULL, &error))

@@ -44,8 +44,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gloss-cli.h"
 #include "gloss-cli-export.h"
@@ -140,6 +142,36 @@ gloss_cli_finish (int      status,
   g_string_truncate (err, 0);
 
   return status;
+}
+
+gboolean
+gloss_cli_check_library_folder (GFile   *library_folder,
+                                GString *err)
+{
+  g_autofree char *name = g_file_get_parse_name (library_folder);
+  const char *path = g_file_peek_path (library_folder);
+  GFileType type;
+  struct stat st;
+
+  /* stat() where there is a path: asking GIO would load the list of its
+   * modules, a millisecond of every command. */
+  if (path != NULL)
+    type = g_stat (path, &st) != 0 ? G_FILE_TYPE_UNKNOWN
+           : S_ISDIR (st.st_mode) ? G_FILE_TYPE_DIRECTORY : G_FILE_TYPE_REGULAR;
+  else
+    type = g_file_query_file_type (library_folder, 0, NULL);
+
+  if (type == G_FILE_TYPE_UNKNOWN)
+    {
+      g_string_append_printf (err, _("There is no library at “%s”\n"), name);
+      return FALSE;
+    }
+  if (type != G_FILE_TYPE_DIRECTORY)
+    {
+      g_string_append_printf (err, _("“%s” is not a folder\n"), name);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

@@ -52,6 +52,11 @@ char               *gloss_cli_dup_text           (const char          *what,
                                                   const char          *argument,
                                                   GError             **error);
 
+/* TRUE when @library_folder is a folder; else appends why not (there is
+ * nothing there, or it is not a folder) to @err. */
+gboolean            gloss_cli_check_library_folder (GFile             *library_folder,
+                                                    GString           *err);
+
 /* @text (from a web page, a file name, anything) made fit for one line of
  * a terminal: valid UTF-8, and each run of control characters and line or
  * paragraph separators one space. With @keep_match_marks, the search

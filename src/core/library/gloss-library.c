@@ -166,6 +166,35 @@ gloss_library_init (GlossLibrary *self)
 
 /* --- where the library lives -------------------------------------------- */
 
+/* A folder named by the user: a path, absolute or relative to the
+ * working folder, or a URI. A path (and a file: URI) gets a file of the
+ * local VFS, as GIO would give, but without asking GIO which VFS is the
+ * default: that loads the list of GIO's modules, a millisecond of every
+ * `gloss --search`. */
+static GFile *
+folder_for_arg (const char *arg)
+{
+  const char *scheme = g_uri_peek_scheme (arg);
+  g_autofree char *path = NULL;
+
+  if (scheme == NULL || g_str_equal (scheme, "file"))
+    {
+      if (scheme != NULL)
+        path = g_filename_from_uri (arg, NULL, NULL);
+      else if (g_path_is_absolute (arg))
+        path = g_canonicalize_filename (arg, NULL);
+      else
+        {
+          g_autofree char *cwd = g_get_current_dir ();
+
+          path = g_canonicalize_filename (arg, cwd);
+        }
+    }
+  if (path == NULL)
+    return g_file_new_for_commandline_arg (arg);
+  return g_vfs_get_file_for_path (g_vfs_get_local (), path);
+}
+
 GFile *
 gloss_library_resolve_folder (const char *command_line,
                               const char *setting)
@@ -173,25 +202,25 @@ gloss_library_resolve_folder (const char *command_line,
   const char *env;
 
   if (command_line != NULL && command_line[0] != '\0')
-    return g_file_new_for_commandline_arg (command_line);
+    return folder_for_arg (command_line);
 
   env = g_getenv ("GLOSS_LIBRARY");
   if (env != NULL && env[0] != '\0')
-    return g_file_new_for_commandline_arg (env);
+    return folder_for_arg (env);
 
   if (setting != NULL && setting[0] != '\0')
     {
       if (g_str_has_prefix (setting, "~/"))
         {
           g_autofree char *path = g_build_filename (g_get_home_dir (), setting + 2, NULL);
-          return g_file_new_for_path (path);
+          return folder_for_arg (path);
         }
-      return g_file_new_for_commandline_arg (setting);
+      return folder_for_arg (setting);
     }
 
   {
     g_autofree char *path = g_build_filename (g_get_user_data_dir (), "gloss", "library", NULL);
-    return g_file_new_for_path (path);
+    return folder_for_arg (path);
   }
 }
 
