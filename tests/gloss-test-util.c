@@ -11,8 +11,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gloss-test-util.h"
 
@@ -131,4 +134,23 @@ gloss_test_source_path (const char *relative)
 
   g_assert_nonnull (source);
   return g_build_filename (source, "tests", relative, NULL);
+}
+
+void
+gloss_test_write_in_place (const char *path,
+                           const char *text)
+{
+  struct stat before, now;
+  int fd;
+
+  g_assert_cmpint (stat (path, &before), ==, 0);
+  do
+    {
+      fd = open (path, O_WRONLY | O_TRUNC);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, text, strlen (text)), ==, (int) strlen (text));
+      g_assert_cmpint (fstat (fd, &now), ==, 0);
+      close (fd);
+    }
+  while (now.st_mtim.tv_sec == before.st_mtim.tv_sec && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
 }

@@ -26,6 +26,11 @@ void   gloss_test_write_file        (const char   *dir,
                                      const char   *name,
                                      const char   *contents);
 char  *gloss_test_read_file         (const char   *path);
+/* Writes @text into the file @path in place, as `cat > file` does: no
+ * rename, so the folder it is in keeps its stamp; waits for the file
+ * system's clock to tick so that the file gets another mtime. */
+void   gloss_test_write_in_place    (const char   *path,
+                                     const char   *text);
 void   gloss_test_remove_tree       (const char   *path);
 /* A file from tests/ in the source tree (GLOSS_SOURCE_DIR). */
 char  *gloss_test_source_path       (const char   *relative);

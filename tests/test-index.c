@@ -12,12 +12,9 @@
 
 #include "config.h"
 
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "gloss-error.h"
 #include "gloss-index.h"
@@ -868,27 +865,6 @@ test_boundaries (void)
   assert_finds (index, "Mr", "");
 }
 
-/* Writes @text into @path in place (no rename, so the folder's stamp
- * stays as it was), with another mtime than the file had. */
-static void
-write_in_place (const char *path,
-                const char *text)
-{
-  struct stat before, now;
-  int fd;
-
-  g_assert_cmpint (stat (path, &before), ==, 0);
-  do
-    {
-      fd = open (path, O_WRONLY | O_TRUNC);
-      g_assert_cmpint (fd, >=, 0);
-      g_assert_cmpint (write (fd, text, strlen (text)), ==, (int) strlen (text));
-      g_assert_cmpint (fstat (fd, &now), ==, 0);
-      close (fd);
-    }
-  while (now.st_mtim.tv_sec == before.st_mtim.tv_sec && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
-}
-
 static void
 exec_sql (const char *path,
           const char *sql)
@@ -953,7 +929,7 @@ test_folders_copy (void)
 
   /* A change to the table that counts no generation is not seen: the
    * check read the copy (which is why every writer must count). */
-  write_in_place (text, "A striped giraffe.");
+  gloss_test_write_in_place (text, "A striped giraffe.");
   exec_sql (index_path, look_again);
   g_assert_false (finds_after_sync (folder, "striped"));
 
@@ -963,7 +939,7 @@ test_folders_copy (void)
 
   /* A damaged copy (here its checksum) is not used either, and is
    * written again. */
-  write_in_place (text, "A spotted giraffe.");
+  gloss_test_write_in_place (text, "A spotted giraffe.");
   exec_sql (index_path, look_again);
   g_file_get_contents (copy_path, &copy, &length, &error);
   g_assert_no_error (error);
@@ -981,7 +957,7 @@ test_folders_copy (void)
   }
 
   /* Nor one that is no copy at all. */
-  write_in_place (text, "A dappled giraffe.");
+  gloss_test_write_in_place (text, "A dappled giraffe.");
   exec_sql (index_path, look_again);
   g_file_set_contents (copy_path, "GLOSSFL1 and then nothing of the kind", -1, &error);
   g_assert_no_error (error);
@@ -1032,6 +1008,23 @@ folders_generation (const char *index_path)
   return value;
 }
 
+/* Two clips in the library @path, indexed; the index file's path. */
+static char *
+write_okapi_and_zebra (const char     *path,
+                       const TestClip *okapi,
+                       const TestClip *zebra)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossIndex) index = gloss_index_new (folder);
+  g_autoptr(GError) error = NULL;
+
+  test_write_clip (path, okapi);
+  test_write_clip (path, zebra);
+  gloss_index_sync (index, NULL, &error);
+  g_assert_no_error (error);
+  return g_strdup (gloss_index_get_path (index));
+}
+
 /* A crash lost the commit of a sync but not the copy written after it;
  * the window then changes the table again, any number of times, before
  * a sync copies it: the copy must never pass for the table. */
@@ -1048,15 +1041,7 @@ test_folders_copy_lost_commit (void)
   g_autoptr(GError) error = NULL;
 
   g_setenv ("GLOSS_INDEX_RACY_SECONDS", "0", TRUE);
-  test_write_clip (path, &okapi);
-  test_write_clip (path, &zebra);
-  {
-    g_autoptr(GlossIndex) index = gloss_index_new (folder);
-
-    gloss_index_sync (index, NULL, &error);
-    g_assert_no_error (error);
-    index_path = g_strdup (gloss_index_get_path (index));
-  }
+  index_path = write_okapi_and_zebra (path, &okapi, &zebra);
   save_or_restore_index (index_path, TRUE);
 
   /* A change in okapi's folder (a file removed and written again), found
@@ -1102,25 +1087,16 @@ test_folders_copy_shrinks (void)
   g_autofree char *index_path = NULL;
   TestClip okapi = { .id = "okapi", .title = "Okapi", .text = "A forest giraffe." };
   TestClip zebra = { .id = "zebra", .title = "Zebra", .text = "Stripes." };
-  g_autoptr(GError) error = NULL;
 
   g_setenv ("GLOSS_INDEX_RACY_SECONDS", "0", TRUE);
-  test_write_clip (path, &okapi);
-  test_write_clip (path, &zebra);
-  {
-    g_autoptr(GlossIndex) index = gloss_index_new (folder);
-
-    gloss_index_sync (index, NULL, &error);
-    g_assert_no_error (error);
-    index_path = g_strdup (gloss_index_get_path (index));
-  }
+  index_path = write_okapi_and_zebra (path, &okapi, &zebra);
 
   gloss_test_remove_tree (zebra_dir);
   g_assert_false (finds_after_sync (folder, "stripes"));
 
   /* As in /index/folders-copy/checked: a change only the table shows is
    * not seen when the copy is used. */
-  write_in_place (text, "A striped giraffe.");
+  gloss_test_write_in_place (text, "A striped giraffe.");
   exec_sql (index_path, "UPDATE folders SET mtime = -1, ctime = -1 WHERE name = 'okapi'");
   g_assert_false (finds_after_sync (folder, "striped"));
   g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");

@@ -26,6 +26,46 @@
 #include "gloss-error.h"
 #include "gloss-fs.h"
 
+gboolean
+gloss_fs_write_cache (const char  *path,
+                      const void  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  gsize done = 0;
+  int saved_errno;
+  int fd;
+
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    goto failed;
+  while (done < length)
+    {
+      gssize n = write (fd, (const char *) data + done, length - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          saved_errno = n == 0 ? ENOSPC : errno;
+          close (fd);
+          errno = saved_errno;
+          goto failed;
+        }
+      done += n;
+    }
+  if (close (fd) != 0 || rename (tmp, path) != 0)
+    goto failed;
+  return TRUE;
+
+failed:
+  saved_errno = errno;
+  g_unlink (tmp);
+  gloss_fs_set_error (error, saved_errno, TRUE, path);
+  return FALSE;
+}
+
 void
 gloss_fs_set_error (GError     **error,
                     int          saved_errno,

@@ -85,6 +85,19 @@ GStrv     gloss_fs_find_leftovers     (const char   *folder_path,
 /* Removes those (GLOSS_FS_STALE_AGE_S and older) and says how many. */
 guint     gloss_fs_remove_leftovers   (const char   *folder_path);
 
+/* Writes a file of a cache outside the library (the search index's copy
+ * of its folders table, the record of folders without conflict copies):
+ * beside @path as "@path.tmp" and renamed over it, so that a reader sees
+ * the old file or the new one, but not flushed to disk (a cache lost or
+ * torn in a crash is only rebuilt). One temporary name: two processes
+ * writing at once leave one file that the reader's own check refuses
+ * (both caches carry a checksum or a magic number), never a pile of
+ * files. */
+gboolean  gloss_fs_write_cache        (const char   *path,
+                                       const void   *data,
+                                       gsize         length,
+                                       GError      **error);
+
 /* @error set from errno @saved_errno for @path: a full disk, a quota, a
  * link, a read-only file system each say what they are. @writing chooses
  * "Could not save" or "Could not read". */

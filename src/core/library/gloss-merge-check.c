@@ -22,6 +22,7 @@
 #include <linux/magic.h>
 #endif
 
+#include "gloss-fs.h"
 #include "gloss-merge.h"
 #include "gloss-merge-check.h"
 
@@ -320,10 +321,9 @@ gloss_merge_check_save (GlossMergeCheck *self)
       return;
     }
 
-  /* A cache: consistent (never half written), not worth a flush to disk;
-   * lost, it costs one slower start. */
-  if (!g_file_set_contents_full (self->record_path, (const char *) data->data, data->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  /* A cache: never half written, not worth a flush to disk; lost, it
+   * costs one slower start. */
+  if (!gloss_fs_write_cache (self->record_path, data->data, data->len, &error))
     g_debug ("Could not keep the record of folders without conflict copies: %s", error->message);
 }
 

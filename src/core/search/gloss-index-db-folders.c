@@ -28,13 +28,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gloss-fs.h"
 #include "gloss-id.h"
 #include "gloss-index-db-private.h"
 
@@ -342,53 +342,6 @@ _gloss_index_db_copy_is_current (GlossIndexDb *self,
   return TRUE;
 }
 
-/* A cache of a cache: written beside @path and renamed over it, so that
- * a reader sees the old copy or the new one, but not synced to disk (a
- * copy lost or torn in a crash fails its checksum and the table is read
- * instead). One name for the file being written: two processes writing
- * at once make a copy that fails its checksum, never a pile of files. */
-static gboolean
-write_replacing (const char    *path,
-                 const guint8  *data,
-                 gsize          length,
-                 GError       **error)
-{
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  gsize done = 0;
-  int saved_errno;
-  int fd;
-
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    goto failed;
-  while (done < length)
-    {
-      gssize n = write (fd, data + done, length - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          if (n == 0)
-            errno = ENOSPC;
-          saved_errno = errno;
-          close (fd);
-          errno = saved_errno;
-          goto failed;
-        }
-      done += n;
-    }
-  if (close (fd) != 0 || rename (tmp, path) != 0)
-    goto failed;
-  return TRUE;
-
-failed:
-  saved_errno = errno;
-  g_unlink (tmp);
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s", g_strerror (saved_errno));
-  return FALSE;
-}
-
 void
 _gloss_index_db_write_folders_copy (GlossIndexDb *self)
 {
@@ -450,7 +403,7 @@ _gloss_index_db_write_folders_copy (GlossIndexDb *self)
   put_u64 (out, checksum (out->data, out->len));
 
   path = copy_path_for (self->path);
-  if (!write_replacing (path, out->data, out->len, &error))
+  if (!gloss_fs_write_cache (path, out->data, out->len, &error))
     {
       g_debug ("Could not write %s: %s", path, error->message);
       return;
