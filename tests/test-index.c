@@ -1102,6 +1102,85 @@ test_folders_copy_shrinks (void)
   g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
 }
 
+/* The generation the copy beside the index says it is of, and the one
+ * the table is at, as text. */
+static char *
+copy_generation (const char *index_path)
+{
+  g_autofree char *copy_path = g_strconcat (index_path, "-folders", NULL);
+  g_autofree char *copy = NULL;
+  gsize length;
+  guint64 generation;
+
+  if (!g_file_get_contents (copy_path, &copy, &length, NULL) || length < 24)
+    return NULL;
+  memcpy (&generation, copy + 16, 8);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) GUINT64_FROM_LE (generation));
+}
+
+/* The window's updates (outside a sync) leave the copy behind the table;
+ * it is copied again once they have been quiet for a while, and when the
+ * index closes, so that the next `gloss --search` reads the copy. */
+static void
+test_folders_copy_after_updates (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("folders-copy-updates");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autofree char *index_path = NULL;
+  TestClip okapi = { .id = "okapi", .title = "Okapi", .text = "A forest giraffe." };
+  TestClip zebra = { .id = "zebra", .title = "Zebra", .text = "Stripes." };
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("GLOSS_INDEX_RACY_SECONDS", "0", TRUE);
+  index_path = write_okapi_and_zebra (path, &okapi, &zebra);
+
+  /* Closing: an hour's delay, so only the close can have copied. */
+  g_setenv ("GLOSS_INDEX_COPY_DELAY_MS", "3600000", TRUE);
+  {
+    g_autoptr(GlossIndex) index = gloss_index_new (folder);
+    g_autofree char *before = NULL;
+    g_autofree char *table = NULL;
+
+    gloss_index_update_clip (index, "zebra");
+    gloss_index_flush (index, NULL, &error);
+    g_assert_no_error (error);
+    before = copy_generation (index_path);
+    table = folders_generation (index_path);
+    g_assert_cmpstr (before, !=, table);
+  }
+  {
+    g_autofree char *copied = copy_generation (index_path);
+    g_autofree char *table = folders_generation (index_path);
+
+    g_assert_cmpstr (copied, ==, table);
+  }
+
+  /* Quiet for the delay (none here) while the index stays open. */
+  g_setenv ("GLOSS_INDEX_COPY_DELAY_MS", "0", TRUE);
+  {
+    g_autoptr(GlossIndex) index = gloss_index_new (folder);
+    g_autofree char *table = NULL;
+    gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    gloss_index_update_clip (index, "okapi");
+    gloss_index_flush (index, NULL, &error);
+    g_assert_no_error (error);
+    table = folders_generation (index_path);
+    while (TRUE)
+      {
+        g_autofree char *copied = copy_generation (index_path);
+
+        if (g_strcmp0 (copied, table) == 0)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+        g_usleep (10000);
+      }
+  }
+
+  g_unsetenv ("GLOSS_INDEX_COPY_DELAY_MS");
+  g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1121,6 +1200,7 @@ main (int   argc,
   g_test_add_func ("/index/folders-copy/checked", test_folders_copy);
   g_test_add_func ("/index/folders-copy/lost-commit", test_folders_copy_lost_commit);
   g_test_add_func ("/index/folders-copy/shrinks", test_folders_copy_shrinks);
+  g_test_add_func ("/index/folders-copy/after-updates", test_folders_copy_after_updates);
   g_test_add_func ("/index/rebuild/deleted", test_rebuild_deleted);
   g_test_add_func ("/index/rebuild/garbage", test_rebuild_garbage);
   g_test_add_func ("/index/rebuild/corrupt-pages", test_rebuild_corrupt_pages);

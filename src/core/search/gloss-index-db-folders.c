@@ -410,3 +410,11 @@ _gloss_index_db_write_folders_copy (GlossIndexDb *self)
     }
   self->copy_generation = generation;
 }
+
+void
+gloss_index_db_copy_folders (GlossIndexDb *self)
+{
+  g_return_if_fail (self != NULL);
+
+  _gloss_index_db_write_folders_copy (self);
+}

@@ -77,6 +77,11 @@ void          gloss_index_db_set_thorough   (GlossIndexDb   *self,
  * the listing of clips/ it read as seen. */
 gboolean      gloss_index_db_finish_sync    (GlossIndexDb   *self,
                                              GError        **error);
+/* Writes the copy of the folders table beside the index file when the
+ * table changed since it was last copied (after updates made outside a
+ * sync; a sync does it itself). */
+void          gloss_index_db_copy_folders   (GlossIndexDb   *self);
+
 /* Indexes (or re-indexes, or drops when the folder or its clip.json is
  * gone) the clips @ids[0 .. @n_ids) in one transaction. */
 gboolean      gloss_index_db_update         (GlossIndexDb   *self,

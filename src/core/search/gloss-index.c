@@ -29,6 +29,10 @@
 #define BATCH_SIZE 200
 /* From this many clips to index, write without syncing until the end. */
 #define BULK_SIZE 1000
+/* How long after the last update made outside a sync the folders table's
+ * copy is written again (see worker_main()). GLOSS_INDEX_COPY_DELAY_MS,
+ * a knob for tests, sets it. */
+#define COPY_DELAY_MS 2000
 
 typedef enum
 {
@@ -78,6 +82,10 @@ struct _GlossIndex
   /* ensure_db() has just filled a new file: the sync that asked for it
    * has nothing left to do. */
   gboolean      just_filled;
+  /* When the copy of the folders table is due to be written again; 0
+   * when it is not. */
+  gint64        copy_due;
+  gint64        copy_delay_us;
 
   /* Under @mutex. */
   gboolean      thorough;
@@ -478,6 +486,19 @@ run_write (GlossIndex *self,
     job->error = g_steal_pointer (&error);
 }
 
+/* The window's edits change the folders table outside a sync, which
+ * leaves the copy beside the index behind (gloss-index-db-folders.c):
+ * the next `gloss --search` would read the table. So once the updates
+ * have been quiet for a while, and when the index closes, the worker
+ * copies the table again. */
+static void
+copy_folders_if_due (GlossIndex *self)
+{
+  if (self->copy_due != 0 && self->db != NULL)
+    gloss_index_db_copy_folders (self->db);
+  self->copy_due = 0;
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -485,25 +506,46 @@ worker_main (gpointer data)
 
   while (TRUE)
     {
-      Job *job;
+      Job *job = NULL;
+      gboolean quit;
 
       g_mutex_lock (&self->mutex);
       while (!self->quit && self->searches.length == 0 && self->writes.length == 0)
-        g_cond_wait (&self->cond, &self->mutex);
-      if (self->quit)
         {
-          g_mutex_unlock (&self->mutex);
-          break;
+          if (self->copy_due == 0)
+            g_cond_wait (&self->cond, &self->mutex);
+          else if (!g_cond_wait_until (&self->cond, &self->mutex, self->copy_due))
+            break;
         }
-      job = g_queue_pop_head (&self->searches);
-      if (job == NULL)
-        job = g_queue_pop_head (&self->writes);
+      quit = self->quit;
+      if (!quit)
+        {
+          job = g_queue_pop_head (&self->searches);
+          if (job == NULL)
+            job = g_queue_pop_head (&self->writes);
+        }
       g_mutex_unlock (&self->mutex);
+
+      if (job == NULL)
+        {
+          /* Quiet for long enough, or closing. */
+          copy_folders_if_due (self);
+          if (quit)
+            break;
+          continue;
+        }
 
       if (job->kind == JOB_SEARCH)
         run_search (self, job);
       else
-        run_write (self, job);
+        {
+          run_write (self, job);
+          /* A sync copies the table itself when it changed it. */
+          if (job->kind == JOB_SYNC)
+            self->copy_due = 0;
+          else if (job->kind != JOB_FLUSH)
+            self->copy_due = g_get_monotonic_time () + self->copy_delay_us;
+        }
       finish_job (job);
     }
 
@@ -666,6 +708,12 @@ gloss_index_init (GlossIndex *self)
   g_cond_init (&self->cond);
   g_queue_init (&self->searches);
   g_queue_init (&self->writes);
+
+  /* Read here, on the thread that made the index: the worker must not
+   * call getenv() while a test may call setenv(). */
+  self->copy_delay_us = COPY_DELAY_MS * 1000;
+  if (g_getenv ("GLOSS_INDEX_COPY_DELAY_MS") != NULL)
+    self->copy_delay_us = MAX (0, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_COPY_DELAY_MS"), NULL, 10)) * 1000;
 }
 
 GlossIndex *
