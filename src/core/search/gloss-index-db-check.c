@@ -513,17 +513,9 @@ check_add (FolderCheck  *check,
     check_hand_over (check, FALSE);
 }
 
-/* Stops the workers without the folders they have not taken yet. */
 static void
-check_cancel (FolderCheck *check)
+check_join (FolderCheck *check)
 {
-  if (check->chunks == NULL)
-    return;
-  g_mutex_lock (&check->mutex);
-  check->n_taken = check->chunks->len;
-  check->done = TRUE;
-  g_cond_broadcast (&check->cond);
-  g_mutex_unlock (&check->mutex);
   for (guint i = 0; i < check->n_threads; i++)
     g_thread_join (check->threads[i]);
   check->n_threads = 0;
@@ -535,18 +527,25 @@ check_end (FolderCheck *check)
 {
   check_hand_over (check, TRUE);
   check_folders_worker (check);
-  for (guint i = 0; i < check->n_threads; i++)
-    g_thread_join (check->threads[i]);
-  check->n_threads = 0;
+  check_join (check);
 }
 
+/* Frees @check; a check not ended is stopped first, without the folders
+ * the workers have not taken yet (nobody will read them). */
 static void
 check_clear (FolderCheck *check)
 {
   if (check->chunks == NULL)
     return;
   if (check->n_threads > 0)
-    check_end (check);
+    {
+      g_mutex_lock (&check->mutex);
+      check->n_taken = check->chunks->len;
+      check->done = TRUE;
+      g_cond_broadcast (&check->cond);
+      g_mutex_unlock (&check->mutex);
+      check_join (check);
+    }
   g_clear_pointer (&check->chunks, g_array_unref);
   g_clear_pointer (&check->allocated, g_ptr_array_unref);
   if (check->block != NULL)
@@ -573,12 +572,10 @@ compare_pending (gconstpointer a,
   return strcmp (x->id, y->id);
 }
 
-/* Hands the folders of @copy, with their stored stamps, to @check; adds
- * their names to @known when there is one. */
+/* Hands the folders of @copy, with their stored stamps, to @check. */
 static void
 add_copy_folders (FolderCheck *check,
-                  FoldersCopy *copy,
-                  GHashTable  *known)
+                  FoldersCopy *copy)
 {
   FolderRecord record;
   gsize offset = 0;
@@ -587,11 +584,6 @@ add_copy_folders (FolderCheck *check,
     {
       Folder folder = { 0, };
 
-      if (known != NULL)
-        {
-          g_hash_table_add (known, (gpointer) record.name);
-          continue;
-        }
       folder.name = record.name;
       folder.stored = record.stamp;
       folder.state = FOLDER_SAME;
@@ -716,7 +708,7 @@ gloss_index_db_check_start (const char *index_path,
     }
 
   check_begin (&started->check, started->dir_fd, _gloss_folders_copy_get_n_records (started->copy));
-  add_copy_folders (&started->check, started->copy, NULL);
+  add_copy_folders (&started->check, started->copy);
   return started;
 }
 
@@ -725,7 +717,6 @@ gloss_index_db_check_free (GlossIndexDbCheck *started)
 {
   if (started == NULL)
     return;
-  check_cancel (&started->check);
   check_clear (&started->check);
   if (started->dir_fd >= 0)
     close (started->dir_fd);
@@ -800,20 +791,20 @@ gloss_index_db_plan (GlossIndexDb       *self,
       started->clips_st.st_dev == clips_st.st_dev && started->clips_st.st_ino == clips_st.st_ino &&
       _gloss_index_db_copy_is_current (self, started->copy))
     {
+      FolderRecord record;
+      gsize offset = 0;
+
       /* The folders the index knows are being looked at already. */
       check = &started->check;
-      if (known != NULL)
-        add_copy_folders (check, started->copy, known);
+      while (known != NULL && _gloss_folders_copy_next (started->copy, &offset, &record))
+        g_hash_table_add (known, (gpointer) record.name);
     }
   else
     {
       /* Not a copy of the table as it is now: the stats started from it
        * are of no use. */
       if (started != NULL)
-        {
-          check_cancel (&started->check);
-          check_clear (&started->check);
-        }
+        check_clear (&started->check);
       check_begin (check, dir_fd, 0);
       if (!add_table_folders (self, check, names, known, error))
         {
@@ -907,15 +898,32 @@ gloss_index_db_plan (GlossIndexDb       *self,
   return TRUE;
 }
 
+static gboolean
+store_clips_stamp (GlossIndexDb  *self,
+                   const char    *stamp,
+                   GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clips_stamp', ?)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return _gloss_index_db_sql_error (self, error, SQL_UPDATE);
+  sqlite3_bind_text (stmt, 1, stamp, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _gloss_index_db_sql_error (self, error, SQL_UPDATE);
+  return TRUE;
+}
+
 gboolean
 gloss_index_db_finish_sync (GlossIndexDb  *self,
                             GError       **error)
 {
   g_autofree char *stamp = g_steal_pointer (&self->clips_stamp);
   g_autoptr(GPtrArray) settled = g_steal_pointer (&self->settled);
-  sqlite3_stmt *stmt = NULL;
   int dir_fd;
-  int rc;
 
   /* Racy folders that did not change and are old enough now: their
    * stamp, taken again, is final. */
@@ -945,23 +953,8 @@ gloss_index_db_finish_sync (GlossIndexDb  *self,
     {
       if (!_gloss_index_db_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
-      if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clips_stamp', ?)",
-                              -1, &stmt, NULL) != SQLITE_OK)
-        {
-          _gloss_index_db_sql_error (self, error, SQL_UPDATE);
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-      sqlite3_bind_text (stmt, 1, stamp, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      sqlite3_finalize (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          _gloss_index_db_sql_error (self, error, SQL_UPDATE);
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-      if (!_gloss_index_db_bump_folders (self, error) || !_gloss_index_db_exec (self, "COMMIT", error))
+      if (!store_clips_stamp (self, stamp, error) || !_gloss_index_db_bump_folders (self, error) ||
+          !_gloss_index_db_exec (self, "COMMIT", error))
         {
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
@@ -969,6 +962,6 @@ gloss_index_db_finish_sync (GlossIndexDb  *self,
     }
 
   /* For the next check, when this one found the table changed. */
-  _gloss_index_db_write_folders_copy (self);
+  gloss_index_db_copy_folders (self);
   return TRUE;
 }

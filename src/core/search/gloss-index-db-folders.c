@@ -343,7 +343,7 @@ _gloss_index_db_copy_is_current (GlossIndexDb *self,
 }
 
 void
-_gloss_index_db_write_folders_copy (GlossIndexDb *self)
+gloss_index_db_copy_folders (GlossIndexDb *self)
 {
   g_autoptr(GByteArray) out = NULL;
   g_autoptr(GError) error = NULL;
@@ -409,12 +409,4 @@ _gloss_index_db_write_folders_copy (GlossIndexDb *self)
       return;
     }
   self->copy_generation = generation;
-}
-
-void
-gloss_index_db_copy_folders (GlossIndexDb *self)
-{
-  g_return_if_fail (self != NULL);
-
-  _gloss_index_db_write_folders_copy (self);
 }

@@ -148,8 +148,6 @@ FoldersCopy  *_gloss_folders_copy_read           (const char    *index_path);
  * generation as the one read). */
 gboolean      _gloss_index_db_copy_is_current    (GlossIndexDb  *self,
                                                   FoldersCopy   *copy);
-/* Copies the table when it changed since it was last read or written. */
-void          _gloss_index_db_write_folders_copy (GlossIndexDb  *self);
 guint         _gloss_folders_copy_get_n_records  (FoldersCopy   *copy);
 /* The record at *@offset (0 for the first), the offset moved past it;
  * FALSE past the last. @record's name points into @copy. */
