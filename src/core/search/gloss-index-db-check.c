@@ -45,6 +45,55 @@ _gloss_index_db_check_init (void)
     racy_seconds = MAX (0, g_ascii_strtoll (g_getenv ("GLOSS_INDEX_RACY_SECONDS"), NULL, 10));
 }
 
+/* Fresh memory is what the check's reading costs most in a virtual
+ * machine: each 4 KiB page touched the first time cost 15 µs here, so
+ * the 630 KB copy of a 10,000-clip table took 2.5 ms to read into
+ * memory, and 0.3 ms into a 2 MiB huge page. The check's big blocks
+ * (the copy, the folders being looked at) are therefore mapped aligned to
+ * 2 MiB and offered to the kernel for huge pages; where it takes none,
+ * the block is ordinary memory, filled in one call. */
+#define HUGE_PAGE_SIZE ((gsize) 2 * 1024 * 1024)
+
+static gsize
+block_size_for (gsize size)
+{
+  return (size + HUGE_PAGE_SIZE - 1) & ~(HUGE_PAGE_SIZE - 1);
+}
+
+void *
+_gloss_index_db_map_block (gsize size)
+{
+  gsize rounded = block_size_for (size);
+  char *mapped;
+  char *start;
+
+  g_return_val_if_fail (size > 0, NULL);
+
+  /* One huge page more than asked for, to align the block in. */
+  mapped = mmap (NULL, rounded + HUGE_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED)
+    return NULL;
+  start = (char *) (((guintptr) mapped + HUGE_PAGE_SIZE - 1) & ~(guintptr) (HUGE_PAGE_SIZE - 1));
+  if (start > mapped)
+    munmap (mapped, start - mapped);
+  munmap (start + rounded, (mapped + rounded + HUGE_PAGE_SIZE) - (start + rounded));
+
+  /* Both are hints: a kernel without them leaves page faults to fill
+   * the block. */
+  madvise (start, rounded, MADV_HUGEPAGE);
+  madvise (start, size, MADV_POPULATE_WRITE);
+  return start;
+}
+
+void
+_gloss_index_db_unmap_block (void  *block,
+                             gsize  size)
+{
+  if (block != NULL)
+    munmap (block, block_size_for (size));
+}
+
 static gint64
 mtime_ns (const struct stat *st)
 {
@@ -339,9 +388,8 @@ typedef struct
   Chunk      filling;      /* the reader's; not yet in @chunks */
   guint      filling_size;
   /* Where the folders are kept: first a block for as many as the reader
-   * said to expect, mapped with its pages in place (page faults one by
-   * one cost the check a tenth of its time in a virtual machine), then
-   * chunks of their own. */
+   * said to expect (_gloss_index_db_map_block()), then chunks of their
+   * own. */
   Folder    *block;
   gsize      block_size;   /* in folders */
   gsize      block_used;
@@ -456,14 +504,9 @@ check_begin (FolderCheck *check,
 
   if (expected > 0)
     {
-      void *block = mmap (NULL, expected * sizeof (Folder), PROT_READ | PROT_WRITE,
-                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-      if (block != MAP_FAILED)
-        {
-          check->block = block;
-          check->block_size = expected;
-        }
+      check->block = _gloss_index_db_map_block (expected * sizeof (Folder));
+      if (check->block != NULL)
+        check->block_size = expected;
     }
 
   check->n_threads = MIN (g_get_num_processors (), G_N_ELEMENTS (check->threads) + 1) - 1;
@@ -548,8 +591,7 @@ check_clear (FolderCheck *check)
     }
   g_clear_pointer (&check->chunks, g_array_unref);
   g_clear_pointer (&check->allocated, g_ptr_array_unref);
-  if (check->block != NULL)
-    munmap (check->block, check->block_size * sizeof (Folder));
+  _gloss_index_db_unmap_block (check->block, check->block_size * sizeof (Folder));
   check->block = NULL;
   g_mutex_clear (&check->mutex);
   g_cond_clear (&check->cond);

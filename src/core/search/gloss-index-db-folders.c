@@ -185,7 +185,7 @@ _gloss_folders_copy_free (FoldersCopy *copy)
 {
   if (copy == NULL)
     return;
-  munmap ((void *) copy->data, copy->size);
+  _gloss_index_db_unmap_block ((void *) copy->data, copy->size);
   g_free (copy);
 }
 
@@ -291,12 +291,11 @@ _gloss_folders_copy_read (const char *index_path)
       close (fd);
       return NULL;
     }
-  /* Read into memory whose pages are in place from the start: one call
-   * rather than a page fault for every 4 KiB, which in a virtual machine
-   * costs more than the reading. (Not the file mapped: another program
-   * that truncated it would make reading the mapping a crash.) */
-  data = mmap (NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (data == MAP_FAILED)
+  /* Read into a block of the check's (see _gloss_index_db_map_block()).
+   * Not the file mapped: another program that truncated it would make
+   * reading the mapping a crash. */
+  data = _gloss_index_db_map_block (st.st_size);
+  if (data == NULL)
     {
       close (fd);
       return NULL;
@@ -304,7 +303,7 @@ _gloss_folders_copy_read (const char *index_path)
   if (!read_all (fd, data, st.st_size))
     {
       close (fd);
-      munmap (data, st.st_size);
+      _gloss_index_db_unmap_block (data, st.st_size);
       return NULL;
     }
   close (fd);
@@ -312,7 +311,7 @@ _gloss_folders_copy_read (const char *index_path)
   if (!is_valid (data, st.st_size, &n_records))
     {
       g_debug ("Not using %s: it is damaged", path);
-      munmap (data, st.st_size);
+      _gloss_index_db_unmap_block (data, st.st_size);
       return NULL;
     }
 

@@ -119,6 +119,11 @@ gboolean      _gloss_index_db_run         (GlossIndexDb       *self,
                                            GError            **error);
 
 /* gloss-index-db-check.c */
+/* A block of @size bytes for the start-up check, zeroed, in huge pages
+ * where the kernel gives them; NULL when out of memory. */
+void         *_gloss_index_db_map_block   (gsize               size);
+void          _gloss_index_db_unmap_block (void               *block,
+                                           gsize               size);
 /* Reads the check's knobs from the environment (an index being opened). */
 void          _gloss_index_db_check_init  (void);
 /* FALSE when there is no clip.json in @id: not a clip, or an unfinished
