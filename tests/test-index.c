@@ -659,6 +659,12 @@ test_progress (void)
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
     sqlite3_finalize (stmt);
+
+    /* Merged into one segment, which each word is looked up in. */
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(DISTINCT segid) FROM clip_fts_idx", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_finalize (stmt);
     sqlite3_close (db);
   }
 }
