@@ -1187,6 +1187,62 @@ test_folders_copy_after_updates (void)
   g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
 }
 
+static gboolean
+has_thread (const char *name)
+{
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *task;
+
+  g_assert_nonnull (tasks);
+  while ((task = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", task, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_equal (g_strchomp (comm), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The blocking calls on an index with no worker run on the calling
+ * thread, so that the command line starts no thread for them. An async
+ * call then starts the worker, and the blocking calls wait for it. */
+static void
+test_blocking_here (void)
+{
+  g_autofree char *path = gloss_test_make_dir ("blocking-here");
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GListModel) after = NULL;
+  TestClip okapi = { .id = "okapi", .title = "Okapi", .text = "A forest giraffe." };
+  TestClip zebra = { .id = "zebra", .title = "Zebra", .text = "Stripes." };
+  g_autoptr(GError) error = NULL;
+
+  test_write_clip (path, &okapi);
+  test_write_clip (path, &zebra);
+  g_assert_false (has_thread ("gloss-index"));
+
+  index = gloss_index_new (folder);
+  g_assert_true (gloss_index_sync (index, NULL, &error));
+  g_assert_no_error (error);
+  results = gloss_index_search (index, "giraffe", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+  g_assert_false (has_thread ("gloss-index"));
+
+  zebra.text = "Stripes, and taller than a giraffe.";
+  test_write_clip (path, &zebra);
+  gloss_index_update_clip (index, "zebra");
+  g_assert_true (gloss_index_flush (index, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_thread ("gloss-index"));
+  after = gloss_index_search (index, "giraffe", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1217,6 +1273,7 @@ main (int   argc,
   g_test_add_func ("/index/lifecycle", test_lifecycle);
   g_test_add_func ("/index/random-queries", test_random_queries);
   g_test_add_func ("/index/progress", test_progress);
+  g_test_add_func ("/index/blocking-here", test_blocking_here);
 
   return g_test_run ();
 }

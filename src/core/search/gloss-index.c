@@ -49,6 +49,7 @@ typedef struct
   char       *clip_id;
   GlossQuery *query;
   guint       limit;
+  GCancellable *cancellable;
   GTask      *task;
   /* Set by the worker, returned on the task's own thread. */
   GError     *error;
@@ -75,8 +76,10 @@ struct _GlossIndex
   GQueue        writes;
   gboolean      quit;
   GThread      *thread;
+  /* A blocking call runs its job on its own thread (run_here()). */
+  gboolean      running_here;
 
-  /* Worker only. */
+  /* Worker only (or the thread that runs a job here). */
   GlossIndexDb *db;
   gboolean      synced;
   /* ensure_db() has just filled a new file: the sync that asked for it
@@ -115,6 +118,7 @@ job_free (Job *job)
 {
   g_free (job->clip_id);
   g_clear_pointer (&job->query, gloss_query_unref);
+  g_clear_object (&job->cancellable);
   g_clear_object (&job->task);
   g_clear_error (&job->error);
   g_clear_pointer (&job->results, g_ptr_array_unref);
@@ -396,7 +400,7 @@ run_search (GlossIndex *self,
             Job        *job)
 {
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (job->task);
+  GCancellable *cancellable = job->cancellable;
   GPtrArray *results = NULL;
   gboolean ok;
 
@@ -450,7 +454,7 @@ run_write (GlossIndex *self,
     {
     case JOB_SYNC:
       WITH_RECOVERY (self, ok, &error,
-                     do_sync (self, job->task ? g_task_get_cancellable (job->task) : NULL, &error));
+                     do_sync (self, job->cancellable, &error));
       break;
 
     case JOB_UPDATE:
@@ -499,6 +503,20 @@ copy_folders_if_due (GlossIndex *self)
   self->copy_due = 0;
 }
 
+/* Runs @job, a write, and notes when the copy of the folders table is
+ * due. */
+static void
+run_write_job (GlossIndex *self,
+               Job        *job)
+{
+  run_write (self, job);
+  /* A sync copies the table itself when it changed it. */
+  if (job->kind == JOB_SYNC)
+    self->copy_due = 0;
+  else if (job->kind != JOB_FLUSH)
+    self->copy_due = g_get_monotonic_time () + self->copy_delay_us;
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -538,14 +556,7 @@ worker_main (gpointer data)
       if (job->kind == JOB_SEARCH)
         run_search (self, job);
       else
-        {
-          run_write (self, job);
-          /* A sync copies the table itself when it changed it. */
-          if (job->kind == JOB_SYNC)
-            self->copy_due = 0;
-          else if (job->kind != JOB_FLUSH)
-            self->copy_due = g_get_monotonic_time () + self->copy_delay_us;
-        }
+        run_write_job (self, job);
       finish_job (job);
     }
 
@@ -590,6 +601,14 @@ gloss_index_dispose (GObject *object)
 
   cancel_queue (&self->searches);
   cancel_queue (&self->writes);
+
+  /* Open still when the jobs ran here alone: closed as the worker
+   * would have. */
+  if (self->db != NULL)
+    {
+      copy_folders_if_due (self);
+      g_clear_pointer (&self->db, gloss_index_db_close);
+    }
 
   G_OBJECT_CLASS (gloss_index_parent_class)->dispose (object);
 }
@@ -763,6 +782,33 @@ gloss_index_get_progress (GlossIndex *self)
   return self->progress;
 }
 
+static Job *
+job_new (JobKind       kind,
+         const char   *clip_id,
+         GlossQuery   *query,
+         guint         limit,
+         GCancellable *cancellable)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->clip_id = g_strdup (clip_id);
+  job->query = query ? gloss_query_ref (query) : NULL;
+  job->limit = limit;
+  job->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  return job;
+}
+
+/* Under @mutex: the worker starts with the first job queued, unless a
+ * job is running here, which starts it when it ends. */
+static void
+start_worker_locked (GlossIndex *self)
+{
+  if (self->thread == NULL && !self->running_here && !self->quit &&
+      self->searches.length + self->writes.length > 0)
+    self->thread = g_thread_new ("gloss-index", worker_main, self);
+}
+
 static void
 queue (GlossIndex          *self,
        JobKind              kind,
@@ -774,12 +820,8 @@ queue (GlossIndex          *self,
        gpointer             user_data,
        gpointer             source_tag)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = job_new (kind, clip_id, query, limit, cancellable);
 
-  job->kind = kind;
-  job->clip_id = g_strdup (clip_id);
-  job->query = query ? gloss_query_ref (query) : NULL;
-  job->limit = limit;
   if (callback != NULL)
     {
       job->task = g_task_new (self, cancellable, callback, user_data);
@@ -787,11 +829,55 @@ queue (GlossIndex          *self,
     }
 
   g_mutex_lock (&self->mutex);
-  if (self->thread == NULL)
-    self->thread = g_thread_new ("gloss-index", worker_main, self);
   g_queue_push_tail (kind == JOB_SEARCH ? &self->searches : &self->writes, job);
+  start_worker_locked (self);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
+}
+
+/* The blocking calls run their job on the calling thread while the index
+ * has no worker: `gloss --search` makes one sync and one search, and the
+ * worker, the thread pool and main-context wake-ups that GTask brings,
+ * and the round trips to them cost it a twentieth of its time. Once a
+ * worker runs, a blocking call queues its job like the async ones and
+ * waits (FALSE here). */
+static gboolean
+run_here (GlossIndex *self,
+          Job        *job)
+{
+  g_mutex_lock (&self->mutex);
+  if (self->thread != NULL || self->running_here || self->quit)
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  self->running_here = TRUE;
+  g_mutex_unlock (&self->mutex);
+
+  if (job->kind == JOB_SEARCH)
+    run_search (self, job);
+  else
+    run_write_job (self, job);
+
+  g_mutex_lock (&self->mutex);
+  self->running_here = FALSE;
+  /* The async calls made meanwhile. */
+  start_worker_locked (self);
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+}
+
+/* The outcome of a job run here, which it frees. */
+static gboolean
+job_end_here (Job     *job,
+              GError **error)
+{
+  gboolean ok = job->error == NULL;
+
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&job->error));
+  job_free (job);
+  return ok;
 }
 
 void
@@ -887,13 +973,21 @@ gloss_index_search_async (GlossIndex          *self,
   gloss_index_search_query_async (self, query, limit, cancellable, callback, user_data);
 }
 
+static GListModel *
+results_to_model (GPtrArray *results)
+{
+  GListStore *store = g_list_store_new (GLOSS_TYPE_SEARCH_RESULT);
+
+  g_list_store_splice (store, 0, 0, results->pdata, results->len);
+  return G_LIST_MODEL (store);
+}
+
 GListModel *
 gloss_index_search_finish (GlossIndex    *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
   g_autoptr(GPtrArray) results = NULL;
-  GListStore *store;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -901,10 +995,7 @@ gloss_index_search_finish (GlossIndex    *self,
   results = g_task_propagate_pointer (G_TASK (result), error);
   if (results == NULL)
     return NULL;
-
-  store = g_list_store_new (GLOSS_TYPE_SEARCH_RESULT);
-  g_list_store_splice (store, 0, 0, results->pdata, results->len);
-  return G_LIST_MODEL (store);
+  return results_to_model (results);
 }
 
 /* The blocking calls: run the async one in a private main context. */
@@ -952,8 +1043,14 @@ gloss_index_sync (GlossIndex    *self,
 {
   Wait wait;
   g_autoptr(GAsyncResult) result = NULL;
+  Job *job;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
+
+  job = job_new (JOB_SYNC, NULL, NULL, 0, cancellable);
+  if (run_here (self, job))
+    return job_end_here (job, error);
+  job_free (job);
 
   wait_begin (&wait);
   gloss_index_sync_async (self, cancellable, wait_cb, &wait);
@@ -968,8 +1065,14 @@ gloss_index_flush (GlossIndex    *self,
 {
   Wait wait;
   g_autoptr(GAsyncResult) result = NULL;
+  Job *job;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
+
+  job = job_new (JOB_FLUSH, NULL, NULL, 0, cancellable);
+  if (run_here (self, job))
+    return job_end_here (job, error);
+  job_free (job);
 
   wait_begin (&wait);
   flush_async (self, cancellable, wait_cb, &wait);
@@ -986,9 +1089,21 @@ gloss_index_search_query (GlossIndex    *self,
 {
   Wait wait;
   g_autoptr(GAsyncResult) result = NULL;
+  Job *job;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
+
+  job = job_new (JOB_SEARCH, NULL, query, limit, cancellable);
+  if (run_here (self, job))
+    {
+      g_autoptr(GPtrArray) results = g_steal_pointer (&job->results);
+
+      if (!job_end_here (job, error))
+        return NULL;
+      return results_to_model (results);
+    }
+  job_free (job);
 
   wait_begin (&wait);
   gloss_index_search_query_async (self, query, limit, cancellable, wait_cb, &wait);
