@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gloss-cli-library.h"
+#include "gloss-cli-merge.h"
 #include "gloss-test-util.h"
 
 #define GOOD_ID "good"
@@ -304,7 +305,20 @@ test_missing_library (void)
   g_string_truncate (err, 0);
   g_assert_cmpint (gloss_cli_verify (folder, out, err), ==, 1);
   g_assert_nonnull (strstr (err->str, "There is no library at"));
+  g_string_truncate (err, 0);
+  g_assert_cmpint (gloss_cli_merge_conflicts (folder, out, err), ==, 1);
+  g_assert_nonnull (strstr (err->str, "There is no library at"));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* A file where the library should be: every command says the same. */
+  g_assert_true (g_file_set_contents (path, "not a library", -1, NULL));
+  g_string_truncate (err, 0);
+  g_assert_cmpint (gloss_cli_list (folder, FALSE, out, err), ==, 1);
+  g_assert_nonnull (strstr (err->str, "is not a folder"));
+  g_string_truncate (err, 0);
+  g_assert_cmpint (gloss_cli_merge_conflicts (folder, out, err), ==, 1);
+  g_assert_nonnull (strstr (err->str, "is not a folder"));
+  g_assert_cmpint (g_remove (path), ==, 0);
 }
 
 /* FORMAT.md: a clip with neither article file is not clipped yet, which

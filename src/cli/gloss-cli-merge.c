@@ -103,13 +103,8 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
 
-  if (g_file_query_file_type (library_folder, 0, NULL) != G_FILE_TYPE_DIRECTORY)
-    {
-      g_autofree char *path = g_file_get_parse_name (library_folder);
-
-      g_string_append_printf (err, _("There is no library at “%s”\n"), path);
-      return GLOSS_CLI_FAILED;
-    }
+  if (!gloss_cli_check_library_folder (library_folder, err))
+    return GLOSS_CLI_FAILED;
 
   clips_folder = g_file_get_child (library_folder, "clips");
   clips_path = g_file_get_path (clips_folder);
