@@ -631,6 +631,16 @@ test_ids_and_times (void)
   g_assert_false (gloss_id_is_valid ("a b"));
   g_assert_false (gloss_id_check ("é", &error));
   g_assert_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_ID);
+  /* Every byte, alone and after a good start. */
+  for (guint c = 1; c < 256; c++)
+    {
+      char alone[] = { (char) c, '\0' };
+      char after[] = { 'a', '0', (char) c, '\0' };
+      gboolean good = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-';
+
+      g_assert_cmpint (gloss_id_is_valid (alone), ==, good);
+      g_assert_cmpint (gloss_id_is_valid (after), ==, good);
+    }
 
   g_assert_true (gloss_time_is_valid (now));
   g_assert_true (g_str_has_suffix (now, "Z"));
