@@ -809,6 +809,28 @@ start_worker_locked (GlossIndex *self)
     self->thread = g_thread_new ("gloss-index", worker_main, self);
 }
 
+/* Hands @job to the worker, with a task for @callback when there is
+ * one. */
+static void
+push_job (GlossIndex          *self,
+          Job                 *job,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  if (callback != NULL)
+    {
+      job->task = g_task_new (self, job->cancellable, callback, user_data);
+      g_task_set_source_tag (job->task, source_tag);
+    }
+
+  g_mutex_lock (&self->mutex);
+  g_queue_push_tail (job->kind == JOB_SEARCH ? &self->searches : &self->writes, job);
+  start_worker_locked (self);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
 static void
 queue (GlossIndex          *self,
        JobKind              kind,
@@ -820,19 +842,7 @@ queue (GlossIndex          *self,
        gpointer             user_data,
        gpointer             source_tag)
 {
-  Job *job = job_new (kind, clip_id, query, limit, cancellable);
-
-  if (callback != NULL)
-    {
-      job->task = g_task_new (self, cancellable, callback, user_data);
-      g_task_set_source_tag (job->task, source_tag);
-    }
-
-  g_mutex_lock (&self->mutex);
-  g_queue_push_tail (kind == JOB_SEARCH ? &self->searches : &self->writes, job);
-  start_worker_locked (self);
-  g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->mutex);
+  push_job (self, job_new (kind, clip_id, query, limit, cancellable), callback, user_data, source_tag);
 }
 
 /* The blocking calls run their job on the calling thread while the index
@@ -865,19 +875,6 @@ run_here (GlossIndex *self,
   start_worker_locked (self);
   g_mutex_unlock (&self->mutex);
   return TRUE;
-}
-
-/* The outcome of a job run here, which it frees. */
-static gboolean
-job_end_here (Job     *job,
-              GError **error)
-{
-  gboolean ok = job->error == NULL;
-
-  if (!ok)
-    g_propagate_error (error, g_steal_pointer (&job->error));
-  job_free (job);
-  return ok;
 }
 
 void
@@ -920,15 +917,6 @@ gloss_index_remove_clip (GlossIndex *self,
   g_return_if_fail (clip_id != NULL);
 
   queue (self, JOB_REMOVE, clip_id, NULL, 0, NULL, NULL, NULL, NULL);
-}
-
-static void
-flush_async (GlossIndex          *self,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  queue (self, JOB_FLUSH, NULL, NULL, 0, cancellable, callback, user_data, flush_async);
 }
 
 void
@@ -998,7 +986,7 @@ gloss_index_search_finish (GlossIndex    *self,
   return results_to_model (results);
 }
 
-/* The blocking calls: run the async one in a private main context. */
+/* A blocking call waiting for the worker, in a private main context. */
 typedef struct
 {
   GMainContext *context;
@@ -1036,26 +1024,50 @@ wait_end (Wait *wait)
   return g_steal_pointer (&wait->result);
 }
 
+/* The blocking calls: the job runs here while the index has no worker
+ * (run_here()), else on the worker while this thread waits. @results
+ * gets a search's. */
+static gboolean
+run_blocking (GlossIndex    *self,
+              JobKind        kind,
+              GlossQuery    *query,
+              guint          limit,
+              GCancellable  *cancellable,
+              GPtrArray    **results,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  Job *job = job_new (kind, NULL, query, limit, cancellable);
+  Wait wait;
+  gboolean ok;
+
+  if (run_here (self, job))
+    {
+      ok = job->error == NULL;
+      if (!ok)
+        g_propagate_error (error, g_steal_pointer (&job->error));
+      else if (results != NULL)
+        *results = g_steal_pointer (&job->results);
+      job_free (job);
+      return ok;
+    }
+
+  wait_begin (&wait);
+  push_job (self, job, wait_cb, &wait, run_blocking);
+  result = wait_end (&wait);
+  if (results != NULL)
+    return (*results = g_task_propagate_pointer (G_TASK (result), error)) != NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 gloss_index_sync (GlossIndex    *self,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  Wait wait;
-  g_autoptr(GAsyncResult) result = NULL;
-  Job *job;
-
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
 
-  job = job_new (JOB_SYNC, NULL, NULL, 0, cancellable);
-  if (run_here (self, job))
-    return job_end_here (job, error);
-  job_free (job);
-
-  wait_begin (&wait);
-  gloss_index_sync_async (self, cancellable, wait_cb, &wait);
-  result = wait_end (&wait);
-  return gloss_index_sync_finish (self, result, error);
+  return run_blocking (self, JOB_SYNC, NULL, 0, cancellable, NULL, error);
 }
 
 gboolean
@@ -1063,21 +1075,9 @@ gloss_index_flush (GlossIndex    *self,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  Wait wait;
-  g_autoptr(GAsyncResult) result = NULL;
-  Job *job;
-
   g_return_val_if_fail (GLOSS_IS_INDEX (self), FALSE);
 
-  job = job_new (JOB_FLUSH, NULL, NULL, 0, cancellable);
-  if (run_here (self, job))
-    return job_end_here (job, error);
-  job_free (job);
-
-  wait_begin (&wait);
-  flush_async (self, cancellable, wait_cb, &wait);
-  result = wait_end (&wait);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return run_blocking (self, JOB_FLUSH, NULL, 0, cancellable, NULL, error);
 }
 
 GListModel *
@@ -1087,28 +1087,14 @@ gloss_index_search_query (GlossIndex    *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  Wait wait;
-  g_autoptr(GAsyncResult) result = NULL;
-  Job *job;
+  g_autoptr(GPtrArray) results = NULL;
 
   g_return_val_if_fail (GLOSS_IS_INDEX (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  job = job_new (JOB_SEARCH, NULL, query, limit, cancellable);
-  if (run_here (self, job))
-    {
-      g_autoptr(GPtrArray) results = g_steal_pointer (&job->results);
-
-      if (!job_end_here (job, error))
-        return NULL;
-      return results_to_model (results);
-    }
-  job_free (job);
-
-  wait_begin (&wait);
-  gloss_index_search_query_async (self, query, limit, cancellable, wait_cb, &wait);
-  result = wait_end (&wait);
-  return gloss_index_search_finish (self, result, error);
+  if (!run_blocking (self, JOB_SEARCH, query, limit, cancellable, &results, error))
+    return NULL;
+  return results_to_model (results);
 }
 
 GListModel *
