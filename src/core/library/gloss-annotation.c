@@ -507,16 +507,9 @@ gloss_annotation_freeze (GlossAnnotation *self)
 
   if (self->frozen == NULL)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) node = json_node_alloc ();
       gsize length;
-      char *text;
+      char *text = gloss_json_to_data (gloss_annotation_to_json (self), &length);
 
-      json_node_init_object (node, gloss_annotation_to_json (self));
-      json_generator_set_root (generator, node);
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_indent (generator, 2);
-      text = json_generator_to_data (generator, &length);
       self->frozen = g_bytes_new_take (text, length);
     }
 

@@ -42,6 +42,13 @@ void     gloss_json_set_string (JsonObject      *object,
                                 const char      *member,
                                 const char      *value);
 
+/* @object as clip.json lays it out: two-space indent, no final newline.
+ * The clip's writer, an annotation's frozen text and a merge all go
+ * through here, so that they never differ by a byte (a merge compares
+ * and git diffs what they write). */
+char     *gloss_json_to_data   (JsonObject      *object,
+                                gsize           *length);
+
 /* json_node_copy() shares objects and arrays; this does not, so that a
  * copy can be changed without touching the original. */
 JsonNode *gloss_json_deep_copy (JsonNode *node);

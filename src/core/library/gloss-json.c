@@ -178,6 +178,22 @@ gloss_json_set_string (JsonObject *object,
     json_object_set_string_member (object, member, value);
 }
 
+char *
+gloss_json_to_data (JsonObject *object,
+                    gsize      *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_alloc ();
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  json_node_init_object (node, object);
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  return json_generator_to_data (generator, length);
+}
+
 JsonNode *
 gloss_json_deep_copy (JsonNode *node)
 {

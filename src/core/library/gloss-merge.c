@@ -1009,20 +1009,13 @@ char *
 gloss_merge_to_data (JsonObject *clip,
                      gsize      *length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = json_node_alloc ();
   g_autofree char *text = NULL;
   GString *data;
 
   g_return_val_if_fail (clip != NULL, NULL);
 
   /* As gloss_clip_save() writes it. */
-  json_node_init_object (node, clip);
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-
+  text = gloss_json_to_data (clip, NULL);
   data = g_string_new (text);
   g_string_append_c (data, '\n');
   if (length != NULL)
