@@ -72,9 +72,6 @@ list_json (GPtrArray *clips,
            GString   *out)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *data = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < clips->len; i++)
@@ -112,11 +109,7 @@ list_json (GPtrArray *clips,
       json_builder_add_string_value (builder, gloss_clip_get_title (clip));
       json_builder_set_member_name (builder, "url");
       json_builder_add_string_value (builder, gloss_clip_get_url (clip));
-      json_builder_set_member_name (builder, "site_name");
-      if (gloss_clip_get_site_name (clip) != NULL)
-        json_builder_add_string_value (builder, gloss_clip_get_site_name (clip));
-      else
-        json_builder_add_null_value (builder);
+      gloss_cli_json_add_string (builder, "site_name", gloss_clip_get_site_name (clip));
       json_builder_set_member_name (builder, "created");
       json_builder_add_string_value (builder, gloss_clip_get_created (clip));
       json_builder_set_member_name (builder, "highlights");
@@ -135,13 +128,7 @@ list_json (GPtrArray *clips,
     }
   json_builder_end_array (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  data = json_generator_to_data (generator, NULL);
-  g_string_append (out, data);
-  g_string_append_c (out, '\n');
+  gloss_cli_append_json (out, builder);
 }
 
 int
