@@ -655,19 +655,15 @@ typedef struct
 {
   GFile     *clips_folder;
   GPtrArray *checks;
-  gint       next;
 } VerifyJob;
 
-static gpointer
-verify_worker (gpointer data)
+static void
+verify_one_cb (guint    index,
+               gpointer user_data)
 {
-  VerifyJob *job = data;
-  gint i;
+  VerifyJob *job = user_data;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->checks->len)
-    check_one (job->clips_folder, job->checks->pdata[i]);
-
-  return NULL;
+  check_one (job->clips_folder, job->checks->pdata[index]);
 }
 
 static int
@@ -691,12 +687,10 @@ gloss_cli_verify (GFile   *library_folder,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) checks = NULL;
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   VerifyJob job = { 0, };
   guint attention = 0, n_clips = 0, n_annotations = 0;
   guint by_method[4] = { 0, };
   const char *name;
-  guint n_threads;
 
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
@@ -738,20 +732,9 @@ gloss_cli_verify (GFile   *library_folder,
     }
   g_ptr_array_sort (checks, compare_checks);
 
-  g_type_ensure (GLOSS_TYPE_CLIP);
-  g_type_ensure (GLOSS_TYPE_ANNOTATION);
-
   job.clips_folder = clips_folder;
   job.checks = checks;
-  /* As for loading: twice the processors, to overlap reads and work. */
-  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
-  if (checks->len < 32)
-    n_threads = 1;
-  for (guint i = 1; i < n_threads; i++)
-    g_ptr_array_add (threads, g_thread_new ("gloss-verify", verify_worker, &job));
-  verify_worker (&job);
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (threads->pdata[i]);
+  gloss_library_for_each_folder (checks->len, 32, "gloss-verify", NULL, verify_one_cb, &job);
 
   for (guint i = 0; i < checks->len; i++)
     {
