@@ -42,6 +42,18 @@ void     gloss_json_set_string (JsonObject      *object,
                                 const char      *member,
                                 const char      *value);
 
+/* The lenient lookups, for trees no contract vouches for (a merge's
+ * inputs, an import's foreign files): the member when it is of that
+ * type, else NULL, never an error; @object may be NULL. One rule, so
+ * that what counts as "a string there" is the same wherever such a tree
+ * is read. */
+const char *gloss_json_peek_string (JsonObject      *object,
+                                    const char      *member);
+JsonObject *gloss_json_peek_object (JsonObject      *object,
+                                    const char      *member);
+JsonArray  *gloss_json_peek_array  (JsonObject      *object,
+                                    const char      *member);
+
 /* @object as clip.json lays it out: two-space indent, no final newline.
  * The clip's writer, an annotation's frozen text and a merge all go
  * through here, so that they never differ by a byte (a merge compares
