@@ -25,18 +25,6 @@ typedef enum
   GLOSS_JSON_NULLABLE = 1 << 1,
 } GlossJsonFlags;
 
-gboolean gloss_json_get_string (JsonObject      *object,
-                                const char      *where,
-                                const char      *member,
-                                GlossJsonFlags   flags,
-                                const char     **out,
-                                GError         **error);
-gboolean gloss_json_get_int    (JsonObject      *object,
-                                const char      *where,
-                                const char      *member,
-                                GlossJsonFlags   flags,
-                                gint64          *out,
-                                GError         **error);
 /* Sets a string member, or null when @value is NULL, in place. */
 void     gloss_json_set_string (JsonObject      *object,
                                 const char      *member,
@@ -65,8 +53,9 @@ char     *gloss_json_to_data   (JsonObject      *object,
  * copy can be changed without touching the original. */
 JsonNode *gloss_json_deep_copy (JsonNode *node);
 
-/* The same strict readers on the fast scanner's tree, with the same
- * messages. */
+/* The strict readers, on the fast scanner's tree: json-glib's tree is
+ * checked through gloss_json_to_scan(), so that there is one set of
+ * rules and messages. */
 gboolean gloss_scan_read_string (GlossScanValue  *object,
                                  const char      *where,
                                  const char      *member,
@@ -80,12 +69,20 @@ gboolean gloss_scan_read_int    (GlossScanValue  *object,
                                  gint64          *out,
                                  GError         **error);
 
+/* A view of @object as the fast scanner's tree, for checks written for
+ * it (gloss_annotation_check_scan()). Its values are added to @values
+ * (which must free them with g_free); its strings and keys are
+ * @object's, so @object must outlive it. */
+GlossScanValue *gloss_json_to_scan (JsonObject *object,
+                                    GPtrArray  *values);
+
 /* The first selector of @type in a "selector" array, or NULL. */
 GlossScanValue *gloss_scan_find_selector (GlossScanValue *selectors,
                                           const char     *type);
 
-/* Checks one member of "annotations" as gloss_annotation_new_from_json()
- * would, without building it; sets @id to its id. */
+/* Checks one member of "annotations" (FORMAT.md), without building it;
+ * sets @id to its id. gloss_annotation_new_from_json() checks with it
+ * too. */
 gboolean gloss_annotation_check_scan (GlossScanValue  *object,
                                       const char     **id,
                                       GError         **error);
