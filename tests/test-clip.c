@@ -443,6 +443,70 @@ assert_unchanged (const char *path,
   g_free (after.bytes);
 }
 
+/* An annotation json-glib holds (an import's, a clip loaded in full) is
+ * judged as clip.json's are: each damaged annotation above is refused by
+ * gloss_annotation_new_from_json() for the reason loading gives. */
+static void
+test_annotation_from_json (void)
+{
+  guint n_checked = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (damaged_cases); i++)
+    {
+      const DamagedCase *c = &damaged_cases[i];
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GlossAnnotation) annotation = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonArray *annotations;
+
+      /* A duplicate id is the clip's fault, not the annotation's. */
+      if (!g_str_has_prefix (c->name, "annotation-") || g_str_equal (c->name, "annotation-duplicate"))
+        continue;
+
+      g_test_message ("case %s", c->name);
+      g_assert_true (json_parser_load_from_data (parser, c->json, -1, NULL));
+      annotations = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "annotations");
+      annotation = gloss_annotation_new_from_json (json_array_get_object_element (annotations, 0), &error);
+      g_assert_null (annotation);
+      /* Damaged, or an invalid id: the clip's reader calls both damage. */
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == GLOSS_ERROR);
+      if (strstr (error->message, c->reason) == NULL)
+        g_error ("case %s: “%s” does not mention “%s”", c->name, error->message, c->reason);
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >=, 4);
+
+  /* A good one keeps what it was given, unknown members too. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GlossAnnotation) annotation = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (json_parser_load_from_data (parser,
+                                               "{ \"id\": \"a1\", \"created\": \"2026-01-01T00:00:00Z\","
+                                               "  \"modified\": \"2026-01-02T00:00:00Z\", \"color\": \"blue\","
+                                               "  \"note\": null, \"x-other\": [1, 2.5, true, { \"a\": null }],"
+                                               "  \"target\": { \"selector\": ["
+                                               "    { \"type\": \"TextQuoteSelector\", \"exact\": \"x\", \"prefix\": \"p\" },"
+                                               "    { \"type\": \"TextPositionSelector\", \"start\": 3, \"end\": 4 } ] } }",
+                                               -1, NULL));
+    annotation = gloss_annotation_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gloss_annotation_get_id (annotation), ==, "a1");
+    g_assert_cmpstr (gloss_annotation_get_modified (annotation), ==, "2026-01-02T00:00:00Z");
+    g_assert_cmpint (gloss_annotation_get_color (annotation), ==, GLOSS_COLOR_BLUE);
+    g_assert_cmpstr (gloss_annotation_get_note (annotation), ==, "");
+    g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, "x");
+    g_assert_cmpstr (gloss_annotation_get_prefix (annotation), ==, "p");
+    g_assert_cmpstr (gloss_annotation_get_suffix (annotation), ==, "");
+    g_assert_cmpuint (gloss_annotation_get_start (annotation), ==, 3);
+    g_assert_cmpuint (gloss_annotation_get_end (annotation), ==, 4);
+    g_assert_true (json_object_has_member (gloss_annotation_to_json (annotation), "x-other"));
+  }
+}
+
 static void
 test_damaged (void)
 {
@@ -946,6 +1010,7 @@ main (int    argc,
   g_test_add_func ("/clip/modify-round-trip", test_modify_round_trip);
   g_test_add_func ("/clip/new", test_new_clip);
   g_test_add_func ("/clip/damaged", test_damaged);
+  g_test_add_func ("/clip/annotation-from-json", test_annotation_from_json);
   g_test_add_func ("/clip/lenient-empties", test_lenient_empties);
   g_test_add_func ("/clip/scan-integers", test_scan_integers);
   g_test_add_func ("/clip/scan-fractions", test_scan_fractions);

@@ -72,9 +72,6 @@ list_json (GPtrArray *clips,
            GString   *out)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *data = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < clips->len; i++)
@@ -112,11 +109,7 @@ list_json (GPtrArray *clips,
       json_builder_add_string_value (builder, gloss_clip_get_title (clip));
       json_builder_set_member_name (builder, "url");
       json_builder_add_string_value (builder, gloss_clip_get_url (clip));
-      json_builder_set_member_name (builder, "site_name");
-      if (gloss_clip_get_site_name (clip) != NULL)
-        json_builder_add_string_value (builder, gloss_clip_get_site_name (clip));
-      else
-        json_builder_add_null_value (builder);
+      gloss_cli_json_add_string (builder, "site_name", gloss_clip_get_site_name (clip));
       json_builder_set_member_name (builder, "created");
       json_builder_add_string_value (builder, gloss_clip_get_created (clip));
       json_builder_set_member_name (builder, "highlights");
@@ -135,13 +128,7 @@ list_json (GPtrArray *clips,
     }
   json_builder_end_array (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  data = json_generator_to_data (generator, NULL);
-  g_string_append (out, data);
-  g_string_append_c (out, '\n');
+  gloss_cli_append_json (out, builder);
 }
 
 int
@@ -668,19 +655,15 @@ typedef struct
 {
   GFile     *clips_folder;
   GPtrArray *checks;
-  gint       next;
 } VerifyJob;
 
-static gpointer
-verify_worker (gpointer data)
+static void
+verify_one_cb (guint    index,
+               gpointer user_data)
 {
-  VerifyJob *job = data;
-  gint i;
+  VerifyJob *job = user_data;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->checks->len)
-    check_one (job->clips_folder, job->checks->pdata[i]);
-
-  return NULL;
+  check_one (job->clips_folder, job->checks->pdata[index]);
 }
 
 static int
@@ -704,12 +687,10 @@ gloss_cli_verify (GFile   *library_folder,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) checks = NULL;
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   VerifyJob job = { 0, };
   guint attention = 0, n_clips = 0, n_annotations = 0;
   guint by_method[4] = { 0, };
   const char *name;
-  guint n_threads;
 
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
   g_return_val_if_fail (out != NULL && err != NULL, GLOSS_CLI_FAILED);
@@ -751,20 +732,9 @@ gloss_cli_verify (GFile   *library_folder,
     }
   g_ptr_array_sort (checks, compare_checks);
 
-  g_type_ensure (GLOSS_TYPE_CLIP);
-  g_type_ensure (GLOSS_TYPE_ANNOTATION);
-
   job.clips_folder = clips_folder;
   job.checks = checks;
-  /* As for loading: twice the processors, to overlap reads and work. */
-  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
-  if (checks->len < 32)
-    n_threads = 1;
-  for (guint i = 1; i < n_threads; i++)
-    g_ptr_array_add (threads, g_thread_new ("gloss-verify", verify_worker, &job));
-  verify_worker (&job);
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (threads->pdata[i]);
+  gloss_library_for_each_folder (checks->len, 32, "gloss-verify", NULL, verify_one_cb, &job);
 
   for (guint i = 0; i < checks->len; i++)
     {

@@ -22,6 +22,7 @@
 #include "gloss-clip-private.h"
 #include "gloss-error.h"
 #include "gloss-id.h"
+#include "gloss-library-private.h"
 #include "gloss-merge.h"
 
 static int
@@ -61,28 +62,21 @@ typedef struct
   GPtrArray          *names;
   GlossMergeReport  **reports;
   char              **errors;
-  gint                next;
 } MergeJob;
 
-static gpointer
-merge_worker (gpointer data)
+static void
+merge_one_cb (guint    index,
+              gpointer user_data)
 {
-  MergeJob *job = data;
-  gint i;
+  MergeJob *job = user_data;
+  g_autoptr(GFile) folder = g_file_get_child (job->clips_folder, job->names->pdata[index]);
+  g_autoptr(GError) error = NULL;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->names->len)
-    {
-      g_autoptr(GFile) folder = g_file_get_child (job->clips_folder, job->names->pdata[i]);
-      g_autoptr(GError) error = NULL;
-
-      if (!gloss_merge_folder_has_copies (folder))
-        continue;
-      job->reports[i] = gloss_merge_clip_folder (job->library_folder, folder, &error);
-      if (job->reports[i] == NULL)
-        job->errors[i] = g_strdup (error->message);
-    }
-
-  return NULL;
+  if (!gloss_merge_folder_has_copies (folder))
+    return;
+  job->reports[index] = gloss_merge_clip_folder (job->library_folder, folder, &error);
+  if (job->reports[index] == NULL)
+    job->errors[index] = g_strdup (error->message);
 }
 
 int
@@ -95,9 +89,8 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   MergeJob job = { 0, };
-  guint n_copies = 0, n_clips = 0, n_left = 0, n_threads;
+  guint n_copies = 0, n_clips = 0, n_left = 0;
   const char *name;
 
   g_return_val_if_fail (G_IS_FILE (library_folder), GLOSS_CLI_FAILED);
@@ -130,18 +123,9 @@ gloss_cli_merge_conflicts (GFile   *library_folder,
   job.reports = g_new0 (GlossMergeReport *, MAX (names->len, 1));
   job.errors = g_new0 (char *, MAX (names->len, 1));
 
-  /* As --verify: most of the time is waiting for the disk (each merge is
-   * a durable write), so several folders at once. */
-  g_type_ensure (GLOSS_TYPE_CLIP);
-  g_type_ensure (GLOSS_TYPE_ANNOTATION);
-  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
-  if (names->len < 32)
-    n_threads = 1;
-  for (guint i = 1; i < n_threads; i++)
-    g_ptr_array_add (threads, g_thread_new ("gloss-merge", merge_worker, &job));
-  merge_worker (&job);
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (threads->pdata[i]);
+  /* Most of the time is waiting for the disk (each merge is a durable
+   * write), so several folders at once. */
+  gloss_library_for_each_folder (names->len, 32, "gloss-merge", NULL, merge_one_cb, &job);
 
   for (guint i = 0; i < names->len; i++)
     {

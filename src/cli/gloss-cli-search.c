@@ -75,25 +75,10 @@ print_text (GListModel *results,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_json (GListModel *results,
             GString    *out)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
@@ -106,15 +91,15 @@ print_json (GListModel *results,
       GPtrArray *annotations = gloss_search_result_get_annotations (result);
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", gloss_search_result_get_clip_id (result));
-      add_string (builder, "title", gloss_search_result_get_title (result));
-      add_string (builder, "url", gloss_search_result_get_url (result));
-      add_string (builder, "site_name", gloss_search_result_get_site_name (result));
-      add_string (builder, "created", created);
+      gloss_cli_json_add_string (builder, "id", gloss_search_result_get_clip_id (result));
+      gloss_cli_json_add_string (builder, "title", gloss_search_result_get_title (result));
+      gloss_cli_json_add_string (builder, "url", gloss_search_result_get_url (result));
+      gloss_cli_json_add_string (builder, "site_name", gloss_search_result_get_site_name (result));
+      gloss_cli_json_add_string (builder, "created", created);
       json_builder_set_member_name (builder, "score");
       json_builder_add_double_value (builder, gloss_search_result_get_score (result));
-      add_string (builder, "snippet", plain);
-      add_string (builder, "snippet_markup", markup);
+      gloss_cli_json_add_string (builder, "snippet", plain);
+      gloss_cli_json_add_string (builder, "snippet_markup", markup);
 
       json_builder_set_member_name (builder, "annotations");
       json_builder_begin_array (builder);
@@ -125,12 +110,12 @@ print_json (GListModel *results,
           g_autofree char *note = gloss_search_marked_to_plain (a->note);
 
           json_builder_begin_object (builder);
-          add_string (builder, "id", a->id);
-          add_string (builder, "color",
-                      gloss_color_to_string (a->color) != NULL
-                      ? gloss_color_to_string (a->color) : "yellow");
-          add_string (builder, "quote", quote);
-          add_string (builder, "note", note);
+          gloss_cli_json_add_string (builder, "id", a->id);
+          gloss_cli_json_add_string (builder, "color",
+                                     gloss_color_to_string (a->color) != NULL
+                                     ? gloss_color_to_string (a->color) : "yellow");
+          gloss_cli_json_add_string (builder, "quote", quote);
+          gloss_cli_json_add_string (builder, "note", note);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -138,12 +123,7 @@ print_json (GListModel *results,
     }
   json_builder_end_array (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_string_append (out, text);
-  g_string_append_c (out, '\n');
+  gloss_cli_append_json (out, builder);
 }
 
 int

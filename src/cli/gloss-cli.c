@@ -198,6 +198,41 @@ gloss_cli_one_line (const char *text,
   return g_string_free (line, FALSE);
 }
 
+void
+gloss_cli_json_add_string (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+gloss_cli_append_json (GString     *out,
+                       JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+  g_string_append_c (out, '\n');
+}
+
 char *
 gloss_cli_dup_text (const char  *what,
                     const char  *argument,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,15 @@ gboolean            gloss_cli_check_library_folder (GFile             *library_f
  * snippets' match marks (U+0002, U+0003) stay for the caller to replace. */
 char               *gloss_cli_one_line           (const char          *text,
                                                   gboolean             keep_match_marks);
+
+/* The --json outputs (--list, --search) written one way, so that a
+ * script reads them alike: a member that may be null, and the whole
+ * document from @builder with a two-space indent and a final newline. */
+void                gloss_cli_json_add_string    (JsonBuilder         *builder,
+                                                  const char          *name,
+                                                  const char          *value);
+void                gloss_cli_append_json        (GString             *out,
+                                                  JsonBuilder         *builder);
 
 /* Runs the command in @options that needs no window (gloss-cli.c lists
  * them) and returns its exit status, or GLOSS_CLI_NEEDS_GUI when the GUI

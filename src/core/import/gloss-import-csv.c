@@ -111,7 +111,7 @@ split_tags (const char *value,
                 g_strv_builder_add (builder, json_node_get_string (node));
               else if (JSON_NODE_HOLDS_OBJECT (node))
                 {
-                  const char *tag = gloss_import_member_string (json_node_get_object (node), "name");
+                  const char *tag = gloss_json_peek_string (json_node_get_object (node), "name");
 
                   if (tag != NULL)
                     g_strv_builder_add (builder, tag);

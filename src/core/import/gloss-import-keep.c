@@ -65,11 +65,11 @@ pending_selectors (GlossImportAnnotation *a)
       {
         JsonNode *node = json_array_get_element (a->selectors, i);
         const char *type = JSON_NODE_HOLDS_OBJECT (node)
-                           ? gloss_import_member_string (json_node_get_object (node), "type") : NULL;
+                           ? gloss_json_peek_string (json_node_get_object (node), "type") : NULL;
 
         if (g_strcmp0 (type, "TextQuoteSelector") == 0)
           {
-            if (has_quote || gloss_import_member_string (json_node_get_object (node), "exact") == NULL)
+            if (has_quote || gloss_json_peek_string (json_node_get_object (node), "exact") == NULL)
               continue;
             has_quote = TRUE;
           }

@@ -402,19 +402,6 @@ gloss_import_stable_id (const char *source,
   return g_strconcat ("imported-", sha, NULL);
 }
 
-const char *
-gloss_import_member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
 gboolean
 gloss_import_member_uint (JsonObject *object,
              const char *member,
@@ -431,18 +418,6 @@ gloss_import_member_uint (JsonObject *object,
     return FALSE;
   *out = (guint) value;
   return TRUE;
-}
-
-JsonObject *
-gloss_import_member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
 }
 
 /* A member that may be one value or an array of them, as JSON-LD allows:
@@ -581,7 +556,7 @@ gloss_import_find_selectors (JsonNode    *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return;
   object = json_node_get_object (node);
-  if (*quote == NULL && gloss_import_has_type (object, "TextQuoteSelector") && gloss_import_member_string (object, "exact") != NULL)
+  if (*quote == NULL && gloss_import_has_type (object, "TextQuoteSelector") && gloss_json_peek_string (object, "exact") != NULL)
     *quote = object;
   if (*position == NULL && gloss_import_has_type (object, "TextPositionSelector"))
     *position = object;

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gloss-import.h"
+#include "gloss-json-private.h"
 
 G_BEGIN_DECLS
 
@@ -109,13 +110,9 @@ char                  *gloss_import_parse_time          (const char        *valu
 char                  *gloss_import_valid_time          (const char        *value);
 char                  *gloss_import_stable_id           (const char        *source,
                                                          const char        *key);
-const char            *gloss_import_member_string       (JsonObject        *object,
-                                                         const char        *member);
 gboolean               gloss_import_member_uint         (JsonObject        *object,
                                                          const char        *member,
                                                          guint             *out);
-JsonObject            *gloss_import_member_object       (JsonObject        *object,
-                                                         const char        *member);
 GPtrArray             *gloss_import_member_list         (JsonObject        *object,
                                                          const char        *member);
 gboolean               gloss_import_has_type            (JsonObject        *object,

@@ -254,7 +254,7 @@ read_omnivore_zip (GlossZip    *zip,
   for (guint i = 0; i < plan->pages->len; i++)
     {
       GlossImportPage *page = g_ptr_array_index (plan->pages, i);
-      const char *slug = page->import != NULL ? gloss_import_member_string (page->import, "slug") : NULL;
+      const char *slug = page->import != NULL ? gloss_json_peek_string (page->import, "slug") : NULL;
       g_autofree char *content_name = NULL;
       g_autofree char *highlights_name = NULL;
       int index;

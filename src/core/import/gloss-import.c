@@ -57,9 +57,9 @@ gloss_member (JsonObject *object,
 {
   g_autofree char *prefixed = g_strconcat ("gloss:", name, NULL);
   g_autofree char *full = g_strconcat (GLOSS_JSONLD_NAMESPACE, name, NULL);
-  const char *value = gloss_import_member_string (object, prefixed);
+  const char *value = gloss_json_peek_string (object, prefixed);
 
-  return value != NULL ? value : gloss_import_member_string (object, full);
+  return value != NULL ? value : gloss_json_peek_string (object, full);
 }
 
 static void
@@ -101,9 +101,9 @@ read_w3c_annotation (GlossImportPlan *plan,
       gloss_import_find_selectors (json_object_get_member (t, "selector"), &q, &p, 0);
       if (source == NULL || q != NULL)
         {
-          source = gloss_import_member_string (t, "source");
+          source = gloss_json_peek_string (t, "source");
           if (source == NULL)
-            source = gloss_import_member_string (t, "id");
+            source = gloss_json_peek_string (t, "id");
           quote = q;
           position = p;
           selectors = json_object_get_member (t, "selector");
@@ -112,7 +112,7 @@ read_w3c_annotation (GlossImportPlan *plan,
 
   if ((url = gloss_import_normalize_url (source)) == NULL)
     {
-      const char *id = gloss_import_member_string (object, "id");
+      const char *id = gloss_json_peek_string (object, "id");
 
       (*skipped)++;
       gloss_import_plan_reject (plan, _("Annotation %s: it names no page address"),
@@ -120,13 +120,13 @@ read_w3c_annotation (GlossImportPlan *plan,
       return;
     }
 
-  parse_gloss_id (gloss_import_member_string (object, "id"), &clip_id, &annotation_id);
+  parse_gloss_id (gloss_json_peek_string (object, "id"), &clip_id, &annotation_id);
   page = gloss_import_plan_page (plan, url);
   if (page->clip_id == NULL)
     page->clip_id = g_strdup (clip_id);
 
   tagging = gloss_import_has_motivation (object, "tagging");
-  body_value = gloss_import_member_string (object, "bodyValue");
+  body_value = gloss_json_peek_string (object, "bodyValue");
   if (body_value != NULL && tagging)
     {
       gloss_import_page_add_tag (page, body_value);
@@ -153,15 +153,15 @@ read_w3c_annotation (GlossImportPlan *plan,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       body = json_node_get_object (node);
-      value = gloss_import_member_string (body, "value");
+      value = gloss_json_peek_string (body, "value");
       if (value == NULL)
-        value = gloss_import_member_string (body, "chars");
+        value = gloss_json_peek_string (body, "chars");
       if (value == NULL)
         continue;
-      format = gloss_import_member_string (body, "format");
+      format = gloss_json_peek_string (body, "format");
       if (format != NULL && g_ascii_strncasecmp (format, "text/html", 9) == 0)
         value = html_text = gloss_import_html_text (value);
-      purpose = gloss_import_member_string (body, "purpose");
+      purpose = gloss_json_peek_string (body, "purpose");
       if (tagging || g_strcmp0 (purpose, "tagging") == 0 || g_strcmp0 (purpose, "oa:tagging") == 0)
         {
           gloss_import_page_add_tag (page, value);
@@ -190,7 +190,7 @@ read_w3c_annotation (GlossImportPlan *plan,
 
   {
     g_autofree char *id = NULL;
-    const char *w3c_id = gloss_import_member_string (object, "id");
+    const char *w3c_id = gloss_json_peek_string (object, "id");
     GlossImportAnnotation *a;
 
     if (annotation_id != NULL)
@@ -199,18 +199,18 @@ read_w3c_annotation (GlossImportPlan *plan,
       id = gloss_import_stable_id ("w3c", w3c_id);
     else
       {
-        g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, gloss_import_member_string (quote, "exact"), note->str);
+        g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, gloss_json_peek_string (quote, "exact"), note->str);
         id = gloss_import_stable_id ("w3c-anonymous", key);
       }
 
     a = gloss_import_annotation_new (id,
-                               gloss_import_member_string (object, "created"),
-                               gloss_import_member_string (object, "modified"),
+                               gloss_json_peek_string (object, "created"),
+                               gloss_json_peek_string (object, "modified"),
                                gloss_member (object, "color"),
                                note->str,
-                               gloss_import_member_string (quote, "exact"),
-                               gloss_import_member_string (quote, "prefix"),
-                               gloss_import_member_string (quote, "suffix"));
+                               gloss_json_peek_string (quote, "exact"),
+                               gloss_json_peek_string (quote, "prefix"),
+                               gloss_json_peek_string (quote, "suffix"));
     gloss_import_take_position (a, position);
     gloss_import_annotation_keep_selectors (a, selectors);
     if (tags->len > 0)
@@ -240,16 +240,16 @@ read_w3c (GlossImportPlan  *plan,
 
       if (gloss_import_has_type (object, "AnnotationCollection"))
         {
-          JsonObject *page = gloss_import_member_object (object, "first");
+          JsonObject *page = gloss_json_peek_object (object, "first");
           guint pages = 0;
 
-          if (page == NULL && gloss_import_member_string (object, "first") != NULL)
+          if (page == NULL && gloss_json_peek_string (object, "first") != NULL)
             {
               g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_INVALID_INPUT,
                            _("“%s” is an annotation collection whose pages are not in the file"), name);
               return FALSE;
             }
-          for (; page != NULL && pages < 100000; page = gloss_import_member_object (page, "next"), pages++)
+          for (; page != NULL && pages < 100000; page = gloss_json_peek_object (page, "next"), pages++)
             {
               g_autoptr(GPtrArray) list = gloss_import_member_list (page, "items");
               g_ptr_array_extend (items, list, NULL, NULL);
@@ -290,8 +290,8 @@ read_w3c (GlossImportPlan  *plan,
 static const char *
 hypothesis_user (JsonObject *row)
 {
-  const char *name = gloss_import_member_string (gloss_import_member_object (row, "user_info"), "display_name");
-  const char *user = gloss_import_member_string (row, "user");
+  const char *name = gloss_json_peek_string (gloss_json_peek_object (row, "user_info"), "display_name");
+  const char *user = gloss_json_peek_string (row, "user");
 
   if (name != NULL && name[0] != '\0')
     return name;
@@ -309,14 +309,14 @@ read_hypothesis_row (GlossImportPlan *plan,
 {
   g_autoptr(GPtrArray) targets = gloss_import_member_list (row, "target");
   g_autoptr(GPtrArray) tags = gloss_import_member_list (row, "tags");
-  g_autoptr(GPtrArray) titles = gloss_import_member_list (gloss_import_member_object (row, "document"), "title");
+  g_autoptr(GPtrArray) titles = gloss_import_member_list (gloss_json_peek_object (row, "document"), "title");
   g_autofree char *url = NULL;
   JsonObject *quote = NULL;
   JsonObject *position = NULL;
   JsonNode *selectors = NULL;
-  const char *source = gloss_import_member_string (row, "uri");
-  const char *text = gloss_import_member_string (row, "text");
-  const char *h_id = gloss_import_member_string (row, "id");
+  const char *source = gloss_json_peek_string (row, "uri");
+  const char *text = gloss_json_peek_string (row, "text");
+  const char *h_id = gloss_json_peek_string (row, "id");
   GlossImportPage *page;
 
   for (guint i = 0; i < targets->len; i++)
@@ -327,7 +327,7 @@ read_hypothesis_row (GlossImportPlan *plan,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       if (source == NULL)
-        source = gloss_import_member_string (json_node_get_object (node), "source");
+        source = gloss_json_peek_string (json_node_get_object (node), "source");
       gloss_import_find_selectors (json_object_get_member (json_node_get_object (node), "selector"),
                                    &q, &position, 0);
       if (q != NULL && quote == NULL)
@@ -345,7 +345,7 @@ read_hypothesis_row (GlossImportPlan *plan,
       return;
     }
   page = gloss_import_plan_page (plan, url);
-  gloss_import_page_set_created (page, gloss_import_member_string (row, "created"));
+  gloss_import_page_set_created (page, gloss_json_peek_string (row, "created"));
 
   for (guint i = 0; i < titles->len; i++)
     {
@@ -373,14 +373,14 @@ read_hypothesis_row (GlossImportPlan *plan,
         id = gloss_import_stable_id ("hypothesis", h_id);
       else
         {
-          g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, gloss_import_member_string (quote, "exact"), text);
+          g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", url, gloss_json_peek_string (quote, "exact"), text);
           id = gloss_import_stable_id ("hypothesis-anonymous", key);
         }
-      a = gloss_import_annotation_new (id, gloss_import_member_string (row, "created"),
-                                       gloss_import_member_string (row, "updated"),
-                                       NULL, text, gloss_import_member_string (quote, "exact"),
-                                       gloss_import_member_string (quote, "prefix"),
-                                       gloss_import_member_string (quote, "suffix"));
+      a = gloss_import_annotation_new (id, gloss_json_peek_string (row, "created"),
+                                       gloss_json_peek_string (row, "updated"),
+                                       NULL, text, gloss_json_peek_string (quote, "exact"),
+                                       gloss_json_peek_string (quote, "prefix"),
+                                       gloss_json_peek_string (quote, "suffix"));
       gloss_import_take_position (a, position);
       /* Kept as they came (RangeSelector too) until anchored in a clip. */
       gloss_import_annotation_keep_selectors (a, selectors);
@@ -420,10 +420,10 @@ read_hypothesis_reply (GlossImportPlan *plan,
                        guint            index)
 {
   g_autoptr(GPtrArray) references = gloss_import_member_list (row, "references");
-  g_autofree char *url = gloss_import_normalize_url (gloss_import_member_string (row, "uri"));
+  g_autofree char *url = gloss_import_normalize_url (gloss_json_peek_string (row, "uri"));
   g_autofree char *reply = NULL;
   g_autofree char *when = NULL;
-  const char *text = gloss_import_member_string (row, "text");
+  const char *text = gloss_json_peek_string (row, "text");
   const char *user = hypothesis_user (row);
   gpointer target = NULL;
 
@@ -437,7 +437,7 @@ read_hypothesis_reply (GlossImportPlan *plan,
         target = g_hash_table_lookup (by_id, json_node_get_string (node));
     }
 
-  when = gloss_import_parse_time (gloss_import_member_string (row, "created"));
+  when = gloss_import_parse_time (gloss_json_peek_string (row, "created"));
   /* Translators: heads a reply kept in a note: who wrote it, and when. */
   reply = g_strdup_printf (_("Reply from %s (%s):"), user != NULL ? user : _("someone"),
                            when != NULL ? when : "?");
@@ -545,10 +545,10 @@ gloss_import_read_omnivore (GlossImportPlan  *plan,
       GlossImportPage *page;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          (url = gloss_import_normalize_url (gloss_import_member_string ((item = json_node_get_object (node)), "url"))) == NULL)
+          (url = gloss_import_normalize_url (gloss_json_peek_string ((item = json_node_get_object (node)), "url"))) == NULL)
         {
           const char *title = JSON_NODE_HOLDS_OBJECT (node)
-                              ? gloss_import_member_string (json_node_get_object (node), "title") : NULL;
+                              ? gloss_json_peek_string (json_node_get_object (node), "title") : NULL;
           g_autofree char *shown = gloss_import_clean_text (title != NULL ? title : "?");
 
           skipped++;
@@ -557,22 +557,22 @@ gloss_import_read_omnivore (GlossImportPlan  *plan,
           continue;
         }
       page = gloss_import_plan_page (plan, url);
-      gloss_import_page_set_created (page, gloss_import_member_string (item, "savedAt"));
-      gloss_import_page_set_created (page, gloss_import_member_string (item, "createdAt"));
-      gloss_import_set_if_unset (&page->site_name, gloss_import_member_string (item, "siteName"));
+      gloss_import_page_set_created (page, gloss_json_peek_string (item, "savedAt"));
+      gloss_import_page_set_created (page, gloss_json_peek_string (item, "createdAt"));
+      gloss_import_set_if_unset (&page->site_name, gloss_json_peek_string (item, "siteName"));
       for (guint k = 0; k < G_N_ELEMENTS (kept); k++)
         gloss_import_page_keep_member (page, item, kept[k]);
-      gloss_import_set_if_unset (&page->title, gloss_import_member_string (item, "title"));
-      gloss_import_set_if_unset (&page->byline, gloss_import_member_string (item, "author"));
-      gloss_import_set_if_unset (&page->excerpt, gloss_import_member_string (item, "description"));
-      gloss_import_set_if_unset (&page->published, gloss_import_member_string (item, "publishedAt"));
+      gloss_import_set_if_unset (&page->title, gloss_json_peek_string (item, "title"));
+      gloss_import_set_if_unset (&page->byline, gloss_json_peek_string (item, "author"));
+      gloss_import_set_if_unset (&page->excerpt, gloss_json_peek_string (item, "description"));
+      gloss_import_set_if_unset (&page->published, gloss_json_peek_string (item, "publishedAt"));
 
       labels = gloss_import_member_list (item, "labels");
       for (guint j = 0; j < labels->len; j++)
         {
           JsonNode *label = g_ptr_array_index (labels, j);
           if (JSON_NODE_HOLDS_OBJECT (label))
-            gloss_import_page_add_tag (page, gloss_import_member_string (json_node_get_object (label), "name"));
+            gloss_import_page_add_tag (page, gloss_json_peek_string (json_node_get_object (label), "name"));
           else if (JSON_NODE_HOLDS_VALUE (label) && json_node_get_value_type (label) == G_TYPE_STRING)
             gloss_import_page_add_tag (page, json_node_get_string (label));
         }
@@ -590,13 +590,13 @@ gloss_import_read_omnivore (GlossImportPlan  *plan,
           if (!JSON_NODE_HOLDS_OBJECT (hnode))
             continue;
           h = json_node_get_object (hnode);
-          quote = gloss_import_member_string (h, "quote");
+          quote = gloss_json_peek_string (h, "quote");
           if (quote == NULL || quote[0] == '\0')
             {
-              gloss_import_page_add_note (page, gloss_import_member_string (h, "annotation"));
+              gloss_import_page_add_note (page, gloss_json_peek_string (h, "annotation"));
               continue;
             }
-          h_id = gloss_import_member_string (h, "id");
+          h_id = gloss_json_peek_string (h, "id");
           if (h_id != NULL)
             id = gloss_import_stable_id ("omnivore", h_id);
           else
@@ -605,12 +605,12 @@ gloss_import_read_omnivore (GlossImportPlan  *plan,
               id = gloss_import_stable_id ("omnivore-anonymous", key);
             }
           gloss_import_page_add_annotation (page,
-                               gloss_import_annotation_new (id, gloss_import_member_string (h, "createdAt"),
-                                                      gloss_import_member_string (h, "updatedAt"),
-                                                      omnivore_color (gloss_import_member_string (h, "color")),
-                                                      gloss_import_member_string (h, "annotation"), quote,
-                                                      gloss_import_member_string (h, "prefix"),
-                                                      gloss_import_member_string (h, "suffix")));
+                               gloss_import_annotation_new (id, gloss_json_peek_string (h, "createdAt"),
+                                                      gloss_json_peek_string (h, "updatedAt"),
+                                                      omnivore_color (gloss_json_peek_string (h, "color")),
+                                                      gloss_json_peek_string (h, "annotation"), quote,
+                                                      gloss_json_peek_string (h, "prefix"),
+                                                      gloss_json_peek_string (h, "suffix")));
         }
     }
 
@@ -629,23 +629,23 @@ read_wallabag_entry (GlossImportPlan *plan,
   g_autoptr(GPtrArray) tags = gloss_import_member_list (entry, "tags");
   g_autoptr(GPtrArray) authors = gloss_import_member_list (entry, "published_by");
   g_autoptr(GPtrArray) annotations = gloss_import_member_list (entry, "annotations");
-  g_autofree char *url = gloss_import_normalize_url (gloss_import_member_string (entry, "url"));
-  const char *content = gloss_import_member_string (entry, "content");
+  g_autofree char *url = gloss_import_normalize_url (gloss_json_peek_string (entry, "url"));
+  const char *content = gloss_json_peek_string (entry, "content");
   GlossImportPage *page;
 
   if (url == NULL)
     {
-      g_autofree char *title = gloss_import_clean_text (gloss_import_member_string (entry, "title"));
+      g_autofree char *title = gloss_import_clean_text (gloss_json_peek_string (entry, "title"));
 
       gloss_import_plan_reject (plan, _("Entry %u (“%s”): it has no page address"), index + 1, title);
       return;
     }
   page = gloss_import_plan_page (plan, url);
-  gloss_import_set_if_unset (&page->title, gloss_import_member_string (entry, "title"));
-  gloss_import_set_if_unset (&page->lang, gloss_import_member_string (entry, "language"));
-  gloss_import_set_if_unset (&page->published, gloss_import_member_string (entry, "published_at"));
-  gloss_import_set_if_unset (&page->site_name, gloss_import_member_string (entry, "domain_name"));
-  gloss_import_page_set_created (page, gloss_import_member_string (entry, "created_at"));
+  gloss_import_set_if_unset (&page->title, gloss_json_peek_string (entry, "title"));
+  gloss_import_set_if_unset (&page->lang, gloss_json_peek_string (entry, "language"));
+  gloss_import_set_if_unset (&page->published, gloss_json_peek_string (entry, "published_at"));
+  gloss_import_set_if_unset (&page->site_name, gloss_json_peek_string (entry, "domain_name"));
+  gloss_import_page_set_created (page, gloss_json_peek_string (entry, "created_at"));
   for (guint k = 0; k < G_N_ELEMENTS (kept); k++)
     gloss_import_page_keep_member (page, entry, kept[k]);
 
@@ -673,7 +673,7 @@ read_wallabag_entry (GlossImportPlan *plan,
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
         gloss_import_page_add_tag (page, json_node_get_string (node));
       else if (JSON_NODE_HOLDS_OBJECT (node))
-        gloss_import_page_add_tag (page, gloss_import_member_string (json_node_get_object (node), "label"));
+        gloss_import_page_add_tag (page, gloss_json_peek_string (json_node_get_object (node), "label"));
     }
 
   if (content != NULL && page->article_html == NULL && content[0] != '\0')
@@ -693,8 +693,8 @@ read_wallabag_entry (GlossImportPlan *plan,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       object = json_node_get_object (node);
-      quote = gloss_import_member_string (object, "quote");
-      text = gloss_import_member_string (object, "text");
+      quote = gloss_json_peek_string (object, "quote");
+      text = gloss_json_peek_string (object, "text");
       if (quote == NULL || quote[0] == '\0')
         {
           gloss_import_page_add_note (page, text);
@@ -702,8 +702,8 @@ read_wallabag_entry (GlossImportPlan *plan,
         }
       key = g_strdup_printf ("%s\n%s\n%s", url, quote, text != NULL ? text : "");
       id = gloss_import_stable_id ("wallabag", key);
-      a = gloss_import_annotation_new (id, gloss_import_member_string (object, "created_at"),
-                                       gloss_import_member_string (object, "updated_at"),
+      a = gloss_import_annotation_new (id, gloss_json_peek_string (object, "created_at"),
+                                       gloss_json_peek_string (object, "updated_at"),
                                        NULL, text, quote, NULL, NULL);
       /* The ranges (XPaths into wallabag's own copy) stay with the quote. */
       if ((ranges = json_object_get_member (object, "ranges")) != NULL && JSON_NODE_HOLDS_ARRAY (ranges))

@@ -214,9 +214,9 @@ gloss_annotation_new (const char *exact,
   return self;
 }
 
-/* The rules for an annotation's values, shared by the reader on json-glib's
- * tree and the check on the fast scanner's (further down), so that both
- * accept the same files and say the same of the others. */
+/* The rules for an annotation's values, for the check on the fast
+ * scanner's tree (further down), which every annotation read goes
+ * through. */
 
 static gboolean
 check_time (const char  *value,
@@ -282,40 +282,6 @@ check_span (gint64       start,
   return FALSE;
 }
 
-static gboolean
-read_time (JsonObject  *object,
-           const char  *where,
-           const char  *member,
-           char       **out,
-           GError     **error)
-{
-  const char *value;
-
-  if (!gloss_json_get_string (object, where, member, GLOSS_JSON_REQUIRED, &value, error) ||
-      !check_time (value, where, member, error))
-    return FALSE;
-
-  *out = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-read_position (JsonObject  *selector,
-               const char  *where,
-               const char  *member,
-               guint       *out,
-               GError     **error)
-{
-  gint64 value;
-
-  if (!gloss_json_get_int (selector, where, member, GLOSS_JSON_REQUIRED, &value, error) ||
-      !check_position (value, where, member, error))
-    return FALSE;
-
-  *out = (guint) value;
-  return TRUE;
-}
-
 /* The first selector of @type in target.selector, or NULL. */
 static JsonObject *
 find_selector (JsonArray  *selectors,
@@ -327,117 +293,40 @@ find_selector (JsonArray  *selectors,
     {
       JsonNode *node = json_array_get_element (selectors, i);
       JsonObject *sel;
-      JsonNode *type_node;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       sel = json_node_get_object (node);
-      type_node = json_object_get_member (sel, "type");
-      if (type_node != NULL && JSON_NODE_HOLDS_VALUE (type_node) &&
-          json_node_get_value_type (type_node) == G_TYPE_STRING &&
-          g_strcmp0 (json_node_get_string (type_node), type) == 0)
+      if (g_strcmp0 (gloss_json_peek_string (sel, "type"), type) == 0)
         return sel;
     }
 
   return NULL;
 }
 
-static JsonArray *
-get_selectors (JsonObject  *object,
-               const char  *where,
-               GError     **error)
-{
-  JsonNode *target = json_object_get_member (object, "target");
-  JsonNode *selector;
-
-  if (target == NULL || !JSON_NODE_HOLDS_OBJECT (target))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s has no “target” object"), where);
-      return NULL;
-    }
-
-  selector = json_object_get_member (json_node_get_object (target), "selector");
-  if (selector == NULL || !JSON_NODE_HOLDS_ARRAY (selector))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s has no “target.selector” array"), where);
-      return NULL;
-    }
-
-  return json_node_get_array (selector);
-}
-
 GlossAnnotation *
 gloss_annotation_new_from_json (JsonObject  *object,
                                 GError     **error)
 {
-  g_autoptr(GlossAnnotation) self = NULL;
-  g_autofree char *where = NULL;
-  const char *id, *color, *note, *exact, *prefix, *suffix;
-  JsonArray *selectors;
-  JsonObject *quote, *position;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  GlossScanValue *view;
+  GlossAnnotation *self;
+  const char *id;
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  if (!gloss_json_get_string (object,
-                              /* Translators: where in clip.json, in messages
-                               * such as “%s has no “%s””. */
-                              _("an annotation"), "id", GLOSS_JSON_REQUIRED, &id, error))
-    return NULL;
-  if (!gloss_id_check (id, error))
-    return NULL;
-
-  /* Translators: %s is an annotation id; where in clip.json, in messages
-   * such as “%s has no “%s””. */
-  where = g_strdup_printf (_("annotation %s"), id);
-  self = g_object_new (GLOSS_TYPE_ANNOTATION, NULL);
-  self->id = g_strdup (id);
-
-  if (!read_time (object, where, "created", &self->created, error) ||
-      !read_time (object, where, "modified", &self->modified, error))
+  /* The checks are written once, on the scanner's tree that clip.json is
+   * read into; json-glib's tree (a clip loaded in full, an import's
+   * annotation) is judged through a view of it, so that both accept the
+   * same annotations and say the same of the others. */
+  view = gloss_json_to_scan (object, values);
+  if (!gloss_annotation_check_scan (view, &id, error))
     return NULL;
 
-  if (!gloss_json_get_string (object, where, "color", GLOSS_JSON_REQUIRED, &color, error))
-    return NULL;
-  if (!check_color (color, where, &self->color, error))
-    return NULL;
-
-  if (!gloss_json_get_string (object, where, "note", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &note, error))
-    return NULL;
-  self->note = g_strdup (note ? note : "");
-
-  if (!(selectors = get_selectors (object, where, error)))
-    return NULL;
-
-  if (!(quote = find_selector (selectors, "TextQuoteSelector")))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s has no TextQuoteSelector"), where);
-      return NULL;
-    }
-  if (!gloss_json_get_string (quote, where, "exact", GLOSS_JSON_REQUIRED, &exact, error) ||
-      !gloss_json_get_string (quote, where, "prefix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &prefix, error) ||
-      !gloss_json_get_string (quote, where, "suffix", GLOSS_JSON_OPTIONAL | GLOSS_JSON_NULLABLE, &suffix, error))
-    return NULL;
-  self->exact = g_strdup (exact);
-  self->prefix = g_strdup (prefix ? prefix : "");
-  self->suffix = g_strdup (suffix ? suffix : "");
-
-  if (!(position = find_selector (selectors, "TextPositionSelector")))
-    {
-      g_set_error (error, GLOSS_ERROR, GLOSS_ERROR_DAMAGED,
-                   _("%s has no TextPositionSelector"), where);
-      return NULL;
-    }
-  if (!read_position (position, where, "start", &self->start, error) ||
-      !read_position (position, where, "end", &self->end, error) ||
-      !check_span (self->start, self->end, where, error))
-    return NULL;
-
+  self = gloss_annotation_new_from_scan (view);
   self->object = json_object_ref (object);
 
-  return g_steal_pointer (&self);
+  return self;
 }
 
 static JsonObject *
@@ -507,16 +396,9 @@ gloss_annotation_freeze (GlossAnnotation *self)
 
   if (self->frozen == NULL)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) node = json_node_alloc ();
       gsize length;
-      char *text;
+      char *text = gloss_json_to_data (gloss_annotation_to_json (self), &length);
 
-      json_node_init_object (node, gloss_annotation_to_json (self));
-      json_generator_set_root (generator, node);
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_indent (generator, 2);
-      text = json_generator_to_data (generator, &length);
       self->frozen = g_bytes_new_take (text, length);
     }
 
@@ -749,7 +631,7 @@ gloss_annotation_set_orphan (GlossAnnotation *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORPHAN]);
 }
 
-/* --- the same checks on the fast scanner's tree (library loading) ------- */
+/* --- the checks, on the fast scanner's tree (every annotation read) ---- */
 
 static gboolean
 scan_check_time (GlossScanValue  *object,
@@ -846,9 +728,10 @@ gloss_annotation_check_scan (GlossScanValue  *object,
   return TRUE;
 }
 
-/* For --verify only: the annotation as the scanner read it, after
+/* The annotation as the scanner read it, after
  * gloss_annotation_check_scan() accepted it. It has no JsonObject of its
- * own; gloss_annotation_to_json() would start an empty one. */
+ * own (gloss_annotation_to_json() would start an empty one) unless the
+ * caller gives it one, as gloss_annotation_new_from_json() does. */
 GlossAnnotation *
 gloss_annotation_new_from_scan (GlossScanValue *object)
 {

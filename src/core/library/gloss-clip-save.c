@@ -216,8 +216,6 @@ static void
 snapshot_take (GlossClip *self,
                Snapshot  *snapshot)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = json_node_alloc ();
   JsonObject *root = update_root (self);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
   gsize length;
@@ -228,11 +226,7 @@ snapshot_take (GlossClip *self,
   if (n > 0 || json_object_has_member (root, "annotations"))
     json_object_set_array_member (root, "annotations", json_array_new ());
 
-  json_node_init_object (node, root);
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, &length);
+  text = gloss_json_to_data (root, &length);
   snapshot->head = g_bytes_new_take (text, length);
 
   snapshot->annotations = g_ptr_array_new_full (n, (GDestroyNotify) g_bytes_unref);

@@ -339,18 +339,6 @@ gloss_clip_get_created_unix (GlossClip *self)
  * as members this reader does not otherwise use), so that a merge with
  * another machine's version loses nothing. The time is now, or just
  * after the entry's last time if the clock says otherwise. */
-/* A time in one of those maps, or NULL (absent, or not a string). */
-static const char *
-map_time (JsonObject *object,
-          const char *key)
-{
-  JsonNode *node = json_object_get_member (object, key);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static const char *
 mark_time (GlossClip  *self,
            const char *map,
@@ -371,12 +359,12 @@ mark_time (GlossClip  *self,
 
   /* An absent entry counts as the clip's "created" (FORMAT.md). */
   if (after == NULL)
-    after = map_time (object, key);
+    after = gloss_json_peek_string (object, key);
   if (after == NULL && g_str_equal (map, "changed"))
     after = self->created;
   time = gloss_merge_time_after (after);
   json_object_set_string_member (object, key, time);
-  return map_time (object, key);
+  return gloss_json_peek_string (object, key);
 }
 
 #define STRING_ACCESSORS(field, PROP)                                       \
@@ -793,11 +781,9 @@ gloss_clip_add_annotation (GlossClip       *self,
    * next merge would take it away again. */
   if (self->root != NULL)
     {
-      JsonNode *node = json_object_get_member (self->root, "removed");
-      const char *removed = NULL;
+      JsonObject *removed_map = gloss_json_peek_object (self->root, "removed");
+      const char *removed = gloss_json_peek_string (removed_map, gloss_annotation_get_id (annotation));
 
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        removed = map_time (json_node_get_object (node), gloss_annotation_get_id (annotation));
       if (removed != NULL &&
           gloss_merge_compare_times (removed, gloss_annotation_get_modified (annotation)) >= 0)
         {

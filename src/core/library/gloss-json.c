@@ -15,37 +15,8 @@
 
 #include "gloss-json-private.h"
 
-static const char *
-node_kind (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      return _("an object");
-    case JSON_NODE_ARRAY:
-      return _("an array");
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          return _("a string");
-        case G_TYPE_BOOLEAN:
-          return _("true or false");
-        case G_TYPE_DOUBLE:
-          return _("a fractional number");
-        case G_TYPE_INT64:
-          return _("an integer");
-        default:
-          return _("an unknown value");
-        }
-    }
-}
-
-/* What a member that is missing or null means, the same on both trees:
- * FALSE, with @error set, where @flags do not allow it. */
+/* What a member that is missing or null means: FALSE, with @error set,
+ * where @flags do not allow it. */
 static gboolean
 absent_allowed (gboolean         missing,
                 const char      *where,
@@ -73,8 +44,8 @@ absent_allowed (gboolean         missing,
   return FALSE;
 }
 
-/* The messages for a member of the wrong type, shared by both trees so
- * that they say the same; @kind is what it holds instead. */
+/* The messages for a member of the wrong type; @kind is what it holds
+ * instead. */
 static gboolean
 not_a_string (const char  *where,
               const char  *member,
@@ -103,70 +74,6 @@ not_an_integer (const char  *where,
   return FALSE;
 }
 
-static JsonNode *
-lookup (JsonObject      *object,
-        const char      *where,
-        const char      *member,
-        GlossJsonFlags   flags,
-        GError         **error,
-        gboolean        *failed)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      *failed = !absent_allowed (node == NULL, where, member, flags, error);
-      return NULL;
-    }
-
-  *failed = FALSE;
-  return node;
-}
-
-gboolean
-gloss_json_get_string (JsonObject      *object,
-                       const char      *where,
-                       const char      *member,
-                       GlossJsonFlags   flags,
-                       const char     **out,
-                       GError         **error)
-{
-  gboolean failed;
-  JsonNode *node = lookup (object, where, member, flags, error, &failed);
-
-  *out = NULL;
-  if (node == NULL)
-    return !failed;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return not_a_string (where, member, node_kind (node), error);
-
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-gboolean
-gloss_json_get_int (JsonObject      *object,
-                    const char      *where,
-                    const char      *member,
-                    GlossJsonFlags   flags,
-                    gint64          *out,
-                    GError         **error)
-{
-  gboolean failed;
-  JsonNode *node = lookup (object, where, member, flags, error, &failed);
-
-  *out = -1;
-  if (node == NULL)
-    return !failed;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return not_an_integer (where, member, node_kind (node), error);
-
-  *out = json_node_get_int (node);
-  return TRUE;
-}
-
 void
 gloss_json_set_string (JsonObject *object,
                        const char *member,
@@ -176,6 +83,57 @@ gloss_json_set_string (JsonObject *object,
     json_object_set_null_member (object, member);
   else
     json_object_set_string_member (object, member, value);
+}
+
+const char *
+gloss_json_peek_string (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+JsonObject *
+gloss_json_peek_object (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+gloss_json_peek_array (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+char *
+gloss_json_to_data (JsonObject *object,
+                    gsize      *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_alloc ();
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  json_node_init_object (node, object);
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  return json_generator_to_data (generator, length);
 }
 
 JsonNode *
@@ -221,6 +179,101 @@ gloss_json_deep_copy (JsonNode *node)
     default:
       return json_node_copy (node);
     }
+}
+
+static GlossScanValue *
+node_to_scan (JsonNode  *node,
+              GPtrArray *values)
+{
+  GlossScanValue *value = g_new0 (GlossScanValue, 1);
+
+  g_ptr_array_add (values, value);
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+        GlossScanValue **tail = &value->first;
+
+        value->type = GLOSS_SCAN_OBJECT;
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            GlossScanValue *member = node_to_scan (json_object_get_member (object, l->data), values);
+
+            member->key = l->data;
+            *tail = member;
+            tail = &member->next;
+            value->n_children++;
+          }
+        break;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+        GlossScanValue **tail = &value->first;
+
+        value->type = GLOSS_SCAN_ARRAY;
+        for (guint i = 0; i < n; i++)
+          {
+            GlossScanValue *element = node_to_scan (json_array_get_element (array, i), values);
+
+            *tail = element;
+            tail = &element->next;
+          }
+        value->n_children = n;
+        break;
+      }
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          value->type = GLOSS_SCAN_STRING;
+          value->s = json_node_get_string (node);
+          break;
+        case G_TYPE_INT64:
+          value->type = GLOSS_SCAN_INT;
+          value->i = json_node_get_int (node);
+          break;
+        case G_TYPE_DOUBLE:
+          value->type = GLOSS_SCAN_DOUBLE;
+          value->d = json_node_get_double (node);
+          break;
+        case G_TYPE_BOOLEAN:
+          value->type = json_node_get_boolean (node) ? GLOSS_SCAN_TRUE : GLOSS_SCAN_FALSE;
+          break;
+        default:
+          /* json-glib holds no other value: parsing makes none, and
+           * setting one converts it to one of those. */
+          value->type = GLOSS_SCAN_NULL;
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      value->type = GLOSS_SCAN_NULL;
+      break;
+    }
+
+  return value;
+}
+
+GlossScanValue *
+gloss_json_to_scan (JsonObject *object,
+                    GPtrArray  *values)
+{
+  g_autoptr(JsonNode) node = json_node_alloc ();
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+
+  json_node_init_object (node, object);
+  return node_to_scan (node, values);
 }
 
 static GlossScanValue *

@@ -47,11 +47,66 @@ typedef struct
   GFile         *clips_folder;
   GPtrArray     *names;
   GlossClip    **results;
-  GCancellable  *cancellable;
-  gint           next;
   gboolean       merge;
   GlossMergeCheck *check;   /* the start-up check, when merging */
 } ScanJob;
+
+typedef struct
+{
+  GlossFolderFunc  func;
+  gpointer         user_data;
+  GCancellable    *cancellable;
+  guint            n_folders;
+  gint             next;
+} FolderRun;
+
+static gpointer
+folder_worker (gpointer data)
+{
+  FolderRun *run = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&run->next, 1)) < (gint) run->n_folders)
+    {
+      if (g_cancellable_is_cancelled (run->cancellable))
+        break;
+      run->func ((guint) i, run->user_data);
+    }
+
+  return NULL;
+}
+
+void
+gloss_library_for_each_folder (guint            n_folders,
+                               guint            n_alone,
+                               const char      *thread_name,
+                               GCancellable    *cancellable,
+                               GlossFolderFunc  func,
+                               gpointer         user_data)
+{
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  FolderRun run = { func, user_data, cancellable, n_folders, 0 };
+  guint n_threads;
+
+  g_return_if_fail (thread_name != NULL);
+  g_return_if_fail (func != NULL);
+
+  /* GObject types are registered once, before threads race for them. */
+  g_type_ensure (GLOSS_TYPE_CLIP);
+  g_type_ensure (GLOSS_TYPE_ANNOTATION);
+
+  /* Twice the processors: a thread waiting for a file to be read leaves
+   * its processor to another that parses. */
+  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
+  if (n_folders < n_alone)
+    n_threads = 1;
+
+  for (guint i = 1; i < n_threads; i++)
+    g_ptr_array_add (threads, g_thread_new (thread_name, folder_worker, &run));
+  folder_worker (&run);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (threads->pdata[i]);
+}
 
 gboolean
 _gloss_library_is_clip_folder (const char *clips_path,
@@ -175,20 +230,14 @@ load_one (GFile           *clips_folder,
   return gloss_clip_new_damaged (folder, error->message);
 }
 
-static gpointer
-scan_worker (gpointer data)
+static void
+scan_one_cb (guint    index,
+             gpointer user_data)
 {
-  ScanJob *job = data;
-  gint i;
+  ScanJob *job = user_data;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->names->len)
-    {
-      if (g_cancellable_is_cancelled (job->cancellable))
-        break;
-      job->results[i] = load_one (job->clips_folder, job->names->pdata[i], job->merge, job->check, i);
-    }
-
-  return NULL;
+  job->results[index] = load_one (job->clips_folder, job->names->pdata[index],
+                                  job->merge, job->check, index);
 }
 
 static GPtrArray *scan_clips (GFile         *clips_folder,
@@ -215,11 +264,9 @@ scan_clips (GFile         *clips_folder,
 {
   g_autofree char *path = g_file_get_path (clips_folder);
   g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   g_autoptr(GError) local_error = NULL;
   GPtrArray *clips;
   ScanJob job = { 0, };
-  guint n_threads;
 
   if (path == NULL)
     {
@@ -242,14 +289,9 @@ scan_clips (GFile         *clips_folder,
       return NULL;
     }
 
-  /* GObject types are registered once, before threads race for them. */
-  g_type_ensure (GLOSS_TYPE_CLIP);
-  g_type_ensure (GLOSS_TYPE_ANNOTATION);
-
   job.clips_folder = clips_folder;
   job.names = names;
   job.results = g_new0 (GlossClip *, MAX (names->len, 1));
-  job.cancellable = cancellable;
   job.merge = merge;
   if (merge)
     {
@@ -258,17 +300,7 @@ scan_clips (GFile         *clips_folder,
       job.check = gloss_merge_check_new (library_folder, path, names->len);
     }
 
-  /* Twice the processors: a thread waiting for a file to be read leaves
-   * its processor to another that parses. */
-  n_threads = CLAMP (2 * g_get_num_processors (), 2, 8);
-  if (names->len < 64)
-    n_threads = 1;
-
-  for (guint i = 1; i < n_threads; i++)
-    g_ptr_array_add (threads, g_thread_new ("gloss-load", scan_worker, &job));
-  scan_worker (&job);
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (threads->pdata[i]);
+  gloss_library_for_each_folder (names->len, 64, "gloss-load", cancellable, scan_one_cb, &job);
 
   for (guint i = 0; i < names->len; i++)
     if (job.results[i] != NULL)

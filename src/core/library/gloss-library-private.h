@@ -135,6 +135,22 @@ void       _gloss_library_unwatch_folder     (GlossLibrary *self,
 GPtrArray *gloss_library_scan_clips (GFile         *clips_folder,
                                      GCancellable  *cancellable,
                                      GError       **error);
+/* Called by gloss_library_for_each_folder() for the folder at @index in
+ * the caller's list, on one of its threads. */
+typedef void (*GlossFolderFunc) (guint    index,
+                                 gpointer user_data);
+/* Calls @func for each index below @n_folders, on several threads, and
+ * returns when every call has returned: the one rule for working through
+ * clip folders, shared by loading, --verify and --merge-conflicts. Under
+ * @n_alone folders it all runs on the calling thread, where threads would
+ * cost more than they save. No folder is started once @cancellable is
+ * cancelled. */
+void       gloss_library_for_each_folder (guint            n_folders,
+                                          guint            n_alone,
+                                          const char      *thread_name,
+                                          GCancellable    *cancellable,
+                                          GlossFolderFunc  func,
+                                          gpointer         user_data);
 /* Newest first, then by id: the library's order. */
 int        gloss_library_compare    (gconstpointer  a,
                                      gconstpointer  b);

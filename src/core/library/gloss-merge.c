@@ -210,41 +210,6 @@ tie_break (JsonNode *a,
   return strcmp (ta, tb);
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !(node = json_object_get_member (object, member)))
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !(node = json_object_get_member (object, member)))
-    return NULL;
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !(node = json_object_get_member (object, member)))
-    return NULL;
-  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 /* The later of two members holding times; NULL when both are NULL. An
  * entry that is not a valid time loses to one that is. */
 static JsonNode *
@@ -331,11 +296,11 @@ static const char *
 effective_changed (JsonObject *clip,
                    const char *field)
 {
-  const char *time = get_string (get_object (clip, "changed"), field);
+  const char *time = gloss_json_peek_string (gloss_json_peek_object (clip, "changed"), field);
 
   if (time != NULL && time_is_valid (time))
     return time;
-  return get_string (clip, "created");
+  return gloss_json_peek_string (clip, "created");
 }
 
 /* An annotation's start and end in article.txt. */
@@ -344,7 +309,7 @@ annotation_position (JsonObject *annotation,
                      gint64     *start,
                      gint64     *end)
 {
-  JsonArray *selectors = get_array (get_object (annotation, "target"), "selector");
+  JsonArray *selectors = gloss_json_peek_array (gloss_json_peek_object (annotation, "target"), "selector");
   guint n = selectors ? json_array_get_length (selectors) : 0;
 
   *start = *end = 0;
@@ -356,7 +321,7 @@ annotation_position (JsonObject *annotation,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       selector = json_node_get_object (node);
-      if (g_strcmp0 (get_string (selector, "type"), "TextPositionSelector") == 0)
+      if (g_strcmp0 (gloss_json_peek_string (selector, "type"), "TextPositionSelector") == 0)
         {
           *start = json_object_get_int_member_with_default (selector, "start", 0);
           *end = json_object_get_int_member_with_default (selector, "end", 0);
@@ -390,7 +355,7 @@ static GHashTable *
 annotations_by_id (JsonObject *clip)
 {
   GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *array = get_array (clip, "annotations");
+  JsonArray *array = gloss_json_peek_array (clip, "annotations");
   guint n = array ? json_array_get_length (array) : 0;
 
   for (guint i = 0; i < n; i++)
@@ -400,7 +365,7 @@ annotations_by_id (JsonObject *clip)
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      id = get_string (json_node_get_object (node), "id");
+      id = gloss_json_peek_string (json_node_get_object (node), "id");
       if (id != NULL)
         g_hash_table_insert (table, (gpointer) id, json_node_get_object (node));
     }
@@ -420,7 +385,7 @@ tag_key (const char *tag)
 static const char *
 note_of (JsonObject *object)
 {
-  const char *note = get_string (object, "note");
+  const char *note = gloss_json_peek_string (object, "note");
 
   return note != NULL ? note : "";
 }
@@ -501,7 +466,7 @@ add_lost_note (JsonObject  **lost,
 
   if (*lost == NULL)
     *lost = json_object_new ();
-  if (!(annotations = get_object (*lost, "annotations")))
+  if (!(annotations = gloss_json_peek_object (*lost, "annotations")))
     {
       annotations = json_object_new ();
       json_object_set_object_member (*lost, "annotations", annotations);
@@ -547,12 +512,12 @@ merge_two (JsonObject  *a,
   g_autoptr(GPtrArray) others = NULL;
   g_autoptr(GHashTable) members = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                          (GDestroyNotify) json_node_unref);
-  const char *mod_a = get_string (a, "modified");
-  const char *mod_b = get_string (b, "modified");
+  const char *mod_a = gloss_json_peek_string (a, "modified");
+  const char *mod_b = gloss_json_peek_string (b, "modified");
   const char *created;
   int cmp_modified;
 
-  if (g_strcmp0 (get_string (a, "id"), get_string (b, "id")) != 0)
+  if (g_strcmp0 (gloss_json_peek_string (a, "id"), gloss_json_peek_string (b, "id")) != 0)
     return NULL;
 
 #define SET(name, node) g_hash_table_replace (members, (gpointer) (name), (node))
@@ -565,7 +530,8 @@ merge_two (JsonObject  *a,
   {
     JsonNode *ca = MEMBER (a, "created"), *cb = MEMBER (b, "created");
     JsonNode *earlier = later_time_node (ca, cb) == ca ? cb : ca;
-    int c = gloss_merge_compare_times (get_string (a, "created"), get_string (b, "created"));
+    int c = gloss_merge_compare_times (gloss_json_peek_string (a, "created"),
+                                       gloss_json_peek_string (b, "created"));
 
     if (c == 0)
       earlier = tie_break (ca, cb) <= 0 ? ca : cb;
@@ -575,9 +541,10 @@ merge_two (JsonObject  *a,
   SET ("modified", json_node_copy (later_time_node (MEMBER (a, "modified"), MEMBER (b, "modified"))));
   cmp_modified = gloss_merge_compare_times (mod_a, mod_b);
 
-  changed = merge_time_maps (get_object (a, "changed"), get_object (b, "changed"));
-  removed = merge_time_maps (get_object (a, "removed"), get_object (b, "removed"));
-  removed_tags = merge_time_maps (get_object (a, "removed_tags"), get_object (b, "removed_tags"));
+  changed = merge_time_maps (gloss_json_peek_object (a, "changed"), gloss_json_peek_object (b, "changed"));
+  removed = merge_time_maps (gloss_json_peek_object (a, "removed"), gloss_json_peek_object (b, "removed"));
+  removed_tags = merge_time_maps (gloss_json_peek_object (a, "removed_tags"),
+                                  gloss_json_peek_object (b, "removed_tags"));
 
   /* "An absent entry counts as the clip's created": the merged version
    * keeps the later of the two, written out where the merged "created"
@@ -591,7 +558,7 @@ merge_two (JsonObject  *a,
         const char *ea = effective_changed (a, fields[i]);
         const char *eb = effective_changed (b, fields[i]);
         const char *latest = gloss_merge_compare_times (ea, eb) >= 0 ? ea : eb;
-        const char *now = get_string (changed, fields[i]);
+        const char *now = gloss_json_peek_string (changed, fields[i]);
 
         if (gloss_merge_compare_times (ea, eb) == 0 && g_strcmp0 (ea, eb) > 0)
           latest = eb;
@@ -631,19 +598,19 @@ merge_two (JsonObject  *a,
         gboolean a_wins = c > 0 || (c == 0 && tie_break (na, nb) <= 0);
         JsonObject *winner = a_wins ? a : b, *loser = a_wins ? b : a;
         JsonNode *node = a_wins ? na : nb;
-        const char *wt = g_str_equal (f, "note") ? note_of (winner) : get_string (winner, f);
-        const char *lt = g_str_equal (f, "note") ? note_of (loser) : get_string (loser, f);
+        const char *wt = g_str_equal (f, "note") ? note_of (winner) : gloss_json_peek_string (winner, f);
+        const char *lt = g_str_equal (f, "note") ? note_of (loser) : gloss_json_peek_string (loser, f);
         const char *bt = !has_base || base == NULL ? NULL
-                         : g_str_equal (f, "note") ? note_of (base) : get_string (base, f);
+                         : g_str_equal (f, "note") ? note_of (base) : gloss_json_peek_string (base, f);
 
         if (node != NULL)
           SET (f, json_node_copy (node));
 
         if (lost != NULL && wt != NULL && lt != NULL &&
             text_was_lost (wt, lt, bt, has_base,
-                           get_string (get_object (loser, "changed"), f) != NULL))
+                           gloss_json_peek_string (gloss_json_peek_object (loser, "changed"), f) != NULL))
           {
-            const char *against = get_string (changed, f);
+            const char *against = gloss_json_peek_string (changed, f);
 
             add_lost_text (lost, f, lt, against != NULL ? against : created);
           }
@@ -666,7 +633,7 @@ merge_two (JsonObject  *a,
 
           for (GList *l = names; l != NULL; l = l->next)
             {
-              const char *t = get_string (removed_tags, l->data);
+              const char *t = gloss_json_peek_string (removed_tags, l->data);
               g_autofree char *key = tag_key (l->data);
               const char *before = g_hash_table_lookup (removal, key);
 
@@ -678,7 +645,7 @@ merge_two (JsonObject  *a,
 
       for (guint v = 0; v < G_N_ELEMENTS (versions); v++)
         {
-          JsonArray *tags = get_array (versions[v], "tags");
+          JsonArray *tags = gloss_json_peek_array (versions[v], "tags");
           guint n = tags ? json_array_get_length (tags) : 0;
 
           for (guint i = 0; i < n; i++)
@@ -756,8 +723,8 @@ merge_two (JsonObject  *a,
                 /* Both hold it: decided once, from the first table. */
                 if (t == 1)
                   continue;
-                c = gloss_merge_compare_times (get_string (mine, "modified"),
-                                               get_string (theirs, "modified"));
+                c = gloss_merge_compare_times (gloss_json_peek_string (mine, "modified"),
+                                               gloss_json_peek_string (theirs, "modified"));
                 if (c < 0 || (c == 0 && tie_break_objects (mine, theirs) > 0))
                   {
                     winner = theirs;
@@ -765,9 +732,9 @@ merge_two (JsonObject  *a,
                   }
               }
 
-            when_removed = get_string (removed, key);
+            when_removed = gloss_json_peek_string (removed, key);
             if (when_removed != NULL &&
-                gloss_merge_compare_times (when_removed, get_string (winner, "modified")) >= 0)
+                gloss_merge_compare_times (when_removed, gloss_json_peek_string (winner, "modified")) >= 0)
               continue;
 
             if (lost != NULL && loser != NULL)
@@ -782,9 +749,9 @@ merge_two (JsonObject  *a,
                                    in_base ? note_of (in_base) : NULL,
                                    has_base && in_base != NULL,
                                    note_of (loser)[0] != '\0' &&
-                                   gloss_merge_compare_times (get_string (loser, "modified"),
-                                                              get_string (loser, "created")) > 0))
-                  add_lost_note (lost, key, note_of (loser), get_string (winner, "modified"));
+                                   gloss_merge_compare_times (gloss_json_peek_string (loser, "modified"),
+                                                              gloss_json_peek_string (loser, "created")) > 0))
+                  add_lost_note (lost, key, note_of (loser), gloss_json_peek_string (winner, "modified"));
               }
 
             p.object = winner;
@@ -890,7 +857,7 @@ set_time_entry (JsonObject *clip,
                 const char *key,
                 const char *time)
 {
-  JsonObject *object = get_object (clip, map);
+  JsonObject *object = gloss_json_peek_object (clip, map);
 
   if (object == NULL)
     {
@@ -900,7 +867,7 @@ set_time_entry (JsonObject *clip,
   /* Never earlier than what the side says itself. */
   if (gloss_merge_compare_times (time, g_str_equal (map, "changed")
                                        ? effective_changed (clip, key)
-                                       : get_string (object, key)) > 0)
+                                       : gloss_json_peek_string (object, key)) > 0)
     json_object_set_string_member (object, key, time);
 }
 
@@ -916,7 +883,7 @@ with_changes_since (JsonObject *side,
   g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), side);
   g_autoptr(JsonNode) copy_node = gloss_json_deep_copy (root);
   JsonObject *copy = json_object_ref (json_node_get_object (copy_node));
-  const char *when = get_string (side, "modified");
+  const char *when = gloss_json_peek_string (side, "modified");
   g_autoptr(GHashTable) in_side = annotations_by_id (side);
   g_autoptr(GHashTable) in_base = annotations_by_id (base);
   GHashTableIter iter;
@@ -925,7 +892,7 @@ with_changes_since (JsonObject *side,
   g_hash_table_iter_init (&iter, in_base);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (in_side, key) &&
-        get_string (get_object (side, "removed"), key) == NULL)
+        gloss_json_peek_string (gloss_json_peek_object (side, "removed"), key) == NULL)
       set_time_entry (copy, "removed", key, when);
 
   {
@@ -936,7 +903,7 @@ with_changes_since (JsonObject *side,
         const char *f = fields[i];
         gboolean differs = g_str_equal (f, "note")
                            ? !same_text (note_of (side), note_of (base))
-                           : !same_text (get_string (side, f), get_string (base, f));
+                           : !same_text (gloss_json_peek_string (side, f), gloss_json_peek_string (base, f));
 
         if (differs &&
             gloss_merge_compare_times (effective_changed (side, f), effective_changed (base, f)) <= 0)
@@ -946,8 +913,8 @@ with_changes_since (JsonObject *side,
 
   {
     g_autoptr(GHashTable) side_tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    JsonArray *tags = get_array (side, "tags");
-    JsonArray *base_tags = get_array (base, "tags");
+    JsonArray *tags = gloss_json_peek_array (side, "tags");
+    JsonArray *base_tags = gloss_json_peek_array (base, "tags");
     gboolean differs = FALSE;
     guint n_base = 0;
 
@@ -970,7 +937,7 @@ with_changes_since (JsonObject *side,
         if (!g_hash_table_contains (side_tags, k))
           {
             differs = TRUE;
-            if (get_string (get_object (side, "removed_tags"), k) == NULL)
+            if (gloss_json_peek_string (gloss_json_peek_object (side, "removed_tags"), k) == NULL)
               set_time_entry (copy, "removed_tags", k, when);
           }
       }
@@ -997,7 +964,8 @@ gloss_merge_clips3 (JsonObject  *base,
 
   if (lost != NULL)
     *lost = NULL;
-  if (base == NULL || g_strcmp0 (get_string (base, "id"), get_string (ours, "id")) != 0)
+  if (base == NULL ||
+      g_strcmp0 (gloss_json_peek_string (base, "id"), gloss_json_peek_string (ours, "id")) != 0)
     return merge_two (ours, theirs, NULL, FALSE, lost);
 
   ours_now = with_changes_since (ours, base);
@@ -1009,20 +977,13 @@ char *
 gloss_merge_to_data (JsonObject *clip,
                      gsize      *length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = json_node_alloc ();
   g_autofree char *text = NULL;
   GString *data;
 
   g_return_val_if_fail (clip != NULL, NULL);
 
   /* As gloss_clip_save() writes it. */
-  json_node_init_object (node, clip);
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
-
+  text = gloss_json_to_data (clip, NULL);
   data = g_string_new (text);
   g_string_append_c (data, '\n');
   if (length != NULL)
@@ -1165,12 +1126,12 @@ gloss_merge_lost_remember (GFile       *library_folder,
   members = json_object_get_members (lost);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      JsonObject *annotations = get_object (lost, "annotations");
+      JsonObject *annotations = gloss_json_peek_object (lost, "annotations");
 
       if (g_str_equal (l->data, "annotations") && annotations != NULL)
         {
           g_autoptr(GList) ids = json_object_get_members (annotations);
-          JsonObject *kept = get_object (all, "annotations");
+          JsonObject *kept = gloss_json_peek_object (all, "annotations");
 
           if (kept == NULL)
             {
@@ -1210,31 +1171,35 @@ gloss_merge_lost_lookup (GFile      *library_folder,
   for (guint i = 0; i < 2; i++)
     {
       const char *f = i == 0 ? "title" : "note";
-      JsonObject *entry = get_object (all, f);
-      const char *now = f[0] == 'n' ? note_of (clip) : get_string (clip, f);
+      JsonObject *entry = gloss_json_peek_object (all, f);
+      const char *now = f[0] == 'n' ? note_of (clip) : gloss_json_peek_string (clip, f);
 
       /* The notice stands while the clip holds the text it lost to. */
       if (entry != NULL &&
-          gloss_merge_compare_times (get_string (entry, "against"), effective_changed (clip, f)) == 0 &&
-          !same_text (get_string (entry, "text"), now))
-        add_lost_text (&out, f, get_string (entry, "text"), get_string (entry, "against"));
+          gloss_merge_compare_times (gloss_json_peek_string (entry, "against"),
+                                     effective_changed (clip, f)) == 0 &&
+          !same_text (gloss_json_peek_string (entry, "text"), now))
+        add_lost_text (&out, f, gloss_json_peek_string (entry, "text"),
+                       gloss_json_peek_string (entry, "against"));
     }
 
   annotations = annotations_by_id (clip);
-  if (get_object (all, "annotations") != NULL)
+  if (gloss_json_peek_object (all, "annotations") != NULL)
     {
-      JsonObject *lost_notes = get_object (all, "annotations");
+      JsonObject *lost_notes = gloss_json_peek_object (all, "annotations");
       g_autoptr(GList) ids = json_object_get_members (lost_notes);
 
       for (GList *l = ids; l != NULL; l = l->next)
         {
-          JsonObject *entry = get_object (lost_notes, l->data);
+          JsonObject *entry = gloss_json_peek_object (lost_notes, l->data);
           JsonObject *a = g_hash_table_lookup (annotations, l->data);
 
-          if (entry != NULL && a != NULL && get_string (entry, "note") != NULL &&
-              gloss_merge_compare_times (get_string (entry, "against"), get_string (a, "modified")) == 0 &&
-              !same_text (get_string (entry, "note"), note_of (a)))
-            add_lost_note (&out, l->data, get_string (entry, "note"), get_string (entry, "against"));
+          if (entry != NULL && a != NULL && gloss_json_peek_string (entry, "note") != NULL &&
+              gloss_merge_compare_times (gloss_json_peek_string (entry, "against"),
+                                         gloss_json_peek_string (a, "modified")) == 0 &&
+              !same_text (gloss_json_peek_string (entry, "note"), note_of (a)))
+            add_lost_note (&out, l->data, gloss_json_peek_string (entry, "note"),
+                           gloss_json_peek_string (entry, "against"));
         }
     }
 
@@ -1261,7 +1226,7 @@ gloss_merge_lost_dismiss (GFile       *library_folder,
 
   if (g_str_equal (key, "title") || g_str_equal (key, "note"))
     json_object_remove_member (all, key);
-  else if ((annotations = get_object (all, "annotations")) != NULL)
+  else if ((annotations = gloss_json_peek_object (all, "annotations")) != NULL)
     {
       json_object_remove_member (annotations, key);
       if (json_object_get_size (annotations) == 0)
@@ -1468,7 +1433,7 @@ _gloss_merge_lost_add (JsonObject **all,
   members = json_object_get_members (lost);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      JsonObject *notes = get_object (lost, l->data);
+      JsonObject *notes = gloss_json_peek_object (lost, l->data);
 
       if (g_str_equal (l->data, "annotations") && notes != NULL)
         {
@@ -1476,8 +1441,8 @@ _gloss_merge_lost_add (JsonObject **all,
 
           for (GList *i = ids; i != NULL; i = i->next)
             add_lost_note (all, i->data,
-                           get_string (get_object (notes, i->data), "note"),
-                           get_string (get_object (notes, i->data), "against"));
+                           gloss_json_peek_string (gloss_json_peek_object (notes, i->data), "note"),
+                           gloss_json_peek_string (gloss_json_peek_object (notes, i->data), "against"));
         }
       else
         json_object_set_member (*all, l->data, gloss_json_deep_copy (json_object_get_member (lost, l->data)));
