@@ -1187,6 +1187,97 @@ test_folders_copy_after_updates (void)
   g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
 }
 
+/* A connection opened while this is set can grow its file to this many
+ * pages at most (SQLITE_FULL past it): a disk with that much room. */
+static int max_pages;
+
+static int
+limit_pages_cb (sqlite3                           *db,
+                const char                       **message,
+                const struct sqlite3_api_routines *api)
+{
+  if (max_pages > 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %d", max_pages);
+
+      sqlite3_exec (db, sql, NULL, NULL, NULL);
+    }
+  return SQLITE_OK;
+}
+
+static char *
+make_bulk_library (const char *name)
+{
+  char *path = gloss_test_make_dir (name);
+
+  for (guint i = 0; i < 1050; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bulk-%03u", i);
+      g_autofree char *title = g_strdup_printf ("Bulk clip %u", i);
+      TestClip clip = { .id = id, .title = title, .text = i == 1049 ? "the last one: wombat" : "filler" };
+
+      test_write_clip (path, &clip);
+    }
+  return path;
+}
+
+static int
+query_index_int (const char *index_path,
+                 const char *sql)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  int value;
+
+  g_assert_cmpint (sqlite3_open (index_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* Merging the full-text index after a build needs room for the merged
+ * copy beside the segments: on a disk with room for the build but not
+ * for that, the build must still be kept, else every start throws it
+ * away and builds it again, and search never works. */
+static void
+test_bulk_no_room_to_merge (void)
+{
+  g_autofree char *probe_path = make_bulk_library ("bulk-probe");
+  g_autofree char *path = make_bulk_library ("bulk-no-room");
+  g_autoptr(GFile) probe_folder = g_file_new_for_path (probe_path);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GlossIndex) probe = gloss_index_new (probe_folder);
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+  int pages, free_pages;
+
+  /* The same build with room: the file ends as large as the merge made
+   * it, and the old segments' pages are free in it. Half of them is
+   * room enough for the build, not for the merge. */
+  g_assert_true (gloss_index_sync (probe, NULL, &error));
+  g_assert_no_error (error);
+  pages = query_index_int (gloss_index_get_path (probe), "PRAGMA page_count");
+  free_pages = query_index_int (gloss_index_get_path (probe), "PRAGMA freelist_count");
+  g_assert_cmpint (free_pages, >, 4);
+
+  sqlite3_auto_extension ((void (*) (void)) limit_pages_cb);
+  max_pages = pages - free_pages / 2;
+  index = gloss_index_new (folder);
+  gloss_index_sync (index, NULL, &error);
+  max_pages = 0;
+  sqlite3_cancel_auto_extension ((void (*) (void)) limit_pages_cb);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (query_index_int (gloss_index_get_path (index), "SELECT count(*) FROM meta WHERE key = 'bulk'"), ==, 0);
+  results = gloss_index_search (index, "wombat", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+}
+
 static gboolean
 has_thread (const char *name)
 {
@@ -1274,6 +1365,7 @@ main (int   argc,
   g_test_add_func ("/index/random-queries", test_random_queries);
   g_test_add_func ("/index/progress", test_progress);
   g_test_add_func ("/index/blocking-here", test_blocking_here);
+  g_test_add_func ("/index/bulk-no-room-to-merge", test_bulk_no_room_to_merge);
 
   return g_test_run ();
 }
