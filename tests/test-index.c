@@ -1187,6 +1187,42 @@ test_folders_copy_after_updates (void)
   g_unsetenv ("GLOSS_INDEX_RACY_SECONDS");
 }
 
+/* A blocking call given a cancelled cancellable says it was cancelled,
+ * as its async half's _finish() does, whether it runs here (no worker
+ * yet) or waits for the worker. */
+static void
+test_blocking_cancelled (void)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (library);
+  g_autoptr(GlossIndex) index = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GListModel) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_all ();
+  index = gloss_index_new (folder);
+  g_cancellable_cancel (cancellable);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_false (gloss_index_sync (index, cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_false (gloss_index_flush (index, cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      results = gloss_index_search (index, "zebra", 0, cancellable, &error);
+      g_assert_null (results);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+
+      /* Then the same with a worker. */
+      gloss_index_update_clip (index, clips[0].id);
+      g_assert_true (gloss_index_flush (index, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
 /* A connection opened while this is set can grow its file to this many
  * pages at most (SQLITE_FULL past it): a disk with that much room. */
 static int max_pages;
@@ -1366,6 +1402,7 @@ main (int   argc,
   g_test_add_func ("/index/progress", test_progress);
   g_test_add_func ("/index/blocking-here", test_blocking_here);
   g_test_add_func ("/index/bulk-no-room-to-merge", test_bulk_no_room_to_merge);
+  g_test_add_func ("/index/blocking-cancelled", test_blocking_cancelled);
 
   return g_test_run ();
 }

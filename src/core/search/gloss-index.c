@@ -1043,6 +1043,17 @@ run_blocking (GlossIndex    *self,
 
   if (run_here (self, job))
     {
+      g_autoptr(GError) cancelled = NULL;
+
+      /* What the task's _finish() says on the worker's side
+       * (g_task_propagate_*()): once the cancellable is cancelled, the
+       * call was cancelled, whatever its job did; a sync with nothing
+       * to do, or a flush, would otherwise succeed. */
+      if (g_cancellable_set_error_if_cancelled (job->cancellable, &cancelled))
+        {
+          g_clear_error (&job->error);
+          job->error = g_steal_pointer (&cancelled);
+        }
       ok = job->error == NULL;
       if (!ok)
         g_propagate_error (error, g_steal_pointer (&job->error));
