@@ -51,13 +51,22 @@ _gloss_index_db_check_init (void)
  * memory, and 0.3 ms into a 2 MiB huge page. The check's big blocks
  * (the copy, the folders being looked at) are therefore mapped aligned to
  * 2 MiB and offered to the kernel for huge pages; where it takes none,
- * the block is ordinary memory, filled in one call. */
+ * the block is ordinary memory, filled in one call. A small block (a
+ * small library) is ordinary memory from the start: a huge page costs
+ * 80 µs to clear, as much as 64 KiB of small pages. */
 #define HUGE_PAGE_SIZE ((gsize) 2 * 1024 * 1024)
+#define SMALL_BLOCK_SIZE ((gsize) 64 * 1024)
+
+#ifndef MADV_POPULATE_WRITE
+# define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it */
+#endif
 
 static gsize
 block_size_for (gsize size)
 {
-  return (size + HUGE_PAGE_SIZE - 1) & ~(HUGE_PAGE_SIZE - 1);
+  gsize unit = size <= SMALL_BLOCK_SIZE ? (gsize) sysconf (_SC_PAGESIZE) : HUGE_PAGE_SIZE;
+
+  return (size + unit - 1) & ~(unit - 1);
 }
 
 void *
@@ -68,6 +77,13 @@ _gloss_index_db_map_block (gsize size)
   char *start;
 
   g_return_val_if_fail (size > 0, NULL);
+
+  if (size <= SMALL_BLOCK_SIZE)
+    {
+      mapped = mmap (NULL, rounded, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+      return mapped != MAP_FAILED ? mapped : NULL;
+    }
 
   /* One huge page more than asked for, to align the block in. */
   mapped = mmap (NULL, rounded + HUGE_PAGE_SIZE, PROT_READ | PROT_WRITE,
