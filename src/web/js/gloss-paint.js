@@ -127,9 +127,11 @@ var glossPaint = glossPaint || (function () {
           const parent = p.range.endContainer.parentElement || document.body;
           const style = getComputedStyle (parent);
           const size = parseFloat (style.fontSize) || 16;
+          /* Raised as a superscript would be, clear of the punctuation
+           * that often follows: it takes no room in the text. */
           places.push ({
             left: (last.right - origin.left + 0.05 * size) + 'px',
-            top: (last.top - origin.top) + 'px',
+            top: (last.top - origin.top - 0.15 * size) + 'px',
             size: size + 'px',
             color: style.color,
           });
