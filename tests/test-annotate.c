@@ -1344,6 +1344,86 @@ test_panel_rows (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (list, rows_changed_cb, changes);
 }
 
+static void
+mark_activated_cb (GlossAnnotator *annotator,
+                   const char     *id,
+                   double          x,
+                   double          y,
+                   double          width,
+                   double          height,
+                   char          **activated)
+{
+  g_free (*activated);
+  *activated = g_strdup (id);
+}
+
+/* The pointer, a mousemove or a mouseup at the middle of what the page's
+ * script @rect gives, as the page would get it from the user. */
+#define JS_MOUSE_AT(type, rect)                                                        \
+  "(r => { document.getElementById ('gloss-article').lastElementChild.dispatchEvent ("  \
+  "  new MouseEvent ('" type "', { bubbles: true, button: 0,"                           \
+  "                               clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 }));" \
+  "  return true; }) (" rect ")"
+
+/* A highlight has no element of its own: clicks and the pointer are
+ * hit-tested against its text. A click on it opens it, a click beside it
+ * does nothing, and the pointer says which is which. */
+static void
+test_click_highlight (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *activated = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *over = NULL;
+  const char *beside = "(() => { const r = document.createRange ();"
+                       "  r.selectNodeContents (document.getElementById ('gloss-article').lastElementChild);"
+                       "  const b = r.getBoundingClientRect ();"
+                       "  return { x: b.x, y: b.y, width: b.width, height: b.height }; }) ()";
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("talks about"), JS_STR ("bread"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  g_signal_connect (annotator (fixture), "mark-activated", G_CALLBACK (mark_activated_cb), &activated);
+
+  /* The pointer over it, then beside it (the fourth paragraph). */
+  script = g_strdup_printf (JS_MOUSE_AT ("mousemove", "glossHighlight.rectOf ('%s')"), id);
+  g_free (reader_eval (fixture, script));
+  for (guint i = 0; i < 100 && g_strcmp0 (over, "true") != 0; i++)
+    {
+      g_free (over);
+      over = reader_eval (fixture, "String (document.documentElement.hasAttribute ('data-gloss-pointer'))");
+    }
+  g_assert_cmpstr (over, ==, "true");
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf (JS_MOUSE_AT ("mousemove", "%s"), beside);
+  g_free (reader_eval (fixture, script));
+  for (guint i = 0; i < 100 && g_strcmp0 (over, "false") != 0; i++)
+    {
+      g_free (over);
+      over = reader_eval (fixture, "String (document.documentElement.hasAttribute ('data-gloss-pointer'))");
+    }
+  g_assert_cmpstr (over, ==, "false");
+
+  /* A click beside it: nothing opens. */
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf (JS_MOUSE_AT ("mouseup", "%s"), beside);
+  g_free (reader_eval (fixture, script));
+  for (guint i = 0; i < 20; i++)
+    g_free (reader_eval (fixture, "true"));
+  g_assert_null (activated);
+
+  /* A click on it opens it. */
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf (JS_MOUSE_AT ("mouseup", "glossHighlight.rectOf ('%s')"), id);
+  g_free (reader_eval (fixture, script));
+  gloss_test_wait_until (activated != NULL, 10000);
+  g_assert_cmpstr (activated, ==, id);
+
+  g_signal_handlers_disconnect_by_func (annotator (fixture), mark_activated_cb, &activated);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1374,6 +1454,7 @@ main (int   argc,
   ADD ("read-only", test_read_only);
   ADD ("inside-highlight", test_inside_highlight);
   ADD ("selection-collapsed", test_selection_collapsed);
+  ADD ("click-highlight", test_click_highlight);
 
   return g_test_run ();
 }

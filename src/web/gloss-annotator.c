@@ -554,10 +554,10 @@ gloss_annotator_new (GlossReaderView *reader)
                                       NULL);
   webkit_user_content_manager_add_script (manager, script);
 
-  /* User style sheets: the reader's CSP does not apply to them. The dark
-   * colours come second, to win over the light ones. */
+  /* User style sheets: the reader's CSP does not apply to them. The
+   * reader's own (its dark colours) come second, to win over the others. */
   _gloss_annotator_add_style_sheet (manager, "highlight.css");
-  _gloss_annotator_add_style_sheet (manager, "highlight-dark.css");
+  _gloss_annotator_add_style_sheet (manager, "highlight-reader.css");
 
   g_signal_connect_object (reader, "notify::clip",
                            G_CALLBACK (gloss_annotator_reader_clip_cb), self, G_CONNECT_SWAPPED);

@@ -261,6 +261,30 @@
    * the reader's style change it. */
   painter.watchLayout ();
 
+  /* A highlight is clicked to open it: the pointer says so over one, as
+   * it did over the <mark>s. Hit-tested once a frame at most; the style
+   * changes only when the pointer goes onto or off a highlight. */
+  let hovering = false;
+  let pointer = null;
+  let pointing = 0;
+
+  document.addEventListener ('mousemove', event => {
+    pointer = [event.clientX, event.clientY];
+    if (pointing !== 0)
+      return;
+    pointing = requestAnimationFrame (() => {
+      pointing = 0;
+      const over = painter.at (pointer[0], pointer[1]).length > 0;
+      if (over !== hovering)
+        {
+          hovering = over;
+          /* An attribute, not a class: the note markers follow the
+           * root's classes (the dark style), not this. */
+          document.documentElement.toggleAttribute ('data-gloss-pointer', over);
+        }
+    });
+  }, { passive: true });
+
   let preloadedToken = '';
 
   window.glossHighlight = {
@@ -287,9 +311,7 @@
       return preloadedToken;
     },
     unpaintAll: function () {
-      const n = painter.size;
-      for (const id of painter.ids ())
-        painter.remove (id);
+      const n = painter.removeAll ();
       painter.updateMarkers ();
       return n;
     },

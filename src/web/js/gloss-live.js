@@ -454,9 +454,7 @@
       return n;
     },
     unpaintAll: function () {
-      const n = painter.size;
-      for (const id of painter.ids ())
-        painter.remove (id);
+      const n = painter.removeAll ();
       painter.placeMarkers ();
       return n;
     },

@@ -16,7 +16,7 @@
  * clicks are hit-tested here. Note markers are dots in a closed shadow
  * root of one element outside <body> (and outside the reader's article):
  * no text, so no position changes. The colours are user style sheets
- * (highlight.css, and highlight-dark.css for the reader's dark style).
+ * (highlight.css, and highlight-reader.css for the reader's dark style).
  *
  * Each script makes one painter with glossPaint.painter () and gives it
  * Range objects; positions and how ranges are made stay with the
@@ -220,8 +220,12 @@ var glossPaint = glossPaint || (function () {
       ids: function () {
         return Array.from (painted.keys ());
       },
-      get size () {
-        return painted.size;
+      /* Every highlight goes; the number there were. */
+      removeAll: function () {
+        const n = painted.size;
+        for (const id of Array.from (painted.keys ()))
+          remove (id);
+        return n;
       },
       /* Every highlight, marker and registry entry goes. */
       clear: function () {
