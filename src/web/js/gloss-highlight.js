@@ -27,7 +27,7 @@
 
   const handler = window.webkit.messageHandlers.gloss;
   const post = handler.postMessage.bind (handler);
-  const painter = glossPaint.painter ();
+  const painter = glossPaint.painter ({ cull: true });
 
   function root () {
     return document.getElementById ('gloss-article');
