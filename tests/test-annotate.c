@@ -1424,6 +1424,60 @@ test_click_highlight (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (annotator (fixture), mark_activated_cb, &activated);
 }
 
+/* How many ranges the page has in the highlight registry, which the
+ * engine goes through as it paints. */
+#define JS_N_REGISTERED "String (Array.from (CSS.highlights.values ()).reduce ((n, h) => n + h.size, 0))"
+
+/* A highlight far from the view is painted, but not registered with the
+ * engine until the view comes near it. */
+static void
+test_far_highlight (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) html = g_string_new ("<p>The first paragraph is in view.</p>");
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *registered = NULL;
+  g_autofree char *script = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (html, "<p>Filler paragraph number %u, long enough to take a line.</p>", i);
+  g_string_append (html, "<p>The last paragraph is far below.</p>");
+  clip = add_clip (fixture, html->str);
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("last paragraph"), JS_STR ("far below"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  select_text (fixture, JS_STR ("first paragraph"), JS_STR ("in view"));
+  highlight (fixture, "reader.highlight");
+
+  /* Both painted; only the one in view registered. */
+  registered = reader_eval (fixture, JS_N_PAINTED);
+  g_assert_cmpstr (registered, ==, "2");
+  g_clear_pointer (&registered, g_free);
+  for (guint i = 0; i < 100 && g_strcmp0 (registered, "1") != 0; i++)
+    {
+      g_free (registered);
+      registered = reader_eval (fixture, JS_N_REGISTERED);
+    }
+  g_assert_cmpstr (registered, ==, "1");
+
+  /* At the far one: it is registered, the first one no longer. */
+  script = g_strdup_printf ("String (glossHighlight.scrollTo ('%s', false, true))", id);
+  g_clear_pointer (&registered, g_free);
+  registered = reader_eval (fixture, script);
+  g_assert_cmpstr (registered, ==, "true");
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf ("String (CSS.highlights.get ('gloss-yellow').size) + ' ' + "
+                            "String (" JS_PAINTED "['%s'].color)", id);
+  for (guint i = 0; i < 100 && g_strcmp0 (registered, "1 yellow") != 0; i++)
+    {
+      g_free (registered);
+      registered = reader_eval (fixture, script);
+    }
+  g_assert_cmpstr (registered, ==, "1 yellow");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1455,6 +1509,7 @@ main (int   argc,
   ADD ("inside-highlight", test_inside_highlight);
   ADD ("selection-collapsed", test_selection_collapsed);
   ADD ("click-highlight", test_click_highlight);
+  ADD ("far-highlight", test_far_highlight);
 
   return g_test_run ();
 }
