@@ -12,7 +12,8 @@
  * loop's longest stall while 500 more are made back to back with the
  * annotations panel open (target 8 ms), with what the stalls were made
  * of: the main thread's own CPU time in each, the frames drawn, the ten
- * longest. Prints figures; fails only when something does not run. */
+ * longest; and how fast the page scrolls with its 500 highlights painted.
+ * Prints figures; fails only when something does not run. */
 
 #include "config.h"
 
@@ -403,6 +404,42 @@ eval_cb (GObject      *object,
   *done = TRUE;
 }
 
+#define SCROLL_RUNS 3
+#define SCROLL_SCRIPT                                                                  \
+  "(function () {"                                                                     \
+  "  const times = [];"                                                                \
+  "  window.glossBenchScroll = null;"                                                  \
+  "  window.scrollTo (0, 0);"                                                          \
+  "  const step = t => {"                                                              \
+  "    times.push (t);"                                                                \
+  "    if (times.length <= 120)"                                                       \
+  "      {"                                                                            \
+  "        window.scrollBy (0, 300);"                                                  \
+  "        requestAnimationFrame (step);"                                              \
+  "        return;"                                                                    \
+  "      }"                                                                            \
+  "    window.glossBenchScroll = times.slice (1).map ((t, i) => t - times[i]).join (' ');" \
+  "  };"                                                                               \
+  "  requestAnimationFrame (step);"                                                    \
+  "  return true;"                                                                     \
+  "}) ()"
+
+static char *scrolled;
+
+/* The frame intervals once the page has them, else NULL. */
+static void
+scrolled_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(JSCValue) value = gloss_reader_view_run_script_finish (GLOSS_READER_VIEW (object), result, NULL);
+
+  if (value != NULL && jsc_value_is_string (value))
+    scrolled = jsc_value_to_string (value);
+  *done = TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +451,7 @@ main (int   argc,
   g_autoptr(GString) html = g_string_new (NULL);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) open_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) scroll_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) create_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) whole_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) burst_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -502,6 +540,38 @@ main (int   argc,
           g_array_append_val (open_ms, ms);
           ms = (painted_at - opened_at) / 1000.0;
           g_array_append_val (whole_ms, ms);
+        }
+    }
+
+  /* Scrolling the page with its 500 highlights: how long the web
+   * process takes per frame (requestAnimationFrame to the next) while it
+   * scrolls 300 px a frame, three times through 120 frames. Painting a
+   * highlight costs it something in every frame that shows one. */
+  for (guint run = 0; run < SCROLL_RUNS; run++)
+    {
+      g_auto(GStrv) intervals = NULL;
+      gboolean done = FALSE;
+
+      gloss_reader_view_run_script (reader, SCROLL_SCRIPT, NULL, eval_cb, &done);
+      bench_wait_until (done, 30000);
+      do
+        {
+          gint64 settle = g_get_monotonic_time () + 200 * 1000;
+
+          bench_wait_until (g_get_monotonic_time () > settle, 1000);
+          g_clear_pointer (&scrolled, g_free);
+          done = FALSE;
+          gloss_reader_view_run_script (reader, "window.glossBenchScroll", NULL, scrolled_cb, &done);
+          bench_wait_until (done, 30000);
+        }
+      while (scrolled == NULL);
+
+      intervals = g_strsplit (scrolled, " ", -1);
+      for (guint i = 0; intervals[i] != NULL; i++)
+        {
+          double ms = g_ascii_strtod (intervals[i], NULL);
+
+          g_array_append_val (scroll_ms, ms);
         }
     }
 
@@ -696,6 +766,14 @@ main (int   argc,
   g_print ("Article: %u paragraphs, %u annotations at first\n", N_ANNOTATIONS + FREE_PARAGRAPHS, N_ANNOTATIONS);
   print_figures ("open: article shown → 500 anchored + painted", open_ms, 200);
   print_figures ("open: load started → 500 painted (whole load)", whole_ms, 1000);
+  {
+    double *v = (double *) scroll_ms->data;
+
+    g_array_sort (scroll_ms, compare_doubles);
+    g_print ("%-44s median %7.1f ms   p90 %7.1f ms   max %7.1f ms   (%u frames)\n",
+             "scroll: the page's frame interval, 300 px a frame", v[scroll_ms->len / 2],
+             v[(guint) (scroll_ms->len * 0.9)], v[scroll_ms->len - 1], scroll_ms->len);
+  }
   print_figures ("create: action → clip.json written + painted", create_ms, 50);
   print_figures ("create, back to back (page still drawing)", burst_ms, 50);
   print_figures ("create, annotations panel open", panel_ms, 50);

@@ -7,7 +7,7 @@
 
 /* Highlights in the real window and real WebKit: text selected by a DOM
  * range set in our script world, the reader.* actions triggered, then the
- * page (the <mark>s cover exactly the selected text) and clip.json on disk
+ * page (the painted ranges cover exactly the selected text) and clip.json on disk
  * (selectors, colour, note, times) checked. */
 
 #include "config.h"
@@ -195,11 +195,19 @@ highlight (Fixture    *fixture,
   return fixture->last;
 }
 
-/* What each highlight's marks cover on the page, by id. */
+/* The highlights the page paints (gloss-paint.js), as JavaScript: an
+ * object by id, and how many there are. */
+#define JS_PAINTED "glossHighlight.painted ()"
+#define JS_N_PAINTED "String (Object.keys (" JS_PAINTED ").filter (k => k !== '#markers').length)"
+/* The article's markup, which painting must leave as it is. */
+#define JS_ARTICLE_HTML "document.getElementById ('gloss-article').innerHTML"
+
+/* The text each highlight's range covers on the page, by id. */
 static JsonObject *
 painted (Fixture *fixture)
 {
-  g_autofree char *json = reader_eval (fixture, "JSON.stringify (glossHighlight.painted ())");
+  g_autofree char *json = reader_eval (fixture, "JSON.stringify (Object.fromEntries (Object.entries (" JS_PAINTED ")"
+                                                ".filter (([k]) => k !== '#markers').map (([k, v]) => [k, v.text])))");
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
@@ -334,21 +342,33 @@ test_across_paragraphs (Fixture       *fixture,
   g_autofree char *text = text_of (three_paragraphs);
   g_autoptr(JsonObject) marks = NULL;
   g_autofree char *count = NULL;
+  g_autofree char *article_html = NULL;
   GlossAnnotation *annotation;
   const char *exact = "bread and flour mills in the valley.The second has emphasis and strong words about yeast.The third paragraph";
 
   show_clip (fixture, clip);
+  article_html = reader_eval (fixture, JS_ARTICLE_HTML);
   select_text (fixture, JS_STR ("bread and"), JS_STR ("The third paragraph"));
   annotation = highlight (fixture, "reader.highlight");
 
-  /* One highlight, exactly the selection. */
+  /* One highlight, exactly the selection, painted in its colour. */
   g_assert_cmpstr (gloss_annotation_get_exact (annotation), ==, exact);
   marks = painted (fixture);
   g_assert_cmpuint (json_object_get_size (marks), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (annotation)), ==, exact);
-  /* Inside the link and the emphasis, no <mark> broke them. */
-  count = reader_eval (fixture, "String (document.querySelectorAll ('#gloss-article a mark.gloss-hl, #gloss-article em mark.gloss-hl').length)");
-  g_assert_cmpstr (count, ==, "2");
+  {
+    g_autofree char *script = g_strdup_printf (JS_PAINTED "['%s'].color", gloss_annotation_get_id (annotation));
+
+    count = reader_eval (fixture, script);
+    g_assert_cmpstr (count, ==, "yellow");
+  }
+  /* Across the link and the emphasis, the article's markup is as it was:
+   * painting adds no element and splits no text. */
+  {
+    g_autofree char *after = reader_eval (fixture, JS_ARTICLE_HTML);
+
+    g_assert_cmpstr (after, ==, article_html);
+  }
 
   /* The page's text (and so every position) is unchanged by painting. */
   {
@@ -559,9 +579,13 @@ test_reopen (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (marks, first), ==, "first paragraph talks about bread and flour");
   g_assert_cmpstr (json_object_get_string_member (marks, second), ==, "emphasis and strong words about yeast.The third");
 
+  /* The first in pink with its note's marker, the second in yellow. */
   {
-    g_autofree char *classes = reader_eval (fixture, "Array.from (document.querySelectorAll ('mark.gloss-hl')).filter (m => m.classList.contains ('gloss-pink')).length + ' ' + document.querySelectorAll ('mark.gloss-has-note').length");
-    g_assert_cmpstr (classes, ==, "2 1");
+    g_autofree char *script = g_strdup_printf ("(p => p['%s'].color + ' ' + p['%s'].note + ' ' + p['%s'].color + ' ' + p['%s'].note + ' ' + p['#markers']) (" JS_PAINTED ")",
+                                               first, first, second, second);
+    g_autofree char *classes = reader_eval (fixture, script);
+
+    g_assert_cmpstr (classes, ==, "pink true yellow false 1");
   }
 }
 
@@ -813,7 +837,7 @@ test_bad_messages (Fixture       *fixture,
     for (guint i = 0; i < 100; i++)
       {
         g_clear_pointer (&left, g_free);
-        left = reader_eval (fixture, "String (document.querySelectorAll ('mark').length)");
+        left = reader_eval (fixture, JS_N_PAINTED);
         if (g_str_equal (left, "0") && i > 5)
           break;
       }
@@ -885,8 +909,14 @@ test_panel (Fixture       *fixture,
 
   /* Activating the row scrolls to the mark and flashes it. */
   g_signal_emit_by_name (gloss_annotations_panel_get_list_view (panel), "activate", 0);
-  flashed = reader_eval (fixture, "String (document.querySelectorAll ('mark.gloss-flash').length)");
-  g_assert_cmpstr (flashed, !=, "0");
+  {
+    g_autoptr(GlossAnnotation) shown = g_list_model_get_item (list, 0);
+    g_autofree char *script = g_strdup_printf ("String (glossHighlight.flashing ('%s'))",
+                                               gloss_annotation_get_id (shown));
+
+    flashed = reader_eval (fixture, script);
+    g_assert_cmpstr (flashed, ==, "true");
+  }
 
   /* A tag, and a page note typed then the window closed at once. */
   gtk_editable_set_text (GTK_EDITABLE (gloss_annotations_panel_get_tag_entry (panel)), "  bread history ");
@@ -915,10 +945,12 @@ test_undo_changes (Fixture       *fixture,
   g_autofree char *text = text_of (three_paragraphs);
   g_autofree char *id = NULL;
   g_autofree char *classes = NULL;
+  g_autofree char *script = NULL;
 
   show_clip (fixture, clip);
   select_text (fixture, JS_STR ("The second"), JS_STR ("emphasis"));
   id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  script = g_strdup_printf (JS_PAINTED "['%s'].color", id);
 
   gloss_annotator_set_color (annotator (fixture), id, GLOSS_COLOR_PURPLE);
   gloss_annotator_edit_note (annotator (fixture), id, "F");
@@ -942,15 +974,16 @@ test_undo_changes (Fixture       *fixture,
   for (guint i = 0; i < 100; i++)
     {
       g_clear_pointer (&classes, g_free);
-      classes = reader_eval (fixture, "String (document.querySelectorAll ('mark.gloss-yellow').length) + String (document.querySelectorAll ('mark.gloss-purple').length)");
-      if (g_str_equal (classes, "20"))
+      classes = reader_eval (fixture, script);
+      if (g_str_equal (classes, "yellow"))
         break;
     }
-  g_assert_cmpstr (classes, ==, "20");
+  g_assert_cmpstr (classes, ==, "yellow");
 }
 
-/* Across list items, a table cell and a heading: one highlight, and no
- * <mark> where HTML does not allow text. */
+/* Across list items, a table cell and a heading: one highlight, and the
+ * lists and the table as they were (no element where HTML allows no
+ * text, as <mark>s around their whitespace once were). */
 static void
 test_lists_and_tables (Fixture       *fixture,
                        gconstpointer  data)
@@ -961,9 +994,11 @@ test_lists_and_tables (Fixture       *fixture,
   g_autofree char *text = text_of (html);
   g_autoptr(JsonObject) marks = NULL;
   g_autofree char *misplaced = NULL;
+  g_autofree char *article_html = NULL;
   GlossAnnotation *annotation;
 
   show_clip (fixture, clip);
+  article_html = reader_eval (fixture, JS_ARTICLE_HTML);
   select_text (fixture, JS_STR ("from the mill"), JS_STR ("Spelt"));
   annotation = highlight (fixture, "reader.highlight");
 
@@ -971,8 +1006,8 @@ test_lists_and_tables (Fixture       *fixture,
   marks = painted (fixture);
   g_assert_cmpstr (json_object_get_string_member (marks, gloss_annotation_get_id (annotation)), ==,
                    "from the millWater, coldSaltRyeSpelt");
-  misplaced = reader_eval (fixture, "String (document.querySelectorAll ('ul > mark, tr > mark, tbody > mark, table > mark').length)");
-  g_assert_cmpstr (misplaced, ==, "0");
+  misplaced = reader_eval (fixture, JS_ARTICLE_HTML);
+  g_assert_cmpstr (misplaced, ==, article_html);
   check_disk (fixture, clip, gloss_annotation_get_id (annotation), text, "from the millWater, coldSaltRyeSpelt", "yellow", "");
 }
 
@@ -1082,7 +1117,7 @@ test_read_only (Fixture       *fixture,
   select_text (fixture, JS_STR ("talks about"), JS_STR ("bread"));
   gtk_widget_activate_action (GTK_WIDGET (gloss_window_get_reader_pane (fixture->window)), "reader.highlight", NULL);
   gloss_test_wait_until (message != NULL, 10000);
-  left = reader_eval (fixture, "String (document.querySelectorAll ('mark').length)");
+  left = reader_eval (fixture, JS_N_PAINTED);
   g_assert_cmpstr (left, ==, "1");
 
   /* Its highlight is painted, and stays as it is. */
@@ -1134,7 +1169,7 @@ test_inside_highlight (Fixture       *fixture,
 
   /* No other marks, provisional or not. */
   {
-    g_autofree char *script = g_strdup_printf ("String (Array.from (document.querySelectorAll ('mark')).filter (m => m.dataset.id !== '%s').length)", id);
+    g_autofree char *script = g_strdup_printf ("String (Object.keys (" JS_PAINTED ").filter (k => k !== '#markers' && k !== '%s').length)", id);
 
     done = reader_eval (fixture, script);
   }
@@ -1309,6 +1344,140 @@ test_panel_rows (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (list, rows_changed_cb, changes);
 }
 
+static void
+mark_activated_cb (GlossAnnotator *annotator,
+                   const char     *id,
+                   double          x,
+                   double          y,
+                   double          width,
+                   double          height,
+                   char          **activated)
+{
+  g_free (*activated);
+  *activated = g_strdup (id);
+}
+
+/* The pointer, a mousemove or a mouseup at the middle of what the page's
+ * script @rect gives, as the page would get it from the user. */
+#define JS_MOUSE_AT(type, rect)                                                        \
+  "(r => { document.getElementById ('gloss-article').lastElementChild.dispatchEvent ("  \
+  "  new MouseEvent ('" type "', { bubbles: true, button: 0,"                           \
+  "                               clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 }));" \
+  "  return true; }) (" rect ")"
+
+/* A highlight has no element of its own: clicks and the pointer are
+ * hit-tested against its text. A click on it opens it, a click beside it
+ * does nothing, and the pointer says which is which. */
+static void
+test_click_highlight (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GlossClip) clip = add_clip (fixture, three_paragraphs);
+  g_autofree char *activated = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *over = NULL;
+  const char *beside = "(() => { const r = document.createRange ();"
+                       "  r.selectNodeContents (document.getElementById ('gloss-article').lastElementChild);"
+                       "  const b = r.getBoundingClientRect ();"
+                       "  return { x: b.x, y: b.y, width: b.width, height: b.height }; }) ()";
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("talks about"), JS_STR ("bread"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  g_signal_connect (annotator (fixture), "mark-activated", G_CALLBACK (mark_activated_cb), &activated);
+
+  /* The pointer over it, then beside it (the fourth paragraph). */
+  script = g_strdup_printf (JS_MOUSE_AT ("mousemove", "glossHighlight.rectOf ('%s')"), id);
+  g_free (reader_eval (fixture, script));
+  for (guint i = 0; i < 100 && g_strcmp0 (over, "true") != 0; i++)
+    {
+      g_free (over);
+      over = reader_eval (fixture, "String (document.documentElement.hasAttribute ('data-gloss-pointer'))");
+    }
+  g_assert_cmpstr (over, ==, "true");
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf (JS_MOUSE_AT ("mousemove", "%s"), beside);
+  g_free (reader_eval (fixture, script));
+  for (guint i = 0; i < 100 && g_strcmp0 (over, "false") != 0; i++)
+    {
+      g_free (over);
+      over = reader_eval (fixture, "String (document.documentElement.hasAttribute ('data-gloss-pointer'))");
+    }
+  g_assert_cmpstr (over, ==, "false");
+
+  /* A click beside it: nothing opens. */
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf (JS_MOUSE_AT ("mouseup", "%s"), beside);
+  g_free (reader_eval (fixture, script));
+  for (guint i = 0; i < 20; i++)
+    g_free (reader_eval (fixture, "true"));
+  g_assert_null (activated);
+
+  /* A click on it opens it. */
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf (JS_MOUSE_AT ("mouseup", "glossHighlight.rectOf ('%s')"), id);
+  g_free (reader_eval (fixture, script));
+  gloss_test_wait_until (activated != NULL, 10000);
+  g_assert_cmpstr (activated, ==, id);
+
+  g_signal_handlers_disconnect_by_func (annotator (fixture), mark_activated_cb, &activated);
+}
+
+/* How many ranges the page has in the highlight registry, which the
+ * engine goes through as it paints. */
+#define JS_N_REGISTERED "String (Array.from (CSS.highlights.values ()).reduce ((n, h) => n + h.size, 0))"
+
+/* A highlight far from the view is painted, but not registered with the
+ * engine until the view comes near it. */
+static void
+test_far_highlight (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) html = g_string_new ("<p>The first paragraph is in view.</p>");
+  g_autoptr(GlossClip) clip = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *registered = NULL;
+  g_autofree char *script = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (html, "<p>Filler paragraph number %u, long enough to take a line.</p>", i);
+  g_string_append (html, "<p>The last paragraph is far below.</p>");
+  clip = add_clip (fixture, html->str);
+
+  show_clip (fixture, clip);
+  select_text (fixture, JS_STR ("last paragraph"), JS_STR ("far below"));
+  id = g_strdup (gloss_annotation_get_id (highlight (fixture, "reader.highlight")));
+  select_text (fixture, JS_STR ("first paragraph"), JS_STR ("in view"));
+  highlight (fixture, "reader.highlight");
+
+  /* Both painted; only the one in view registered. */
+  registered = reader_eval (fixture, JS_N_PAINTED);
+  g_assert_cmpstr (registered, ==, "2");
+  g_clear_pointer (&registered, g_free);
+  for (guint i = 0; i < 100 && g_strcmp0 (registered, "1") != 0; i++)
+    {
+      g_free (registered);
+      registered = reader_eval (fixture, JS_N_REGISTERED);
+    }
+  g_assert_cmpstr (registered, ==, "1");
+
+  /* At the far one: it is registered, the first one no longer. */
+  script = g_strdup_printf ("String (glossHighlight.scrollTo ('%s', false, true))", id);
+  g_clear_pointer (&registered, g_free);
+  registered = reader_eval (fixture, script);
+  g_assert_cmpstr (registered, ==, "true");
+  g_clear_pointer (&script, g_free);
+  script = g_strdup_printf ("String (CSS.highlights.get ('gloss-yellow').size) + ' ' + "
+                            "String (" JS_PAINTED "['%s'].color)", id);
+  for (guint i = 0; i < 100 && g_strcmp0 (registered, "1 yellow") != 0; i++)
+    {
+      g_free (registered);
+      registered = reader_eval (fixture, script);
+    }
+  g_assert_cmpstr (registered, ==, "1 yellow");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1339,6 +1508,8 @@ main (int   argc,
   ADD ("read-only", test_read_only);
   ADD ("inside-highlight", test_inside_highlight);
   ADD ("selection-collapsed", test_selection_collapsed);
+  ADD ("click-highlight", test_click_highlight);
+  ADD ("far-highlight", test_far_highlight);
 
   return g_test_run ();
 }

@@ -6,7 +6,7 @@
  */
 
 /* The annotator's live mode: the clip's highlights on the live page a
- * GlossBrowser shows. The page script (gloss-live.js, in the private gloss
+ * GlossBrowser shows. The page script (gloss-live.js with gloss-paint.js, in the private gloss
  * world, sent with the first call on each page that has a clip) hands over
  * the page's text and later changes of it; the editor anchors the clip's
  * annotations in that text by quote and context first
@@ -86,9 +86,10 @@ _gloss_annotator_live_script (GlossAnnotator *self,
   if (source == NULL)
     {
       g_autofree char *text = gloss_web_load_script ("gloss-text.js");
+      g_autofree char *paint = gloss_web_load_script ("gloss-paint.js");
       g_autofree char *live = gloss_web_load_script ("gloss-live.js");
 
-      source = g_strconcat (text, "\n;\n", live, NULL);
+      source = g_strconcat (text, "\n;\n", paint, "\n;\n", live, NULL);
     }
 
   /* It defines window.glossHighlight once per page, and does nothing when
@@ -571,8 +572,6 @@ gloss_annotator_new_for_browser (GlossBrowser *browser)
   GlossAnnotator *self;
   WebKitWebView *web_view;
   WebKitUserContentManager *manager;
-  g_autoptr(WebKitUserStyleSheet) style = NULL;
-  g_autoptr(GBytes) css = NULL;
 
   g_return_val_if_fail (GLOSS_IS_BROWSER (browser), NULL);
 
@@ -583,13 +582,7 @@ gloss_annotator_new_for_browser (GlossBrowser *browser)
   /* The colours, at the user level: the page's CSS cannot override them.
    * Only ::highlight() rules: nothing of the page matches them. */
   manager = webkit_web_view_get_user_content_manager (web_view);
-  css = g_resources_lookup_data (RESOURCE_PREFIX "/reader/live.css", 0, NULL);
-  g_assert (css != NULL);
-  style = webkit_user_style_sheet_new (g_bytes_get_data (css, NULL),
-                                       WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
-                                       WEBKIT_USER_STYLE_LEVEL_USER,
-                                       NULL, NULL);
-  webkit_user_content_manager_add_style_sheet (manager, style);
+  _gloss_annotator_add_style_sheet (manager, "highlight.css");
 
   /* The page already shown may be mid-load: a start waits for its commit. */
   self->live_leaving = webkit_web_view_is_loading (web_view) &&

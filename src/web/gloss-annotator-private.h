@@ -56,6 +56,8 @@ struct _GlossAnnotator
 };
 
 /* gloss-annotator.c */
+void   _gloss_annotator_add_style_sheet     (WebKitUserContentManager *manager,
+                                             const char               *name);
 void   _gloss_annotator_emit_painted        (GlossAnnotator  *self);
 void   _gloss_annotator_emit_highlighted    (GlossAnnotator  *self,
                                              GlossAnnotation *annotation,

@@ -515,14 +515,31 @@ gloss_annotator_init (GlossAnnotator *self)
                            G_CALLBACK (gloss_annotator_editor_error_cb), self, G_CONNECT_SWAPPED);
 }
 
+/* Adds style sheet @name of the reader's resources at the user level,
+ * which the page's own CSS cannot override. */
+void
+_gloss_annotator_add_style_sheet (WebKitUserContentManager *manager,
+                                  const char               *name)
+{
+  g_autoptr(WebKitUserStyleSheet) style = NULL;
+  g_autoptr(GBytes) css = NULL;
+  g_autofree char *path = g_strconcat (RESOURCE_PREFIX "/reader/", name, NULL);
+
+  css = g_resources_lookup_data (path, 0, NULL);
+  g_assert (css != NULL);
+  style = webkit_user_style_sheet_new (g_bytes_get_data (css, NULL),
+                                       WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
+                                       WEBKIT_USER_STYLE_LEVEL_USER,
+                                       NULL, NULL);
+  webkit_user_content_manager_add_style_sheet (manager, style);
+}
+
 GlossAnnotator *
 gloss_annotator_new (GlossReaderView *reader)
 {
   GlossAnnotator *self;
   WebKitUserContentManager *manager;
   g_autoptr(WebKitUserScript) script = NULL;
-  g_autoptr(WebKitUserStyleSheet) style = NULL;
-  g_autoptr(GBytes) css = NULL;
 
   g_return_val_if_fail (GLOSS_IS_READER_VIEW (reader), NULL);
 
@@ -532,18 +549,15 @@ gloss_annotator_new (GlossReaderView *reader)
   manager = gloss_reader_view_get_user_content_manager (reader);
   script = gloss_web_user_script_new (WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_END,
                                       "gloss-text.js",
+                                      "gloss-paint.js",
                                       "gloss-highlight.js",
                                       NULL);
   webkit_user_content_manager_add_script (manager, script);
 
-  /* A user style sheet: the reader's CSP does not apply to it. */
-  css = g_resources_lookup_data (RESOURCE_PREFIX "/reader/highlight.css", 0, NULL);
-  g_assert (css != NULL);
-  style = webkit_user_style_sheet_new (g_bytes_get_data (css, NULL),
-                                       WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
-                                       WEBKIT_USER_STYLE_LEVEL_USER,
-                                       NULL, NULL);
-  webkit_user_content_manager_add_style_sheet (manager, style);
+  /* User style sheets: the reader's CSP does not apply to them. The
+   * reader's own (its dark colours) come second, to win over the others. */
+  _gloss_annotator_add_style_sheet (manager, "highlight.css");
+  _gloss_annotator_add_style_sheet (manager, "highlight-reader.css");
 
   g_signal_connect_object (reader, "notify::clip",
                            G_CALLBACK (gloss_annotator_reader_clip_cb), self, G_CONNECT_SWAPPED);

@@ -20,14 +20,13 @@
  * article.txt is of the reader's article (a textContent), so quotes and
  * their context compare alike. Positions count code points into it.
  *
- * Painting uses the CSS Custom Highlight API, not <mark>s: the page's DOM
- * is never changed (no split text nodes under the page's own scripts, no
- * frameworks confused, nothing for a MutationObserver to see), marks carry
- * no id because there are no marks, and the ranges, their ids and the
- * notes' existence live only in this world's closures. Clicks are
- * hit-tested here. Note markers are dots in a closed shadow root of one
- * element outside <body>: no text, no ids, no notes. The colours are a
- * user style sheet (live.css), which the page's CSS cannot override. */
+ * Painting, hit-testing clicks and note markers are gloss-paint.js's, as
+ * in the reader: the page's DOM is never changed (no split text nodes
+ * under the page's own scripts, no frameworks confused, nothing for a
+ * MutationObserver to see), and the ranges, their ids and the notes'
+ * existence live only in this world's closures. The colours are a user
+ * style sheet (highlight.css): a user-level !important rule outranks
+ * anything the page's own CSS says about them. */
 
 (function () {
   'use strict';
@@ -37,11 +36,9 @@
 
   const handler = window.webkit.messageHandlers.gloss;
   const post = handler.postMessage.bind (handler);
-  const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'];
   /* Elements whose text is not shown as text. */
   const SKIP = new Set (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA',
                          'IFRAME', 'OBJECT']);
-  const ID_RE = /^[0-9a-z-]{1,64}$/;
   /* Text changes are sent this long after the last one, and at least
    * this often while they keep coming. */
   const QUIET_MS = 150;
@@ -59,13 +56,11 @@
   let dirty = false;          /* the DOM changed since the text was sent */
   let timer = 0;
   let firstChange = 0;
-  const painted = new Map (); /* id → { start, end, color, note, range } */
-  const registry = new Map (); /* colour → Highlight */
-  let flash = null;
-  let serial = 0;             /* counts ranges made, for tests */
+  const painter = glossPaint.painter ();
   const timing = { extract: 0, sync: 0 };  /* the last ones, in ms */
 
   const { cpLength, cpToUnit, cpSlice } = glossText;
+  const { isValid, clean, rectOf } = glossPaint;
 
   /* The live text, and the index from it to the DOM. */
   function extract () {
@@ -184,137 +179,6 @@
     return starts[lo];
   }
 
-  function highlightOf (color) {
-    let h = registry.get (color);
-    if (h === undefined)
-      {
-        h = new Highlight ();
-        registry.set (color, h);
-      }
-    /* The page may have cleared the registry: put it back. */
-    if (CSS.highlights.get ('gloss-' + color) !== h)
-      CSS.highlights.set ('gloss-' + color, h);
-    return h;
-  }
-
-  /* Note markers: dots after the last piece of each highlight with a
-   * note, in a closed shadow root outside <body>. */
-  let host = null;
-  let shadow = null;
-
-  function ensureHost () {
-    if (host !== null && host.isConnected)
-      return;
-    host = document.createElement ('div');
-    for (const [name, value] of [['position', 'absolute'], ['top', '0'], ['left', '0'],
-                                 ['width', '0'], ['height', '0'], ['margin', '0'],
-                                 ['padding', '0'], ['border', '0'], ['display', 'block'],
-                                 ['overflow', 'visible'], ['pointer-events', 'none'],
-                                 ['z-index', '2147483647'], ['visibility', 'visible'],
-                                 ['opacity', '1'], ['transform', 'none']])
-      host.style.setProperty (name, value, 'important');
-    shadow = host.attachShadow ({ mode: 'closed' });
-    const style = document.createElement ('style');
-    style.textContent =
-      'span { position: absolute; width: 0.45em; height: 0.45em; border-radius: 50%;' +
-      ' opacity: 0.7; pointer-events: none; }';
-    shadow.appendChild (style);
-    document.documentElement.appendChild (host);
-  }
-
-  function placeMarkers () {
-    const withNote = [];
-    for (const p of painted.values ())
-      if (p.note)
-        withNote.push (p);
-
-    if (withNote.length === 0)
-      {
-        if (shadow !== null)
-          shadow.querySelectorAll ('span').forEach (s => s.remove ());
-        return;
-      }
-
-    ensureHost ();
-    const dots = Array.from (shadow.querySelectorAll ('span'));
-
-    /* Every layout read first, then every write: reads between writes
-     * would lay the page out again for each marker. */
-    const origin = host.getBoundingClientRect ();
-    const places = [];
-    for (const p of withNote)
-      {
-        const rects = p.range.getClientRects ();
-        if (rects.length === 0)
-          continue;
-        const last = rects[rects.length - 1];
-        const parent = p.range.endContainer.parentElement || document.body;
-        const style = getComputedStyle (parent);
-        const size = parseFloat (style.fontSize) || 16;
-        places.push ({
-          left: (last.right - origin.left + 0.05 * size) + 'px',
-          top: (last.top - origin.top) + 'px',
-          size: size + 'px',
-          color: style.color,
-        });
-      }
-
-    let used = 0;
-    for (const place of places)
-      {
-        let dot = dots[used];
-        if (dot === undefined)
-          {
-            dot = document.createElement ('span');
-            shadow.appendChild (dot);
-          }
-        used++;
-        dot.style.left = place.left;
-        dot.style.top = place.top;
-        dot.style.fontSize = place.size;
-        dot.style.backgroundColor = place.color;
-      }
-    dots.slice (used).forEach (d => d.remove ());
-  }
-
-  let placing = 0;
-
-  function placeMarkersSoon () {
-    if (placing !== 0 || token === null)
-      return;
-    placing = requestAnimationFrame (() => {
-      placing = 0;
-      if (token !== null)
-        placeMarkers ();
-    });
-  }
-
-  function isValid (h) {
-    return h !== null && typeof h === 'object' &&
-           typeof h.id === 'string' && ID_RE.test (h.id) &&
-           Number.isInteger (h.start) && Number.isInteger (h.end) &&
-           h.start >= 0 && h.end > h.start;
-  }
-
-  function clean (h) {
-    return {
-      id: h.id,
-      start: h.start,
-      end: h.end,
-      color: COLORS.includes (h.color) ? h.color : 'yellow',
-      note: h.note === true,
-    };
-  }
-
-  function unpaint (id) {
-    const p = painted.get (id);
-    if (p === undefined)
-      return 0;
-    highlightOf (p.color).delete (p.range);
-    painted.delete (id);
-    return 1;
-  }
-
   /* Whether @p's range still covers [start, end) of the text last sent
    * (a live range follows the DOM as the page changes). */
   function stillAt (p, start, end) {
@@ -325,21 +189,19 @@
   }
 
   function paintOne (h) {
-    const p = painted.get (h.id);
+    const p = painter.get (h.id);
     if (p !== undefined && p.color === h.color && stillAt (p, h.start, h.end))
       {
         p.start = h.start;
         p.end = h.end;
-        p.note = h.note;
+        painter.setNote (h.id, h.note);
         return false;
       }
-    unpaint (h.id);
+    painter.remove (h.id);
     const range = makeRange (h.start, h.end);
     if (range === null)
       return false;
-    painted.set (h.id, { start: h.start, end: h.end, color: h.color, note: h.note, range: range,
-                         serial: ++serial });
-    highlightOf (h.color).add (range);
+    painter.add (h, range);
     return true;
   }
 
@@ -359,28 +221,15 @@
           if (paintOne (c))
             fresh++;
         }
-    for (const id of Array.from (painted.keys ()))
+    for (const id of painter.ids ())
       if (!wanted.has (id))
-        unpaint (id);
-    placeMarkers ();
+        painter.remove (id);
+    painter.placeMarkers ();
     /* The page changed while C anchored: send the text again. */
     if (dirty)
       schedule ();
     timing.sync = performance.now () - begin;
     return fresh;
-  }
-
-  function clearAll () {
-    for (const id of Array.from (painted.keys ()))
-      unpaint (id);
-    for (const color of COLORS)
-      if (CSS.highlights.get ('gloss-' + color) === registry.get (color))
-        CSS.highlights.delete ('gloss-' + color);
-    registry.clear ();
-    if (host !== null)
-      host.remove ();
-    host = null;
-    shadow = null;
   }
 
   /* Sending the text when the page changes it (scripts, lazy content). */
@@ -397,7 +246,7 @@
         lastText = text;
         post ({ type: 'live-text', token: token, text: text });
       }
-    placeMarkersSoon ();
+    painter.placeMarkersSoon ();
   }
 
   function schedule () {
@@ -416,8 +265,6 @@
     dirty = true;
     schedule ();
   });
-
-  const resized = new ResizeObserver (placeMarkersSoon);
 
   /* The selection, kept across WebKit's X11 PRIMARY handling (see
    * gloss-highlight.js, which does the same in the reader). */
@@ -448,52 +295,12 @@
     return true;
   }
 
-  function rectOf (range) {
-    const rect = range.getBoundingClientRect ();
-    return { x: rect.left, y: rect.top, width: rect.width, height: rect.height };
-  }
-
-  /* The highlights holding the point (x, y) of the viewport, innermost
-   * (shortest) first. */
-  function marksAt (x, y) {
-    const caret = document.caretRangeFromPoint (x, y);
-    if (caret === null)
-      return [];
-    const found = [];
-    for (const [id, p] of painted)
-      {
-        let inside = false;
-        try {
-          inside = p.range.isPointInRange (caret.startContainer, caret.startOffset);
-        } catch (e) {
-          inside = false;
-        }
-        if (!inside)
-          continue;
-        /* caretRangeFromPoint () snaps to the nearest text: the point must
-         * be on the highlight's own boxes. */
-        for (const r of p.range.getClientRects ())
-          if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom)
-            {
-              found.push ({ id: id, length: p.end - p.start });
-              break;
-            }
-      }
-    found.sort ((a, b) => a.length - b.length);
-    return found.map (f => f.id);
-  }
-
   function markAtCaret (sel) {
     if (sel === null || sel.rangeCount === 0 || !sel.isCollapsed)
       return null;
     const at = offsetOf (sel.anchorNode, sel.anchorOffset);
-    if (at < 0)
-      return null;
-    let best = null;
-    for (const [id, p] of painted)
-      if (p.start <= at && at <= p.end && (best === null || p.end - p.start < best.end - best.start))
-        best = { id: id, start: p.start, end: p.end };
-    return best === null ? null : { mark: best.id, rect: rectOfMark (best.id) };
+    const id = at < 0 ? null : painter.around (at);
+    return id === null ? null : { mark: id, rect: painter.rectOf (id) };
   }
 
   /* The selection as code points of the live text (the text is sent
@@ -529,13 +336,6 @@
     };
   }
 
-  function rectOfMark (id) {
-    const p = painted.get (id);
-    if (p === undefined)
-      return null;
-    return rectOf (p.range);
-  }
-
   function postSelection (how) {
     const s = selection ();
     if (s === null || s.mark !== undefined)
@@ -562,16 +362,6 @@
     });
     document.addEventListener ('mousedown', forget, true);
     document.addEventListener ('keydown', forget, true);
-    /* The text moves without a DOM change (the window, fonts, images
-     * arriving, a box scrolled inside the page): the markers follow. */
-    window.addEventListener ('resize', placeMarkersSoon);
-    document.addEventListener ('load', placeMarkersSoon, true);
-    document.addEventListener ('scroll', event => {
-      if (event.target !== document)
-        placeMarkersSoon ();
-    }, true);
-    if (document.fonts && document.fonts.ready)
-      document.fonts.ready.then (placeMarkersSoon);
 
     document.addEventListener ('mouseup', event => {
       /* The page can dispatch events of its own making: only the user's
@@ -591,32 +381,11 @@
         /* A link inside a highlight is followed, not edited. */
         if (target && target.closest && target.closest ('a[href]') !== null)
           return;
-        const ids = marksAt (x, y);
+        const ids = painter.at (x, y);
         if (ids.length > 0)
-          post ({ type: 'mark-clicked', token: token, id: ids[0], rect: rectOfMark (ids[0]) });
+          post ({ type: 'mark-clicked', token: token, id: ids[0], rect: painter.rectOf (ids[0]) });
       }, 0);
     }, true);
-  }
-
-  function scrollTo (id, doFlash, instant) {
-    const p = painted.get (id);
-    if (p === undefined)
-      return false;
-    const rect = p.range.getBoundingClientRect ();
-    window.scrollBy ({
-      top: rect.top + rect.height / 2 - window.innerHeight / 2,
-      behavior: instant === true ? 'instant' : 'smooth',
-    });
-    if (doFlash)
-      {
-        if (flash === null)
-          flash = new Highlight ();
-        CSS.highlights.set ('gloss-flash', flash);
-        flash.clear ();
-        flash.add (p.range);
-        setTimeout (() => flash.delete (p.range), 1500);
-      }
-    return true;
   }
 
   function select (start, end) {
@@ -640,9 +409,7 @@
       listen ();
       observer.disconnect ();
       observer.observe (document.documentElement, { childList: true, subtree: true, characterData: true });
-      resized.disconnect ();
-      if (document.body !== null)
-        resized.observe (document.body);
+      painter.watchLayout ();
       const begin = performance.now ();
       lastText = extract ();
       timing.extract = performance.now () - begin;
@@ -652,11 +419,10 @@
     stop: function () {
       token = null;
       observer.disconnect ();
-      resized.disconnect ();
       if (timer !== 0)
         clearTimeout (timer);
       timer = 0;
-      clearAll ();
+      painter.clear ();
       kept = null;
       return true;
     },
@@ -679,47 +445,34 @@
       for (const h of list)
         if (isValid (h) && paintOne (clean (h)))
           n++;
-      placeMarkers ();
+      painter.placeMarkers ();
       return n;
     },
     unpaint: function (id) {
-      const n = unpaint (id);
-      placeMarkers ();
+      const n = painter.remove (id) ? 1 : 0;
+      painter.placeMarkers ();
       return n;
     },
     unpaintAll: function () {
-      const n = painted.size;
-      for (const id of Array.from (painted.keys ()))
-        unpaint (id);
-      placeMarkers ();
+      const n = painter.removeAll ();
+      painter.placeMarkers ();
       return n;
     },
     repaint: function (h) {
       if (!isValid (h))
         return 0;
-      unpaint (h.id);
+      painter.remove (h.id);
       const n = paintOne (clean (h)) ? 1 : 0;
-      placeMarkers ();
+      painter.placeMarkers ();
       return n;
     },
-    setColor: function (id, color) {
-      const p = painted.get (id);
-      if (p === undefined || !COLORS.includes (color))
-        return 0;
-      highlightOf (p.color).delete (p.range);
-      p.color = color;
-      highlightOf (color).add (p.range);
-      return 1;
-    },
+    setColor: painter.setColor,
     setNote: function (id, hasNote) {
-      const p = painted.get (id);
-      if (p === undefined)
-        return false;
-      p.note = hasNote === true;
-      placeMarkers ();
-      return true;
+      const done = painter.setNote (id, hasNote);
+      painter.placeMarkers ();
+      return done;
     },
-    scrollTo: scrollTo,
+    scrollTo: painter.scrollTo,
     select: select,
     selection: selection,
     highlightSelection: function (pendingId, color) {
@@ -727,41 +480,19 @@
       if (s === null || s.mark !== undefined || !isValid ({ id: pendingId, start: s.start, end: s.end }))
         return s;
       /* Inside one highlight: that one is offered, nothing painted. */
-      for (const p of painted.values ())
-        if (p.start <= s.start && s.end <= p.end)
-          return s;
+      if (painter.covers (s.start, s.end))
+        return s;
       paintOne (clean ({ id: pendingId, start: s.start, end: s.end, color: color, note: false }));
       this.caretAtEnd (pendingId);
       s.pending = pendingId;
       return s;
     },
-    rename: function (from, to) {
-      if (!ID_RE.test (String (to)))
-        return 0;
-      const p = painted.get (from);
-      if (p === undefined)
-        return 0;
-      painted.delete (from);
-      painted.set (to, p);
-      return 1;
-    },
+    rename: painter.rename,
     caretAtEnd: function (id) {
-      const sel = window.getSelection ();
-      const p = painted.get (id);
-      if (sel === null)
-        return false;
       forget ();
-      sel.removeAllRanges ();
-      if (p === undefined)
-        return false;
-      try {
-        sel.collapse (p.range.endContainer, p.range.endOffset);
-      } catch (e) {
-        return false;
-      }
-      return true;
+      return painter.caretAtEnd (id);
     },
-    rectOf: rectOfMark,
+    rectOf: painter.rectOf,
     preloaded: function () {
       return '';
     },
@@ -769,20 +500,6 @@
     timing: function () {
       return JSON.stringify (timing);
     },
-    /* For tests: what each highlight covers, its colour, whether it has
-     * a note marker, and which range object paints it (a serial number). */
-    painted: function () {
-      const out = {};
-      for (const [id, p] of painted)
-        out[id] = {
-          text: p.range.toString (),
-          color: CSS.highlights.get ('gloss-' + p.color) !== undefined &&
-                 CSS.highlights.get ('gloss-' + p.color).has (p.range) ? p.color : null,
-          note: p.note,
-          serial: p.serial,
-        };
-      out['#markers'] = shadow === null ? 0 : shadow.querySelectorAll ('span').length;
-      return out;
-    },
+    painted: painter.painted,
   };
 }) ();
