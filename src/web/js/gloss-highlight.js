@@ -112,46 +112,9 @@
     return id === null ? null : { mark: id, rect: painter.rectOf (id) };
   }
 
-  /* The passage the user selected, kept across WebKit's X11 primary
-   * selection handling: when the PRIMARY clipboard changes hands (another
-   * program takes it, or WebKit's own quick successive writes of it race
-   * each other) WebKitGTK collapses the page's selection to its end
-   * (WebPage::collapseSelectionInFrame), with no input from the user. A
-   * Ctrl+H that follows then found only a caret and nothing to highlight;
-   * so the last range selected is kept until the user does something that
-   * moves the selection (a press of a mouse button or a key), or we move
-   * it ourselves, and a caret left at its end by such a collapse stands
-   * for it. */
-  let kept = null;
-
-  function forget () {
-    kept = null;
-  }
-
-  document.addEventListener ('selectionchange', () => {
-    const sel = window.getSelection ();
-    if (sel !== null && sel.rangeCount > 0 && !sel.isCollapsed)
-      kept = sel.getRangeAt (0).cloneRange ();
-  });
-  document.addEventListener ('mousedown', forget, true);
-  document.addEventListener ('keydown', forget, true);
-
-  /* A caret exactly where the kept range ends (or starts) was left by
-   * that collapse: the range is selected again, as the user left it. */
-  function restoreKept (sel) {
-    if (kept === null || !sel.isCollapsed || sel.rangeCount === 0)
-      return false;
-    const caret = sel.getRangeAt (0);
-    const atEnd = caret.compareBoundaryPoints (Range.END_TO_END, kept) === 0;
-    const atStart = caret.compareBoundaryPoints (Range.START_TO_START, kept) === 0;
-    if (!atEnd && !atStart)
-      return false;
-    const range = kept;
-    sel.removeAllRanges ();
-    sel.addRange (range);
-    kept = range;
-    return true;
-  }
+  /* The selection, kept across WebKit's X11 PRIMARY handling. */
+  const keeper = glossPaint.selectionKeeper ();
+  keeper.listen ();
 
   /* The selection inside the article as code points; for a caret inside
    * a highlight, that highlight; else null. */
@@ -160,7 +123,7 @@
     const sel = window.getSelection ();
     if (r === null || sel === null || sel.rangeCount === 0)
       return null;
-    if (sel.isCollapsed && !restoreKept (sel))
+    if (sel.isCollapsed && !keeper.restore (sel))
       return markAtCaret (sel);
 
     const range = sel.getRangeAt (0).cloneRange ();
@@ -217,7 +180,7 @@
     const sel = window.getSelection ();
     sel.removeAllRanges ();
     sel.addRange (range);
-    kept = range.cloneRange ();
+    keeper.keep (range);
     if (scroll === true && range.startContainer.parentElement !== null)
       range.startContainer.parentElement.scrollIntoView ({ block: 'center' });
     return true;
@@ -354,7 +317,7 @@
     /* The selection gives way to a caret at the end of the new highlight,
      * inside it, so that with caret browsing Ctrl+H again offers it. */
     caretAtEnd: function (id) {
-      forget ();
+      keeper.forget ();
       return painter.caretAtEnd (id);
     },
     rectOf: painter.rectOf,

@@ -266,34 +266,9 @@
     schedule ();
   });
 
-  /* The selection, kept across WebKit's X11 PRIMARY handling (see
-   * gloss-highlight.js, which does the same in the reader). */
-  let kept = null;
-
-  function forget () {
-    kept = null;
-  }
-
-  function restoreKept (sel) {
-    if (kept === null || !sel.isCollapsed || sel.rangeCount === 0)
-      return false;
-    const caret = sel.getRangeAt (0);
-    let atEnd = false;
-    let atStart = false;
-    try {
-      atEnd = caret.compareBoundaryPoints (Range.END_TO_END, kept) === 0;
-      atStart = caret.compareBoundaryPoints (Range.START_TO_START, kept) === 0;
-    } catch (e) {
-      return false;
-    }
-    if (!atEnd && !atStart)
-      return false;
-    const range = kept;
-    sel.removeAllRanges ();
-    sel.addRange (range);
-    kept = range;
-    return true;
-  }
+  /* The selection, kept across WebKit's X11 PRIMARY handling, while
+   * the page shows a clip. */
+  const keeper = glossPaint.selectionKeeper (() => token !== null);
 
   function markAtCaret (sel) {
     if (sel === null || sel.rangeCount === 0 || !sel.isCollapsed)
@@ -316,7 +291,7 @@
       lastText = extract ();
     else if (dirty)
       flush ();
-    if (sel.isCollapsed && !restoreKept (sel))
+    if (sel.isCollapsed && !keeper.restore (sel))
       return token === null ? null : markAtCaret (sel);
 
     const range = sel.getRangeAt (0).cloneRange ();
@@ -353,15 +328,7 @@
       return;
     listening = true;
 
-    document.addEventListener ('selectionchange', () => {
-      if (token === null)
-        return;
-      const sel = window.getSelection ();
-      if (sel !== null && sel.rangeCount > 0 && !sel.isCollapsed)
-        kept = sel.getRangeAt (0).cloneRange ();
-    });
-    document.addEventListener ('mousedown', forget, true);
-    document.addEventListener ('keydown', forget, true);
+    keeper.listen ();
 
     document.addEventListener ('mouseup', event => {
       /* The page can dispatch events of its own making: only the user's
@@ -395,7 +362,7 @@
     const sel = window.getSelection ();
     sel.removeAllRanges ();
     sel.addRange (range);
-    kept = range.cloneRange ();
+    keeper.keep (range);
     return true;
   }
 
@@ -423,7 +390,7 @@
         clearTimeout (timer);
       timer = 0;
       painter.clear ();
-      kept = null;
+      keeper.forget ();
       return true;
     },
     /* What an unclipped page's selection is, to highlight once clipped:
@@ -489,7 +456,7 @@
     },
     rename: painter.rename,
     caretAtEnd: function (id) {
-      forget ();
+      keeper.forget ();
       return painter.caretAtEnd (id);
     },
     rectOf: painter.rectOf,

@@ -51,6 +51,71 @@ var glossPaint = glossPaint || (function () {
     return { x: rect.left, y: rect.top, width: rect.width, height: rect.height };
   }
 
+  /* The passage the user selected, kept across WebKit's X11 primary
+   * selection handling: when the PRIMARY clipboard changes hands (another
+   * program takes it, or WebKit's own quick successive writes of it race
+   * each other) WebKitGTK collapses the page's selection to its end
+   * (WebPage::collapseSelectionInFrame), with no input from the user. A
+   * Ctrl+H that follows then found only a caret and nothing to highlight;
+   * so the last range selected is kept until the user does something that
+   * moves the selection (a press of a mouse button or a key), or the
+   * script moves it itself, and a caret left at its end by such a
+   * collapse stands for it. @active, when given, says whether a
+   * selection is to be kept now (the live page keeps none while it shows
+   * no clip). */
+  function selectionKeeper (active) {
+    let kept = null;
+    let listening = false;
+
+    function forget () {
+      kept = null;
+    }
+
+    return {
+      listen: function () {
+        if (listening)
+          return;
+        listening = true;
+        document.addEventListener ('selectionchange', () => {
+          if (active !== undefined && !active ())
+            return;
+          const sel = window.getSelection ();
+          if (sel !== null && sel.rangeCount > 0 && !sel.isCollapsed)
+            kept = sel.getRangeAt (0).cloneRange ();
+        });
+        document.addEventListener ('mousedown', forget, true);
+        document.addEventListener ('keydown', forget, true);
+      },
+      forget: forget,
+      /* The script selected @range itself. */
+      keep: function (range) {
+        kept = range.cloneRange ();
+      },
+      /* A caret exactly where the kept range ends (or starts) was left by
+       * that collapse: the range is selected again, as the user left it. */
+      restore: function (sel) {
+        if (kept === null || !sel.isCollapsed || sel.rangeCount === 0)
+          return false;
+        const caret = sel.getRangeAt (0);
+        let atEnd = false;
+        let atStart = false;
+        try {
+          atEnd = caret.compareBoundaryPoints (Range.END_TO_END, kept) === 0;
+          atStart = caret.compareBoundaryPoints (Range.START_TO_START, kept) === 0;
+        } catch (e) {
+          return false;
+        }
+        if (!atEnd && !atStart)
+          return false;
+        const range = kept;
+        sel.removeAllRanges ();
+        sel.addRange (range);
+        kept = range;
+        return true;
+      },
+    };
+  }
+
   /* With @options.cull, only the highlights within a screen of the view
    * are in the registry: the engine goes through every registered range
    * for each piece of text it paints, so 500 highlights doubled the time
@@ -463,6 +528,7 @@ var glossPaint = glossPaint || (function () {
     isValid: isValid,
     clean: clean,
     rectOf: rectOf,
+    selectionKeeper: selectionKeeper,
     painter: painter,
   };
 }) ();
