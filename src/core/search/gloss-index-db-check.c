@@ -165,7 +165,6 @@ _gloss_index_db_stat_clip (int         dir_fd,
  * were indexed with, as the check did for every clip before, and once it
  * is old enough its stamp is stored as settled. */
 
-
 static gint64
 ctime_ns (const struct stat *st)
 {
@@ -732,6 +731,23 @@ add_listed_folders (GlossIndexDb  *self,
  * gloss_index_db_plan() uses them when the copy turns out to be of the
  * table as it is now, else drops them and does as it would have. */
 
+/* clips/ opened for the stats, with its own stat (which says whether the
+ * check started before the index was open looked at the same folder);
+ * -1 when it cannot be. */
+static int
+open_clips (const char  *clips_path,
+            struct stat *st)
+{
+  int dir_fd = open (clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dir_fd >= 0 && fstat (dir_fd, st) != 0)
+    {
+      close (dir_fd);
+      dir_fd = -1;
+    }
+  return dir_fd;
+}
+
 struct _GlossIndexDbCheck
 {
   FoldersCopy *copy;
@@ -753,12 +769,7 @@ gloss_index_db_check_start (const char *index_path,
   if (started->copy == NULL)
     return started;
 
-  started->dir_fd = open (clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (started->dir_fd >= 0 && fstat (started->dir_fd, &started->clips_st) != 0)
-    {
-      close (started->dir_fd);
-      started->dir_fd = -1;
-    }
+  started->dir_fd = open_clips (clips_path, &started->clips_st);
   if (started->dir_fd < 0)
     {
       g_clear_pointer (&started->copy, _gloss_folders_copy_free);
@@ -808,12 +819,7 @@ gloss_index_db_plan (GlossIndexDb       *self,
   self->copy_generation = -1;
   memset (&own_check, 0, sizeof own_check);
 
-  dir_fd = open (self->clips_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0 && fstat (dir_fd, &clips_st) != 0)
-    {
-      close (dir_fd);
-      dir_fd = -1;
-    }
+  dir_fd = open_clips (self->clips_path, &clips_st);
 
   if (dir_fd < 0)
     {
